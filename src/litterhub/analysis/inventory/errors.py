@@ -20,6 +20,7 @@ YEAR_OUT_OF_RANGE = "litter-year-out-of-range"
 SOURCE_TABLE_MISSING = "litter-source-table-missing"
 INVALID_PARAMETER = "litter-invalid-parameter"
 EMPTY_INPUT = "litter-empty-input"
+ENCODING_ERROR = "encoding-error"
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,10 @@ FIELD_RULES: dict[str, str] = {
     "emission_ratio": SHARE,
     "waste_growth": POSITIVE,
     "unspecified_landfill_mismanaged_share": SHARE,
+    "activity": NON_NEGATIVE,
+    "loss_rate": NON_NEGATIVE,
+    "pathway_share": SHARE,
+    "retention": SHARE,
 }
 
 JAMBECK_COLUMNS = (

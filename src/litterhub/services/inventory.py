@@ -1,0 +1,532 @@
+"""National source inventory use cases: run a leakage model for a country (published defaults or
+the country's own figures), compare scenarios, and build the flow from waste generated to leakage.
+
+The CLI, the API and the web pages all call these functions and only serialise what they return.
+Results say which compartment the plastic reaches, because Jambeck and Meijer estimate input to
+the ocean while Borrelle estimates emission to all aquatic ecosystems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from litterhub.analysis.inventory import borrelle, chain, errors, jambeck, meijer, microplastics, sources
+from litterhub.analysis.inventory.countries import country_name, normalise_code
+from litterhub.analysis.inventory.errors import InventoryInputError
+from litterhub.analysis.inventory.inputs import (
+    BORRELLE_OVERRIDABLE,
+    JAMBECK_COLUMNS,
+    Override,
+    Sourced,
+    apply_overrides,
+    borrelle_inputs,
+    check_country,
+    check_value,
+    jambeck_defaults,
+    jambeck_inputs,
+    jambeck_published_mpw_2025,
+    meijer_defaults,
+    parse_jambeck_csv,
+    parse_overrides_csv,
+    read_table,
+    what_a_waste_defaults,
+)
+from litterhub.analysis.inventory.uncertainty import summarise, summary_at
+
+__all__ = [
+    "InventoryInputError",
+    "JambeckEstimate",
+    "MeijerEstimate",
+    "BorrelleEstimate",
+    "jambeck_country",
+    "jambeck_from_csv",
+    "meijer_country",
+    "borrelle_country",
+    "borrelle_scenarios",
+    "borrelle_all_countries",
+    "microplastics_from_csv",
+    "country_flow",
+    "SCENARIOS",
+]
+
+SCENARIOS = tuple(borrelle.SCENARIOS)
+DEFAULT_DRAWS = 1000
+DEFAULT_SEED = 1421  # the seed of Borrelle et al.'s R script; NumPy's stream differs, the spread does not
+MAX_DRAWS = 200_000
+
+
+def decode_upload(data: bytes) -> str:
+    """Text of an uploaded CSV (UTF-8, with or without BOM), or a clear error."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InventoryInputError.single(
+            errors.ENCODING_ERROR, f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8 CSV"
+        ) from None
+
+
+def parse_override_args(pairs: Iterable[str], source: str | None) -> list[Override]:
+    """`FIELD=VALUE` pairs from the command line or a form, all citing `source`."""
+    result = []
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise InventoryInputError.single(
+                errors.INVALID_PARAMETER, f"'{pair}' is not FIELD=VALUE", field="override"
+            )
+        if not (source or "").strip():
+            raise InventoryInputError.single(
+                errors.MISSING_CELL, "say where the overriding figures come from", field="override_source"
+            )
+        number, issues = check_value(name.strip(), value)
+        if issues:
+            raise InventoryInputError(issues)
+        result.append(Override(name.strip(), float(number), str(source).strip()))
+    return result
+
+
+def _inputs_dict(values: dict[str, Sourced]) -> dict[str, dict[str, object]]:
+    return {name: {"value": v.value, "source": v.source} for name, v in values.items()}
+
+
+@dataclass(frozen=True)
+class JambeckEstimate:
+    country: str
+    year: int
+    mismanaged_plastic_waste_t: float
+    marine_debris_low_t: float
+    marine_debris_mid_t: float
+    marine_debris_high_t: float
+    inputs: dict[str, dict[str, object]] = field(default_factory=dict)
+    method: str = "jambeck2015"
+    compartment: str = jambeck.COMPARTMENT
+    note: str = ""
+
+    def summary(self) -> dict[str, object]:
+        """The documented CLI/API shape."""
+        return {
+            "country": self.country,
+            "year": self.year,
+            "mismanaged_plastic_waste_t": self.mismanaged_plastic_waste_t,
+            "marine_debris_low_t": self.marine_debris_low_t,
+            "marine_debris_high_t": self.marine_debris_high_t,
+        }
+
+    def detail(self) -> dict[str, object]:
+        return {
+            **self.summary(),
+            "marine_debris_mid_t": self.marine_debris_mid_t,
+            "method": self.method,
+            "compartment": self.compartment,
+            "inputs": self.inputs,
+            "note": self.note,
+        }
+
+
+def _check_year(year: int, allowed: Sequence[int], model: str) -> None:
+    if year not in allowed:
+        raise InventoryInputError.single(
+            errors.YEAR_OUT_OF_RANGE,
+            f"{model} is available for {', '.join(map(str, allowed))}, not {year}",
+            field="year",
+        )
+
+
+def jambeck_country(code: str, year: int = 2010, overrides: Iterable[Override] = ()) -> JambeckEstimate:
+    """Jambeck 2015 for one country: 2010 computed from inputs (overridable); 2025 from the paper's
+    published MPW projection (its method is not reproducible), times the same 15–40 % range."""
+    _check_year(year, jambeck.YEARS, "Jambeck et al. 2015")
+    defaults = jambeck_defaults(code)
+    code = normalise_code(code)
+    overrides = list(overrides)
+    if year == 2025:
+        if overrides:
+            raise InventoryInputError.single(
+                errors.INVALID_PARAMETER,
+                "the 2025 figures are Jambeck's published projection; overrides apply to 2010 only",
+                field="year",
+            )
+        mpw = jambeck_published_mpw_2025(code)
+        low, mid, high = (float(x) for x in jambeck.debris_range(mpw))
+        return JambeckEstimate(
+            code,
+            2025,
+            mpw,
+            low,
+            mid,
+            high,
+            inputs={"mismanaged_plastic_waste_t": {"value": mpw, "source": sources.JAMBECK_CITATION}},
+            note="MPW 2025 is the paper's published projection (method not reproducible), not computed here",
+        )
+    values = apply_overrides(defaults, overrides)
+    result = jambeck.compute(jambeck_inputs(code, values))
+    return JambeckEstimate(
+        code,
+        2010,
+        float(result.mismanaged_plastic_waste_t[0]),
+        float(result.marine_debris_low_t[0]),
+        float(result.marine_debris_mid_t[0]),
+        float(result.marine_debris_high_t[0]),
+        inputs=_inputs_dict(values),
+    )
+
+
+def jambeck_from_csv(text: str, source: str = "user upload") -> list[JambeckEstimate]:
+    """Jambeck chain on a user table (columns `country,coastal_population,waste_kg_per_person_day,
+    plastic_share,inadequately_managed_share,littered_share`); refused whole if any row is bad."""
+    parsed = parse_jambeck_csv(text, source)
+    result = jambeck.compute(parsed)
+    estimates = []
+    for i, code in enumerate(parsed.country):
+        used = {
+            name: {"value": float(getattr(parsed, name)[i]), "source": source} for name in JAMBECK_COLUMNS[1:]
+        }
+        estimates.append(
+            JambeckEstimate(
+                str(code),
+                2010,
+                float(result.mismanaged_plastic_waste_t[i]),
+                float(result.marine_debris_low_t[i]),
+                float(result.marine_debris_mid_t[i]),
+                float(result.marine_debris_high_t[i]),
+                inputs=used,
+                note="year is the year of the inputs supplied",
+            )
+        )
+    return estimates
+
+
+@dataclass(frozen=True)
+class MeijerEstimate:
+    country: str
+    year: int
+    mismanaged_plastic_waste_t: float
+    emission_ratio: float
+    emission_probability: float
+    emitted_to_ocean_t: float
+    inputs: dict[str, dict[str, object]] = field(default_factory=dict)
+    method: str = "meijer2021"
+    compartment: str = meijer.COMPARTMENT
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "country": self.country,
+            "year": self.year,
+            "mismanaged_plastic_waste_t": self.mismanaged_plastic_waste_t,
+            "emission_ratio": self.emission_ratio,
+            "emitted_to_ocean_t": self.emitted_to_ocean_t,
+        }
+
+    def detail(self) -> dict[str, object]:
+        return {
+            **self.summary(),
+            "emission_probability": self.emission_probability,
+            "method": self.method,
+            "compartment": self.compartment,
+            "inputs": self.inputs,
+        }
+
+
+MEIJER_OVERRIDABLE = ("mismanaged_plastic_waste_t", "emission_ratio")
+
+
+def meijer_country(code: str, overrides: Iterable[Override] = ()) -> MeijerEstimate:
+    """Emission to the ocean = MPW × r (Meijer's country ratio); MPW and r overridable."""
+    values = apply_overrides(meijer_defaults(code), overrides, MEIJER_OVERRIDABLE)
+    code = normalise_code(code)
+    result = meijer.compute(
+        np.array([code]),
+        values["mismanaged_plastic_waste_t"].value,
+        values["emission_ratio"].value,
+        values["emission_probability"].value,
+    )
+    return MeijerEstimate(
+        code,
+        meijer.REFERENCE_YEAR,
+        float(result.mismanaged_plastic_waste_t),
+        float(result.emission_ratio),
+        float(result.emission_probability),
+        float(result.emitted_to_ocean_t),
+        inputs=_inputs_dict(values),
+    )
+
+
+@dataclass(frozen=True)
+class BorrelleEstimate:
+    country: str
+    year: int
+    scenario: str
+    draws: int
+    seed: int
+    emissions_t_mean: float
+    emissions_t_p10: float
+    emissions_t_p90: float
+    emissions_t_p2_5: float
+    emissions_t_p97_5: float
+    inputs: dict[str, str] = field(default_factory=dict)
+    method: str = "borrelle2020"
+    compartment: str = borrelle.COMPARTMENT
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "country": self.country,
+            "year": self.year,
+            "scenario": self.scenario,
+            "emissions_t_mean": self.emissions_t_mean,
+            "emissions_t_p10": self.emissions_t_p10,
+            "emissions_t_p90": self.emissions_t_p90,
+        }
+
+    def detail(self) -> dict[str, object]:
+        return {
+            **self.summary(),
+            "emissions_t_p2_5": self.emissions_t_p2_5,
+            "emissions_t_p97_5": self.emissions_t_p97_5,
+            "draws": self.draws,
+            "seed": self.seed,
+            "method": self.method,
+            "compartment": self.compartment,
+            "input_sources": self.inputs,
+        }
+
+
+def _check_run(scenario: str, draws: int, years: Iterable[int]) -> None:
+    if scenario not in borrelle.SCENARIOS:
+        raise InventoryInputError.single(
+            errors.UNKNOWN_SCENARIO,
+            f"'{scenario}' is not a scenario; choose one of {', '.join(borrelle.SCENARIOS)}",
+            field="scenario",
+        )
+    if not 1 <= draws <= MAX_DRAWS:
+        raise InventoryInputError.single(
+            errors.INVALID_PARAMETER, f"draws must be between 1 and {MAX_DRAWS}, not {draws}", field="draws"
+        )
+    for year in years:
+        if not borrelle.FIRST_YEAR <= year <= borrelle.LAST_YEAR:
+            raise InventoryInputError.single(
+                errors.YEAR_OUT_OF_RANGE,
+                f"Borrelle et al. 2020 covers {borrelle.FIRST_YEAR}–{borrelle.LAST_YEAR}, not {year}",
+                field="year",
+            )
+
+
+def _run_borrelle(
+    inputs: borrelle.BorrelleInputs, scenario: str, years: Sequence[int], draws: int, seed: int
+) -> dict[str, np.ndarray]:
+    levers = borrelle.levers_for(sources.borrelle_table().scenarios, scenario, inputs.income_class)
+    col = np.asarray(years, int) - int(inputs.years[0])
+    if np.isnan(inputs.population[:, col]).any():
+        missing = inputs.country[np.isnan(inputs.population[:, col]).any(axis=1)]
+        raise InventoryInputError.single(
+            errors.NO_MODEL_INPUTS,
+            f"no World Bank population projection for {', '.join(map(str, missing))} in the years asked",
+            field="year",
+        )
+    draws_t = borrelle.simulate(inputs, levers, np.asarray(years), draws, np.random.default_rng(seed))
+    return summarise(draws_t, axis=1)
+
+
+def borrelle_country(
+    code: str,
+    year: int,
+    scenario: str = "bau",
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+    overrides: Iterable[Override] = (),
+) -> BorrelleEstimate:
+    """Borrelle 2020 emissions to aquatic ecosystems for one country, year and scenario."""
+    _check_run(scenario, draws, [year])
+    inputs = borrelle_inputs([code], overrides)
+    stats = _run_borrelle(inputs, scenario, [year], draws, seed)
+    s = summary_at(stats, (0, 0))
+    return BorrelleEstimate(
+        str(inputs.country[0]),
+        year,
+        scenario,
+        draws,
+        seed,
+        s.mean,
+        s.p10,
+        s.p90,
+        s.p2_5,
+        s.p97_5,
+        inputs=dict(inputs.sources),
+    )
+
+
+def borrelle_scenarios(
+    code: str, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED
+) -> dict[str, list[dict[str, float]]]:
+    """Trajectories 2016–2030 of every scenario for one country (mean, P10, P90 per year)."""
+    years = list(range(borrelle.FIRST_YEAR, borrelle.LAST_YEAR + 1))
+    _check_run("bau", draws, years)
+    inputs = borrelle_inputs([code])
+    out: dict[str, list[dict[str, float]]] = {}
+    for scenario in borrelle.SCENARIOS:
+        stats = _run_borrelle(inputs, scenario, years, draws, seed)
+        out[scenario] = [
+            {"year": year, **{k: float(v[0, i]) for k, v in stats.items()}} for i, year in enumerate(years)
+        ]
+    return out
+
+
+def borrelle_all_countries(
+    years: Sequence[int],
+    scenarios: Sequence[str] = SCENARIOS,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+) -> dict[str, dict[str, np.ndarray]]:
+    """Every country in Borrelle's inputs × scenarios × draws at once; countries whose population
+    projection is missing for a year get NaN for that year (as in the R code)."""
+    for scenario in scenarios:
+        _check_run(scenario, draws, years)
+    inputs = borrelle_inputs(None)
+    out = {}
+    for scenario in scenarios:
+        levers = borrelle.levers_for(sources.borrelle_table().scenarios, scenario, inputs.income_class)
+        draws_t = borrelle.simulate(inputs, levers, np.asarray(years), draws, np.random.default_rng(seed))
+        out[scenario] = {"country": inputs.country, **summarise(draws_t, axis=1)}
+    return out
+
+
+def microplastics_from_csv(text: str) -> microplastics.MicroplasticsResult:
+    """Primary microplastics from user parameters, long format: `source,pathway,activity,loss_rate,
+    pathway_share,retention` (shares and retention as fractions; pathway shares of a source sum to 1)."""
+    columns = ("source", "pathway", "activity", "loss_rate", "pathway_share", "retention")
+    rows = read_table(text, columns)
+    issues: list[errors.InputIssue] = []
+    values: dict[str, list] = {c: [] for c in columns}
+    for line, row in rows:
+        for name in ("source", "pathway"):
+            text_value = (row.get(name) or "").strip()
+            if not text_value:
+                issues.append(errors.InputIssue(errors.MISSING_CELL, "a name is required", line, name))
+            values[name].append(text_value)
+        for name in ("activity", "loss_rate", "pathway_share", "retention"):
+            value, found = check_value(name, row.get(name), line)
+            issues += found
+            values[name].append(value)
+    if issues:
+        raise InventoryInputError(issues)
+    table = microplastics.PathwayTable(
+        source=np.array(values["source"]),
+        pathway=np.array(values["pathway"]),
+        activity=np.array(values["activity"], float),
+        loss_rate=np.array(values["loss_rate"], float),
+        pathway_share=np.array(values["pathway_share"], float),
+        retention=np.array(values["retention"], float),
+    )
+    sums = np.bincount(np.unique(table.source, return_inverse=True)[1], weights=table.pathway_share)
+    bad = [str(s) for s, total in zip(np.unique(table.source), sums, strict=True) if abs(total - 1) > 1e-6]
+    if bad:
+        raise InventoryInputError.single(
+            errors.INVALID_PARAMETER,
+            f"pathway shares must sum to 1 for each source; they do not for: {', '.join(bad)}",
+            field="pathway_share",
+        )
+    return microplastics.compute(table)
+
+
+@dataclass(frozen=True)
+class FlowStep:
+    """One node of the flow chart from waste generated to leakage (t/yr)."""
+
+    label: str
+    value_t: float
+    compartment: str = ""
+    source: str = ""
+
+
+def country_flow(code: str, overrides: Iterable[Override] = ()) -> dict[str, object]:
+    """Waste generated → plastic → mismanaged (whole population, What a Waste 2.0 defaults or the
+    country's figures) → leakage by each method, every leakage labelled by compartment."""
+    known, issues = check_country(code)
+    if issues:
+        raise InventoryInputError(issues)
+    values = apply_overrides(
+        what_a_waste_defaults(known),
+        overrides,
+        (
+            "population",
+            "waste_kg_per_person_day",
+            "plastic_share",
+            "inadequately_managed_share",
+            "littered_share",
+        ),
+    )
+    waste_t = float(
+        chain.waste_generated(values["population"].value, values["waste_kg_per_person_day"].value)
+    )
+    waste_t *= chain.KG_PER_DAY_TO_T_PER_YEAR
+    plastic_t = float(chain.plastic_waste(waste_t, values["plastic_share"].value))
+    inadequate, littered = chain.mismanaged_parts(
+        plastic_t, values["inadequately_managed_share"].value, values["littered_share"].value
+    )
+    mpw_t = float(inadequate + littered)
+    steps = [
+        FlowStep("waste generated", waste_t, source=values["waste_kg_per_person_day"].source),
+        FlowStep("plastic waste", plastic_t, source=values["plastic_share"].source),
+        FlowStep("mismanaged plastic waste", mpw_t, source=values["inadequately_managed_share"].source),
+    ]
+    leakage: list[dict[str, object]] = []
+    low, _, high = jambeck.debris_range(mpw_t)
+    leakage.append(
+        {
+            "method": "jambeck2015",
+            "compartment": jambeck.COMPARTMENT,
+            "low_t": float(low),
+            "high_t": float(high),
+            "basis": "15–40 % of this mismanaged plastic waste (Jambeck applied it to coastal MPW only)",
+        }
+    )
+    try:
+        ratio = meijer_defaults(known)["emission_ratio"]
+        leakage.append(
+            {
+                "method": "meijer2021",
+                "compartment": meijer.COMPARTMENT,
+                "mean_t": float(chain.leakage(mpw_t, ratio.value)),
+                "basis": f"this MPW × Meijer's emission ratio {ratio.value:.4f}",
+            }
+        )
+    except InventoryInputError:
+        pass
+    try:
+        replicates = borrelle_inputs([known]).emission_ratio_replicates[0]
+        draws = chain.leakage(mpw_t, replicates)
+        stats = summarise(draws)
+        leakage.append(
+            {
+                "method": "borrelle2020",
+                "compartment": borrelle.COMPARTMENT,
+                "mean_t": float(stats["mean"]),
+                "p10_t": float(stats["p10"]),
+                "p90_t": float(stats["p90"]),
+                "basis": "this MPW × Borrelle's 1000 spatial emission-ratio replicates",
+            }
+        )
+    except InventoryInputError:
+        pass
+    return {
+        "country": known,
+        "name": country_name(known),
+        "inputs": _inputs_dict(values),
+        "steps": [step.__dict__ for step in steps],
+        "leakage": leakage,
+        "compartment_labels": chain.COMPARTMENT_LABELS,
+    }
+
+
+OVERRIDABLE = {
+    "jambeck": JAMBECK_COLUMNS[1:],
+    "meijer": MEIJER_OVERRIDABLE,
+    "borrelle": BORRELLE_OVERRIDABLE,
+}
+
+
+def overrides_from_csv(text: str, method: str) -> list[Override]:
+    """A country's own figures for `method` from a `field,value,source` table."""
+    return parse_overrides_csv(text, OVERRIDABLE[method])
