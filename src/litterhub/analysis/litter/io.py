@@ -1,0 +1,515 @@
+"""Reading and validating litteR's three input files exactly as litteR 1.0.0 does.
+
+The settings file (YAML), the type file (which types count, and the groups they belong
+to) and the wide data file (one row per survey, one column per type) are checked in
+litteR's order with litteR's rules (`specs/methods.md` §1.1–§1.2). Every check writes a
+log entry; an ERROR stops the run with a `LitterInputError` that carries a stable code
+and a message naming the file, records (data rows, 1-based, with their CSV line) and
+columns; WARN entries are kept in the log and the run continues.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+# stable error / warning codes (kebab-case, hub-specific ones prefixed litter-)
+SETTINGS_FILE_EXTENSION = "litter-settings-extension"
+SETTINGS_UNREADABLE = "litter-settings-unreadable"
+SETTINGS_MISSING = "litter-settings-missing"
+SETTINGS_INVALID_DATE = "litter-settings-invalid-date"
+SETTINGS_DATE_ORDER = "litter-settings-date-order"
+SETTINGS_PERCENTAGE = "litter-settings-percentage"
+SETTINGS_FIGURE_QUALITY = "litter-settings-figure-quality"
+FILE_NOT_FOUND = "litter-file-not-found"
+TYPES_MISSING_COLUMN = "litter-types-missing-column"
+TYPES_DUPLICATE = "litter-types-duplicate-name"
+TYPES_INVALID_CELL = "litter-types-invalid-cell"
+TYPES_NONE_INCLUDED = "litter-types-none-included"
+DATA_DELIMITER = "litter-data-delimiter"
+DATA_MISSING_COLUMN = "litter-data-missing-column"
+DATA_INVALID_DATE = "litter-data-invalid-date"
+DATA_MIXED_DATES = "litter-data-mixed-date-formats"
+DATA_MISSING_TYPES = "litter-data-missing-types"
+DATA_NO_TYPES = "litter-data-no-type-columns"
+DATA_EXTRA_COLUMNS = "litter-data-extra-columns"
+DATA_EMPTY_CELL = "litter-data-empty-cell"
+DATA_NOT_NUMERIC = "litter-data-not-numeric"
+DATA_NEGATIVE = "litter-data-negative-count"
+DATA_NOT_NATURAL = "litter-data-not-natural-number"
+DATA_ALL_ZERO = "litter-data-all-zero-record"
+DATA_DUPLICATE = "litter-data-duplicate-record"
+DATA_SAME_LOCATION_DATE = "litter-data-same-location-date"
+DATA_EMPTY_PERIOD = "litter-data-empty-period"
+
+REQUIRED_DATA_COLUMNS = ("location_code", "date")
+REGION_COLUMN = "region_code"
+NA_STRINGS = ("", "NA")  # readr's defaults
+_ISO_DATE = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}\s*$")
+_OSPAR_DATE = re.compile(r"^\s*\d{1,2}/\d{1,2}/\d{4}\s*$")
+_EPS = float(np.finfo(float).eps)
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    level: str  # INFO, WARN or ERROR
+    code: str
+    message: str
+
+
+class LitterInputError(Exception):
+    """An ERROR in litteR's validation: the run stops. Carries the stable code and the log so far."""
+
+    def __init__(self, code: str, message: str, log: list[LogEntry] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.log = log or []
+
+
+@dataclass
+class RunLog:
+    """litteR's logger: INFO/WARN lines are kept, ERROR raises."""
+
+    entries: list[LogEntry] = field(default_factory=list)
+
+    def info(self, message: str, code: str = "info") -> None:
+        self.entries.append(LogEntry("INFO", code, message))
+
+    def warn(self, code: str, message: str) -> None:
+        self.entries.append(LogEntry("WARN", code, message))
+
+    def error(self, code: str, message: str) -> None:
+        self.entries.append(LogEntry("ERROR", code, message))
+        raise LitterInputError(code, message, self.entries)
+
+    @property
+    def warnings(self) -> list[LogEntry]:
+        return [e for e in self.entries if e.level == "WARN"]
+
+    def lines(self) -> list[str]:
+        return [f"{e.level} [{e.code}] {e.message}" for e in self.entries]
+
+
+# ---------------------------------------------------------------------------------------
+# helpers for messages
+
+
+def _quote(names) -> str:
+    return ", ".join(f"'{n}'" for n in names)
+
+
+def _records(record_ids, limit: int = 20) -> str:
+    """'records 3 (line 4), 7 (line 8)': record = data row (1-based), line = CSV line incl. header."""
+    ids = [int(r) for r in record_ids]
+    shown = ", ".join(f"{r} (line {r + 1})" for r in ids[:limit])
+    more = f" and {len(ids) - limit} more" if len(ids) > limit else ""
+    return f"record{'s' if len(ids) > 1 else ''} {shown}{more}"
+
+
+def _read_text(source: str | Path | bytes, what: str, log: RunLog) -> str:
+    if isinstance(source, bytes):
+        return source.decode("utf-8-sig")
+    path = Path(source)
+    if not path.is_file():
+        log.error(FILE_NOT_FOUND, f"{what} '{path}' not found.")
+    return path.read_text(encoding="utf-8-sig")
+
+
+# ---------------------------------------------------------------------------------------
+# settings
+
+
+@dataclass
+class Settings:
+    date_min: date
+    date_max: date
+    percentage_total_count: float
+    file_data: str
+    file_types: str
+    figure_quality: str = "low"
+    location_code: list[str] = field(default_factory=list)
+    region_code: list[str] = field(default_factory=list)
+    group_code: list[str] = field(default_factory=list)
+    type_name: list[str] = field(default_factory=list)
+    cutoff_count_axis: float = 100
+    base_dir: Path = Path(".")
+
+    @property
+    def data_path(self) -> Path:
+        return self.base_dir / self.file_data
+
+    @property
+    def types_path(self) -> Path:
+        return self.base_dir / self.file_types
+
+
+def _as_date(value, key: str, log: RunLog) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+        log.error(SETTINGS_INVALID_DATE, f"Setting '{key}' should be given as YYYY-mm-dd (found '{text}').")
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        log.error(SETTINGS_INVALID_DATE, f"Setting '{key}' is not a valid date: '{text}'.")
+    raise AssertionError("unreachable")
+
+
+def _as_list(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+def parse_settings(source: str | Path | bytes, log: RunLog, *, require_files: bool = True) -> Settings:
+    """Read and validate a litteR settings file (keys are case-insensitive; defaults as litteR).
+
+    `require_files=False` is for uploads, where the data and type files come separately
+    and `file_data`/`file_types` may be absent.
+    """
+    base_dir = Path(".")
+    if not isinstance(source, bytes):
+        path = Path(source)
+        if path.suffix.lower() != ".yaml":
+            log.error(
+                SETTINGS_FILE_EXTENSION, f"The settings file '{path.name}' should have extension '.yaml'."
+            )
+        base_dir = path.parent
+    text = _read_text(source, "Settings file", log)
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        log.error(SETTINGS_UNREADABLE, f"The settings file is not valid YAML: {exc}")
+    if not isinstance(raw, dict):
+        log.error(SETTINGS_UNREADABLE, "The settings file should contain 'key: value' settings.")
+    settings = {str(k).lower(): v for k, v in raw.items()}
+
+    log.info("Check optional settings...")
+    defaults = {
+        "date_min": "1900-01-01",
+        "date_max": "2100-12-31",
+        "percentage_total_count": 80,
+        "figure_quality": "low",
+        "cutoff_count_axis": 100,
+    }
+    for key, default in defaults.items():
+        if settings.get(key) is None:
+            settings[key] = default
+            log.info(f"Optional setting '{key}' is missing. Its default ({default}) will be used.")
+
+    log.info("Check existence of required settings...")
+    required = ["file_data", "file_types"] if require_files else []
+    missing = [k for k in required if settings.get(k) in (None, "")]
+    if len(missing) == 1:
+        log.error(SETTINGS_MISSING, f"Setting '{missing[0]}' is missing.")
+    if len(missing) > 1:
+        log.error(SETTINGS_MISSING, f"Settings {_quote(missing)} are missing.")
+    log.info("All required settings are available")
+
+    date_min = _as_date(settings["date_min"], "date_min", log)
+    date_max = _as_date(settings["date_max"], "date_max", log)
+    if date_min > date_max:
+        log.error(
+            SETTINGS_DATE_ORDER,
+            f"Setting 'date_min' ({date_min}) should be earlier than 'date_max' ({date_max}).",
+        )
+    try:
+        percentage = float(settings["percentage_total_count"])
+    except (TypeError, ValueError):
+        percentage = float("nan")
+    if not (1 <= percentage <= 100):
+        log.error(
+            SETTINGS_PERCENTAGE,
+            f"Setting 'percentage_total_count' should be within 1-100 (found "
+            f"'{settings['percentage_total_count']}').",
+        )
+    quality = str(settings["figure_quality"]).lower()
+    if quality not in ("low", "high"):
+        log.error(
+            SETTINGS_FIGURE_QUALITY,
+            f"Setting 'figure_quality' should be 'low' or 'high' (found '{quality}').",
+        )
+    return Settings(
+        date_min=date_min,
+        date_max=date_max,
+        percentage_total_count=percentage,
+        file_data=str(settings.get("file_data") or ""),
+        file_types=str(settings.get("file_types") or ""),
+        figure_quality=quality,
+        location_code=_as_list(settings.get("location_code")),
+        region_code=_as_list(settings.get("region_code")),
+        group_code=[g.upper() for g in _as_list(settings.get("group_code"))],
+        type_name=[t.lower() for t in _as_list(settings.get("type_name"))],
+        cutoff_count_axis=float(settings["cutoff_count_axis"]),
+        base_dir=base_dir,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# type file
+
+
+@dataclass
+class TypeFile:
+    """Included types (lower case, file order), groups (TC first, then file column order)
+    and the membership table (type_name, group_code) of cells marked 'x'."""
+
+    types: list[str]
+    groups: list[str]
+    membership: pd.DataFrame
+
+
+def _read_csv_text(text: str) -> pd.DataFrame:
+    return pd.read_csv(
+        io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False, skipinitialspace=False
+    )
+
+
+def read_types(source: str | Path | bytes, log: RunLog) -> TypeFile:
+    """Read and validate a litteR type file (all text; only '' or 'x' allowed in group cells)."""
+    log.info("Validating type file")
+    text = _read_text(source, "Type file", log)
+    frame = _read_csv_text(text)
+    frame.columns = [str(c).strip().upper() for c in frame.columns]
+    missing = [c for c in ("TYPE_NAME", "INCLUDED") if c not in frame.columns]
+    if len(missing) == 1:
+        log.error(TYPES_MISSING_COLUMN, f"Column '{missing[0]}' is missing in the type file.")
+    if missing:
+        log.error(TYPES_MISSING_COLUMN, f"Columns {_quote(missing)} are missing in the type file.")
+    frame = frame.apply(lambda col: col.str.strip().str.lower())
+    names = frame["TYPE_NAME"]
+    dup = names[names.duplicated(keep=False)]
+    if len(dup):
+        lines = (dup.index.to_numpy() + 2).tolist()
+        log.error(
+            TYPES_DUPLICATE,
+            f"Duplicated type names found in the type file: {_quote(sorted(set(dup)))} (lines "
+            f"{', '.join(map(str, lines))}). These are not allowed.",
+        )
+    selector_columns = [c for c in frame.columns if not c.startswith("TYPE_")]
+    cells = frame[selector_columns]
+    bad = ~(cells.isin(list(NA_STRINGS) + ["x"]))
+    if bad.to_numpy().any():
+        bad_cols = [c for c in selector_columns if bad[c].any()]
+        first = bad[bad_cols[0]].to_numpy().nonzero()[0][0]
+        log.error(
+            TYPES_INVALID_CELL,
+            "In the litter type file, only character 'x' is allowed as group selector. This is not "
+            f"correct for column(s) {_quote(bad_cols)} (first at line {first + 2}: "
+            f"'{cells[bad_cols[0]].iloc[first]}').",
+        )
+    log.info("All table cells are OK")
+    included = frame[frame["INCLUDED"] == "x"]
+    if included.empty:
+        log.error(TYPES_NONE_INCLUDED, "No litter type is marked as included in the type file.")
+    groups = ["TC"] + [c.upper() for c in selector_columns if c != "INCLUDED"]
+    marks = included[selector_columns].rename(columns={"INCLUDED": "TC"})
+    long = marks.assign(type_name=included["TYPE_NAME"].to_numpy()).melt(
+        id_vars="type_name", var_name="group_code", value_name="mark"
+    )
+    long = long[long["mark"] == "x"][["type_name", "group_code"]].reset_index(drop=True)
+    return TypeFile(types=included["TYPE_NAME"].tolist(), groups=groups, membership=long)
+
+
+# ---------------------------------------------------------------------------------------
+# data file
+
+
+@dataclass
+class LitterData:
+    """Validated survey data in litteR's long form: location_code, [region_code], date,
+    record_id (litteR's persistent .RECORD_ID), type_name, count."""
+
+    long: pd.DataFrame
+    has_region: bool
+    type_names: list[str]
+    n_records: int
+
+
+def _first_line_fields(text: str) -> int:
+    first = text.splitlines()[0] if text else ""
+    return len(next(csv.reader([first]), []))
+
+
+def read_data(source: str | Path | bytes, types: TypeFile, log: RunLog) -> LitterData:
+    """Read and validate a wide litteR data file against the included types (litteR's rule order)."""
+    text = _read_text(source, "Data file", log)
+    log.info("Checking if CSV-file is comma delimited")
+    if _first_line_fields(text) <= 1:
+        log.error(DATA_DELIMITER, "Incorrect column delimiter is used in the data file. Please use a comma.")
+    raw = _read_csv_text(text)
+    raw.columns = [str(c).strip().lower() for c in raw.columns]
+    record_id = np.arange(1, len(raw) + 1)
+    type_names = [t.lower() for t in types.types]
+
+    log.info(f"Check if required metadata columns {_quote(REQUIRED_DATA_COLUMNS)} exist.")
+    missing = [c for c in REQUIRED_DATA_COLUMNS if c not in raw.columns]
+    if len(missing) == 1:
+        log.error(DATA_MISSING_COLUMN, f"Column '{missing[0]}' is missing in the data file.")
+    if missing:
+        log.error(DATA_MISSING_COLUMN, f"Columns {_quote(missing)} are missing in the data file.")
+    log.info("All required columns are available")
+
+    log.info("Checking date format")
+    dates = raw["date"].str.strip()
+    iso = dates.str.match(_ISO_DATE)
+    ospar = dates.str.match(_OSPAR_DATE)
+    parsed_iso = pd.to_datetime(dates.where(iso), format="%Y-%m-%d", errors="coerce")
+    parsed_ospar = pd.to_datetime(dates.where(ospar), format="%d/%m/%Y", errors="coerce")
+    valid_iso = parsed_iso.notna().to_numpy()
+    valid_ospar = parsed_ospar.notna().to_numpy()
+    invalid = ~(valid_iso | valid_ospar)
+    if invalid.any():
+        log.error(
+            DATA_INVALID_DATE,
+            f"Invalid date or date format found in {_records(record_id[invalid])}: "
+            f"'{dates[invalid].iloc[0]}'. Please correct the date or use YYYY-mm-dd or dd/mm/YYYY.",
+        )
+    if not (valid_iso.all() or valid_ospar.all()):
+        log.error(
+            DATA_MIXED_DATES,
+            "Dates should be either YYYY-mm-dd or dd/mm/YYYY but not both (YYYY-mm-dd in "
+            f"{_records(record_id[valid_iso], 5)}; dd/mm/YYYY in {_records(record_id[valid_ospar], 5)}).",
+        )
+    parsed = parsed_iso if valid_iso.all() else parsed_ospar
+    log.info(f"Dates are consistent. All dates are {'YYYY-mm-dd' if valid_iso.all() else 'dd/mm/YYYY'}")
+
+    log.info("Check if all litter types in the type file are present in the data file")
+    missing_types = [t for t in type_names if t not in raw.columns]
+    if missing_types:
+        log.warn(
+            DATA_MISSING_TYPES,
+            f"The following types in the type file are missing in the data file: {_quote(missing_types)}",
+        )
+    present = [c for c in raw.columns if c in set(type_names)]
+    if not present:
+        log.error(
+            DATA_NO_TYPES, "No columns with litter data found. See the type file for valid litter types."
+        )
+    has_region = REGION_COLUMN in raw.columns
+    meta = list(REQUIRED_DATA_COLUMNS) + ([REGION_COLUMN] if has_region else [])
+    redundant = [c for c in raw.columns if c not in set(meta) | set(present)]
+    if redundant:
+        log.warn(
+            DATA_EXTRA_COLUMNS, f"The following columns will be excluded from analysis: {_quote(redundant)}"
+        )
+
+    log.info("Check for empty cells")
+    cells = raw[present].apply(lambda col: col.str.strip())
+    empty = cells.isin(NA_STRINGS)
+    if empty.to_numpy().any():
+        cols = [c for c in present if empty[c].any()]
+        rows = record_id[empty.any(axis=1).to_numpy()]
+        log.error(
+            DATA_EMPTY_CELL,
+            f"The following data columns contain empty cells: {_quote(cols)} ({_records(rows)}).",
+        )
+    log.info("Check that litter counts are numbers")
+    counts = cells.apply(pd.to_numeric, errors="coerce")
+    text_cells = counts.isna()
+    if text_cells.to_numpy().any():
+        cols = [c for c in present if text_cells[c].any()]
+        rows = record_id[text_cells.any(axis=1).to_numpy()]
+        first_col = cols[0]
+        first_bad = cells[first_col][text_cells[first_col]].iloc[0]
+        log.error(
+            DATA_NOT_NUMERIC,
+            f"The following data column(s) contain(s) text: {_quote(cols)} ({_records(rows)}; e.g. "
+            f"'{first_bad}'). Please correct your data file.",
+        )
+    values = counts.to_numpy(dtype=float)
+    log.info("Check that litter counts are nonnegative numbers")
+    negative = values < 0
+    if negative.any():
+        cols = [c for c, bad in zip(present, negative.any(axis=0), strict=True) if bad]
+        log.error(
+            DATA_NEGATIVE,
+            f"Negative litter counts found in column(s): {_quote(cols)} "
+            f"({_records(record_id[negative.any(axis=1)])}).",
+        )
+    log.info("Check that litter counts are natural numbers")
+    natural = (values > -_EPS) & (np.abs(values - np.round(values)) < _EPS)
+    if not natural.all():
+        cols = [c for c, ok in zip(present, natural.all(axis=0), strict=True) if not ok]
+        log.warn(
+            DATA_NOT_NATURAL,
+            f"Non-natural numbers (i.e., numbers that are not in 0, 1, 2, ...) found in columns: "
+            f"{_quote(cols)}. Please, verify if these numbers are correct. These columns will be "
+            "included in the analysis.",
+        )
+    log.info("Check if not all litter counts in a single survey (record) are zero")
+    all_zero = (np.abs(values) < _EPS).all(axis=1)
+    if all_zero.any():
+        log.warn(
+            DATA_ALL_ZERO,
+            f"The following record(s) contain(s) only zeroes: {_records(record_id[all_zero])}. "
+            "Please, verify if this is correct. These record(s) will be included in the analysis.",
+        )
+
+    table = pd.DataFrame(
+        {"location_code": raw["location_code"].str.strip().to_numpy(), "date": parsed.to_numpy()}
+    )
+    if has_region:
+        region = raw[REGION_COLUMN].str.strip()
+        table[REGION_COLUMN] = region.where(~region.isin(NA_STRINGS)).to_numpy()
+    counts_frame = pd.DataFrame(values, columns=present)
+    table = pd.concat([table, counts_frame], axis=1)
+
+    log.info("Check for duplicated records")
+    dup_all = table.duplicated(keep=False).to_numpy()
+    if dup_all.any():
+        groups = table[dup_all].groupby(list(table.columns), sort=False, dropna=False).groups
+        listed = "; ".join(", ".join(str(record_id[i]) for i in idx) for idx in groups.values())
+        log.warn(
+            DATA_DUPLICATE,
+            f"The following records are duplicated: {listed}. Only the first record of each duplicate "
+            "will be retained.",
+        )
+        keep = ~table.duplicated(keep="first").to_numpy()
+        table = table[keep].reset_index(drop=True)
+        record_id = record_id[keep]
+    same = table.duplicated(["location_code", "date"], keep=False).to_numpy()
+    if same.any():
+        groups = table[same].groupby(["location_code", "date"], sort=False).groups
+        listed = "; ".join(", ".join(str(record_id[i]) for i in idx) for idx in groups.values())
+        log.warn(
+            DATA_SAME_LOCATION_DATE,
+            f"The following records have different counts for the same 'location_code' and 'date': "
+            f"{listed}. All these records will be retained in the analysis.",
+        )
+
+    id_columns = ["location_code", "date"] + ([REGION_COLUMN] if has_region else [])
+    table["record_id"] = record_id
+    long = table.melt(
+        id_vars=[*id_columns, "record_id"], value_vars=present, var_name="type_name", value_name="count"
+    )
+    return LitterData(long=long, has_region=has_region, type_names=present, n_records=len(table))
+
+
+def filter_period(data: LitterData, settings: Settings, log: RunLog) -> pd.DataFrame:
+    """Keep date_min ≤ date ≤ date_max (inclusive); an empty result is an ERROR as in litteR."""
+    long = data.long
+    lo = pd.Timestamp(settings.date_min)
+    hi = pd.Timestamp(settings.date_max)
+    kept = long[(long["date"] >= lo) & (long["date"] <= hi)].reset_index(drop=True)
+    if kept.empty:
+        log.error(
+            DATA_EMPTY_PERIOD,
+            f"No data found in the period {settings.date_min} to {settings.date_max} "
+            "(settings 'date_min' and 'date_max').",
+        )
+    return kept

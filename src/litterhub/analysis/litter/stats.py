@@ -1,0 +1,654 @@
+"""Beach-litter statistics as litteR 1.0.0 computes them, on plain arrays and tables.
+
+Nothing here knows about litteR's file formats: every function takes numbers (or a
+pandas/Arrow table of location, date, group and count), so the hub can run exactly the
+same statistics on any harmonised dataset. The formulas follow
+`specs/methods.md` §1.5, §1.8 and §1.9; the choices that make results equal to R's
+(type-7 quantiles, the exact-vs-normal rule of `cor.test`, litteR's Theil–Sen
+intercept, its naive medcouple) are spelled out where they are made.
+
+The table functions are vectorised: series of equal length are stacked into 2-D
+arrays and all pairwise quantities (Theil–Sen slopes, Kendall signs) are computed in
+one NumPy pass per length, in bounded chunks, never with a Python loop per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from math import factorial
+
+import numpy as np
+import pandas as pd
+from scipy.special import ndtr
+
+EPS = float(np.finfo(float).eps)
+DAYS_PER_YEAR = 365.25
+MAD_CONSTANT = 1.4826
+EXACT_KENDALL_MAX_N = 49  # R's cor.test: exact p-value only when n < 50 and no ties
+EXACT_WILCOXON_MAX_N = 49  # R's wilcox.test: exact p-value only when n < 50, no ties, no zeros
+_CHUNK_ELEMENTS = 4_000_000  # upper bound on pairwise matrix size per NumPy pass
+
+__all__ = [
+    "AdjustedBoxplot",
+    "MannKendall",
+    "RegionalKendall",
+    "adjusted_boxplot",
+    "beach_statistics",
+    "cv",
+    "iod",
+    "is_natural_number",
+    "kendall_s",
+    "kendall_var_s",
+    "mann_kendall",
+    "medcouple",
+    "regional_kendall",
+    "regional_statistics",
+    "rmad",
+    "series_statistics",
+    "signed_rank_test",
+    "theil_sen",
+    "trimean",
+]
+
+
+# ---------------------------------------------------------------------------------------
+# exact null distributions (cached)
+
+
+@cache
+def _kendall_cdf(n: int) -> np.ndarray:
+    """P(T <= q), q = 0..n(n-1)/2, for the number of concordant pairs T of a random permutation.
+
+    Counts are the Mahonian numbers, kept as exact integers and divided by n! once, like
+    R's `pkendall` (which sums the counts and divides by gamma(n + 1)).
+    """
+    counts = [1]
+    for k in range(2, n + 1):
+        new = [0] * (len(counts) + k - 1)
+        for i, c in enumerate(counts):
+            if c:
+                for j in range(k):
+                    new[i + j] += c
+        counts = new
+    total = factorial(n)
+    cum = 0
+    out = np.empty(len(counts))
+    for q, c in enumerate(counts):
+        cum += c
+        out[q] = cum / total
+    return out
+
+
+@cache
+def _signrank_cdf(n: int) -> np.ndarray:
+    """P(V <= v), v = 0..n(n+1)/2, of the Wilcoxon signed-rank statistic (R's `psignrank`)."""
+    counts = [1] + [0] * (n * (n + 1) // 2)
+    for k in range(1, n + 1):
+        for v in range(k * (k + 1) // 2, k - 1, -1):
+            counts[v] += counts[v - k]
+    total = 2**n
+    cum = 0
+    out = np.empty(len(counts))
+    for v, c in enumerate(counts):
+        cum += c
+        out[v] = cum / total
+    return out
+
+
+def _cdf_lookup(table_fn, n: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Vectorised P(stat <= q) for several sample sizes n (q outside the support clipped to 0/1)."""
+    out = np.full(n.shape, np.nan)
+    for size in np.unique(n):
+        sel = n == size
+        cdf = table_fn(int(size))
+        qs = np.floor(q[sel] + 1e-7)
+        res = np.where(qs < 0, 0.0, 1.0)
+        inside = (qs >= 0) & (qs < len(cdf))
+        res[inside] = cdf[qs[inside].astype(np.int64)]
+        out[sel] = res
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# tie statistics on row-sorted matrices
+
+
+def _tie_sums(sorted_rows: np.ndarray, skip: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    """Per row: Σt(t−1), Σt(t−1)(t−2), Σt(t−1)(2t+5) over groups of equal values.
+
+    `sorted_rows` must be sorted along axis 1. `skip` (same shape, bool) marks elements
+    that are left out of every tie group (used for the zeros of the signed-rank test).
+    """
+    k, n = sorted_rows.shape
+    if n == 0 or k == 0:
+        zero = np.zeros(k)
+        return zero, zero, zero
+    new_run = np.ones((k, n), dtype=bool)
+    new_run[:, 1:] = sorted_rows[:, 1:] != sorted_rows[:, :-1]
+    if skip is not None:
+        new_run |= skip
+        new_run[:, 1:] |= skip[:, :-1]
+    run_id = np.cumsum(new_run, axis=1) - 1
+    flat = (np.arange(k)[:, None] * n + run_id).ravel()
+    weights = None if skip is None else (~skip).ravel().astype(float)
+    sizes = np.bincount(flat, weights=weights, minlength=k * n).reshape(k, n).astype(float)
+    t1 = (sizes * (sizes - 1)).sum(axis=1)
+    t2 = (sizes * (sizes - 1) * (sizes - 2)).sum(axis=1)
+    t5 = (sizes * (sizes - 1) * (2 * sizes + 5)).sum(axis=1)
+    return t1, t2, t5
+
+
+def _masked_median(values: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Row medians over the valid entries (average of the two middle ones, like R's median)."""
+    filled = np.where(valid, values, np.inf)
+    filled.sort(axis=1)
+    m = valid.sum(axis=1)
+    lo = np.clip((m - 1) // 2, 0, None)
+    hi = np.clip(m // 2, 0, None)
+    rows = np.arange(values.shape[0])
+    if values.shape[1] == 0:
+        return np.full(values.shape[0], np.nan)
+    med = (
+        filled[rows, np.minimum(lo, values.shape[1] - 1)] + filled[rows, np.minimum(hi, values.shape[1] - 1)]
+    ) / 2
+    return np.where(m > 0, med, np.nan)
+
+
+# ---------------------------------------------------------------------------------------
+# the per-series kernel
+
+
+def _series_block(t: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
+    """All litteR statistics for K series of equal length L (t, y: K×L, sorted by time)."""
+    k, n = y.shape
+    out: dict[str, np.ndarray] = {}
+    median = np.median(y, axis=1) if n else np.full(k, np.nan)
+    out["median"] = median
+    out["mad"] = MAD_CONSTANT * np.median(np.abs(y - median[:, None]), axis=1) if n else median
+    nan = np.full(k, np.nan)
+    if n < 2:
+        out.update(b0=nan, b1=nan, tau=nan, p_value=nan, S=nan, VarS=nan)
+        return out
+    i, j = np.triu_indices(n, 1)
+    dt = t[:, j] - t[:, i]
+    dy = y[:, j] - y[:, i]
+    distinct_time = dt > EPS
+    slopes = np.divide(dy, dt, out=np.zeros_like(dy), where=distinct_time)
+    b1 = _masked_median(slopes, distinct_time)
+    b0 = np.median(y - b1[:, None] * t, axis=1)
+    sign = np.sign(dy)
+    s_index = sign.sum(axis=1)
+    s_time = (sign * distinct_time).sum(axis=1)
+    del slopes, dy, dt, sign
+
+    y_t1, y_t2, y_t5 = _tie_sums(np.sort(y, axis=1))
+    u_t1, u_t2, u_t5 = _tie_sums(t)
+
+    # Mann–Kendall as litteR calls it: cor.test(seq_along(y), y, method = "kendall"); no ties in
+    # the index, so tau-b = S / sqrt(T0 (T0 − T2)) and Var S has no index-tie terms.
+    t0 = n * (n - 1) / 2
+    denom = np.sqrt(t0 * (t0 - y_t1 / 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tau = np.where(denom > 0, s_index / denom, np.nan)
+        var_index = (n * (n - 1) * (2 * n + 5) - y_t5) / 18
+        z = s_index / np.sqrt(var_index)
+    increasing = b1 > 0
+    p_normal = np.where(increasing, ndtr(-z), ndtr(z))
+    exact = (n <= EXACT_KENDALL_MAX_N) & (y_t1 == 0)
+    if exact.any():
+        q = (s_index[exact] + t0) / 2  # number of concordant pairs
+        sizes = np.full(q.shape, n)
+        p_less = _cdf_lookup(_kendall_cdf, sizes, q)
+        p_greater = 1.0 - _cdf_lookup(_kendall_cdf, sizes, q - 1)
+        p_normal[exact] = np.where(increasing[exact], p_greater, p_less)
+    p_value = np.where(np.isnan(b1) | np.isnan(tau), np.nan, p_normal)
+
+    # Kendall S and tie-corrected Var S against the actual dates (regional Kendall, §1.8)
+    if n >= 3:
+        var_time = (
+            (n * (n - 1) * (2 * n + 5) - y_t5 - u_t5) / 18
+            + y_t2 * u_t2 / (9 * n * (n - 1) * (n - 2))
+            + y_t1 * u_t1 / (2 * n * (n - 1))
+        )
+    else:
+        var_time = nan
+    out.update(b0=b0, b1=b1, tau=tau, p_value=p_value, S=s_time.astype(float), VarS=var_time)
+    return out
+
+
+def _as_frame(table) -> pd.DataFrame:
+    if isinstance(table, pd.DataFrame):
+        return table
+    to_pandas = getattr(table, "to_pandas", None)
+    if to_pandas is None:
+        raise TypeError("expected a pandas DataFrame or a pyarrow Table")
+    return to_pandas()
+
+
+def _days_since_epoch(values: pd.Series) -> np.ndarray:
+    """Dates as R's Date numeric: whole days since 1970-01-01."""
+    stamps = pd.to_datetime(values)
+    return stamps.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64).astype(float)
+
+
+def series_statistics(
+    table,
+    *,
+    keys: list[str],
+    time: str = "date",
+    value: str = "count",
+    order: str | None = None,
+) -> pd.DataFrame:
+    """Descriptive statistics, Theil–Sen trend and Mann–Kendall test per series (litteR §1.5).
+
+    One output row per distinct `keys`, sorted by the keys. Within a series the rows are
+    ordered by `time` and then by `order` (litteR's record id), which is the index order
+    its Mann–Kendall test uses. Columns: keys, from, to, n, mean, median, cv, rmad, b0,
+    b1 (per day), slope (per year), tau, p_value, S and VarS (Kendall S and its
+    tie-corrected variance against the dates, the inputs of the regional Kendall test).
+    """
+    frame = _as_frame(table)
+    if frame.empty:
+        cols = [
+            *keys,
+            "from",
+            "to",
+            "n",
+            "mean",
+            "median",
+            "cv",
+            "rmad",
+            "b0",
+            "b1",
+            "slope",
+            "tau",
+            "p_value",
+            "S",
+            "VarS",
+        ]
+        return pd.DataFrame(columns=cols)
+    grouping = frame.groupby(keys, sort=True, observed=True, dropna=False)
+    sid = grouping.ngroup().to_numpy()
+    t = _days_since_epoch(frame[time])
+    y = frame[value].to_numpy(dtype=float)
+    sort_keys = [t, sid] if order is None else [frame[order].to_numpy(), t, sid]
+    perm = np.lexsort(sort_keys)
+    sid, t, y = sid[perm], t[perm], y[perm]
+
+    n_series = int(sid.max()) + 1
+    n = np.bincount(sid, minlength=n_series)
+    starts = np.concatenate(([0], np.cumsum(n)[:-1]))
+    mean = np.bincount(sid, weights=y, minlength=n_series) / n
+    dev = y - mean[sid]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sd = np.sqrt(np.bincount(sid, weights=dev * dev, minlength=n_series) / (n - 1))
+        sd[n < 2] = np.nan
+
+    result = {
+        name: np.full(n_series, np.nan)
+        for name in ("median", "mad", "b0", "b1", "tau", "p_value", "S", "VarS")
+    }
+    for length in np.unique(n):
+        ids = np.flatnonzero(n == length)
+        rows_per_chunk = max(1, _CHUNK_ELEMENTS // max(int(length) * int(length), 1))
+        offsets = np.arange(length)
+        for lo in range(0, len(ids), rows_per_chunk):
+            chunk = ids[lo : lo + rows_per_chunk]
+            idx = starts[chunk][:, None] + offsets
+            block = _series_block(t[idx], y[idx])
+            for name, values in block.items():
+                result[name][chunk] = values
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cv_ = np.where(mean != 0, sd / mean, np.nan)
+        rmad_ = np.where(result["median"] != 0, result["mad"] / result["median"], np.nan)
+    key_frame = frame.iloc[perm[starts]][keys].reset_index(drop=True)
+    epoch = np.datetime64("1970-01-01", "D")
+    out = key_frame.assign(
+        **{
+            "from": (epoch + t[starts].astype(np.int64)).astype("datetime64[D]"),
+            "to": (epoch + t[starts + n - 1].astype(np.int64)).astype("datetime64[D]"),
+            "n": n,
+            "mean": mean,
+            "median": result["median"],
+            "cv": cv_,
+            "rmad": rmad_,
+            "b0": result["b0"],
+            "b1": result["b1"],
+            "slope": result["b1"] * DAYS_PER_YEAR,
+            "tau": result["tau"],
+            "p_value": result["p_value"],
+            "S": result["S"],
+            "VarS": result["VarS"],
+        }
+    )
+    return out
+
+
+def regional_statistics(location_stats: pd.DataFrame, *, group: str, region: str) -> pd.DataFrame:
+    """Regional aggregation and regional Kendall test (litteR §1.8) from per-location series stats.
+
+    `location_stats` is the output of `series_statistics` with a `region` column added;
+    rows whose region is missing are left out. Beaches are never pooled: the regional
+    mean/median/b0/b1 are the mean/medians of the location values, and S and Var S are
+    summed over locations (Var S is missing as soon as one location has fewer than 3 surveys).
+    """
+    stats = location_stats[location_stats[region].notna()]
+    keys = [group, region]
+    grouped = stats.groupby(keys, sort=False, observed=True)
+    out = grouped.agg(
+        n=("n", "sum"),
+        mean=("mean", "mean"),
+        median=("median", "median"),
+        b0=("b0", "median"),
+        b1=("b1", "median"),
+        S=("S", "sum"),
+        VarS=("VarS", lambda v: v.sum() if v.notna().all() else np.nan),
+    ).reset_index()
+    s = out["S"].to_numpy(dtype=float)
+    v = out["VarS"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = np.where(s == 0, 0.0, (s - np.sign(s)) / np.sqrt(v))
+    z = np.where(np.isnan(v), np.nan, z)
+    slope = out["b1"].to_numpy(dtype=float) * DAYS_PER_YEAR
+    p_decreasing = ndtr(z)
+    out["Z"] = z
+    out["slope"] = slope
+    out["p_value"] = np.where(slope > 0, 1.0 - p_decreasing, p_decreasing)
+    return out
+
+
+def beach_statistics(
+    table,
+    *,
+    location: str = "location",
+    date: str = "date",
+    group: str = "group",
+    count: str = "count",
+    survey: str | None = None,
+    region: str | None = None,
+    total_group: str | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """litteR's location and regional statistics for any long table of survey counts.
+
+    `table` (pandas or Arrow) has one row per survey × group (a litter type, or an
+    aggregate such as total count, plastics, single-use plastics), with columns named by
+    the keyword arguments. `survey` distinguishes several surveys of one location on
+    one date (litteR keeps them all). When `total_group` names the group holding each
+    survey's total count, `rel_count` (litteR's %TC: the mean over surveys of
+    100 × count / total) is added. When `region` is given, regional statistics are
+    returned too (a location takes its first non-missing region).
+    """
+    frame = _as_frame(table)
+    stats = series_statistics(frame, keys=[location, group], time=date, value=count, order=survey)
+    if total_group is not None:
+        survey_keys = [location, date] + ([survey] if survey else [])
+        totals = frame.loc[frame[group] == total_group, [*survey_keys, count]].rename(columns={count: "_tc"})
+        merged = frame[[*survey_keys, group, count]].merge(totals, on=survey_keys, how="left")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            merged["_rel"] = 100.0 * merged[count].to_numpy(dtype=float) / merged["_tc"].to_numpy(dtype=float)
+        rel = merged.groupby([location, group], sort=False, observed=True)["_rel"].agg(
+            lambda v: v.to_numpy().mean()
+        )
+        stats = stats.merge(rel.rename("rel_count").reset_index(), on=[location, group], how="left")
+    regional = None
+    if region is not None:
+        region_of = (
+            frame.loc[frame[region].notna(), [location, region]]
+            .drop_duplicates(location)
+            .set_index(location)[region]
+        )
+        stats[region] = stats[location].map(region_of)
+        regional = regional_statistics(stats, group=group, region=region)
+    return stats, regional
+
+
+# ---------------------------------------------------------------------------------------
+# scalar functions (litteR's exported statistics; used by tests, legacy modules and outliers)
+
+
+@dataclass(frozen=True)
+class MannKendall:
+    tau: float
+    p_value: float
+
+
+@dataclass(frozen=True)
+class RegionalKendall:
+    S: float
+    VarS: float
+    Z: float
+    p_increasing: float
+    p_decreasing: float
+    p_both: float
+
+
+@dataclass(frozen=True)
+class AdjustedBoxplot:
+    mc: float
+    ymin: float
+    q1: float
+    median: float
+    q3: float
+    ymax: float
+
+
+def theil_sen(t, y) -> tuple[float, float]:
+    """(slope, intercept): median pairwise slope over distinct times; intercept median(y − b1·t)."""
+    t = np.asarray(t, dtype=float)
+    y = np.asarray(y, dtype=float)
+    order = np.argsort(t, kind="stable")
+    block = _series_block(t[order][None, :], y[order][None, :])
+    return float(block["b1"][0]), float(block["b0"][0])
+
+
+def kendall_s(y, t=None) -> float:
+    """Kendall's S of y against time t (default 1..n); pairs with equal time are skipped."""
+    y = np.asarray(y, dtype=float)
+    t = np.arange(1, len(y) + 1, dtype=float) if t is None else np.asarray(t, dtype=float)
+    i, j = np.triu_indices(len(y), 1)
+    return float((np.sign(y[j] - y[i]) * np.sign(t[j] - t[i])).sum())
+
+
+def kendall_var_s(y, t=None) -> float:
+    """Variance of Kendall's S with the tie corrections for ties in y and in t (Gilbert 1987)."""
+    y = np.asarray(y, dtype=float)
+    n = len(y)
+    if n < 3:
+        return float("nan")
+    t = np.arange(1, n + 1, dtype=float) if t is None else np.asarray(t, dtype=float)
+    y1, y2, y5 = (float(v[0]) for v in _tie_sums(np.sort(y)[None, :]))
+    u1, u2, u5 = (float(v[0]) for v in _tie_sums(np.sort(t)[None, :]))
+    return (
+        (n * (n - 1) * (2 * n + 5) - y5 - u5) / 18
+        + y2 * u2 / (9 * n * (n - 1) * (n - 2))
+        + y1 * u1 / (2 * n * (n - 1))
+    )
+
+
+def mann_kendall(y, alternative: str = "two-sided", t=None) -> MannKendall:
+    """R's cor.test(t, y, method = "kendall", exact = NULL, continuity = FALSE).
+
+    Exact permutation p-value if n < 50 and there are no ties, otherwise the normal
+    approximation with full tie correction. `alternative`: "less" (decreasing),
+    "greater" (increasing) or "two-sided".
+    """
+    y = np.asarray(y, dtype=float)
+    n = len(y)
+    if n < 2:
+        return MannKendall(float("nan"), float("nan"))
+    t = np.arange(1, n + 1, dtype=float) if t is None else np.asarray(t, dtype=float)
+    s = kendall_s(y, t)
+    y1, y2, y5 = (float(v[0]) for v in _tie_sums(np.sort(y)[None, :]))
+    u1, u2, u5 = (float(v[0]) for v in _tie_sums(np.sort(t)[None, :]))
+    t0 = n * (n - 1) / 2
+    denom = np.sqrt((t0 - u1 / 2) * (t0 - y1 / 2))
+    if denom == 0:
+        return MannKendall(float("nan"), float("nan"))
+    tau = s / denom
+    if n <= EXACT_KENDALL_MAX_N and y1 == 0 and u1 == 0:
+        q = (s + t0) / 2
+        size = np.array([n])
+        less = float(_cdf_lookup(_kendall_cdf, size, np.array([q]))[0])
+        greater = 1.0 - float(_cdf_lookup(_kendall_cdf, size, np.array([q - 1]))[0])
+        if q > t0 / 2:
+            two = min(1.0, 2 * greater)
+        else:
+            two = min(1.0, 2 * less)
+    else:
+        var = (n * (n - 1) * (2 * n + 5) - y5 - u5) / 18
+        if n > 2:
+            var += y2 * u2 / (9 * n * (n - 1) * (n - 2))
+        var += y1 * u1 / (2 * n * (n - 1))
+        z = s / np.sqrt(var)
+        less, greater, two = float(ndtr(z)), float(ndtr(-z)), float(2 * min(ndtr(z), ndtr(-z)))
+    p = {"less": less, "decreasing": less, "greater": greater, "increasing": greater}.get(alternative, two)
+    return MannKendall(float(tau), float(p))
+
+
+def regional_kendall(block, t, y) -> RegionalKendall:
+    """Regional Kendall test (Gilbert 1987 ch. 17; van Belle & Hughes 1984) over blocks (sites)."""
+    frame = pd.DataFrame(
+        {
+            "block": np.asarray(block),
+            "t": pd.to_datetime(np.asarray(t, dtype=float), unit="D"),
+            "y": np.asarray(y, dtype=float),
+        }
+    )
+    stats = series_statistics(frame, keys=["block"], time="t", value="y")
+    s = float(stats["S"].sum())
+    v = float(stats["VarS"].sum()) if stats["VarS"].notna().all() else float("nan")
+    z = 0.0 if s == 0 else (s - np.sign(s)) / np.sqrt(v)
+    p_dec = float(ndtr(z))
+    return RegionalKendall(
+        S=s, VarS=v, Z=float(z), p_increasing=1.0 - p_dec, p_decreasing=p_dec, p_both=float(2 * ndtr(-abs(z)))
+    )
+
+
+def medcouple(x) -> float:
+    """litteR's naive medcouple: the kernel over all (z+, z−) pairs, zeros in both halves."""
+    x = np.asarray(x, dtype=float)
+    tol = 10 * EPS
+    z = x - np.median(x)
+    zp = z[z >= 0][:, None]
+    zm = z[z <= 0][None, :]
+    p_zero = np.abs(zp) < tol
+    m_zero = np.abs(zm) < tol
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = (zp + zm) / (zp - zm)
+    h = np.where(p_zero & m_zero, 0.0, np.where(p_zero, -1.0, np.where(m_zero, 1.0, h)))
+    return float(np.median(h))
+
+
+def adjusted_boxplot(x) -> AdjustedBoxplot:
+    """Adjusted boxplot of Hubert & Vandervieren (2008) with type-7 quartiles and litteR's medcouple."""
+    x = np.asarray(x, dtype=float)
+    q1, q2, q3 = np.quantile(x, [0.25, 0.5, 0.75])
+    iqr = q3 - q1
+    mc = medcouple(x)
+    if mc < 0:
+        lower = q1 - 1.5 * np.exp(-3 * mc) * iqr
+        upper = q3 + 1.5 * np.exp(4 * mc) * iqr
+    else:
+        lower = q1 - 1.5 * np.exp(-4 * mc) * iqr
+        upper = q3 + 1.5 * np.exp(3 * mc) * iqr
+    return AdjustedBoxplot(
+        mc=mc,
+        ymin=float(max(x.min(), lower)),
+        q1=float(q1),
+        median=float(q2),
+        q3=float(q3),
+        ymax=float(min(x.max(), upper)),
+    )
+
+
+def signed_rank_test(
+    samples: np.ndarray, mu: float, alternative: str = "less"
+) -> tuple[np.ndarray, np.ndarray]:
+    """R's one-sample wilcox.test(x, mu = mu) for every row of `samples` at once: (V, p).
+
+    Zeros (x == mu) are dropped; the exact distribution is used when n < 50 with no ties
+    and no zeros, otherwise the normal approximation with continuity and tie correction.
+    """
+    from scipy.stats import rankdata
+
+    d = np.atleast_2d(np.asarray(samples, dtype=float)) - mu
+    k, n_all = d.shape
+    zero = d == 0
+    n_zero = zero.sum(axis=1)
+    n = n_all - n_zero
+    ranks = rankdata(np.abs(d), axis=1, method="average") - n_zero[:, None]
+    v = np.where(d > 0, ranks, 0.0).sum(axis=1)
+    order = np.argsort(np.abs(d), axis=1, kind="stable")
+    sorted_abs = np.take_along_axis(np.abs(d), order, axis=1)
+    sorted_zero = np.take_along_axis(zero, order, axis=1)
+    new_run = np.ones_like(sorted_abs, dtype=bool)
+    new_run[:, 1:] = sorted_abs[:, 1:] != sorted_abs[:, :-1]
+    run_id = np.cumsum(new_run, axis=1) - 1
+    flat = (np.arange(k)[:, None] * n_all + run_id).ravel()
+    sizes = np.bincount(flat, weights=(~sorted_zero).ravel().astype(float), minlength=k * n_all).reshape(
+        k, n_all
+    )
+    ties_cubed = (sizes**3 - sizes).sum(axis=1)  # Σ(t³ − t) over tie groups of non-zero |d|
+    has_ties = (sizes > 1).any(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = v - n * (n + 1) / 4
+        sigma = np.sqrt(n * (n + 1) * (2 * n + 1) / 24 - ties_cubed / 48)
+        correction = {"less": -0.5, "greater": 0.5}.get(alternative)
+        if correction is None:
+            correction = np.sign(z) * 0.5
+        zc = (z - correction) / sigma
+    if alternative == "less":
+        p = ndtr(zc)
+    elif alternative == "greater":
+        p = ndtr(-zc)
+    else:
+        p = 2 * np.minimum(ndtr(zc), ndtr(-zc))
+    exact = (n <= EXACT_WILCOXON_MAX_N) & ~has_ties & (n_zero == 0) & (n > 0)
+    if exact.any():
+        ns = n[exact]
+        if alternative == "less":
+            p_exact = _cdf_lookup(_signrank_cdf, ns, v[exact])
+        elif alternative == "greater":
+            p_exact = 1.0 - _cdf_lookup(_signrank_cdf, ns, v[exact] - 1)
+        else:
+            ve = v[exact]
+            hi = ve > ns * (ns + 1) / 4
+            p_exact = np.where(
+                hi, 1.0 - _cdf_lookup(_signrank_cdf, ns, ve - 1), _cdf_lookup(_signrank_cdf, ns, ve)
+            )
+            p_exact = np.minimum(2 * p_exact, 1.0)
+        p[exact] = p_exact
+    p = np.where(n > 0, np.minimum(p, 1.0), np.nan)
+    return v, p
+
+
+def cv(x) -> float:
+    """Coefficient of variation sd/mean (sd with n − 1)."""
+    x = np.asarray(x, dtype=float)
+    return float(np.std(x, ddof=1) / np.mean(x))
+
+
+def rmad(x) -> float:
+    """Relative median absolute deviation: 1.4826 · median|x − median| / median."""
+    x = np.asarray(x, dtype=float)
+    med = np.median(x)
+    return float(MAD_CONSTANT * np.median(np.abs(x - med)) / med)
+
+
+def iod(x) -> float:
+    """Index of dispersion var/mean."""
+    x = np.asarray(x, dtype=float)
+    return float(np.var(x, ddof=1) / np.mean(x))
+
+
+def trimean(x) -> float:
+    """Tukey's trimean (Q1 + 2·Q2 + Q3)/4 with type-7 quartiles."""
+    return float(np.mean(np.quantile(np.asarray(x, dtype=float), [0.25, 0.5, 0.5, 0.75])))
+
+
+def is_natural_number(x) -> np.ndarray:
+    """True where x is a whole number ≥ 0 (within machine epsilon), as litteR's check."""
+    x = np.asarray(x, dtype=float)
+    return (x > -EPS) & (np.abs(x - np.round(x)) < EPS)

@@ -1,0 +1,96 @@
+"""Use case: run litteR's beach-litter analysis on a settings file or on uploaded files.
+
+The CLI, the API and the web page all come through here; they get a `LitterResult`
+(plain DataFrames + log) or a `LitterInputError` with a stable code and a message.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from litterhub.analysis.litter.io import (
+    LitterInputError,
+    RunLog,
+    parse_settings,
+    read_data,
+    read_types,
+)
+from litterhub.analysis.litter.pipeline import (
+    LOCATION_COLUMNS,
+    OUTLIER_COLUMNS,
+    REGIONAL_COLUMNS,
+    LitterResult,
+    results_csv_frame,
+    run_litter,
+    write_result,
+)
+
+__all__ = [
+    "LitterInputError",
+    "LitterResult",
+    "default_output_dir",
+    "result_tables",
+    "run_litter_settings",
+    "run_litter_uploads",
+    "write_result",
+]
+
+
+def run_litter_settings(settings_path: Path) -> LitterResult:
+    """Run litteR as `litteR::litter(settings.yaml)` does: data and type files relative to the settings."""
+    log = RunLog()
+    settings = parse_settings(Path(settings_path), log)
+    types = read_types(settings.types_path, log)
+    data = read_data(settings.data_path, types, log)
+    return run_litter(settings, types, data, log)
+
+
+def run_litter_uploads(settings: bytes, data: bytes, types: bytes) -> LitterResult:
+    """Run on uploaded bytes; the uploads replace `file_data`/`file_types` of the settings."""
+    log = RunLog()
+    parsed = parse_settings(settings, log, require_files=False)
+    type_file = read_types(types, log)
+    litter_data = read_data(data, type_file, log)
+    return run_litter(parsed, type_file, litter_data, log)
+
+
+def default_output_dir(settings_path: Path) -> Path:
+    """litteR's own output folder: `litteR-results-<YYYYmmddTHHMMSS>` next to the settings file."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    return Path(settings_path).parent / f"litteR-results-{stamp}"
+
+
+def _records(frame: pd.DataFrame | None, columns: list[str] | None = None) -> list[dict[str, Any]]:
+    if frame is None:
+        return []
+    if columns is not None:
+        frame = frame[columns]
+    rows = frame.to_dict(orient="records")
+    for row in rows:
+        for key, value in row.items():
+            if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+                row[key] = None
+            elif hasattr(value, "item"):
+                row[key] = value.item()
+            elif isinstance(value, pd.Timestamp):
+                row[key] = value.strftime("%Y-%m-%d")
+    return rows
+
+
+def result_tables(result: LitterResult) -> dict[str, Any]:
+    """JSON-ready tables of a run (full precision; missing values as null) plus litteR's printed table."""
+    return {
+        "results": _records(result.results),
+        "results_printed": _records(results_csv_frame(result.results)),
+        "location_stats": _records(result.location_stats, LOCATION_COLUMNS),
+        "regional_stats": _records(result.regional_stats, REGIONAL_COLUMNS),
+        "outliers": _records(result.outliers, OUTLIER_COLUMNS),
+        "topx": _records(result.topx),
+        "log": [{"level": e.level, "code": e.code, "message": e.message} for e in result.log],
+        "warnings": [{"code": e.code, "message": e.message} for e in result.log if e.level == "WARN"],
+    }
