@@ -29,3 +29,48 @@ def pytest_runtest_makereport(item, call):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.outcome = "failed"
         report.longrepr = f"skipped under CI=true (integration tests must run in CI): {reason}"
+
+
+@pytest.fixture()
+def hub(tmp_path):
+    """An empty hub on SQLite in a fresh data directory."""
+    from litterhub.services.hub import Hub
+
+    h = Hub.open(tmp_path / "data")
+    yield h
+    h.close()
+
+
+@pytest.fixture(scope="session")
+def demo_hub(tmp_path_factory):
+    """A hub with the bundled demo samples loaded (shared by read-only tests; do not write to it)."""
+    from litterhub.services.hub import Hub
+    from litterhub.services.setup import initialise, load_demo
+
+    h = Hub.open(tmp_path_factory.mktemp("demo") / "data")
+    initialise(h)
+    load_demo(h)
+    yield h
+    h.close()
+
+
+@pytest.fixture(scope="session")
+def client(demo_hub):
+    """An in-process HTTP client for the API and web pages over the demo hub."""
+    from fastapi.testclient import TestClient
+
+    from litterhub.api.app import create_app
+
+    with TestClient(create_app(demo_hub)) as c:
+        yield c
+
+
+@pytest.fixture()
+def write_client(hub):
+    """An in-process HTTP client over a fresh, empty hub (for tests that write)."""
+    from fastapi.testclient import TestClient
+
+    from litterhub.api.app import create_app
+
+    with TestClient(create_app(hub)) as c:
+        yield c

@@ -1,1 +1,1 @@
-
+"""HTTP JSON API (FastAPI)."""

@@ -1,1 +1,1 @@
-
+"""Harmonisation: crosswalks, units, densities, QC flags, duplicates."""

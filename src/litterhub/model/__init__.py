@@ -1,1 +1,1 @@
-
+"""Canonical model: Arrow schemas for the lake tables and records for the catalog."""

@@ -1,1 +1,1 @@
-
+"""Storage: the catalog database and the observation lake."""

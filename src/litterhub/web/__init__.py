@@ -1,1 +1,1 @@
-
+"""Server-rendered web hub (Jinja2 + bundled front-end libraries)."""

@@ -1,1 +1,1 @@
-
+"""JSON API routers, one module per capability (each exposes `router`)."""

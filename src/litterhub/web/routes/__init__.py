@@ -1,1 +1,1 @@
-
+"""Web page routers, one module per capability (each exposes `router`)."""

@@ -1,0 +1,52 @@
+"""The ASGI application: the JSON API under /api/v1, the web hub at /, static assets at /static.
+
+Routers are discovered: every module in `litterhub.api.routes` exposing `router` is mounted under
+/api/v1, every module in `litterhub.web.routes` exposing `router` is mounted at the root.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+import litterhub
+import litterhub.api.routes
+import litterhub.web.routes
+from litterhub.api import problems
+from litterhub.services.hub import Hub
+from litterhub.web.rendering import STATIC_DIR
+
+API_PREFIX = "/api/v1"
+
+
+def _routers(package) -> list[APIRouter]:
+    found = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        router = getattr(module, "router", None)
+        if isinstance(router, APIRouter):
+            found.append(router)
+    return found
+
+
+def create_app(hub: Hub) -> FastAPI:
+    app = FastAPI(
+        title="litterhub API",
+        version=litterhub.__version__,
+        description="Open global knowledge hub on marine litter and microplastics. Read endpoints are open; "
+        "/api/v1 is stable: fields are only added, never renamed or removed, within v1.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.hub = hub
+    problems.install(app)
+    for router in _routers(litterhub.api.routes):
+        app.include_router(router, prefix=API_PREFIX)
+    for router in _routers(litterhub.web.routes):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

@@ -1,0 +1,86 @@
+"""/api/v1: health, datasets, sites (GeoJSON), events (filters + cursor pagination)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy import text
+
+from litterhub.api.deps import get_hub
+from litterhub.api.problems import Problem
+from litterhub.services import datasets as svc
+from litterhub.services.hub import Hub
+
+router = APIRouter(tags=["datasets"])
+
+PROBLEMS = {400: {"description": "invalid parameter (problem+json)"},
+            404: {"description": "not found (problem+json)"}}
+
+
+def _call(fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except svc.NotFound as exc:
+        raise Problem(404, str(exc)) from None
+    except svc.BadRequest as exc:
+        raise Problem(400, str(exc)) from None
+
+
+@router.get("/health")
+def health(hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    with hub.engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+    return {"status": "ok", "database": hub.engine.dialect.name}
+
+
+@router.get("/datasets", responses=PROBLEMS)
+def datasets(hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    items = svc.list_datasets(hub)
+    return {"items": items, "count": len(items)}
+
+
+@router.get("/datasets/{dataset_id}", responses=PROBLEMS)
+def dataset(dataset_id: str, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    return _call(svc.get_dataset, hub, dataset_id)
+
+
+@router.get("/datasets/{dataset_id}/versions/{version}/report", responses=PROBLEMS)
+def dataset_report(dataset_id: str, version: int, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    """The validation report of one dataset version (rejected rows with line, column, code, message)."""
+    return _call(svc.get_report, hub, dataset_id, version)
+
+
+@router.get("/datasets/{dataset_id}/series", responses=PROBLEMS)
+def dataset_series(dataset_id: str, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    """Items per 100 m for every survey of the dataset that has a density (for charts)."""
+    _call(svc.get_dataset, hub, dataset_id)
+    return {"dataset_id": dataset_id, "unit": "items/100m", "items": svc.density_series(hub, dataset_id)}
+
+
+@router.get("/sites", responses=PROBLEMS)
+def sites(bbox: str | None = Query(None, description="minLon,minLat,maxLon,maxLat (WGS84)"),
+          dataset: str | None = None, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    """All surveyed sites as a GeoJSON FeatureCollection."""
+    return _call(svc.sites_geojson, hub, bbox, dataset)
+
+
+@router.get("/sites/{site_id}", responses=PROBLEMS)
+def site(site_id: str, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    return _call(svc.get_site, hub, site_id)
+
+
+@router.get("/events", responses=PROBLEMS)
+def events(
+    dataset: str | None = None,
+    site: str | None = None,
+    country: str | None = Query(None, description="ISO 3166-1 alpha-3"),
+    date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD"),
+    date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD"),
+    limit: int = Query(100, ge=1, le=svc.MAX_PAGE),
+    cursor: str | None = None,
+    hub: Hub = Depends(get_hub),
+) -> dict[str, Any]:
+    """Sampling events, ordered by date; follow `next_cursor` for the next page."""
+    page = _call(svc.list_events, hub, dataset, site, country, date_from, date_to, limit, cursor)
+    return {"items": page.items, "next_cursor": page.next_cursor}

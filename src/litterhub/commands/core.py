@@ -1,0 +1,132 @@
+"""Core commands: init, ingest, datasets, serve, demo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from litterhub.services.hub import Hub
+
+console = Console()
+err = Console(stderr=True)
+
+
+def _hub(data_dir: Path | None) -> Hub:
+    return Hub.open(data_dir)
+
+
+DataDir = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA", help="data directory (default ./litterhub-data)")
+
+
+def init(data_dir: Path | None = DataDir) -> None:
+    """Create the data directory and the catalog (applies migrations; safe to repeat)."""
+    hub = _hub(data_dir)
+    from litterhub.services.setup import initialise
+
+    done = initialise(hub)
+    console.print(f"litterhub data directory ready: {hub.settings.data_dir}")
+    for line in done:
+        console.print(f"  {line}")
+
+
+def ingest(
+    file: Path = typer.Argument(..., help="programme export to ingest"),
+    fmt: str = typer.Option("auto", "--format", "-f", help="mlw | mdmap | auto"),
+    dataset: str | None = typer.Option(None, "--dataset", help="dataset id (default: <format>-<file name>)"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object (for scripts)"),
+    data_dir: Path | None = DataDir,
+) -> None:
+    """Validate, harmonise and store a programme export as a new dataset version."""
+    from litterhub.services.ingest import ingest_file
+
+    hub = _hub(data_dir)
+    if as_json:
+        result = ingest_file(hub, file, fmt, dataset)
+        typer.echo(json.dumps(result.as_dict(), default=str))
+    else:
+        with Progress(TextColumn("ingesting {task.description}"), BarColumn(), TextColumn("{task.completed} rows"),
+                      TimeElapsedColumn(), console=err, transient=True) as bar:
+            task = bar.add_task(file.name, total=None)
+            result = ingest_file(hub, file, fmt, dataset, progress=lambda n: bar.advance(task, n))
+        _print_result(result)
+    raise typer.Exit(0 if result.ok else 2)
+
+
+def _print_result(result) -> None:
+    r = result.report
+    if result.unchanged:
+        console.print(f"[yellow]unchanged[/]: identical bytes already ingested as {result.dataset_id} "
+                      f"version {result.version}")
+    elif result.ok:
+        console.print(f"[green]ingested[/] {result.dataset_id} version {result.version} ({r.format}: "
+                      f"{r.format_reason})")
+    else:
+        console.print("[red]not ingested[/]: the file is not usable; nothing was stored")
+    console.print(f"rows in {r.rows_in} = accepted {r.rows_accepted} + rejected {r.rows_rejected}")
+    for note in r.notes:
+        console.print(f"note: {note}")
+    for title, issues in (("errors", r.errors), ("warnings", r.warnings)):
+        if not issues:
+            continue
+        table = Table(title=f"{title} ({sum(r.counts[i.code] for i in {x.code: x for x in issues}.values())})")
+        for col in ("line", "column", "code", "message"):
+            table.add_column(col)
+        for issue in issues[:20]:
+            table.add_row(str(issue.line or ""), issue.column or "", issue.code, issue.message)
+        console.print(table)
+        if len(issues) > 20:
+            console.print(f"... {len(issues) - 20} more {title}; use --json for all")
+
+
+def datasets(as_json: bool = typer.Option(False, "--json"), data_dir: Path | None = DataDir) -> None:
+    """List the datasets in the hub with their current version."""
+    from litterhub.services.datasets import list_datasets
+
+    rows = list_datasets(_hub(data_dir))
+    if as_json:
+        typer.echo(json.dumps(rows, default=str))
+        return
+    table = Table(title="datasets")
+    for col in ("id", "version", "programme", "events", "from", "to", "licence"):
+        table.add_column(col)
+    for d in rows:
+        table.add_row(d["id"], str(d["version"]), d["source_programme"], str(d["n_events"]), d["date_min"] or "",
+                      d["date_max"] or "", d["licence"])
+    console.print(table)
+
+
+def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port"),
+          data_dir: Path | None = DataDir) -> None:
+    """Start the web hub and API."""
+    import uvicorn
+
+    from litterhub.api.app import create_app
+
+    app = create_app(_hub(data_dir))
+    console.print(f"litterhub is serving on http://{host}:{port}/  (API: http://{host}:{port}/api/v1/)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def demo(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port"),
+         no_serve: bool = typer.Option(False, "--no-serve", help="load the samples but do not start the server"),
+         data_dir: Path | None = DataDir) -> None:
+    """Initialise the hub, load the bundled real samples and serve it."""
+    from litterhub.services.setup import initialise, load_demo
+
+    hub = _hub(data_dir)
+    initialise(hub)
+    for result in load_demo(hub):
+        state = "unchanged" if result.unchanged else f"version {result.version}"
+        console.print(f"demo: {result.dataset_id} {state} ({result.report.rows_accepted} rows)")
+    if not no_serve:
+        serve(host, port, data_dir)
+
+
+def register(app: typer.Typer) -> None:
+    for command in (init, ingest, datasets, serve, demo):
+        app.command(command.__name__)(command)

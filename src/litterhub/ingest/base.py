@@ -1,0 +1,144 @@
+"""What every programme adapter provides: detection, default metadata, and a stream of canonical batches.
+
+An adapter reads one programme's export and yields `AdapterBatch`es whose tables follow the
+canonical schemas (`litterhub.model.schema`), plus the sites it saw. It reports every problem into the
+`ValidationReport` it is given. It never touches the catalog or the lake: `services.ingest` does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from litterhub.ingest.report import ValidationReport
+from litterhub.ingest.textio import Sniff
+
+SITE_SCHEMA = pa.schema(
+    [
+        ("site_id", pa.string()),
+        ("name", pa.string()),
+        ("lat", pa.float64()),
+        ("lon", pa.float64()),
+        ("country", pa.string()),
+        ("region", pa.string()),
+        ("compartment", pa.string()),
+        ("source_programme", pa.string()),
+        ("source_key", pa.string()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class DatasetDefaults:
+    """Metadata a dataset gets from its adapter unless the user gives better."""
+
+    title: str
+    description: str
+    publisher: str
+    licence: str
+    citation: str
+    source_programme: str
+    protocol: str
+
+
+@dataclass
+class AdapterBatch:
+    """Canonical rows from one chunk of input: events keyed by `source_event_id`, their observations, sites."""
+
+    events: pa.Table
+    observations: pa.Table
+    sites: pa.Table
+    particles: pa.Table | None = None
+
+
+class Adapter(Protocol):
+    name: str
+    title: str
+
+    def detect(self, info: Sniff) -> str | None:
+        """A sentence saying why this file is in this adapter's format, or None."""
+
+    def defaults(self, filename: str) -> DatasetDefaults: ...
+
+    def read(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]: ...
+
+
+def site_ids(programme: str, keys: pa.Array) -> pa.Array:
+    """Stable site ids from a programme and its own site key (hashing only the distinct keys)."""
+    uniques = keys.unique()
+    ids = pa.array(
+        ["s-" + hashlib.sha1(f"{programme}|{k}".encode()).hexdigest()[:12] for k in uniques.to_pylist()],
+        pa.string(),
+    )
+    return pc.take(ids, pc.index_in(keys, value_set=uniques))
+
+
+class RowFingerprints:
+    """Detects exact duplicate rows across the whole file with 64-bit row hashes (8 bytes per row kept)."""
+
+    def __init__(self) -> None:
+        self._seen = np.empty(0, dtype=np.uint64)
+        self._con = duckdb.connect()
+
+    def duplicates(self, batch: pa.RecordBatch, columns: list[str]) -> np.ndarray:
+        """Mask of rows that repeat an earlier row (earlier in this batch or in a previous one)."""
+        if batch.num_rows == 0:
+            return np.zeros(0, bool)
+        self._con.register("batch_rows", pa.Table.from_batches([batch]))
+        cols = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
+        hashes = self._con.execute(f"SELECT hash({cols}) AS h FROM batch_rows").fetchnumpy()["h"]  # noqa: S608
+        self._con.unregister("batch_rows")
+        hashes = np.asarray(hashes, dtype=np.uint64)
+        _, first = np.unique(hashes, return_index=True)
+        dup = np.ones(len(hashes), bool)
+        dup[first] = False
+        dup |= np.isin(hashes, self._seen)
+        self._seen = np.union1d(self._seen, hashes[~dup])
+        return dup
+
+
+class KeyCounter:
+    """Numbers repeated keys (same site and date) across batches: 0 for the first, 1 for the next, ..."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, int] = {}
+
+    def number(self, keys: np.ndarray) -> np.ndarray:
+        uniques, inverse = np.unique(keys, return_inverse=True)
+        order = np.argsort(inverse, kind="stable")
+        sorted_inv = inverse[order]
+        starts = np.flatnonzero(np.r_[True, sorted_inv[1:] != sorted_inv[:-1]])
+        group_start = np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+        rank = np.empty(len(keys), dtype=np.int64)
+        rank[order] = np.arange(len(order)) - group_start
+        offsets = np.array([self._counts.get(u, 0) for u in uniques], dtype=np.int64)
+        counts = np.bincount(inverse, minlength=len(uniques))
+        for u, off, c in zip(uniques, offsets, counts, strict=True):
+            self._counts[u] = int(off + c)
+        return rank + offsets[inverse]
+
+
+def flag_cells(report: ValidationReport, mask: np.ndarray, lines: np.ndarray, column: str, code: str,
+          values: pa.Array, template: str) -> None:
+    """Report every row where `mask` is set, quoting the offending cell in the message."""
+    if not mask.any():
+        return
+    rows = np.flatnonzero(mask)
+    texts = values.take(pa.array(rows)).to_pylist()
+    report.add_many(code, lines[rows], column, [template.format(t) for t in texts])
+
+
+def report_bad_records(rejected: list, report: ValidationReport) -> None:
+    """Rows the CSV reader could not split (truncated or extra cells) are rejected with their line."""
+    for rec in rejected:
+        code = "missing-cell" if rec.actual < rec.expected else "extra-cell"
+        report.add(code, f"row has {rec.actual} cells, the header has {rec.expected}", line=rec.line)
+    report.rows_in += len(rejected)
+    report.rows_rejected += len(rejected)

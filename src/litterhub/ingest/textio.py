@@ -1,0 +1,259 @@
+"""Reading delimited text the way programmes really publish it: BOMs, cp1252, `;` and tab separators,
+CRLF, quoted multi-line notes, truncated last rows.
+
+Everything is streamed: `open_table` yields Arrow batches of strings (all columns as text, so that the
+adapters validate values themselves and report bad cells) together with the physical line on which
+each record starts, computed by a vectorised byte scan that respects quoting.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+SNIFF_BYTES = 64 * 1024
+SCAN_CHUNK = 8 * 1024 * 1024
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class Sniff:
+    """What the first bytes of a file say about it."""
+
+    path: Path
+    size: int
+    kind: str  # text | xlsx | xls | empty | binary
+    encoding: str = "utf-8"
+    bom: bool = False
+    delimiter: str = ","
+    header: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _detect_encoding(head: bytes, path: Path) -> tuple[str, bool, list[str]]:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8", True, ["UTF-8 with byte-order mark"]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", True, ["UTF-16 with byte-order mark"]
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        return "utf-8", False, []
+    except UnicodeDecodeError:
+        return "cp1252", False, ["not valid UTF-8: read as Windows-1252 (cp1252)"]
+
+
+def _detect_delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def sniff(path: Path) -> Sniff:
+    """Classify a file from its bytes, never from its name (an `.xlsx` may be OLE2, a `.csv` may be TSV)."""
+    size = path.stat().st_size
+    if size == 0:
+        return Sniff(path, 0, "empty")
+    with path.open("rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    if head.startswith(OLE2_MAGIC):
+        return Sniff(path, size, "xls", notes=["OLE2 container (legacy Excel .xls)"])
+    if head.startswith(ZIP_MAGIC):
+        return Sniff(path, size, "xlsx", notes=["ZIP container (Office Open XML .xlsx)"])
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return Sniff(path, size, "binary", notes=["contains NUL bytes: not a text table"])
+    encoding, bom, notes = _detect_encoding(head, path)
+    text = head.decode(encoding, errors="replace")
+    if bom:
+        text = text.lstrip("\ufeff")
+    first = text.splitlines()[0] if text.strip() else ""
+    if not first.strip():
+        return Sniff(path, size, "empty", encoding, bom, notes=notes + ["no header line"])
+    delimiter = _detect_delimiter(first)
+    try:
+        header = next(csv.reader(io.StringIO(first), delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        header = first.split(delimiter)
+    if delimiter != ",":
+        notes.append({";": "semicolon", "\t": "tab", "|": "pipe"}[delimiter] + "-separated")
+    return Sniff(path, size, "text", encoding, bom, delimiter, [h.strip() for h in header], notes)
+
+
+def iter_record_lines(path: Path, quote: int = ord('"')) -> Iterator[np.ndarray]:
+    """Yield, in order, the physical start line of every non-empty record (header included).
+
+    A record ends at a newline outside quotes; quote parity is tracked with a cumulative sum over the
+    bytes of each chunk, so quoted multi-line notes are handled without a Python loop over bytes.
+    Blank lines are dropped, as the CSV reader drops them.
+    """
+    parity = 0
+    nl_before = 0  # newlines in earlier chunks
+    rec_start = 0  # global byte offset where the current record starts
+    next_line = 1  # line on which the current record starts
+    prev_byte = -1
+    offset = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(SCAN_CHUNK):
+            arr = np.frombuffer(chunk, dtype=np.uint8)
+            q_parity = (np.cumsum(arr == quote, dtype=np.int64) + parity) % 2
+            nl_idx = np.flatnonzero(arr == 10)
+            is_sep = q_parity[nl_idx] == 0
+            seps = nl_idx[is_sep]
+            if len(seps):
+                sep_line = nl_before + np.flatnonzero(is_sep) + 1  # the line each separator ends
+                starts = np.concatenate(([rec_start], seps[:-1] + offset + 1))
+                start_lines = np.concatenate(([next_line], sep_line[:-1] + 1))
+                lengths = seps + offset - starts
+                before = np.where(seps > 0, arr[np.maximum(seps - 1, 0)], prev_byte)
+                empty = (lengths == 0) | ((lengths == 1) & (before == 13))
+                yield start_lines[~empty]
+                rec_start = int(seps[-1]) + offset + 1
+                next_line = int(sep_line[-1]) + 1
+            nl_before += len(nl_idx)
+            parity = int(q_parity[-1])
+            prev_byte = int(arr[-1])
+            offset += len(arr)
+        if offset > rec_start:
+            fh.seek(rec_start)
+            if fh.read().strip(b"\r\n"):
+                yield np.array([next_line], dtype=np.int64)
+
+
+class LineCursor:
+    """Hands out the start lines of data records in batch order, skipping records the reader rejected."""
+
+    def __init__(self, path: Path):
+        self._chunks = iter_record_lines(path)
+        self._buffer: deque[np.ndarray] = deque()
+        self._ordinal = 0  # 1-based ordinal of the last record consumed (header = 1)
+        self.skipped: set[int] = set()
+        self._take_raw(1)  # the header
+
+    def _take_raw(self, n: int) -> np.ndarray:
+        out = []
+        while n > 0:
+            if not self._buffer:
+                nxt = next(self._chunks, None)
+                if nxt is None:
+                    break
+                self._buffer.append(nxt)
+                continue
+            head = self._buffer[0]
+            if len(head) <= n:
+                out.append(self._buffer.popleft())
+                n -= len(head)
+            else:
+                out.append(head[:n])
+                self._buffer[0] = head[n:]
+                n = 0
+        taken = np.concatenate(out) if out else np.empty(0, dtype=np.int64)
+        self._ordinal += len(taken)
+        return taken
+
+    def line_of_ordinal(self, ordinal: int) -> int | None:
+        """Physical line of record `ordinal` (as pyarrow numbers rows: header = 1) if not yet consumed."""
+        ahead = ordinal - self._ordinal
+        if ahead <= 0:
+            return None
+        for chunk in self._buffer:
+            if ahead <= len(chunk):
+                return int(chunk[ahead - 1])
+            ahead -= len(chunk)
+        while (nxt := next(self._chunks, None)) is not None:
+            self._buffer.append(nxt)
+            if ahead <= len(nxt):
+                return int(nxt[ahead - 1])
+            ahead -= len(nxt)
+        return None
+
+    def take(self, n: int) -> np.ndarray:
+        """Lines of the next `n` records that the reader delivered (rejected ones are skipped)."""
+        lines = []
+        remaining = n
+        while remaining > 0:
+            first = self._ordinal + 1
+            got = self._take_raw(remaining)
+            if len(got) == 0:
+                break
+            ordinals = np.arange(first, first + len(got))
+            keep = ~np.isin(ordinals, list(self.skipped)) if self.skipped else np.ones(len(got), bool)
+            lines.append(got[keep])
+            remaining -= int(keep.sum())
+        return np.concatenate(lines) if lines else np.empty(0, dtype=np.int64)
+
+
+@dataclass
+class RejectedRecord:
+    """A record the CSV reader could not split into the header's columns."""
+
+    line: int | None
+    expected: int
+    actual: int
+    text: str
+
+
+def open_table(info: Sniff, batch_bytes: int = 4 << 20
+               ) -> tuple[list[str], Iterator[tuple[pa.RecordBatch, np.ndarray]], list[RejectedRecord]]:
+    """Stream a delimited file as batches of string columns plus each record's start line.
+
+    Records with the wrong number of fields are not fatal: they are returned in `rejected` (filled
+    while iterating) with their line, so that the report can name them.
+    """
+    cursor = LineCursor(info.path)
+    rejected: list[RejectedRecord] = []
+
+    def on_invalid(row) -> str:
+        line = cursor.line_of_ordinal(row.number) if row.number is not None else None
+        if row.number is not None:
+            cursor.skipped.add(row.number)
+        rejected.append(RejectedRecord(line, row.expected_columns, row.actual_columns, row.text[:200]))
+        return "skip"
+
+    names = _unique_names(info.header)
+    reader = pacsv.open_csv(
+        info.path,
+        read_options=pacsv.ReadOptions(
+            encoding=info.encoding, block_size=batch_bytes, use_threads=False,
+            column_names=names, skip_rows=1,
+        ),
+        parse_options=pacsv.ParseOptions(
+            delimiter=info.delimiter, newlines_in_values=True, invalid_row_handler=on_invalid,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False,
+        ),
+    )
+
+    def batches() -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
+        for batch in reader:
+            yield batch, cursor.take(batch.num_rows)
+
+    return names, batches(), rejected
+
+
+def _unique_names(header: list[str]) -> list[str]:
+    """Blank or repeated header labels get a positional suffix so that no column is silently merged."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, name in enumerate(header):
+        label = name.lstrip("\ufeff").strip() or f"column_{i + 1}"
+        if label in seen:
+            seen[label] += 1
+            label = f"{label}__{seen[label]}"
+        else:
+            seen[label] = 1
+        out.append(label)
+    return out

@@ -1,0 +1,89 @@
+"""Wide survey tables (one row per survey, one column per item) turned into long observations.
+
+Most programme exports (Marine LitterWatch, MDMAP, TIDES, MCS, OSPAR) are wide. This module does the
+shared work vectorised over a batch: parse every item column, find negative and non-numeric counts,
+and unpivot the accepted rows into observation rows with their source line and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from litterhub.ingest.cells import parse_number
+from litterhub.ingest.report import ValidationReport
+
+
+@dataclass(frozen=True)
+class ItemColumn:
+    """One item column of a wide export and how its counts enter the canonical model."""
+
+    column: str
+    scheme: str
+    code: str
+    name: str | None = None
+    counts_toward_total: bool = True
+
+
+@dataclass
+class ItemMatrix:
+    """Parsed counts of one batch: values[row, item] (NaN = blank) and the per-row reject mask."""
+
+    values: np.ndarray
+    bad_row: np.ndarray
+
+
+def parse_items(batch: pa.RecordBatch, items: list[ItemColumn], lines: np.ndarray,
+                report: ValidationReport) -> ItemMatrix:
+    """Parse all item columns of a batch, reporting non-numeric and negative counts by line and column."""
+    n = batch.num_rows
+    values = np.full((n, len(items)), np.nan)
+    bad = np.zeros(n, bool)
+    for j, item in enumerate(items):
+        parsed = parse_number(batch.column(item.column))
+        values[:, j] = parsed.values
+        if parsed.invalid.any():
+            rows = np.flatnonzero(parsed.invalid)
+            texts = batch.column(item.column).take(pa.array(rows)).to_pylist()
+            report.add_many("type-error", lines[rows], item.column,
+                            [f"count {t!r} is not a number" for t in texts])
+            bad |= parsed.invalid
+        with np.errstate(invalid="ignore"):
+            negative = parsed.values < 0
+        if negative.any():
+            rows = np.flatnonzero(negative)
+            report.add_many("litter-negative-count", lines[rows], item.column,
+                            [f"count {parsed.values[r]:g} is negative" for r in rows])
+            bad |= negative
+    return ItemMatrix(values, bad)
+
+
+def totals(matrix: np.ndarray, items: list[ItemColumn]) -> np.ndarray:
+    """Total count per row over the items that count toward the total (blank = 0 for the sum)."""
+    weights = np.array([1.0 if it.counts_toward_total else 0.0 for it in items])
+    return np.nan_to_num(matrix, nan=0.0) @ weights if len(items) else np.zeros(len(matrix))
+
+
+def unpivot(matrix: np.ndarray, items: list[ItemColumn], event_keys: pa.Array, lines: np.ndarray) -> pa.Table:
+    """Long observation rows for every non-blank item cell (explicit zeros are kept: 'tracked, none found')."""
+    rows, cols = np.nonzero(~np.isnan(matrix))
+    codes = pa.array([it.code for it in items], pa.string())
+    names = pa.array([it.name for it in items], pa.string())
+    schemes = pa.array([it.scheme for it in items], pa.string())
+    column_names = pa.array([it.column for it in items], pa.string())
+    toward = pa.array([it.counts_toward_total for it in items], pa.bool_())
+    take_cols = pa.array(cols)
+    return pa.table(
+        {
+            "source_event_id": event_keys.take(pa.array(rows)),
+            "source_scheme": schemes.take(take_cols),
+            "source_code": codes.take(take_cols),
+            "source_name": names.take(take_cols),
+            "count": pa.array(matrix[rows, cols], pa.float64()),
+            "counts_toward_total": toward.take(take_cols),
+            "source_line": pa.array(lines[rows], pa.int64()),
+            "source_column": column_names.take(take_cols),
+        }
+    )

@@ -1,0 +1,33 @@
+"""The hub a service works on: settings, catalog engine, lake and raw archive, opened once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from litterhub.store.database import open_catalog
+from litterhub.store.lake import Lake
+from litterhub.store.raw import RawArchive
+from litterhub.store.settings import Settings
+
+
+@dataclass
+class Hub:
+    settings: Settings
+    engine: Engine
+    lake: Lake
+    raw: RawArchive
+
+    @classmethod
+    def open(cls, data_dir: str | Path | None = None, database_url: str | None = None) -> Hub:
+        """Open (and if needed initialise) the hub's data directory and catalog."""
+        settings = Settings.from_env(data_dir, database_url)
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.exports_dir.mkdir(parents=True, exist_ok=True)
+        engine = open_catalog(settings.database_url)
+        return cls(settings, engine, Lake(settings.lake_dir), RawArchive(settings.raw_dir))
+
+    def close(self) -> None:
+        self.engine.dispose()

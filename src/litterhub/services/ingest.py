@@ -1,0 +1,283 @@
+"""Ingest a programme export: detect, validate, harmonise, write a lake version, register it.
+
+Order matters for crash safety: the lake version is written under a temporary name and renamed into
+place, and only then is the catalog transaction committed; if that commit fails the lake version is
+removed again. Identical bytes for the same dataset are a no-op that says so.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy import delete, insert, select, update
+
+from litterhub.harmonize.density import Densities, add_densities
+from litterhub.harmonize.observations import harmonize_observations
+from litterhub.ingest.base import SITE_SCHEMA, AdapterBatch
+from litterhub.ingest.registry import UnknownFormat, resolve
+from litterhub.ingest.report import ValidationReport
+from litterhub.model.schema import EVENT_SCHEMA, OBSERVATION_SCHEMA, PARTICLE_SCHEMA, conform
+from litterhub.services.hub import Hub
+from litterhub.store import tables as t
+from litterhub.store.raw import sha256_of
+
+MAX_UPLOAD_BYTES = 2 * 1024**3
+INDEX_COLUMNS = ["event_id", "dataset_id", "version", "site_id", "event_date", "event_type", "protocol",
+                 "compartment", "country", "length_m", "area_m2", "total_count", "items_per_100m",
+                 "items_per_m2", "qc_flags"]
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class IngestResult:
+    """What the user needs to know about one ingest; `as_dict` is the CLI's --json shape."""
+
+    dataset_id: str | None
+    version: int | None
+    sha256: str | None
+    report: ValidationReport
+    unchanged: bool = False
+    format: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.unchanged or self.report.usable
+
+    def as_dict(self) -> dict[str, Any]:
+        r = self.report
+        return {
+            "dataset_id": self.dataset_id,
+            "version": self.version,
+            "sha256": self.sha256,
+            "format": self.format,
+            "format_reason": r.format_reason,
+            "rows_in": r.rows_in,
+            "rows_accepted": r.rows_accepted,
+            "rows_rejected": r.rows_rejected,
+            "unchanged": self.unchanged,
+            "errors": [i.as_dict() for i in r.errors],
+            "warnings": [i.as_dict() for i in r.warnings],
+            "counts": dict(r.counts),
+            "notes": r.notes,
+        }
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:100] or "dataset"
+
+
+def default_dataset_id(fmt: str, filename: str) -> str:
+    """`<format>-<file stem>`, without repeating the format when the file name already says it."""
+    stem = slugify(Path(filename).stem)
+    return stem if stem.startswith(fmt) else f"{fmt}-{stem}"
+
+
+def ingest_file(hub: Hub, path: Path, fmt: str = "auto", dataset_id: str | None = None,
+                progress: Progress | None = None, actor: str = "cli",
+                original_filename: str | None = None) -> IngestResult:
+    """Ingest one file as a new version of a dataset (or recognise it as already ingested)."""
+    report = ValidationReport()
+    filename = original_filename or path.name
+    if not path.is_file():
+        report.fail("source-error", f"{filename}: no such file")
+        return IngestResult(dataset_id, None, None, report)
+    if path.stat().st_size > MAX_UPLOAD_BYTES:
+        report.fail("source-error", f"{filename}: larger than the {MAX_UPLOAD_BYTES // 1024**2} MiB limit")
+        return IngestResult(dataset_id, None, None, report)
+    try:
+        info, detection = resolve(path, fmt)
+    except UnknownFormat as exc:
+        report.fail("format-error", str(exc))
+        return IngestResult(dataset_id, None, None, report)
+    adapter = detection.adapter
+    report.format, report.format_reason = adapter.name, detection.reason
+    report.notes.extend(info.notes)
+    sha = sha256_of(path)
+    dataset_id = slugify(dataset_id or default_dataset_id(adapter.name, filename))
+    result = IngestResult(dataset_id, None, sha, report, format=adapter.name)
+
+    if info.kind == "empty":
+        report.fail("litter-empty-file", f"{filename} is empty: there is nothing to ingest", line=1)
+        return result
+    if info.kind != "text":
+        report.fail("format-error", f"{filename} is a {info.kind} file, but the {adapter.name} format is a "
+                    "delimited text table")
+        return result
+
+    previous = _find_version_by_sha(hub, dataset_id, sha)
+    if previous is not None:
+        stored = ValidationReport(**{k: previous["report"][k] for k in ("rows_in", "rows_accepted",
+                                                                         "rows_rejected")})
+        stored.format = adapter.name
+        stored.format_reason = detection.reason
+        stored.notes.append(f"identical bytes already ingested as {dataset_id} version {previous['version']}")
+        return IngestResult(dataset_id, previous["version"], sha, stored, unchanged=True, format=adapter.name)
+
+    version = _current_version(hub, dataset_id) + 1
+    staged = hub.lake.stage(dataset_id, version)
+    sites: list[pa.Table] = []
+    n_events = n_obs = 0
+    date_min = date_max = None
+    try:
+        for batch in adapter.read(info, report):
+            events, observations, particles, dens = _canonical(batch, dataset_id, version, sha)
+            lines = events.column("source_line").to_numpy(zero_copy_only=False)
+            report.add_many("litter-effort-missing", lines[dens.effort_missing], "length",
+                            "survey length is missing or zero: event kept, density left empty")
+            report.add_many("litter-effort-absurd", lines[dens.effort_absurd], "length",
+                            "survey length is implausible: event kept, density left empty")
+            staged.write("events", events)
+            staged.write("observations", observations)
+            if particles is not None:
+                staged.write("particles", particles)
+            sites.append(batch.sites.cast(SITE_SCHEMA))
+            n_events += events.num_rows
+            n_obs += observations.num_rows
+            if events.num_rows:
+                lo, hi = pc.min_max(events.column("event_date")).values()
+                date_min = lo.as_py() if date_min is None or (lo.as_py() and lo.as_py() < date_min) else date_min
+                date_max = hi.as_py() if date_max is None or (hi.as_py() and hi.as_py() > date_max) else date_max
+            if progress:
+                progress(batch.events.num_rows)
+        if report.rows_in == 0 and not report.fatal:
+            report.fail("litter-no-data-rows", f"{filename} has a header but no data rows", line=2)
+        if not report.usable:
+            staged.abort()
+            return result
+        hub.raw.store(path, sha)
+        lake_path, checksums = staged.publish()
+    except BaseException:
+        staged.abort()
+        raise
+    try:
+        _register(hub, dataset_id, version, sha, filename, path.stat().st_size, adapter, report,
+                  n_events, n_obs, date_min, date_max, lake_path, checksums, sites, actor)
+    except BaseException:
+        hub.lake.remove_version(dataset_id, version)
+        raise
+    result.version = version
+    result.extra = {"events": n_events, "observations": n_obs}
+    return result
+
+
+def _canonical(batch: AdapterBatch, dataset_id: str, version: int, sha: str
+               ) -> tuple[pa.Table, pa.Table, pa.Table | None, Densities]:
+    """Stamp dataset, version and hub-wide event ids on an adapter batch and derive densities."""
+    def stamp(table: pa.Table) -> pa.Table:
+        n = table.num_rows
+        event_id = pc.binary_join_element_wise(pa.array([dataset_id] * n, pa.string()),
+                                               table.column("source_event_id"), ":")
+        table = table.append_column("event_id", event_id)
+        table = table.append_column("dataset_id", pa.array([dataset_id] * n, pa.string()))
+        return table.append_column("version", pa.array([version] * n, pa.int32()))
+
+    events = stamp(batch.events)
+    events = events.append_column("raw_sha256", pa.array([sha] * events.num_rows, pa.string()))
+    dens = add_densities(conform(events, EVENT_SCHEMA))
+    observations = harmonize_observations(conform(stamp(batch.observations), OBSERVATION_SCHEMA))
+    particles = conform(stamp(batch.particles), PARTICLE_SCHEMA) if batch.particles is not None else None
+    return dens.events, conform(observations, OBSERVATION_SCHEMA), particles, dens
+
+
+def _find_version_by_sha(hub: Hub, dataset_id: str, sha: str) -> dict[str, Any] | None:
+    with hub.engine.connect() as conn:
+        row = conn.execute(
+            select(t.dataset_versions.c.version, t.dataset_versions.c.report)
+            .where(t.dataset_versions.c.dataset_id == dataset_id, t.dataset_versions.c.sha256 == sha)
+            .order_by(t.dataset_versions.c.version.desc())
+        ).first()
+    return dict(row._mapping) if row else None
+
+
+def _current_version(hub: Hub, dataset_id: str) -> int:
+    with hub.engine.connect() as conn:
+        v = conn.execute(select(t.datasets.c.current_version).where(t.datasets.c.id == dataset_id)).scalar()
+    return int(v or 0)
+
+
+def _bbox(sites: pa.Table) -> list[float] | None:
+    lat, lon = sites.column("lat"), sites.column("lon")
+    if pc.count(lat).as_py() == 0:
+        return None
+    (la0, la1), (lo0, lo1) = (pc.min_max(lat).values(), pc.min_max(lon).values())
+    return [lo0.as_py(), la0.as_py(), lo1.as_py(), la1.as_py()]
+
+
+def _unique_sites(sites: list[pa.Table]) -> pa.Table:
+    """First row per site id; coordinates from the first row that has them."""
+    import duckdb
+
+    table = pa.concat_tables(sites) if sites else SITE_SCHEMA.empty_table()
+    con = duckdb.connect()
+    con.register("s", table)
+    return con.sql(
+        "SELECT site_id, first(name) AS name, first(lat) FILTER (WHERE lat IS NOT NULL) AS lat, "
+        "first(lon) FILTER (WHERE lat IS NOT NULL) AS lon, first(country) AS country, first(region) AS region, "
+        "first(compartment) AS compartment, first(source_programme) AS source_programme, "
+        "first(source_key) AS source_key FROM s GROUP BY site_id ORDER BY site_id"
+    ).to_arrow_table()
+
+
+def _register(hub: Hub, dataset_id: str, version: int, sha: str, filename: str, size: int, adapter, report,
+              n_events: int, n_obs: int, date_min, date_max, lake_path: str, checksums: dict[str, str],
+              sites: list[pa.Table], actor: str) -> None:
+    """One catalog transaction: raw file, dataset, version, sites, event index, audit entry."""
+    now = datetime.now(UTC)
+    site_rows = _unique_sites(sites)
+    defaults = adapter.defaults(filename)
+    with hub.engine.begin() as conn:
+        if conn.execute(select(t.raw_files.c.sha256).where(t.raw_files.c.sha256 == sha)).first() is None:
+            conn.execute(insert(t.raw_files).values(sha256=sha, size_bytes=size, original_filename=filename,
+                                                    stored_at=now))
+        if version == 1:
+            conn.execute(insert(t.datasets).values(
+                id=dataset_id, uuid=str(uuid.uuid4()), title=defaults.title, description=defaults.description,
+                publisher=defaults.publisher, licence=defaults.licence, citation=defaults.citation,
+                source_programme=defaults.source_programme, format=adapter.name, protocol=defaults.protocol,
+                current_version=0, created_at=now, updated_at=now))
+        conn.execute(insert(t.dataset_versions).values(
+            dataset_id=dataset_id, version=version, sha256=sha, original_filename=filename,
+            rows_in=report.rows_in, rows_accepted=report.rows_accepted, rows_rejected=report.rows_rejected,
+            n_events=n_events, n_observations=n_obs, date_min=date_min, date_max=date_max,
+            bbox=_bbox(site_rows), vocab_version=_vocab_version(), lake_path=lake_path, lake_checksums=checksums,
+            report=report.as_dict(), status="published", created_at=now))
+        conn.execute(update(t.datasets).where(t.datasets.c.id == dataset_id)
+                     .values(current_version=version, updated_at=now))
+        ids = site_rows.column("site_id").to_pylist()
+        existing: set[str] = set()
+        for i in range(0, len(ids), 500):
+            existing.update(conn.execute(select(t.sites.c.id).where(t.sites.c.id.in_(ids[i:i + 500]))).scalars())
+        new_sites = [
+            {"id": r["site_id"], "name": r["name"] or r["site_id"], "lat": r["lat"], "lon": r["lon"],
+             "country": r["country"], "region": r["region"], "compartment": r["compartment"] or "beach",
+             "source_programme": r["source_programme"], "source_key": r["source_key"] or ""}
+            for r in site_rows.to_pylist() if r["site_id"] not in existing
+        ]
+        if new_sites:
+            conn.execute(insert(t.sites), new_sites)
+        conn.execute(delete(t.events).where(t.events.c.dataset_id == dataset_id))
+        for batch in hub.lake.iter_batches("events", dataset_id, version, batch_size=20_000):
+            rows = batch.select(INDEX_COLUMNS).to_pylist()
+            if rows:
+                conn.execute(insert(t.events), rows)
+        conn.execute(insert(t.audit_log).values(
+            at=now, actor=actor, action="dataset.version.published", target=f"dataset:{dataset_id}",
+            detail={"version": version, "sha256": sha, "rows_in": report.rows_in,
+                    "rows_accepted": report.rows_accepted, "rows_rejected": report.rows_rejected}))
+
+
+def _vocab_version() -> str:
+    from litterhub.harmonize.observations import vocabulary_version
+
+    return vocabulary_version()

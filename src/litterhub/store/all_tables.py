@@ -1,0 +1,23 @@
+"""Imports every module that defines catalog tables, so `metadata` is complete for migrations and tests.
+
+A capability that adds tables adds its module to `TABLE_MODULES`.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from litterhub.store.tables import metadata
+
+TABLE_MODULES = [
+    "litterhub.store.tables",
+]
+
+for _name in TABLE_MODULES:
+    try:
+        importlib.import_module(_name)
+    except ModuleNotFoundError as exc:  # a capability not installed in this build
+        if exc.name != _name:
+            raise
+
+__all__ = ["metadata"]

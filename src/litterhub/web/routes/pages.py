@@ -1,0 +1,42 @@
+"""Web pages of the foundation: home (counts + map), datasets, dataset, site."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from litterhub.api.deps import get_hub
+from litterhub.services import datasets as svc
+from litterhub.services.hub import Hub
+from litterhub.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, hub: Hub = Depends(get_hub)) -> HTMLResponse:
+    return render(request, "home.html", counts=svc.headline_counts(hub), datasets=svc.list_datasets(hub))
+
+
+@router.get("/datasets", response_class=HTMLResponse)
+def datasets(request: Request, hub: Hub = Depends(get_hub)) -> HTMLResponse:
+    return render(request, "datasets.html", datasets=svc.list_datasets(hub))
+
+
+@router.get("/datasets/{dataset_id}", response_class=HTMLResponse)
+def dataset(dataset_id: str, request: Request, hub: Hub = Depends(get_hub)) -> HTMLResponse:
+    try:
+        ds = svc.get_dataset(hub, dataset_id)
+    except svc.NotFound:
+        return render(request, "not_found.html", status_code=404, what=dataset_id)
+    report = svc.get_report(hub, dataset_id, ds["version"])
+    return render(request, "dataset.html", ds=ds, report=report, series=svc.density_series(hub, dataset_id))
+
+
+@router.get("/sites/{site_id}", response_class=HTMLResponse)
+def site(site_id: str, request: Request, hub: Hub = Depends(get_hub)) -> HTMLResponse:
+    try:
+        s = svc.get_site(hub, site_id)
+    except svc.NotFound:
+        return render(request, "not_found.html", status_code=404, what=site_id)
+    return render(request, "site.html", site=s)
