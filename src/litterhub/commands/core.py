@@ -57,11 +57,30 @@ def ingest(
     raise typer.Exit(0 if result.ok else 2)
 
 
+def validate(
+    file: Path = typer.Argument(..., help="programme export to check"),
+    fmt: str = typer.Option("auto", "--format", "-f", help="format name or auto"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object (for scripts)"),
+    data_dir: Path | None = DataDir,
+) -> None:
+    """Check a file completely without storing anything (same report as ingest)."""
+    from litterhub.services.ingest import ingest_file
+
+    result = ingest_file(_hub(data_dir), file, fmt, dry_run=True)
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), default=str))
+    else:
+        _print_result(result)
+    raise typer.Exit(0 if result.ok else 2)
+
+
 def _print_result(result) -> None:
     r = result.report
     if result.unchanged:
         console.print(f"[yellow]unchanged[/]: identical bytes already ingested as {result.dataset_id} "
                       f"version {result.version}")
+    elif result.ok and result.version is None:
+        console.print(f"[green]valid[/] ({r.format}: {r.format_reason}); nothing stored")
     elif result.ok:
         console.print(f"[green]ingested[/] {result.dataset_id} version {result.version} ({r.format}: "
                       f"{r.format_reason})")
@@ -128,5 +147,5 @@ def demo(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Opti
 
 
 def register(app: typer.Typer) -> None:
-    for command in (init, ingest, datasets, serve, demo):
+    for command in (init, ingest, validate, datasets, serve, demo):
         app.command(command.__name__)(command)

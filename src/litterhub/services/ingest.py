@@ -85,8 +85,12 @@ def default_dataset_id(fmt: str, filename: str) -> str:
 
 def ingest_file(hub: Hub, path: Path, fmt: str = "auto", dataset_id: str | None = None,
                 progress: Progress | None = None, actor: str = "cli",
-                original_filename: str | None = None) -> IngestResult:
-    """Ingest one file as a new version of a dataset (or recognise it as already ingested)."""
+                original_filename: str | None = None, dry_run: bool = False) -> IngestResult:
+    """Ingest one file as a new version of a dataset (or recognise it as already ingested).
+
+    With `dry_run` the file is read and validated completely but nothing is stored (the upload wizard's
+    validation step and `litterhub validate`).
+    """
     report = ValidationReport()
     filename = original_filename or path.name
     if not path.is_file():
@@ -113,6 +117,13 @@ def ingest_file(hub: Hub, path: Path, fmt: str = "auto", dataset_id: str | None 
     if info.kind != "text":
         report.fail("format-error", f"{filename} is a {info.kind} file, but the {adapter.name} format is a "
                     "delimited text table")
+        return result
+
+    if dry_run:
+        for batch in adapter.read(info, report):
+            _canonical(batch, dataset_id, 0, sha)
+        if report.rows_in == 0 and not report.fatal:
+            report.fail("litter-no-data-rows", f"{filename} has a header but no data rows", line=2)
         return result
 
     previous = _find_version_by_sha(hub, dataset_id, sha)
