@@ -23,15 +23,11 @@ inventory_app = typer.Typer(
 )
 
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON instead of text.")
-DETAIL_OPTION = typer.Option(
-    False, "--detail", help="With --json: add inputs, their sources and the compartment."
-)
+DETAIL_OPTION = typer.Option(False, "--detail", help="With --json: add inputs, their sources and the compartment.")
 OVERRIDE_OPTION = typer.Option(
     None, "--override", help="Replace a default input: FIELD=VALUE (repeatable); needs --override-source."
 )
-OVERRIDE_SOURCE_OPTION = typer.Option(
-    None, "--override-source", help="Where the overriding figures come from."
-)
+OVERRIDE_SOURCE_OPTION = typer.Option(None, "--override-source", help="Where the overriding figures come from.")
 OVERRIDES_FILE_OPTION = typer.Option(
     None, "--overrides", help="CSV of the country's own figures: field,value,source.", dir_okay=False
 )
@@ -78,9 +74,7 @@ def _t(value: float) -> str:
 @inventory_app.command("jambeck")
 def jambeck_command(
     country: str | None = typer.Option(None, "--country", help="ISO 3166-1 alpha-3 code, e.g. CHN."),
-    year: int = typer.Option(
-        2010, "--year", help="2010 (computed) or 2025 (Jambeck's published projection)."
-    ),
+    year: int = typer.Option(2010, "--year", help="2010 (computed) or 2025 (Jambeck's published projection)."),
     inputs: Path | None = typer.Option(
         None,
         "--inputs",
@@ -182,9 +176,7 @@ def scenarios_command(
     typer.echo(f"{country.upper()} — emissions to aquatic ecosystems, t/yr (mean [P10–P90])")
     typer.echo("year  " + "  ".join(f"{s:>34}" for s in result))
     for i, row in enumerate(result["bau"]):
-        cells = [
-            f"{r[i]['mean']:>12,.0f} [{r[i]['p10']:>9,.0f}–{r[i]['p90']:>9,.0f}]" for r in result.values()
-        ]
+        cells = [f"{r[i]['mean']:>12,.0f} [{r[i]['p10']:>9,.0f}–{r[i]['p90']:>9,.0f}]" for r in result.values()]
         typer.echo(f"{row['year']}  " + "  ".join(f"{c:>34}" for c in cells))
 
 
@@ -227,29 +219,80 @@ def microplastics_command(
     """Primary microplastics released to the ocean (Boucher & Friot 2017 structure, your parameters)."""
     text = _read(params)
     result = _run(lambda: service.microplastics_from_csv(text))
-    rows = [
-        {
-            "source": str(s),
-            "loss_t": float(loss),
-            "release_to_ocean_t": float(rel),
-            "release_share": float(sh),
-        }
-        for s, loss, rel, sh in zip(
-            result.sources, result.loss_t, result.release_to_ocean_t, result.release_share, strict=True
-        )
-    ]
+    summary = service.microplastics_summary(result)
     if as_json:
-        _print_json(
-            {
-                "total_release_to_ocean_t": result.total_release_t,
-                "sources": rows,
-                "by_pathway": result.by_pathway,
-            }
-        )
+        _print_json(summary)
         return
-    typer.echo(f"primary microplastics released to the ocean: {_t(result.total_release_t)}")
-    for row in rows:
+    typer.echo(f"primary microplastics released to the ocean: {_t(summary['total_release_to_ocean_t'])}")
+    for row in summary["sources"]:
         typer.echo(f"  {row['source']:<24} {_t(row['release_to_ocean_t'])} ({row['release_share']:.1%})")
+
+
+DATA_DIR_OPTION = typer.Option(
+    None, "--data-dir", envvar="LITTERHUB_DATA", help="data directory (default ./litterhub-data)"
+)
+
+
+def _hub(data_dir: Path | None):
+    from litterhub.services.hub import Hub
+
+    return Hub.open(data_dir)
+
+
+@inventory_app.command("submit")
+def submit_command(
+    country: str = typer.Option(..., "--country", help="ISO 3166-1 alpha-3 code."),
+    method: str = typer.Option(..., "--method", help="jambeck | meijer | borrelle"),
+    submitter: str = typer.Option(..., "--submitter", help="Who submits (agency, person)."),
+    year: int | None = typer.Option(None, "--year", help="Year (jambeck 2010/2025, borrelle 2016–2030)."),
+    scenario: str = typer.Option("bau", "--scenario", help="borrelle only: bau | ambitious | target"),
+    draws: int = typer.Option(service.DEFAULT_DRAWS, "--draws"),
+    seed: int = typer.Option(service.DEFAULT_SEED, "--seed"),
+    override: list[str] | None = OVERRIDE_OPTION,
+    override_source: str | None = OVERRIDE_SOURCE_OPTION,
+    overrides_file: Path | None = OVERRIDES_FILE_OPTION,
+    as_json: bool = JSON_OPTION,
+    data_dir: Path | None = DATA_DIR_OPTION,
+) -> None:
+    """Store a national inventory (inputs with sources, method, results) as a new version in the catalog."""
+    found = _overrides(method, override, override_source, overrides_file) if method in service.OVERRIDABLE else []
+    hub = _hub(data_dir)
+    try:
+        record = _run(
+            lambda: service.submit_inventory(hub, country, method, submitter, year, found, scenario, draws, seed)
+        )
+    finally:
+        hub.close()
+    if as_json:
+        _print_json(record)
+        return
+    typer.echo(
+        f"stored {record['country']} {record['method']} inventory version {record['version']} "
+        f"({record['year']}): {_t(record['central_t'])} to {record['compartment']}"
+    )
+
+
+@inventory_app.command("records")
+def records_command(
+    country: str | None = typer.Option(None, "--country", help="ISO3 filter."),
+    method: str | None = typer.Option(None, "--method", help="jambeck | meijer | borrelle"),
+    as_json: bool = JSON_OPTION,
+    data_dir: Path | None = DATA_DIR_OPTION,
+) -> None:
+    """Stored national inventories (latest version each), comparable across countries."""
+    hub = _hub(data_dir)
+    try:
+        rows = _run(lambda: service.list_inventories(hub, country, method))
+    finally:
+        hub.close()
+    if as_json:
+        _print_json(rows)
+        return
+    for r in rows:
+        typer.echo(
+            f"{r['country']}  {r['method']:<9} v{r['version']}  {r['year']}  {_t(r['central_t']):>14}  "
+            f"{r['compartment']}  — {r['submitter']}"
+        )
 
 
 def register(app: typer.Typer) -> None:

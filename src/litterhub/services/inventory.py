@@ -74,9 +74,7 @@ def parse_override_args(pairs: Iterable[str], source: str | None) -> list[Overri
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep:
-            raise InventoryInputError.single(
-                errors.INVALID_PARAMETER, f"'{pair}' is not FIELD=VALUE", field="override"
-            )
+            raise InventoryInputError.single(errors.INVALID_PARAMETER, f"'{pair}' is not FIELD=VALUE", field="override")
         if not (source or "").strip():
             raise InventoryInputError.single(
                 errors.MISSING_CELL, "say where the overriding figures come from", field="override_source"
@@ -181,9 +179,7 @@ def jambeck_from_csv(text: str, source: str = "user upload") -> list[JambeckEsti
     result = jambeck.compute(parsed)
     estimates = []
     for i, code in enumerate(parsed.country):
-        used = {
-            name: {"value": float(getattr(parsed, name)[i]), "source": source} for name in JAMBECK_COLUMNS[1:]
-        }
+        used = {name: {"value": float(getattr(parsed, name)[i]), "source": source} for name in JAMBECK_COLUMNS[1:]}
         estimates.append(
             JambeckEstimate(
                 str(code),
@@ -457,9 +453,7 @@ def country_flow(code: str, overrides: Iterable[Override] = ()) -> dict[str, obj
             "littered_share",
         ),
     )
-    waste_t = float(
-        chain.waste_generated(values["population"].value, values["waste_kg_per_person_day"].value)
-    )
+    waste_t = float(chain.waste_generated(values["population"].value, values["waste_kg_per_person_day"].value))
     waste_t *= chain.KG_PER_DAY_TO_T_PER_YEAR
     plastic_t = float(chain.plastic_waste(waste_t, values["plastic_share"].value))
     inadequate, littered = chain.mismanaged_parts(
@@ -530,3 +524,197 @@ OVERRIDABLE = {
 def overrides_from_csv(text: str, method: str) -> list[Override]:
     """A country's own figures for `method` from a `field,value,source` table."""
     return parse_overrides_csv(text, OVERRIDABLE[method])
+
+
+def microplastics_summary(result: microplastics.MicroplasticsResult) -> dict[str, object]:
+    """Plain-data shape of a primary-microplastics result (CLI JSON, API)."""
+    rows = [
+        {"source": str(s), "loss_t": float(loss), "release_to_ocean_t": float(rel), "release_share": float(sh)}
+        for s, loss, rel, sh in zip(
+            result.sources, result.loss_t, result.release_to_ocean_t, result.release_share, strict=True
+        )
+    ]
+    return {
+        "total_release_to_ocean_t": result.total_release_t,
+        "compartment": microplastics.COMPARTMENT,
+        "sources": rows,
+        "by_pathway": result.by_pathway,
+    }
+
+
+# --- national inventories as versioned records -------------------------------------------------
+
+RECORD_METHODS = ("jambeck", "meijer", "borrelle")
+
+
+def _record_row(row) -> dict[str, object]:
+    data = dict(row._mapping)
+    data["created_at"] = data["created_at"].isoformat() if data.get("created_at") else None
+    data.pop("id", None)
+    return data
+
+
+def _estimate_for(
+    method: str, country: str, year: int | None, overrides: list[Override], scenario: str, draws: int, seed: int
+) -> tuple[dict[str, object], int, str, float, float | None, float | None]:
+    """Run `method`; return (results, year, compartment, central, low, high)."""
+    if method == "jambeck":
+        e = jambeck_country(country, 2010 if year is None else year, overrides)
+        return e.detail(), e.year, e.compartment, e.marine_debris_mid_t, e.marine_debris_low_t, e.marine_debris_high_t
+    if method == "meijer":
+        e = meijer_country(country, overrides)
+        return e.detail(), e.year, e.compartment, e.emitted_to_ocean_t, None, None
+    e = borrelle_country(country, 2016 if year is None else year, scenario, draws, seed, overrides)
+    return e.detail(), e.year, e.compartment, e.emissions_t_mean, e.emissions_t_p10, e.emissions_t_p90
+
+
+def submit_inventory(
+    hub,
+    country: str,
+    method: str,
+    submitter: str,
+    year: int | None = None,
+    overrides: Iterable[Override] = (),
+    scenario: str = "bau",
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+) -> dict[str, object]:
+    """Compute a national inventory with the country's own figures and store it as a new version."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import func, select
+    from sqlalchemy.exc import IntegrityError
+
+    from litterhub.store.inventory_tables import national_inventories as table
+
+    if method not in RECORD_METHODS:
+        raise InventoryInputError.single(
+            errors.INVALID_PARAMETER, f"method must be one of {', '.join(RECORD_METHODS)}", field="method"
+        )
+    if not submitter.strip():
+        raise InventoryInputError.single(errors.MISSING_CELL, "say who submits this inventory", field="submitter")
+    overrides = list(overrides)
+    results, year_used, compartment, central, low, high = _estimate_for(
+        method, country, year, overrides, scenario, draws, seed
+    )
+    code = normalise_code(country)
+    row = {
+        "country": code,
+        "method": method,
+        "year": year_used,
+        "scenario": scenario if method == "borrelle" else "",
+        "compartment": compartment,
+        "submitter": submitter.strip(),
+        "inputs": [{"field": o.field, "value": o.value, "source": o.source} for o in overrides],
+        "results": results,
+        "central_t": central,
+        "low_t": low,
+        "high_t": high,
+    }
+    for _attempt in range(3):  # two writers may race for the same version number
+        try:
+            with hub.engine.begin() as conn:
+                latest = conn.execute(
+                    select(func.max(table.c.version)).where(table.c.country == code, table.c.method == method)
+                ).scalar()
+                version = (latest or 0) + 1
+                conn.execute(table.insert().values(**row, version=version, created_at=datetime.now(UTC)))
+            return {**row, "version": version}
+        except IntegrityError:
+            continue
+    raise InventoryInputError.single(errors.INVALID_PARAMETER, "could not allocate a version; try again")
+
+
+def submit_from_json(hub, body: object) -> dict[str, object]:
+    """Validate an API submission body and store it."""
+    if not isinstance(body, dict):
+        raise InventoryInputError.single(errors.TYPE_ERROR, "send a JSON object")
+    issues: list[errors.InputIssue] = []
+    for name in ("country", "method", "submitter"):
+        if not isinstance(body.get(name), str) or not body[name].strip():
+            issues.append(errors.InputIssue(errors.MISSING_CELL, "a text value is required", field=name))
+    overrides: list[Override] = []
+    raw = body.get("overrides") or []
+    if not isinstance(raw, list):
+        issues.append(errors.InputIssue(errors.TYPE_ERROR, "a list of {field, value, source}", field="overrides"))
+        raw = []
+    for n, item in enumerate(raw):
+        where = f"overrides[{n}]"
+        if not isinstance(item, dict):
+            issues.append(errors.InputIssue(errors.TYPE_ERROR, "an object {field, value, source}", field=where))
+            continue
+        value, found = check_value(str(item.get("field")), item.get("value"))
+        issues += [errors.InputIssue(i.code, i.message, None, f"{where}.{i.field}") for i in found]
+        if not str(item.get("source") or "").strip():
+            issues.append(
+                errors.InputIssue(errors.MISSING_CELL, "say where this figure comes from", None, f"{where}.source")
+            )
+        elif value is not None:
+            overrides.append(Override(str(item["field"]), value, str(item["source"]).strip()))
+    numbers = {}
+    for name, default in (("year", None), ("draws", DEFAULT_DRAWS), ("seed", DEFAULT_SEED)):
+        value = body.get(name, default)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            issues.append(errors.InputIssue(errors.TYPE_ERROR, "an integer is required", field=name))
+        numbers[name] = value
+    if issues:
+        raise InventoryInputError(issues)
+    return submit_inventory(
+        hub,
+        body["country"],
+        body["method"].strip().lower(),
+        body["submitter"],
+        numbers["year"],
+        overrides,
+        str(body.get("scenario") or "bau"),
+        numbers["draws"],
+        numbers["seed"],
+    )
+
+
+def list_inventories(hub, country: str | None = None, method: str | None = None) -> list[dict[str, object]]:
+    """Latest version of every stored inventory, largest central estimate first."""
+    from sqlalchemy import and_, func, select
+
+    from litterhub.store.inventory_tables import national_inventories as table
+
+    latest = (
+        select(table.c.country, table.c.method, func.max(table.c.version).label("version"))
+        .group_by(table.c.country, table.c.method)
+        .subquery()
+    )
+    query = select(table).join(
+        latest,
+        and_(
+            table.c.country == latest.c.country,
+            table.c.method == latest.c.method,
+            table.c.version == latest.c.version,
+        ),
+    )
+    if country:
+        query = query.where(table.c.country == normalise_code(country))
+    if method:
+        query = query.where(table.c.method == method)
+    with hub.engine.connect() as conn:
+        rows = conn.execute(query.order_by(table.c.central_t.desc())).fetchall()
+    return [_record_row(r) for r in rows]
+
+
+def versions(hub, country: str, method: str) -> list[dict[str, object]]:
+    """Every stored version of one country's inventory for one method, newest first."""
+    from sqlalchemy import select
+
+    from litterhub.store.inventory_tables import national_inventories as table
+
+    query = (
+        select(table)
+        .where(table.c.country == normalise_code(country), table.c.method == method)
+        .order_by(table.c.version.desc())
+    )
+    with hub.engine.connect() as conn:
+        rows = conn.execute(query).fetchall()
+    if not rows:
+        raise InventoryInputError.single(
+            "litter-not-found", f"no stored {method} inventory for {normalise_code(country)}", field="country"
+        )
+    return [_record_row(r) for r in rows]
