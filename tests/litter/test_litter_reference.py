@@ -78,10 +78,7 @@ def test_location_stats_full_precision(run):
         "tau",
         "p_value",
     ]
-    assert (
-        got[["location_code", "type_name"]].values.tolist()
-        == want[["location_code", "type_name"]].values.tolist()
-    )
+    assert got[["location_code", "type_name"]].values.tolist() == want[["location_code", "type_name"]].values.tolist()
     assert (got["from"] == want["from"]).all() and (got["to"] == want["to"]).all()
     _assert_close(
         want,

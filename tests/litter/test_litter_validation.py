@@ -12,10 +12,7 @@ from litterhub.analysis.litter import io as lio
 from litterhub.cli import app
 from litterhub.services.litter import run_litter_settings, run_litter_uploads
 
-TYPES = (
-    "type_name,included,SUP,PLASTIC\n"
-    "Plastic: A [1],x,x,x\nPlastic: B [2],x,,x\nGlass: C [3],x,,\nOld: D [4],,x,x\n"
-)
+TYPES = "type_name,included,SUP,PLASTIC\nPlastic: A [1],x,x,x\nPlastic: B [2],x,,x\nGlass: C [3],x,,\nOld: D [4],,x,x\n"
 HEADER = "region_code,location_code,location_name,date,Plastic: A [1],Plastic: B [2],Glass: C [3]\n"
 ROWS = [
     "NL,L1,Beach 1,2015-01-10,3,4,0",
@@ -32,9 +29,7 @@ def make(tmp_path: Path, data: str | None = None, types: str = TYPES, settings: 
     (tmp_path / "data.csv").write_text(data if data is not None else HEADER + "\n".join(ROWS) + "\n")
     (tmp_path / "types.csv").write_text(types)
     path = tmp_path / "settings.yaml"
-    path.write_text(
-        settings if settings is not None else SETTINGS + "file_data: data.csv\nfile_types: types.csv\n"
-    )
+    path.write_text(settings if settings is not None else SETTINGS + "file_data: data.csv\nfile_types: types.csv\n")
     return path
 
 
@@ -68,9 +63,7 @@ def test_valid_input_runs_and_warns_about_dropped_columns(tmp_path):
 
 
 def test_missing_required_column(tmp_path):
-    data = HEADER.replace("location_code,", "") + "\n".join(
-        r.split(",", 2)[0] + "," + r.split(",", 2)[2] for r in ROWS
-    )
+    data = HEADER.replace("location_code,", "") + "\n".join(r.split(",", 2)[0] + "," + r.split(",", 2)[2] for r in ROWS)
     err = error_of(make(tmp_path, data=data))
     assert err.code == lio.DATA_MISSING_COLUMN and "'location_code'" in err.message
 
@@ -88,10 +81,7 @@ def test_mixed_date_formats(tmp_path):
 def test_ospar_dates_are_accepted(tmp_path):
     rows = [r.replace("2015-01-10", "10/01/2015") for r in ROWS]
     rows = [
-        ",".join(
-            p if i != 3 else f"{p[8:10]}/{p[5:7]}/{p[0:4]}" if "-" in p else p
-            for i, p in enumerate(r.split(","))
-        )
+        ",".join(p if i != 3 else f"{p[8:10]}/{p[5:7]}/{p[0:4]}" if "-" in p else p for i, p in enumerate(r.split(",")))
         for r in rows
     ]
     result = run_litter_settings(make(tmp_path, data=HEADER + "\n".join(rows) + "\n"))
@@ -198,9 +188,7 @@ def test_settings_extension(tmp_path):
 
 def test_settings_defaults_and_case_insensitive_keys(tmp_path):
     log = lio.RunLog()
-    settings = lio.parse_settings(
-        make(tmp_path, settings="FILE_DATA: data.csv\nFile_Types: types.csv\n"), log
-    )
+    settings = lio.parse_settings(make(tmp_path, settings="FILE_DATA: data.csv\nFile_Types: types.csv\n"), log)
     assert str(settings.date_min) == "1900-01-01" and str(settings.date_max) == "2100-12-31"
     assert settings.percentage_total_count == 80 and settings.figure_quality == "low"
 
@@ -259,9 +247,7 @@ def test_records_at_same_location_and_date_keep_means(shared_data, tmp_path):
     (tmp_path / "data.csv").write_text(data.to_csv(index=False))
     (tmp_path / "types.csv").write_bytes((ref / "types-ospar-tests.csv").read_bytes())
     path = tmp_path / "settings.yaml"
-    path.write_text(
-        "date_min: 2012-01-01\ndate_max: 2017-12-31\nfile_data: data.csv\nfile_types: types.csv\n"
-    )
+    path.write_text("date_min: 2012-01-01\ndate_max: 2017-12-31\nfile_data: data.csv\nfile_types: types.csv\n")
     result = run_litter_settings(path)
     assert any(e.code == lio.DATA_SAME_LOCATION_DATE for e in result.log)
     means = result.location_stats.set_index("type_name")["mean"].round().astype(int)

@@ -15,19 +15,33 @@ def register(app: typer.Typer) -> None:
 
 
 def litter_command(
-    settings: Path = typer.Argument(
-        ..., help="litteR settings file (.yaml); data and type files relative to it."
-    ),
+    settings: Path = typer.Argument(..., help="litteR settings file (.yaml); data and type files relative to it."),
     out: Path | None = typer.Option(
         None, "--out", "-o", help="Output folder (default: litteR-results-<timestamp> next to the settings)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the tables and log as JSON."),
+    baseline: bool = typer.Option(False, "--baseline", help="Also run litteR 0.7.0's baseline analysis."),
+    power: bool = typer.Option(False, "--power", help="Also run litteR 0.7.0's power analysis (Monte Carlo)."),
+    n_sim: int = typer.Option(1000, "--n-sim", min=1, help="Power analysis: simulations per cell."),
+    min_surveys: int = typer.Option(16, "--min-surveys", min=1, help="Power analysis: minimum surveys per series."),
+    alpha: float = typer.Option(0.05, "--alpha", min=0.001, max=0.1, help="Power analysis: significance level."),
+    resolution: float = typer.Option(10, "--resolution", min=1, max=50, help="Power analysis: effect size step (%)."),
+    seed: int = typer.Option(314, "--seed", help="Power analysis: random seed."),
 ) -> None:
     """Write litteR-results.csv, location_stats.csv, regional_stats.csv, outliers.csv and topx.csv."""
     from litterhub.services import litter as service
 
     try:
-        result = service.run_litter_settings(settings)
+        legacy = service.LegacyOptions(
+            baseline=baseline,
+            power=power,
+            min_surveys=min_surveys,
+            n_sim=n_sim,
+            alpha=alpha,
+            resolution_effect_size=resolution,
+            seed=seed,
+        )
+        result = service.run_litter_settings(settings, legacy)
     except service.LitterInputError as exc:
         if as_json:
             payload = {

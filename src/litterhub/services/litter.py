@@ -7,6 +7,7 @@ The CLI, the API and the web page all come through here; they get a `LitterResul
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from litterhub.analysis.litter.io import (
     read_data,
     read_types,
 )
+from litterhub.analysis.litter.legacy import legacy_tables
 from litterhub.analysis.litter.pipeline import (
     LOCATION_COLUMNS,
     OUTLIER_COLUMNS,
@@ -31,6 +33,7 @@ from litterhub.analysis.litter.pipeline import (
 )
 
 __all__ = [
+    "LegacyOptions",
     "LitterInputError",
     "LitterResult",
     "default_output_dir",
@@ -41,13 +44,42 @@ __all__ = [
 ]
 
 
-def run_litter_settings(settings_path: Path) -> LitterResult:
+@dataclass(frozen=True)
+class LegacyOptions:
+    """litteR 0.7.0's baseline/power modules, run on the settings' `group_code` + `type_name` (default TC)."""
+
+    baseline: bool = False
+    power: bool = False
+    min_surveys: int = 16
+    n_sim: int = 1000
+    alpha: float = 0.05
+    resolution_effect_size: float = 10
+    seed: int | None = 314
+
+
+def run_litter_settings(settings_path: Path, legacy: LegacyOptions | None = None) -> LitterResult:
     """Run litteR as `litteR::litter(settings.yaml)` does: data and type files relative to the settings."""
     log = RunLog()
     settings = parse_settings(Path(settings_path), log)
     types = read_types(settings.types_path, log)
     data = read_data(settings.data_path, types, log)
-    return run_litter(settings, types, data, log)
+    result = run_litter(settings, types, data, log)
+    if legacy is not None and (legacy.baseline or legacy.power):
+        names = [*settings.group_code, *settings.type_name] or ["TC"]
+        result.extra_tables.update(
+            legacy_tables(
+                result.series,
+                names,
+                baseline=legacy.baseline,
+                power=legacy.power,
+                min_surveys=legacy.min_surveys,
+                n_sim=legacy.n_sim,
+                alpha=legacy.alpha,
+                resolution_effect_size=legacy.resolution_effect_size,
+                seed=legacy.seed,
+            )
+        )
+    return result
 
 
 def run_litter_uploads(settings: bytes, data: bytes, types: bytes) -> LitterResult:

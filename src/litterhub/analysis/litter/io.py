@@ -185,9 +185,7 @@ def parse_settings(source: str | Path | bytes, log: RunLog, *, require_files: bo
     if not isinstance(source, bytes):
         path = Path(source)
         if path.suffix.lower() != ".yaml":
-            log.error(
-                SETTINGS_FILE_EXTENSION, f"The settings file '{path.name}' should have extension '.yaml'."
-            )
+            log.error(SETTINGS_FILE_EXTENSION, f"The settings file '{path.name}' should have extension '.yaml'.")
         base_dir = path.parent
     text = _read_text(source, "Settings file", log)
     try:
@@ -234,8 +232,7 @@ def parse_settings(source: str | Path | bytes, log: RunLog, *, require_files: bo
     if not (1 <= percentage <= 100):
         log.error(
             SETTINGS_PERCENTAGE,
-            f"Setting 'percentage_total_count' should be within 1-100 (found "
-            f"'{settings['percentage_total_count']}').",
+            f"Setting 'percentage_total_count' should be within 1-100 (found '{settings['percentage_total_count']}').",
         )
     quality = str(settings["figure_quality"]).lower()
     if quality not in ("low", "high"):
@@ -274,9 +271,7 @@ class TypeFile:
 
 
 def _read_csv_text(text: str) -> pd.DataFrame:
-    return pd.read_csv(
-        io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False, skipinitialspace=False
-    )
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False, skipinitialspace=False)
 
 
 def read_types(source: str | Path | bytes, log: RunLog) -> TypeFile:
@@ -397,16 +392,12 @@ def read_data(source: str | Path | bytes, types: TypeFile, log: RunLog) -> Litte
         )
     present = [c for c in raw.columns if c in set(type_names)]
     if not present:
-        log.error(
-            DATA_NO_TYPES, "No columns with litter data found. See the type file for valid litter types."
-        )
+        log.error(DATA_NO_TYPES, "No columns with litter data found. See the type file for valid litter types.")
     has_region = REGION_COLUMN in raw.columns
     meta = list(REQUIRED_DATA_COLUMNS) + ([REGION_COLUMN] if has_region else [])
     redundant = [c for c in raw.columns if c not in set(meta) | set(present)]
     if redundant:
-        log.warn(
-            DATA_EXTRA_COLUMNS, f"The following columns will be excluded from analysis: {_quote(redundant)}"
-        )
+        log.warn(DATA_EXTRA_COLUMNS, f"The following columns will be excluded from analysis: {_quote(redundant)}")
 
     log.info("Check for empty cells")
     cells = raw[present].apply(lambda col: col.str.strip())
@@ -438,8 +429,7 @@ def read_data(source: str | Path | bytes, types: TypeFile, log: RunLog) -> Litte
         cols = [c for c, bad in zip(present, negative.any(axis=0), strict=True) if bad]
         log.error(
             DATA_NEGATIVE,
-            f"Negative litter counts found in column(s): {_quote(cols)} "
-            f"({_records(record_id[negative.any(axis=1)])}).",
+            f"Negative litter counts found in column(s): {_quote(cols)} ({_records(record_id[negative.any(axis=1)])}).",
         )
     log.info("Check that litter counts are natural numbers")
     natural = (values > -_EPS) & (np.abs(values - np.round(values)) < _EPS)
@@ -460,9 +450,7 @@ def read_data(source: str | Path | bytes, types: TypeFile, log: RunLog) -> Litte
             "Please, verify if this is correct. These record(s) will be included in the analysis.",
         )
 
-    table = pd.DataFrame(
-        {"location_code": raw["location_code"].str.strip().to_numpy(), "date": parsed.to_numpy()}
-    )
+    table = pd.DataFrame({"location_code": raw["location_code"].str.strip().to_numpy(), "date": parsed.to_numpy()})
     if has_region:
         region = raw[REGION_COLUMN].str.strip()
         table[REGION_COLUMN] = region.where(~region.isin(NA_STRINGS)).to_numpy()
@@ -494,9 +482,7 @@ def read_data(source: str | Path | bytes, types: TypeFile, log: RunLog) -> Litte
 
     id_columns = ["location_code", "date"] + ([REGION_COLUMN] if has_region else [])
     table["record_id"] = record_id
-    long = table.melt(
-        id_vars=[*id_columns, "record_id"], value_vars=present, var_name="type_name", value_name="count"
-    )
+    long = table.melt(id_vars=[*id_columns, "record_id"], value_vars=present, var_name="type_name", value_name="count")
     return LitterData(long=long, has_region=has_region, type_names=present, n_records=len(table))
 
 

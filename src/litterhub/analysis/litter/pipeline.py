@@ -75,7 +75,9 @@ class LitterResult:
     boxplots: pd.DataFrame
     topx: pd.DataFrame
     survey_totals: pd.DataFrame
+    series: pd.DataFrame = field(default_factory=pd.DataFrame)
     log: list[LogEntry] = field(default_factory=list)
+    extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def _litter_order(frame: pd.DataFrame, by: list[str], descending: str) -> pd.DataFrame:
@@ -113,9 +115,7 @@ def _group_rows(long: pd.DataFrame, types: TypeFile, survey_keys: list[str]) -> 
 
 def _topx(long: pd.DataFrame, percentage: float) -> pd.DataFrame:
     """Per location: types by summed count (descending; ties alphabetical) and the top-x % flag."""
-    sums = (
-        long.groupby(["location_code", "type_name"], sort=True)["count"].sum().reset_index(name="sum_count")
-    )
+    sums = long.groupby(["location_code", "type_name"], sort=True)["count"].sum().reset_index(name="sum_count")
     sums = sums.sort_values(["location_code", "sum_count"], ascending=[True, False], kind="stable")
     sums["sum_TC"] = sums.groupby("location_code")["sum_count"].transform("sum")
     cum = sums.groupby("location_code")["sum_count"].cumsum()
@@ -135,9 +135,7 @@ def _outliers(tc: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         out = (values < box.ymin) | (values > box.ymax)
         if out.any():
             flagged.append(
-                pd.DataFrame(
-                    {"location_code": location, "date": rows["date"].to_numpy()[out], "tc": values[out]}
-                )
+                pd.DataFrame({"location_code": location, "date": rows["date"].to_numpy()[out], "tc": values[out]})
             )
     box_frame = pd.DataFrame(boxes, columns=BOXPLOT_COLUMNS)
     outliers = pd.concat(flagged, ignore_index=True) if flagged else pd.DataFrame(columns=OUTLIER_COLUMNS)
@@ -166,8 +164,7 @@ def _guidance(location_stats: pd.DataFrame, log: RunLog) -> None:
     if tiny:
         log.warn(
             "litter-guidance-no-trend",
-            "Locations with less than 3 surveys (no regional trend can be computed): "
-            f"{', '.join(map(str, tiny))}.",
+            f"Locations with less than 3 surveys (no regional trend can be computed): {', '.join(map(str, tiny))}.",
         )
 
 
@@ -208,8 +205,7 @@ def run_litter(settings: Settings, types: TypeFile, data: LitterData, log: RunLo
         location_stats[col] = pd.to_datetime(location_stats[col]).dt.strftime("%Y-%m-%d")
 
     selected = location_stats[
-        (location_stats["type_name"].str.upper() == location_stats["type_name"])
-        | location_stats["topx"].eq(True)
+        (location_stats["type_name"].str.upper() == location_stats["type_name"]) | location_stats["topx"].eq(True)
     ]
     results = selected.rename(columns={"type_name": "type/group_name", "rel_count": "%TC"})[RESULTS_COLUMNS]
 
@@ -237,6 +233,7 @@ def run_litter(settings: Settings, types: TypeFile, data: LitterData, log: RunLo
         boxplots=boxplots,
         topx=topx,
         survey_totals=totals,
+        series=series,
         log=list(log.entries),
     )
 
@@ -302,6 +299,7 @@ def write_result(result: LitterResult, out_dir: Path, *, full_precision_results:
     }
     if result.regional_stats is not None:
         tables["regional_stats.csv"] = result.regional_stats[REGIONAL_COLUMNS]
+    tables.update(result.extra_tables)
     written = []
     for name, frame in tables.items():
         target = out_dir / name
@@ -310,8 +308,6 @@ def write_result(result: LitterResult, out_dir: Path, *, full_precision_results:
         tmp.replace(target)
         written.append(target)
     log_path = out_dir / "litteR.log"
-    log_path.write_text(
-        "\n".join(f"{e.level} [{e.code}] {e.message}" for e in result.log) + "\n", encoding="utf-8"
-    )
+    log_path.write_text("\n".join(f"{e.level} [{e.code}] {e.message}" for e in result.log) + "\n", encoding="utf-8")
     written.append(log_path)
     return written

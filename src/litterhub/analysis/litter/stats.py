@@ -149,9 +149,7 @@ def _masked_median(values: np.ndarray, valid: np.ndarray) -> np.ndarray:
     rows = np.arange(values.shape[0])
     if values.shape[1] == 0:
         return np.full(values.shape[0], np.nan)
-    med = (
-        filled[rows, np.minimum(lo, values.shape[1] - 1)] + filled[rows, np.minimum(hi, values.shape[1] - 1)]
-    ) / 2
+    med = (filled[rows, np.minimum(lo, values.shape[1] - 1)] + filled[rows, np.minimum(hi, values.shape[1] - 1)]) / 2
     return np.where(m > 0, med, np.nan)
 
 
@@ -285,10 +283,7 @@ def series_statistics(
         sd = np.sqrt(np.bincount(sid, weights=dev * dev, minlength=n_series) / (n - 1))
         sd[n < 2] = np.nan
 
-    result = {
-        name: np.full(n_series, np.nan)
-        for name in ("median", "mad", "b0", "b1", "tau", "p_value", "S", "VarS")
-    }
+    result = {name: np.full(n_series, np.nan) for name in ("median", "mad", "b0", "b1", "tau", "p_value", "S", "VarS")}
     for length in np.unique(n):
         ids = np.flatnonzero(n == length)
         rows_per_chunk = max(1, _CHUNK_ELEMENTS // max(int(length) * int(length), 1))
@@ -388,16 +383,12 @@ def beach_statistics(
         merged = frame[[*survey_keys, group, count]].merge(totals, on=survey_keys, how="left")
         with np.errstate(divide="ignore", invalid="ignore"):
             merged["_rel"] = 100.0 * merged[count].to_numpy(dtype=float) / merged["_tc"].to_numpy(dtype=float)
-        rel = merged.groupby([location, group], sort=False, observed=True)["_rel"].agg(
-            lambda v: v.to_numpy().mean()
-        )
+        rel = merged.groupby([location, group], sort=False, observed=True)["_rel"].agg(lambda v: v.to_numpy().mean())
         stats = stats.merge(rel.rename("rel_count").reset_index(), on=[location, group], how="left")
     regional = None
     if region is not None:
         region_of = (
-            frame.loc[frame[region].notna(), [location, region]]
-            .drop_duplicates(location)
-            .set_index(location)[region]
+            frame.loc[frame[region].notna(), [location, region]].drop_duplicates(location).set_index(location)[region]
         )
         stats[region] = stats[location].map(region_of)
         regional = regional_statistics(stats, group=group, region=region)
@@ -461,9 +452,7 @@ def kendall_var_s(y, t=None) -> float:
     y1, y2, y5 = (float(v[0]) for v in _tie_sums(np.sort(y)[None, :]))
     u1, u2, u5 = (float(v[0]) for v in _tie_sums(np.sort(t)[None, :]))
     return (
-        (n * (n - 1) * (2 * n + 5) - y5 - u5) / 18
-        + y2 * u2 / (9 * n * (n - 1) * (n - 2))
-        + y1 * u1 / (2 * n * (n - 1))
+        (n * (n - 1) * (2 * n + 5) - y5 - u5) / 18 + y2 * u2 / (9 * n * (n - 1) * (n - 2)) + y1 * u1 / (2 * n * (n - 1))
     )
 
 
@@ -563,9 +552,7 @@ def adjusted_boxplot(x) -> AdjustedBoxplot:
     )
 
 
-def signed_rank_test(
-    samples: np.ndarray, mu: float, alternative: str = "less"
-) -> tuple[np.ndarray, np.ndarray]:
+def signed_rank_test(samples: np.ndarray, mu: float, alternative: str = "less") -> tuple[np.ndarray, np.ndarray]:
     """R's one-sample wilcox.test(x, mu = mu) for every row of `samples` at once: (V, p).
 
     Zeros (x == mu) are dropped; the exact distribution is used when n < 50 with no ties
@@ -587,9 +574,7 @@ def signed_rank_test(
     new_run[:, 1:] = sorted_abs[:, 1:] != sorted_abs[:, :-1]
     run_id = np.cumsum(new_run, axis=1) - 1
     flat = (np.arange(k)[:, None] * n_all + run_id).ravel()
-    sizes = np.bincount(flat, weights=(~sorted_zero).ravel().astype(float), minlength=k * n_all).reshape(
-        k, n_all
-    )
+    sizes = np.bincount(flat, weights=(~sorted_zero).ravel().astype(float), minlength=k * n_all).reshape(k, n_all)
     ties_cubed = (sizes**3 - sizes).sum(axis=1)  # Σ(t³ − t) over tie groups of non-zero |d|
     has_ties = (sizes > 1).any(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -615,9 +600,7 @@ def signed_rank_test(
         else:
             ve = v[exact]
             hi = ve > ns * (ns + 1) / 4
-            p_exact = np.where(
-                hi, 1.0 - _cdf_lookup(_signrank_cdf, ns, ve - 1), _cdf_lookup(_signrank_cdf, ns, ve)
-            )
+            p_exact = np.where(hi, 1.0 - _cdf_lookup(_signrank_cdf, ns, ve - 1), _cdf_lookup(_signrank_cdf, ns, ve))
             p_exact = np.minimum(2 * p_exact, 1.0)
         p[exact] = p_exact
     p = np.where(n > 0, np.minimum(p, 1.0), np.nan)
