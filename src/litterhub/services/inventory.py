@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
 from litterhub.analysis.inventory import borrelle, chain, errors, jambeck, meijer, microplastics, sources
+from litterhub.analysis.inventory import inputs as inputs_module
 from litterhub.analysis.inventory.countries import country_name, normalise_code
 from litterhub.analysis.inventory.errors import InventoryInputError
 from litterhub.analysis.inventory.inputs import (
@@ -718,3 +720,102 @@ def versions(hub, country: str, method: str) -> list[dict[str, object]]:
             "litter-not-found", f"no stored {method} inventory for {normalise_code(country)}", field="country"
         )
     return [_record_row(r) for r in rows]
+
+
+# --- pages: every country at a glance, one country in full ---------------------------------------
+
+
+def _try(fn, *args, **kwargs):
+    """Run one model for a page; a country a model does not cover gets the reason instead."""
+    try:
+        return fn(*args, **kwargs), None
+    except InventoryInputError as exc:
+        return None, exc.issues[0].message
+
+
+@lru_cache(maxsize=4)
+def overview(draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED) -> tuple[dict[str, object], ...]:
+    """One row per country with each model's default headline (for the index table and map)."""
+    import pycountry
+
+    rows: dict[str, dict[str, object]] = {}
+
+    def row(code: str) -> dict[str, object]:
+        if code not in rows:
+            found = pycountry.countries.get(alpha_3=code)
+            rows[code] = {"country": code, "name": country_name(code), "numeric": found.numeric if found else None}
+        return rows[code]
+
+    try:
+        table = sources.jambeck_table()
+    except InventoryInputError:
+        table = None
+    if table is not None:
+        result = jambeck.compute(inputs_module.jambeck_all())
+        for i, code in enumerate(table.codes):
+            r = row(str(code))
+            r["jambeck_mpw_t"] = float(result.mismanaged_plastic_waste_t[i])
+            r["jambeck_debris_low_t"] = float(result.marine_debris_low_t[i])
+            r["jambeck_debris_high_t"] = float(result.marine_debris_high_t[i])
+    table = sources.meijer_table()
+    emitted = chain.leakage(table.mpw_t, table.emission_ratio)
+    for i, code in enumerate(table.codes):
+        row(str(code))["meijer_emitted_t"] = float(emitted[i])
+    try:
+        runs = borrelle_all_countries([borrelle.FIRST_YEAR, borrelle.LAST_YEAR], SCENARIOS, draws, seed)
+    except InventoryInputError:
+        runs = {}
+    for scenario, stats in runs.items():
+        for i, code in enumerate(stats["country"]):
+            r = row(str(code))
+            if scenario == "bau":
+                r["borrelle_2016_mean_t"] = _finite(stats["mean"][i, 0])
+                r["borrelle_2016_p10_t"] = _finite(stats["p10"][i, 0])
+                r["borrelle_2016_p90_t"] = _finite(stats["p90"][i, 0])
+            r[f"borrelle_2030_{scenario}_mean_t"] = _finite(stats["mean"][i, 1])
+    return tuple(sorted(rows.values(), key=lambda r: str(r["name"])))
+
+
+def _finite(value: float) -> float | None:
+    value = float(value)
+    return value if np.isfinite(value) else None
+
+
+def country_profile(
+    code: str, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, overrides: Iterable[Override] = ()
+) -> dict[str, object]:
+    """Everything the country page shows; each model that does not cover the country says why."""
+    known, issues = check_country(code)
+    if issues:
+        raise InventoryInputError(issues)
+    overrides = list(overrides)
+    by_method: dict[str, list[Override]] = {m: [] for m in OVERRIDABLE}
+    for o in overrides:
+        for method, allowed in OVERRIDABLE.items():
+            if o.field in allowed:
+                by_method[method].append(o)
+    profile: dict[str, object] = {"country": known, "name": country_name(known), "notes": {}}
+    notes: dict[str, str] = profile["notes"]  # type: ignore[assignment]
+    j2010, notes["jambeck"] = _try(jambeck_country, known, 2010, by_method["jambeck"])
+    j2025, _ = _try(jambeck_country, known, 2025)
+    profile["jambeck"] = [e.detail() for e in (j2010, j2025) if e is not None]
+    m, notes["meijer"] = _try(meijer_country, known, by_method["meijer"])
+    profile["meijer"] = m.detail() if m else None
+    results = []
+    for scenario in SCENARIOS:
+        for year in (borrelle.FIRST_YEAR, borrelle.LAST_YEAR):
+            e, note = _try(borrelle_country, known, year, scenario, draws, seed, by_method["borrelle"])
+            if e is None:
+                notes["borrelle"] = note
+                break
+            results.append(e.detail())
+        if "borrelle" in notes and notes["borrelle"]:
+            break
+    profile["borrelle"] = results
+    trajectories, _ = _try(borrelle_scenarios, known, draws, seed)
+    profile["scenarios"] = trajectories
+    profile["flow"], notes["flow"] = _try(country_flow, known)
+    profile["compartment_labels"] = chain.COMPARTMENT_LABELS
+    profile["overrides"] = [{"field": o.field, "value": o.value, "source": o.source} for o in overrides]
+    profile["notes"] = {k: v for k, v in notes.items() if v}
+    return profile
