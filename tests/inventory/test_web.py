@@ -1,0 +1,72 @@
+"""Inventory web pages: per-country outputs labelled by compartment, scenarios, flow, own figures."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from litterhub.api.app import create_app
+from litterhub.services.hub import Hub
+
+
+@pytest.fixture()
+def client(tmp_path: Path):
+    hub = Hub.open(tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'catalog.sqlite'}")
+    with TestClient(create_app(hub), raise_server_exceptions=False) as test_client:
+        yield test_client
+    hub.close()
+
+
+def test_index_lists_countries_with_links_and_map_data(client: TestClient) -> None:
+    page = client.get("/inventory")
+    assert page.status_code == 200
+    assert 'href="/inventory/PHL"' in page.text and 'id="inventory-map"' in page.text
+    data = json.loads(re.search(r'id="inventory-data">(.*?)</script>', page.text, re.S).group(1))
+    phl = next(r for r in data if r["country"] == "PHL")
+    assert round(phl["borrelle_2016_mean_t"] / 1e6, 6) == 0.488749
+    assert phl["numeric"] == "608"  # joins the world-atlas outlines
+
+
+def test_country_page_separates_ocean_from_waterways(client: TestClient) -> None:
+    page = client.get("/inventory/PHL")
+    assert page.status_code == 200
+    ocean = page.text.split('id="ocean"')[1].split("</section>")[0]
+    waterways = page.text.split('id="waterways"')[1].split("</section>")[0]
+    assert "Meijer" in ocean and "Jambeck" in ocean and "Borrelle" not in ocean
+    assert waterways.count('class="borrelle"') == 6  # 3 scenarios × 2016, 2030
+    assert "488,749" in waterways and "462,071" in waterways and "515,040" in waterways
+    assert 'id="scenario-chart"' in page.text and 'id="flow"' in page.text
+
+
+def test_country_without_some_model_inputs_says_why(client: TestClient) -> None:
+    page = client.get("/inventory/CHE")
+    assert page.status_code == 200
+    assert "no default inputs for the Meijer 2021 model" in page.text
+
+
+def test_unknown_country_is_not_found(client: TestClient) -> None:
+    assert client.get("/inventory/ZZZ").status_code == 404
+
+
+def test_own_figures_recompute_and_bad_figures_are_explained(client: TestClient) -> None:
+    own = client.get(
+        "/inventory/PHL",
+        params={"override": ["mismanaged_plastic_waste_t=1000000", ""], "override_source": "NSWMC"},
+    )
+    assert 'id="override-note"' in own.text and "NSWMC" in own.text
+    assert "88,500" in own.text  # 1,000,000 t × Meijer's 8.85 %
+    bad = client.get("/inventory/PHL", params={"override": "emission_ratio=4", "override_source": "x"})
+    assert bad.status_code == 200 and "litter-share-out-of-range" in bad.text
+
+
+def test_stored_inventory_appears_on_pages(client: TestClient) -> None:
+    body = {"country": "PHL", "method": "borrelle", "year": 2030, "scenario": "target", "submitter": "DENR <b>"}
+    assert client.post("/api/v1/inventory/records", json=body).status_code == 201
+    page = client.get("/inventory/PHL").text
+    stored = page.split('id="stored"')[1]
+    assert "DENR &lt;b&gt;" in stored and "target" in stored
+    assert "DENR &lt;b&gt;" in client.get("/inventory").text
