@@ -146,3 +146,46 @@ def test_survey_group_totals(run):
     assert len(merged) == len(want)
     for col in want.columns[2:]:
         assert np.allclose(merged[col], merged[f"{col}_ref"], rtol=RTOL), col
+
+
+@pytest.mark.parametrize("type_file", TYPE_FILES)
+def test_generic_beach_statistics_on_an_arrow_table(shared_data, type_file):
+    """The reusable function (no litteR files): a long Arrow table of location, date, group, count,
+    built from litteR's survey group totals, gives litteR's group rows (1e-9 relative)."""
+    import pyarrow as pa
+
+    from litterhub.analysis.litter.stats import beach_statistics
+
+    ref = shared_data / "litter-reference" / "litteR-1.0.0-output" / type_file
+    wide = pd.read_csv(ref / "survey_group_totals.csv")
+    long = wide.melt(id_vars=["location_code", "date"], var_name="group", value_name="count")
+    long["date"] = pd.to_datetime(long["date"])
+    long["region"] = "NL"
+    table = pa.Table.from_pandas(long, preserve_index=False)
+    location, regional = beach_statistics(
+        table,
+        location="location_code",
+        date="date",
+        group="group",
+        count="count",
+        region="region",
+        total_group="TC",
+    )
+    want = pd.read_csv(ref / "location_stats_full_precision.csv").rename(columns={"type_name": "group"})
+    want = want[want["group"].isin(wide.columns)]
+    _assert_close(
+        want,
+        location,
+        ["location_code", "group"],
+        ["rel_count", "mean", "median", "cv", "rmad", "n", "b0", "b1", "slope", "tau", "p_value"],
+    )
+    want_regional = pd.read_csv(ref / "regional_stats_full_precision.csv").rename(
+        columns={"type_name": "group", "region_code": "region"}
+    )
+    want_regional = want_regional[want_regional["group"].isin(wide.columns)]
+    _assert_close(
+        want_regional,
+        regional,
+        ["group", "region"],
+        ["n", "mean", "median", "b0", "b1", "slope", "S", "VarS", "Z", "p_value"],
+    )

@@ -326,13 +326,26 @@ def read_types(source: str | Path | bytes, log: RunLog) -> TypeFile:
 
 @dataclass
 class LitterData:
-    """Validated survey data in litteR's long form: location_code, [region_code], date,
-    record_id (litteR's persistent .RECORD_ID), type_name, count."""
+    """Validated survey data: one row per kept record (survey) in `surveys` (record_id = litteR's
+    persistent .RECORD_ID, location_code, date, [region_code]) and the matching rows of `counts`
+    (surveys × types, in data-file column order, names in `type_names`, lower case)."""
 
-    long: pd.DataFrame
-    has_region: bool
+    surveys: pd.DataFrame
+    counts: np.ndarray
     type_names: list[str]
-    n_records: int
+    has_region: bool
+
+    @property
+    def n_records(self) -> int:
+        return len(self.surveys)
+
+    def long(self) -> pd.DataFrame:
+        """litteR's long form: location_code, [region_code], date, record_id, type_name, count."""
+        n_surveys, n_types = self.counts.shape
+        frame = self.surveys.iloc[np.tile(np.arange(n_surveys), n_types)].reset_index(drop=True)
+        frame["type_name"] = pd.Categorical.from_codes(np.repeat(np.arange(n_types), n_surveys), self.type_names)
+        frame["count"] = self.counts.T.ravel()
+        return frame
 
 
 def _first_line_fields(text: str) -> int:
@@ -480,22 +493,29 @@ def read_data(source: str | Path | bytes, types: TypeFile, log: RunLog) -> Litte
             f"{listed}. All these records will be retained in the analysis.",
         )
 
-    id_columns = ["location_code", "date"] + ([REGION_COLUMN] if has_region else [])
-    table["record_id"] = record_id
-    long = table.melt(id_vars=[*id_columns, "record_id"], value_vars=present, var_name="type_name", value_name="count")
-    return LitterData(long=long, has_region=has_region, type_names=present, n_records=len(table))
+    surveys = table[["location_code", "date"] + ([REGION_COLUMN] if has_region else [])].copy()
+    surveys.insert(0, "record_id", record_id)
+    return LitterData(
+        surveys=surveys.reset_index(drop=True),
+        counts=table[present].to_numpy(dtype=float),
+        type_names=present,
+        has_region=has_region,
+    )
 
 
-def filter_period(data: LitterData, settings: Settings, log: RunLog) -> pd.DataFrame:
+def filter_period(data: LitterData, settings: Settings, log: RunLog) -> LitterData:
     """Keep date_min ≤ date ≤ date_max (inclusive); an empty result is an ERROR as in litteR."""
-    long = data.long
-    lo = pd.Timestamp(settings.date_min)
-    hi = pd.Timestamp(settings.date_max)
-    kept = long[(long["date"] >= lo) & (long["date"] <= hi)].reset_index(drop=True)
-    if kept.empty:
+    dates = data.surveys["date"]
+    keep = ((dates >= pd.Timestamp(settings.date_min)) & (dates <= pd.Timestamp(settings.date_max))).to_numpy()
+    if not keep.any():
         log.error(
             DATA_EMPTY_PERIOD,
             f"No data found in the period {settings.date_min} to {settings.date_max} "
             "(settings 'date_min' and 'date_max').",
         )
-    return kept
+    return LitterData(
+        surveys=data.surveys[keep].reset_index(drop=True),
+        counts=data.counts[keep],
+        type_names=data.type_names,
+        has_region=data.has_region,
+    )

@@ -138,9 +138,9 @@ def legacy_tables(
     Power is only computed for series with at least `min_surveys` surveys (litteR 0.7.0).
     """
     wanted = {n.lower() for n in names}
-    chosen = series[series["type_name"].str.lower().isin(wanted)]
+    chosen = series[series["type_name"].astype(str).str.lower().isin(wanted)]
     rolling, summary, powers = [], [], []
-    for (location, name), rows in chosen.groupby(["location_code", "type_name"], sort=True):
+    for (location, name), rows in chosen.groupby(["location_code", "type_name"], sort=True, observed=True):
         keys = {"location_code": location, "type_name": name}
         if baseline:
             roll = baseline_rolling(rows["date"], rows["count"])

@@ -87,61 +87,69 @@ def _litter_order(frame: pd.DataFrame, by: list[str], descending: str) -> pd.Dat
     return ordered.drop(columns="_name").reset_index(drop=True)
 
 
-def _group_rows(long: pd.DataFrame, types: TypeFile, survey_keys: list[str]) -> pd.DataFrame:
-    """Group totals per survey: Σ counts over the member types present in the data.
+def _group_totals(counts: np.ndarray, type_names: list[str], types: TypeFile) -> tuple[np.ndarray, list[str]]:
+    """Group totals per survey: Σ counts over the member types present in the data (surveys × groups).
 
-    Sums are accumulated in extended precision (R's `sum` uses long double), so totals of
-    non-integer counts tie exactly where litteR's do.
+    A group none of whose members is in the data gets no column. Non-integer counts are
+    summed in extended precision (R's `sum` uses long double), so totals tie where litteR's do.
     """
-    members = types.membership[types.membership["type_name"].isin(long["type_name"].unique())]
-    joined = long.merge(members, on="type_name", how="inner")
-    order = {g: i for i, g in enumerate(types.groups)}
-    joined["_g"] = joined["group_code"].map(order)
-    joined = joined.sort_values([*survey_keys, "_g"], kind="stable")
-    keys = joined[[*survey_keys, "group_code"]]
-    boundary = np.ones(len(joined), dtype=bool)
-    if len(joined) > 1:
-        same = np.ones(len(joined) - 1, dtype=bool)
-        for col in [*survey_keys, "group_code"]:
-            values = keys[col].to_numpy()
-            same &= values[1:] == values[:-1]
-        boundary[1:] = ~same
-    starts = np.flatnonzero(boundary)
-    totals = np.add.reduceat(joined["count"].to_numpy(dtype=np.longdouble), starts) if len(starts) else []
-    out = joined.iloc[starts][[*survey_keys, "group_code"]].reset_index(drop=True)
-    out["count"] = np.asarray(totals, dtype=float)
-    return out.rename(columns={"group_code": "type_name"})
+    position = {name: i for i, name in enumerate(type_names)}
+    members = types.membership[types.membership["type_name"].isin(position)]
+    groups = [g for g in types.groups if (members["group_code"] == g).any()]
+    matrix = np.zeros((len(type_names), len(groups)))
+    rows = members["type_name"].map(position).to_numpy(dtype=np.int64)
+    cols = members["group_code"].map({g: j for j, g in enumerate(groups)}).to_numpy(dtype=np.int64)
+    matrix[rows, cols] = 1.0
+    if np.array_equal(counts, np.round(counts)) and np.abs(counts).sum() < 2**52:
+        return counts @ matrix, groups  # exact in float64
+    return (counts.astype(np.longdouble) @ matrix.astype(np.longdouble)).astype(float), groups
 
 
-def _topx(long: pd.DataFrame, percentage: float) -> pd.DataFrame:
+def _topx(locations: pd.Categorical, counts: np.ndarray, type_names: list[str], percentage: float) -> pd.DataFrame:
     """Per location: types by summed count (descending; ties alphabetical) and the top-x % flag."""
-    sums = long.groupby(["location_code", "type_name"], sort=True)["count"].sum().reset_index(name="sum_count")
-    sums = sums.sort_values(["location_code", "sum_count"], ascending=[True, False], kind="stable")
-    sums["sum_TC"] = sums.groupby("location_code")["sum_count"].transform("sum")
-    cum = sums.groupby("location_code")["sum_count"].cumsum()
-    sums["rel_count"] = 100 * cum / sums["sum_TC"]
-    sums["topx"] = sums["rel_count"] < percentage + TOPX_TOLERANCE
-    return sums[TOPX_COLUMNS].reset_index(drop=True)
+    order = np.argsort(locations.codes, kind="stable")
+    codes = locations.codes[order]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    sums = np.add.reduceat(counts[order].astype(np.longdouble), starts, axis=0).astype(float)
+    present = locations.categories[codes[starts]]
+    frame = pd.DataFrame(
+        {
+            "location_code": np.repeat(np.asarray(present, dtype=object), len(type_names)),
+            "type_name": np.tile(np.asarray(type_names, dtype=object), len(present)),
+            "sum_count": sums.ravel(),
+        }
+    )
+    frame = frame.sort_values(["location_code", "type_name"], kind="stable")
+    frame = frame.sort_values(["location_code", "sum_count"], ascending=[True, False], kind="stable")
+    by_location = frame.groupby("location_code", sort=False)["sum_count"]
+    frame["sum_TC"] = by_location.transform("sum")
+    frame["rel_count"] = 100 * by_location.cumsum() / frame["sum_TC"]
+    frame["topx"] = frame["rel_count"] < percentage + TOPX_TOLERANCE
+    return frame[TOPX_COLUMNS].reset_index(drop=True)
 
 
-def _outliers(tc: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _outliers(surveys: pd.DataFrame, tc: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Adjusted boxplot (medcouple) of TC per location; surveys outside the whiskers."""
-    boxes = []
-    flagged = []
-    for location, rows in tc.groupby("location_code", sort=True):
-        values = rows["count"].to_numpy(dtype=float)
-        box = stats.adjusted_boxplot(values)
-        boxes.append((location, len(values), box.mc, box.ymin, box.q1, box.median, box.q3, box.ymax))
-        out = (values < box.ymin) | (values > box.ymax)
-        if out.any():
-            flagged.append(
-                pd.DataFrame({"location_code": location, "date": rows["date"].to_numpy()[out], "tc": values[out]})
-            )
+    order = np.lexsort(
+        (surveys["record_id"].to_numpy(), surveys["date"].to_numpy(), surveys["location_code"].to_numpy())
+    )
+    locations = surveys["location_code"].to_numpy()[order]
+    dates = surveys["date"].to_numpy()[order]
+    values = tc[order]
+    bounds = np.flatnonzero(np.r_[True, locations[1:] != locations[:-1], True])
+    boxes, flagged = [], []
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        x = values[lo:hi]
+        box = stats.adjusted_boxplot(x)
+        boxes.append((locations[lo], len(x), box.mc, box.ymin, box.q1, box.median, box.q3, box.ymax))
+        out = np.flatnonzero((x < box.ymin) | (x > box.ymax))
+        flagged.extend(lo + out)
     box_frame = pd.DataFrame(boxes, columns=BOXPLOT_COLUMNS)
-    outliers = pd.concat(flagged, ignore_index=True) if flagged else pd.DataFrame(columns=OUTLIER_COLUMNS)
-    if len(outliers):
-        outliers = outliers.sort_values(["location_code", "date"], kind="stable").reset_index(drop=True)
-    return box_frame, outliers
+    idx = np.asarray(flagged, dtype=np.int64)
+    outliers = pd.DataFrame(
+        {"location_code": locations[idx], "date": pd.to_datetime(dates[idx]).strftime("%Y-%m-%d"), "tc": values[idx]}
+    )
+    return box_frame, outliers.sort_values(["location_code", "date"], kind="stable").reset_index(drop=True)
 
 
 def _guidance(location_stats: pd.DataFrame, log: RunLog) -> None:
@@ -169,38 +177,53 @@ def _guidance(location_stats: pd.DataFrame, log: RunLog) -> None:
 
 
 def run_litter(settings: Settings, types: TypeFile, data: LitterData, log: RunLog) -> LitterResult:
-    """litteR's analysis on validated inputs."""
-    long = filter_period(data, settings, log)
-    survey_keys = ["location_code", "date", "record_id"]
-    type_rows = long[[*survey_keys, "type_name", "count"]]
-    group_rows = _group_rows(type_rows, types, survey_keys)
-    series = pd.concat([group_rows, type_rows], ignore_index=True)
+    """litteR's analysis on validated inputs (all vectorised over surveys × types)."""
+    data = filter_period(data, settings, log)
+    surveys = data.surveys
+    totals, groups = _group_totals(data.counts, data.type_names, types)
+    names = groups + data.type_names
+    values = np.hstack([totals, data.counts])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = 100.0 * values / totals[:, [0]]  # TC is the first group; 0/0 → NaN as in R
+
+    n_surveys, n_series = values.shape
+    survey_index = np.tile(np.arange(n_surveys), n_series)
+    locations = pd.Categorical(surveys["location_code"])
+    series = pd.DataFrame(
+        {
+            "location_code": pd.Categorical.from_codes(locations.codes[survey_index], locations.categories),
+            "date": surveys["date"].to_numpy()[survey_index],
+            "record_id": surveys["record_id"].to_numpy()[survey_index],
+            "type_name": pd.Categorical.from_codes(np.repeat(np.arange(n_series), n_surveys), names),
+            "count": values.T.ravel(),
+            "rel": relative.T.ravel(),
+        }
+    )
+    location_stats = stats.series_statistics(
+        series, keys=["location_code", "type_name"], time="date", value="count", order="record_id", extra_means=["rel"]
+    ).rename(columns={"rel": "rel_count"})
+    for col in ("location_code", "type_name"):
+        location_stats[col] = location_stats[col].astype(str)
+
+    regional = None
     if data.has_region:
         region_of = (
-            long.loc[long[REGION_COLUMN].notna()]
+            surveys.loc[surveys[REGION_COLUMN].notna(), ["location_code", REGION_COLUMN]]
             .drop_duplicates("location_code")
             .set_index("location_code")[REGION_COLUMN]
         )
-        series[REGION_COLUMN] = series["location_code"].map(region_of)
+        location_stats[REGION_COLUMN] = location_stats["location_code"].map(region_of)
+        regional = stats.regional_statistics(location_stats, group="type_name", region=REGION_COLUMN)
+        regional = _litter_order(regional.rename(columns={REGION_COLUMN: "region_code"}), ["region_code"], "median")
 
-    location_stats, regional = stats.beach_statistics(
-        series,
-        location="location_code",
-        date="date",
-        group="type_name",
-        count="count",
-        survey="record_id",
-        region=REGION_COLUMN if data.has_region else None,
-        total_group="TC",
-    )
-
-    topx = _topx(type_rows, settings.percentage_total_count)
+    topx = _topx(locations, data.counts, data.type_names, settings.percentage_total_count)
     top_types = topx.loc[topx["topx"], ["location_code", "type_name"]].assign(_top=True)
     location_stats = location_stats.merge(top_types, on=["location_code", "type_name"], how="left")
-    is_group = location_stats["type_name"].str.upper() == location_stats["type_name"]
-    location_stats["topx"] = np.where(is_group, pd.NA, location_stats["_top"].fillna(False).astype(bool))
-    location_stats = location_stats.drop(columns="_top")
-    location_stats = _litter_order(location_stats, ["location_code"], "rel_count")
+    is_group = (location_stats["type_name"].str.upper() == location_stats["type_name"]).to_numpy()
+    location_stats["topx"] = pd.array(
+        np.where(is_group, None, location_stats["_top"].fillna(False).astype(bool)), dtype="boolean"
+    )
+    location_stats = _litter_order(location_stats.drop(columns="_top"), ["location_code"], "rel_count")
     for col in ("from", "to"):
         location_stats[col] = pd.to_datetime(location_stats[col]).dt.strftime("%Y-%m-%d")
 
@@ -209,22 +232,13 @@ def run_litter(settings: Settings, types: TypeFile, data: LitterData, log: RunLo
     ]
     results = selected.rename(columns={"type_name": "type/group_name", "rel_count": "%TC"})[RESULTS_COLUMNS]
 
-    if regional is not None:
-        regional = regional.rename(columns={REGION_COLUMN: "region_code"})
-        regional = _litter_order(regional, ["region_code"], "median")
-
-    tc = group_rows[group_rows["type_name"] == "TC"].sort_values(["location_code", "date", "record_id"])
-    boxplots, outliers = _outliers(tc)
-    if len(outliers):
-        outliers["date"] = pd.to_datetime(outliers["date"]).dt.strftime("%Y-%m-%d")
+    boxplots, outliers = _outliers(surveys, totals[:, 0])
     _guidance(location_stats, log)
 
-    totals = group_rows.pivot_table(
-        index=["location_code", "date", "record_id"], columns="type_name", values="count", aggfunc="first"
-    ).reset_index()
-    ordered = ["location_code", "date"] + [g for g in types.groups if g in totals.columns]
-    totals = totals[ordered]
-    totals["date"] = pd.to_datetime(totals["date"]).dt.strftime("%Y-%m-%d")
+    survey_totals = pd.DataFrame(totals, columns=groups)
+    survey_totals.insert(0, "date", pd.to_datetime(surveys["date"]).dt.strftime("%Y-%m-%d").to_numpy())
+    survey_totals.insert(0, "location_code", surveys["location_code"].to_numpy())
+    survey_totals = survey_totals.sort_values(["location_code", "date"], kind="stable").reset_index(drop=True)
     return LitterResult(
         results=results.reset_index(drop=True),
         location_stats=location_stats,
@@ -232,8 +246,8 @@ def run_litter(settings: Settings, types: TypeFile, data: LitterData, log: RunLo
         outliers=outliers,
         boxplots=boxplots,
         topx=topx,
-        survey_totals=totals,
-        series=series,
+        survey_totals=survey_totals,
+        series=series.drop(columns="rel"),
         log=list(log.entries),
     )
 

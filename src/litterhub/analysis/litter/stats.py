@@ -237,6 +237,7 @@ def series_statistics(
     time: str = "date",
     value: str = "count",
     order: str | None = None,
+    extra_means: list[str] | tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Descriptive statistics, Theil–Sen trend and Mann–Kendall test per series (litteR §1.5).
 
@@ -244,7 +245,8 @@ def series_statistics(
     ordered by `time` and then by `order` (litteR's record id), which is the index order
     its Mann–Kendall test uses. Columns: keys, from, to, n, mean, median, cv, rmad, b0,
     b1 (per day), slope (per year), tau, p_value, S and VarS (Kendall S and its
-    tie-corrected variance against the dates, the inputs of the regional Kendall test).
+    tie-corrected variance against the dates, the inputs of the regional Kendall test), and the
+    per-series mean of every column in `extra_means` (NaN propagates, as in R's `mean`).
     """
     frame = _as_frame(table)
     if frame.empty:
@@ -273,6 +275,7 @@ def series_statistics(
     sort_keys = [t, sid] if order is None else [frame[order].to_numpy(), t, sid]
     perm = np.lexsort(sort_keys)
     sid, t, y = sid[perm], t[perm], y[perm]
+    extras = {name: frame[name].to_numpy(dtype=float)[perm] for name in extra_means}
 
     n_series = int(sid.max()) + 1
     n = np.bincount(sid, minlength=n_series)
@@ -316,6 +319,7 @@ def series_statistics(
             "p_value": result["p_value"],
             "S": result["S"],
             "VarS": result["VarS"],
+            **{name: np.bincount(sid, weights=v, minlength=n_series) / n for name, v in extras.items()},
         }
     )
     return out
@@ -339,8 +343,13 @@ def regional_statistics(location_stats: pd.DataFrame, *, group: str, region: str
         b0=("b0", "median"),
         b1=("b1", "median"),
         S=("S", "sum"),
-        VarS=("VarS", lambda v: v.sum() if v.notna().all() else np.nan),
+        VarS=("VarS", "sum"),
+        _size=("VarS", "size"),
+        _valid=("VarS", "count"),
     ).reset_index()
+    missing_var = out["_valid"].to_numpy() < out["_size"].to_numpy()  # one location with n < 3 → NA
+    out["VarS"] = np.where(missing_var, np.nan, out["VarS"].to_numpy(dtype=float))
+    out = out.drop(columns=["_size", "_valid"])
     s = out["S"].to_numpy(dtype=float)
     v = out["VarS"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -376,15 +385,15 @@ def beach_statistics(
     returned too (a location takes its first non-missing region).
     """
     frame = _as_frame(table)
-    stats = series_statistics(frame, keys=[location, group], time=date, value=count, order=survey)
+    extra: list[str] = []
     if total_group is not None:
         survey_keys = [location, date] + ([survey] if survey else [])
         totals = frame.loc[frame[group] == total_group, [*survey_keys, count]].rename(columns={count: "_tc"})
-        merged = frame[[*survey_keys, group, count]].merge(totals, on=survey_keys, how="left")
+        frame = frame.merge(totals, on=survey_keys, how="left")
         with np.errstate(divide="ignore", invalid="ignore"):
-            merged["_rel"] = 100.0 * merged[count].to_numpy(dtype=float) / merged["_tc"].to_numpy(dtype=float)
-        rel = merged.groupby([location, group], sort=False, observed=True)["_rel"].agg(lambda v: v.to_numpy().mean())
-        stats = stats.merge(rel.rename("rel_count").reset_index(), on=[location, group], how="left")
+            frame["rel_count"] = 100.0 * frame[count].to_numpy(dtype=float) / frame["_tc"].to_numpy(dtype=float)
+        extra = ["rel_count"]
+    stats = series_statistics(frame, keys=[location, group], time=date, value=count, order=survey, extra_means=extra)
     regional = None
     if region is not None:
         region_of = (
