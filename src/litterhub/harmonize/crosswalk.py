@@ -1,0 +1,114 @@
+"""Apply the vocabulary crosswalks to observations: one vectorised join, never a loop over rows.
+
+Rules (docs/vocabulary.md): exactMatch and narrowMatch roll up into the master item itself; broadMatch
+and relatedMatch roll up only to the master item's parent class (a source code broader than the master
+item cannot be credited to it); codes not in any crosswalk are kept verbatim with relation 'unmapped'.
+Every harmonised table carries the vocabulary version in its schema metadata.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from litterhub.vocab import VOCAB_VERSION
+from litterhub.vocab.crosswalks import all_crosswalks
+from litterhub.vocab.items import master_list
+
+UNMAPPED = "unmapped"
+ITEM_RELATIONS = ("exactMatch", "narrowMatch")
+CLASS_RELATIONS = ("broadMatch", "relatedMatch")
+ALL_RELATIONS = (*ITEM_RELATIONS, *CLASS_RELATIONS, UNMAPPED)
+VERSION_KEY = b"litterhub.vocab_version"
+ADDED = ("master_code", "relation", "material", "rollup_code")
+REQUIRED = {"source_scheme": pa.string(), "source_code": pa.string(), "source_name": pa.string(),
+            "count": pa.float64()}
+
+
+class ObservationShapeError(ValueError):
+    """The table lacks a column the crosswalk needs (names the column)."""
+
+
+def code_key(codes: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Arrow version of `vocab.crosswalks.normalise_code`: lower-case, trimmed, no spaces around / and :."""
+    out = pc.utf8_lower(pc.utf8_trim_whitespace(codes))
+    out = pc.replace_substring_regex(out, pattern=r"\s*([/:])\s*", replacement=r"\1")
+    return pc.replace_substring_regex(out, pattern=r"\s+", replacement=" ")
+
+
+@lru_cache(maxsize=1)
+def mapping_table() -> pa.Table:
+    """All crosswalk rows as one Arrow table, with the material and roll-up target resolved once."""
+    master = master_list()
+    rows = [m for maps in all_crosswalks().values() for m in maps]
+    rollup, material = [], []
+    for m in rows:
+        item = master.items[m.master_code]
+        material.append(item.material)
+        if m.relation in ITEM_RELATIONS:
+            rollup.append(m.master_code)
+        else:
+            rollup.append(item.parent_code or m.master_code)
+    table = pa.table({
+        "source_scheme": pa.array([m.source_scheme for m in rows], pa.string()),
+        "source_code": pa.array([m.source_code for m in rows], pa.string()),
+        "master_code": pa.array([m.master_code for m in rows], pa.string()),
+        "relation": pa.array([m.relation for m in rows], pa.string()),
+        "material": pa.array(material, pa.string()),
+        "rollup_code": pa.array(rollup, pa.string()),
+    })
+    return table.append_column("_key", code_key(table["source_code"])).drop_columns(["source_code"])
+
+
+def apply_crosswalk(observations: pa.Table) -> pa.Table:
+    """Add master_code, relation, material and rollup_code to observations (row order kept).
+
+    Needs source_scheme, source_code, source_name and count; other columns pass through untouched.
+    Existing master_code/relation/material/rollup_code columns are replaced, so re-harmonising stored
+    lake data with a newer vocabulary is the same call.
+    """
+    for name, type_ in REQUIRED.items():
+        if name not in observations.column_names:
+            raise ObservationShapeError(f"observations lack column {name!r} (need {sorted(REQUIRED)})")
+        if not observations.schema.field(name).type.equals(type_):
+            observations = observations.set_column(observations.schema.get_field_index(name), name,
+                                                   observations[name].cast(type_))
+    base = observations.drop_columns([c for c in ADDED if c in observations.column_names])
+    keyed = base.append_column("_row", pa.array(range(base.num_rows), pa.int64()))
+    keyed = keyed.append_column("_key", code_key(keyed["source_code"]))
+    joined = keyed.join(mapping_table(), keys=["source_scheme", "_key"], join_type="left outer",
+                        use_threads=False)
+    joined = joined.sort_by("_row")
+    relation = pc.fill_null(joined["relation"], UNMAPPED)
+    joined = joined.set_column(joined.schema.get_field_index("relation"), "relation", relation)
+    joined = joined.drop_columns(["_row", "_key"])
+    order = [c for c in base.column_names] + list(ADDED)
+    joined = joined.select(order)
+    return joined.replace_schema_metadata({**(base.schema.metadata or {}), VERSION_KEY: VOCAB_VERSION.encode()})
+
+
+def vocab_version_of(table: pa.Table) -> str | None:
+    """The vocabulary version a harmonised table was produced with (None if never harmonised)."""
+    value = (table.schema.metadata or {}).get(VERSION_KEY)
+    return value.decode() if value else None
+
+
+def rollup_totals(harmonised: pa.Table, by: tuple[str, ...] = ()) -> pa.Table:
+    """Counts per roll-up code (optionally per extra grouping columns), split by the relation they came
+    through, so every aggregate says how much of it is exact, narrower, broader, related or unmapped.
+    Unmapped counts are grouped under a null rollup_code."""
+    missing = [c for c in (*by, "rollup_code", "relation", "count") if c not in harmonised.column_names]
+    if missing:
+        raise ObservationShapeError(f"cannot aggregate: columns {missing} missing (harmonise first)")
+    counts = pc.fill_null(harmonised["count"], 0.0)
+    work = harmonised.select([*by, "rollup_code"]).append_column("total", counts)
+    for rel in ALL_RELATIONS:
+        work = work.append_column(rel, pc.if_else(pc.equal(harmonised["relation"], rel), counts, 0.0))
+    aggs = [("total", "sum"), *((rel, "sum") for rel in ALL_RELATIONS), ("total", "count")]
+    result = work.group_by([*by, "rollup_code"], use_threads=False).aggregate(aggs)
+    result = result.rename_columns([n.removesuffix("_sum").replace("total_count", "records")
+                                    for n in result.column_names])
+    result = result.sort_by([("total", "descending")])
+    return result.replace_schema_metadata({VERSION_KEY: VOCAB_VERSION.encode()})

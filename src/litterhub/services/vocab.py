@@ -1,0 +1,401 @@
+"""Vocabulary use cases: look up master items, search, list crosswalks, measure coverage, export SKOS.
+
+The CLI, the API and the web pages call these functions and only format what they return. Coverage needs
+item counts from a file: formats known to `litterhub.ingest` are read by their adapter; the other real
+exports are read by the small private readers at the end of this module (`_read_*`), which stand in until
+the ingest adapters for those programmes exist.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from litterhub.harmonize.coverage import Coverage, coverage
+from litterhub.harmonize.crosswalk import ITEM_RELATIONS, apply_crosswalk
+from litterhub.vocab import VOCAB_VERSION
+from litterhub.vocab.crosswalks import Mapping, all_crosswalks, mappings_to, scheme_table
+from litterhub.vocab.items import MasterItem, master_list
+from litterhub.vocab.reference import use_group_members
+from litterhub.vocab.skos import export_skos
+
+RELATION_ORDER = {"exactMatch": 0, "narrowMatch": 1, "broadMatch": 2, "relatedMatch": 3}
+
+
+class VocabLookupError(LookupError):
+    """An unknown item code or scheme; the message says what exists instead."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+class CoverageInputError(ValueError):
+    """The file cannot be read as the given format (stable `code`, message names file/field)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+@dataclass
+class ItemView:
+    """A master item with its place in the tree and what every programme calls it."""
+
+    item: MasterItem
+    ancestors: list[MasterItem]
+    children: list[MasterItem]
+    mappings: dict[str, list[Mapping]]
+    use_groups: list[str]
+    vocab_version: str = VOCAB_VERSION
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "code": self.item.code, "name": self.item.name, "kind": self.item.kind,
+            "material": self.item.material, "parent_code": self.item.parent_code, "origin": self.item.origin,
+            "note": self.item.note,
+            "ancestors": [{"code": a.code, "name": a.name} for a in self.ancestors],
+            "children": [{"code": c.code, "name": c.name} for c in self.children],
+            "use_groups": self.use_groups,
+            "mappings": {s: [mapping_dict(m) for m in ms] for s, ms in self.mappings.items()},
+            "vocab_version": self.vocab_version,
+        }
+
+
+@dataclass
+class SchemeInfo:
+    scheme: str
+    name: str
+    publisher: str
+    code_form: str
+    example: str
+    source: str
+    mappings: int
+    by_relation: dict[str, int] = field(default_factory=dict)
+
+
+def mapping_dict(m: Mapping) -> dict[str, str]:
+    return {"source_scheme": m.source_scheme, "source_code": m.source_code, "source_name": m.source_name,
+            "relation": m.relation, "master_code": m.master_code, "evidence": m.evidence}
+
+
+def item_dict(item: MasterItem) -> dict[str, object]:
+    return {"code": item.code, "name": item.name, "kind": item.kind, "material": item.material,
+            "parent_code": item.parent_code, "origin": item.origin}
+
+
+def show(code: str) -> ItemView:
+    master = master_list()
+    item = master.get(code)
+    if item is None:
+        near = ", ".join(i.code for i in master.search(code, limit=5))
+        raise VocabLookupError("litter-vocab-unknown-item",
+                               f"no master item {code!r}" + (f"; did you mean {near}?" if near else ""))
+    by_scheme: dict[str, list[Mapping]] = {}
+    for m in sorted(mappings_to(item.code), key=lambda m: (m.source_scheme, RELATION_ORDER[m.relation])):
+        by_scheme.setdefault(m.source_scheme, []).append(m)
+    groups = sorted({g for g, c in use_group_members() if c == item.code})
+    return ItemView(item, master.ancestors(item.code), master.children(item.code), by_scheme, groups)
+
+
+def items(kind: str | None = None, material: str | None = None) -> list[MasterItem]:
+    out = list(master_list().items.values())
+    if kind:
+        out = [i for i in out if i.kind == kind]
+    if material:
+        out = [i for i in out if i.material == material]
+    return out
+
+
+def search(text: str, limit: int = 50) -> list[tuple[MasterItem, list[Mapping]]]:
+    """Master items whose code/name match, plus items reached through a programme's own name or code."""
+    master = master_list()
+    hits: dict[str, list[Mapping]] = {i.code: [] for i in master.search(text, limit=limit)}
+    words = [w for w in text.lower().split() if w]
+    if words:
+        for maps in all_crosswalks().values():
+            for m in maps:
+                hay = f"{m.source_code} {m.source_name}".lower()
+                if all(w in hay for w in words):
+                    hits.setdefault(m.master_code, []).append(m)
+    return [(master.items[c], ms) for c, ms in list(hits.items())[:limit]]
+
+
+def schemes() -> list[SchemeInfo]:
+    table = scheme_table()
+    walks = all_crosswalks()
+    out = []
+    for scheme, row in table.items():
+        maps = walks.get(scheme, ())
+        rel: dict[str, int] = {}
+        for m in maps:
+            rel[m.relation] = rel.get(m.relation, 0) + 1
+        out.append(SchemeInfo(scheme, row["name"], row["publisher"], row["code_form"], row.get("example", ""),
+                              row["source"], len(maps), rel))
+    return out
+
+
+def crosswalk(scheme: str) -> list[Mapping]:
+    walks = all_crosswalks()
+    if scheme not in walks:
+        raise VocabLookupError("litter-vocab-unknown-scheme",
+                               f"unknown scheme {scheme!r}; known schemes: {', '.join(sorted(walks))}")
+    return list(walks[scheme])
+
+
+def rollup_of(m: Mapping) -> str:
+    """Where counts of this mapping are credited (master item, or its parent class for broad/related)."""
+    if m.relation in ITEM_RELATIONS:
+        return m.master_code
+    return master_list().items[m.master_code].parent_code or m.master_code
+
+
+def export(fmt: str) -> str:
+    if fmt not in ("jsonld", "ttl"):
+        raise VocabLookupError("litter-vocab-unknown-export", f"unknown export format {fmt!r}; use jsonld or ttl")
+    return export_skos(fmt)
+
+
+def coverage_of_file(path: Path, fmt: str) -> Coverage:
+    """Harmonise the item counts of one file and report how much of them the vocabulary maps."""
+    counts = read_item_counts(path, fmt)
+    return coverage(apply_crosswalk(counts), fmt)
+
+
+def coverage_formats() -> list[str]:
+    from litterhub.ingest.registry import ADAPTERS
+
+    return sorted(set(ADAPTERS) | set(_READERS))
+
+
+def read_item_counts(path: Path, fmt: str) -> pa.Table:
+    """(source_scheme, source_code, source_name, count) for every item cell of the file."""
+    path = Path(path)
+    if not path.is_file():
+        raise CoverageInputError("litter-file-not-found", f"{path}: no such file")
+    if fmt in _READERS:
+        try:
+            return _READERS[fmt](path)
+        except (KeyError, ValueError, pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            raise CoverageInputError("litter-format-mismatch",
+                                     f"{path.name}: cannot be read as format {fmt!r}: {exc}") from exc
+    return _read_with_adapter(path, fmt)
+
+
+def _read_with_adapter(path: Path, fmt: str) -> pa.Table:
+    from litterhub.ingest.registry import UnknownFormat, resolve
+    from litterhub.ingest.report import ValidationReport
+
+    try:
+        info, detection = resolve(path, fmt)
+    except UnknownFormat as exc:
+        raise CoverageInputError("litter-unknown-format",
+                                 f"{exc} (vocab coverage also reads: {', '.join(sorted(_READERS))})") from exc
+    report = ValidationReport()
+    parts = [b.observations.select(["source_scheme", "source_code", "source_name", "count"])
+             for b in detection.adapter.read(info, report)]
+    if not parts:
+        first = report.errors[0].message if report.errors else "no item records found"
+        raise CoverageInputError("litter-format-mismatch", f"{path.name} as {fmt!r}: {first}")
+    return pa.concat_tables(parts)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Private readers for real exports that have no ingest adapter yet (to be replaced by litterhub.ingest).
+# Each returns only item counts; effort and metadata are the adapters' job.
+# ---------------------------------------------------------------------------------------------------
+
+def _skip_totals(row: pacsv.InvalidRow) -> str:
+    """A trailing 'Totals:' line (TIDES exports) is a summary, not a record; anything else ragged is an error."""
+    return "skip" if (row.text or "").startswith("Totals:") else "error"
+
+
+def _csv(path: Path, **kw: object) -> pa.Table:
+    """Every column as text, unique column names c0..cN, original names returned by `_header`."""
+    names = _header(path, kw.get("delimiter", ","))
+    opts = pacsv.ReadOptions(column_names=[f"c{i}" for i in range(len(names))], skip_rows=1,
+                             encoding="utf-8")
+    parse = pacsv.ParseOptions(delimiter=kw.get("delimiter", ","), newlines_in_values=True,
+                               invalid_row_handler=_skip_totals)
+    conv = pacsv.ConvertOptions(column_types={f"c{i}": pa.string() for i in range(len(names))},
+                                strings_can_be_null=False)
+    return pacsv.read_csv(path, read_options=opts, parse_options=parse, convert_options=conv)
+
+
+def _header(path: Path, delimiter: str = ",") -> list[str]:
+    import csv
+
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        return [h.strip() for h in next(csv.reader(fh, delimiter=delimiter))]
+
+
+def _numbers(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Text cells -> float; blank, 'na' and non-numbers become NaN (not an item record)."""
+    text = pc.utf8_trim_whitespace(col.cast(pa.string()))
+    ok = pc.fill_null(pc.match_substring_regex(text, r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"), False)
+    values = pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.float64())
+    return values.to_numpy(zero_copy_only=False).astype(float)
+
+
+def _unpivot(matrix: np.ndarray, scheme: str, codes: list[str], names: list[str]) -> pa.Table:
+    rows, cols = np.nonzero(~np.isnan(matrix))
+    take = pa.array(cols)
+    return pa.table({
+        "source_scheme": pa.array([scheme] * len(rows), pa.string()),
+        "source_code": pa.array(codes, pa.string()).take(take),
+        "source_name": pa.array(names, pa.string()).take(take),
+        "count": pa.array(matrix[rows, cols], pa.float64()),
+    })
+
+
+def _wide(table: pa.Table, columns: list[int], scheme: str, codes: list[str], names: list[str]) -> pa.Table:
+    if not columns:
+        raise ValueError("no item columns found in the header")
+    matrix = np.column_stack([_numbers(table.column(i)) for i in columns])
+    return _unpivot(matrix, scheme, codes, names)
+
+
+def _read_iqaasl(path: Path) -> pa.Table:
+    """hammerdirt / IQAASL long files: one row per survey x code, `quantity` = count."""
+    header = _header(path)
+    table = _csv(path)
+    code = table.column(header.index("code"))
+    count = _numbers(table.column(header.index("quantity")))
+    keep = ~np.isnan(count)
+    return pa.table({"source_scheme": pa.array(["swiss-iqaasl"] * int(keep.sum()), pa.string()),
+                     "source_code": code.filter(pa.array(keep)), "source_name": code.filter(pa.array(keep)),
+                     "count": pa.array(count[keep], pa.float64())})
+
+
+def _read_plastock(path: Path) -> pa.Table:
+    """Pla'stock macro file: G-codes incl. Swiss extensions in `Code`, counts in `Quantité`."""
+    header = _header(path)
+    table = _csv(path)
+    count = _numbers(table.column(header.index("Quantité")))
+    keep = ~np.isnan(count)
+    mask = pa.array(keep)
+    return pa.table({"source_scheme": pa.array(["swiss-iqaasl"] * int(keep.sum()), pa.string()),
+                     "source_code": table.column(header.index("Code")).filter(mask),
+                     "source_name": table.column(header.index("Objet")).filter(mask),
+                     "count": pa.array(count[keep], pa.float64())})
+
+
+def _read_ospar_litter(path: Path) -> pa.Table:
+    """litteR wide file: columns 'Material: Name [OSPAR code]'; 'Survey: *' columns are not counts."""
+    header = _header(path)
+    cols = [i for i, h in enumerate(header) if re.search(r"\[\d+\]$", h) and not h.lower().startswith("survey:")]
+    codes = [re.search(r"\[(\d+)\]$", header[i]).group(1) for i in cols]
+    return _wide(_csv(path), cols, "ospar", codes, [header[i] for i in cols])
+
+
+def _read_tides(path: Path) -> pa.Table:
+    """TIDES / Clean Swell: item columns sit between '# of bags' and 'Total Items Collected'."""
+    header = _header(path)
+    start, end = header.index("# of bags") + 1, header.index("Total Items Collected")
+    cols = list(range(start, end))
+    table = _csv(path)
+    table = table.filter(pc.invert(pc.starts_with(table.column(0), "Totals")))
+    return _wide(table, cols, "oc-icc", [header[i] for i in cols], [header[i] for i in cols])
+
+
+OLM_NOT_ITEMS = {"BRANDS", "MATERIAL"}  # annotations of items already counted under a tag
+
+
+def _read_olm(path: Path) -> pa.Table:
+    """OpenLitterMap: UPPER-CASE category marker columns, then their tags; codes are 'category.tag'."""
+    header = _header(path)
+    start = header.index("total_litter") + 1
+    cols, codes, category = [], [], None
+    for i in range(start, len(header)):
+        h = header[i]
+        if h.isupper():
+            category = h
+            continue
+        if category is None or category in OLM_NOT_ITEMS or h.startswith("custom_tag"):
+            continue
+        cols.append(i)
+        codes.append(f"{category.lower()}.{h}")
+    return _wide(_csv(path), cols, "olm", codes, [header[i] for i in cols])
+
+
+def _read_mcs(path: Path) -> pa.Table:
+    """MCS Beachwatch sheet: 'Material: Item' columns after the effort fields; '(description)' is text."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    wb.close()
+    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    cols = [i for i, h in enumerate(header) if ":" in h and "(description)" not in h]
+    body = pa.table({str(i): pa.array(["" if r[i] is None else str(r[i]) for r in rows[1:]], pa.string())
+                     for i in cols})
+    matrix = np.column_stack([_numbers(body.column(str(i))) for i in cols])
+    return _unpivot(matrix, "mcs", [header[i] for i in cols], [header[i] for i in cols])
+
+
+PP_ITEM = re.compile(r"^(RiversideWasteVariety|RiversideLitterCircles)_Results_(.+)$|"
+                     r"^(FloatingMacro)_(AmountOfFloatingMacrolitter)$|^(FloatingMicro)_(AmountOfVERIFIED\w+)$")
+PP_NOT_ITEMS = {"SingleUsePlasticTotal", "TotalNumber(incl.SUP)", "ProportionSingleUsePlastic",
+                "LengthOfRiverbankSearchedM", "WidthOfRiverbankSearchedM", "WeightPlasticWasteKG",
+                "WeightAllWasteKG", "ResultsComment", "NumberOfStationsSampled",
+                "NumberOfStationsWithLitterFindings", "OverallTotal", "AveragePerM2"}
+
+
+def _read_plastic_pirates(path: Path) -> pa.Table:
+    """Plastic Pirates riverbank/floating files: group-B item counts, group-A material totals, floating
+    counts; totals, proportions, effort and comments are not item records."""
+    header = _header(path)
+    cols, codes = [], []
+    for i, h in enumerate(header):
+        m = PP_ITEM.match(h)
+        if not m:
+            continue
+        group, name = [g for g in m.groups() if g is not None]
+        if name in PP_NOT_ITEMS:
+            continue
+        cols.append(i)
+        codes.append(f"{group}.{name}")
+    table = pacsv.read_csv(path, read_options=pacsv.ReadOptions(
+        column_names=[f"c{i}" for i in range(len(header))], skip_rows=1, encoding="utf-8-sig"),
+        convert_options=pacsv.ConvertOptions(column_types={f"c{i}": pa.string() for i in range(len(header))}),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True))
+    return _wide(table, cols, "plastic-pirates", codes, [header[i] for i in cols])
+
+
+EMODNET_LISTS = {"TSG-ML": "tsg-ml", "TSG_ML": "tsg-ml", "OSPAR": "ospar", "UNEP": "unep-ioc",
+                 "C-TS-REV": "ices-medits", "C_TS_REV": "ices-medits", "MEDITS": "ices-medits"}
+
+
+def _read_emodnet_seafloor(path: Path) -> pa.Table:
+    """EMODnet seafloor exchange format (tab-separated): LTREF = reference list, PARAM = code."""
+    header = _header(path, "\t")
+    table = _csv(path, delimiter="\t")
+    ref = table.column(header.index("LTREF"))
+    scheme = pc.fill_null(pc.index_in(ref, pa.array(list(EMODNET_LISTS))), -1)
+    schemes = pa.array(list(EMODNET_LISTS.values()) + [None], pa.string()).take(
+        pc.if_else(pc.equal(scheme, -1), len(EMODNET_LISTS), scheme))
+    schemes = pc.coalesce(schemes, pc.utf8_lower(ref))
+    count = _numbers(table.column(header.index("LT_Items")))
+    keep = ~np.isnan(count)
+    mask = pa.array(keep)
+    code = table.column(header.index("PARAM"))
+    return pa.table({"source_scheme": schemes.filter(mask), "source_code": code.filter(mask),
+                     "source_name": code.filter(mask), "count": pa.array(count[keep], pa.float64())})
+
+
+_READERS = {
+    "iqaasl": _read_iqaasl,
+    "plastock": _read_plastock,
+    "ospar-litter": _read_ospar_litter,
+    "tides": _read_tides,
+    "olm": _read_olm,
+    "mcs": _read_mcs,
+    "plastic-pirates": _read_plastic_pirates,
+    "emodnet-seafloor": _read_emodnet_seafloor,
+}
