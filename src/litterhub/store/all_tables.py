@@ -11,6 +11,8 @@ from litterhub.store.tables import metadata
 
 TABLE_MODULES = [
     "litterhub.store.tables",
+    "litterhub.store.contrib_tables",
+    "litterhub.store.inventory_tables",
 ]
 
 for _name in TABLE_MODULES:
