@@ -118,8 +118,8 @@ class MeijerTable:
     names: np.ndarray
     emission_probability: np.ndarray  # P(E), fraction, area-averaged
     mpw_t: np.ndarray
-    emission_ratio: np.ndarray  # r = M(E)/MPW as published (fraction)
-    published_emission_t: np.ndarray  # M(E); for validation only, never used to compute
+    emission_ratio: np.ndarray  # r = M(E)/MPW (fraction), MPW-weighted
+    published_share: np.ndarray  # the table's rounded "share emitted" column (fraction)
 
     def index(self, code: str) -> int | None:
         hits = np.flatnonzero(self.codes == normalise_code(code))
@@ -128,6 +128,8 @@ class MeijerTable:
 
 @lru_cache(maxsize=1)
 def meijer_table() -> MeijerTable:
+    """Table S8; r = M(E)/MPW at full precision (the spec's definition; the table's "share emitted"
+    column is the same ratio rounded to 0.01 %, used only where MPW is 0)."""
     path = BUNDLED / MEIJER_FILE
     if not path.exists():
         path = locate("meijer2021", MEIJER_FILE)
@@ -135,17 +137,18 @@ def meijer_table() -> MeijerTable:
     names = frame["Entity"].to_numpy(str)
     codes = np.array([code_for_name(n) or "" for n in names])
     keep = codes != ""
+    mpw = frame["Mismanaged plastic waste (metric tons year-1)"].to_numpy(float)[keep]
+    emitted = frame["Mismanaged waste emitted to the ocean (metric tons year-1)"].to_numpy(float)[keep]
+    share = frame["Share of mismanaged plastic waste emitted to ocean"].to_numpy(float)[keep] / 100
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(mpw > 0, emitted / mpw, share)
     return MeijerTable(
         codes=codes[keep],
         names=names[keep],
-        emission_probability=frame["Probability of plastic being emitted to ocean"].to_numpy(float)[keep]
-        / 100,
-        mpw_t=frame["Mismanaged plastic waste (metric tons year-1)"].to_numpy(float)[keep],
-        emission_ratio=frame["Share of mismanaged plastic waste emitted to ocean"].to_numpy(float)[keep]
-        / 100,
-        published_emission_t=frame["Mismanaged waste emitted to the ocean (metric tons year-1)"].to_numpy(
-            float
-        )[keep],
+        emission_probability=frame["Probability of plastic being emitted to ocean"].to_numpy(float)[keep] / 100,
+        mpw_t=mpw,
+        emission_ratio=ratio,
+        published_share=share,
     )
 
 
