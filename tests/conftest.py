@@ -74,3 +74,24 @@ def write_client(hub):
 
     with TestClient(create_app(hub)) as c:
         yield c
+
+
+pytest_plugins = ["tests.postgres_fixtures"]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def catalog_url(request, tmp_path) -> str:
+    """Run a storage test on both catalog databases: embedded SQLite and a real PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'catalog.sqlite'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture()
+def any_hub(catalog_url, tmp_path):
+    """A hub whose catalog is SQLite or PostgreSQL (parametrised), with its lake in a tmp dir."""
+    from litterhub.services.hub import Hub
+
+    h = Hub.open(tmp_path / "data", catalog_url)
+    yield h
+    h.close()

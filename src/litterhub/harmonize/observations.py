@@ -23,4 +23,9 @@ def harmonize_observations(observations: pa.Table) -> pa.Table:
         from litterhub.harmonize.crosswalk import apply_crosswalk  # type: ignore[attr-defined]
     except ImportError:
         return observations
-    return apply_crosswalk(observations)
+    # joins cannot carry list columns: harmonise the scalar columns and put the lists back (row order kept)
+    lists = [c for c in observations.column_names if pa.types.is_list(observations.schema.field(c).type)]
+    harmonised = apply_crosswalk(observations.drop_columns(lists))
+    for name in lists:
+        harmonised = harmonised.append_column(observations.schema.field(name), observations.column(name))
+    return harmonised

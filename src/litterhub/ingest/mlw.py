@@ -96,10 +96,11 @@ class MarineLitterWatch:
               "date {!r} lies in the future")
         bad |= fut
 
-        lat, lon = _mean_coordinates(batch, report, lines)
-        oor = out_of_range(lat, lon)
-        flag_cells(report, oor, lines, "lat_y1", "litter-coordinates-out-of-range", batch.column("lat_y1"),
-              "latitude/longitude out of range (lat {!r})")
+        lat, lon, oor, oor_column = _mean_coordinates(batch, report, lines)
+        for column in ("lat_y1", "lon_x1", "lat_y2", "lon_x2"):
+            mask = oor & (oor_column == column)
+            flag_cells(report, mask, lines, column, "litter-coordinates-out-of-range", batch.column(column),
+                       "coordinate {!r} is outside the WGS84 range")
         bad |= oor
         null_island = near_null_island(lat, lon) & ~oor
         report.add_many("litter-coordinates-suspect", lines[null_island], "lon_x1",
@@ -180,8 +181,9 @@ class MarineLitterWatch:
 
 
 def _mean_coordinates(batch: pa.RecordBatch, report: ValidationReport, lines: np.ndarray
-                      ) -> tuple[np.ndarray, np.ndarray]:
-    """Centre of the surveyed stretch: mean of start and end points where both are given."""
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Centre of the surveyed stretch (mean of start and end points where both are given), plus the mask of
+    rows with any coordinate outside WGS84 and the first offending column of each."""
     cols = {}
     for name in ("lat_y1", "lon_x1", "lat_y2", "lon_x2"):
         if name in batch.schema.names:
@@ -197,7 +199,14 @@ def _mean_coordinates(batch: pa.RecordBatch, report: ValidationReport, lines: np
                        cols["lat_y1"], (cols["lat_y1"] + cols["lat_y2"]) / 2)
         lon = np.where(np.isnan(cols["lon_x2"]) | near_null_island(cols["lat_y2"], cols["lon_x2"]),
                        cols["lon_x1"], (cols["lon_x1"] + cols["lon_x2"]) / 2)
-    return lat, lon
+    bad_cols = np.column_stack([
+        out_of_range(cols["lat_y1"], np.zeros_like(cols["lat_y1"])), out_of_range(np.zeros_like(cols["lon_x1"]),
+                                                                                  cols["lon_x1"]),
+        out_of_range(cols["lat_y2"], np.zeros_like(cols["lat_y2"])), out_of_range(np.zeros_like(cols["lon_x2"]),
+                                                                                  cols["lon_x2"]),
+    ])
+    names = np.array(["lat_y1", "lon_x1", "lat_y2", "lon_x2"])
+    return lat, lon, bad_cols.any(axis=1), names[bad_cols.argmax(axis=1)]
 
 
 ADAPTER = MarineLitterWatch()

@@ -11,6 +11,7 @@ from litterhub.store.tables import metadata
 
 TABLE_MODULES = [
     "litterhub.store.tables",
+    "litterhub.store.registry_tables",
     "litterhub.store.contrib_tables",
     "litterhub.store.inventory_tables",
 ]

@@ -1,0 +1,163 @@
+"""Bad input never produces a traceback or a partial dataset: each case gets a report naming line, column,
+a stable code and a plain message; an unusable file exits non-zero and writes nothing."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from typer.testing import CliRunner
+
+from litterhub.cli import app
+from litterhub.services.datasets import list_datasets
+from litterhub.services.ingest import ingest_file
+from litterhub.services.setup import DEMO_DIR
+
+MLW = DEMO_DIR / "mlw-sample.csv"
+MDMAP = DEMO_DIR / "mdmap-maine-2016-2023.csv"
+runner = CliRunner()
+
+
+def _lines():
+    return MLW.read_bytes().split(b"\r\n")
+
+
+def _write(tmp_path, name: str, lines: list[bytes]) -> object:
+    path = tmp_path / name
+    path.write_bytes(b"\r\n".join(lines))
+    return path
+
+
+def _cell(line: bytes, header: bytes, column: str, value: bytes) -> bytes:
+    """Replace one cell of a simple (unquoted-cell) MLW row."""
+    import csv
+    import io
+
+    cols = next(csv.reader(io.StringIO(header.decode())))
+    row = next(csv.reader(io.StringIO(line.decode())))
+    row[cols.index(column)] = value.decode()
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(row)
+    return out.getvalue().encode()
+
+
+def _nothing_stored(hub) -> bool:
+    versions = list(hub.lake.root.glob("dataset=*/version=*"))
+    temps = list(hub.lake.root.glob(".tmp-*"))
+    return not list_datasets(hub) and not versions and not temps and not any(hub.raw.root.iterdir())
+
+
+def _ingest_cli(hub, path, fmt="mlw"):
+    res = runner.invoke(app, ["ingest", str(path), "--format", fmt, "--json", "--data-dir",
+                              str(hub.settings.data_dir)])
+    assert res.exception is None or isinstance(res.exception, SystemExit), res.exception
+    return res.exit_code, json.loads(res.stdout)
+
+
+def test_wrong_format_is_refused_with_missing_columns_named(hub):
+    code, out = _ingest_cli(hub, MDMAP, "mlw")
+    assert code != 0
+    assert out["errors"][0]["code"] == "missing-label"
+    assert "BeachName" in out["errors"][0]["message"]
+    assert _nothing_stored(hub)
+
+
+def test_unknown_format_points_to_the_generic_mapping(hub, tmp_path):
+    path = _write(tmp_path, "other.csv", [b"foo,bar", b"1,2"])
+    code, out = _ingest_cli(hub, path, "auto")
+    assert code != 0 and out["errors"][0]["code"] == "format-error"
+    assert "mapping" in out["errors"][0]["message"]
+    assert _nothing_stored(hub)
+
+
+def test_empty_file(hub, tmp_path):
+    path = _write(tmp_path, "empty.csv", [])
+    code, out = _ingest_cli(hub, path)
+    assert code != 0 and out["errors"][0]["code"] == "litter-empty-file"
+    assert _nothing_stored(hub)
+
+
+def test_header_only(hub, tmp_path):
+    path = _write(tmp_path, "header.csv", [_lines()[0], b""])
+    code, out = _ingest_cli(hub, path)
+    assert code != 0 and out["rows_in"] == 0
+    assert [e["code"] for e in out["errors"]] == ["litter-no-data-rows"]
+    assert _nothing_stored(hub)
+
+
+def test_truncated_file_rejects_only_the_cut_row(hub, tmp_path):
+    lines = [ln for ln in _lines() if ln]
+    cut = lines[:11]
+    cut[-1] = cut[-1][: len(cut[-1]) // 3]
+    path = _write(tmp_path, "truncated.csv", cut)
+    code, out = _ingest_cli(hub, path)
+    assert code == 0
+    assert out["rows_in"] == 10 == out["rows_accepted"] + out["rows_rejected"]
+    assert out["rows_rejected"] == 1
+    err = out["errors"][0]
+    assert (err["line"], err["code"]) == (11, "missing-cell")
+
+
+def test_cp1252_text_is_read_not_mangled(hub, tmp_path):
+    lines = [ln for ln in _lines() if ln][:4]
+    header = lines[0]
+    lines[2] = _cell(lines[2], header, "BeachName", "Plage de l'Évêque".encode())
+    path = tmp_path / "cp1252.csv"
+    path.write_bytes(b"\r\n".join(lines).decode("utf-8").encode("cp1252"))
+    result = ingest_file(hub, path, "mlw")
+    assert result.ok and result.report.rows_accepted == 3
+    assert any("cp1252" in n for n in result.report.notes)
+    site = hub.lake.read_table("events", result.dataset_id, result.version)
+    from litterhub.services.datasets import get_site
+
+    names = {get_site(hub, s)["name"] for s in set(site.column("site_id").to_pylist())}
+    assert "Plage de l'Évêque" in names
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "code"),
+    [
+        ("G3", b"-4", "litter-negative-count"),
+        ("G3", b"01-Oct", "type-error"),
+        ("EventDate", (date.today() + timedelta(days=400)).strftime("%Y%m%d").encode(), "litter-future-date"),
+        ("EventDate", b"2019-13-45", "type-error"),
+        ("lat_y1", b"123.5", "litter-coordinates-out-of-range"),
+    ],
+)
+def test_bad_cell_rejects_its_row_with_line_column_and_code(hub, tmp_path, column, value, code):
+    lines = [ln for ln in _lines() if ln][:6]
+    lines[3] = _cell(lines[3], lines[0], column, value)
+    path = _write(tmp_path, "bad.csv", lines)
+    code_, out = _ingest_cli(hub, path)
+    assert code_ == 0  # the rest of the file is usable
+    assert out["rows_in"] == 5 and out["rows_rejected"] == 1 and out["rows_accepted"] == 4
+    err = [e for e in out["errors"] if e["code"] == code]
+    assert err and err[0]["line"] == 4 and err[0]["column"] == column and err[0]["message"]
+
+
+def test_duplicated_survey_is_rejected_once(hub, tmp_path):
+    lines = [ln for ln in _lines() if ln][:4]
+    lines.append(lines[2])
+    path = _write(tmp_path, "dup.csv", lines)
+    _, out = _ingest_cli(hub, path)
+    assert out["rows_in"] == 4 and out["rows_rejected"] == 1
+    assert [(e["line"], e["code"]) for e in out["errors"]] == [(5, "duplicate-row")]
+
+
+def test_all_rows_bad_means_unusable_and_nothing_stored(hub, tmp_path):
+    lines = [ln for ln in _lines() if ln][:3]
+    lines[1] = _cell(lines[1], lines[0], "G3", b"-1")
+    lines[2] = _cell(lines[2], lines[0], "G3", b"-2")
+    path = _write(tmp_path, "allbad.csv", lines)
+    code, out = _ingest_cli(hub, path)
+    assert code != 0 and out["rows_accepted"] == 0 and out["rows_rejected"] == 2
+    assert _nothing_stored(hub)
+
+
+def test_binary_and_spreadsheet_files_are_refused_cleanly(hub, tmp_path):
+    path = tmp_path / "fake.csv"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    code, out = _ingest_cli(hub, path)
+    assert code != 0 and out["errors"][0]["code"] == "format-error"
+    assert _nothing_stored(hub)
