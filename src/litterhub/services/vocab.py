@@ -162,6 +162,27 @@ def export(fmt: str) -> str:
     return export_skos(fmt)
 
 
+def check() -> list[str]:
+    """Load every vocabulary file afresh with all checks; raises VocabError naming the first bad row."""
+    from litterhub.vocab.crosswalks import crosswalk_dir, load_crosswalk
+    from litterhub.vocab.items import load_master
+    from litterhub.vocab.reference import TABLES, table
+    from litterhub.vocab.regions import regions
+
+    master = load_master()
+    lines = [f"master_items.csv: {len(master)} concepts"]
+    for path in sorted(crosswalk_dir().glob("*.csv")):
+        lines.append(f"crosswalks/{path.name}: {len(load_crosswalk(path, master))} mappings")
+    for name in TABLES:
+        lines.append(f"{TABLES[name][0]}: {len(table(name))} rows")
+    lines.append(f"use_group_members.csv: {len(use_group_members())} memberships")
+    lines.append(f"marine_regions.csv: {len(regions())} regions")
+    scheme_table()
+    all_crosswalks()
+    lines.append(f"vocabulary version {VOCAB_VERSION}: all checks passed")
+    return lines
+
+
 def coverage_of_file(path: Path, fmt: str) -> Coverage:
     """Harmonise the item counts of one file and report how much of them the vocabulary maps."""
     counts = read_item_counts(path, fmt)
@@ -235,6 +256,12 @@ def _header(path: Path, delimiter: str = ",") -> list[str]:
         return [h.strip() for h in next(csv.reader(fh, delimiter=delimiter))]
 
 
+def _col(header: list[str], name: str) -> int:
+    if name not in header:
+        raise ValueError(f"column {name!r} not found in the header")
+    return header.index(name)
+
+
 def _numbers(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Text cells -> float; blank, 'na' and non-numbers become NaN (not an item record)."""
     text = pc.utf8_trim_whitespace(col.cast(pa.string()))
@@ -265,8 +292,8 @@ def _read_iqaasl(path: Path) -> pa.Table:
     """hammerdirt / IQAASL long files: one row per survey x code, `quantity` = count."""
     header = _header(path)
     table = _csv(path)
-    code = table.column(header.index("code"))
-    count = _numbers(table.column(header.index("quantity")))
+    code = table.column(_col(header, "code"))
+    count = _numbers(table.column(_col(header, "quantity")))
     keep = ~np.isnan(count)
     return pa.table({"source_scheme": pa.array(["swiss-iqaasl"] * int(keep.sum()), pa.string()),
                      "source_code": code.filter(pa.array(keep)), "source_name": code.filter(pa.array(keep)),
@@ -277,12 +304,12 @@ def _read_plastock(path: Path) -> pa.Table:
     """Pla'stock macro file: G-codes incl. Swiss extensions in `Code`, counts in `Quantité`."""
     header = _header(path)
     table = _csv(path)
-    count = _numbers(table.column(header.index("Quantité")))
+    count = _numbers(table.column(_col(header, "Quantité")))
     keep = ~np.isnan(count)
     mask = pa.array(keep)
     return pa.table({"source_scheme": pa.array(["swiss-iqaasl"] * int(keep.sum()), pa.string()),
-                     "source_code": table.column(header.index("Code")).filter(mask),
-                     "source_name": table.column(header.index("Objet")).filter(mask),
+                     "source_code": table.column(_col(header, "Code")).filter(mask),
+                     "source_name": table.column(_col(header, "Objet")).filter(mask),
                      "count": pa.array(count[keep], pa.float64())})
 
 
@@ -297,7 +324,7 @@ def _read_ospar_litter(path: Path) -> pa.Table:
 def _read_tides(path: Path) -> pa.Table:
     """TIDES / Clean Swell: item columns sit between '# of bags' and 'Total Items Collected'."""
     header = _header(path)
-    start, end = header.index("# of bags") + 1, header.index("Total Items Collected")
+    start, end = _col(header, "# of bags") + 1, _col(header, "Total Items Collected")
     cols = list(range(start, end))
     table = _csv(path)
     table = table.filter(pc.invert(pc.starts_with(table.column(0), "Totals")))
@@ -310,7 +337,7 @@ OLM_NOT_ITEMS = {"BRANDS", "MATERIAL"}  # annotations of items already counted u
 def _read_olm(path: Path) -> pa.Table:
     """OpenLitterMap: UPPER-CASE category marker columns, then their tags; codes are 'category.tag'."""
     header = _header(path)
-    start = header.index("total_litter") + 1
+    start = _col(header, "total_litter") + 1
     cols, codes, category = [], [], None
     for i in range(start, len(header)):
         h = header[i]
@@ -376,15 +403,15 @@ def _read_emodnet_seafloor(path: Path) -> pa.Table:
     """EMODnet seafloor exchange format (tab-separated): LTREF = reference list, PARAM = code."""
     header = _header(path, "\t")
     table = _csv(path, delimiter="\t")
-    ref = table.column(header.index("LTREF"))
+    ref = table.column(_col(header, "LTREF"))
     scheme = pc.fill_null(pc.index_in(ref, pa.array(list(EMODNET_LISTS))), -1)
     schemes = pa.array(list(EMODNET_LISTS.values()) + [None], pa.string()).take(
         pc.if_else(pc.equal(scheme, -1), len(EMODNET_LISTS), scheme))
     schemes = pc.coalesce(schemes, pc.utf8_lower(ref))
-    count = _numbers(table.column(header.index("LT_Items")))
+    count = _numbers(table.column(_col(header, "LT_Items")))
     keep = ~np.isnan(count)
     mask = pa.array(keep)
-    code = table.column(header.index("PARAM"))
+    code = table.column(_col(header, "PARAM"))
     return pa.table({"source_scheme": schemes.filter(mask), "source_code": code.filter(mask),
                      "source_name": code.filter(mask), "count": pa.array(count[keep], pa.float64())})
 
