@@ -1,0 +1,235 @@
+"""OSPAR beach litter (100 m surveys), in the two wide layouts it is published in.
+
+Format facts (docs/formats-batch1.md):
+- litteR layout: `region_code, region_name, country_code, country_name, location_code, location_name, date`
+  (ISO) then one column per item named `Material: Name [OSPAR code]`.
+- native OSPAR database export: `RefNo, Beach name, Country, Region, Survey date` (dd/mm/yyyy), `Period`
+  (-1 = outside the standard survey windows), then the same item columns.
+Every survey covers 100 m of beach, so the counts already are items per 100 m. `Survey: *` columns are
+survey fields, not litter: `Survey: Pellets [998]` holds Yes/No/NA and is not read as a count, the
+`Survey: Old_* [200-210]` counts are kept as observations that do not count toward the total. As in
+litteR's `included` flag, paraffin/wax and other pollutants (108-111) and the Dutch 3-4 digit splits of an
+OSPAR item are kept but do not count toward the total. Material names are matched case-insensitively
+(`Plastic:` and `plastic:` occur across litteR versions). Blank item cells mean "not recorded" (0 in totals).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from litterhub.ingest.base import (
+    AdapterBatch,
+    DatasetDefaults,
+    KeyCounter,
+    RowFingerprints,
+    flag_cells,
+    report_bad_records,
+    site_ids,
+)
+from litterhub.ingest.cells import future, parse_date, parse_number
+from litterhub.ingest.countries import column_to_alpha3
+from litterhub.ingest.report import ValidationReport
+from litterhub.ingest.textio import Sniff, open_table
+from litterhub.ingest.wide import ItemColumn, parse_items, totals, unpivot
+
+ITEM_RE = re.compile(r"^(?P<material>[^:\[\]]+):\s*(?P<name>.*?)\s*\[(?P<code>\d+)\]\s*$")
+PROGRAMME = "OSPAR beach litter monitoring"
+SURVEY_LENGTH_M = 100.0
+NOT_COUNTS = {"998"}  # Survey: Pellets [998] is Yes/No/NA
+POLLUTANTS = {"108", "109", "110", "111"}  # wax and other pollutants: outside litteR's total count
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which columns hold the survey metadata in one of the two layouts."""
+
+    name: str
+    site: str
+    site_name: str
+    date: str
+    date_format: str
+    date_label: str
+    country: str
+    region: str
+
+
+LITTER = Layout("litteR wide", "location_code", "location_name", "date", "%Y-%m-%d", "YYYY-MM-DD",
+                "country_code", "region_name")
+NATIVE = Layout("native OSPAR export", "RefNo", "Beach name", "Survey date", "%d/%m/%Y", "dd/mm/yyyy",
+                "Country", "Region")
+
+
+def item_columns(names: list[str]) -> tuple[list[ItemColumn], list[str]]:
+    """Count columns with their OSPAR code, and the survey-field columns that are not counts."""
+    items, skipped = [], []
+    for c in names:
+        m = ITEM_RE.match(c)
+        if not m:
+            continue
+        code, material = m["code"], m["material"].strip().lower()
+        if code in NOT_COUNTS:
+            skipped.append(c)
+            continue
+        toward = material != "survey" and code not in POLLUTANTS and int(code) <= 121
+        items.append(ItemColumn(c, "ospar", code, name=c, counts_toward_total=toward))
+    return items, skipped
+
+
+def _layout(header: list[str]) -> Layout | None:
+    cols = set(header)
+    for layout in (LITTER, NATIVE):
+        if {layout.site, layout.date} <= cols:
+            return layout
+    return None
+
+
+class Ospar:
+    name = "ospar"
+    title = "OSPAR beach litter, 100 m surveys (litteR wide layout or native OSPAR export)"
+    priority = 50
+
+    def detect(self, info: Sniff) -> str | None:
+        if info.kind != "text":
+            return None
+        layout = _layout(info.header)
+        items = [h for h in info.header if ITEM_RE.match(h)]
+        if layout is None or len(items) < 5:
+            return None
+        return (f"columns {layout.site}, {layout.date} and {len(items)} 'Material: Name [OSPAR code]' item "
+                f"columns are the {layout.name} layout of OSPAR beach litter surveys")
+
+    def defaults(self, filename: str) -> DatasetDefaults:
+        return DatasetDefaults(
+            title=f"OSPAR beach litter surveys ({Path(filename).name})",
+            description="Beach litter counts on 100 m survey units with the OSPAR beach litter list, as kept in "
+            "the OSPAR beach litter database (here as published with the litteR package).",
+            publisher="OSPAR Commission; Rijkswaterstaat (NL data)",
+            licence="GPL-3.0-or-later",
+            citation="OSPAR Commission beach litter database; Walvoort, D. & van Loon, W. litteR: Litter Analysis "
+            "(R package), https://CRAN.R-project.org/package=litteR",
+            source_programme=PROGRAMME,
+            protocol="OSPAR beach litter monitoring, 100 m (OSPAR 2010 guideline)",
+        )
+
+    def read(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
+        layout = _layout(info.header)
+        if layout is None:
+            report.fail("missing-label", "neither location_code/date (litteR) nor RefNo/Survey date (OSPAR export) "
+                        "columns are present", line=1)
+            return
+        names, batches, rejected = open_table(info)
+        items, skipped = item_columns(names)
+        if not items:
+            report.fail("missing-label", "no 'Material: Name [OSPAR code]' item columns", line=1)
+            return
+        report.notes.append(f"{layout.name} layout; every survey is {SURVEY_LENGTH_M:g} m of beach, so counts are "
+                            "items per 100 m; blank item cells mean 'not recorded' (0 in totals)")
+        if skipped:
+            report.notes.append(f"{', '.join(skipped)}: survey field (Yes/No/NA), not a count: not read as litter")
+        off = [it.column for it in items if not it.counts_toward_total]
+        if off:
+            report.notes.append(f"{len(off)} columns kept but not counted toward the total (survey fields, "
+                                "pollutants 108-111, national splits), as litteR's 'included' flag")
+        fingerprints, keys = RowFingerprints(), KeyCounter()
+        periods = {"outside": 0}
+        for batch, lines in batches:
+            yield self._batch(batch, lines, layout, items, names, fingerprints, keys, periods, report)
+        report_bad_records(rejected, report)
+        if periods["outside"]:
+            report.notes.append(f"{periods['outside']} surveys have Period -1 (outside the standard survey "
+                                "windows): kept, protocol says so")
+
+    def _batch(self, batch: pa.RecordBatch, lines: np.ndarray, layout: Layout, items: list[ItemColumn],
+               names: list[str], fingerprints: RowFingerprints, keys: KeyCounter, periods: dict[str, int],
+               report: ValidationReport) -> AdapterBatch:
+        n = batch.num_rows
+        report.rows_in += n
+        bad = fingerprints.duplicates(batch, names)
+        report.add_many("duplicate-row", lines[bad], None, "this row repeats an earlier row exactly; kept once")
+        dates = parse_date(batch.column(layout.date), layout.date_format)
+        flag_cells(report, dates.invalid, lines, layout.date, "type-error", batch.column(layout.date),
+                   "date {!r} is not " + layout.date_label)
+        report.add_many("required-value", lines[dates.blank], layout.date, "the survey date is empty")
+        bad |= dates.invalid | dates.blank
+        fut = future(dates.values)
+        flag_cells(report, fut, lines, layout.date, "litter-future-date", batch.column(layout.date),
+                   "date {!r} lies in the future")
+        bad |= fut
+        site = pc.utf8_trim_whitespace(batch.column(layout.site))
+        no_site = pc.equal(site, "").to_numpy(zero_copy_only=False)
+        report.add_many("required-value", lines[no_site], layout.site, "the beach reference is empty")
+        bad |= no_site
+
+        matrix = parse_items(batch, items, lines, report)
+        bad |= matrix.bad_row
+        keep = ~bad
+        report.rows_rejected += int(bad.sum())
+        report.rows_accepted += int(keep.sum())
+
+        sub = batch.filter(pa.array(keep))
+        m = int(keep.sum())
+        kept_lines = lines[keep]
+        site_key = pc.utf8_trim_whitespace(sub.column(layout.site))
+        sid = site_ids(PROGRAMME, site_key)
+        day = dates.values[keep]
+        base = np.char.add(np.char.add(site_key.to_numpy(zero_copy_only=False).astype(str), "/"), day.astype(str))
+        seq = keys.number(base)
+        repeat = seq > 0
+        report.add_many("litter-duplicate-event", kept_lines[repeat], layout.date,
+                        "another survey at the same beach and date: kept as a separate survey")
+        event_keys = pa.array(np.where(repeat, np.char.add(np.char.add(base, "-"), seq.astype(str)), base),
+                              pa.string())
+        country, unknown = column_to_alpha3(pc.utf8_trim_whitespace(sub.column(layout.country))) \
+            if layout.country in names else (pa.nulls(m, pa.string()), [])
+        for name in unknown:
+            report.add("litter-unknown-country", f"country {name!r} not recognised", column=layout.country)
+        region = pc.utf8_trim_whitespace(sub.column(layout.region)) if layout.region in names \
+            else pa.nulls(m, pa.string())
+        protocol = np.full(m, "OSPAR beach litter monitoring, 100 m", dtype=object)
+        if "Period" in names:
+            period = parse_number(sub.column("Period")).values
+            outside = period < 0
+            periods["outside"] += int(outside.sum())
+            protocol[outside] = "OSPAR beach litter monitoring, 100 m (outside the standard survey periods)"
+        events = pa.table(
+            {
+                "source_event_id": event_keys,
+                "site_id": sid,
+                "event_date": pa.array(day, pa.date32()),
+                "event_type": pa.array(["monitoring"] * m, pa.string()),
+                "protocol": pa.array(protocol.tolist(), pa.string()),
+                "compartment": pa.array(["beach"] * m, pa.string()),
+                "quality_tier": pa.array(["accredited-monitoring"] * m, pa.string()),
+                "country": country,
+                "region": region,
+                "length_m": pa.array(np.full(m, SURVEY_LENGTH_M)),
+                "total_count": pa.array(totals(matrix.values[keep], items)),
+                "source_line": pa.array(kept_lines, pa.int64()),
+            }
+        )
+        observations = unpivot(matrix.values[keep], items, event_keys, kept_lines)
+        name_col = pc.utf8_trim_whitespace(sub.column(layout.site_name)) if layout.site_name in names else site_key
+        sites = pa.table(
+            {
+                "site_id": sid,
+                "name": name_col,
+                "lat": pa.nulls(m, pa.float64()),
+                "lon": pa.nulls(m, pa.float64()),
+                "country": country,
+                "region": region,
+                "compartment": events.column("compartment"),
+                "source_programme": pa.array([PROGRAMME] * m, pa.string()),
+                "source_key": site_key,
+            }
+        )
+        return AdapterBatch(events, observations, sites)
+
+
+ADAPTER = Ospar()
