@@ -1,0 +1,196 @@
+"""Search index logic over the catalog: what a record contributes to the full-text index and the facet rows,
+and how a user's query becomes a ranked, faceted, typo-tolerant full-text query on SQLite FTS5 or PostgreSQL.
+
+Both sides go through `registry.text`, so Chinese is matched by character bigrams and Arabic spelling
+variants meet. Typo tolerance: a query word that is not in the index vocabulary (`registry_terms`) is
+replaced by the indexed words within a small edit distance that share its first letter(s).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pycountry
+from sqlalchemy import bindparam, delete, insert, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+
+from litterhub.registry.entities import TYPE_LABELS, RecordBase, record_text_fields
+from litterhub.registry.text import edit_distance, index_text, is_cjk, tokens
+from litterhub.store import registry_tables as rt
+
+FACETS = ("type", "country", "region", "topic", "language", "year")
+MAX_QUERY_TOKENS = 12
+
+
+def facet_rows(record: RecordBase) -> list[tuple[str, str]]:
+    rows = [("type", record.type)]
+    rows += [("country", c) for c in record.countries]
+    rows += [("region", r) for r in record.regions]
+    rows += [("topic", t) for t in record.topics]
+    rows += [("language", lang) for lang in record.languages]
+    if record.year is not None:
+        rows.append(("year", str(record.year)))
+    return list(dict.fromkeys(rows))
+
+
+def _country_names(codes: list[str]) -> list[str]:
+    names = []
+    for code in codes:
+        country = pycountry.countries.get(alpha_3=code)
+        if country is not None:
+            names.append(getattr(country, "common_name", None) or country.name)
+    return names
+
+
+def document(record: RecordBase) -> tuple[str, str]:
+    """(title text, body text) as the index stores them: titles, names and acronyms weigh more."""
+    title = index_text(record.title, *record.names.values(), *record.acronyms)
+    texts = record_text_fields(record)
+    body = index_text(*texts, *_country_names(record.countries), TYPE_LABELS.get(record.type, ""),
+                      *(t.replace("-", " ") for t in record.topics))
+    return title, body
+
+
+def _insert_ignore(conn: Connection, table, rows: list[dict[str, Any]]):
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        conn.execute(pg_insert(table).on_conflict_do_nothing(), rows)
+    else:
+        conn.execute(sqlite_insert(table).on_conflict_do_nothing(), rows)
+
+
+def index_record(conn: Connection, record_id: str, record: RecordBase) -> None:
+    """Replace the record's search document and facet rows with those of its published revision."""
+    unindex_record(conn, record_id)
+    title, body = document(record)
+    conn.execute(insert(rt.registry_search).values(record_id=record_id, title=title, body=body))
+    conn.execute(insert(rt.registry_facets), [{"record_id": record_id, "facet": f, "value": v}
+                                              for f, v in facet_rows(record)])
+    terms = {t for t in (title + " " + body).split() if len(t) <= 200 and not is_cjk(t)}
+    _insert_ignore(conn, rt.registry_terms, [{"term": t} for t in sorted(terms)])
+
+
+def unindex_record(conn: Connection, record_id: str) -> None:
+    conn.execute(delete(rt.registry_search).where(rt.registry_search.c.record_id == record_id))
+    conn.execute(delete(rt.registry_facets).where(rt.registry_facets.c.record_id == record_id))
+
+
+# --- querying ------------------------------------------------------------------------------------------------
+
+@dataclass
+class Hit:
+    id: str
+    score: float
+
+
+@dataclass
+class SearchPage:
+    query: str
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    corrected: dict[str, list[str]] = field(default_factory=dict)  # query word -> indexed words used instead
+    mode: str = "all"  # "all" words required, or "any" when nothing matched them all
+
+
+def _max_typos(token: str) -> int:
+    return 0 if len(token) <= 3 else 1 if len(token) <= 7 else 2
+
+
+def _alternatives(conn: Connection, token: str) -> list[str]:
+    """The token itself if indexed, else indexed words a typo away (same first letter, or two for long words)."""
+    if is_cjk(token):
+        return [token]
+    found = conn.execute(text("SELECT 1 FROM registry_terms WHERE term = :t"), {"t": token}).first()
+    limit = _max_typos(token)
+    if found is not None or limit == 0:
+        return [token]
+    prefix = token[:2] if len(token) >= 8 else token[:1]
+    rows = conn.execute(text("SELECT term FROM registry_terms WHERE term >= :lo AND term < :hi"),
+                        {"lo": prefix, "hi": prefix + "\U0010ffff"}).scalars()
+    scored = sorted((edit_distance(token, term, limit), term) for term in rows if abs(len(term) - len(token)) <= limit)
+    close = [term for dist, term in scored if dist <= limit][:5]
+    return close or [token]
+
+
+def _fts_query(groups: list[list[str]], dialect: str, any_word: bool, prefix_last: bool) -> str:
+    parts = []
+    for i, alts in enumerate(groups):
+        last = prefix_last and i == len(groups) - 1
+        if dialect == "postgresql":
+            terms = [f"{a}:*" if last and not is_cjk(a) and len(a) >= 3 else a for a in alts]
+            parts.append("(" + " | ".join(terms) + ")")
+        else:
+            terms = [f'"{a}"*' if last and not is_cjk(a) and len(a) >= 3 else f'"{a}"' for a in alts]
+            parts.append("(" + " OR ".join(terms) + ")")
+    joiner = (" | " if any_word else " & ") if dialect == "postgresql" else (" OR " if any_word else " AND ")
+    return joiner.join(parts)
+
+
+def _hits_sql(dialect: str) -> str:
+    if dialect == "postgresql":
+        return ("SELECT s.record_id AS id, ts_rank_cd(s.tsv, q.q, 1) AS score "
+                "FROM registry_search s, to_tsquery('simple', :q) AS q(q) WHERE s.tsv @@ q.q")
+    return ("SELECT s.record_id AS id, -bm25(registry_fts, 10.0, 1.0) AS score "
+            "FROM registry_fts JOIN registry_search s ON s.doc_id = registry_fts.rowid WHERE registry_fts MATCH :q")
+
+
+def _filtered(base: str, filters: dict[str, list[str]]) -> tuple[str, dict[str, Any], list]:
+    clauses, params, binds = [], {}, []
+    for i, (facet, values) in enumerate(sorted(filters.items())):
+        if not values or facet not in FACETS:
+            continue
+        # fixed fragment; facet and values are bound parameters
+        clauses.append(f"h.id IN (SELECT record_id FROM registry_facets WHERE facet = :ff{i} AND value IN :fv{i})")  # noqa: S608, E501
+        params[f"ff{i}"] = facet
+        params[f"fv{i}"] = list(values)
+        binds.append(bindparam(f"fv{i}", expanding=True))
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    return f"SELECT h.id, h.score FROM ({base}) h{where}", params, binds  # noqa: S608 - fixed fragments
+
+
+def search(conn: Connection, query: str, filters: dict[str, list[str]] | None = None, limit: int = 20,
+           offset: int = 0) -> SearchPage:
+    """Published records matching `query` (all records when empty) and the facet filters, best first."""
+    filters = {k: v for k, v in (filters or {}).items() if v}
+    dialect = conn.dialect.name
+    words = tokens(query)[:MAX_QUERY_TOKENS]
+    corrected: dict[str, list[str]] = {}
+    modes = ["all"]
+    groups: list[list[str]] = []
+    if words:
+        for w in words:
+            alts = _alternatives(conn, w)
+            if alts != [w]:
+                corrected[w] = alts
+            groups.append(alts)
+        if len(groups) > 1:
+            modes.append("any")
+    for mode in modes:
+        if words:
+            q = _fts_query(groups, dialect, mode == "any", prefix_last=True)
+            base, params = _hits_sql(dialect), {"q": q}
+        else:
+            base, params = "SELECT id, 0.0 AS score FROM registry_records WHERE published_revision IS NOT NULL", {}
+        sql, fparams, binds = _filtered(base, filters)
+        params.update(fparams)
+        count_sql = f"SELECT COUNT(*) FROM ({sql}) f"  # noqa: S608 - fixed fragments, values bound
+        total = conn.execute(text(count_sql).bindparams(*binds), params).scalar_one()
+        if total or mode == modes[-1]:
+            break
+    order = "f.score DESC, r.title" if words else "r.title"
+    page_sql = (f"SELECT f.id, f.score FROM ({sql}) f JOIN registry_records r ON r.id = f.id "  # noqa: S608
+                f"ORDER BY {order} LIMIT :limit OFFSET :offset")  # fixed fragments; every value is bound
+    rows = conn.execute(text(page_sql).bindparams(*binds), {**params, "limit": limit, "offset": offset}).all()
+    facet_sql = (f"SELECT fc.facet, fc.value, COUNT(*) FROM registry_facets fc WHERE fc.record_id IN "  # noqa: S608
+                 f"(SELECT id FROM ({sql}) f) GROUP BY fc.facet, fc.value")  # fixed fragments; values bound
+    facets: dict[str, dict[str, int]] = {f: {} for f in FACETS}
+    for facet, value, n in conn.execute(text(facet_sql).bindparams(*binds), params):
+        facets.setdefault(facet, {})[value] = n
+    for facet in facets:
+        facets[facet] = dict(sorted(facets[facet].items(), key=lambda kv: (-kv[1], kv[0])))
+    return SearchPage(query, total, [Hit(r[0], float(r[1] or 0.0)) for r in rows], facets, corrected, mode)
