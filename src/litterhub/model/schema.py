@@ -68,7 +68,7 @@ OBSERVATION_SCHEMA = pa.schema(
         _f("source_name", pa.string(), doc="the source's own item name, verbatim"),
         _f("master_code", pa.string(), doc="master list item (G-code) after the crosswalk; null when unmapped"),
         _f("relation", pa.string(), doc="SKOS relation of the mapping: exactMatch | narrowMatch | broadMatch | ..."),
-        _f("rollup_code", pa.string(), doc="what aggregates credit: the master item (exact/narrow) or its parent class"),
+        _f("rollup_code", pa.string(), doc="what aggregates credit: the master item (exact/narrow) or parent class"),
         _f("material", pa.string(), doc="material class of the item"),
         _f("count", pa.float64(), "item", "number of items (may be real-valued if the source normalised)"),
         _f("mass_kg", pa.float64(), "kg", "mass of the items where weighed"),
