@@ -230,6 +230,41 @@ def _days_since_epoch(values: pd.Series) -> np.ndarray:
     return stamps.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64).astype(float)
 
 
+def _series_ids(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Dense id per distinct key combination (hash-based; missing keys form their own series)."""
+    codes, sizes = [], []
+    for key in keys:
+        column = frame[key]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            codes.append(column.cat.codes.to_numpy(dtype=np.int64) + 1)
+            sizes.append(len(column.cat.categories) + 1)
+        else:
+            code, uniques = pd.factorize(column, use_na_sentinel=False)
+            codes.append(code.astype(np.int64))
+            sizes.append(len(uniques))
+    if float(np.prod(np.asarray(sizes, dtype=float))) >= 2**62:
+        return frame.groupby(keys, sort=False, observed=True, dropna=False).ngroup().to_numpy()
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for code, size in zip(codes, sizes, strict=True):
+        combined = combined * size + code
+    return pd.factorize(combined)[0].astype(np.int64)
+
+
+def _series_order(sid: np.ndarray, t: np.ndarray, order: np.ndarray | None) -> np.ndarray:
+    """Row order by series, then time, then `order` (one int64 sort key when it fits, else lexsort)."""
+    t_int = t.astype(np.int64)
+    t_span = int(t_int.max() - t_int.min()) + 1 if len(t_int) else 1
+    rank = np.zeros(len(sid), dtype=np.int64)
+    rank_span = 1
+    if order is not None:
+        rank, uniques = pd.factorize(order, sort=True)
+        rank_span = max(len(uniques), 1)
+    if np.array_equal(t_int, t) and float(sid.max(initial=0) + 1) * t_span * rank_span < 2**62:
+        key = (sid * t_span + (t_int - t_int.min(initial=0))) * rank_span + rank
+        return np.argsort(key, kind="stable")
+    return np.lexsort((rank, t, sid))
+
+
 def series_statistics(
     table,
     *,
@@ -268,12 +303,10 @@ def series_statistics(
             "VarS",
         ]
         return pd.DataFrame(columns=cols)
-    grouping = frame.groupby(keys, sort=True, observed=True, dropna=False)
-    sid = grouping.ngroup().to_numpy()
+    sid = _series_ids(frame, keys)
     t = _days_since_epoch(frame[time])
     y = frame[value].to_numpy(dtype=float)
-    sort_keys = [t, sid] if order is None else [frame[order].to_numpy(), t, sid]
-    perm = np.lexsort(sort_keys)
+    perm = _series_order(sid, t, None if order is None else frame[order].to_numpy())
     sid, t, y = sid[perm], t[perm], y[perm]
     extras = {name: frame[name].to_numpy(dtype=float)[perm] for name in extra_means}
 
