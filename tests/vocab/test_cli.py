@@ -60,7 +60,7 @@ def test_coverage_bad_input_is_reported_not_raised(tmp_path, shared_data):
     assert missing.exit_code == 2 and "litter-file-not-found" in missing.output
     wrong = runner.invoke(app, ["vocab", "coverage", str(shared_data / "openlittermap-italy/olm-data.csv"),
                                 "--format", "tides"])
-    assert wrong.exit_code == 2 and "Traceback" not in wrong.output and "# of bags" in wrong.output
+    assert wrong.exit_code == 2 and "Traceback" not in wrong.output and "litter-format-mismatch" in wrong.output
 
 
 def test_export_turtle_parses_back(tmp_path):

@@ -20,6 +20,7 @@ DATASETS = [
     ("hammerdirt-swiss/iqaasl_end_process/alpes_ticino_to_add.csv", "iqaasl"),
     ("hammerdirt-swiss/survey_qc_2020/survey_results.csv", "iqaasl"),
     ("ospar-nl-litteR/beach-litter-nl-2012-2017.csv", "ospar-litter"),
+    ("ospar-nl-litteR/beach-litter-nl-2012-2017-ospar-export.csv", "ospar"),
     ("ocean-conservancy-tides/cleanswell_jan23_raw.csv", "tides"),
     ("ocean-conservancy-tides/cleanswell_nov22.csv", "tides"),
     ("openlittermap-italy/olm-data.csv", "olm"),

@@ -200,13 +200,18 @@ def read_item_counts(path: Path, fmt: str) -> pa.Table:
     path = Path(path)
     if not path.is_file():
         raise CoverageInputError("litter-file-not-found", f"{path}: no such file")
+    from litterhub.ingest.registry import ADAPTERS
+
+    if fmt in ADAPTERS or fmt == "auto":
+        return _read_with_adapter(path, fmt)
     if fmt in _READERS:
         try:
             return _READERS[fmt](path)
         except (KeyError, ValueError, pa.ArrowInvalid, UnicodeDecodeError) as exc:
             raise CoverageInputError("litter-format-mismatch",
                                      f"{path.name}: cannot be read as format {fmt!r}: {exc}") from exc
-    return _read_with_adapter(path, fmt)
+    raise CoverageInputError("litter-unknown-format",
+                             f"unknown format {fmt!r}; known formats: {', '.join(coverage_formats())}")
 
 
 def _read_with_adapter(path: Path, fmt: str) -> pa.Table:

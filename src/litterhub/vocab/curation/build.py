@@ -429,6 +429,18 @@ def main(shared: Path) -> None:
         )
         for c, i in master.items()
         if i["origin"] in ("tsg-ml", "mlw")
+    ] + [
+        dict(
+            source_scheme="tsg-ml",
+            source_code=c,
+            source_name=i["name"],
+            relation="narrowMatch",
+            master_code=i["parent_code"],
+            evidence="national extension of the G-code list used under G-codes (e.g. Pla'stock); "
+            f"hammerdirt codes.csv parent_code {i['parent_code']}",
+        )
+        for c, i in master.items()
+        if i["origin"] == "swiss-iqaasl"
     ]
     donors = [r for k in ("noaa-mdmap", "oc-icc", "mcs", "olm") for r in schemes[k]]
     schemes["mdt"] = mdt_rows(shared, ev, donors)
