@@ -1,0 +1,426 @@
+"""Downloads of a dataset version or of an events query: CSV, GeoJSON, GeoParquet 1.1 and Data Packages.
+
+Everything streams from the Parquet lake through DuckDB in record batches, so memory stays at one batch
+whatever the size of the result. CSV cells that a spreadsheet would run as a formula are neutralised;
+GeoParquet carries valid `geo` metadata with a bbox covering column; a Data Package zip carries
+`datapackage.json`, one Table Schema per table and the licence, and passes `frictionless validate`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import IO, Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+from sqlalchemy import select
+
+from litterhub.model.schema import LAKE_TABLES
+from litterhub.services import datasets as svc
+from litterhub.services.hub import Hub
+from litterhub.services.metadata import FORMATS, DatasetMeta, licence_info, version_meta
+from litterhub.store import tables as t
+
+BATCH_ROWS = 65536
+CHUNK_BYTES = 1 << 20
+FORMULA_START = r"^[=+\-@\t\r]"
+GEOPARQUET_VERSION = "1.1.0"
+TABLES = ("events", "observations")
+
+
+@dataclass
+class Download:
+    """A file to send: its name, media type and the bytes as an iterator of chunks."""
+
+    filename: str
+    media_type: str
+    chunks: Iterator[bytes]
+
+
+@dataclass
+class EventQuery:
+    """The filters of /api/v1/events, applied to the lake's events of every current dataset version."""
+
+    dataset: str | None = None
+    site: str | None = None
+    country: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+
+
+# --- selecting rows --------------------------------------------------------------------------------------------
+
+def _version_exists(hub: Hub, dataset_id: str, version: int) -> None:
+    v = t.dataset_versions
+    with hub.engine.connect() as conn:
+        row = conn.execute(select(v.c.status).where(v.c.dataset_id == dataset_id, v.c.version == version)).first()
+    if row is None:
+        raise svc.NotFound(f"dataset {dataset_id!r} version {version} not found")
+
+
+def _current_versions(hub: Hub, dataset: str | None) -> list[tuple[str, int]]:
+    d = t.datasets
+    query = select(d.c.id, d.c.current_version).where(d.c.current_version > 0)
+    if dataset:
+        query = query.where(d.c.id == dataset)
+    with hub.engine.connect() as conn:
+        return [(r.id, r.current_version) for r in conn.execute(query)]
+
+
+_DUCK_TYPES = {pa.string(): "VARCHAR", pa.float64(): "DOUBLE", pa.int32(): "INTEGER", pa.int64(): "BIGINT",
+               pa.bool_(): "BOOLEAN", pa.date32(): "DATE", pa.list_(pa.string()): "VARCHAR[]"}
+
+
+def _select_list(schema: pa.Schema, present: set[str], flat: bool) -> str:
+    """Columns in canonical order; columns older lake files lack are NULL; lists joined by ';' when flat."""
+    cols = []
+    for f in schema:
+        name = f'"{f.name}"'
+        expr = name if f.name in present else f"CAST(NULL AS {_DUCK_TYPES.get(f.type, 'VARCHAR')})"
+        if flat and pa.types.is_list(f.type):
+            expr = f"array_to_string({expr}, ';')"
+        cols.append(f"{expr} AS {name}")
+    return ", ".join(cols)
+
+
+class _Source:
+    """A DuckDB query over lake files plus filters, opened lazily so generators own their connection."""
+
+    def __init__(self, table: str, paths: list[str], where: str = "", params: list[Any] | None = None,
+                 order: str = ""):
+        self.table, self.paths, self.where, self.params, self.order = table, paths, where, params or [], order
+        self.schema = LAKE_TABLES[table]
+        self.present = set(self.schema.names) if not paths else {
+            name for path in paths for name in pq.read_schema(path).names}
+
+    def _from(self) -> str:
+        return "read_parquet(?, hive_partitioning = false, union_by_name = true)" if self.paths \
+            else "empty_lake_table"
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        con = duckdb.connect(config={"threads": 2})
+        if not self.paths:
+            con.register("empty_lake_table", self.schema.empty_table())
+        return con
+
+    def _params(self) -> list[Any]:
+        return ([self.paths] if self.paths else []) + self.params
+
+    def reader(self, flat: bool, extra: str = "") -> tuple[duckdb.DuckDBPyConnection, pa.RecordBatchReader]:
+        cols = _select_list(self.schema, self.present, flat)
+        inner = f"SELECT {cols} FROM {self._from()} AS src {self.where}"  # noqa: S608 - fixed fragments
+        sql = f"SELECT e.*{extra} FROM ({inner}) AS e {self.order}"  # noqa: S608 - fixed fragments
+        con = self._connect()
+        return con, con.sql(sql, params=self._params()).to_arrow_reader(BATCH_ROWS)
+
+    def bbox(self) -> list[float] | None:
+        sql = f"SELECT min(lon), min(lat), max(lon), max(lat) FROM {self._from()} AS e {self.where}"  # noqa: S608
+        con = self._connect()
+        try:
+            row = con.execute(sql, self._params()).fetchone()
+        finally:
+            con.close()
+        return [float(v) for v in row] if row and row[0] is not None else None
+
+
+def version_source(hub: Hub, dataset_id: str, version: int, table: str = "events") -> _Source:
+    if table not in LAKE_TABLES:
+        raise svc.BadRequest(f"table must be one of {sorted(LAKE_TABLES)}")
+    _version_exists(hub, dataset_id, version)
+    order = "ORDER BY event_date, event_id" if table == "events" else ""
+    return _Source(table, hub.lake.files(table, [(dataset_id, version)]), order=order)
+
+
+def query_source(hub: Hub, q: EventQuery) -> _Source:
+    """Same filters and order as /api/v1/events, over the lake (so every lake column is available)."""
+    clauses, params = [], []
+    if q.site:
+        clauses.append("site_id = ?")
+        params.append(q.site)
+    if q.country:
+        clauses.append("country = ?")
+        params.append(q.country.upper())
+    for name, text, op in (("from", q.date_from, ">="), ("to", q.date_to, "<=")):
+        if text:
+            try:
+                params.append(date.fromisoformat(text))
+            except ValueError:
+                raise svc.BadRequest(f"{name} must be a date YYYY-MM-DD, got {text!r}") from None
+            clauses.append(f"event_date {op} ?")
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    paths = hub.lake.files("events", _current_versions(hub, q.dataset))
+    return _Source("events", paths, where, params, "ORDER BY event_date, event_id")
+
+
+# --- CSV -------------------------------------------------------------------------------------------------------
+
+def neutralise_formulas(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Prefix text cells starting with = + - @ TAB CR with a quote (OWASP CSV injection), column-wise."""
+    columns = []
+    for col, field in zip(batch.columns, batch.schema, strict=True):
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            risky = pc.fill_null(pc.match_substring_regex(col, FORMULA_START), False)
+            col = pc.if_else(risky, pc.binary_join_element_wise("'", col, ""), col)
+        columns.append(col)
+    return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
+
+
+def csv_chunks(batches: Iterator[pa.RecordBatch], schema: pa.Schema) -> Iterator[bytes]:
+    """CSV with one header line, written batch by batch."""
+    buffer = io.BytesIO()
+    writer = None
+    for batch in batches:
+        batch = neutralise_formulas(batch)
+        if writer is None:
+            writer = pacsv.CSVWriter(buffer, batch.schema)
+        writer.write_batch(batch)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if writer is None:  # no rows: still a header
+        writer = pacsv.CSVWriter(buffer, schema)
+    writer.close()
+    if buffer.getvalue():
+        yield buffer.getvalue()
+
+
+def _flat_schema(schema: pa.Schema) -> pa.Schema:
+    return pa.schema([pa.field(f.name, pa.string(), metadata=f.metadata) if pa.types.is_list(f.type) else f
+                      for f in schema])
+
+
+def _csv(source: _Source) -> Iterator[bytes]:
+    con, reader = source.reader(flat=True)
+    try:
+        yield from csv_chunks(iter(reader), _flat_schema(source.schema))
+    finally:
+        con.close()
+
+
+# --- GeoJSON ---------------------------------------------------------------------------------------------------
+
+def _geojson(source: _Source) -> Iterator[bytes]:
+    """A FeatureCollection built by DuckDB's JSON functions, one batch of features at a time."""
+    feature = (", json_object('type', 'Feature', 'id', e.event_id, 'geometry', CASE WHEN lon IS NULL OR lat IS NULL "
+               "THEN NULL ELSE json_object('type', 'Point', 'coordinates', [lon, lat]) END, "
+               "'properties', to_json(e))::VARCHAR AS feature")
+    con, reader = source.reader(flat=False, extra=feature)
+    try:
+        yield b'{"type": "FeatureCollection", "features": [\n'
+        first = True
+        for batch in reader:
+            lines = batch.column("feature").to_pylist()
+            if lines:
+                yield (("" if first else ",\n") + ",\n".join(lines)).encode()
+                first = False
+        yield b"\n]}\n"
+    finally:
+        con.close()
+
+
+# --- GeoParquet ------------------------------------------------------------------------------------------------
+
+_WKB_POINT = np.dtype([("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")])  # packed: 21 bytes
+
+
+def wkb_points(lon: pa.Array, lat: pa.Array) -> pa.Array:
+    """ISO WKB little-endian points, vectorised; null where either coordinate is missing."""
+    n = len(lon)
+    buf = np.zeros(n, dtype=_WKB_POINT)
+    buf["order"], buf["type"] = 1, 1
+    buf["x"] = pc.fill_null(lon, 0.0).to_numpy(zero_copy_only=False)
+    buf["y"] = pc.fill_null(lat, 0.0).to_numpy(zero_copy_only=False)
+    fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(21), n, [None, pa.py_buffer(buf.tobytes())])
+    missing = pc.or_(pc.is_null(lon), pc.is_null(lat))
+    return pc.if_else(missing, pa.scalar(None, pa.binary()), fixed.cast(pa.binary()))
+
+
+BBOX_TYPE = pa.struct([("xmin", pa.float64()), ("ymin", pa.float64()), ("xmax", pa.float64()),
+                       ("ymax", pa.float64())])
+
+
+def _bbox_column(lon: pa.Array, lat: pa.Array) -> pa.Array:
+    missing = pc.or_(pc.is_null(lon), pc.is_null(lat))
+    return pa.StructArray.from_arrays([lon, lat, lon, lat], fields=list(BBOX_TYPE), mask=missing)
+
+
+def geo_metadata(bbox: list[float] | None) -> dict[str, Any]:
+    """GeoParquet 1.1 file metadata: WKB points, CRS84 (crs omitted), bbox covering column."""
+    column: dict[str, Any] = {"encoding": "WKB", "geometry_types": ["Point"],
+                              "covering": {"bbox": {"xmin": ["bbox", "xmin"], "ymin": ["bbox", "ymin"],
+                                                    "xmax": ["bbox", "xmax"], "ymax": ["bbox", "ymax"]}}}
+    if bbox:
+        column["bbox"] = bbox
+    return {"version": GEOPARQUET_VERSION, "primary_column": "geometry", "columns": {"geometry": column}}
+
+
+def write_geoparquet(source: _Source, sink: str | IO[bytes]) -> int:
+    """Write events as GeoParquet 1.1 (zstd, row groups of <= 65536 rows); returns the row count."""
+    bbox = source.bbox()
+    schema = source.schema.append(pa.field("geometry", pa.binary())).append(pa.field("bbox", BBOX_TYPE))
+    schema = schema.with_metadata({b"geo": json.dumps(geo_metadata(bbox)).encode()})
+    con, reader = source.reader(flat=False, extra="")
+    rows = 0
+    try:
+        with pq.ParquetWriter(sink, schema, compression="zstd", compression_level=15) as writer:
+            for batch in reader:
+                lon, lat = batch.column("lon"), batch.column("lat")
+                arrays = [*batch.columns, wkb_points(lon, lat), _bbox_column(lon, lat)]
+                writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=schema),
+                                   row_group_size=BATCH_ROWS)
+                rows += batch.num_rows
+    finally:
+        con.close()
+    return rows
+
+
+def _spooled_chunks(fh: IO[bytes]) -> Iterator[bytes]:
+    """Stream a spooled temporary file from its start, closing (and deleting) it afterwards."""
+    try:
+        fh.seek(0)
+        while chunk := fh.read(CHUNK_BYTES):
+            yield chunk
+    finally:
+        fh.close()
+
+
+def _parquet(source: _Source) -> Iterator[bytes]:
+    fh = tempfile.SpooledTemporaryFile(max_size=16 << 20)  # noqa: SIM115 - closed by _spooled_chunks
+    write_geoparquet(source, fh)
+    yield from _spooled_chunks(fh)
+
+
+# --- Frictionless Data Package ---------------------------------------------------------------------------------
+
+def _field_type(type_: pa.DataType) -> str:
+    if pa.types.is_integer(type_):
+        return "integer"
+    if pa.types.is_floating(type_):
+        return "number"
+    if pa.types.is_boolean(type_):
+        return "boolean"
+    if pa.types.is_date(type_):
+        return "date"
+    return "string"
+
+
+def table_schema(table: str) -> dict[str, Any]:
+    """A Table Schema for a lake table, with each field's description and unit from the canonical model."""
+    fields = []
+    for f in LAKE_TABLES[table]:
+        meta = {k.decode(): v.decode() for k, v in (f.metadata or {}).items()}
+        field: dict[str, Any] = {"name": f.name, "type": _field_type(f.type)}
+        description = meta.get("doc", "")
+        if pa.types.is_list(f.type):
+            description = (description + " (several values separated by ';')").strip()
+        if description:
+            field["description"] = description
+        if meta.get("unit"):
+            field["unit"] = meta["unit"]
+        if not f.nullable:
+            field["constraints"] = {"required": True}
+        fields.append(field)
+    schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
+    if table == "events":
+        schema["primaryKey"] = ["event_id"]
+    else:
+        schema["foreignKeys"] = [{"fields": ["event_id"], "reference": {"resource": "events", "fields": ["event_id"]}}]
+    return schema
+
+
+class _HashingWriter:
+    """Counts bytes and computes sha256 while writing into a zip member."""
+
+    def __init__(self, fh: IO[bytes]):
+        self.fh, self.bytes, self.sha256 = fh, 0, hashlib.sha256()
+
+    def write(self, chunk: bytes) -> None:
+        self.fh.write(chunk)
+        self.bytes += len(chunk)
+        self.sha256.update(chunk)
+
+
+def _licence_text(ds: DatasetMeta) -> str:
+    title, url = licence_info(ds.licence)
+    return (f"# Licence\n\nThe data in this package are licensed under {title} ({ds.licence}): {url}\n\n"
+            f"Publisher of the source data: {ds.publisher.name}.\n\nPlease cite: {ds.source_citation}\n")
+
+
+def write_datapackage(hub: Hub, ds: DatasetMeta, sink: IO[bytes]) -> dict[str, Any]:
+    """Write a Data Package zip of one dataset version into `sink`; returns the descriptor."""
+    title, url = licence_info(ds.licence)
+    resources = []
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for table in TABLES:
+            source = version_source(hub, ds.id, ds.version, table)
+            with zf.open(f"data/{table}.csv", "w", force_zip64=True) as member:
+                out = _HashingWriter(member)
+                for chunk in _csv(source):
+                    out.write(chunk)
+            zf.writestr(f"schemas/{table}.json", json.dumps(table_schema(table), indent=1))
+            resources.append({"name": table, "type": "table", "path": f"data/{table}.csv",
+                              "scheme": "file", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+                              "bytes": out.bytes, "hash": f"sha256:{out.sha256.hexdigest()}",
+                              "schema": f"schemas/{table}.json",
+                              "licenses": [{"name": ds.licence, "path": url, "title": title}]})
+        zf.writestr("LICENSE.md", _licence_text(ds))
+        descriptor = {
+            "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+            "name": ds.id, "id": ds.uri, "title": ds.title["en"], "description": ds.description.get("en", ""),
+            "version": f"{ds.version}.0.0", "homepage": ds.landing_page,
+            "created": next((v.created.replace(microsecond=0).isoformat() for v in ds.versions
+                             if v.version == ds.version), None),
+            "keywords": ds.keywords,
+            "licenses": [{"name": ds.licence, "path": url, "title": title}],
+            "contributors": [{"title": ds.publisher.name, "roles": ["publisher"]}],
+            "sources": [{"title": ds.programme, "path": ds.landing_page}],
+            "resources": resources,
+        }
+        if descriptor["created"] and "+" not in descriptor["created"] and not descriptor["created"].endswith("Z"):
+            descriptor["created"] += "Z"
+        zf.writestr("datapackage.json", json.dumps(descriptor, indent=1, ensure_ascii=False))
+    return descriptor
+
+
+def _zip(hub: Hub, ds: DatasetMeta) -> Iterator[bytes]:
+    fh = tempfile.SpooledTemporaryFile(max_size=16 << 20)  # noqa: SIM115 - closed by _spooled_chunks
+    write_datapackage(hub, ds, fh)
+    yield from _spooled_chunks(fh)
+
+
+# --- entry points ----------------------------------------------------------------------------------------------
+
+def version_download(hub: Hub, base_url: str, dataset_id: str, version: int, fmt: str,
+                     table: str = "events") -> Download:
+    """One dataset version in a format of `metadata.FORMATS`; `table` applies to CSV only."""
+    if fmt not in FORMATS:
+        raise svc.BadRequest(f"format must be one of {sorted(FORMATS)}")
+    if fmt == "zip":
+        ds = version_meta(hub, base_url, dataset_id, version)
+        chunks = _zip(hub, ds)
+    else:
+        source = version_source(hub, dataset_id, version, table if fmt == "csv" else "events")
+        chunks = {"csv": _csv, "geojson": _geojson, "parquet": _parquet}[fmt](source)
+    suffix = FORMATS[fmt][2]
+    name = f"{dataset_id}-v{version}" + (f"-{table}" if fmt == "csv" and table != "events" else "")
+    return Download(f"{name}.{suffix}", FORMATS[fmt][1], chunks)
+
+
+def query_download(hub: Hub, q: EventQuery, fmt: str) -> Download:
+    """Events matching the /api/v1/events filters, as CSV, GeoJSON or GeoParquet."""
+    if fmt not in ("csv", "geojson", "parquet"):
+        raise svc.BadRequest("format must be csv, geojson or parquet")
+    source = query_source(hub, q)
+    chunks = {"csv": _csv, "geojson": _geojson, "parquet": _parquet}[fmt](source)
+    return Download(f"events.{FORMATS[fmt][2]}", FORMATS[fmt][1], chunks)

@@ -1,0 +1,285 @@
+"""The one internal catalogue model: datasets, versions, distributions, extents, licence, publisher, keywords.
+
+Every metadata face (DCAT-AP, schema.org, DataCite, CKAN, Frictionless) is a serialiser of this model, so a
+field is defined and computed once and the faces cannot drift apart. Built from the catalog database only
+(never from the observation lake), so building it stays cheap for every request.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from litterhub.services import datasets as svc
+from litterhub.services.hub import Hub
+from litterhub.store import tables as t
+
+LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")
+
+CATALOG_TITLE = {
+    "en": "litterhub catalogue of marine litter and microplastics data",
+    "fr": "Catalogue litterhub des données sur les déchets marins et les microplastiques",
+    "es": "Catálogo litterhub de datos sobre basura marina y microplásticos",
+    "ar": "فهرس litterhub لبيانات القمامة البحرية والجسيمات البلاستيكية الدقيقة",
+    "ru": "Каталог litterhub данных о морском мусоре и микропластике",
+    "zh": "litterhub 海洋垃圾和微塑料数据目录",
+}
+CATALOG_DESCRIPTION = {
+    "en": "Harmonised monitoring data on marine litter and microplastics from many programmes, openly shared.",
+    "fr": "Données de surveillance harmonisées sur les déchets marins et les microplastiques, partagées librement.",
+    "es": "Datos de seguimiento armonizados sobre basura marina y microplásticos, compartidos abiertamente.",
+    "ar": "بيانات رصد منسقة عن القمامة البحرية والجسيمات البلاستيكية الدقيقة من برامج عديدة، متاحة للجميع.",
+    "ru": "Гармонизированные данные мониторинга морского мусора и микропластика из многих программ в открытом доступе.",
+    "zh": "来自多个监测计划的海洋垃圾和微塑料统一监测数据，公开共享。",
+}
+HUB_PUBLISHER = "litterhub"
+THEME_ENVIRONMENT = "http://publications.europa.eu/resource/authority/data-theme/ENVI"
+
+# SPDX id -> (title, canonical URL); unknown ids fall back to the SPDX page.
+LICENCES = {
+    "CC-BY-4.0": ("Creative Commons Attribution 4.0 International", "https://creativecommons.org/licenses/by/4.0/"),
+    "CC0-1.0": ("Creative Commons Zero v1.0 Universal", "https://creativecommons.org/publicdomain/zero/1.0/"),
+    "CC-BY-SA-4.0": ("Creative Commons Attribution Share Alike 4.0 International",
+                     "https://creativecommons.org/licenses/by-sa/4.0/"),
+    "ODbL-1.0": ("Open Data Commons Open Database License v1.0", "https://opendatacommons.org/licenses/odbl/1-0/"),
+    "PDDL-1.0": ("Open Data Commons Public Domain Dedication & License 1.0",
+                 "https://opendatacommons.org/licenses/pddl/1-0/"),
+}
+
+# download format key -> (title, media type, file suffix, description)
+FORMATS: dict[str, tuple[str, str, str, str]] = {
+    "csv": ("CSV", "text/csv", "csv", "Sampling events as CSV (UTF-8, formula-injection safe)"),
+    "geojson": ("GeoJSON", "application/geo+json", "geojson", "Sampling events as a GeoJSON FeatureCollection"),
+    "parquet": ("GeoParquet", "application/vnd.apache.parquet", "parquet",
+                "Sampling events as GeoParquet 1.1 (WKB points, bbox covering column)"),
+    "zip": ("Data Package", "application/zip", "zip",
+            "Frictionless Data Package: events and observations as CSV with table schemas and licence"),
+}
+
+
+def licence_info(spdx: str) -> tuple[str, str]:
+    """(title, URL) of an SPDX licence id."""
+    return LICENCES.get(spdx, (spdx, f"https://spdx.org/licenses/{spdx}.html"))
+
+
+def slugify(text: str) -> str:
+    """A CKAN-style name: lowercase ascii alphanumerics, '-' and '_' (2-100 characters)."""
+    slug = re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-")
+    return (slug or "unnamed")[:100].ljust(2, "-")
+
+
+@dataclass
+class Agent:
+    name: str
+    url: str | None = None
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.name)
+
+
+@dataclass
+class Distribution:
+    """One downloadable file of a dataset version (a CKAN resource, a DCAT distribution)."""
+
+    key: str
+    title: str
+    description: str
+    format: str
+    media_type: str
+    url: str
+    licence: str
+    version: int
+
+
+@dataclass
+class VersionInfo:
+    version: int
+    created: datetime
+    sha256: str
+    original_filename: str
+    rows_accepted: int
+    vocab_version: str
+    status: str
+
+
+@dataclass
+class DatasetMeta:
+    """Everything any metadata face says about one dataset (current version first)."""
+
+    id: str
+    uuid: str
+    title: dict[str, str]
+    description: dict[str, str]
+    publisher: Agent
+    licence: str
+    source_citation: str
+    programme: str
+    protocol: str
+    version: int
+    issued: datetime
+    modified: datetime
+    bbox: tuple[float, float, float, float] | None
+    start: date | None
+    end: date | None
+    n_events: int
+    n_observations: int
+    keywords: list[str]
+    compartments: list[str]
+    regions: list[str]
+    countries: list[str]
+    versions: list[VersionInfo]
+    distributions: list[Distribution]
+    landing_page: str
+    version_url: str
+    uri: str
+
+    @property
+    def licence_title(self) -> str:
+        return licence_info(self.licence)[0]
+
+    @property
+    def licence_url(self) -> str:
+        return licence_info(self.licence)[1]
+
+    @property
+    def publication_year(self) -> int:
+        current = next((v for v in self.versions if v.version == self.version), None)
+        return (current.created if current else self.issued).year
+
+
+@dataclass
+class DataService:
+    id: str
+    title: str
+    endpoint_url: str
+    description_url: str
+    conforms_to: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CatalogMeta:
+    uri: str
+    homepage: str
+    title: dict[str, str]
+    description: dict[str, str]
+    publisher: Agent
+    languages: tuple[str, ...]
+    modified: datetime | None
+    datasets: list[DatasetMeta]
+    services: list[DataService]
+
+
+def _facets(hub: Hub) -> dict[str, dict[str, list[str]]]:
+    """Compartments, regions and countries per dataset, from the event index (one grouped query each)."""
+    e, s = t.events, t.sites
+    out: dict[str, dict[str, list[str]]] = {}
+    queries = {
+        "compartments": select(e.c.dataset_id, e.c.compartment).where(e.c.compartment.is_not(None)).distinct(),
+        "countries": select(e.c.dataset_id, e.c.country).where(e.c.country.is_not(None)).distinct(),
+        "regions": select(e.c.dataset_id, s.c.region).join(s, s.c.id == e.c.site_id)
+        .where(s.c.region.is_not(None)).distinct(),
+    }
+    with hub.engine.connect() as conn:
+        for key, query in queries.items():
+            for dataset_id, value in conn.execute(query):
+                out.setdefault(dataset_id, {}).setdefault(key, []).append(value)
+    for per in out.values():
+        for key in per:
+            per[key] = sorted(set(per[key]))
+    return out
+
+
+def _versions(hub: Hub) -> dict[str, list[VersionInfo]]:
+    v = t.dataset_versions
+    out: dict[str, list[VersionInfo]] = {}
+    with hub.engine.connect() as conn:
+        rows = conn.execute(select(v.c.dataset_id, v.c.version, v.c.created_at, v.c.sha256, v.c.original_filename,
+                                   v.c.rows_accepted, v.c.vocab_version, v.c.status).order_by(v.c.version))
+        for r in rows:
+            out.setdefault(r.dataset_id, []).append(VersionInfo(r.version, r.created_at, r.sha256,
+                                                                r.original_filename, r.rows_accepted,
+                                                                r.vocab_version, r.status))
+    return out
+
+
+def distributions_for(base_url: str, dataset_id: str, version: int, licence: str) -> list[Distribution]:
+    base = f"{base_url}/api/v1/datasets/{dataset_id}/versions/{version}"
+    return [Distribution(key, title, desc, title, media, f"{base}/download.{suffix}", licence, version)
+            for key, (title, media, suffix, desc) in FORMATS.items()]
+
+
+def _dataset(base_url: str, row: dict[str, Any], facets: dict[str, list[str]], versions: list[VersionInfo]
+             ) -> DatasetMeta:
+    bbox = tuple(row["bbox"]) if row.get("bbox") and len(row["bbox"]) == 4 else None
+    compartments = facets.get("compartments", [])
+    keywords = ["marine litter", row["source_programme"]] + [f"{c} litter" for c in compartments]
+    landing = f"{base_url}/datasets/{row['id']}"
+    return DatasetMeta(
+        id=row["id"], uuid=row["uuid"], title={"en": row["title"]}, description={"en": row["description"]},
+        publisher=Agent(row["publisher"] or HUB_PUBLISHER), licence=row["licence"],
+        source_citation=row["citation"], programme=row["source_programme"], protocol=row["protocol"],
+        version=row["version"], issued=datetime.fromisoformat(row["created_at"]),
+        modified=datetime.fromisoformat(row["updated_at"]), bbox=bbox,  # type: ignore[arg-type]
+        start=date.fromisoformat(row["date_min"]) if row.get("date_min") else None,
+        end=date.fromisoformat(row["date_max"]) if row.get("date_max") else None,
+        n_events=row["n_events"], n_observations=row["n_observations"], keywords=list(dict.fromkeys(keywords)),
+        compartments=compartments, regions=facets.get("regions", []), countries=facets.get("countries", []),
+        versions=versions, distributions=distributions_for(base_url, row["id"], row["version"], row["licence"]),
+        landing_page=landing, version_url=f"{landing}?version={row['version']}",
+        uri=f"{base_url}/id/dataset/{row['uuid']}",
+    )
+
+
+def list_dataset_meta(hub: Hub, base_url: str) -> list[DatasetMeta]:
+    """Metadata of every published dataset (current version), ordered by id."""
+    base_url = base_url.rstrip("/")
+    facets, versions = _facets(hub), _versions(hub)
+    return [_dataset(base_url, row, facets.get(row["id"], {}), versions.get(row["id"], []))
+            for row in svc.list_datasets(hub)]
+
+
+def dataset_meta(hub: Hub, base_url: str, dataset_id: str) -> DatasetMeta:
+    for ds in list_dataset_meta(hub, base_url):
+        if ds.id == dataset_id:
+            return ds
+    raise svc.NotFound(f"dataset {dataset_id!r} not found")
+
+
+def version_meta(hub: Hub, base_url: str, dataset_id: str, version: int) -> DatasetMeta:
+    """The dataset as it was published in one version (distributions and year of that version)."""
+    ds = dataset_meta(hub, base_url, dataset_id)
+    info = next((v for v in ds.versions if v.version == version), None)
+    if info is None:
+        raise svc.NotFound(f"dataset {dataset_id!r} version {version} not found")
+    if version != ds.version:
+        ds.version = version
+        ds.distributions = distributions_for(base_url.rstrip("/"), dataset_id, version, ds.licence)
+        ds.version_url = f"{ds.landing_page}?version={version}"
+    return ds
+
+
+def services(base_url: str) -> list[DataService]:
+    """The hub's APIs as DCAT data services (the OGC one with its conformance classes)."""
+    from litterhub.services.ogc import CONFORMANCE  # local import: ogc builds on this module
+
+    return [
+        DataService("api-v1", "litterhub REST API v1", f"{base_url}/api/v1", f"{base_url}/api/v1/openapi.json"),
+        DataService("ogc-features", "litterhub OGC API - Features", f"{base_url}/ogc", f"{base_url}/ogc/api",
+                    list(CONFORMANCE)),
+        DataService("ckan", "litterhub CKAN-compatible action API (read-only)", f"{base_url}/api/3/action",
+                    f"{base_url}/api/3/action/status_show"),
+    ]
+
+
+def catalog_meta(hub: Hub, base_url: str) -> CatalogMeta:
+    base_url = base_url.rstrip("/")
+    datasets = list_dataset_meta(hub, base_url)
+    modified = max((d.modified for d in datasets), default=None)
+    return CatalogMeta(uri=f"{base_url}/catalog", homepage=f"{base_url}/", title=CATALOG_TITLE,
+                       description=CATALOG_DESCRIPTION, publisher=Agent(HUB_PUBLISHER, f"{base_url}/"),
+                       languages=LANGUAGES, modified=modified, datasets=datasets, services=services(base_url))
