@@ -1,0 +1,674 @@
+"""Contributions from all actors: file uploads and citizen-science surveys, held as submissions.
+
+Nothing a contributor sends is public until a reviewer approves it (services/review.py). Uploaded bytes
+are checked before any parser sees them: size limits, content that matches the declared type, and zip
+containers that cannot expand into a bomb. Surveys are written as a Marine LitterWatch-layout table
+(one row per survey, one column per G-code) so that approval publishes them through the same ingest
+service as every other dataset, with quality tier "citizen-science". Personal data (e-mail, names)
+stays in the catalog's users table and never reaches the lake or a public export.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from litterhub.services import auth
+from litterhub.services.auth import Principal
+from litterhub.services.hub import Hub
+from litterhub.services.ingest import ingest_file, slugify
+from litterhub.store import contrib_tables as ct
+from litterhub.store import tables as t
+
+LICENCES = {
+    "CC-BY-4.0": "Creative Commons Attribution 4.0",
+    "CC0-1.0": "Creative Commons Zero 1.0 (public domain dedication)",
+    "ODbL-1.0": "Open Data Commons Open Database Licence 1.0",
+    "CC-BY-SA-4.0": "Creative Commons Attribution-ShareAlike 4.0",
+}
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
+SHEET_SUFFIXES = {".xlsx"}
+ZIP_SUFFIXES = {".zip"}
+PHOTO_TYPES = {"image/jpeg": (b"\xff\xd8\xff",), "image/png": (b"\x89PNG\r\n\x1a\n",), "image/webp": (b"RIFF",)}
+PHOTO_SUFFIX = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
+FUZZ_DEGREES = 0.05  # sensitive sites are published at the centre of a ~5 km grid cell
+CS_QUALITY_TIER = "citizen-science"
+
+# Lifecycle: draft (wizard, not yet sent) -> submitted -> in-review (claimed) -> approved | rejected |
+# changes-requested (-> submitted again). "publishing" marks an approval whose ingest is running.
+OPEN_STATUSES = ("submitted", "in-review")
+STATUSES = ("draft", "submitted", "in-review", "changes-requested", "publishing", "approved", "rejected")
+
+
+class ContributionError(Exception):
+    """Why a contribution request cannot be done. `kind` tells the interface which status to answer with."""
+
+    KINDS = {"invalid": 422, "not-found": 404, "forbidden": 403, "conflict": 409, "too-large": 413,
+             "unsupported-type": 415}
+
+    def __init__(self, kind: str, message: str, field: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.kind = kind
+        self.field = field
+        self.code = code or kind
+
+    @property
+    def status(self) -> int:
+        return self.KINDS[self.kind]
+
+    def as_error(self) -> dict[str, Any]:
+        return {"code": self.code, "field": self.field, "message": str(self)}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Upload limits; overridable per deployment through LITTERHUB_MAX_UPLOAD_MB and friends."""
+
+    max_upload_bytes: int = 50 * 1024**2
+    max_unzipped_bytes: int = 200 * 1024**2
+    max_zip_ratio: int = 100
+    max_zip_entries: int = 200
+    max_photo_bytes: int = 5 * 1024**2
+    max_photos: int = 5
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        mb = os.environ.get("LITTERHUB_MAX_UPLOAD_MB")
+        photo_mb = os.environ.get("LITTERHUB_MAX_PHOTO_MB")
+        return cls(max_upload_bytes=int(float(mb) * 1024**2) if mb else cls.max_upload_bytes,
+                   max_photo_bytes=int(float(photo_mb) * 1024**2) if photo_mb else cls.max_photo_bytes)
+
+
+@dataclass
+class Submission:
+    id: str
+    kind: str
+    user_id: int
+    title: str
+    dataset_id: str
+    status: str
+    licence: str
+    quality_tier: str
+    format: str | None = None
+    original_filename: str | None = None
+    sha256: str | None = None
+    size_bytes: int | None = None
+    embargo_until: date | None = None
+    sensitive_site: bool = False
+    payload: dict[str, Any] | None = None
+    report: dict[str, Any] | None = None
+    reviewer_id: int | None = None
+    claimed_at: datetime | None = None
+    decision_reason: str | None = None
+    decided_at: datetime | None = None
+    published_version: int | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    photos: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def usable(self) -> bool:
+        return bool(self.report and self.report.get("usable"))
+
+    def as_dict(self) -> dict[str, Any]:
+        """The API shape (for the contributor and reviewers; never contains e-mail addresses)."""
+        return {
+            "id": self.id, "kind": self.kind, "status": self.status, "title": self.title,
+            "dataset_id": self.dataset_id, "licence": self.licence, "quality_tier": self.quality_tier,
+            "format": self.format, "original_filename": self.original_filename, "sha256": self.sha256,
+            "size_bytes": self.size_bytes, "embargo_until": self.embargo_until,
+            "sensitive_site": self.sensitive_site, "reviewer_id": self.reviewer_id,
+            "decision_reason": self.decision_reason, "decided_at": self.decided_at,
+            "published_version": self.published_version, "created_at": self.created_at,
+            "updated_at": self.updated_at, "payload": self.payload, "photos": self.photos,
+            "report": summary(self.report),
+        }
+
+
+def summary(report: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The validation report with its lists capped, for listings and API answers."""
+    if report is None:
+        return None
+    out = dict(report)
+    for key in ("errors", "warnings"):
+        out[key] = (report.get(key) or [])[:200]
+    return out
+
+
+def _row_to_submission(row: Any) -> Submission:
+    m = dict(row._mapping)
+    return Submission(**{k: m[k] for k in Submission.__dataclass_fields__ if k in m and k != "photos"})
+
+
+# --- storage -------------------------------------------------------------------------------------------------
+
+def submissions_dir(hub: Hub) -> Path:
+    return hub.settings.data_dir / "submissions"
+
+
+def submission_dir(hub: Hub, sid: str) -> Path:
+    if not re.fullmatch(r"[0-9a-f-]{36}", sid):
+        raise ContributionError("not-found", "no such submission")
+    return submissions_dir(hub) / sid
+
+
+def upload_path(hub: Hub, sub: Submission) -> Path:
+    suffix = Path(sub.original_filename or "upload.csv").suffix.lower()
+    return submission_dir(hub, sub.id) / f"upload{suffix if suffix in TEXT_SUFFIXES | SHEET_SUFFIXES else '.csv'}"
+
+
+# --- checking uploaded bytes ---------------------------------------------------------------------------------
+
+def _head(path: Path, n: int = 8192) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(n)
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    for start in (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"MZ", b"\x7fELF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
+        if head.startswith(start):
+            return False
+    lowered = head[:512].lstrip().lower()
+    return not lowered.startswith((b"<!doctype html", b"<html", b"<svg", b"<script", b"<?xml"))
+
+
+def check_zip(path: Path, limits: Limits) -> list[zipfile.ZipInfo]:
+    """Refuse zip containers (zip uploads and .xlsx) that would expand beyond the limits (zip bombs)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ContributionError("unsupported-type", f"the file is not a readable zip container ({exc})",
+                                "file", "litter-bad-container") from None
+    if len(infos) > limits.max_zip_entries:
+        raise ContributionError("too-large", f"the archive holds {len(infos)} files; at most "
+                                f"{limits.max_zip_entries} are accepted", "file", "litter-zip-bomb")
+    total = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if total > limits.max_unzipped_bytes or total / packed > limits.max_zip_ratio:
+        raise ContributionError("too-large", "the archive would expand to "
+                                f"{total // 1024**2} MiB (ratio {total // packed}:1); refused as a possible zip "
+                                "bomb", "file", "litter-zip-bomb")
+    for i in infos:
+        if i.filename.startswith(("/", "\\")) or ".." in Path(i.filename).parts:
+            raise ContributionError("unsupported-type", f"the archive contains an unsafe path {i.filename!r}",
+                                    "file", "litter-bad-container")
+    return infos
+
+
+def _extract_single_table(path: Path, target: Path, limits: Limits) -> str:
+    """A .zip upload must hold exactly one .csv/.tsv/.txt table; it is extracted with a byte budget."""
+    infos = [i for i in check_zip(path, limits) if not i.is_dir() and not Path(i.filename).name.startswith(".")]
+    tables = [i for i in infos if Path(i.filename).suffix.lower() in TEXT_SUFFIXES]
+    if len(tables) != 1:
+        raise ContributionError("invalid", "a .zip upload must contain exactly one .csv, .tsv or .txt table "
+                                f"(found {len(tables)})", "file", "litter-bad-container")
+    budget = limits.max_unzipped_bytes
+    with zipfile.ZipFile(path) as zf, zf.open(tables[0]) as src, target.open("wb") as dst:
+        while chunk := src.read(1 << 20):
+            budget -= len(chunk)
+            if budget < 0:  # the header lied about the size
+                raise ContributionError("too-large", "the archive expands beyond the limit", "file",
+                                        "litter-zip-bomb")
+            dst.write(chunk)
+    return Path(tables[0].filename).name
+
+
+def check_data_file(path: Path, filename: str, limits: Limits) -> str:
+    """Check an uploaded table: returns its kind ("text" | "xlsx" | "zip"); raises on anything unsafe."""
+    suffix = Path(filename).suffix.lower()
+    size = path.stat().st_size
+    if size > limits.max_upload_bytes:
+        raise ContributionError("too-large", f"the file is {size // 1024**2} MiB; the limit is "
+                                f"{limits.max_upload_bytes // 1024**2} MiB", "file", "litter-too-large")
+    if size == 0:
+        raise ContributionError("invalid", "the file is empty", "file", "litter-empty-file")
+    head = _head(path)
+    if suffix in TEXT_SUFFIXES:
+        if not _looks_like_text(head):
+            raise ContributionError("unsupported-type", f"{filename} is named like a text table but its content "
+                                    "is not text; refused", "file", "litter-spoofed-type")
+        return "text"
+    if suffix in SHEET_SUFFIXES | ZIP_SUFFIXES:
+        if not head.startswith(b"PK\x03\x04"):
+            raise ContributionError("unsupported-type", f"{filename} is named like a {suffix} file but its content "
+                                    "is not a zip container; refused", "file", "litter-spoofed-type")
+        infos = check_zip(path, limits)
+        if suffix in SHEET_SUFFIXES and not any(i.filename == "[Content_Types].xml" for i in infos):
+            raise ContributionError("unsupported-type", f"{filename} is not an Office Open XML workbook", "file",
+                                    "litter-spoofed-type")
+        return "xlsx" if suffix in SHEET_SUFFIXES else "zip"
+    raise ContributionError("unsupported-type", f"files of type {suffix or '(none)'} are not accepted; send .csv, "
+                            ".tsv, .txt, .xlsx or a .zip holding one table", "file", "litter-unsupported-type")
+
+
+def check_photo(path: Path, limits: Limits) -> str:
+    """The media type of a survey photo, judged from its bytes (names and declared types are not trusted)."""
+    size = path.stat().st_size
+    if size > limits.max_photo_bytes:
+        raise ContributionError("too-large", f"a photo is {size // 1024} KiB; the limit is "
+                                f"{limits.max_photo_bytes // 1024} KiB", "photos", "litter-too-large")
+    head = _head(path, 16)
+    for media_type, magics in PHOTO_TYPES.items():
+        if head.startswith(magics) and (media_type != "image/webp" or head[8:12] == b"WEBP"):
+            return media_type
+    raise ContributionError("unsupported-type", "photos must be JPEG, PNG or WebP images", "photos",
+                            "litter-spoofed-type")
+
+
+# --- reading and listing -------------------------------------------------------------------------------------
+
+def _photos(conn, sid: str) -> list[dict[str, Any]]:
+    rows = conn.execute(select(ct.submission_photos).where(ct.submission_photos.c.submission_id == sid)
+                        .order_by(ct.submission_photos.c.id)).all()
+    return [{"id": r.id, "media_type": r.media_type, "size_bytes": r.size_bytes} for r in rows]
+
+
+def load(hub: Hub, sid: str) -> Submission:
+    submission_dir(hub, sid)  # validates the id's shape
+    with hub.engine.connect() as conn:
+        row = conn.execute(select(ct.submissions).where(ct.submissions.c.id == sid)).first()
+        if row is None:
+            raise ContributionError("not-found", "no such submission")
+        sub = _row_to_submission(row)
+        sub.photos = _photos(conn, sid)
+    return sub
+
+
+def get_submission(hub: Hub, principal: Principal, sid: str) -> Submission:
+    """A submission as its contributor or a reviewer may see it (others get 'not found', not 'forbidden')."""
+    sub = load(hub, sid)
+    if sub.user_id != principal.id and not principal.can("reviewer"):
+        raise ContributionError("not-found", "no such submission")
+    return sub
+
+
+def list_mine(hub: Hub, principal: Principal) -> list[Submission]:
+    with hub.engine.connect() as conn:
+        rows = conn.execute(select(ct.submissions).where(ct.submissions.c.user_id == principal.id)
+                            .order_by(ct.submissions.c.created_at.desc())).all()
+    return [_row_to_submission(r) for r in rows]
+
+
+def photo_file(hub: Hub, principal: Principal, sid: str, photo_id: int) -> tuple[Path, str]:
+    sub = get_submission(hub, principal, sid)
+    for p in sub.photos:
+        if p["id"] == photo_id:
+            with hub.engine.connect() as conn:
+                sha = conn.execute(select(ct.submission_photos.c.sha256)
+                                   .where(ct.submission_photos.c.id == photo_id)).scalar()
+            return submission_dir(hub, sid) / "photos" / f"{sha}{PHOTO_SUFFIX[p['media_type']]}", p["media_type"]
+    raise ContributionError("not-found", "no such photo")
+
+
+# --- uploads -------------------------------------------------------------------------------------------------
+
+def _clean_text(value: str | None, limit: int, name: str, required: bool = False) -> str:
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", (value or "").strip())[:limit]
+    if required and not text:
+        raise ContributionError("invalid", f"{name} is required", name, "required-value")
+    return text
+
+
+def _check_licence(licence: str) -> str:
+    if licence not in LICENCES:
+        raise ContributionError("invalid", f"licence must be one of {', '.join(LICENCES)}", "licence",
+                                "constraint-error")
+    return licence
+
+
+def _check_embargo(embargo_until: date | None) -> date | None:
+    if embargo_until is not None and embargo_until <= datetime.now(UTC).date():
+        raise ContributionError("invalid", "an embargo date must lie in the future", "embargo_until",
+                                "constraint-error")
+    if embargo_until is not None and (embargo_until - datetime.now(UTC).date()).days > 2 * 366:
+        raise ContributionError("invalid", "embargoes may last at most two years", "embargo_until",
+                                "constraint-error")
+    return embargo_until
+
+
+def _target_dataset(hub: Hub, principal: Principal, dataset_id: str | None, filename: str) -> str:
+    """A new dataset id, or an existing one only if this contributor's earlier submission created it."""
+    if dataset_id:
+        wanted = slugify(dataset_id)
+        with hub.engine.connect() as conn:
+            exists = conn.execute(select(t.datasets.c.id).where(t.datasets.c.id == wanted)).first() is not None
+            own = conn.execute(select(ct.submissions.c.id).where(
+                ct.submissions.c.dataset_id == wanted, ct.submissions.c.user_id == principal.id,
+                ct.submissions.c.status == "approved")).first() is not None
+        if exists and not (own or principal.can("admin")):
+            raise ContributionError("forbidden", f"dataset {wanted!r} was not contributed by you; upload it as a "
+                                    "new dataset", "dataset_id")
+        return wanted
+    return slugify(f"contrib-{Path(filename).stem}")[:90] + "-" + uuid.uuid4().hex[:6]
+
+
+def validate_upload(path: Path, filename: str, fmt: str = "auto", hub: Hub | None = None) -> dict[str, Any]:
+    """Dry-run validation (nothing stored) plus the detected header, for the wizard's report page."""
+    from litterhub.ingest.textio import sniff
+
+    result = ingest_file(hub, path, fmt, "draft", original_filename=filename, dry_run=True)  # type: ignore[arg-type]
+    report = result.report.as_dict()
+    try:
+        info = sniff(path)
+        report["header"] = info.header[:500]
+    except (OSError, ValueError, UnicodeError):
+        report["header"] = []
+    report["format_known"] = result.format is not None
+    return report
+
+
+def create_upload(hub: Hub, principal: Principal, source: Path, filename: str, *, title: str = "",
+                  dataset_id: str | None = None, fmt: str = "auto", limits: Limits | None = None) -> Submission:
+    """Keep an uploaded file as a draft submission and validate it completely (nothing public yet)."""
+    limits = limits or Limits.from_env()
+    filename = _clean_text(Path(filename or "upload.csv").name, 200, "file") or "upload.csv"
+    kind = check_data_file(source, filename, limits)
+    sid = str(uuid.uuid4())
+    folder = submission_dir(hub, sid)
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        if kind == "zip":
+            inner = _extract_single_table(source, folder / "extracted.csv", limits)
+            table_name = inner
+            stored = folder / f"upload{Path(inner).suffix.lower() or '.csv'}"
+            (folder / "extracted.csv").replace(stored)
+            if not _looks_like_text(_head(stored)):
+                raise ContributionError("unsupported-type", f"{inner} inside the archive is not text", "file",
+                                        "litter-spoofed-type")
+        else:
+            table_name = filename
+            stored = folder / f"upload{Path(filename).suffix.lower()}"
+            shutil.copyfile(source, stored)
+        report = validate_upload(stored, table_name, fmt, hub)
+        from litterhub.store.raw import sha256_of
+
+        now = datetime.now(UTC)
+        target = _target_dataset(hub, principal, dataset_id, table_name)
+        sub_title = _clean_text(title, 300, "title") or Path(table_name).stem
+        with hub.engine.begin() as conn:
+            conn.execute(insert(ct.submissions).values(
+                id=sid, kind="upload", user_id=principal.id, title=sub_title, dataset_id=target,
+                format=report.get("format") or None, original_filename=table_name, sha256=sha256_of(stored),
+                size_bytes=stored.stat().st_size, licence="CC-BY-4.0", quality_tier="contributed",
+                sensitive_site=False, payload=None, report=report, status="draft", created_at=now, updated_at=now))
+            auth.audit(conn, principal.actor, "submission.uploaded", f"submission:{sid}",
+                       {"filename": table_name, "format": report.get("format"), "usable": report.get("usable")})
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return load(hub, sid)
+
+
+def replace_file(hub: Hub, principal: Principal, sid: str, source: Path, filename: str,
+                 limits: Limits | None = None) -> Submission:
+    """A corrected file for a draft or a submission sent back with 'changes requested'."""
+    sub = get_submission(hub, principal, sid)
+    if sub.user_id != principal.id or sub.kind != "upload" or sub.status not in ("draft", "changes-requested"):
+        raise ContributionError("conflict", f"a {sub.status} submission cannot take a new file")
+    limits = limits or Limits.from_env()
+    filename = Path(filename or "upload.csv").name
+    if check_data_file(source, filename, limits) == "zip":
+        raise ContributionError("invalid", "send the corrected table itself, not a .zip", "file")
+    old = upload_path(hub, sub)
+    stored = submission_dir(hub, sid) / f"upload{Path(filename).suffix.lower()}"
+    shutil.copyfile(source, stored)
+    if old != stored:
+        old.unlink(missing_ok=True)
+    report = validate_upload(stored, filename, "auto", hub)
+    from litterhub.store.raw import sha256_of
+
+    with hub.engine.begin() as conn:
+        conn.execute(update(ct.submissions).where(ct.submissions.c.id == sid).values(
+            original_filename=filename, sha256=sha256_of(stored), size_bytes=stored.stat().st_size,
+            format=report.get("format") or None, report=report, status="draft", updated_at=datetime.now(UTC)))
+        auth.audit(conn, principal.actor, "submission.file-replaced", f"submission:{sid}", {"filename": filename})
+    return load(hub, sid)
+
+
+def submit_upload(hub: Hub, principal: Principal, sid: str, *, licence: str, embargo_until: date | None = None,
+                  title: str | None = None) -> Submission:
+    """Send a validated draft for review (trusted contributors are approved at once)."""
+    sub = get_submission(hub, principal, sid)
+    if sub.user_id != principal.id:
+        raise ContributionError("forbidden", "only the contributor can submit this upload")
+    if sub.status in ("submitted", "in-review", "approved", "publishing"):
+        return sub  # repeating a submit changes nothing
+    if sub.status not in ("draft", "changes-requested"):
+        raise ContributionError("conflict", f"a {sub.status} submission cannot be sent again")
+    if not sub.usable:
+        raise ContributionError("invalid", "the file did not pass validation: fix the errors in the report and "
+                                "upload it again", "file", "litter-not-usable")
+    values: dict[str, Any] = {"licence": _check_licence(licence), "embargo_until": _check_embargo(embargo_until),
+                              "status": "submitted", "updated_at": datetime.now(UTC)}
+    if title is not None and title.strip():
+        values["title"] = _clean_text(title, 300, "title")
+    with hub.engine.begin() as conn:
+        conn.execute(update(ct.submissions).where(ct.submissions.c.id == sid).values(**values))
+        auth.audit(conn, principal.actor, "submission.submitted", f"submission:{sid}",
+                   {"licence": licence, "embargo_until": str(embargo_until) if embargo_until else None})
+    return _after_submit(hub, principal, sid)
+
+
+def _after_submit(hub: Hub, principal: Principal, sid: str) -> Submission:
+    if principal.trusted:
+        from litterhub.services.review import auto_approve
+
+        return auto_approve(hub, sid)
+    return load(hub, sid)
+
+
+# --- citizen-science surveys ---------------------------------------------------------------------------------
+
+@dataclass
+class SurveyInput:
+    """One beach survey or cleanup as typed on a phone."""
+
+    site_name: str
+    country: str
+    lat: float
+    lon: float
+    survey_date: date
+    length_m: float
+    team_size: int
+    counts: dict[str, int]
+    licence: str = "CC-BY-4.0"
+    sensitive_site: bool = False
+    notes: str = ""
+    event_type: str = "Cleanup"
+
+
+def survey_items() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Master-list items with G-codes grouped by material, for the survey form's count list."""
+    try:
+        from litterhub.vocab.items import master_list
+
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for item in master_list().items.values():
+            if item.kind in ("item", "extension") and re.fullmatch(r"G\d+", item.code):
+                groups.setdefault(item.material, []).append((item.code, item.name))
+        for entries in groups.values():
+            entries.sort(key=lambda e: int(e[0][1:]))
+        return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    except (ImportError, OSError):  # pragma: no cover - the vocabulary ships with the package
+        return [("plastic", [(f"G{i}", f"G{i}") for i in range(1, 125)])]
+
+
+def known_item_codes() -> set[str]:
+    return {code for _, items in survey_items() for code, _ in items}
+
+
+def check_survey(survey: SurveyInput) -> SurveyInput:
+    """Field checks a person understands; raises ContributionError on the first bad field."""
+    from litterhub.ingest.countries import to_alpha3
+
+    survey.site_name = _clean_text(survey.site_name, 200, "site_name", required=True)
+    survey.notes = _clean_text(survey.notes, 2000, "notes")
+    if not to_alpha3(survey.country.strip()):
+        raise ContributionError("invalid", f"country {survey.country!r} is not an ISO 3166-1 code", "country",
+                                "litter-unknown-country")
+    survey.country = survey.country.strip().upper()
+    if not (-90 <= survey.lat <= 90) or not (-180 <= survey.lon <= 180):
+        raise ContributionError("invalid", "pick the place on the map: latitude or longitude out of range",
+                                "lat", "litter-coordinates-out-of-range")
+    if abs(survey.lat) < 0.01 and abs(survey.lon) < 0.01:
+        raise ContributionError("invalid", "pick the place on the map (0, 0 is in the ocean)", "lat",
+                                "litter-coordinates-suspect")
+    if survey.survey_date > datetime.now(UTC).date():
+        raise ContributionError("invalid", "the survey date lies in the future", "survey_date",
+                                "litter-future-date")
+    if not (1 <= survey.length_m <= 10_000):
+        raise ContributionError("invalid", "length surveyed must be between 1 and 10 000 m", "length_m",
+                                "constraint-error")
+    if not (1 <= survey.team_size <= 1000):
+        raise ContributionError("invalid", "team size must be between 1 and 1000 people", "team_size",
+                                "constraint-error")
+    known = known_item_codes()
+    counts = {}
+    for code, n in survey.counts.items():
+        if code not in known:
+            raise ContributionError("invalid", f"{code!r} is not an item of the master list", "counts",
+                                    "constraint-error")
+        if n < 0 or n > 1_000_000:
+            raise ContributionError("invalid", f"count for {code} must be between 0 and 1 000 000", "counts",
+                                    "litter-negative-count" if n < 0 else "constraint-error")
+        if n:
+            counts[code] = int(n)
+    if not counts:
+        raise ContributionError("invalid", "count at least one item (a survey with nothing found: enter the "
+                                "item you looked for with 0 and one with its count)", "counts", "required-value")
+    survey.counts = counts
+    if survey.event_type not in ("Cleanup", "Monitoring"):
+        survey.event_type = "Cleanup"
+    _check_licence(survey.licence)
+    return survey
+
+
+def survey_dataset_id(survey: SurveyInput) -> str:
+    """One citizen-science dataset per site (and licence), so repeated surveys form a time series."""
+    base = slugify(f"citizen-science-{survey.country}-{survey.site_name}")[:80]
+    return base if survey.licence == "CC-BY-4.0" else f"{base}-{slugify(survey.licence)}"
+
+
+def create_survey(hub: Hub, principal: Principal, survey: SurveyInput,
+                  photos: list[tuple[Path, str]] | None = None, limits: Limits | None = None) -> Submission:
+    """Store a checked survey (and its photos) as a submission awaiting review."""
+    limits = limits or Limits.from_env()
+    survey = check_survey(survey)
+    photos = photos or []
+    if len(photos) > limits.max_photos:
+        raise ContributionError("invalid", f"at most {limits.max_photos} photos per survey", "photos")
+    kinds = [check_photo(path, limits) for path, _ in photos]
+    sid = str(uuid.uuid4())
+    folder = submission_dir(hub, sid) / "photos"
+    folder.mkdir(parents=True, exist_ok=True)
+    from litterhub.store.raw import sha256_of
+
+    now = datetime.now(UTC)
+    payload = {"site_name": survey.site_name, "country": survey.country, "lat": survey.lat, "lon": survey.lon,
+               "survey_date": survey.survey_date.isoformat(), "length_m": survey.length_m,
+               "team_size": survey.team_size, "counts": survey.counts, "notes": survey.notes,
+               "event_type": survey.event_type}
+    total = sum(survey.counts.values())
+    report = {"format": "survey", "format_reason": "citizen-science survey form", "rows_in": 1,
+              "rows_accepted": 1, "rows_rejected": 0, "usable": True, "notes": [f"{total} items counted"],
+              "counts": {}, "errors": [], "warnings": []}
+    try:
+        with hub.engine.begin() as conn:
+            conn.execute(insert(ct.submissions).values(
+                id=sid, kind="survey", user_id=principal.id, title=f"{survey.site_name}, {survey.survey_date}",
+                dataset_id=survey_dataset_id(survey), format="survey", licence=survey.licence,
+                quality_tier=CS_QUALITY_TIER, sensitive_site=survey.sensitive_site, payload=payload, report=report,
+                status="submitted", created_at=now, updated_at=now))
+            for (path, _name), media_type in zip(photos, kinds, strict=True):
+                sha = sha256_of(path)
+                shutil.copyfile(path, folder / f"{sha}{PHOTO_SUFFIX[media_type]}")
+                conn.execute(insert(ct.submission_photos).values(
+                    submission_id=sid, sha256=sha, media_type=media_type, size_bytes=path.stat().st_size))
+            auth.audit(conn, principal.actor, "submission.submitted", f"submission:{sid}",
+                       {"kind": "survey", "items": total, "photos": len(photos)})
+    except BaseException:
+        shutil.rmtree(submission_dir(hub, sid), ignore_errors=True)
+        raise
+    return _after_submit(hub, principal, sid)
+
+
+def fuzz(lat: float, lon: float, step: float = FUZZ_DEGREES) -> tuple[float, float]:
+    """The centre of the grid cell holding the point: precise enough for maps, useless for finding a person."""
+    def snap(v: float) -> float:
+        return round((int(v // step) + 0.5) * step, 6)
+
+    return snap(lat), snap(lon)
+
+
+def survey_table(hub: Hub, dataset_id: str, include: str) -> Path:
+    """Write every approved survey of a dataset plus the one being approved as a Marine LitterWatch table.
+
+    A dataset version is a complete snapshot, so each approval republishes the site's whole series.
+    """
+    with hub.engine.connect() as conn:
+        rows = conn.execute(select(ct.submissions).where(
+            ct.submissions.c.dataset_id == dataset_id, ct.submissions.c.kind == "survey",
+            (ct.submissions.c.status == "approved") | (ct.submissions.c.id == include))
+            .order_by(ct.submissions.c.created_at)).all()
+    subs = [_row_to_submission(r) for r in rows]
+    codes = sorted({c for s in subs for c in (s.payload or {}).get("counts", {})}, key=lambda c: int(c[1:]))
+    header = ["CommunityName", "BeachName", "BeachCountrycode", "BeachRegionalSea", "BeachLength_m",
+              "BeachLocation", "BeachType", "EventDate", "EventType", "NatRef", "lon_x1", "lat_y1", "lon_x2",
+              "lat_y2", *codes]
+    path = submission_dir(hub, include) / "survey-series.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        for s in subs:
+            p = s.payload or {}
+            lat, lon = (fuzz(p["lat"], p["lon"]) if s.sensitive_site else (p["lat"], p["lon"]))
+            # No contributor names or notes: the lake and every export built from it stay free of personal data.
+            w.writerow(["litterhub citizen science", p["site_name"], p["country"], "", p["length_m"], "", "",
+                        p["survey_date"].replace("-", ""), p.get("event_type", "Cleanup"), "", lon, lat, lon, lat,
+                        *[p["counts"].get(c, "") for c in codes]])
+    return path
+
+
+# --- privacy in public listings and exports ------------------------------------------------------------------
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """Neutralise spreadsheet formula injection (OWASP): text cells starting with = + - @ get a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        try:
+            float(value)
+            return value  # a negative number is data, not a formula
+        except ValueError:
+            return "'" + value
+    return value
+
+
+def public_contributions(hub: Hub, limit: int = 100) -> list[dict[str, Any]]:
+    """Approved contributions for the public list: the contributor's name only when they opted in."""
+    with hub.engine.connect() as conn:
+        rows = conn.execute(
+            select(ct.submissions.c.id, ct.submissions.c.kind, ct.submissions.c.title, ct.submissions.c.dataset_id,
+                   ct.submissions.c.published_version, ct.submissions.c.licence, ct.submissions.c.quality_tier,
+                   ct.submissions.c.decided_at, t.users.c.display_name, t.users.c.show_name)
+            .join(t.users, t.users.c.id == ct.submissions.c.user_id)
+            .where(ct.submissions.c.status == "approved", ct.submissions.c.published_version.is_not(None))
+            .order_by(ct.submissions.c.decided_at.desc()).limit(limit)).all()
+    return [{"id": r.id, "kind": r.kind, "title": r.title, "dataset_id": r.dataset_id,
+             "version": r.published_version, "licence": r.licence, "quality_tier": r.quality_tier,
+             "decided_at": r.decided_at,
+             "contributor": (r.display_name if r.show_name and r.display_name else None)} for r in rows]
