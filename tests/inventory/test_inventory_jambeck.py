@@ -21,9 +21,7 @@ def test_china_2010_worked_case_kg_per_day_chain() -> None:
     assert result.inadequately_managed_kg_day[0] == pytest.approx(23_530_300, rel=0.005)
     assert result.littered_kg_day[0] == pytest.approx(633_308, rel=0.005)
     assert result.mismanaged_plastic_waste_t[0] == pytest.approx(8_819_717, rel=0.005)
-    per_capita = (
-        result.inadequately_managed_kg_day + result.littered_kg_day
-    ) / result.inputs.coastal_population
+    per_capita = (result.inadequately_managed_kg_day + result.littered_kg_day) / result.inputs.coastal_population
     assert round(float(per_capita[0]), 3) == 0.092
 
 

@@ -4,25 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
-from litterhub.api.app import create_app
-from litterhub.services.hub import Hub
 
-
-@pytest.fixture()
-def client(tmp_path: Path):
-    hub = Hub.open(tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'catalog.sqlite'}")
-    with TestClient(create_app(hub), raise_server_exceptions=False) as test_client:
-        yield test_client
-    hub.close()
-
-
-def test_index_lists_countries_with_links_and_map_data(client: TestClient) -> None:
-    page = client.get("/inventory")
+def test_index_lists_countries_with_links_and_map_data(write_client: TestClient) -> None:
+    page = write_client.get("/inventory")
     assert page.status_code == 200
     assert 'href="/inventory/PHL"' in page.text and 'id="inventory-map"' in page.text
     data = json.loads(re.search(r'id="inventory-data">(.*?)</script>', page.text, re.S).group(1))
@@ -31,8 +18,8 @@ def test_index_lists_countries_with_links_and_map_data(client: TestClient) -> No
     assert phl["numeric"] == "608"  # joins the world-atlas outlines
 
 
-def test_country_page_separates_ocean_from_waterways(client: TestClient) -> None:
-    page = client.get("/inventory/PHL")
+def test_country_page_separates_ocean_from_waterways(write_client: TestClient) -> None:
+    page = write_client.get("/inventory/PHL")
     assert page.status_code == 200
     ocean = page.text.split('id="ocean"')[1].split("</section>")[0]
     waterways = page.text.split('id="waterways"')[1].split("</section>")[0]
@@ -42,32 +29,32 @@ def test_country_page_separates_ocean_from_waterways(client: TestClient) -> None
     assert 'id="scenario-chart"' in page.text and 'id="flow"' in page.text
 
 
-def test_country_without_some_model_inputs_says_why(client: TestClient) -> None:
-    page = client.get("/inventory/CHE")
+def test_country_without_some_model_inputs_says_why(write_client: TestClient) -> None:
+    page = write_client.get("/inventory/CHE")
     assert page.status_code == 200
     assert "no default inputs for the Meijer 2021 model" in page.text
 
 
-def test_unknown_country_is_not_found(client: TestClient) -> None:
-    assert client.get("/inventory/ZZZ").status_code == 404
+def test_unknown_country_is_not_found(write_client: TestClient) -> None:
+    assert write_client.get("/inventory/ZZZ").status_code == 404
 
 
-def test_own_figures_recompute_and_bad_figures_are_explained(client: TestClient) -> None:
-    own = client.get(
+def test_own_figures_recompute_and_bad_figures_are_explained(write_client: TestClient) -> None:
+    own = write_client.get(
         "/inventory/PHL",
         params={"override": ["mismanaged_plastic_waste_t=1000000", ""], "override_source": "NSWMC"},
     )
     assert 'id="override-note"' in own.text and "NSWMC" in own.text
-    ratio = client.get("/api/v1/inventory/meijer", params={"country": "PHL"}).json()["emission_ratio"]
+    ratio = write_client.get("/api/v1/inventory/meijer", params={"country": "PHL"}).json()["emission_ratio"]
     assert f"{round(1_000_000 * ratio):,}" in own.text  # 1,000,000 t × Meijer's ratio (8.85 %)
-    bad = client.get("/inventory/PHL", params={"override": "emission_ratio=4", "override_source": "x"})
+    bad = write_client.get("/inventory/PHL", params={"override": "emission_ratio=4", "override_source": "x"})
     assert bad.status_code == 200 and "litter-share-out-of-range" in bad.text
 
 
-def test_stored_inventory_appears_on_pages(client: TestClient) -> None:
+def test_stored_inventory_appears_on_pages(write_client: TestClient) -> None:
     body = {"country": "PHL", "method": "borrelle", "year": 2030, "scenario": "target", "submitter": "DENR <b>"}
-    assert client.post("/api/v1/inventory/records", json=body).status_code == 201
-    page = client.get("/inventory/PHL").text
+    assert write_client.post("/api/v1/inventory/records", json=body).status_code == 201
+    page = write_client.get("/inventory/PHL").text
     stored = page.split('id="stored"')[1]
     assert "DENR &lt;b&gt;" in stored and "target" in stored
-    assert "DENR &lt;b&gt;" in client.get("/inventory").text
+    assert "DENR &lt;b&gt;" in write_client.get("/inventory").text
