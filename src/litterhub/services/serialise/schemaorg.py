@@ -32,6 +32,8 @@ def geo_box(bbox: tuple[float, float, float, float]) -> str:
 
 
 def dataset(ds: DatasetMeta, catalog_url: str, lang: str = "en") -> dict[str, Any]:
+    """The Dataset document in `lang` when the texts exist in it, else in English (inLanguage says which)."""
+    lang = lang if lang in ds.title else "en"
     doc: dict[str, Any] = {
         "@context": "https://schema.org/",
         "@type": "Dataset",

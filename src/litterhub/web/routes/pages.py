@@ -7,8 +7,10 @@ from fastapi.responses import HTMLResponse
 
 from litterhub.api.deps import get_hub
 from litterhub.services import datasets as svc
+from litterhub.services import metadata as md
 from litterhub.services.hub import Hub
-from litterhub.web.rendering import render
+from litterhub.services.serialise import datacite, schemaorg
+from litterhub.web.rendering import render, request_language
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,7 +32,12 @@ def dataset(dataset_id: str, request: Request, hub: Hub = Depends(get_hub)) -> H
     except svc.NotFound:
         return render(request, "not_found.html", status_code=404, what=dataset_id)
     report = svc.get_report(hub, dataset_id, ds["version"])
-    return render(request, "dataset.html", ds=ds, report=report, series=svc.density_series(hub, dataset_id))
+    base = str(request.base_url).rstrip("/")
+    meta = md.dataset_meta(hub, base, dataset_id)
+    lang = request_language(request)
+    return render(request, "dataset.html", ds=ds, report=report, series=svc.density_series(hub, dataset_id),
+                  meta=meta, jsonld=schemaorg.dataset(meta, f"{base}/catalog", lang),
+                  cite={"text": datacite.citation(meta), "bibtex": datacite.bibtex(meta), "ris": datacite.ris(meta)})
 
 
 @router.get("/sites/{site_id}", response_class=HTMLResponse)
