@@ -1,0 +1,72 @@
+"""/api/v1/vocab: the master item list, programme schemes, crosswalks and the SKOS export (read-only)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from litterhub.api.problems import Problem
+from litterhub.services import vocab as svc
+from litterhub.vocab import VOCAB_VERSION
+
+router = APIRouter(prefix="/vocab", tags=["vocabulary"])
+
+PROBLEMS = {404: {"description": "unknown item or scheme (problem+json)"}}
+
+
+def _lookup(fn, *args):
+    try:
+        return fn(*args)
+    except svc.VocabLookupError as exc:
+        raise Problem(404, str(exc), [{"code": exc.code, "field": None, "message": str(exc)}]) from None
+
+
+@router.get("/items")
+def items(q: str | None = Query(None, description="words to find in codes or names, also programme names"),
+          kind: str | None = Query(None, description="class | group | item | extension"),
+          material: str | None = Query(None, description="material code, e.g. plastic")) -> dict[str, Any]:
+    """The master list (MSFD TSG-ML backbone + hub groups + national extensions), optionally searched."""
+    if q:
+        found = [i for i, _ in svc.search(q, limit=1000)]
+        found = [i for i in found if (not kind or i.kind == kind) and (not material or i.material == material)]
+    else:
+        found = svc.items(kind, material)
+    return {"vocab_version": VOCAB_VERSION, "count": len(found), "items": [svc.item_dict(i) for i in found]}
+
+
+@router.get("/items/{code}", responses=PROBLEMS)
+def item(code: str) -> dict[str, Any]:
+    """One master item: parents, narrower items, use groups and what every programme calls it."""
+    return _lookup(svc.show, code).as_dict()
+
+
+@router.get("/schemes")
+def schemes() -> dict[str, Any]:
+    """Programme code lists with a crosswalk to the master list, with counts per SKOS relation."""
+    infos = [asdict(s) for s in svc.schemes()]
+    return {"vocab_version": VOCAB_VERSION, "count": len(infos), "items": infos}
+
+
+@router.get("/crosswalks/{scheme}", responses=PROBLEMS)
+def crosswalk(scheme: str) -> dict[str, Any]:
+    """Every mapping of one scheme onto the master list: relation, evidence and where counts roll up."""
+    rows = _lookup(svc.crosswalk, scheme)
+    return {"scheme": scheme, "vocab_version": VOCAB_VERSION, "count": len(rows),
+            "items": [{**svc.mapping_dict(m), "rollup_code": svc.rollup_of(m)} for m in rows]}
+
+
+@router.get("/skos.jsonld", response_class=Response,
+            responses={200: {"content": {"application/ld+json": {}}, "description": "SKOS as JSON-LD"}})
+def skos_jsonld() -> Response:
+    """The whole vocabulary as SKOS in JSON-LD (master list, programme lists, mappings, use groups)."""
+    return Response(svc.export("jsonld"), media_type="application/ld+json")
+
+
+@router.get("/skos.ttl", response_class=Response,
+            responses={200: {"content": {"text/turtle": {}}, "description": "SKOS as Turtle"}})
+def skos_turtle() -> Response:
+    """The whole vocabulary as SKOS in Turtle."""
+    return Response(svc.export("ttl"), media_type="text/turtle")
