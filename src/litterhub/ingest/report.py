@@ -43,6 +43,17 @@ CODES: dict[str, tuple[str, str]] = {
     "litter-unknown-country": ("warning", "The country could not be recognised"),
     "litter-duplicate-event": ("warning", "Another survey at the same site and date has different counts"),
     "litter-not-tracked": ("warning", "Blank cells in optional item columns mean 'not tracked', not zero"),
+    # batch-2 adapters, generic mapping and quarantine (docs/errors.md)
+    "litter-date-ambiguous": ("warning", "A date could be read day-first or month-first; the file's own rule was used"),
+    "litter-date-partial": ("warning", "The day of the survey is not given: the first of the month is used"),
+    "litter-unit-unknown": ("error", "The row's unit cannot be placed among the hub's units"),
+    "litter-mesh-suspect": ("warning", "The mesh size is not a net mesh: kept as a size limit, mesh left empty"),
+    "litter-disqualified": ("error", "The programme's own quality check disqualified this row"),
+    "litter-no-observations": ("error", "The row holds no usable litter data (nothing sampled or qualified)"),
+    "litter-not-sampled": ("warning", "Part of the row was not sampled or was disqualified: that part is skipped"),
+    "litter-mapping-error": ("error", "The mapping file is invalid or does not fit the data file"),
+    "litter-sheet-error": ("error", "The spreadsheet could not be read"),
+    "litter-too-large": ("error", "The input is larger than the limit for this kind of file"),
 }
 
 

@@ -1,0 +1,341 @@
+"""Pla'stock (Association pour la sauvegarde du Léman): Lake Geneva beach macro-litter and sand-core
+microplastics.
+
+Format facts (docs/formats-batch2.md):
+- Macro (`macro_current.csv`) is long: one row per beach × position × date × item, with the surveyed
+  area `Aire` (m²) and search time `Temps` (min); the unit is items per m², never per 100 m. `Code`
+  is the G-code; `OPSAR` (sic) holds OSPAR codes as floats (`15.0` -> `15`); `UNEP` the UNEP/IOC code.
+  Both are kept as cross-references in the observation flags. `Date` mixes `01.02.2022` (day first)
+  and `9/11/2022` (month first, as `5/14/2022` in the same column proves): each form is parsed
+  explicitly and a note says how many of each were read; slash dates both readings accept are listed.
+- Micro (`micro_results.csv`) is wide: one row per 10 × 10 cm sand core (0.01 m², 5 cm deep),
+  particles 0.3-5 mm counted by shape (fb fibre, fr hard fragment, fs soft fragment/film) × colour;
+  `added` is the file's own total. The file carries no sampling date (November 2021 per the source).
+- `asl_beaches.csv`, when it sits beside the data file, gives beach coordinates; its `x` column holds
+  the latitude and `y` the longitude, and they are read that way on purpose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from litterhub.ingest.base import (
+    AdapterBatch,
+    DatasetDefaults,
+    RowFingerprints,
+    flag_cells,
+    report_bad_records,
+    site_ids,
+)
+from litterhub.ingest.cells import future
+from litterhub.ingest.columns import const, floats, number, text_or_null
+from litterhub.ingest.dates import parse_mixed_dates, slash_order
+from litterhub.ingest.report import ValidationReport
+from litterhub.ingest.textio import Sniff, open_table
+from litterhub.ingest.wide import ItemColumn, parse_items, totals, unpivot
+
+PROGRAMME = "Pla'stock (ASL, Lake Geneva)"
+MACRO = {"Plage", "Aire", "Date", "Code", "OPSAR", "UNEP", "Quantité"}
+MICRO_SHAPES = {"fb": "fibre", "fr": "fragment", "fs": "film"}
+MICRO_COLOURS = {"r": "red", "b": "blue", "j": "yellow", "t": "transparent", "n": "black", "a": "other"}
+MICRO_COLUMNS = [s + c for s in MICRO_SHAPES for c in MICRO_COLOURS]
+CORE_AREA_M2 = 0.01
+MAX_LONG_BYTES = 64 << 20  # the long macro layout is grouped into events in memory
+
+
+class Plastock:
+    name = "plastock"
+    title = "Pla'stock Lake Geneva macro-litter (items/m²) and sand-core microplastics"
+    priority = 50
+    effort_expected = True
+
+    def detect(self, info: Sniff) -> str | None:
+        if info.kind != "text":
+            return None
+        header = set(info.header)
+        if MACRO <= header:
+            return "columns Plage, Aire, Date, Code, OPSAR, UNEP and Quantité are the Pla'stock macro-litter layout"
+        if {"Plage", "Echantillon", "added"} <= header and set(MICRO_COLUMNS) <= header:
+            return "columns Plage, Echantillon, added and the fb*/fr*/fs* colour counts are the Pla'stock " \
+                   "sand-core microplastics layout"
+        return None
+
+    def defaults(self, filename: str) -> DatasetDefaults:
+        micro = "micro" in Path(filename).name.lower()
+        return DatasetDefaults(
+            title=f"Pla'stock Lake Geneva {'sand-core microplastics' if micro else 'beach macro-litter'} "
+                  f"({Path(filename).name})",
+            description="Beach litter surveys on Lake Geneva by the Association pour la sauvegarde du Léman: "
+            + ("microplastics 0.3-5 mm counted in 10 x 10 cm sand cores (November 2021)." if micro
+               else "items per surveyed area (m²) at the water line and on the beach, four rounds in 2022."),
+            publisher="Association pour la sauvegarde du Léman (ASL)",
+            licence="MIT",
+            citation="Association pour la sauvegarde du Léman (2024). Pla'stock: plastiques sur les plages du "
+            "Léman. github.com/AssociationSauvegardeLeman/plastock (commit 07e4d579).",
+            source_programme=PROGRAMME,
+            protocol="Pla'stock " + ("sand core 10x10x5 cm" if micro else "macro-litter per area"),
+        )
+
+    def read(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
+        if MACRO <= set(info.header):
+            yield from self._read_macro(info, report)
+        elif {"Plage", "Echantillon"} <= set(info.header):
+            yield from self._read_micro(info, report)
+        else:
+            report.fail("missing-label", "not a Pla'stock file: expected the macro columns (Plage, Aire, Date, Code, "
+                        "OPSAR, UNEP, Quantité) or the micro columns (Plage, Echantillon, fbr ... fsa, added)", line=1)
+
+    # -- sites ---------------------------------------------------------------------------------------------
+    @staticmethod
+    def _beach_coordinates(info: Sniff, report: ValidationReport) -> pa.Table | None:
+        """asl_beaches.csv beside the data file: x is the latitude, y the longitude (read so on purpose)."""
+        path = info.path.parent / "asl_beaches.csv"
+        if not path.is_file() or path.stat().st_size > 1 << 20:
+            return None
+        try:
+            table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
+                column_types={"Plage": pa.string(), "x": pa.float64(), "y": pa.float64()}))
+        except (pa.ArrowInvalid, OSError):
+            report.notes.append("asl_beaches.csv beside the file could not be read: beaches have no coordinates")
+            return None
+        if not {"Plage", "x", "y"} <= set(table.column_names):
+            return None
+        report.notes.append("beach coordinates from asl_beaches.csv, whose x column is the latitude and y the "
+                            "longitude (swapped names, read accordingly)")
+        return pa.table({"Plage": table.column("Plage"), "lat": table.column("x"), "lon": table.column("y")})
+
+    def _sites(self, plage: pa.Array, coords: pa.Table | None) -> tuple[pa.Array, pa.Table]:
+        n = len(plage)
+        sid = site_ids(PROGRAMME, plage)
+        lat = lon = pa.nulls(n, pa.float64())
+        if coords is not None:
+            idx = pc.index_in(plage, value_set=coords.column("Plage").combine_chunks())
+            lat = pc.take(coords.column("lat").combine_chunks(), idx)
+            lon = pc.take(coords.column("lon").combine_chunks(), idx)
+        sites = pa.table({
+            "site_id": sid, "name": plage, "lat": lat, "lon": lon, "country": pa.nulls(n, pa.string()),
+            "region": const(n, "Lake Geneva"), "compartment": const(n, "lakeshore"),
+            "source_programme": const(n, PROGRAMME), "source_key": plage,
+        })
+        return sid, sites
+
+    # -- macro ---------------------------------------------------------------------------------------------
+    def _read_macro(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
+        if info.size > MAX_LONG_BYTES:
+            report.fail("litter-too-large", f"Pla'stock macro files are grouped in memory; this one is larger than "
+                        f"{MAX_LONG_BYTES >> 20} MiB", line=1)
+            return
+        names, batches, rejected = open_table(info)
+        parts = list(batches)
+        if not parts:
+            report_bad_records(rejected, report)
+            return
+        batch = pa.Table.from_batches([b for b, _ in parts]).combine_chunks().to_batches()[0] \
+            if sum(b.num_rows for b, _ in parts) else parts[0][0]
+        lines = np.concatenate([ln for _, ln in parts])
+        yield self._macro(batch, lines, names, info, report)
+        report_bad_records(rejected, report)
+
+    def _macro(self, batch: pa.RecordBatch, lines: np.ndarray, names: list[str], info: Sniff,
+               report: ValidationReport) -> AdapterBatch:
+        n = batch.num_rows
+        report.rows_in += n
+        bad = RowFingerprints().duplicates(batch, names)
+        report.add_many("duplicate-row", lines[bad], None, "this row repeats an earlier row exactly; kept once")
+
+        text = pc.utf8_trim_whitespace(batch.column("Date"))
+        order = slash_order(text)
+        mixed = parse_mixed_dates(text, "Date", lines, report, order)
+        dates = mixed.parsed
+        flag_cells(report, dates.invalid | dates.blank, lines, "Date", "type-error", batch.column("Date"),
+                   "date {!r} is neither dd.mm.yyyy nor m/d/yyyy")
+        fut = future(dates.values)
+        flag_cells(report, fut, lines, "Date", "litter-future-date", batch.column("Date"),
+                   "date {!r} lies in the future")
+        bad |= dates.invalid | dates.blank | fut
+        report.notes.append(
+            f"Date column mixes {int(mixed.dotted.sum())} dd.mm.yyyy date(s) and {int(mixed.slashed.sum())} slash "
+            f"date(s); slash dates read {order[0]} because {order[1]}; {int(mixed.ambiguous.sum())} slash date(s) "
+            "were ambiguous (listed as litter-date-ambiguous)")
+
+        qty = number(batch, "Quantité", lines, report, what="count")
+        flag_cells(report, qty.blank, lines, "Quantité", "required-value", batch.column("Quantité"), "no count ({!r})")
+        with np.errstate(invalid="ignore"):
+            negative = qty.values < 0
+        flag_cells(report, negative, lines, "Quantité", "litter-negative-count", batch.column("Quantité"),
+                   "count {!r} is negative")
+        bad |= qty.blank | qty.invalid | negative
+        code = text_or_null(batch, "Code")
+        no_code = pc.is_null(code).to_numpy(zero_copy_only=False)
+        flag_cells(report, no_code, lines, "Code", "required-value", batch.column("Code"), "no item code ({!r})")
+        bad |= no_code
+        area = number(batch, "Aire", lines, report, what="area")
+        minutes = number(batch, "Temps", lines, report, what="search time")
+        mass = number(batch, "Poids", lines, report, what="weight")
+        keep = ~bad
+        report.rows_rejected += int(bad.sum())
+        report.rows_accepted += int(keep.sum())
+
+        sub = batch.filter(pa.array(keep))
+        kept_lines = lines[keep]
+        k = len(kept_lines)
+        day = dates.values[keep]
+        plage = pc.utf8_trim_whitespace(sub.column("Plage"))
+        position = pc.fill_null(text_or_null(sub, "Position"), "?")
+        area_k = area.values[keep]
+        area_text = pc.cast(floats(area_k), pa.string())
+        event_key = pc.binary_join_element_wise(plage, position, pc.cast(pa.array(day, pa.date32()), pa.string()),
+                                                pc.fill_null(area_text, "?"), "/")
+        ospar = text_or_null(sub, "OPSAR")
+        ospar = pc.replace_substring_regex(ospar, r"\.0+$", "")
+        flags = _cross_references(ospar, text_or_null(sub, "UNEP"))
+        observations = pa.table({
+            "source_event_id": event_key,
+            "source_scheme": const(k, "tsg-ml"),
+            "source_code": code.filter(pa.array(keep)),
+            "source_name": text_or_null(sub, "Objet"),
+            "count": floats(qty.values[keep]),
+            "mass_kg": floats(mass.values[keep]),
+            "size_class": const(k, "macro"),
+            "counts_toward_total": const(k, True, pa.bool_()),
+            "flags": flags,
+            "source_line": pa.array(kept_lines, pa.int64()),
+            "source_column": const(k, "Quantité"),
+        })
+        # one event per beach x position x date x area: first line, summed counts (vectorised group-by)
+        groups = pa.table({
+            "key": event_key, "line": pa.array(kept_lines, pa.int64()), "count": floats(qty.values[keep]),
+            "mass": floats(mass.values[keep]), "idx": pa.array(np.arange(k)),
+        }).group_by("key").aggregate([("line", "min"), ("count", "sum"), ("mass", "sum"), ("idx", "min")])
+        first = groups.column("idx_min").combine_chunks()
+        ev = sub.take(first)
+        plage_ev = plage.take(first)
+        coords = self._beach_coordinates(info, report)
+        sid, sites = self._sites(plage_ev, coords)
+        m = groups.num_rows
+        position_ev = position.take(first)
+        events = pa.table({
+            "source_event_id": groups.column("key"),
+            "survey_group": text_or_null(ev, "Saison"),
+            "site_id": sid,
+            "event_date": pa.array(day, pa.date32()).take(first),
+            "event_type": const(m, "monitoring"),
+            "protocol": pc.binary_join_element_wise(
+                const(m, "Pla'stock macro-litter per area, position"), position_ev,
+                " "),
+            "compartment": const(m, "lakeshore"),
+            "quality_tier": const(m, "trained-volunteers"),
+            "lat": sites.column("lat"),
+            "lon": sites.column("lon"),
+            "region": const(m, "Lake Geneva"),
+            "area_m2": floats(area_k).take(first),
+            "duration_min": floats(minutes.values[keep]).take(first),
+            "lower_size_um": floats(np.full(m, np.nan)),
+            "total_count": groups.column("count_sum"),
+            "total_mass_kg": groups.column("mass_sum"),
+            "source_line": groups.column("line_min"),
+        })
+        return AdapterBatch(events, observations, sites)
+
+    # -- micro ---------------------------------------------------------------------------------------------
+    def _read_micro(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
+        missing = [c for c in ["Plage", "Echantillon", "added", *MICRO_COLUMNS] if c not in info.header]
+        if missing:
+            report.fail("missing-label", f"required Pla'stock micro column(s) missing: {', '.join(missing)}", line=1)
+            return
+        names, batches, rejected = open_table(info)
+        items = [ItemColumn(c, "plastock-micro", c, name=f"{MICRO_SHAPES[c[:2]]}, {MICRO_COLOURS[c[2]]}")
+                 for c in MICRO_COLUMNS]
+        report.notes.append("sand cores of 10 x 10 cm (area 0.01 m², 5 cm deep), particles 0.3-5 mm; the file has "
+                            "no sampling date (November 2021 per the source): event dates left empty")
+        coords = self._beach_coordinates(info, report)
+        fingerprints = RowFingerprints()
+        for batch, lines in batches:
+            yield self._micro(batch, lines, names, items, coords, fingerprints, report)
+        report_bad_records(rejected, report)
+
+    def _micro(self, batch: pa.RecordBatch, lines: np.ndarray, names: list[str], items: list[ItemColumn],
+               coords: pa.Table | None, fingerprints: RowFingerprints, report: ValidationReport) -> AdapterBatch:
+        n = batch.num_rows
+        report.rows_in += n
+        bad = fingerprints.duplicates(batch, names)
+        report.add_many("duplicate-row", lines[bad], None, "this row repeats an earlier row exactly; kept once")
+        sample = text_or_null(batch, "Echantillon")
+        no_id = pc.is_null(sample).to_numpy(zero_copy_only=False)
+        flag_cells(report, no_id, lines, "Echantillon", "required-value", batch.column("Echantillon"),
+                   "no sample id ({!r})")
+        bad |= no_id
+        matrix = parse_items(batch, items, lines, report)
+        bad |= matrix.bad_row
+        added = number(batch, "added", lines, report, what="total")
+        keep = ~bad
+        report.rows_rejected += int(bad.sum())
+        report.rows_accepted += int(keep.sum())
+        sub = batch.filter(pa.array(keep))
+        kept_lines = lines[keep]
+        k = len(kept_lines)
+        total = totals(matrix.values[keep], items)
+        src_total = added.values[keep]
+        with np.errstate(invalid="ignore"):
+            mismatch = ~np.isnan(src_total) & (np.abs(src_total - total) > 1e-9)
+        report.add_many("litter-total-mismatch", kept_lines[mismatch], "added",
+                        [f"file total {a:g} differs from the sum of the colour counts {b:g}"
+                         for a, b in zip(src_total[mismatch], total[mismatch], strict=True)])
+        event_keys = sample.filter(pa.array(keep))
+        plage = pc.utf8_trim_whitespace(sub.column("Plage"))
+        sid, sites = self._sites(plage, coords)
+        events = pa.table({
+            "source_event_id": event_keys,
+            "site_id": sid,
+            "event_date": pa.nulls(k, pa.date32()),
+            "event_type": const(k, "sampling"),
+            "protocol": const(k, "Pla'stock sand core 10x10x5 cm, particles 0.3-5 mm"),
+            "compartment": const(k, "sediment"),
+            "quality_tier": const(k, "trained-volunteers"),
+            "lat": sites.column("lat"),
+            "lon": sites.column("lon"),
+            "region": const(k, "Lake Geneva"),
+            "area_m2": floats(np.full(k, CORE_AREA_M2)),
+            "lower_size_um": floats(np.full(k, 300.0)),
+            "upper_size_um": floats(np.full(k, 5000.0)),
+            "total_count": floats(total),
+            "source_total": floats(src_total),
+            "source_line": pa.array(kept_lines, pa.int64()),
+        })
+        obs = unpivot(matrix.values[keep], items, event_keys, kept_lines)
+        shape = pa.array([MICRO_SHAPES[c[:2]] for c in MICRO_COLUMNS])
+        colour = pa.array([MICRO_COLOURS[c[2]] for c in MICRO_COLUMNS])
+        col_idx = pc.index_in(obs.column("source_column"), value_set=pa.array(MICRO_COLUMNS))
+        obs = obs.append_column("shape", pc.take(shape, col_idx)).append_column("colour", pc.take(colour, col_idx))
+        obs = obs.append_column("size_class", const(obs.num_rows, "micro"))
+        return AdapterBatch(events, obs, sites)
+
+
+def _cross_references(ospar: pa.Array, unep: pa.Array) -> pa.Array:
+    """Per-row flags naming the OSPAR and UNEP codes the source gives beside the G-code."""
+    o = pc.binary_join_element_wise(pa.scalar("ospar:"), ospar, "")
+    u = pc.binary_join_element_wise(pa.scalar("unep-ioc:"), unep, "")
+    both = pa.StructArray.from_arrays([o, u], ["o", "u"])
+    n = len(ospar)
+    o_np = o.to_numpy(zero_copy_only=False)
+    u_np = u.to_numpy(zero_copy_only=False)
+    has_o = pc.is_valid(o).to_numpy(zero_copy_only=False)
+    has_u = pc.is_valid(u).to_numpy(zero_copy_only=False)
+    counts = has_o.astype(np.int32) + has_u.astype(np.int32)
+    offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int32)
+    values = np.empty(int(counts.sum()), dtype=object)
+    pos = offsets[:-1]
+    values[pos[has_o]] = o_np[has_o]
+    values[(pos + has_o)[has_u]] = u_np[has_u]
+    del both
+    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, pa.string())) if n else \
+        pa.array([], pa.list_(pa.string()))
+
+
+ADAPTER = Plastock()
