@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -20,3 +21,17 @@ def inventory_sources(shared_data: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
 def _fresh_tables() -> None:
     for loader in (sources.jambeck_table, sources.borrelle_table, sources.meijer_table):
         loader.cache_clear()
+
+
+os.environ.setdefault("LITTERHUB_TESTING", "1")
+os.environ.setdefault("LITTERHUB_ARGON2_PROFILE", "test")
+
+
+@pytest.fixture()
+def contributor_headers(hub) -> dict[str, str]:
+    """Authorization header of a contributor's API key on the `hub` behind `write_client`."""
+    from litterhub.services import auth
+
+    user = auth.create_user(hub, "inventory-contributor@example.org", "correct horse battery", role="contributor")
+    key, _ = auth.create_api_key(hub, user.id)
+    return {"Authorization": f"Bearer {key}"}

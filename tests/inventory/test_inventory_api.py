@@ -96,18 +96,20 @@ def test_microplastics_post(write_client: TestClient) -> None:
     assert body["total_release_to_ocean_t"] == pytest.approx(50)
 
 
-def test_records_are_versioned_and_comparable(write_client: TestClient) -> None:
+def test_records_are_versioned_and_comparable(write_client: TestClient, contributor_headers: dict) -> None:
     first = {
         "country": "PHL",
         "method": "meijer",
         "submitter": "DENR",
         "overrides": [{"field": "mismanaged_plastic_waste_t", "value": 900000, "source": "NSWMC 2019"}],
     }
-    one = write_client.post(f"{API}/records", json=first)
+    one = write_client.post(f"{API}/records", json=first, headers=contributor_headers)
     assert one.status_code == 201 and one.json()["version"] == 1
-    two = write_client.post(f"{API}/records", json={**first, "overrides": []})
+    two = write_client.post(f"{API}/records", json={**first, "overrides": []}, headers=contributor_headers)
     assert two.json()["version"] == 2
-    other = write_client.post(f"{API}/records", json={"country": "IDN", "method": "meijer", "submitter": "KLHK"})
+    other = write_client.post(
+        f"{API}/records", json={"country": "IDN", "method": "meijer", "submitter": "KLHK"}, headers=contributor_headers
+    )
     assert other.status_code == 201
     listing = write_client.get(f"{API}/records", params={"method": "meijer"}).json()
     assert {(r["country"], r["version"]) for r in listing["items"]} == {("PHL", 2), ("IDN", 1)}
@@ -117,10 +119,25 @@ def test_records_are_versioned_and_comparable(write_client: TestClient) -> None:
     assert history[1]["central_t"] == pytest.approx(900_000 * history[1]["results"]["emission_ratio"])
 
 
-def test_bad_record_submission_names_fields(write_client: TestClient) -> None:
+def test_bad_record_submission_names_fields(write_client: TestClient, contributor_headers: dict) -> None:
     body = {"country": "PHL", "method": "meijer", "overrides": [{"field": "emission_ratio", "value": 3}]}
-    response = write_client.post(f"{API}/records", json=body)
+    response = write_client.post(f"{API}/records", json=body, headers=contributor_headers)
     assert response.status_code == 422
     fields = {e["field"] for e in response.json()["errors"]}
     assert fields == {"submitter", "overrides[0].emission_ratio", "overrides[0].source"}
     assert write_client.get(f"{API}/records").json()["count"] == 0
+
+
+def test_record_submission_needs_a_contributor(write_client: TestClient) -> None:
+    body = {"country": "PHL", "method": "meijer", "submitter": "anyone"}
+    response = write_client.post(f"{API}/records", json=body)
+    assert response.status_code == 401
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert write_client.get(f"{API}/records").json()["count"] == 0
+
+
+def test_record_keeps_the_account_that_stored_it(write_client: TestClient, contributor_headers: dict) -> None:
+    body = {"country": "PHL", "method": "jambeck", "year": 2010, "submitter": "DENR"}
+    stored = write_client.post(f"{API}/records", json=body, headers=contributor_headers).json()
+    assert stored["account"].startswith("user:") and stored["submitter"] == "DENR"
+    assert stored["low_t"] < stored["central_t"] < stored["high_t"]

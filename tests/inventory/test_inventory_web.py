@@ -51,9 +51,9 @@ def test_own_figures_recompute_and_bad_figures_are_explained(write_client: TestC
     assert bad.status_code == 200 and "litter-share-out-of-range" in bad.text
 
 
-def test_stored_inventory_appears_on_pages(write_client: TestClient) -> None:
+def test_stored_inventory_appears_on_pages(write_client: TestClient, contributor_headers: dict) -> None:
     body = {"country": "PHL", "method": "borrelle", "year": 2030, "scenario": "target", "submitter": "DENR <b>"}
-    assert write_client.post("/api/v1/inventory/records", json=body).status_code == 201
+    assert write_client.post("/api/v1/inventory/records", json=body, headers=contributor_headers).status_code == 201
     page = write_client.get("/inventory/PHL").text
     stored = page.split('id="stored"')[1]
     assert "DENR &lt;b&gt;" in stored and "target" in stored

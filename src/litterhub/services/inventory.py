@@ -57,7 +57,7 @@ __all__ = [
 SCENARIOS = tuple(borrelle.SCENARIOS)
 DEFAULT_DRAWS = 1000
 DEFAULT_SEED = 1421  # the seed of Borrelle et al.'s R script; NumPy's stream differs, the spread does not
-MAX_DRAWS = 200_000
+MAX_DRAWS = 100_000
 
 
 def decode_upload(data: bytes) -> str:
@@ -580,13 +580,16 @@ def submit_inventory(
     scenario: str = "bau",
     draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
+    account: str = "cli",
 ) -> dict[str, object]:
-    """Compute a national inventory with the country's own figures and store it as a new version."""
+    """Compute a national inventory with the country's own figures and store it as a new version;
+    `submitter` is who the inventory is from (an agency), `account` who stored it (audit log)."""
     from datetime import UTC, datetime
 
     from sqlalchemy import func, select
     from sqlalchemy.exc import IntegrityError
 
+    from litterhub.services.auth import audit
     from litterhub.store.inventory_tables import national_inventories as table
 
     if method not in RECORD_METHODS:
@@ -607,6 +610,7 @@ def submit_inventory(
         "scenario": scenario if method == "borrelle" else "",
         "compartment": compartment,
         "submitter": submitter.strip(),
+        "account": account,
         "inputs": [{"field": o.field, "value": o.value, "source": o.source} for o in overrides],
         "results": results,
         "central_t": central,
@@ -621,13 +625,14 @@ def submit_inventory(
                 ).scalar()
                 version = (latest or 0) + 1
                 conn.execute(table.insert().values(**row, version=version, created_at=datetime.now(UTC)))
+                audit(conn, account, "inventory.submitted", f"inventory:{code}/{method}", {"version": version})
             return {**row, "version": version}
         except IntegrityError:
             continue
     raise InventoryInputError.single(errors.INVALID_PARAMETER, "could not allocate a version; try again")
 
 
-def submit_from_json(hub, body: object) -> dict[str, object]:
+def submit_from_json(hub, body: object, account: str) -> dict[str, object]:
     """Validate an API submission body and store it."""
     if not isinstance(body, dict):
         raise InventoryInputError.single(errors.TYPE_ERROR, "send a JSON object")
@@ -671,6 +676,7 @@ def submit_from_json(hub, body: object) -> dict[str, object]:
         str(body.get("scenario") or "bau"),
         numbers["draws"],
         numbers["seed"],
+        account,
     )
 
 

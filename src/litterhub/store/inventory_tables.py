@@ -19,6 +19,7 @@ national_inventories = Table(
     Column("scenario", String(40), nullable=False),
     Column("compartment", String(80), nullable=False),
     Column("submitter", Text, nullable=False),
+    Column("account", String(100), nullable=False),  # who stored it: "user:<id>" or "cli"
     Column("inputs", JSON, nullable=False),
     Column("results", JSON, nullable=False),
     # The comparable headline: central estimate and its low/high (t/yr) in the method's compartment.

@@ -14,7 +14,9 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from litterhub.api.deps import get_hub
 from litterhub.api.problems import Problem
+from litterhub.api.security import require_role
 from litterhub.services import inventory as svc
+from litterhub.services.auth import Principal
 from litterhub.services.hub import Hub
 
 router = APIRouter(prefix="/inventory", tags=["inventory"])
@@ -165,14 +167,19 @@ def list_records(
 
 
 @router.post("/records", responses=PROBLEMS, status_code=201)
-async def submit_record(request: Request, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    """Submit a national inventory: JSON {country, method, year, submitter, scenario?, draws?, seed?,
-    overrides: [{field, value, source}]}; the hub computes the results and stores a new version."""
+async def submit_record(
+    request: Request,
+    hub: Hub = Depends(get_hub),
+    principal: Principal = Depends(require_role("contributor", "submit")),
+) -> dict[str, Any]:
+    """Submit a national inventory (contributors): JSON {country, method, submitter, year?, scenario?,
+    draws?, seed?, overrides: [{field, value, source}]}; the hub computes the results and stores a new
+    version, recording the account that stored it."""
     try:
         body = await request.json()
     except ValueError:
         raise Problem(400, "send a JSON object") from None
-    return _call(svc.submit_from_json, hub, body, status=422)
+    return _call(svc.submit_from_json, hub, body, principal.actor, status=422)
 
 
 @router.get("/records/{country}/{method}", responses=PROBLEMS)

@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("scenario", sa.String(40), nullable=False),
         sa.Column("compartment", sa.String(80), nullable=False),
         sa.Column("submitter", sa.Text(), nullable=False),
+        sa.Column("account", sa.String(100), nullable=False),
         sa.Column("inputs", sa.JSON(), nullable=False),
         sa.Column("results", sa.JSON(), nullable=False),
         sa.Column("central_t", sa.Float(), nullable=False),
