@@ -58,7 +58,7 @@ def litter_command(
     target = out if out is not None else service.default_output_dir(settings)
     written = service.write_result(result, target)
     if as_json:
-        payload = {"out": str(target), "files": [p.name for p in written], **service.result_tables(result)}
+        payload = {**service.result_tables(result), "out": str(target), "files": [p.name for p in written]}
         typer.echo(json.dumps(payload, indent=2, allow_nan=False))
         return
     for entry in result.log:

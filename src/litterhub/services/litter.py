@@ -6,7 +6,12 @@ The CLI, the API and the web page all come through here; they get a `LitterResul
 
 from __future__ import annotations
 
+import hashlib
 import math
+import re
+import shutil
+import tempfile
+import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,9 +36,17 @@ from litterhub.analysis.litter.pipeline import (
     run_litter,
     write_result,
 )
+from litterhub.services.hub import Hub
 
 __all__ = [
     "LegacyOptions",
+    "RESULT_FILES",
+    "RunNotFound",
+    "ZIP_NAME",
+    "input_field",
+    "run_file",
+    "run_files",
+    "store_upload_run",
     "LitterInputError",
     "LitterResult",
     "default_output_dir",
@@ -57,13 +70,22 @@ class LegacyOptions:
     seed: int | None = 314
 
 
+def _step(field: str, fn, *args, **kwargs):
+    """Call one reading step, tagging a refusal with the input it concerns (settings, types or data)."""
+    try:
+        return fn(*args, **kwargs)
+    except LitterInputError as exc:
+        exc.field = exc.field or field
+        raise
+
+
 def run_litter_settings(settings_path: Path, legacy: LegacyOptions | None = None) -> LitterResult:
     """Run litteR as `litteR::litter(settings.yaml)` does: data and type files relative to the settings."""
     log = RunLog()
-    settings = parse_settings(Path(settings_path), log)
-    types = read_types(settings.types_path, log)
-    data = read_data(settings.data_path, types, log)
-    result = run_litter(settings, types, data, log)
+    settings = _step("settings", parse_settings, Path(settings_path), log)
+    types = _step("types", read_types, settings.types_path, log)
+    data = _step("data", read_data, settings.data_path, types, log)
+    result = _step("data", run_litter, settings, types, data, log)
     if legacy is not None and (legacy.baseline or legacy.power):
         names = [*settings.group_code, *settings.type_name] or ["TC"]
         result.extra_tables.update(
@@ -85,10 +107,22 @@ def run_litter_settings(settings_path: Path, legacy: LegacyOptions | None = None
 def run_litter_uploads(settings: bytes, data: bytes, types: bytes) -> LitterResult:
     """Run on uploaded bytes; the uploads replace `file_data`/`file_types` of the settings."""
     log = RunLog()
-    parsed = parse_settings(settings, log, require_files=False)
-    type_file = read_types(types, log)
-    litter_data = read_data(data, type_file, log)
-    return run_litter(parsed, type_file, litter_data, log)
+    parsed = _step("settings", parse_settings, settings, log, require_files=False)
+    type_file = _step("types", read_types, types, log)
+    litter_data = _step("data", read_data, data, type_file, log)
+    return _step("data", run_litter, parsed, type_file, litter_data, log)
+
+
+RESULT_FILES = (
+    "litteR-results.csv",
+    "location_stats.csv",
+    "regional_stats.csv",
+    "outliers.csv",
+    "topx.csv",
+    "adjusted_boxplot_tc.csv",
+    "survey_totals.csv",
+    "litteR.log",
+)
 
 
 def default_output_dir(settings_path: Path) -> Path:
@@ -125,4 +159,80 @@ def result_tables(result: LitterResult) -> dict[str, Any]:
         "topx": _records(result.topx),
         "log": [{"level": e.level, "code": e.code, "message": e.message} for e in result.log],
         "warnings": [{"code": e.code, "message": e.message} for e in result.log if e.level == "WARN"],
+        "files": [name for name in RESULT_FILES if name != "regional_stats.csv" or result.regional_stats is not None],
     }
+
+
+# ---------------------------------------------------------------------------------------
+# runs kept in the hub's data directory (for the API and web downloads)
+
+RUNS_FOLDER = "litter-runs"
+ZIP_NAME = "litteR-results.zip"
+_RUN_ID = re.compile(r"^[0-9a-f]{16}$")
+
+
+class RunNotFound(LookupError):
+    """No stored run (or no such file in it)."""
+
+
+def input_field(error: LitterInputError) -> str | None:
+    """Which uploaded file a refusal is about: settings, data or types."""
+    if error.field:
+        return error.field
+    for prefix, name in (("litter-settings", "settings"), ("litter-types", "types"), ("litter-data", "data")):
+        if error.code.startswith(prefix):
+            return name
+    return None
+
+
+def run_id_for(settings: bytes, data: bytes, types: bytes) -> str:
+    """Content address of a run: the same three inputs always give the same id (and the same results)."""
+    digest = hashlib.sha256()
+    for part in (settings, data, types):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()[:16]
+
+
+def _runs_dir(hub: Hub) -> Path:
+    return Path(hub.settings.exports_dir) / RUNS_FOLDER
+
+
+def store_upload_run(hub: Hub, settings: bytes, data: bytes, types: bytes) -> tuple[str, LitterResult]:
+    """Run on uploads and keep the output files (and a zip of them) under exports/litter-runs/<id>/.
+
+    The folder is written under a temporary name and renamed, so a run is either complete or absent.
+    """
+    result = run_litter_uploads(settings, data, types)
+    run_id = run_id_for(settings, data, types)
+    target = _runs_dir(hub) / run_id
+    if not target.is_dir():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{run_id}-", dir=target.parent))
+        written = write_result(result, tmp)
+        for name, content in (("settings.yaml", settings), ("data.csv", data), ("types.csv", types)):
+            (tmp / f"input-{name}").write_bytes(content)
+        with zipfile.ZipFile(tmp / ZIP_NAME, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for path in written:
+                archive.write(path, arcname=path.name)
+        try:
+            tmp.rename(target)
+        except OSError:  # a concurrent identical run finished first: same content
+            shutil.rmtree(tmp, ignore_errors=True)
+    return run_id, result
+
+
+def run_files(hub: Hub, run_id: str) -> list[str]:
+    """Names of the files of a stored run."""
+    if not _RUN_ID.match(run_id):
+        raise RunNotFound(f"no litteR run {run_id!r}")
+    folder = _runs_dir(hub) / run_id
+    if not folder.is_dir():
+        raise RunNotFound(f"no litteR run {run_id!r}")
+    return sorted(p.name for p in folder.iterdir() if p.is_file())
+
+
+def run_file(hub: Hub, run_id: str, name: str) -> Path:
+    """Path of one file of a stored run (only names the run actually has)."""
+    if name not in run_files(hub, run_id):
+        raise RunNotFound(f"litteR run {run_id} has no file {name!r}")
+    return _runs_dir(hub) / run_id / name

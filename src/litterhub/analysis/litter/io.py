@@ -32,6 +32,9 @@ SETTINGS_DATE_ORDER = "litter-settings-date-order"
 SETTINGS_PERCENTAGE = "litter-settings-percentage"
 SETTINGS_FIGURE_QUALITY = "litter-settings-figure-quality"
 FILE_NOT_FOUND = "litter-file-not-found"
+ENCODING = "litter-encoding-error"
+TYPES_UNREADABLE = "litter-types-unreadable"
+DATA_UNREADABLE = "litter-data-unreadable"
 TYPES_MISSING_COLUMN = "litter-types-missing-column"
 TYPES_DUPLICATE = "litter-types-duplicate-name"
 TYPES_INVALID_CELL = "litter-types-invalid-cell"
@@ -70,11 +73,12 @@ class LogEntry:
 class LitterInputError(Exception):
     """An ERROR in litteR's validation: the run stops. Carries the stable code and the log so far."""
 
-    def __init__(self, code: str, message: str, log: list[LogEntry] | None = None) -> None:
+    def __init__(self, code: str, message: str, log: list[LogEntry] | None = None, field: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.log = log or []
+        self.field = field  # which input: settings, types or data (set by the caller that knows)
 
 
 @dataclass
@@ -119,11 +123,17 @@ def _records(record_ids, limit: int = 20) -> str:
 
 def _read_text(source: str | Path | bytes, what: str, log: RunLog) -> str:
     if isinstance(source, bytes):
-        return source.decode("utf-8-sig")
-    path = Path(source)
-    if not path.is_file():
-        log.error(FILE_NOT_FOUND, f"{what} '{path}' not found.")
-    return path.read_text(encoding="utf-8-sig")
+        raw = source
+    else:
+        path = Path(source)
+        if not path.is_file():
+            log.error(FILE_NOT_FOUND, f"{what} '{path}' not found.")
+        raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        log.error(ENCODING, f"{what} is not UTF-8 text (byte {exc.start + 1} cannot be decoded). Save it as UTF-8.")
+    raise AssertionError("unreachable")
 
 
 # ---------------------------------------------------------------------------------------
@@ -272,15 +282,22 @@ class TypeFile:
     membership: pd.DataFrame
 
 
-def _read_csv_text(text: str) -> pd.DataFrame:
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False, skipinitialspace=False)
+def _read_csv_text(text: str, what: str, code: str, log: RunLog) -> pd.DataFrame:
+    """All cells as text (validation decides what is a number, a date or missing)."""
+    if not text.strip():
+        log.error(code, f"{what} is empty.")
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        log.error(code, f"{what} is not a readable CSV file: {str(exc).strip()}")
+    raise AssertionError("unreachable")
 
 
 def read_types(source: str | Path | bytes, log: RunLog) -> TypeFile:
     """Read and validate a litteR type file (all text; only '' or 'x' allowed in group cells)."""
     log.info("Validating type file")
     text = _read_text(source, "Type file", log)
-    frame = _read_csv_text(text)
+    frame = _read_csv_text(text, "The type file", TYPES_UNREADABLE, log)
     frame.columns = [str(c).strip().upper() for c in frame.columns]
     missing = [c for c in ("TYPE_NAME", "INCLUDED") if c not in frame.columns]
     if len(missing) == 1:
@@ -379,7 +396,7 @@ def read_data(source: str | Path | bytes, types: TypeFile, log: RunLog) -> Litte
     log.info("Checking if CSV-file is comma delimited")
     if _first_line_fields(text) <= 1:
         log.error(DATA_DELIMITER, "Incorrect column delimiter is used in the data file. Please use a comma.")
-    raw = _read_csv_text(text)
+    raw = _read_csv_text(text, "The data file", DATA_UNREADABLE, log)
     raw.columns = [str(c).strip().lower() for c in raw.columns]
     record_id = np.arange(1, len(raw) + 1)
     type_names = [t.lower() for t in types.types]
