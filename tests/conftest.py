@@ -95,3 +95,51 @@ def any_hub(catalog_url, tmp_path):
     h = Hub.open(tmp_path / "data", catalog_url)
     yield h
     h.close()
+
+
+CHROMIUM = os.environ.get("LITTERHUB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def serve_in_thread(app):
+    """Run an ASGI app with uvicorn on a free loopback port in a daemon thread; returns (base_url, server)."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    return f"http://127.0.0.1:{port}", server
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_hub):
+    """The demo hub served over real HTTP on 127.0.0.1 (for browsers and HTTP client libraries)."""
+    from litterhub.api.app import create_app
+
+    url, server = serve_in_thread(create_app(demo_hub))
+    yield url
+    server.should_exit = True
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -1,0 +1,48 @@
+# litterhub: `make demo` serves the hub with bundled real data; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VENDOR := src/litterhub/web/static/vendor/.stamp
+
+.PHONY: demo test install install-dev assets lint bench clean
+
+demo: install assets
+	$(BIN)/litterhub demo --host $(HOST) --port $(PORT)
+
+test: install-dev assets
+	$(BIN)/pytest
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+# Front-end libraries come from the npm registry at build time (pinned in package-lock.json) and are
+# served by the app itself: no CDN, no network at run time.
+assets: $(VENDOR)
+
+$(VENDOR): package.json package-lock.json scripts/vendor_assets.py
+	npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python scripts/vendor_assets.py
+	touch $@
+
+lint: install-dev
+	$(BIN)/ruff check src tests bench scripts
+
+bench: install-dev
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) node_modules src/litterhub/web/static/vendor litterhub-data
