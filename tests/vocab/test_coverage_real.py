@@ -29,6 +29,7 @@ DATASETS = [
     ("plastic-pirates-eu/floating/Floating_data_v2.0.0.csv", "plastic-pirates"),
     ("plastock-leman/macro_current.csv", "plastock"),
     ("emodnet-litter-format/seafloor/Output_multiple_sheet_def.csv", "emodnet-seafloor"),
+    ("emodnet-litter-format/beach/Output_params_another_sheet_def.xlsx", "emodnet-beach"),
 ]
 
 

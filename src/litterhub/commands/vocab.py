@@ -129,8 +129,9 @@ def schemes(as_json: bool = typer.Option(False, "--json", help="print JSON")) ->
 
 @vocab_app.command("coverage")
 def coverage(file: Path = typer.Argument(..., help="programme export"),
-             fmt: str = typer.Option(..., "--format", "-f", help="mlw, mdmap, iqaasl, ospar-litter, tides, olm, mcs, "
-                                                                 "plastic-pirates, plastock, emodnet-seafloor"),
+             fmt: str = typer.Option(..., "--format", "-f", help="an ingest format (mlw, mdmap, ospar, tides, "
+                                                                 "plastock, ...) or iqaasl, ospar-litter, olm, mcs, "
+                                                                 "plastic-pirates, emodnet-beach, emodnet-seafloor"),
              as_json: bool = typer.Option(False, "--json", help="print one JSON object")) -> None:
     """How much of a file's item counts map to a master item, only to a parent class, or not at all."""
     from litterhub.services import vocab as svc

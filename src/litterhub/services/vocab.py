@@ -421,7 +421,30 @@ def _read_emodnet_seafloor(path: Path) -> pa.Table:
                      "source_name": code.filter(mask), "count": pa.array(count[keep], pa.float64())})
 
 
+def _read_emodnet_beach(path: Path) -> pa.Table:
+    """EMODnet beach-litter exchange format (OLE2 .xls, whatever its extension): sheet `Litter` with
+    LitterReferenceList, ItemCode, ItemName, NoItems."""
+    import xlrd
+
+    book = xlrd.open_workbook(str(path))
+    sheet = book.sheet_by_name("Litter")
+    header = [str(h).strip() for h in sheet.row_values(0)]
+    cols = {name: sheet.col_values(_col(header, name))[1:] for name in
+            ("LitterReferenceList", "ItemCode", "ItemName", "NoItems")}
+    refs = pa.array([str(v).strip() for v in cols["LitterReferenceList"]], pa.string())
+    idx = pc.index_in(refs, pa.array(list(EMODNET_LISTS)))
+    schemes = pc.coalesce(pa.array(list(EMODNET_LISTS.values()), pa.string()).take(idx), pc.utf8_lower(refs))
+    count = _numbers(pa.array([str(v) for v in cols["NoItems"]], pa.string()))
+    keep = ~np.isnan(count)
+    mask = pa.array(keep)
+    return pa.table({"source_scheme": schemes.filter(mask),
+                     "source_code": pa.array([str(v).strip() for v in cols["ItemCode"]], pa.string()).filter(mask),
+                     "source_name": pa.array([str(v).strip() for v in cols["ItemName"]], pa.string()).filter(mask),
+                     "count": pa.array(count[keep], pa.float64())})
+
+
 _READERS = {
+    "emodnet-beach": _read_emodnet_beach,
     "iqaasl": _read_iqaasl,
     "plastock": _read_plastock,
     "ospar-litter": _read_ospar_litter,
