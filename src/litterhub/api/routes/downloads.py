@@ -41,6 +41,16 @@ def _stream(download: dl.Download) -> StreamingResponse:
                              headers={"Content-Disposition": f'attachment; filename="{download.filename}"'})
 
 
+FEATURE_COLLECTION = {"type": "object", "required": ["type", "features"],
+                      "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]},
+                                     "features": {"type": "array", "items": {"type": "object"}}}}
+
+
+def _geojson(description: str) -> dict:
+    return {200: {"description": description, "content": {"application/geo+json": {"schema": FEATURE_COLLECTION}}},
+            **PROBLEMS}
+
+
 def _binary(media: str, description: str) -> dict:
     return {200: {"description": description, "content": {media: {"schema": {"type": "string",
                                                                                "format": "binary"}}}}, **PROBLEMS}
@@ -56,7 +66,7 @@ def download_csv(dataset_id: str, version: int, request: Request,
 
 
 @router.get("/datasets/{dataset_id}/versions/{version}/download.geojson", response_class=StreamingResponse,
-            responses=_binary("application/geo+json", "events of the version as a GeoJSON FeatureCollection"))
+            responses=_geojson("events of the version as a GeoJSON FeatureCollection"))
 def download_geojson(dataset_id: str, version: int, request: Request, hub: Hub = Depends(get_hub)
                      ) -> StreamingResponse:
     return _stream(_call(dl.version_download, hub, _base(request), dataset_id, version, "geojson"))
@@ -114,7 +124,7 @@ def events_csv(dataset: str | None = None, site: str | None = None,
 
 
 @router.get("/events/download.geojson", response_class=StreamingResponse,
-            responses=_binary("application/geo+json", "matching events as GeoJSON"))
+            responses=_geojson("matching events as GeoJSON"))
 def events_geojson(dataset: str | None = None, site: str | None = None,
                    country: str | None = Query(None, description="ISO 3166-1 alpha-3"),
                    date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD"),
