@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from litterhub.analysis.litter.io import (
@@ -36,6 +37,7 @@ from litterhub.analysis.litter.pipeline import (
     run_litter,
     write_result,
 )
+from litterhub.analysis.litter.stats import theil_sen
 from litterhub.services.hub import Hub
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "RunNotFound",
     "ZIP_NAME",
     "input_field",
+    "load_run",
     "run_file",
     "run_files",
     "store_upload_run",
@@ -236,3 +239,42 @@ def run_file(hub: Hub, run_id: str, name: str) -> Path:
     if name not in run_files(hub, run_id):
         raise RunNotFound(f"litteR run {run_id} has no file {name!r}")
     return _runs_dir(hub) / run_id / name
+
+
+def load_run(hub: Hub, run_id: str) -> dict[str, Any]:
+    """A stored run for display: litteR's printed table, regional stats, outliers, warnings, file names,
+    and the TC series per location with its Theil–Sen line (two end points) for the chart."""
+    files = run_files(hub, run_id)
+    folder = _runs_dir(hub) / run_id
+    printed = pd.read_csv(folder / "litteR-results.csv", dtype=str, keep_default_na=False)
+    regional = pd.read_csv(folder / "regional_stats.csv") if "regional_stats.csv" in files else None
+    outliers = pd.read_csv(folder / "outliers.csv", dtype={"location_code": str})
+    totals = pd.read_csv(folder / "survey_totals.csv", dtype={"location_code": str})
+    log = (folder / "litteR.log").read_text(encoding="utf-8").splitlines()
+    points, lines = [], []
+    for location, rows in totals.groupby("location_code", sort=True):
+        days = pd.to_datetime(rows["date"]).to_numpy(dtype="datetime64[D]").astype(np.int64)
+        points.extend(
+            {"location": location, "date": d, "tc": float(v)} for d, v in zip(rows["date"], rows["TC"], strict=True)
+        )
+        slope, intercept = theil_sen(days, rows["TC"].to_numpy(dtype=float))
+        if not math.isnan(slope):
+            for day in (days.min(), days.max()):
+                lines.append(
+                    {
+                        "location": location,
+                        "date": str(np.datetime64(int(day), "D")),
+                        "tc": float(intercept + slope * day),
+                    }
+                )
+    return {
+        "run_id": run_id,
+        "files": files,
+        "results": printed.to_dict(orient="records"),
+        "columns": list(printed.columns),
+        "regional": _records(regional),
+        "outliers": _records(outliers),
+        "warnings": [line for line in log if line.startswith("WARN")],
+        "chart_points": points,
+        "chart_lines": lines,
+    }

@@ -1,0 +1,59 @@
+"""Web pages for litteR-compatible beach-litter statistics: upload litteR's three files, see litteR's
+results table, the regional trends, the TC outliers and a chart, and download every output file."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from litterhub.api.deps import get_hub
+from litterhub.api.security import csrf_token, rate_limit, verify_csrf, with_csrf_cookie
+from litterhub.services import litter as svc
+from litterhub.services.hub import Hub
+from litterhub.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+MAX_UPLOAD_BYTES = 50 * 2**20
+FIELDS = ("settings", "data", "types")
+
+
+def _form_page(request: Request, status_code: int = 200, **context) -> Response:
+    page = render(request, "litter/index.html", status_code=status_code, csrf=csrf_token(request), **context)
+    return with_csrf_cookie(request, page)
+
+
+@router.get("/litter", response_class=HTMLResponse)
+def litter_index(request: Request) -> Response:
+    return _form_page(request)
+
+
+@router.post("/litter", response_class=HTMLResponse, dependencies=[Depends(rate_limit("litter-run", 30, 60))])
+async def litter_upload(request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    await verify_csrf(request)
+    form = await request.form()
+    files: dict[str, bytes] = {}
+    for name in FIELDS:
+        upload = form.get(name)
+        content = b"" if upload is None or isinstance(upload, str) else await upload.read(MAX_UPLOAD_BYTES + 1)
+        if not content:
+            return _form_page(request, 400, error={"code": "missing-label", "field": name, "message": None})
+        if len(content) > MAX_UPLOAD_BYTES:
+            return _form_page(request, 413, error={"code": "file-too-large", "field": name, "message": None})
+        files[name] = content
+    try:
+        run_id, _ = svc.store_upload_run(hub, files["settings"], files["data"], files["types"])
+    except svc.LitterInputError as exc:
+        error = {"code": exc.code, "field": svc.input_field(exc), "message": exc.message}
+        warnings = [e for e in exc.log if e.level == "WARN"]
+        return _form_page(request, 422, error=error, warnings=warnings)
+    return RedirectResponse(f"/litter/runs/{run_id}", status_code=303)
+
+
+@router.get("/litter/runs/{run_id}", response_class=HTMLResponse)
+def litter_run(run_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    try:
+        run = svc.load_run(hub, run_id)
+    except svc.RunNotFound:
+        return render(request, "not_found.html", status_code=404, what=f"litteR run {run_id}")
+    return render(request, "litter/run.html", run=run, download=f"/api/v1/litter/runs/{run_id}/files")
