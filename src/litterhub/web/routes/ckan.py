@@ -17,7 +17,7 @@ from litterhub.api.deps import get_hub
 from litterhub.services import ckan as svc
 from litterhub.services.hub import Hub
 
-router = APIRouter(prefix="/api/3/action", include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 
 ACTIONS = ("package_list", "package_search", "package_show", "organization_list", "status_show")
 CORS = {"Access-Control-Allow-Origin": "*"}
@@ -63,7 +63,8 @@ def _run(action: str, hub: Hub, base: str, params: dict[str, Any]) -> Any:
     return svc.status_show(base)
 
 
-@router.api_route("/{action}", methods=["GET", "POST"])
+@router.api_route("/api/3/action/{action}", methods=["GET", "POST"])
+@router.api_route("/api/action/{action}", methods=["GET", "POST"])  # unversioned path, used by ckanapi
 async def action(action: str, request: Request, hub: Hub = Depends(get_hub)) -> JSONResponse:
     base = str(request.base_url).rstrip("/")
     if action not in ACTIONS:
