@@ -72,3 +72,20 @@ def test_web_pages_browse_search_and_crosswalk(client):
 def test_web_escapes_search_text(client):
     html = client.get("/vocab", params={"q": "<script>alert(1)</script>"}).text
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_stored_dataset_is_reharmonised_from_the_lake(client, demo_hub):
+    from litterhub.services.datasets import list_datasets
+
+    dataset = list_datasets(demo_hub)[0]
+    r = client.get(f"/api/v1/vocab/datasets/{dataset['id']}/harmonisation")
+    assert r.status_code == 200
+    data = r.json()
+    assert data["vocab_version"] == VOCAB_VERSION and data["rows"] > 0
+    assert 0 <= data["changed_rows"] <= data["rows"]
+    total = sum(row["total"] for row in data["rollup"])
+    assert total == data["coverage"]["count_total"]
+    for row in data["rollup"]:
+        parts = sum(row[k] for k in ("exactMatch", "narrowMatch", "broadMatch", "relatedMatch", "unmapped"))
+        assert abs(parts - row["total"]) < 1e-9
+    assert client.get("/api/v1/vocab/datasets/nope/harmonisation").status_code == 404

@@ -77,3 +77,16 @@ def test_export_turtle_parses_back(tmp_path):
 def test_check_command_passes():
     result = runner.invoke(app, ["vocab", "check"])
     assert result.exit_code == 0 and "all checks passed" in result.stdout
+
+
+def test_reharmonise_stored_dataset(demo_hub):
+    from litterhub.services.datasets import list_datasets
+
+    dataset = list_datasets(demo_hub)[0]["id"]
+    args = ["vocab", "reharmonise", dataset, "--json", "--data-dir", str(demo_hub.settings.data_dir)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["dataset_id"] == dataset and data["rows"] == sum(r["records"] for r in data["rollup"])
+    missing = runner.invoke(app, ["vocab", "reharmonise", "nope", "--data-dir", str(demo_hub.settings.data_dir)])
+    assert missing.exit_code == 2 and "litter-dataset-not-found" in missing.output

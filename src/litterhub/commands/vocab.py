@@ -169,6 +169,35 @@ def export(fmt: str = typer.Option("jsonld", "--format", "-f", help="jsonld | tt
         typer.echo(text)
 
 
+@vocab_app.command("reharmonise")
+def reharmonise(dataset: str = typer.Argument(..., help="dataset id"),
+                version: int | None = typer.Option(None, "--version", help="dataset version (default: current)"),
+                as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+                data_dir: Path | None = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA",
+                                                     help="data directory (default ./litterhub-data)")) -> None:
+    """Harmonise a stored dataset again from the lake with the current vocabulary (writes nothing)."""
+    from litterhub.services import vocab as svc
+    from litterhub.services.hub import Hub
+
+    hub = Hub.open(data_dir)
+    try:
+        result = _call(lambda: svc.reharmonise_dataset(hub, dataset, version))
+    finally:
+        hub.close()
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, default=str))
+        return
+    console.print(f"{result.dataset_id} v{result.version}: stored with vocabulary {result.stored_vocab_version}, "
+                  f"current {result.vocab_version}; {result.changed_rows} of {result.rows} rows map differently now",
+                  highlight=False)
+    table = Table("rolls up to", "name", "items", "exact", "narrow", "broad", "related", "unmapped")
+    for row in result.rollup[:40]:
+        table.add_row(str(row["rollup_code"] or "–"), str(row["name"] or ""), f"{row['total']:g}",
+                      *(f"{row[k]:g}" for k in ("exactMatch", "narrowMatch", "broadMatch", "relatedMatch",
+                                                 "unmapped")))
+    console.print(table)
+
+
 @vocab_app.command("check")
 def check() -> None:
     """Load and check every vocabulary file (duplicate ids, missing targets, parent cycles)."""

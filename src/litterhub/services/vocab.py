@@ -18,7 +18,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from litterhub.harmonize.coverage import Coverage, coverage
-from litterhub.harmonize.crosswalk import ITEM_RELATIONS, apply_crosswalk
+from litterhub.harmonize.crosswalk import ITEM_RELATIONS, apply_crosswalk, rollup_totals
+from litterhub.services.hub import Hub
 from litterhub.vocab import VOCAB_VERSION
 from litterhub.vocab.crosswalks import Mapping, all_crosswalks, mappings_to, scheme_table
 from litterhub.vocab.items import MasterItem, master_list
@@ -187,6 +188,59 @@ def coverage_of_file(path: Path, fmt: str) -> Coverage:
     """Harmonise the item counts of one file and report how much of them the vocabulary maps."""
     counts = read_item_counts(path, fmt)
     return coverage(apply_crosswalk(counts), fmt)
+
+
+@dataclass
+class DatasetHarmonisation:
+    """A stored dataset version harmonised again from the lake with the current vocabulary."""
+
+    dataset_id: str
+    version: int
+    stored_vocab_version: str | None
+    vocab_version: str
+    rows: int
+    changed_rows: int
+    coverage: Coverage
+    rollup: list[dict[str, object]]
+
+    def as_dict(self) -> dict[str, object]:
+        return {"dataset_id": self.dataset_id, "version": self.version,
+                "stored_vocab_version": self.stored_vocab_version, "vocab_version": self.vocab_version,
+                "rows": self.rows, "changed_rows": self.changed_rows, "coverage": self.coverage.as_json(),
+                "coverage_by_relation": self.coverage.by_relation, "rollup": self.rollup}
+
+
+def reharmonise_dataset(hub: Hub, dataset_id: str, version: int | None = None) -> DatasetHarmonisation:
+    """Re-apply the current crosswalks to a stored dataset version, straight from its lake Parquet (no raw
+    file needed), and report what changed and the roll-up totals per relation. Writes nothing."""
+    from litterhub.services import datasets as ds_svc
+
+    try:
+        ds = ds_svc.get_dataset(hub, dataset_id)
+    except ds_svc.NotFound as exc:
+        raise VocabLookupError("litter-dataset-not-found", str(exc)) from None
+    version = version or ds["version"]
+    stored = next((v for v in ds["versions"] if v["version"] == version), None)
+    if stored is None:
+        raise VocabLookupError("litter-dataset-not-found", f"dataset {dataset_id!r} has no version {version}")
+    obs = hub.lake.read_table("observations", dataset_id, version)
+    scalar = obs.drop_columns([c for c in obs.column_names if pa.types.is_list(obs.schema.field(c).type)])
+    harmonised = apply_crosswalk(scalar)
+    before_code = pc.fill_null(obs["master_code"], "") if "master_code" in obs.column_names else None
+    if before_code is None:
+        changed = harmonised.num_rows
+    else:
+        same = pc.and_(pc.equal(before_code, pc.fill_null(harmonised["master_code"], "")),
+                       pc.equal(pc.fill_null(obs["relation"], "unmapped"), harmonised["relation"]))
+        changed = harmonised.num_rows - int(pc.sum(pc.cast(same, pa.int64())).as_py() or 0)
+    master = master_list()
+    rollup = rollup_totals(harmonised).to_pylist()
+    for row in rollup:
+        code = row["rollup_code"]
+        row["name"] = master.items[code].name if code in master.items else None
+    return DatasetHarmonisation(dataset_id, version, stored.get("vocab_version"), VOCAB_VERSION,
+                                harmonised.num_rows, changed, coverage(harmonised, ds.get("format") or "lake"),
+                                rollup)
 
 
 def coverage_formats() -> list[str]:

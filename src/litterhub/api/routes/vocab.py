@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from litterhub.api.deps import get_hub
 from litterhub.api.problems import Problem
 from litterhub.services import vocab as svc
+from litterhub.services.hub import Hub
 from litterhub.vocab import VOCAB_VERSION
 
 router = APIRouter(prefix="/vocab", tags=["vocabulary"])
@@ -70,3 +72,11 @@ def skos_jsonld() -> Response:
 def skos_turtle() -> Response:
     """The whole vocabulary as SKOS in Turtle."""
     return Response(svc.export("ttl"), media_type="text/turtle")
+
+
+@router.get("/datasets/{dataset_id}/harmonisation", responses=PROBLEMS)
+def dataset_harmonisation(dataset_id: str, version: int | None = Query(None, ge=1),
+                          hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    """A stored dataset version re-harmonised from the lake with the current vocabulary: rows whose mapping
+    changed since ingest, coverage, and totals per roll-up code split by the relation they came through."""
+    return _lookup(svc.reharmonise_dataset, hub, dataset_id, version).as_dict()
