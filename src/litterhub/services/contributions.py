@@ -11,6 +11,7 @@ stays in the catalog's users table and never reaches the lake or a public export
 from __future__ import annotations
 
 import csv
+import logging
 import os
 import re
 import shutil
@@ -359,7 +360,19 @@ def validate_upload(path: Path, filename: str, fmt: str = "auto", hub: Hub | Non
     """Dry-run validation (nothing stored) plus the detected header, for the wizard's report page."""
     from litterhub.ingest.textio import sniff
 
-    result = ingest_file(hub, path, fmt, "draft", original_filename=filename, dry_run=True)  # type: ignore[arg-type]
+    try:
+        result = ingest_file(hub, path, fmt, "draft", original_filename=filename, dry_run=True)  # type: ignore[arg-type]
+    except Exception as exc:  # noqa: BLE001 - a reader bug must reach the contributor as a report, not a traceback
+        from litterhub.ingest.report import ValidationReport
+
+        failed = ValidationReport()
+        logging.getLogger(__name__).exception("reading upload %s failed", filename)
+        failed.fail("source-error", f"{filename} could not be read ({type(exc).__name__}); check its columns "
+                    "against the format's description (docs/formats.md)")
+        report = failed.as_dict()
+        report["format_known"] = False
+        report["header"] = []
+        return report
     report = result.report.as_dict()
     try:
         info = sniff(path)

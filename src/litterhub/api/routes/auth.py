@@ -1,0 +1,102 @@
+"""/api/v1/auth: who am I, my API keys, and (for admins) roles and trust. Keys are shown once, on creation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from litterhub.api.deps import get_hub
+from litterhub.api.problems import Problem
+from litterhub.api.security import require_role
+from litterhub.services import auth
+from litterhub.services.auth import Principal
+from litterhub.services.hub import Hub
+
+router = APIRouter(prefix="/auth", tags=["accounts"])
+PROBLEMS = {401: {"description": "anonymous"}, 403: {"description": "role or scope too low"},
+            404: {"description": "not found"}, 422: {"description": "invalid input"},
+            429: {"description": "rate limited"}}
+
+
+def _call(fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except auth.AuthError as exc:
+        status = 404 if exc.code == "no-such-user" else 422
+        raise Problem(status, str(exc), errors=[{"code": exc.code, "field": None, "message": str(exc)}]) from None
+
+
+class KeyBody(BaseModel):
+    scopes: list[str] | None = Field(None, description="read | submit | curate | admin; default: what you hold")
+    name: str = Field("", max_length=200)
+    days: int | None = Field(365, ge=1, le=3650, description="expiry in days")
+
+
+class RoleBody(BaseModel):
+    role: str
+
+
+class TrustBody(BaseModel):
+    trusted: bool
+
+
+def _me(principal: Principal) -> dict[str, Any]:
+    u = principal.user
+    return {"id": u.id, "email": u.email, "display_name": u.display_name, "role": principal.role,
+            "account_role": u.role, "trusted": u.trusted, "show_name": u.show_name, "via": principal.via,
+            "scopes": list(principal.scopes)}
+
+
+def _key(k: auth.ApiKey) -> dict[str, Any]:
+    return {"id": k.id, "name": k.name, "scopes": list(k.scopes), "created_at": k.created_at,
+            "expires_at": k.expires_at, "last_used_at": k.last_used_at, "revoked_at": k.revoked_at}
+
+
+@router.get("/me", responses=PROBLEMS)
+def me(principal: Principal = Depends(require_role("public"))) -> dict[str, Any]:
+    return _me(principal)
+
+
+@router.get("/keys", responses=PROBLEMS)
+def keys(principal: Principal = Depends(require_role("public")), hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    items = [_key(k) for k in auth.list_api_keys(hub, principal.id)]
+    return {"items": items, "count": len(items)}
+
+
+@router.post("/keys", status_code=201, responses=PROBLEMS)
+def create_key(body: KeyBody, principal: Principal = Depends(require_role("public")),
+               hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    """A new key for yourself (never with more scopes than the credential you call with)."""
+    wanted = body.scopes or list(principal.scopes)
+    beyond = [s for s in wanted if s not in principal.scopes]
+    if beyond:
+        raise Problem(403, f"you cannot grant scopes you do not hold: {', '.join(beyond)}")
+    key, record = _call(auth.create_api_key, hub, principal.id, wanted, name=body.name, expires_in_days=body.days,
+                        actor=principal.actor)
+    return {"key": key, **_key(record), "note": "this is the only time the key is shown"}
+
+
+@router.delete("/keys/{key_id}", responses=PROBLEMS)
+def revoke_key(key_id: str, principal: Principal = Depends(require_role("public")),
+               hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    if key_id not in {k.id for k in auth.list_api_keys(hub, principal.id)} and not principal.can("admin"):
+        raise Problem(404, "no such key")
+    return {"id": key_id, "revoked": auth.revoke_api_key(hub, key_id, principal.actor)}
+
+
+@router.post("/users/{user_id}/role", responses=PROBLEMS)
+def set_role(user_id: int, body: RoleBody, principal: Principal = Depends(require_role("admin", scope="admin")),
+             hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    _call(auth.get_user, hub, user_id)
+    user = _call(auth.set_role, hub, user_id, body.role, principal.actor)
+    return {"id": user.id, "role": user.role}
+
+
+@router.post("/users/{user_id}/trust", responses=PROBLEMS)
+def set_trust(user_id: int, body: TrustBody, principal: Principal = Depends(require_role("admin", scope="admin")),
+              hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    _call(auth.get_user, hub, user_id)
+    user = _call(auth.set_trusted, hub, user_id, body.trusted, principal.actor)
+    return {"id": user.id, "trusted": user.trusted}

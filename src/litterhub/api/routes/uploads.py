@@ -1,0 +1,120 @@
+"""POST /api/v1/uploads: a multipart file upload with `Authorization: Bearer KEY`, validated completely and kept
+as a submission; nothing is public until a reviewer approves it.
+
+The body is parsed here rather than by FastAPI so that the size limit (Content-Length) and the caller's
+role are checked before a single byte of the file is read.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from starlette.datastructures import UploadFile
+
+from litterhub.api.deps import get_hub
+from litterhub.api.problems import Problem
+from litterhub.api.routes.submissions import PROBLEMS, call, contributor
+from litterhub.services import contributions as svc
+from litterhub.services.auth import Principal
+from litterhub.services.hub import Hub
+
+router = APIRouter(tags=["contributions"])
+FORM_OVERHEAD = 64 * 1024
+MULTIPART_SCHEMA = {
+    "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"],
+        "properties": {
+            "file": {"type": "string", "format": "binary", "description": ".csv, .tsv, .txt, .xlsx or a .zip "
+                     "holding one table"},
+            "title": {"type": "string"},
+            "dataset_id": {"type": "string", "description": "a dataset you contributed before: a new version"},
+            "format": {"type": "string", "default": "auto"},
+            "licence": {"type": "string", "enum": list(svc.LICENCES), "description": "given: submit for review "
+                        "at once; omitted: keep as a draft"},
+            "embargo_until": {"type": "string", "format": "date"},
+        }}}}}}
+
+
+async def save_upload(request: Request, limits: svc.Limits, field: str = "file") -> tuple[Any, Path, str]:
+    """Parse the multipart form into a temporary file, refusing oversize bodies before reading them."""
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > limits.max_upload_bytes + FORM_OVERHEAD:
+        raise Problem(413, f"the upload is larger than the {limits.max_upload_bytes // 1024**2} MiB limit",
+                      errors=[{"code": "litter-too-large", "field": field, "message": "file too large"}])
+    if "multipart/form-data" not in (request.headers.get("content-type") or ""):
+        raise Problem(415, "send the file as multipart/form-data")
+    form = await request.form(max_files=1, max_fields=20)
+    upload = form.get(field)
+    if not isinstance(upload, UploadFile):
+        raise Problem(400, f"the form has no {field!r} file", errors=[{"code": "required-value", "field": field,
+                                                                      "message": "file missing"}])
+    folder = Path(tempfile.mkdtemp(prefix="upload-", dir=_tmp_dir(request)))
+    target = folder / "body"
+    written = 0
+    with target.open("wb") as out:
+        while chunk := await upload.read(1 << 20):
+            written += len(chunk)
+            if written > limits.max_upload_bytes:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise Problem(413, f"the upload is larger than the {limits.max_upload_bytes // 1024**2} MiB limit",
+                              errors=[{"code": "litter-too-large", "field": field, "message": "file too large"}])
+            out.write(chunk)
+    return form, target, Path(upload.filename or "upload.csv").name
+
+
+def _tmp_dir(request: Request) -> Path:
+    path = get_hub(request).settings.data_dir / "tmp"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _text(form: Any, name: str) -> str | None:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+@router.post("/uploads", status_code=201, responses={**PROBLEMS, 413: {"description": "too large"},
+                                                     415: {"description": "type refused"}},
+             openapi_extra=MULTIPART_SCHEMA)
+async def upload(request: Request, principal: Principal = Depends(contributor),
+                 hub: Hub = Depends(get_hub)) -> JSONResponse:
+    """Upload a programme export; returns the submission with its validation report.
+
+    Unusable files answer 422 with the rejected rows in `errors[]` (the draft is kept for a corrected file).
+    """
+    limits = svc.Limits.from_env()
+    form, path, filename = await save_upload(request, limits)
+    try:
+        embargo = _text(form, "embargo_until")
+        try:
+            embargo_day = date.fromisoformat(embargo) if embargo else None
+        except ValueError:
+            raise Problem(400, "embargo_until must be a date (YYYY-MM-DD)") from None
+        sub = call(svc.create_upload, hub, principal, path, filename, title=_text(form, "title") or "",
+                   dataset_id=_text(form, "dataset_id"), fmt=_text(form, "format") or "auto", limits=limits)
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
+    location = {"Location": f"{request.url.path.rsplit('/', 1)[0]}/submissions/{sub.id}"}
+    if not sub.usable:
+        report = sub.report or {}
+        errors = [{"code": e["code"], "field": e.get("column"),
+                   "message": (f"line {e['line']}: " if e.get("line") else "") + e["message"]}
+                  for e in (report.get("errors") or [])[:100]]
+        raise Problem(422, f"the file is not usable; nothing will be published. Draft submission {sub.id} keeps it "
+                      "until you send a corrected file", errors=errors, headers=location)
+    licence = _text(form, "licence")
+    if licence:
+        sub = call(svc.submit_upload, hub, principal, sub.id, licence=licence, embargo_until=embargo_day)
+    return _json(sub, location)
+
+
+def _json(sub: svc.Submission, headers: dict[str, str]) -> JSONResponse:
+    from fastapi.encoders import jsonable_encoder
+
+    return JSONResponse(jsonable_encoder(sub.as_dict()), status_code=201, headers=headers)
