@@ -22,8 +22,11 @@ from sqlalchemy import delete, insert, select, update
 from litterhub.harmonize.density import Densities, add_densities
 from litterhub.harmonize.observations import harmonize_observations
 from litterhub.ingest.base import SITE_SCHEMA, AdapterBatch
-from litterhub.ingest.registry import UnknownFormat, resolve
+from litterhub.ingest.mapping import Mapping, MappingError, load_mapping
+from litterhub.ingest.registry import Detection, UnknownFormat, get_adapter, resolve
+from litterhub.ingest.rejections import RecordingReport
 from litterhub.ingest.report import ValidationReport
+from litterhub.ingest.textio import sniff
 from litterhub.model.schema import EVENT_SCHEMA, OBSERVATION_SCHEMA, PARTICLE_SCHEMA, conform
 from litterhub.services.hub import Hub
 from litterhub.store import tables as t
@@ -85,13 +88,15 @@ def default_dataset_id(fmt: str, filename: str) -> str:
 
 def ingest_file(hub: Hub, path: Path, fmt: str = "auto", dataset_id: str | None = None,
                 progress: Progress | None = None, actor: str = "cli",
-                original_filename: str | None = None, dry_run: bool = False) -> IngestResult:
+                original_filename: str | None = None, dry_run: bool = False,
+                mapping: Mapping | Path | str | None = None) -> IngestResult:
     """Ingest one file as a new version of a dataset (or recognise it as already ingested).
 
     With `dry_run` the file is read and validated completely but nothing is stored (the upload wizard's
-    validation step and `litterhub validate`).
+    validation step and `litterhub validate`). With `mapping` (a Mapping, a YAML file path or YAML text)
+    the file is read by the generic adapter, whatever its layout.
     """
-    report = ValidationReport()
+    report = RecordingReport()
     filename = original_filename or path.name
     if not path.is_file():
         report.fail("source-error", f"{filename}: no such file")
@@ -99,8 +104,22 @@ def ingest_file(hub: Hub, path: Path, fmt: str = "auto", dataset_id: str | None 
     if path.stat().st_size > MAX_UPLOAD_BYTES:
         report.fail("source-error", f"{filename}: larger than the {MAX_UPLOAD_BYTES // 1024**2} MiB limit")
         return IngestResult(dataset_id, None, None, report)
+    bound_mapping: Mapping | None = None
     try:
-        info, detection = resolve(path, fmt)
+        if mapping is not None:
+            if fmt not in ("auto", "generic"):
+                report.fail("litter-mapping-error", f"a mapping is read by the generic format, not {fmt!r}: "
+                            "use --format generic (or auto) with --mapping")
+                return IngestResult(dataset_id, None, None, report)
+            bound_mapping = load_mapping(mapping)
+            info = sniff(path)
+            detection = Detection(get_adapter("generic").bind(bound_mapping),  # type: ignore[attr-defined]
+                                  "format 'generic' with the mapping given by the user")
+        else:
+            info, detection = resolve(path, fmt)
+    except MappingError as exc:
+        report.fail("litter-mapping-error", str(exc))
+        return IngestResult(dataset_id, None, None, report)
     except UnknownFormat as exc:
         report.fail("format-error", str(exc))
         return IngestResult(dataset_id, None, None, report)
@@ -114,14 +133,18 @@ def ingest_file(hub: Hub, path: Path, fmt: str = "auto", dataset_id: str | None 
     if info.kind == "empty":
         report.fail("litter-empty-file", f"{filename} is empty: there is nothing to ingest", line=1)
         return result
-    if info.kind != "text":
-        report.fail("format-error", f"{filename} is a {info.kind} file, but the {adapter.name} format is a "
-                    "delimited text table")
+    kinds = getattr(adapter, "kinds", ("text",))
+    if info.kind not in kinds:
+        wanted = "a delimited text table" if tuple(kinds) == ("text",) else " or ".join(kinds)
+        report.fail("format-error", f"{filename} is a {info.kind} file, but the {adapter.name} format is {wanted}")
         return result
 
     if dry_run:
-        for batch in adapter.read(info, report):
-            _canonical(batch, dataset_id, 0, sha)
+        try:
+            for batch in adapter.read(info, report):
+                _canonical(batch, dataset_id, 0, sha)
+        except READ_ERRORS as exc:
+            _unreadable(report, filename, exc)
         if report.rows_in == 0 and not report.fatal:
             report.fail("litter-no-data-rows", f"{filename} has a header but no data rows", line=2)
         return result
@@ -140,12 +163,18 @@ def ingest_file(hub: Hub, path: Path, fmt: str = "auto", dataset_id: str | None 
     sites: list[pa.Table] = []
     n_events = n_obs = 0
     date_min = date_max = None
+    effort_expected = getattr(adapter, "effort_expected", True)
+    no_effort = 0
     try:
-        for batch in adapter.read(info, report):
+        for batch in _guarded(adapter.read(info, report), report, filename):
             events, observations, particles, dens = _canonical(batch, dataset_id, version, sha)
+            report.settle(_accepted_lines(events, observations, particles))
             lines = events.column("source_line").to_numpy(zero_copy_only=False)
-            report.add_many("litter-effort-missing", lines[dens.effort_missing], "length",
-                            "survey length is missing or zero: event kept, density left empty")
+            missing = dens.effort_missing & ~_other_effort(events)
+            if effort_expected:
+                report.add_many("litter-effort-missing", lines[missing], "length",
+                                "survey length or area is missing or zero: event kept, density left empty")
+            no_effort += int(missing.sum())
             report.add_many("litter-effort-absurd", lines[dens.effort_absurd], "length",
                             "survey length is implausible: event kept, density left empty")
             staged.write("events", events)
@@ -166,6 +195,9 @@ def ingest_file(hub: Hub, path: Path, fmt: str = "auto", dataset_id: str | None 
         if not report.usable:
             staged.abort()
             return result
+        if not effort_expected and no_effort:
+            report.notes.append(f"{no_effort} event(s) have no survey effort by design of the format: no densities")
+        _write_quarantine(staged.tmp_dir, report, bound_mapping)
         hub.raw.store(path, sha)
         lake_path, checksums = staged.publish()
     except BaseException:
@@ -195,10 +227,81 @@ def _canonical(batch: AdapterBatch, dataset_id: str, version: int, sha: str
 
     events = stamp(batch.events)
     events = events.append_column("raw_sha256", pa.array([sha] * events.num_rows, pa.string()))
+    adapter_flags = events.column("qc_flags") if "qc_flags" in events.column_names else None
     dens = add_densities(conform(events, EVENT_SCHEMA))
+    if adapter_flags is not None:
+        dens.events = _merge_flags(dens.events, adapter_flags)
     observations = harmonize_observations(conform(stamp(batch.observations), OBSERVATION_SCHEMA))
     particles = conform(stamp(batch.particles), PARTICLE_SCHEMA) if batch.particles is not None else None
     return dens.events, conform(observations, OBSERVATION_SCHEMA), particles, dens
+
+
+READ_ERRORS = (ValueError, KeyError, IndexError, TypeError, OSError, UnicodeError, pa.ArrowException)
+REJECTED_FILE = "rejected.parquet"
+MAPPING_FILE = "mapping.yaml"
+
+
+def _unreadable(report: ValidationReport, filename: str, exc: BaseException) -> None:
+    """A reader failure on hostile input becomes a clean file-level refusal, never a traceback."""
+    report.fail("source-error", f"{filename} could not be read ({type(exc).__name__}: {str(exc)[:300]})")
+
+
+def _guarded(batches, report: ValidationReport, filename: str):
+    """The adapter's batches; a reader failure ends the stream with a file-level error instead of a traceback."""
+    try:
+        yield from batches
+    except READ_ERRORS as exc:
+        _unreadable(report, filename, exc)
+
+
+def _accepted_lines(events: pa.Table, observations: pa.Table, particles: pa.Table | None):
+    """Raw-file lines that made it into the lake (events, observations and particles all carry theirs)."""
+    import numpy as np
+
+    parts = [t.column("source_line").to_numpy(zero_copy_only=False) for t in (events, observations, particles)
+             if t is not None and t.num_rows]
+    return np.unique(np.concatenate(parts).astype(np.int64)) if parts else np.empty(0, np.int64)
+
+
+def _other_effort(events: pa.Table):
+    """Events whose effort is an area, a volume or a dry mass (a length is not the only effort)."""
+    import numpy as np
+
+    has = np.zeros(events.num_rows, bool)
+    for name in ("area_m2", "volume_m3", "dry_mass_kg"):
+        v = pc.cast(events.column(name), pa.float64()).to_numpy(zero_copy_only=False).astype(float)
+        with np.errstate(invalid="ignore"):
+            has |= ~np.isnan(v) & (v > 0)
+    return has
+
+
+def _merge_flags(events: pa.Table, adapter_flags: pa.ChunkedArray) -> pa.Table:
+    """qc_flags = the adapter's own flags followed by the density flags (vectorised list concatenation)."""
+    import numpy as np
+
+    derived = events.column("qc_flags").combine_chunks()
+    given = adapter_flags.combine_chunks().cast(pa.list_(pa.string()))
+    a_len = pc.fill_null(pc.list_value_length(given), 0).to_numpy(zero_copy_only=False)
+    b_len = pc.fill_null(pc.list_value_length(derived), 0).to_numpy(zero_copy_only=False)
+    offsets = np.concatenate(([0], np.cumsum(a_len + b_len))).astype(np.int32)
+    a_vals = pc.list_flatten(given).to_numpy(zero_copy_only=False)
+    b_vals = pc.list_flatten(derived).to_numpy(zero_copy_only=False)
+    is_a = np.repeat(np.tile([True, False], len(a_len)), np.column_stack([a_len, b_len]).ravel())
+    values = np.empty(int(offsets[-1]), dtype=object)
+    values[is_a] = a_vals
+    values[~is_a] = b_vals
+    merged = pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, pa.string()))
+    return events.set_column(events.column_names.index("qc_flags"), "qc_flags", merged)
+
+
+def _write_quarantine(folder: Path, report: ValidationReport, mapping: Mapping | None) -> None:
+    """Every rejected line with its reasons (and the mapping used), written into the staged lake version."""
+    import pyarrow.parquet as pq
+
+    if isinstance(report, RecordingReport):
+        pq.write_table(report.rejected(), folder / REJECTED_FILE, compression="zstd")
+    if mapping is not None:
+        (folder / MAPPING_FILE).write_text(mapping.source_text or "", encoding="utf-8")
 
 
 def _find_version_by_sha(hub: Hub, dataset_id: str, sha: str) -> dict[str, Any] | None:
