@@ -57,3 +57,18 @@ def test_ospar_survey_columns_are_not_counted(shared_data):
     cov = coverage_of_file(path, "ospar-litter")
     assert cov.count_total == pytest.approx(df[items].sum().sum())
     assert cov.records == df[items].notna().sum().sum()
+
+
+def test_every_mcs_2021_name_maps(shared_data):
+    """The 2021 Beachwatch names differ from the 2022 sheet; both spellings must reach the master list."""
+    import pyarrow as pa
+
+    from litterhub.harmonize.crosswalk import apply_crosswalk
+
+    names = pd.read_csv(shared_data / "mcs-beachwatch-gbbc/beachwatch_sources_2021_1.0.csv",
+                        encoding="utf-8-sig")["Material: item"].tolist()
+    table = pa.table({"source_scheme": ["mcs"] * len(names), "source_code": names, "source_name": names,
+                      "count": [1.0] * len(names)})
+    out = apply_crosswalk(table)
+    unmapped = [n for n, r in zip(names, out["relation"].to_pylist(), strict=True) if r == "unmapped"]
+    assert not unmapped, unmapped

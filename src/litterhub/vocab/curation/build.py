@@ -122,9 +122,7 @@ def parse(block: str) -> list[tuple[str, str, str, str]]:
 
 
 def build_master(shared: Path, legend: dict) -> list[dict[str, str]]:
-    hd = {
-        r["code"]: r for r in csv.DictReader(open(shared / "hammerdirt-swiss/iqaasl_end_process/codes.csv"))
-    }
+    hd = {r["code"]: r for r in csv.DictReader(open(shared / "hammerdirt-swiss/iqaasl_end_process/codes.csv"))}
     mlw = {r["generalcode"]: r for r in csv.DictReader(open(shared / "eea-marine-litterwatch/mlw-meta.csv"))}
     items: list[dict[str, str]] = []
     tsg = legend["TSG_ML"]
@@ -226,14 +224,10 @@ class Evidence:
             if r["UNEP"].strip():
                 self.plastock_unep.add((r["Code"], r["UNEP"].strip()))
         self.prime: dict[str, str] = {}
-        for r in csv.DictReader(
-            open(shared / "code-lists/trash-taxonomy/Items_Alias_.csv", encoding="utf-8-sig")
-        ):
+        for r in csv.DictReader(open(shared / "code-lists/trash-taxonomy/Items_Alias_.csv", encoding="utf-8-sig")):
             self.prime.setdefault(norm(r["Alias"]), r["Item"])
 
-    def text(
-        self, scheme: str, code: str, name: str, rel: str, master: str, note: str, source_file: str
-    ) -> str:
+    def text(self, scheme: str, code: str, name: str, rel: str, master: str, note: str, source_file: str) -> str:
         target = self.master[master]
         parts = [f"{source_file} '{name}' reviewed against {master} '{target['name']}'"]
         if scheme == "ospar":
@@ -359,7 +353,9 @@ def write(path: Path, rows: list[dict[str, str]], fields: list[str]) -> None:
         w.writerows(rows)
 
 
-def use_groups(shared: Path, ospar_rows: list[dict[str, str]], master: dict) -> list[dict[str, str]]:
+def use_groups(
+    shared: Path, ospar_rows: list[dict[str, str]], mcs_rows: list[dict[str, str]], master: dict
+) -> list[dict[str, str]]:
     """SUP and FISH membership from litteR's OSPAR type table (the grouping used for EU baselines)."""
     to_master = {r["source_code"]: r for r in ospar_rows if r["relation"] in ("exactMatch", "narrowMatch")}
     members: dict[tuple[str, str], str] = {}
@@ -378,6 +374,18 @@ def use_groups(shared: Path, ospar_rows: list[dict[str, str]], master: dict) -> 
                     f"litteR types-ospar-sup-fish-other.csv marks "
                     f"'{r['type_name']}' as {group}; OSPAR {m.group(1)} -> {target}",
                 )
+    mcs_groups = {"Sewage related debris (SRD)": "SANITARY", "Medical": "MEDICAL", "Fishing": "FISH"}
+    mcs_map = {normalise_code(r["source_code"]): r for r in mcs_rows if r["relation"] in ("exactMatch", "narrowMatch")}
+    path = shared / "mcs-beachwatch-gbbc/beachwatch_sources_2021_1.0.csv"
+    for r in csv.DictReader(open(path, encoding="utf-8-sig")):
+        group = mcs_groups.get(r["Source"].strip())
+        row = mcs_map.get(normalise_code(r["Material: item"]))
+        if group and row and master[row["master_code"]]["kind"] != "class":
+            members.setdefault(
+                (group, row["master_code"]),
+                f"MCS beachwatch_sources_2021_1.0.csv gives source "
+                f"'{r['Source'].strip()}' for '{r['Material: item']}' -> {row['master_code']}",
+            )
     manual = {
         "SANITARY": ["G95", "G96", "G97", "G98", "G133", "G144", "G923"],
         "MEDICAL": ["G99", "G100", "G211", "G901", "G902", "G903", "G301", "G302"],
@@ -410,7 +418,8 @@ def main(shared: Path) -> None:
         ),
         "noaa-mdmap": crosswalk_rows("noaa-mdmap", mappings_b.NOAA_MDMAP, {}, "MDMAP export header", ev),
         "oc-icc": crosswalk_rows("oc-icc", mappings_b.OC_ICC, {}, "TIDES export header", ev),
-        "mcs": crosswalk_rows("mcs", mappings_b.MCS, {}, "MCS GBBC 2022 sheet header", ev),
+        "mcs": crosswalk_rows("mcs", mappings_b.MCS, {}, "MCS GBBC 2022 sheet header", ev)
+        + crosswalk_rows("mcs", mappings_b.MCS_2021, {}, "MCS beachwatch_sources_2021 item", ev),
         "olm": crosswalk_rows("olm", mappings_b.OLM, {}, "OpenLitterMap tag", ev),
         "plastic-pirates": crosswalk_rows(
             "plastic-pirates", mappings_b.PLASTIC_PIRATES, {}, "Plastic Pirates READme field", ev
@@ -453,7 +462,7 @@ def main(shared: Path) -> None:
         print(f"{scheme}: {len(rows)} rows")
     write(
         DATA / "use_group_members.csv",
-        use_groups(shared, schemes["ospar"], master),
+        use_groups(shared, schemes["ospar"], schemes["mcs"], master),
         ["group_code", "master_code", "evidence"],
     )
 

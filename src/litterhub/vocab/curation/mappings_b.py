@@ -452,3 +452,78 @@ FloatingMacro.AmountOfFloatingMacrolitter | ~ | TSG_ML_11 | floating items, mate
 FloatingMicro.AmountOfVERIFIEDMicroplastics | < | TSG_ML_1 | verified microplastic particles
 FloatingMicro.AmountOfVERIFIEDMesoplastics | < | TSG_ML_1 | verified mesoplastic particles
 """
+
+# MCS names as in the 2021 Beachwatch item -> suspected-source table (they differ from the 2022 sheet).
+MCS_2021 = """
+Plastic/Polystyrene: 4/6 pack yokes | = | G1 |
+Plastic/Polystyrene: Bag ends (from tear-off plastic bags) | = | G5 |
+Plastic/Polystyrene: Bagged dog faeces | = | G101 |
+Plastic/Polystyrene: Bags (e.g. Shopping) | = | G3 |
+Plastic/Polystyrene: Bags: Mesh (e.g. vegetable) | = | G37 |
+Plastic/Polystyrene: Bags: Small (e.g. freezer/vegetable) | = | G4 |
+Plastic/Polystyrene: Bottles/containers/drums: Other | = | G13 |
+Plastic/Polystyrene: Bottles/containers: Cleaner | = | G9 |
+Plastic/Polystyrene: Bottles/containers: Drinks | = | G6 |
+Plastic/Polystyrene: Bottles/containers: Toiletries/cosmetics | > | G12 | = G11 + G12
+Plastic/Polystyrene: Containers: Food (inc. fast food) | = | G10 |
+Plastic/Polystyrene: Fishing line (angling) | = | G59 |
+Plastic/Polystyrene: Fishing net and net pieces  0-50cm | = | G53 |
+Plastic/Polystyrene: Fishing net and net pieces  50cm+ | = | G54 |
+Plastic/Polystyrene: Gloves (e.g. washing up) | = | G40 |
+Plastic/Polystyrene: Gloves (industrial/professional) | = | G41 |
+Plastic/Polystyrene: Injection gun cartridges (e.g. sealant) | = | G17 |
+Plastic/Polystyrene: Light/glow sticks (tubes with fluid) | = | G60 |
+Plastic/Polystyrene: Lobster & fish tags | = | G43 |
+Plastic/Polystyrene: Lobster/crab pots & tops | = | G42 |
+Plastic/Polystyrene: Oil containers/drums 0-50cm | = | G14 |
+Plastic/Polystyrene: Oil containers/drums 50cm+ | = | G15 |
+Plastic/Polystyrene: Oyster nets/mussel bags (inc. plastic stoppers) | = | G45 |
+Plastic/Polystyrene: Oysters trays (round from oyster cultures) | = | G46 |
+Plastic/Polystyrene: Packaging/plastic sheeting (industrial) | = | G67 |
+Plastic/Polystyrene: Packets (crisp, sweet, lolly (inc sticks), sandwich) | > | G30 | packets incl. lolly sticks
+Plastic/Polystyrene: Pens & pen lids | = | G28 |
+Plastic/Polystyrene: Plastic/polystyrene pieces 0-2.5cm | = | G75 |
+Plastic/Polystyrene: Plastic/polystyrene pieces 2.5-50cm | = | G76 |
+Plastic/Polystyrene: Plastic/polystyrene pieces 50cm+ | = | G77 |
+Plastic/Polystyrene: Sheeting from mussel culture (Tahitians) | = | G47 |
+Plastic/Polystyrene: String and filaments exclusively from dolly ropes | < | G50 | dolly rope strands
+Plastic/Polystyrene: String/cord (thickness 0-1cm) | = | G50 |
+Plastic/Polystyrene: String/cord/rope: thickness 1cm+ | = | G49 |
+Plastic/Polystyrene: Tangled dolly rope | < | G56 |
+Plastic/Polystyrene: Tangled nets/cord/rope and string without dolly rope or mixed with dolly rope | < | G56 |
+Other plastic/polystyrene items (total) | = | G124 |
+Rubber: Balloons (inc. string, valves, ribbon) | = | G125 |
+Other rubber items (total) | = | G134 |
+Other cloth items (total) | = | G145 |
+Paper/Cardboard: Cartons (purepak e.g. milk) | = | G150 |
+Paper/Cardboard: Cartons (tetrapak e.g. juice) | = | G151 |
+Other paper/cardboard items (total) | = | G158 |
+Wood (machined): Corks | = | G159 |
+Wood (machined): Crab/lobster pots & tops | = | G163 |
+Wood (machined): Crates | = | G162 |
+Wood (machined): Fish boxes | = | G164 |
+Wood (machined): Lolly sticks / chip forks | = | G165 |
+Wood (machined): Paint brushes | = | G166 |
+Wood (machined): Pallets | = | G160 |
+Other wooden items (0-50cm) (total) | = | G171 |
+Other wooden items (50cm+) (total) | = | G172 |
+Metal: BBQs (disposable) | = | G179 |
+Metal: Cans (drink) | = | G175 |
+Metal: Cans (food) | = | G176 |
+Metal: Lobster / crab pots & tops | = | G184 |
+Metal: Scrap (industrial) | = | G186 |
+Other metal items (0-50cm) (total) | = | G198 |
+Other metal items (50cm+) (total) | = | G199 |
+Other glass items (total) | = | G210 |
+Pottery/Ceramics: Construction material e.g. tiles | = | G204 |
+Other pottery/ceramic items (total) | ~ | G210 |
+Sanitary: Cotton bud sticks(OLD) | = | G95 |
+Other sanitary items (total) | ~ | G96 |
+Medical: Containers/tubes (inc. pill packets) | = | G100 |
+Medical: Syringes & needles | = | G99 |
+Other medical items (total) | = | G211 |
+Pollutants: Paraffin or wax pieces 0-1cm | < | G213 |
+Pollutants: Paraffin or wax pieces 1-10cm | < | G213 |
+Pollutants: Paraffin or wax pieces 10cm+ | < | G213 |
+Other pollutants (total) | < | TSG_ML_2 |
+"""
