@@ -105,10 +105,12 @@ def _alternatives(conn: Connection, token: str) -> list[str]:
     """The token itself if indexed, else indexed words a typo away (same first letter, or two for long words)."""
     if is_cjk(token):
         return [token]
-    found = conn.execute(text("SELECT 1 FROM registry_terms WHERE term = :t"), {"t": token}).first()
+    variants = [token, token + "s"] + ([token[:-1]] if token.endswith("s") and len(token) > 3 else [])
+    known = set(conn.execute(text("SELECT term FROM registry_terms WHERE term IN :v").bindparams(
+        bindparam("v", expanding=True)), {"v": variants}).scalars())
     limit = _max_typos(token)
-    if found is not None or limit == 0:
-        return [token]
+    if known or limit == 0:
+        return [token] + [v for v in variants[1:] if v in known]  # simple plural folding: bag ~ bags
     prefix = token[:2] if len(token) >= 8 else token[:1]
     rows = conn.execute(text("SELECT term FROM registry_terms WHERE term >= :lo AND term < :hi"),
                         {"lo": prefix, "hi": prefix + "\U0010ffff"}).scalars()
@@ -165,7 +167,7 @@ def search(conn: Connection, query: str, filters: dict[str, list[str]] | None = 
     if words:
         for w in words:
             alts = _alternatives(conn, w)
-            if alts != [w]:
+            if w not in alts:
                 corrected[w] = alts
             groups.append(alts)
         if len(groups) > 1:

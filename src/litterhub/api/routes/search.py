@@ -1,0 +1,25 @@
+"""/api/v1/search: full-text search over the published knowledge registry, in the six UN languages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+
+from litterhub.api.deps import get_hub
+from litterhub.api.routes.registry import _call, _filters
+from litterhub.services import search as search_svc
+from litterhub.services.hub import Hub
+
+router = APIRouter(tags=["registry"])
+
+
+@router.get("/search")
+def search(q: str = Query("", max_length=500, description="words in any UN language; typos tolerated"),
+           type: list[str] | None = Query(None), country: list[str] | None = Query(None),
+           region: list[str] | None = Query(None), topic: list[str] | None = Query(None),
+           language: list[str] | None = Query(None), year: list[str] | None = Query(None),
+           limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0),
+           hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    """Ranked results with facet counts; `corrected` shows which words were matched by spelling tolerance."""
+    return _call(search_svc.search, hub, q, _filters(type, country, region, topic, language, year), limit, offset)
