@@ -455,7 +455,8 @@ def _read_plastic_pirates(path: Path) -> pa.Table:
 
 
 EMODNET_LISTS = {"TSG-ML": "tsg-ml", "TSG_ML": "tsg-ml", "OSPAR": "ospar", "UNEP": "unep-ioc",
-                 "C-TS-REV": "ices-medits", "C_TS_REV": "ices-medits", "MEDITS": "ices-medits"}
+                 "C-TS-REV": "ices-medits", "C_TS_REV": "ices-medits", "MEDITS": "ices-medits",
+                 "RECO_LT": "ices-medits", "RECO-LT": "ices-medits"}
 
 
 def _read_emodnet_seafloor(path: Path) -> pa.Table:

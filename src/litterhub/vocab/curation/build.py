@@ -415,7 +415,8 @@ def main(shared: Path) -> None:
         "unep-ioc": crosswalk_rows("unep-ioc", mappings_a.UNEP, legend["UNEP"], legend_file + " UNEP", ev),
         "ices-medits": crosswalk_rows(
             "ices-medits", mappings_a.ICES_MEDITS, ices_names, legend_file + " C_TS_REV/MEDITS", ev
-        ),
+        )
+        + crosswalk_rows("ices-medits", mappings_a.ICES_RECO, legend["RECO_LT"], legend_file + " RECO_LT", ev),
         "noaa-mdmap": crosswalk_rows("noaa-mdmap", mappings_b.NOAA_MDMAP, {}, "MDMAP export header", ev),
         "oc-icc": crosswalk_rows("oc-icc", mappings_b.OC_ICC, {}, "TIDES export header", ev),
         "mcs": crosswalk_rows("mcs", mappings_b.MCS, {}, "MCS GBBC 2022 sheet header", ev)

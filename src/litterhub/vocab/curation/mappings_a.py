@@ -346,3 +346,239 @@ L5b | = | G141 |
 L5c | < | G142 |
 L5d | < | TSG_ML_3 | sanitaries, non-polymer
 """
+
+# ICES RECO litter list (DATRAS LTREF = RECO_LT), same scheme id as C_TS_REV and MEDITS (codes do not collide).
+ICES_RECO = """
+LT1 | = | G1 |
+LT2 | = | G6 |
+LT3 | = | G66 |
+LT4 | = | G18 |
+LT5 | = | G67 |
+LT6 | = | G20 |
+LT7 | = | G2 |
+LT8 | = | G93 |
+LT9 | > | G59 | fishing line of any kind
+LT10 | < | Gpieces |
+LT11 | = | G112 |
+LT12 | = | G48 |
+LT13 | = | G51 |
+LT14 | < | G137 |
+LT15 | = | G124 |
+LT16 | > | G175 | food AND beverage cans
+LT17 | = | G187 |
+LT18 | = | G180 |
+LT19 | = | G194 |
+LT20 | = | G182 |
+LT21 | = | G191 |
+LT22 | < | G193 |
+LT23 | = | G197 |
+LT24 | = | G5 |
+LT25 | < | G144 |
+LT26 | = | G57 |
+LT27 | = | G42 |
+LT28 | ~ | G46 | plastic fishing tray
+LT29 | = | G99 |
+LT30 | < | G99 |
+LT31 | < | G144 |
+LT32 | = | G17 |
+LT33 | = | G100 |
+LT34 | < | G137 |
+LT35 | = | G97 |
+LT36 | < | G137 |
+LT37 | < | G135 |
+LT38 | = | G71 |
+LT39 | ~ | G38 | plastic foil wrap
+LT40 | = | G26 |
+LT41 | = | G28 |
+LT42 | < | G29 |
+LT43 | < | G34 |
+LT44 | < | G13 |
+LT45 | < | G32 |
+LT46 | < | G32 |
+LT47 | < | G18 |
+LT48 | = | G19 |
+LT49 | = | G50 |
+LT50 | = | G62 |
+LT51 | = | G65 |
+LT52 | = | G73 |
+LT53 | < | G124 |
+LT54 | < | G124 |
+LT56 | = | G98 |
+LT57 | ~ | G31 | plastic stick
+LT58 | < | G124 |
+LT59 | < | G124 |
+LT60 | < | G124 |
+LT61 | < | G13 |
+LT62 | = | G24 |
+LT63 | < | G35 |
+LT64 | < | G43 |
+LT65 | < | G43 |
+LT66 | < | G43 |
+LT67 | < | G43 |
+LT68 | < | G124 |
+LT69 | < | G43 |
+LT70 | = | G58 |
+LT71 | < | Gfoams |
+LT72 | = | G84 |
+LT73 | = | G86 |
+LT75 | = | G67 |
+LT76 | = | G184 |
+LT77 | < | G197 |
+LT78 | < | G197 |
+LT79 | < | G197 |
+LT80 | < | G188 |
+LT81 | = | G177 |
+LT82 | < | G179 |
+LT83 | < | G197 |
+LT84 | < | G197 |
+LT85 | < | G181 |
+LT86 | < | G197 |
+LT87 | < | G197 |
+LT88 | < | G188 |
+LT89 | < | G191 |
+LT90 | < | G197 |
+LT91 | < | G182 |
+LT92 | < | G182 |
+LT93 | < | G182 |
+LT94 | < | G189 |
+LT95 | < | G191 |
+LT96 | < | G191 |
+LT97 | < | G195 |
+LT98 | ~ | G198 | metal piece of any size
+LT99 | < | G197 |
+LT100 | < | G197 |
+LT101 | < | G197 |
+LT102 | < | G197 |
+LT103 | < | G197 |
+LT104 | < | G197 |
+LT105 | < | G197 |
+LT106 | < | G184 |
+LT107 | = | G127 |
+LT108 | = | G125 |
+LT109 | = | G132 |
+LT110 | < | G134 |
+LT111 | < | G39 |
+LT112 | < | G134 |
+LT113 | = | G134 |
+LT114 | < | G128 |
+LT115 | = | G131 |
+LT116 | < | G134 |
+LT117 | < | G134 |
+LT118 | < | G134 |
+LT119 | < | G134 |
+LT120 | < | G134 |
+LT121 | < | G134 |
+LT122 | < | G134 |
+LT123 | < | G134 |
+LT124 | = | TSG_ML_9 |
+LT125 | < | TSG_ML_8 |
+LT126 | < | TSG_ML_8 |
+LT127 | = | G171 |
+LT128 | < | TSG_ML_8 |
+LT129 | < | G165 |
+LT130 | < | TSG_ML_8 |
+LT131 | < | TSG_ML_8 |
+LT132 | = | G162 |
+LT133 | < | G165 |
+LT134 | < | G165 |
+LT135 | = | G168 |
+LT136 | = | G169 |
+LT137 | < | TSG_ML_8 |
+LT138 | < | TSG_ML_8 |
+LT139 | = | G160 |
+LT140 | < | G137 |
+LT141 | < | G208 |
+LT142 | = | G95 |
+LT143 | < | G142 |
+LT144 | < | TSG_ML_8 | wooden cotton bud sticks
+LT145 | < | G211 |
+LT146 | < | G211 |
+LT147 | < | G142 |
+LT148 | < | G96 |
+LT149 | < | G98 |
+LT150 | < | G137 |
+LT151 | < | G143 |
+LT152 | ~ | G211 | cotton swab
+LT153 | < | G211 |
+LT154 | < | G142 |
+LT155 | < | G138 |
+LT156 | < | G145 |
+LT157 | < | G145 |
+LT158 | ~ | G27 | tobacco granules
+LT159 | < | G212 |
+LT160 | < | G204 |
+LT161 | < | TSG_ML_5 |
+LT162 | < | G204 |
+LT163 | = | G158 |
+LT164 | < | G148 |
+LT165 | < | G148 |
+LT166 | < | G154 |
+LT167 | < | G158 |
+LT168 | = | G152 |
+LT169 | < | G137 |
+LT170 | < | G141 |
+LT171 | = | TSG_ML_3 |
+LT172 | < | G158 |
+LT173 | < | TSG_ML_4 |
+LT174 | < | TSG_ML_4 |
+LT175 | < | TSG_ML_4 |
+LT176 | < | G148 |
+LT177 | < | G140 |
+LT178 | < | G145 |
+LT179 | = | G147 |
+LT180 | = | G156 |
+LT181 | < | G159 |
+LT182 | < | TSG_ML_5 |
+LT183 | < | G143 |
+LT184 | < | G203 |
+LT185 | < | G133 |
+LT186 | < | G39 |
+LT187 | ~ | G87 | paper masking tape (G87 is under plastics)
+LT188 | = | G201 |
+LT189 | ~ | G216 |
+LT190 | = | G155 |
+LT192 | < | TSG_ML_5 |
+LT193 | = | G200 |
+LT194 | = | G208 |
+LT195 | = | TSG_ML_5 |
+LT196 | = | G202 |
+LT197 | < | TSG_ML_5 |
+LT198 | = | G205 |
+LT199 | = | G206 |
+LT200 | < | TSG_ML_5 |
+LT201 | < | TSG_ML_5 |
+LT202 | < | TSG_ML_5 |
+LT207 | ~ | TSG_ML_10 |
+LT208 | ~ | G95 | cotton bud, stick material unknown
+LT209 | < | G158 | paper-stemmed cotton bud sticks are paper items
+LT210 | = | G27 |
+LT211 | = | G133 |
+LT212 | = | G133 |
+LT213 | ~ | G99 | syringe, material unknown
+LT214 | = | G144 |
+LT215 | > | G96 | towels AND tampons
+LT216 | ~ | G96 |
+LT217 | = | TSG_ML_6 |
+LT218 | = | G197 |
+LT219 | = | TSG_ML_1 |
+LT220 | = | TSG_ML_5 |
+LT221 | < | TSG_ML_5 |
+LT222 | < | TSG_ML_5 |
+LT223 | ~ | G200 |
+LT224 | = | G208 |
+LT225 | = | G210 |
+LT228 | = | G170 |
+LT229 | < | G142 |
+LT230 | = | G146 |
+LT231 | = | G137 |
+LT232 | ~ | G136 | shoe, material unknown
+LT233 | ~ | G160 | pallet, material unknown
+LT234 | ~ | G48 | rope, material unknown
+LT235 | < | G124 |
+LT236 | = | G176 |
+LT237 | = | G175 |
+LT240 | > | G106 | plastic fragments < 5 mm of any shape
+LT243 | = | G113 |
+LT246 | < | TSG_ML_1 | microplastics of any kind
+LT249 | < | TSG_ML_1 | plastic particle < 5 mm
+"""
