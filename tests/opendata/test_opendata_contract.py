@@ -17,7 +17,8 @@ FAST = settings(max_examples=10, deadline=None, suppress_health_check=list(Healt
 
 
 # the read endpoints of the foundation and of open sharing; other capabilities test their own contracts
-API_V1_PATHS = ("/api/v1/health", "/api/v1/datasets", "/api/v1/sites", "/api/v1/events")
+API_V1_PATHS = ("/api/v1/health", "/api/v1/datasets", "/api/v1/sites", "/api/v1/events", "/catalog", "/datasets/",
+                "/id/")
 
 
 def _run_all(schema, prefixes: tuple[str, ...] = ("/",)) -> tuple[int, list[str]]:
