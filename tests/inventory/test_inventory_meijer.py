@@ -43,3 +43,15 @@ def test_country_own_mpw_is_multiplied_by_ratio() -> None:
     )
     assert own.emitted_to_ocean_t == pytest.approx(1_111_441 * own.emission_ratio)
     assert own.inputs["mismanaged_plastic_waste_t"]["source"].startswith("override:")
+
+
+def test_top_rivers_hotspots() -> None:
+    rivers = service.meijer_top_rivers()
+    assert len(rivers) == 50 and all(r["country"] for r in rivers)
+    assert (rivers[0]["river"], rivers[0]["country"]) == ("Pasig", "PHL")
+    assert rivers[0]["emitted_to_ocean_t"] == 63_000
+    assert rivers[0]["share_of_global"] * 100 == pytest.approx(6.43, abs=0.005)
+    philippine = {r["river"]: r["emitted_to_ocean_t"] for r in service.meijer_top_rivers("PHL")}
+    for river, tonnes in {"Tullahan": 13_000, "Meycauayan": 12_000, "Pampanga": 9_300, "Libmanan": 7_100}.items():
+        assert philippine[river] == tonnes
+    assert service.meijer_top_rivers("CHE") == []

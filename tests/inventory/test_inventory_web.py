@@ -24,6 +24,7 @@ def test_country_page_separates_ocean_from_waterways(write_client: TestClient) -
     ocean = page.text.split('id="ocean"')[1].split("</section>")[0]
     waterways = page.text.split('id="waterways"')[1].split("</section>")[0]
     assert "Meijer" in ocean and "Jambeck" in ocean and "Borrelle" not in ocean
+    assert 'id="rivers"' in ocean and "Pasig" in ocean
     assert waterways.count('class="borrelle"') == 6  # 3 scenarios × 2016, 2030
     assert "488,749" in waterways and "462,071" in waterways and "515,040" in waterways
     assert 'id="scenario-chart"' in page.text and 'id="flow"' in page.text

@@ -133,6 +133,11 @@ def meijer_command(
     typer.echo(f"  mismanaged plastic waste: {_t(e.mismanaged_plastic_waste_t)}")
     typer.echo(f"  emission ratio M(E)/MPW: {e.emission_ratio:.2%}")
     typer.echo(f"  emitted to the ocean: {_t(e.emitted_to_ocean_t)}")
+    rivers = _run(lambda: service.meijer_top_rivers(e.country))
+    if rivers:
+        typer.echo("  hotspots among the world's top-50 emitting rivers:")
+        for r in rivers:
+            typer.echo(f"    {r['river']:<28} {_t(r['emitted_to_ocean_t'])} ({r['share_of_global']:.2%} of global)")
 
 
 @inventory_app.command("borrelle")

@@ -231,6 +231,28 @@ class MeijerEstimate:
 MEIJER_OVERRIDABLE = ("mismanaged_plastic_waste_t", "emission_ratio")
 
 
+def meijer_top_rivers(code: str | None = None) -> list[dict[str, object]]:
+    """Meijer's top-50 emitting river mouths (all, or one country's), largest first: hotspots."""
+    rivers = sources.meijer_rivers()
+    if code is not None:
+        known, issues = check_country(code)
+        if issues:
+            raise InventoryInputError(issues)
+        keep = rivers.codes == known
+    else:
+        keep = np.ones(rivers.codes.shape, bool)
+    order = np.argsort(-rivers.emission_t[keep], kind="stable")
+    return [
+        {
+            "river": str(rivers.river[keep][i]),
+            "country": str(rivers.codes[keep][i]),
+            "emitted_to_ocean_t": float(rivers.emission_t[keep][i]),
+            "share_of_global": float(rivers.share_of_global[keep][i]),
+        }
+        for i in order
+    ]
+
+
 def meijer_country(code: str, overrides: Iterable[Override] = ()) -> MeijerEstimate:
     """Emission to the ocean = MPW × r (Meijer's country ratio); MPW and r overridable."""
     values = apply_overrides(meijer_defaults(code), overrides, MEIJER_OVERRIDABLE)
@@ -807,6 +829,7 @@ def country_profile(
     profile["jambeck"] = [e.detail() for e in (j2010, j2025) if e is not None]
     m, notes["meijer"] = _try(meijer_country, known, by_method["meijer"])
     profile["meijer"] = m.detail() if m else None
+    profile["rivers"] = meijer_top_rivers(known)
     results = []
     for scenario in SCENARIOS:
         for year in (borrelle.FIRST_YEAR, borrelle.LAST_YEAR):

@@ -26,6 +26,10 @@ _CHECKOUT_SHARED = Path(__file__).resolve().parents[4].parent / "shared" / "data
 JAMBECK_FILE = ("jambeck2015", "jambeck2015_S1_owid_original_2018.csv")
 BORRELLE_DIR = ("borrelle2020", "inputs")
 MEIJER_FILE = "meijer2021_country_owid.csv"
+MEIJER_RIVERS_FILE = "meijer2021_top50_rivers_owid.csv"
+# River rows of the OWID file without "(country)" in the name, and its misspelt country.
+RIVER_COUNTRIES = {"Cilliwung": "IDN", "Douala Estuary": "CMR"}
+RIVER_COUNTRY_NAMES = {"Myamnar": "MMR"}
 WAW_FILE = "what_a_waste_2_country_level_data_0.csv"
 
 JAMBECK_CITATION = "Jambeck et al. 2015, Science 347:768, Data S1 (via OWID owid-datasets @ dc504ef)"
@@ -149,6 +153,38 @@ def meijer_table() -> MeijerTable:
         mpw_t=mpw,
         emission_ratio=ratio,
         published_share=share,
+    )
+
+
+@dataclass(frozen=True)
+class MeijerRivers:
+    """The 50 river mouths emitting most (Meijer 2021 midpoint), t/yr and share of the global total."""
+
+    river: np.ndarray
+    codes: np.ndarray
+    emission_t: np.ndarray
+    share_of_global: np.ndarray  # fraction
+
+
+@lru_cache(maxsize=1)
+def meijer_rivers() -> MeijerRivers:
+    path = BUNDLED / MEIJER_RIVERS_FILE
+    if not path.exists():
+        path = locate("meijer2021", MEIJER_RIVERS_FILE)
+    frame = pd.read_csv(path)
+    entities = frame["Entity"].astype(str)
+    rivers, codes = [], []
+    for entity in entities:
+        name, _, rest = entity.partition(" (")
+        country = rest.rstrip(")") if rest else ""
+        code = RIVER_COUNTRIES.get(entity) or RIVER_COUNTRY_NAMES.get(country) or code_for_name(country) or ""
+        rivers.append(name if rest else entity)
+        codes.append(code)
+    return MeijerRivers(
+        river=np.array(rivers),
+        codes=np.array(codes),
+        emission_t=frame["Mismanaged waste emitted to the ocean (metric tons year-1)"].to_numpy(float),
+        share_of_global=frame["Share of global plastics emitted to ocean"].to_numpy(float) / 100,
     )
 
 

@@ -108,6 +108,13 @@ def meijer(
     return _shape(_call(svc.meijer_country, country, found), detail)
 
 
+@router.get("/meijer/rivers", responses=PROBLEMS)
+def meijer_rivers(country: str | None = Query(None, description="ISO3 filter")) -> dict[str, Any]:
+    """Hotspots: the river mouths emitting most to the ocean (Meijer et al. 2021 top 50), largest first."""
+    items = _call(svc.meijer_top_rivers, country)
+    return {"items": items, "count": len(items), "compartment": "ocean"}
+
+
 @router.get("/borrelle", responses=PROBLEMS)
 def borrelle(
     country: str = COUNTRY,
