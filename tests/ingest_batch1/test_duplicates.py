@@ -1,0 +1,128 @@
+"""The same surveys arriving through Marine LitterWatch (the real export) and an EMODnet beach workbook.
+
+The workbook is written by the test from real MLW rows (read with csv), in the EMODnet exchange layout, plus
+two decoys: the same beach and date with a different item profile, and the same profile 5 km away.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+import openpyxl
+import pyarrow.parquet as pq
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from litterhub.services.duplicates import EXCLUDED_FLAG, detect_duplicates, result_path
+from litterhub.services.ingest import ingest_file
+from litterhub.store import tables as t
+
+N_COPIES = 3
+
+
+def _mlw_rows(path):
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    gcols = [c for c in rows[0] if re.fullmatch(r"G\d+", c)]
+    picked, seen = [], set()
+    for r in rows:
+        key = (r["BeachCountrycode"], r["BeachName"])
+        counts = {g: float(r[g]) for g in gcols if r[g].strip() and float(r[g]) > 0}
+        coords = [r[c].strip() for c in ("lat_y1", "lon_x1", "lat_y2", "lon_x2")]
+        if (r["EventType"] == "Monitoring" and key not in seen and len(counts) >= 5 and all(coords)
+                and min(abs(float(c)) for c in coords) > 1):
+            seen.add(key)
+            picked.append((r, counts))
+        if len(picked) == N_COPIES + 2:
+            break
+    return picked
+
+
+def _workbook(path, picked):
+    book = openpyxl.Workbook()
+    beaches = book.active
+    beaches.title = "Beaches"
+    beaches.append(["BeachCode", "BeachName", "Country", "BeachLength", "BeachLatitude", "BeachLongitude"])
+    surveys = book.create_sheet("Surveys")
+    surveys.append(["BeachCode", "SurveyCode", "SurveyType", "SurveyDate", "SurveyStartLatitude",
+                    "SurveyStartLongitude", "SurveyLength"])
+    litter = book.create_sheet("Litter")
+    litter.append(["SurveyCode", "LitterReferenceList", "ItemCode", "ItemName", "NoItems"])
+    for i, (r, counts) in enumerate(picked):
+        lat = (float(r["lat_y1"]) + float(r["lat_y2"])) / 2 + 0.001  # about 110 m north of the MLW centre
+        lon = (float(r["lon_x1"]) + float(r["lon_x2"])) / 2
+        if i == N_COPIES + 1:
+            lat += 0.045  # decoy: same profile about 5 km away
+        day = f"{r['EventDate'][:4]}-{r['EventDate'][4:6]}-{r['EventDate'][6:]}"
+        code = f"B{i}"
+        beaches.append([code, r["BeachName"], r["BeachCountrycode"], float(r["BeachLength_m"] or 100), lat, lon])
+        surveys.append([code, f"{code}_{day}", "Monitoring", day, lat, lon, float(r["BeachLength_m"] or 100)])
+        items = {"G999": 50.0} if i == N_COPIES else counts  # decoy: same place and day, other items
+        for g, n in items.items():
+            litter.append([f"{code}_{day}", "TSG-ML", g, "", n])
+    book.save(path)
+
+
+@pytest.fixture(scope="module")
+def scanned(shared_data, tmp_path_factory):
+    from litterhub.services.hub import Hub
+
+    mlw = shared_data / "eea-marine-litterwatch" / "mlw-data.csv"
+    picked = _mlw_rows(mlw)
+    assert len(picked) == N_COPIES + 2
+    folder = tmp_path_factory.mktemp("dup")
+    workbook = folder / "emodnet-copy.xlsx"
+    _workbook(workbook, picked)
+    hub = Hub.open(folder / "data")
+    a = ingest_file(hub, mlw, "mlw")
+    b = ingest_file(hub, workbook, "auto")
+    assert a.ok and b.ok and b.format == "emodnet"
+    report = detect_duplicates(hub)
+    yield hub, report, a.dataset_id, b.dataset_id, folder / "data"
+    hub.close()
+
+
+def test_each_copied_survey_is_one_pair_and_decoys_are_not(scanned):
+    _, report, mlw_id, emodnet_id, _ = scanned
+    assert len(report.pairs) == N_COPIES
+    for p in report.pairs:
+        assert {p["keep_dataset_id"], p["drop_dataset_id"]} == {mlw_id, emodnet_id}
+        assert p["distance_m"] < 500 and p["days"] == 0
+        assert p["similarity"] == pytest.approx(1.0)
+        # EMODnet monitoring (accredited) is preferred over MLW volunteers
+        assert p["keep_dataset_id"] == emodnet_id
+    assert report.flagged_events == 2 * N_COPIES
+    assert report.excluded_events == N_COPIES
+
+
+def test_flags_stored_beside_the_lake_and_in_the_catalog(scanned):
+    hub, report, mlw_id, _, _ = scanned
+    flags = pq.read_table(result_path(hub)).to_pylist()
+    assert len(flags) == report.flagged_events
+    dropped = {p["drop_event_id"] for p in report.pairs}
+    with hub.engine.connect() as conn:
+        rows = dict(conn.execute(select(t.events.c.event_id, t.events.c.qc_flags)
+                                 .where(t.events.c.event_id.in_([f["event_id"] for f in flags]))).all())
+    for f in flags:
+        assert "litter-duplicate-source" in rows[f["event_id"]]
+        assert (EXCLUDED_FLAG in rows[f["event_id"]]) == (f["event_id"] in dropped) == (not f["use_for_indicators"])
+    # running again does not stack flags
+    detect_duplicates(hub)
+    with hub.engine.connect() as conn:
+        again = dict(conn.execute(select(t.events.c.event_id, t.events.c.qc_flags)
+                                  .where(t.events.c.event_id.in_(list(rows)))).all())
+    assert again == rows
+
+
+def test_cli_json(scanned):
+    from litterhub.cli import app
+
+    _, report, _, _, data_dir = scanned
+    out = CliRunner().invoke(app, ["duplicates", "--json", "--dry-run", "--data-dir", str(data_dir)])
+    assert out.exit_code == 0, out.output
+    payload = json.loads(out.output)
+    assert len(payload["pairs"]) == len(report.pairs)
+    assert payload["path"] is None
