@@ -178,8 +178,8 @@ class EriksenTrawls:
         mesh_k, suspect_k = mesh_um[keep], suspect[keep]
         per_km2 = total.values[keep]
         mass_kg = grams_per_km2_to_kg(mass.values[keep])
-        flags = pa.array([["litter-mesh-suspect"] if s else [] for s in suspect_k], pa.list_(pa.string())) \
-            if suspect_k.any() else pa.array([[]] * k, pa.list_(pa.string()))
+        offsets = np.concatenate(([0], np.cumsum(suspect_k))).astype(np.int32)
+        flags = pa.ListArray.from_arrays(pa.array(offsets), const(int(suspect_k.sum()), "litter-mesh-suspect"))
         source = text_or_null(sub, lay.source)
         events = pa.table({
             "source_event_id": event_keys,
@@ -239,7 +239,7 @@ class EriksenTrawls:
         if lay.mesh not in batch.schema.names:
             return np.full(batch.num_rows, np.nan), np.zeros(batch.num_rows, bool)
         text = blank_no_data(batch.column(lay.mesh))
-        value = pc.extract_regex(text, r"^>?\s*(?P<v>[0-9.]+)\s*(?P<u>um|µm|mm)?$")
+        value = pc.extract_regex(text, r"^>?\s*(?P<v>[0-9.]+(?:[eE][+-]?[0-9]+)?)\s*(?P<u>um|µm|mm)?$")
         v = pc.cast(pc.struct_field(value, "v"), pa.float64(), safe=False).to_numpy(zero_copy_only=False)
         unit = pc.fill_null(pc.struct_field(value, "u"), "").to_numpy(zero_copy_only=False)
         v = np.where(unit == "mm", v * 1000.0, v).astype(float)

@@ -1,0 +1,107 @@
+"""NCEI microplastics and Eriksen surface trawls on the real files, checked against the raw CSVs."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime
+
+import numpy as np
+import pyarrow.compute as pc
+import pytest
+
+from litterhub.ingest.registry import detect
+from litterhub.ingest.textio import sniff
+from litterhub.model.schema import EVENT_SCHEMA, unit_of
+
+
+def _rows(path):
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.parametrize("name", ["NPSG_East_Marine_Microplastics_WGS84.csv",
+                                  "NPSG_West_Marine_Microplastics_WGS84.csv"])
+def test_ncei(shared_data, ingest, name):
+    path = shared_data / "ncei-microplastics" / name
+    rows = _rows(path)
+    result, events, observations, _ = ingest(path, "ncei-" + name[:9].lower().replace("_", "-"))
+    r = result.report
+    assert detect(sniff(path)).adapter.name == "ncei"
+    assert r.rows_in == len(rows) == r.rows_accepted + r.rows_rejected
+    assert events.num_rows == len({row["OBJECTID"] for row in rows})
+    dates = [datetime.strptime(row["Date"], "%m/%d/%Y %I:%M:%S %p").date() for row in rows]
+    lo, hi = pc.min_max(events.column("event_date")).values()
+    assert (lo.as_py(), hi.as_py()) == (min(dates), max(dates))
+    # pieces/m3 stored against one reference m3, never converted: the sum of concentrations is the file's
+    units = {row["Unit"] for row in rows}
+    assert units == {"pieces/m3"}
+    assert pc.all(pc.equal(events.column("volume_m3"), 1.0)).as_py()
+    assert pc.sum(events.column("area_m2")).as_py() is None
+    assert pc.sum(events.column("total_count")).as_py() == pytest.approx(sum(float(row["Measurement"]) for row in rows))
+    assert unit_of(EVENT_SCHEMA, "volume_m3") == "m3"
+    assert any("pieces/m3" in n for n in r.notes)
+    assert set(observations.column("source_scheme").to_pylist()) == {"ncei-microplastics"}
+
+
+def test_ncei_rejects_units_it_cannot_place(hub, tmp_path, shared_data):
+    from litterhub.services.ingest import ingest_file
+
+    src = (shared_data / "ncei-microplastics" / "NPSG_West_Marine_Microplastics_WGS84.csv").read_text(encoding="utf-8")
+    lines = src.splitlines()
+    lines[2] = lines[2].replace("pieces/m3", "pieces per bucket")
+    path = tmp_path / "ncei.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = ingest_file(hub, path, "auto", dry_run=True)
+    assert result.report.counts["litter-unit-unknown"] == 1
+    assert result.report.rows_rejected == 1
+    assert result.report.errors[0].line == 3
+
+
+def test_eriksen_final_merge(shared_data, ingest):
+    path = shared_data / "eriksen2023-surface-trawls" / "FinalMerge.csv"
+    rows = _rows(path)
+    result, events, observations, _ = ingest(path, "eriksen-finalmerge")
+    r = result.report
+    assert detect(sniff(path)).adapter.name == "eriksen"
+    no_value = [row for row in rows if row["X..km2"] == "NA"]
+    assert r.rows_in == len(rows) == r.rows_accepted + r.rows_rejected
+    assert r.rows_rejected == len(no_value)
+    assert events.num_rows == len(rows) - len(no_value)
+    kept = [row for row in rows if row["X..km2"] != "NA"]
+    assert pc.sum(events.column("total_count")).as_py() == pytest.approx(sum(float(x["X..km2"]) for x in kept))
+    years = [int(x["Year"]) for x in kept]
+    lo, hi = pc.min_max(events.column("event_date")).values()
+    assert (lo.as_py().year, hi.as_py().year) == (min(years), max(years))
+    # pieces/km2 per reference km2 (10^6 m2): items_per_m2 is the file's value / 10^6; no m3 anywhere
+    assert pc.all(pc.equal(events.column("area_m2"), 1e6)).as_py()
+    assert pc.count(events.column("volume_m3")).as_py() == 0
+    per_m2 = events.column("items_per_m2").to_numpy(zero_copy_only=False)
+    assert np.allclose(per_m2, events.column("total_count").to_numpy() / 1e6)
+    # odd mesh values (not 20-2000 um) flagged and not used as mesh
+    odd = [x for x in kept if not 20 <= float(x["Mesh.Size"]) <= 2000]
+    flags = pc.list_flatten(events.column("qc_flags")).to_pylist()
+    flagged = flags.count("litter-mesh-suspect")
+    assert flagged == len(odd) > 0
+    assert r.counts["litter-mesh-suspect"] == len(odd)
+    assert pc.max(events.column("mesh_um")).as_py() <= 2000
+    day_missing = [x for x in kept if x["Day"] == "NA"]
+    assert r.counts["litter-date-partial"] == len(day_missing)
+
+
+def test_eriksen_2014_thousands_separators(shared_data, ingest):
+    path = shared_data / "eriksen2023-surface-trawls" / "raw" / "Eriksen.csv"
+    rows = _rows(path)
+    result, events, _, _ = ingest(path, "eriksen-2014")
+    r = result.report
+    assert detect(sniff(path)).adapter.name == "eriksen"
+    assert r.rows_in == len(rows) == r.rows_accepted + r.rows_rejected
+    quoted = [x for x in rows if "," in x["Count/km^2 .335-.999 mm"]]
+    assert quoted, "the raw file has thousands separators inside quoted numbers"
+    # every accepted tow's total equals the file's own value without separators
+    lines = events.column("source_line").to_pylist()
+    totals = dict(zip(lines, events.column("total_count").to_pylist(), strict=True))
+    for i, row in enumerate(rows, start=2):
+        if i in totals:
+            assert totals[i] == pytest.approx(float(row["Total pieces/km^2"].replace(",", "")))
+    assert r.counts["litter-mesh-suspect"] == sum(1 for x in rows if x["Mesh Size"].startswith(">"))
+    assert isinstance(events.column("event_date")[0].as_py(), date)
