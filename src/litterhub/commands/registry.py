@@ -1,0 +1,102 @@
+"""`litterhub registry import|export|search|seed`: the knowledge registry from the command line.
+
+Thin: parse options, call services/registry.py or services/search.py, print text or JSON. The CLI acts as
+the local operator ("cli", admin role): imports are published at once unless --submit is given.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from litterhub.services import registry as svc
+from litterhub.services import search as search_svc
+from litterhub.services.hub import Hub
+
+registry_app = typer.Typer(help="Knowledge registry: import, export, search, seed.", no_args_is_help=True)
+DataDir = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA", help="data directory (default ./litterhub-data)")
+
+
+def _fail(exc: svc.RegistryError) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    for e in exc.errors[:50]:
+        typer.echo(f"  {e.get('field') or '-'}: {e.get('code')}: {e.get('message')}", err=True)
+    raise typer.Exit(code=1)
+
+
+def _format(path: Path, given: str | None) -> str:
+    fmt = given or ("csv" if path.suffix.lower() == ".csv" else "json")
+    if fmt not in ("json", "csv"):
+        typer.echo("error: --format is json or csv", err=True)
+        raise typer.Exit(code=2)
+    return fmt
+
+
+@registry_app.command("import")
+def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON ({records, links}) or CSV"),
+            fmt: str | None = typer.Option(None, "--format", "-f", help="json | csv (default: from the extension)"),
+            submit: bool = typer.Option(False, "--submit", help="leave records waiting for review"),
+            data_dir: Path | None = DataDir) -> None:
+    """Import records (all or nothing); records whose id already exists are skipped."""
+    hub = Hub.open(data_dir)
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+        result = svc.import_records(hub, text, _format(file, fmt), svc.SYSTEM, publish=not submit)
+    except UnicodeDecodeError:
+        typer.echo(f"error: {file} is not UTF-8 text", err=True)
+        raise typer.Exit(code=1) from None
+    except svc.RegistryError as exc:
+        _fail(exc)
+    typer.echo(f"imported {len(result['created'])} record(s), skipped {len(result['skipped'])} existing, "
+               f"{result['links']} link(s)")
+
+
+@registry_app.command("export")
+def export(fmt: str = typer.Option("json", "--format", "-f", help="json | csv"),
+           out: Path | None = typer.Option(None, "--out", "-o", help="file to write (default: stdout)"),
+           data_dir: Path | None = DataDir) -> None:
+    """Export every published record (and, in JSON, the links between them)."""
+    hub = Hub.open(data_dir)
+    try:
+        text = svc.export_records(hub, fmt)
+    except svc.RegistryError as exc:
+        _fail(exc)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {out}")
+
+
+@registry_app.command("search")
+def search(query: str = typer.Argument(""), type_: list[str] = typer.Option(None, "--type"),
+           country: list[str] = typer.Option(None, "--country"), limit: int = typer.Option(10, "--limit"),
+           as_json: bool = typer.Option(False, "--json", help="print JSON"), data_dir: Path | None = DataDir) -> None:
+    """Full-text search over published records (any UN language, typos tolerated)."""
+    hub = Hub.open(data_dir)
+    try:
+        result = search_svc.search(hub, query, {"type": type_ or [], "country": [c.upper() for c in country or []]},
+                                   limit)
+    except svc.RegistryError as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, default=str, indent=1))
+        return
+    typer.echo(f"{result['total']} record(s)")
+    for hit in result["results"]:
+        typer.echo(f"{hit['id']}\t{hit['type']}\t{hit['title']}")
+
+
+@registry_app.command("seed")
+def seed(data_dir: Path | None = DataDir) -> None:
+    """Load the bundled sourced seed records (safe to repeat)."""
+    result = svc.load_seed(Hub.open(data_dir))
+    typer.echo(f"seed: {len(result['created'])} new record(s), {len(result['skipped'])} already present, "
+               f"{result['links']} new link(s)")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(registry_app, name="registry")
