@@ -59,3 +59,53 @@ def test_stored_inventory_appears_on_pages(write_client: TestClient, contributor
     stored = page.split('id="stored"')[1]
     assert "DENR &lt;b&gt;" in stored and "target" in stored
     assert "DENR &lt;b&gt;" in write_client.get("/inventory").text
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def _sign_in(write_client: TestClient, hub) -> None:
+    from litterhub.services import auth
+
+    auth.create_user(hub, "officer@example.org", "correct horse battery", role="contributor")
+    form = write_client.get("/account/login").text
+    response = write_client.post(
+        "/account/login",
+        data={"email": "officer@example.org", "password": "correct horse battery", "csrf_token": _csrf(form),
+              "next": "/inventory/PHL"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(write_client: TestClient) -> None:
+    page = write_client.get("/inventory/PHL").text
+    assert "/account/login?next=/inventory/PHL" in page and 'action="/inventory/PHL/submit"' not in page
+    response = write_client.post("/inventory/PHL/submit", data={"method": "meijer"}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/account/login")
+
+
+def test_signed_in_contributor_stores_an_inventory_from_the_form(write_client: TestClient, hub) -> None:
+    _sign_in(write_client, hub)
+    page = write_client.get("/inventory/PHL").text
+    form = {
+        "csrf_token": _csrf(page),
+        "method": "meijer",
+        "year": "",
+        "scenario": "bau",
+        "submitter": "DENR",
+        "override": ["mismanaged_plastic_waste_t=800000", "", ""],
+        "override_source": "NSWMC 2019",
+    }
+    stored = write_client.post("/inventory/PHL/submit", data=form, follow_redirects=False)
+    assert stored.status_code == 303 and stored.headers["location"] == "/inventory/PHL#stored"
+    record = write_client.get("/api/v1/inventory/records/PHL/meijer").json()["items"][0]
+    assert record["submitter"] == "DENR" and record["inputs"][0]["source"] == "NSWMC 2019"
+    assert record["account"].startswith("user:")
+
+    bad = write_client.post("/inventory/PHL/submit", data={**form, "override": ["plastic_share=2"]})
+    assert bad.status_code == 422 and 'id="submit-errors"' in bad.text
+    forged = write_client.post("/inventory/PHL/submit", data={**form, "csrf_token": "x" * 64})
+    assert forged.status_code == 403
+    assert len(write_client.get("/api/v1/inventory/records/PHL/meijer").json()["items"]) == 1

@@ -5,12 +5,14 @@ comparison, the flow from waste generated to leakage, and the stored inventory v
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from litterhub.api.deps import get_hub
+from litterhub.api.security import check_rate, verify_csrf, write_limit
 from litterhub.services import inventory as svc
 from litterhub.services.hub import Hub
 from litterhub.web.rendering import render
+from litterhub.web.routes.accounts import need, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -62,6 +64,36 @@ def inventory_index(request: Request, hub: Hub = Depends(get_hub)) -> HTMLRespon
     )
 
 
+def _country_page(
+    request: Request,
+    hub: Hub,
+    country: str,
+    overrides: list,
+    errors: list,
+    override_source: str = "",
+    status_code: int = 200,
+    submit_errors: list | None = None,
+) -> Response:
+    try:
+        profile = svc.country_profile(country, overrides=overrides)
+    except svc.InventoryInputError as exc:
+        return render(request, "not_found.html", status_code=404, what=f"{country}: {exc}")
+    return page(
+        request,
+        "inventory/country.html",
+        status_code=status_code,
+        p=profile,
+        flow_bars=_flow_bars(profile["flow"]),
+        stored=_stored(hub, profile["country"]),
+        errors=errors,
+        submit_errors=submit_errors or [],
+        overridable=svc.OVERRIDABLE,
+        override_source=override_source,
+        methods=svc.RECORD_METHODS,
+        scenarios=svc.SCENARIOS,
+    )
+
+
 @router.get("/inventory/{country}", response_class=HTMLResponse)
 def inventory_country(
     country: str,
@@ -69,7 +101,7 @@ def inventory_country(
     override: list[str] | None = Query(None),
     override_source: str | None = None,
     hub: Hub = Depends(get_hub),
-) -> HTMLResponse:
+) -> Response:
     errors: list = []
     overrides: list = []
     if override:
@@ -77,18 +109,35 @@ def inventory_country(
             overrides = svc.parse_override_args([o for o in override if o.strip()], override_source)
         except svc.InventoryInputError as exc:
             errors = exc.issues
+    return _country_page(request, hub, country, overrides, errors, override_source or "")
+
+
+@router.post("/inventory/{country}/submit", response_class=HTMLResponse)
+async def inventory_submit(country: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    """Store the country's inventory (signed-in contributors; CSRF-protected form)."""
+    who = need(request)
+    if isinstance(who, Response):
+        return who
+    await verify_csrf(request)
+    check_rate(request, "write", *write_limit())
+    form = await request.form()
+    pairs = [v for v in form.getlist("override") if isinstance(v, str) and v.strip()]
+    text = {k: v for k, v in form.items() if isinstance(v, str)}
+    year_text = text.get("year", "").strip()
     try:
-        profile = svc.country_profile(country, overrides=overrides)
+        if year_text and not year_text.isdigit():
+            raise svc.InventoryInputError.single("type-error", f"'{year_text}' is not a year", field="year")
+        overrides = svc.parse_override_args(pairs, text.get("override_source"))
+        record = svc.submit_inventory(
+            hub,
+            country,
+            text.get("method", ""),
+            text.get("submitter", ""),
+            int(year_text) if year_text else None,
+            overrides,
+            text.get("scenario") or "bau",
+            account=who.actor,
+        )
     except svc.InventoryInputError as exc:
-        return render(request, "not_found.html", status_code=404, what=f"{country}: {exc}")
-    stored = _stored(hub, profile["country"])
-    return render(
-        request,
-        "inventory/country.html",
-        p=profile,
-        flow_bars=_flow_bars(profile["flow"]),
-        stored=stored,
-        errors=errors,
-        overridable=svc.OVERRIDABLE,
-        override_source=override_source or "",
-    )
+        return _country_page(request, hub, country, [], [], status_code=422, submit_errors=exc.issues)
+    return RedirectResponse(f"/inventory/{record['country']}#stored", status_code=303)
