@@ -121,6 +121,9 @@ def test_citation_string_follows_datacite_and_is_on_the_page(client):
     html = client.get("/datasets/mlw-sample").text
     assert "Cite this dataset" in html and "@misc{mlw_sample_v1," in html and "TY  - DATA" in html
     assert "/api/v1/datasets/mlw-sample/versions/1/download.zip" in html
+    versioned = client.get("/datasets/mlw-sample", params={"version": 1})  # the URL the citation gives
+    assert versioned.status_code == 200 and cite["citation"].replace("&", "&amp;") in versioned.text
+    assert client.get("/datasets/mlw-sample", params={"version": 5}).status_code == 404
 
 
 def test_stable_dataset_uri_resolves_to_the_landing_page(client):

@@ -157,7 +157,8 @@ def _date_clause(column, interval: tuple[date | None, date | None]):
 
 
 def _site_feature(r) -> dict[str, Any]:
-    return {"type": "Feature", "id": r.id, "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
+    geometry = {"type": "Point", "coordinates": [r.lon, r.lat]} if r.lon is not None and r.lat is not None else None
+    return {"type": "Feature", "id": r.id, "geometry": geometry,
             "properties": {"name": r.name, "country": r.country, "region": r.region, "compartment": r.compartment,
                            "source_programme": r.source_programme}}
 

@@ -26,14 +26,16 @@ def datasets(request: Request, hub: Hub = Depends(get_hub)) -> HTMLResponse:
 
 
 @router.get("/datasets/{dataset_id}", response_class=HTMLResponse)
-def dataset(dataset_id: str, request: Request, hub: Hub = Depends(get_hub)) -> HTMLResponse:
+def dataset(dataset_id: str, request: Request, version: int | None = None, hub: Hub = Depends(get_hub)
+            ) -> HTMLResponse:
+    """The dataset page; `?version=n` (the citable URL) shows that version's downloads and citation."""
+    base = str(request.base_url).rstrip("/")
     try:
         ds = svc.get_dataset(hub, dataset_id)
+        meta = md.version_meta(hub, base, dataset_id, version) if version else md.dataset_meta(hub, base, dataset_id)
     except svc.NotFound:
         return render(request, "not_found.html", status_code=404, what=dataset_id)
     report = svc.get_report(hub, dataset_id, ds["version"])
-    base = str(request.base_url).rstrip("/")
-    meta = md.dataset_meta(hub, base, dataset_id)
     lang = request_language(request)
     return render(request, "dataset.html", ds=ds, report=report, series=svc.density_series(hub, dataset_id),
                   meta=meta, jsonld=schemaorg.dataset(meta, f"{base}/catalog", lang),
