@@ -13,7 +13,7 @@ demo: install assets
 	$(BIN)/litterhub demo --host $(HOST) --port $(PORT)
 
 test: install-dev assets
-	$(BIN)/pytest
+	$(BIN)/pytest --basetemp=$(CURDIR)/.pytest-tmp
 
 install: $(VENV)/.installed
 
