@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from litterhub.analysis.litter import stats
 from litterhub.analysis.litter.io import (
@@ -256,45 +258,81 @@ def run_litter(settings: Settings, types: TypeFile, data: LitterData, log: RunLo
 # litteR's number formatting and the output files
 
 
+def format_fg_array(values, digits: int = 4) -> np.ndarray:
+    """R's formatC(x, format = "fg", digits = 4) for a whole column: significant digits, trailing zeros dropped.
+
+    Vectorised: values are grouped by decimal exponent and each group is formatted with one
+    printf pattern (R: "%.*f" below 1e-4, otherwise "%#.*g"), then trailing zeros are stripped.
+    """
+    x = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
+    out = np.full(x.shape, "NA", dtype=object)
+    out[x == 0] = "0"
+    out[np.isposinf(x)] = "Inf"
+    out[np.isneginf(x)] = "-Inf"
+    nonzero = np.flatnonzero(np.isfinite(x) & (x != 0))
+    if len(nonzero) == 0:
+        return out
+    v = x[nonzero]
+    ax = np.abs(v)
+    iex = np.floor(np.log10(ax) + 1e-12).astype(np.int64)
+    scaled = np.round(ax / 10.0**iex + 1e-12, digits - 1)
+    iex = np.where((iex > 0) & (scaled >= 10), iex + 1, iex)
+    iex = np.where((iex == -4) & (ax < 1e-4), -5, iex)
+    text = np.empty(len(v), dtype=object)
+    for exponent in np.unique(iex):
+        sel = iex == exponent
+        if exponent < -4:
+            pattern = f"%.{digits - 1 - exponent}f"
+        else:
+            pattern = f"%#.{exponent + 1 if exponent >= digits else digits}g"
+        text[sel] = np.char.mod(pattern, v[sel]).astype(object)
+    strings = text.astype(str)
+    strip = (np.char.find(strings, ".") >= 0) & (np.char.find(strings, "e") < 0)
+    stripped = np.char.rstrip(np.char.rstrip(strings, "0"), ".")
+    out[nonzero] = np.where(strip, stripped, strings).astype(object)
+    return out
+
+
 def format_fg(value: float, digits: int = 4) -> str:
-    """R's formatC(x, format = "fg", digits = 4): significant digits, trailing zeros dropped."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or pd.isna(value):
-        return "NA"
-    x = float(value)
-    if x == 0:
-        return "0"
-    ax = abs(x)
-    iex = int(np.floor(np.log10(ax) + 1e-12))
-    scaled = round(ax / 10.0**iex + 1e-12, digits - 1)
-    if iex > 0 and scaled >= 10:
-        iex += 1
-    if iex == -4 and ax < 1e-4:
-        iex = -5
-    if iex < -4:
-        text = f"{x:.{digits - 1 - iex}f}"
-    else:
-        precision = iex + 1 if iex >= digits else digits
-        text = f"{x:#.{precision}g}"
-    if "." in text and "e" not in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+    """R's formatC(x, format = "fg", digits = 4) for one value."""
+    return str(format_fg_array([value], digits)[0])
 
 
-def format_p(value: float) -> str:
-    """R's formatC(p, format = "f", digits = 4)."""
-    if value is None or pd.isna(value):
-        return "NA"
-    return f"{float(value):.4f}"
+def format_p(values) -> np.ndarray:
+    """R's formatC(p, format = "f", digits = 4) for a column; missing values as NA."""
+    x = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
+    out = np.full(x.shape, "NA", dtype=object)
+    finite = ~np.isnan(x)
+    out[finite] = np.char.mod("%.4f", x[finite]).astype(object)
+    return out
 
 
 def results_csv_frame(results: pd.DataFrame) -> pd.DataFrame:
     """litteR-results.csv exactly as litteR prints it (4 significant digits, p with 4 decimals)."""
     out = results.copy()
     for col in ("%TC", "mean", "median", "cv", "rmad", "slope"):
-        out[col] = [format_fg(v) for v in out[col]]
+        out[col] = format_fg_array(out[col].to_numpy())
     out["n"] = out["n"].astype(int).astype(str)
-    out["p_value"] = [format_p(v) for v in out["p_value"]]
+    out["p_value"] = format_p(out["p_value"].to_numpy())
     return out
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """CSV at full precision (shortest round-trip floats), missing values as NA, booleans TRUE/FALSE.
+
+    Written with Arrow's C++ writer (fast on large tables) to a temporary name, then renamed.
+    """
+    frame = frame.copy()
+    for col in frame.columns:
+        if pd.api.types.is_bool_dtype(frame[col]) or str(frame[col].dtype) == "boolean":
+            frame[col] = frame[col].map({True: "TRUE", False: "FALSE"}).astype(object)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        pacsv.write_csv(table, tmp, pacsv.WriteOptions(quoting_style="none", quoting_header="none", null_string="NA"))
+    except pa.ArrowInvalid:  # a value holds a comma, quote or newline: quote text cells
+        pacsv.write_csv(table, tmp, pacsv.WriteOptions(quoting_style="needed", null_string="NA"))
+    tmp.replace(path)
 
 
 def write_result(result: LitterResult, out_dir: Path, *, full_precision_results: bool = False) -> list[Path]:
@@ -317,9 +355,7 @@ def write_result(result: LitterResult, out_dir: Path, *, full_precision_results:
     written = []
     for name, frame in tables.items():
         target = out_dir / name
-        tmp = out_dir / f".{name}.tmp"
-        frame.to_csv(tmp, index=False, na_rep="NA", float_format=None)
-        tmp.replace(target)
+        write_csv(frame, target)
         written.append(target)
     log_path = out_dir / "litteR.log"
     log_path.write_text("\n".join(f"{e.level} [{e.code}] {e.message}" for e in result.log) + "\n", encoding="utf-8")
