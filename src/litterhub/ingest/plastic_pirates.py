@@ -265,6 +265,9 @@ class PlasticPirates:
             effort = self._effort(g, sub, kept_lines, report)
             matrix = matrices[g.key][ok]
             total = totals(matrix, items[g.key])
+            if g.key == "B":
+                self._check_total(effort["source_total"], total, kept_lines, report,
+                                  f"{g.prefix}_Results_TotalNumber(incl.SUP)")
             ev = {
                 "source_event_id": keys, "survey_group": pc.utf8_trim_whitespace(sub.column("DatasetID")),
                 "site_id": sid, "event_date": pa.array(dates[ok], pa.date32()), "event_type": const(k, "monitoring"),
@@ -292,6 +295,17 @@ class PlasticPirates:
         return AdapterBatch(pa.concat_tables(events, promote_options="default"),
                             pa.concat_tables(observations, promote_options="default"),
                             pa.concat_tables(sites, promote_options="default"))
+
+    @staticmethod
+    def _check_total(source_total: pa.Array, total: np.ndarray, lines: np.ndarray, report: ValidationReport,
+                     column: str) -> None:
+        """The file's own total against the sum of its item counts (warning; both are kept)."""
+        src = source_total.to_numpy(zero_copy_only=False).astype(float)
+        with np.errstate(invalid="ignore"):
+            off = ~np.isnan(src) & (np.abs(src - total) > 1e-9)
+        report.add_many("litter-total-mismatch", lines[off], column,
+                        [f"file total {a:g} differs from the sum of item counts {b:g}"
+                         for a, b in zip(src[off], total[off], strict=True)])
 
     def _effort(self, g: Group, sub: pa.RecordBatch, lines: np.ndarray, report: ValidationReport
                 ) -> dict[str, pa.Array]:
