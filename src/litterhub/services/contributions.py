@@ -356,12 +356,32 @@ def _target_dataset(hub: Hub, principal: Principal, dataset_id: str | None, file
     return slugify(f"contrib-{Path(filename).stem}")[:90] + "-" + uuid.uuid4().hex[:6]
 
 
-def validate_upload(path: Path, filename: str, fmt: str = "auto", hub: Hub | None = None) -> dict[str, Any]:
+def mapping_supported() -> bool:
+    """Whether this build has the generic adapter with declarative column mappings (ingest.mapping)."""
+    import inspect
+
+    try:
+        import litterhub.ingest.mapping  # noqa: F401
+    except ImportError:
+        return False
+    return "mapping" in inspect.signature(ingest_file).parameters
+
+
+def ingest_options(sub: Submission) -> dict[str, Any]:
+    """Extra ingest arguments a submission needs (its column mapping, for the generic format)."""
+    mapping = (sub.payload or {}).get("mapping") if sub.kind == "upload" else None
+    return {"mapping": mapping} if mapping and mapping_supported() else {}
+
+
+def validate_upload(path: Path, filename: str, fmt: str = "auto", hub: Hub | None = None,
+                    mapping: str | None = None) -> dict[str, Any]:
     """Dry-run validation (nothing stored) plus the detected header, for the wizard's report page."""
     from litterhub.ingest.textio import sniff
 
+    extra = {"mapping": mapping} if mapping and mapping_supported() else {}
     try:
-        result = ingest_file(hub, path, fmt, "draft", original_filename=filename, dry_run=True)  # type: ignore[arg-type]
+        result = ingest_file(hub, path, fmt, "draft", original_filename=filename, dry_run=True,  # type: ignore[arg-type]
+                             **extra)
     except Exception as exc:  # noqa: BLE001 - a reader bug must reach the contributor as a report, not a traceback
         from litterhub.ingest.report import ValidationReport
 
@@ -446,8 +466,55 @@ def replace_file(hub: Hub, principal: Principal, sid: str, source: Path, filenam
     with hub.engine.begin() as conn:
         conn.execute(update(ct.submissions).where(ct.submissions.c.id == sid).values(
             original_filename=filename, sha256=sha256_of(stored), size_bytes=stored.stat().st_size,
-            format=report.get("format") or None, report=report, status="draft", updated_at=datetime.now(UTC)))
+            format=report.get("format") or None, report=report, status="draft", payload=None,
+            updated_at=datetime.now(UTC)))
         auth.audit(conn, principal.actor, "submission.file-replaced", f"submission:{sid}", {"filename": filename})
+    return load(hub, sid)
+
+
+MAX_MAPPING_CHARS = 64 * 1024
+
+
+def draft_mapping_for(hub: Hub, sub: Submission) -> str | None:
+    """A proposed column mapping (YAML) from the file's header and first rows; None without mapping support."""
+    if not mapping_supported() or sub.kind != "upload":
+        return None
+    if (sub.payload or {}).get("mapping"):
+        return sub.payload["mapping"]
+    from litterhub.ingest.mapping import draft_mapping
+    from litterhub.ingest.textio import sniff
+
+    path = upload_path(hub, sub)
+    info = sniff(path)
+    if info.kind != "text" or not info.header:
+        return None
+    samples: dict[str, list[str]] = {h: [] for h in info.header}
+    with path.open(encoding=info.encoding, errors="replace", newline="") as fh:
+        reader = csv.reader(fh, delimiter=info.delimiter)
+        next(reader, None)
+        for i, row in enumerate(reader):
+            if i >= 20:
+                break
+            for h, v in zip(info.header, row, strict=False):
+                samples[h].append(v)
+    return draft_mapping(info.header, samples)
+
+
+def apply_mapping(hub: Hub, principal: Principal, sid: str, mapping_text: str) -> Submission:
+    """Validate an unknown-format upload again with the column mapping the contributor edited in the browser."""
+    sub = get_submission(hub, principal, sid)
+    if sub.user_id != principal.id or sub.kind != "upload" or sub.status not in ("draft", "changes-requested"):
+        raise ContributionError("conflict", f"a {sub.status} submission cannot take a new mapping")
+    if not mapping_supported():
+        raise ContributionError("invalid", "this hub has no generic column mapping", "mapping")
+    text = (mapping_text or "").replace("\r\n", "\n")
+    if not text.strip() or len(text) > MAX_MAPPING_CHARS:
+        raise ContributionError("invalid", f"the mapping must be 1 to {MAX_MAPPING_CHARS} characters", "mapping")
+    report = validate_upload(upload_path(hub, sub), sub.original_filename or "upload.csv", "generic", hub, text)
+    with hub.engine.begin() as conn:
+        conn.execute(update(ct.submissions).where(ct.submissions.c.id == sid).values(
+            payload={"mapping": text}, format="generic", report=report, updated_at=datetime.now(UTC)))
+        auth.audit(conn, principal.actor, "submission.mapping", f"submission:{sid}", {"usable": report["usable"]})
     return load(hub, sid)
 
 

@@ -20,6 +20,7 @@ from litterhub.services.contributions import (
     ContributionError,
     Submission,
     _row_to_submission,
+    ingest_options,
     load,
     survey_table,
     upload_path,
@@ -183,7 +184,8 @@ def publish(hub: Hub, sub: Submission, actor: str) -> int:
         path, fmt, filename = survey_table(hub, sub.dataset_id, sub.id), "mlw", f"{sub.dataset_id}.csv"
     else:
         path, fmt, filename = upload_path(hub, sub), sub.format or "auto", sub.original_filename or "upload.csv"
-    result = ingest_file(hub, path, fmt, sub.dataset_id, actor=actor, original_filename=filename)
+    result = ingest_file(hub, path, fmt, sub.dataset_id, actor=actor, original_filename=filename,
+                         **ingest_options(sub))
     if not result.ok or result.version is None:
         errors = "; ".join(i.message for i in result.report.errors[:3])
         raise ContributionError("invalid", f"publishing failed: the file is no longer usable ({errors})")

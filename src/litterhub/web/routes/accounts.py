@@ -1,0 +1,166 @@
+"""Web accounts: register, sign in, sign out, and the account page (profile, name opt-in, API keys).
+
+Also the small helpers the contribution and review pages share: `page` renders with the signed-in user and
+a CSRF token, `need` sends anonymous visitors to the sign-in page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from litterhub.api.deps import get_hub
+from litterhub.api.problems import Problem
+from litterhub.api.security import (
+    check_rate,
+    csrf_protect,
+    csrf_token,
+    current_user,
+    log_in,
+    log_out,
+    with_csrf_cookie,
+)
+from litterhub.services import auth
+from litterhub.services.auth import Principal
+from litterhub.services.hub import Hub
+from litterhub.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+LOGIN_RATE = (10, 60)  # sign-in attempts per minute per client
+
+
+def viewer(request: Request) -> Principal | None:
+    """The signed-in user of a page (a stray Authorization header in a browser is ignored, not an error)."""
+    try:
+        return current_user(request)
+    except Problem:
+        return None
+
+
+def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render a page with `me` (the signed-in principal or None) and `csrf` (the form token)."""
+    context.setdefault("me", viewer(request))
+    response = render(request, template, status_code=status_code, csrf=csrf_token(request), **context)
+    response.headers["Cache-Control"] = "private, no-store"
+    return with_csrf_cookie(request, response)  # type: ignore[return-value]
+
+
+def need(request: Request, role: str = "contributor") -> Principal | Response:
+    """The principal if they may see the page; else a redirect to sign in, or a 403 page."""
+    principal = viewer(request)
+    if principal is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/account/login?next={quote(target)}", status_code=303)
+    if not principal.can(role):
+        return page(request, "accounts/forbidden.html", status_code=403, role=role)
+    return principal
+
+
+def safe_next(value: str | None) -> str:
+    """Only same-site paths: never an open redirect."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/account"
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+@router.get("/account/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str | None = None) -> HTMLResponse:
+    return page(request, "accounts/login.html", next=safe_next(next), error=None, email="")
+
+
+@router.post("/account/login", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
+async def login(request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    check_rate(request, "login", *LOGIN_RATE)
+    form = await _form(request)
+    user = auth.authenticate(hub, form.get("email", ""), form.get("password", ""))
+    if user is None:
+        return page(request, "accounts/login.html", status_code=401, next=safe_next(form.get("next")),
+                    error="wrong-credentials", email=form.get("email", "")[:320])
+    response = RedirectResponse(safe_next(form.get("next")), status_code=303)
+    log_in(request, response, user)
+    return response
+
+
+@router.get("/account/register", response_class=HTMLResponse)
+def register_form(request: Request) -> HTMLResponse:
+    return page(request, "accounts/register.html", error=None, values={})
+
+
+@router.post("/account/register", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
+async def register(request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    """Anyone may become a contributor; reviewer and admin roles are given by an admin."""
+    check_rate(request, "register", *LOGIN_RATE)
+    form = await _form(request)
+    try:
+        if form.get("password") != form.get("password2"):
+            raise auth.AuthError("password-mismatch", "the two passwords differ")
+        user = auth.create_user(hub, form.get("email", ""), form.get("password", ""), role="contributor",
+                                display_name=form.get("display_name"), show_name=form.get("show_name") == "on",
+                                actor="web:register")
+    except auth.AuthError as exc:
+        values = {k: form.get(k, "")[:320] for k in ("email", "display_name")}
+        return page(request, "accounts/register.html", status_code=422, error=str(exc), values=values)
+    response = RedirectResponse("/account", status_code=303)
+    log_in(request, response, user)
+    return response
+
+
+@router.post("/account/logout", dependencies=[Depends(csrf_protect)])
+def logout() -> Response:
+    response = RedirectResponse("/", status_code=303)
+    log_out(response)
+    return response
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    who = need(request, "public")
+    if isinstance(who, Response):
+        return who
+    return page(request, "accounts/account.html", keys=auth.list_api_keys(hub, who.id), new_key=None,
+                scopes=auth.default_scopes(who.role))
+
+
+@router.post("/account/profile", dependencies=[Depends(csrf_protect)])
+async def profile(request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    who = need(request, "public")
+    if isinstance(who, Response):
+        return who
+    form = await _form(request)
+    auth.set_profile(hub, who.id, form.get("display_name"), form.get("show_name") == "on")
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/account/keys", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
+async def new_key(request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    """Issue a key and show it once on the page that answers this form."""
+    who = need(request, "public")
+    if isinstance(who, Response):
+        return who
+    form = await request.form()
+    wanted = [s for s in form.getlist("scope") if isinstance(s, str)] or None
+    name = form.get("name") if isinstance(form.get("name"), str) else ""
+    try:
+        key, _ = auth.create_api_key(hub, who.id, wanted, name=name or "", actor=who.actor)
+    except auth.AuthError as exc:
+        raise Problem(422, str(exc)) from None
+    return page(request, "accounts/account.html", keys=auth.list_api_keys(hub, who.id), new_key=key,
+                scopes=auth.default_scopes(who.role))
+
+
+@router.post("/account/keys/{key_id}/revoke", dependencies=[Depends(csrf_protect)])
+def revoke_key(key_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    who = need(request, "public")
+    if isinstance(who, Response):
+        return who
+    if key_id in {k.id for k in auth.list_api_keys(hub, who.id)}:
+        auth.revoke_api_key(hub, key_id, who.actor)
+    return RedirectResponse("/account", status_code=303)

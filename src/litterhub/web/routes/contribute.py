@@ -1,0 +1,232 @@
+"""Web contribution pages: the upload wizard (upload -> format detected -> validation report -> column mapping for
+unknown formats -> licence and embargo -> submit), the citizen-science survey form, and "my submissions"."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from litterhub.api.deps import get_hub
+from litterhub.api.problems import Problem
+from litterhub.api.routes.uploads import save_upload
+from litterhub.api.security import check_rate, verify_csrf, write_limit
+from litterhub.services import contributions as svc
+from litterhub.services.hub import Hub
+from litterhub.web.routes.accounts import need, page
+
+router = APIRouter(include_in_schema=False)
+PHOTO_OVERHEAD = 256 * 1024
+
+
+def _back(sid: str) -> RedirectResponse:
+    return RedirectResponse(f"/contribute/submissions/{sid}", status_code=303)
+
+
+@router.get("/contribute", response_class=HTMLResponse)
+def contribute_home(request: Request, hub: Hub = Depends(get_hub)) -> HTMLResponse:
+    return page(request, "contribute/index.html", published=svc.public_contributions(hub, 50))
+
+
+@router.get("/contribute/mine", response_class=HTMLResponse)
+def mine(request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    who = need(request)
+    if isinstance(who, Response):
+        return who
+    return page(request, "contribute/mine.html", submissions=svc.list_mine(hub, who))
+
+
+@router.get("/contribute/upload", response_class=HTMLResponse)
+def upload_form(request: Request) -> Response:
+    who = need(request)
+    if isinstance(who, Response):
+        return who
+    return page(request, "contribute/upload.html", error=None, limits=svc.Limits.from_env())
+
+
+@router.post("/contribute/upload", response_class=HTMLResponse)
+async def upload(request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    who = need(request)
+    if isinstance(who, Response):
+        return who
+    limits = svc.Limits.from_env()
+    if "multipart/form-data" not in (request.headers.get("content-type") or ""):
+        await verify_csrf(request)  # a form without a file is still checked for its token first
+    try:
+        form, path, filename = await save_upload(request, limits)
+    except Problem as exc:
+        if exc.status_code != 413:
+            raise
+        return page(request, "contribute/upload.html", status_code=413, error=exc.detail, limits=limits)
+    try:
+        await verify_csrf(request)
+        check_rate(request, "write", *write_limit())
+        title = form.get("title") if isinstance(form.get("title"), str) else ""
+        sub = svc.create_upload(hub, who, path, filename, title=title or "", limits=limits)
+    except svc.ContributionError as exc:
+        return page(request, "contribute/upload.html", status_code=exc.status, error=str(exc), limits=limits)
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
+    return _back(sub.id)
+
+
+@router.get("/contribute/submissions/{sid}", response_class=HTMLResponse)
+def submission(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    who = need(request)
+    if isinstance(who, Response):
+        return who
+    try:
+        sub = svc.get_submission(hub, who, sid)
+    except svc.ContributionError:
+        return page(request, "not_found.html", status_code=404, what=sid)
+    mapping = svc.draft_mapping_for(hub, sub) if sub.kind == "upload" and (
+        not (sub.report or {}).get("format_known", True) or sub.format == "generic") else None
+    return page(request, "contribute/submission.html", sub=sub, licences=svc.LICENCES, error=None,
+                mapping=mapping, mapping_supported=svc.mapping_supported(), today=date.today().isoformat())
+
+
+async def _decide(request: Request, hub: Hub, sid: str, action) -> Response:
+    who = need(request)
+    if isinstance(who, Response):
+        return who
+    await verify_csrf(request)
+    check_rate(request, "write", *write_limit())
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    try:
+        action(who, fields)
+    except svc.ContributionError as exc:
+        sub = svc.get_submission(hub, who, sid)
+        return page(request, "contribute/submission.html", status_code=exc.status, sub=sub, licences=svc.LICENCES,
+                    error=str(exc), mapping=fields.get("mapping"), mapping_supported=svc.mapping_supported(),
+                    today=date.today().isoformat())
+    return _back(sid)
+
+
+@router.post("/contribute/submissions/{sid}/submit", response_class=HTMLResponse)
+async def submit(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    def act(who, f):
+        try:
+            embargo = date.fromisoformat(f["embargo_until"]) if f.get("embargo_until") else None
+        except ValueError:
+            raise svc.ContributionError("invalid", "the embargo date is not a date", "embargo_until") from None
+        svc.submit_upload(hub, who, sid, licence=f.get("licence", ""), embargo_until=embargo, title=f.get("title"))
+
+    return await _decide(request, hub, sid, act)
+
+
+@router.post("/contribute/submissions/{sid}/mapping", response_class=HTMLResponse)
+async def mapping(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    return await _decide(request, hub, sid, lambda who, f: svc.apply_mapping(hub, who, sid, f.get("mapping", "")))
+
+
+@router.post("/contribute/submissions/{sid}/file", response_class=HTMLResponse)
+async def replace_file(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    who = need(request)
+    if isinstance(who, Response):
+        return who
+    if "multipart/form-data" not in (request.headers.get("content-type") or ""):
+        await verify_csrf(request)
+    form, path, filename = await save_upload(request, svc.Limits.from_env())
+    try:
+        await verify_csrf(request)
+        svc.replace_file(hub, who, sid, path, filename)
+    except svc.ContributionError as exc:
+        raise Problem(exc.status, str(exc), errors=[exc.as_error()]) from None
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
+    return _back(sid)
+
+
+@router.get("/contribute/submissions/{sid}/photos/{photo_id}")
+def photo(sid: str, photo_id: int, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    who = need(request)
+    if isinstance(who, Response):
+        return who
+    try:
+        path, media_type = svc.photo_file(hub, who, sid, photo_id)
+    except svc.ContributionError:
+        return page(request, "not_found.html", status_code=404, what=f"{sid}/{photo_id}")
+    return FileResponse(path, media_type=media_type, headers={"X-Content-Type-Options": "nosniff",
+                                                              "Content-Security-Policy": "default-src 'none'",
+                                                              "Cache-Control": "private, no-store"})
+
+
+# --- citizen-science survey ----------------------------------------------------------------------------------
+
+def _survey_page(request: Request, status_code: int = 200, error: str | None = None,
+                 error_field: str | None = None, values: dict[str, str] | None = None) -> HTMLResponse:
+    return page(request, "contribute/survey.html", status_code=status_code, groups=svc.survey_items(),
+                licences=svc.LICENCES, error=error, error_field=error_field, values=values or {},
+                today=date.today().isoformat(), limits=svc.Limits.from_env())
+
+
+@router.get("/contribute/survey", response_class=HTMLResponse)
+def survey_form(request: Request) -> Response:
+    who = need(request)
+    if isinstance(who, Response):
+        return who
+    return _survey_page(request)
+
+
+def _number(values: dict[str, str], name: str, kind=float):
+    raw = (values.get(name) or "").strip().replace(",", ".")
+    try:
+        return kind(float(raw)) if kind is int else kind(raw)
+    except ValueError:
+        raise svc.ContributionError("invalid", f"{name.replace('_', ' ')} must be a number", name) from None
+
+
+@router.post("/contribute/survey", response_class=HTMLResponse)
+async def survey(request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    who = need(request)
+    if isinstance(who, Response):
+        return who
+    limits = svc.Limits.from_env()
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > limits.max_photos * limits.max_photo_bytes + PHOTO_OVERHEAD:
+        return _survey_page(request, 413, "the photos are too large together", "photos")
+    form = await request.form(max_files=limits.max_photos + 1, max_fields=1000)
+    await verify_csrf(request)
+    check_rate(request, "write", *write_limit())
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    folder = Path(tempfile.mkdtemp(prefix="photos-", dir=_tmp(hub)))
+    try:
+        photos = []
+        for i, f in enumerate(form.getlist("photos")):
+            if isinstance(f, UploadFile) and f.filename:
+                target = folder / f"photo-{i}"
+                with target.open("wb") as out:
+                    shutil.copyfileobj(f.file, out)
+                photos.append((target, f.filename))
+        counts = {k[6:]: _number(values, k, int) for k, v in values.items() if k.startswith("count_") and v.strip()}
+        data = svc.SurveyInput(
+            site_name=values.get("site_name", ""), country=values.get("country", ""),
+            lat=_number(values, "lat"), lon=_number(values, "lon"),
+            survey_date=_date(values.get("survey_date")), length_m=_number(values, "length_m"),
+            team_size=_number(values, "team_size", int), counts=counts, licence=values.get("licence", "CC-BY-4.0"),
+            sensitive_site=values.get("sensitive_site") == "on", notes=values.get("notes", ""))
+        sub = svc.create_survey(hub, who, data, photos, limits)
+    except svc.ContributionError as exc:
+        return _survey_page(request, exc.status, str(exc), exc.field, values)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return _back(sub.id)
+
+
+def _date(text: str | None) -> date:
+    try:
+        return date.fromisoformat((text or "").strip())
+    except ValueError:
+        raise svc.ContributionError("invalid", "the survey date must be a date", "survey_date") from None
+
+
+def _tmp(hub: Hub) -> Path:
+    path = hub.settings.data_dir / "tmp"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,217 @@
+"""Web pages: accounts, CSRF on every form, escaped user text, the upload wizard, the survey form and review."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from litterhub.api.app import create_app
+from litterhub.services import auth
+from litterhub.services import contributions as c
+from litterhub.services.setup import DEMO_DIR
+
+PASSWORD = "correct horse battery"
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+MLW = (DEMO_DIR / "mlw-sample.csv").read_bytes()
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> str:
+    page = client.get("/account/login")
+    r = client.post("/account/login", data={"email": email, "password": password, "csrf_token": token(page.text),
+                                            "next": "/account"}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    return token(client.get("/account").text)
+
+
+@pytest.fixture()
+def app(hub):
+    return create_app(hub)
+
+
+@pytest.fixture()
+def browser(app):
+    """A contributor's browser, signed in."""
+    with TestClient(app) as client:
+        yield client
+
+
+def survey_form(csrf: str, **kw) -> dict:
+    base = {"csrf_token": csrf, "site_name": "Praia Norte", "country": "PT", "lat": "41.7", "lon": "-8.87",
+            "survey_date": "2024-05-01", "length_m": "100", "team_size": "4", "count_G1": "3", "count_G7": "10",
+            "licence": "CC-BY-4.0", "notes": ""}
+    return {**base, **kw}
+
+
+def test_register_login_logout(browser, hub):
+    page = browser.get("/account/register")
+    r = browser.post("/account/register", data={"email": "new@example.org", "password": PASSWORD,
+                                                 "password2": PASSWORD, "display_name": "New",
+                                                 "csrf_token": token(page.text)}, follow_redirects=False)
+    assert r.status_code == 303 and "litterhub_session" in r.headers["set-cookie"]
+    assert "httponly" in r.headers["set-cookie"].lower() and "samesite=lax" in r.headers["set-cookie"].lower()
+    account = browser.get("/account")
+    assert account.status_code == 200 and "new@example.org" in account.text
+    assert auth.find_user(hub, "new@example.org").role == "contributor"
+    browser.post("/account/logout", data={"csrf_token": token(account.text)})
+    r = browser.get("/account", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/account/login")
+
+
+def test_wrong_password_and_open_redirect(browser, hub):
+    auth.create_user(hub, "ana@example.org", PASSWORD)
+    page = browser.get("/account/login")
+    r = browser.post("/account/login", data={"email": "ana@example.org", "password": "nope nope nope",
+                                              "csrf_token": token(page.text)})
+    assert r.status_code == 401 and "Wrong e-mail address or password" in r.text
+    r = browser.post("/account/login", data={"email": "ana@example.org", "password": PASSWORD,
+                                              "csrf_token": token(page.text), "next": "//evil.example/"},
+                     follow_redirects=False)
+    assert r.headers["location"] == "/account"
+
+
+def test_login_is_rate_limited(browser, hub):
+    page = browser.get("/account/login")
+    codes = [browser.post("/account/login", data={"email": "x@example.org", "password": "wrong password",
+                                                  "csrf_token": token(page.text)}).status_code for _ in range(11)]
+    assert codes[:10] == [401] * 10 and codes[10] == 429
+
+
+CSRF_FORMS = ["/account/profile", "/account/keys", "/account/logout", "/contribute/upload", "/contribute/survey",
+              "/contribute/submissions/{sid}/submit", "/contribute/submissions/{sid}/mapping",
+              "/review/{sid}/approve", "/review/{sid}/reject", "/review/{sid}/claim", "/review-versions/retract"]
+
+
+@pytest.mark.parametrize("path", CSRF_FORMS + ["/account/login", "/account/register"])
+def test_csrf_enforced_on_every_form(app, hub, path):
+    auth.create_user(hub, "rev@example.org", PASSWORD, role="admin")
+    with TestClient(app) as client:
+        if not path.startswith(("/account/login", "/account/register")):
+            sign_in(client, "rev@example.org")
+        target = path.format(sid="00000000-0000-0000-0000-000000000000")
+        r = client.post(target, data={"csrf_token": "forged", "email": "rev@example.org", "password": PASSWORD},
+                        files={"file": ("x.csv", b"a,b\n1,2\n")} if "upload" in path else None,
+                        follow_redirects=False)
+        assert r.status_code == 403, (target, r.status_code, r.text[:200])
+        r = client.post(target, data={"email": "rev@example.org"}, follow_redirects=False)
+        assert r.status_code == 403
+
+
+def test_upload_wizard_over_the_web(browser, hub):
+    auth.create_user(hub, "ana@example.org", PASSWORD)
+    csrf = sign_in(browser, "ana@example.org")
+    r = browser.post("/contribute/upload", data={"csrf_token": csrf, "title": "Saturn beach"},
+                     files={"file": ("mlw.csv", MLW, "text/csv")}, follow_redirects=False)
+    assert r.status_code == 303
+    page = browser.get(r.headers["location"])
+    assert "Format detected" in page.text and "mlw" in page.text and 'id="licence-step"' in page.text
+    assert 'id="rejected-rows"' in page.text or "rejected: 0" in page.text
+    sid = r.headers["location"].rsplit("/", 1)[1]
+    r = browser.post(f"/contribute/submissions/{sid}/submit", data={"csrf_token": csrf, "licence": "CC0-1.0"},
+                     follow_redirects=False)
+    assert r.status_code == 303
+    mine = browser.get("/contribute/mine").text
+    assert "waiting for review" in mine and "Saturn beach" in mine
+
+
+def test_unknown_format_shows_headers_and_mapping(browser, hub):
+    auth.create_user(hub, "ana@example.org", PASSWORD)
+    csrf = sign_in(browser, "ana@example.org")
+    r = browser.post("/contribute/upload", data={"csrf_token": csrf},
+                     files={"file": ("odd.csv", b"when,where,bottles\n2024-01-01,A,3\n", "text/csv")})
+    assert r.status_code == 200
+    assert "was not recognised" in r.text and "<code>bottles</code>" in r.text and 'id="mapping-step"' in r.text
+    assert 'id="licence-step"' not in r.text
+
+
+def test_spoofed_and_oversized_uploads_refused_in_the_wizard(browser, hub, monkeypatch):
+    auth.create_user(hub, "ana@example.org", PASSWORD)
+    csrf = sign_in(browser, "ana@example.org")
+    r = browser.post("/contribute/upload", data={"csrf_token": csrf}, files={"file": ("x.csv", PNG, "text/csv")})
+    assert r.status_code == 415 and 'id="upload-error"' in r.text
+    monkeypatch.setenv("LITTERHUB_MAX_UPLOAD_MB", "0.01")
+    r = browser.post("/contribute/upload", data={"csrf_token": csrf}, files={"file": ("x.csv", MLW, "text/csv")})
+    assert r.status_code == 413 and "limit" in r.text
+
+
+def test_survey_form_with_photo(browser, hub):
+    auth.create_user(hub, "ana@example.org", PASSWORD)
+    csrf = sign_in(browser, "ana@example.org")
+    form = browser.get("/contribute/survey").text
+    assert 'name="count_G1"' in form and "survey.js" in form and 'id="item-search"' in form
+    r = browser.post("/contribute/survey", data=survey_form(csrf), files=[("photos", ("p.png", PNG, "image/png"))],
+                     follow_redirects=False)
+    assert r.status_code == 303, r.text[:500]
+    page = browser.get(r.headers["location"])
+    assert "waiting for review" in page.text and "citizen-science" in page.text
+    photo = re.search(r'src="(/contribute/submissions/[^"]+/photos/\d+)"', page.text).group(1)
+    img = browser.get(photo)
+    assert img.status_code == 200 and img.headers["content-type"] == "image/png"
+    assert img.headers["x-content-type-options"] == "nosniff"
+
+
+def test_survey_form_refuses_fake_photo_and_keeps_values(browser, hub):
+    auth.create_user(hub, "ana@example.org", PASSWORD)
+    csrf = sign_in(browser, "ana@example.org")
+    r = browser.post("/contribute/survey", data=survey_form(csrf),
+                     files=[("photos", ("p.jpg", b"<svg onload=alert(1)>", "image/jpeg"))])
+    assert r.status_code == 415 and "JPEG, PNG or WebP" in r.text and 'value="Praia Norte"' in r.text
+    r = browser.post("/contribute/survey", data=survey_form(csrf, count_G1="-4"))
+    assert r.status_code == 422 and 'data-field="counts"' in r.text
+
+
+def test_review_flow_over_the_web(app, hub):
+    auth.create_user(hub, "ana@example.org", PASSWORD)
+    auth.create_user(hub, "rui@example.org", PASSWORD, role="reviewer")
+    with TestClient(app) as ana, TestClient(app) as rui:
+        csrf = sign_in(ana, "ana@example.org")
+        sid = ana.post("/contribute/survey", data=survey_form(csrf),
+                       follow_redirects=False).headers["location"].rsplit("/", 1)[1]
+        assert ana.get("/review", follow_redirects=False).status_code == 403
+        rcsrf = sign_in(rui, "rui@example.org")
+        assert sid in rui.get("/review").text
+        rui.post(f"/review/{sid}/claim", data={"csrf_token": rcsrf})
+        r = rui.post(f"/review/{sid}/request-changes", data={"csrf_token": rcsrf, "reason": "which section?"},
+                     follow_redirects=False)
+        assert r.status_code == 303
+        page = ana.get(f"/contribute/submissions/{sid}").text
+        assert "changes requested" in page and "which section?" in page
+        sid2 = ana.post("/contribute/survey", data=survey_form(csrf, survey_date="2024-05-02"),
+                        follow_redirects=False).headers["location"].rsplit("/", 1)[1]
+        r = rui.post(f"/review/{sid2}/approve", data={"csrf_token": rcsrf}, follow_redirects=False)
+        assert r.status_code == 303
+        assert rui.post(f"/review/{sid2}/reject", data={"csrf_token": rcsrf, "reason": "x"}).status_code == 409
+        sub = c.load(hub, sid2)
+        assert sub.status == "approved" and sub.published_version == 1
+        assert ana.get(f"/datasets/{sub.dataset_id}").status_code == 200
+
+
+def test_user_text_is_escaped_everywhere(app, hub):
+    """XSS payloads in every field a person types: name, titles, site, notes, reasons, file names."""
+    auth.create_user(hub, "ana@example.org", PASSWORD, display_name=XSS, show_name=True)
+    auth.create_user(hub, "rui@example.org", PASSWORD, role="reviewer")
+    with TestClient(app) as ana, TestClient(app) as rui:
+        csrf = sign_in(ana, "ana@example.org")
+        ana.post("/contribute/upload", data={"csrf_token": csrf, "title": XSS},
+                 files={"file": (f"{XSS}.csv", MLW, "text/csv")})
+        r = ana.post("/contribute/survey", data=survey_form(csrf, site_name=XSS, notes=XSS), follow_redirects=False)
+        sid = r.headers["location"].rsplit("/", 1)[1]
+        rcsrf = sign_in(rui, "rui@example.org")
+        queue = rui.get("/review").text
+        rui.post(f"/review/{sid}/request-changes", data={"csrf_token": rcsrf, "reason": XSS})
+        pages = [queue, ana.get("/account").text, ana.get("/contribute/mine").text,
+                 ana.get(f"/contribute/submissions/{sid}").text, rui.get(f"/review/{sid}").text]
+        sid2 = ana.post("/contribute/survey", data=survey_form(csrf, site_name=XSS, survey_date="2024-05-03"),
+                        follow_redirects=False).headers["location"].rsplit("/", 1)[1]
+        rui.post(f"/review/{sid2}/approve", data={"csrf_token": rcsrf})
+        pages.append(ana.get("/contribute").text)
+        for html in pages:
+            assert "<script>alert" not in html and "<img src=x" not in html
+        assert any("&lt;script&gt;alert" in html for html in pages)
+        assert [i for i, html in enumerate(pages) if "&lt;script&gt;alert" not in html] == []
