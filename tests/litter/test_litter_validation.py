@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from litterhub.analysis.litter import io as lio
+from litterhub.analysis.litter.pipeline import results_csv_frame
 from litterhub.cli import app
 from litterhub.services.litter import run_litter_settings, run_litter_uploads
 
@@ -252,3 +254,23 @@ def test_records_at_same_location_and_date_keep_means(shared_data, tmp_path):
     assert any(e.code == lio.DATA_SAME_LOCATION_DATE for e in result.log)
     means = result.location_stats.set_index("type_name")["mean"].round().astype(int)
     assert means[["TC", "SUP", "FISH", "PLASTIC"]].tolist() == [314, 70, 138, 282]
+
+
+def test_zero_total_and_short_series_follow_litter(tmp_path):
+    """§1.3: TC = 0 makes the relative count NaN, and NaN spreads into %TC; §1.5: with one survey
+    there is no Theil–Sen slope and no p-value; with surveys on one date only, no slope either."""
+    rows = [*ROWS, "NL,L3,Beach 3,2016-01-01,1,1,1", "NL,L4,Beach 4,2016-01-01,1,0,0", "NL,L4,Beach 4,2016-01-01,0,2,0"]
+    data = replace_row(2, "NL,L1,Beach 1,2015-07-10,0,0,0").replace(ROWS[-1], "\n".join(rows[5:]))
+    result = run_litter_settings(make(tmp_path, data=data))
+    stats = result.location_stats.set_index(["location_code", "type_name"])
+    assert np.isnan(stats.loc[("L1", "TC"), "rel_count"]) and np.isnan(stats.loc[("L1", "SUP"), "rel_count"])
+    assert stats.loc[("L2", "TC"), "rel_count"] == 100
+    printed = results_csv_frame(result.results).set_index(["location_code", "type/group_name"])
+    assert printed.loc[("L1", "TC"), "%TC"] == "NaN"
+    assert stats.loc[("L3", "TC"), "n"] == 1
+    assert np.isnan(stats.loc[("L3", "TC"), "slope"]) and np.isnan(stats.loc[("L3", "TC"), "p_value"])
+    assert printed.loc[("L3", "TC"), "slope"] == "NA" and printed.loc[("L3", "TC"), "p_value"] == "NA"
+    assert stats.loc[("L4", "TC"), "n"] == 2 and np.isnan(stats.loc[("L4", "TC"), "slope"])
+    # a region with a beach of fewer than 3 surveys has no regional p-value
+    regional = result.regional_stats.set_index("type_name")
+    assert np.isnan(regional.loc["TC", "VarS"]) and np.isnan(regional.loc["TC", "p_value"])

@@ -312,6 +312,8 @@ def results_csv_frame(results: pd.DataFrame) -> pd.DataFrame:
     out = results.copy()
     for col in ("%TC", "mean", "median", "cv", "rmad", "slope"):
         out[col] = format_fg_array(out[col].to_numpy())
+    # %TC is NaN (not NA) when a survey has TC = 0: 0/0 spreads into the mean, and R prints it as NaN
+    out.loc[np.isnan(results["%TC"].to_numpy(dtype=float)), "%TC"] = "NaN"
     out["n"] = out["n"].astype(int).astype(str)
     out["p_value"] = format_p(out["p_value"].to_numpy())
     return out
