@@ -43,6 +43,9 @@ def test_package_show_list_and_organizations(ckan):
     assert ckan.action.package_show(id=pkg["id"])["name"] == "mlw-sample"  # by UUID too
     assert ckan.action.organization_list() == ["european-environment-agency-eea", "noaa-marine-debris-program"]
     assert ckan.action.status_show()["site_title"] == "litterhub"
+    assert "marine litter" in ckan.action.tag_list() and ckan.action.group_list() == []
+    resource = pkg["resources"][0]
+    assert ckan.action.resource_show(id=resource["id"])["url"] == resource["url"]
 
 
 def test_errors_use_ckans_envelope(ckan, client):

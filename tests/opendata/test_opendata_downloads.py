@@ -120,3 +120,15 @@ def test_formula_injection_in_ingested_data_is_neutralised_end_to_end(hub, tmp_p
     out = b"".join(downloads.version_download(hub, "http://h", "crafted", 1, "csv").chunks).decode()
     groups = {r["survey_group"] for r in csv.DictReader(io.StringIO(out))}
     assert len(groups) > 1 and all(g.startswith("'=HYPERLINK(\"http://evil.example\",") for g in groups)
+
+
+def test_live_datapackage_descriptor_validates_over_http(http_server):
+    import httpx
+    from frictionless import validate
+
+    url = f"{http_server}/api/v1/datasets/mdmap-maine/versions/1/datapackage.json"
+    descriptor = httpx.get(url).json()
+    assert [r["path"].split("?")[1] for r in descriptor["resources"]] == ["table=events", "table=observations"]
+    report = validate(url)
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:20]
+    assert report.tasks[0].stats["rows"] == 70

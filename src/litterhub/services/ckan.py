@@ -200,6 +200,20 @@ def organization_list(hub: Hub, base_url: str, all_fields: bool = False) -> list
     return ordered if all_fields else [o["name"] for o in ordered]
 
 
+def tag_list(hub: Hub, base_url: str) -> list[str]:
+    return sorted({kw for ds in list_dataset_meta(hub, base_url) for kw in ds.keywords})
+
+
+def resource_show(hub: Hub, base_url: str, ident: str | None) -> dict[str, Any]:
+    if not ident:
+        raise validation("id", "Missing value")
+    for ds in list_dataset_meta(hub, base_url):
+        for res in package(ds)["resources"]:
+            if res["id"] == ident:
+                return res
+    raise not_found("Resource was not found.")
+
+
 def status_show(base_url: str) -> dict[str, Any]:
     return {"site_title": "litterhub", "site_description": "Open global knowledge hub on marine litter and "
             "microplastics", "site_url": base_url.rstrip("/"), "ckan_version": "2.10.0",

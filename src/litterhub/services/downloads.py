@@ -357,9 +357,40 @@ def _licence_text(ds: DatasetMeta) -> str:
             f"Publisher of the source data: {ds.publisher.name}.\n\nPlease cite: {ds.source_citation}\n")
 
 
+def package_descriptor(ds: DatasetMeta, resources: list[dict[str, Any]]) -> dict[str, Any]:
+    """The Data Package v2 descriptor of a dataset version around the given resources."""
+    title, url = licence_info(ds.licence)
+    created = next((v.created.replace(microsecond=0, tzinfo=None).isoformat() + "Z" for v in ds.versions
+                    if v.version == ds.version), None)
+    descriptor = {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": ds.id, "id": ds.uri, "title": ds.title["en"], "description": ds.description.get("en", ""),
+        "version": f"{ds.version}.0.0", "homepage": ds.landing_page, "created": created,
+        "keywords": ds.keywords,
+        "licenses": [{"name": ds.licence, "path": url, "title": title}],
+        "contributors": [{"title": ds.publisher.name, "roles": ["publisher"]}],
+        "sources": [{"title": ds.programme, "path": ds.landing_page}],
+        "resources": resources,
+    }
+    return {k: v for k, v in descriptor.items() if v is not None}
+
+
+def _resource(ds: DatasetMeta, table: str, path: str) -> dict[str, Any]:
+    title, url = licence_info(ds.licence)
+    return {"name": table, "type": "table", "path": path, "format": "csv", "mediatype": "text/csv",
+            "encoding": "utf-8", "licenses": [{"name": ds.licence, "path": url, "title": title}]}
+
+
+def live_descriptor(hub: Hub, base_url: str, dataset_id: str, version: int) -> dict[str, Any]:
+    """datapackage.json served live: resources point at the CSV download URLs, schemas inline."""
+    ds = version_meta(hub, base_url, dataset_id, version)
+    base = f"{base_url.rstrip('/')}/api/v1/datasets/{dataset_id}/versions/{version}/download.csv"
+    return package_descriptor(ds, [{**_resource(ds, table, f"{base}?table={table}"), "schema": table_schema(table)}
+                                   for table in TABLES])
+
+
 def write_datapackage(hub: Hub, ds: DatasetMeta, sink: IO[bytes]) -> dict[str, Any]:
     """Write a Data Package zip of one dataset version into `sink`; returns the descriptor."""
-    title, url = licence_info(ds.licence)
     resources = []
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for table in TABLES:
@@ -369,26 +400,10 @@ def write_datapackage(hub: Hub, ds: DatasetMeta, sink: IO[bytes]) -> dict[str, A
                 for chunk in _csv(source):
                     out.write(chunk)
             zf.writestr(f"schemas/{table}.json", json.dumps(table_schema(table), indent=1))
-            resources.append({"name": table, "type": "table", "path": f"data/{table}.csv",
-                              "scheme": "file", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-                              "bytes": out.bytes, "hash": f"sha256:{out.sha256.hexdigest()}",
-                              "schema": f"schemas/{table}.json",
-                              "licenses": [{"name": ds.licence, "path": url, "title": title}]})
+            resources.append({**_resource(ds, table, f"data/{table}.csv"), "bytes": out.bytes,
+                              "hash": f"sha256:{out.sha256.hexdigest()}", "schema": f"schemas/{table}.json"})
         zf.writestr("LICENSE.md", _licence_text(ds))
-        descriptor = {
-            "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
-            "name": ds.id, "id": ds.uri, "title": ds.title["en"], "description": ds.description.get("en", ""),
-            "version": f"{ds.version}.0.0", "homepage": ds.landing_page,
-            "created": next((v.created.replace(microsecond=0).isoformat() for v in ds.versions
-                             if v.version == ds.version), None),
-            "keywords": ds.keywords,
-            "licenses": [{"name": ds.licence, "path": url, "title": title}],
-            "contributors": [{"title": ds.publisher.name, "roles": ["publisher"]}],
-            "sources": [{"title": ds.programme, "path": ds.landing_page}],
-            "resources": resources,
-        }
-        if descriptor["created"] and "+" not in descriptor["created"] and not descriptor["created"].endswith("Z"):
-            descriptor["created"] += "Z"
+        descriptor = package_descriptor(ds, resources)
         zf.writestr("datapackage.json", json.dumps(descriptor, indent=1, ensure_ascii=False))
     return descriptor
 

@@ -86,6 +86,12 @@ def download_zip(dataset_id: str, version: int, request: Request, hub: Hub = Dep
     return _stream(_call(dl.version_download, hub, _base(request), dataset_id, version, "zip"))
 
 
+@router.get("/datasets/{dataset_id}/versions/{version}/datapackage.json", responses=PROBLEMS)
+def datapackage(dataset_id: str, version: int, request: Request, hub: Hub = Depends(get_hub)) -> dict:
+    """The Frictionless Data Package descriptor, live: resources are the CSV download URLs."""
+    return _call(dl.live_descriptor, hub, _base(request), dataset_id, version)
+
+
 @router.get("/datasets/{dataset_id}/versions/{version}/datacite.json", responses=PROBLEMS)
 def datacite_json(dataset_id: str, version: int, request: Request, hub: Hub = Depends(get_hub)) -> JSONResponse:
     """DataCite 4 metadata (REST API `dois` payload) of one version, with the suggested citation."""

@@ -19,7 +19,8 @@ from litterhub.services.hub import Hub
 
 router = APIRouter(include_in_schema=False)
 
-ACTIONS = ("package_list", "package_search", "package_show", "organization_list", "status_show")
+ACTIONS = ("package_list", "package_search", "package_show", "organization_list", "status_show", "tag_list",
+           "group_list", "resource_show")
 CORS = {"Access-Control-Allow-Origin": "*"}
 
 
@@ -60,6 +61,12 @@ def _run(action: str, hub: Hub, base: str, params: dict[str, Any]) -> Any:
         return svc.package_show(hub, base, params.get("id") or params.get("name"))
     if action == "organization_list":
         return svc.organization_list(hub, base, str(params.get("all_fields", "")).lower() in ("true", "1"))
+    if action == "tag_list":
+        return svc.tag_list(hub, base)
+    if action == "group_list":
+        return []  # the hub has no CKAN groups; themes are DCAT themes
+    if action == "resource_show":
+        return svc.resource_show(hub, base, params.get("id"))
     return svc.status_show(base)
 
 
