@@ -16,6 +16,7 @@ import litterhub
 import litterhub.api.routes
 import litterhub.web.routes
 from litterhub.api import problems
+from litterhub.api.cors import install_cors
 from litterhub.services.hub import Hub
 from litterhub.web.rendering import STATIC_DIR
 
@@ -44,6 +45,7 @@ def create_app(hub: Hub) -> FastAPI:
     )
     app.state.hub = hub
     problems.install(app)
+    install_cors(app)
     for router in _routers(litterhub.api.routes):
         app.include_router(router, prefix=API_PREFIX)
     for router in _routers(litterhub.web.routes):
