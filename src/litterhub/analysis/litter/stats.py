@@ -114,25 +114,17 @@ def _cdf_lookup(table_fn, n: np.ndarray, q: np.ndarray) -> np.ndarray:
 # tie statistics on row-sorted matrices
 
 
-def _tie_sums(sorted_rows: np.ndarray, skip: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
-    """Per row: Σt(t−1), Σt(t−1)(t−2), Σt(t−1)(2t+5) over groups of equal values.
-
-    `sorted_rows` must be sorted along axis 1. `skip` (same shape, bool) marks elements
-    that are left out of every tie group (used for the zeros of the signed-rank test).
-    """
+def _tie_sums(sorted_rows: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per row: Σt(t−1), Σt(t−1)(t−2), Σt(t−1)(2t+5) over groups of equal values (rows sorted)."""
     k, n = sorted_rows.shape
     if n == 0 or k == 0:
         zero = np.zeros(k)
         return zero, zero, zero
     new_run = np.ones((k, n), dtype=bool)
     new_run[:, 1:] = sorted_rows[:, 1:] != sorted_rows[:, :-1]
-    if skip is not None:
-        new_run |= skip
-        new_run[:, 1:] |= skip[:, :-1]
     run_id = np.cumsum(new_run, axis=1) - 1
     flat = (np.arange(k)[:, None] * n + run_id).ravel()
-    weights = None if skip is None else (~skip).ravel().astype(float)
-    sizes = np.bincount(flat, weights=weights, minlength=k * n).reshape(k, n).astype(float)
+    sizes = np.bincount(flat, minlength=k * n).reshape(k, n).astype(float)
     t1 = (sizes * (sizes - 1)).sum(axis=1)
     t2 = (sizes * (sizes - 1) * (sizes - 2)).sum(axis=1)
     t5 = (sizes * (sizes - 1) * (2 * sizes + 5)).sum(axis=1)
@@ -418,6 +410,9 @@ def beach_statistics(
     returned too (a location takes its first non-missing region).
     """
     frame = _as_frame(table)
+    missing = frame[count].isna().to_numpy()
+    if missing.any():
+        raise ValueError(f"{int(missing.sum())} rows have no {count!r} value (first at row {int(missing.argmax())})")
     extra: list[str] = []
     if total_group is not None:
         survey_keys = [location, date] + ([survey] if survey else [])
