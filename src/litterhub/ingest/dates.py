@@ -9,6 +9,7 @@ were read, and lists every slash date that both readings would accept.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,9 +60,9 @@ def parse_mixed_dates(col: pa.Array | pa.ChunkedArray, column: str, lines: np.nd
     order_name, reason = order or slash_order(text)
     slash_fmt = "%m/%d/%Y" if order_name == "month-first" else "%d/%m/%Y"
     other_fmt = "%d/%m/%Y" if order_name == "month-first" else "%m/%d/%Y"
-    d_dot = parse_date(text, "%d.%m.%Y")
-    d_slash = parse_date(text, slash_fmt)
-    d_other = parse_date(text, other_fmt)
+    d_dot = parse_date_strict(text, "%d.%m.%Y")
+    d_slash = parse_date_strict(text, slash_fmt)
+    d_other = parse_date_strict(text, other_fmt)
     dot_np = dotted.to_numpy(zero_copy_only=False)
     sl_np = slashed.to_numpy(zero_copy_only=False)
     values = np.where(dot_np, d_dot.values, np.where(sl_np, d_slash.values, np.datetime64("NaT")))
@@ -82,7 +83,7 @@ def us_datetime_dates(col: pa.Array | pa.ChunkedArray) -> Parsed:
     arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     text = pc.utf8_trim_whitespace(arr.cast(pa.string()))
     day_part = pc.replace_substring_regex(text, r"\s+\d{1,2}:\d{2}(:\d{2})?(\s*[AaPp][Mm])?$", "")
-    return parse_date(day_part, "%m/%d/%Y")
+    return parse_date_strict(day_part, "%m/%d/%Y")
 
 
 def from_parts(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -99,3 +100,38 @@ def from_parts(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> tuple[np
     rolled = dates.astype("datetime64[M]") != month_start.astype("datetime64[M]")
     ok &= ~rolled
     return np.where(ok, dates, np.datetime64("NaT")), ~ok
+
+
+_DIRECTIVES = {"d": r"(?P<d>\d{1,2})", "m": r"(?P<m>\d{1,2})", "Y": r"\d{4}", "y": r"\d{2}", "H": r"\d{1,2}",
+               "I": r"\d{1,2}", "M": r"\d{1,2}", "S": r"\d{1,2}", "p": r"[AaPp][Mm]", "b": r"[A-Za-z]+",
+               "B": r"[A-Za-z]+", "j": r"\d{1,3}"}
+
+
+def _format_regex(fmt: str) -> str:
+    out, i = ["^"], 0
+    while i < len(fmt):
+        if fmt[i] == "%" and i + 1 < len(fmt):
+            out.append(_DIRECTIVES.get(fmt[i + 1], ".+?"))
+            i += 2
+        else:
+            out.append(re.escape(fmt[i]))
+            i += 1
+    return "".join(out)
+
+
+def parse_date_strict(col: pa.Array | pa.ChunkedArray, fmt: str) -> Parsed:
+    """`cells.parse_date`, but impossible dates are invalid: Arrow's strptime turns 31/02 into 3 March."""
+    parsed = parse_date(col, fmt)
+    if "%d" not in fmt:
+        return parsed
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    text = pc.utf8_trim_whitespace(arr.cast(pa.string()))
+    parts = pc.extract_regex(text, _format_regex(fmt))
+    dates = pa.array(parsed.values, pa.date32())
+    day_ok = pc.equal(pc.cast(pc.struct_field(parts, "d"), pa.int64(), safe=False), pc.day(dates))
+    ok = day_ok
+    if "%m" in fmt:
+        ok = pc.and_(ok, pc.equal(pc.cast(pc.struct_field(parts, "m"), pa.int64(), safe=False), pc.month(dates)))
+    rolled = ~pc.fill_null(ok, True).to_numpy(zero_copy_only=False) & ~np.isnat(parsed.values)
+    values = np.where(rolled, np.datetime64("NaT"), parsed.values).astype("datetime64[D]")
+    return Parsed(values, parsed.blank, parsed.invalid | rolled)

@@ -24,9 +24,10 @@ from litterhub.ingest.base import (
     report_bad_records,
     site_ids,
 )
-from litterhub.ingest.cells import future, near_null_island, out_of_range, parse_date
+from litterhub.ingest.cells import future, near_null_island, out_of_range
 from litterhub.ingest.columns import const, floats, number, text_or_null
 from litterhub.ingest.countries import column_to_alpha3
+from litterhub.ingest.dates import parse_date_strict
 from litterhub.ingest.mapping import Mapping, MappingError
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import Sniff, open_table
@@ -124,7 +125,7 @@ class GenericAdapter:
         date_text = pc.utf8_trim_whitespace(batch.column(ev["date"]))
         if m.date_format == "%Y-%m-%d":
             date_text = pc.utf8_slice_codeunits(date_text, 0, 10)  # spreadsheet datetimes come as ISO with time
-        dates = parse_date(date_text, m.date_format)
+        dates = parse_date_strict(date_text, m.date_format)
         flag_cells(report, dates.invalid | dates.blank, lines, ev["date"], "type-error", batch.column(ev["date"]),
                    "date {!r} does not match the mapping's date_format " + repr(m.date_format))
         fut = future(dates.values)

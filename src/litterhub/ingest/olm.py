@@ -27,8 +27,9 @@ from litterhub.ingest.base import (
     report_bad_records,
     site_ids,
 )
-from litterhub.ingest.cells import future, near_null_island, out_of_range, parse_date
+from litterhub.ingest.cells import future, near_null_island, out_of_range
 from litterhub.ingest.columns import const, floats, number
+from litterhub.ingest.dates import parse_date_strict
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import Sniff, open_table
 from litterhub.ingest.wide import ItemColumn, parse_items, totals, unpivot
@@ -110,7 +111,7 @@ class OpenLitterMap:
         bad = fingerprints.duplicates(batch, names)
         report.add_many("duplicate-row", lines[bad], None, "this row repeats an earlier row exactly; kept once")
         taken = pc.utf8_slice_codeunits(pc.utf8_trim_whitespace(batch.column("date_taken")), 0, 10)
-        dates = parse_date(taken, "%Y-%m-%d")
+        dates = parse_date_strict(taken, "%Y-%m-%d")
         flag_cells(report, dates.invalid | dates.blank, lines, "date_taken", "type-error", batch.column("date_taken"),
                    "date {!r} is not YYYY-MM-DD hh:mm:ss")
         fut = future(dates.values)

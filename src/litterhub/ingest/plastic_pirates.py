@@ -31,9 +31,10 @@ from litterhub.ingest.base import (
     report_bad_records,
     site_ids,
 )
-from litterhub.ingest.cells import future, out_of_range, parse_date
+from litterhub.ingest.cells import future, out_of_range
 from litterhub.ingest.columns import blank_no_data, const, floats, number, text_or_null
 from litterhub.ingest.countries import column_to_alpha3
+from litterhub.ingest.dates import parse_date_strict
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import Sniff, open_table
 from litterhub.ingest.wide import ItemColumn, parse_items, totals, unpivot
@@ -173,7 +174,7 @@ class PlasticPirates:
         report.add_many("litter-disqualified", lines[rows], "DatasetQualified",
                         [f"disqualified by the experts ({r or 'DatasetQualified 0'})" for r in reasons])
         bad = ~ok
-        dates = parse_date(blank_no_data(batch.column("SamplingDate")), "%Y-%m-%d")
+        dates = parse_date_strict(blank_no_data(batch.column("SamplingDate")), "%Y-%m-%d")
         bad_date = (dates.invalid | dates.blank) & ok
         flag_cells(report, bad_date, lines, "SamplingDate", "type-error", batch.column("SamplingDate"),
                    "date {!r} is not YYYY-MM-DD")
@@ -424,7 +425,8 @@ class PlasticPirates:
             rep = ValidationReport()
             lat = number(meta_rows, "SamplingCoordinatesLatitude", np.zeros(m, np.int64), rep).values
             lon = number(meta_rows, "SamplingCoordinatesLongitude", np.zeros(m, np.int64), rep).values
-            dates = parse_date(blank_no_data(pc.fill_null(meta_rows.column("SamplingDate"), "")), "%Y-%m-%d").values
+            dates = parse_date_strict(blank_no_data(pc.fill_null(meta_rows.column("SamplingDate"), "")),
+                                      "%Y-%m-%d").values
         sid, site_table = self._sites(meta_rows, lat, lon, "surface-water", ValidationReport())
         events = pa.table({
             "source_event_id": grouped.column("key"), "survey_group": ds_ev, "site_id": sid,
