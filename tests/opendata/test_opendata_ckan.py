@@ -62,3 +62,14 @@ def test_errors_use_ckans_envelope(ckan, client):
     assert r.json()["success"] is False and r.json()["error"]["__type"] == "Not Found Error"
     r = client.get("/api/3/action/package_create")
     assert r.status_code == 400 and r.json()["success"] is False
+
+
+def test_facet_titles_and_labels_follow_the_request_language(client):
+    params = {"facet.field": '["compartment", "license_id"]'}
+    fr = client.get("/api/3/action/package_search", params={**params, "lang": "fr"}).json()["result"]
+    assert fr["search_facets"]["compartment"]["title"] == "Compartiments"
+    assert fr["search_facets"]["compartment"]["items"][0]["display_name"] == "Plage / littoral"
+    zh = client.get("/api/3/action/package_search", params=params, headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert zh.json()["result"]["search_facets"]["compartment"]["title"] == "环境介质"
+    en = client.get("/api/3/action/package_search", params=params).json()["result"]
+    assert en["search_facets"]["compartment"]["items"][0]["display_name"] == "Beach / coastline"

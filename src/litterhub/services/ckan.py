@@ -23,6 +23,36 @@ ROWS_DEFAULT, ROWS_MAX = 10, 1000
 FACET_TITLES = {"organization": "Organizations", "tags": "Tags", "res_format": "Formats",
                 "license_id": "Licenses", "groups": "Groups", "programme": "Programmes",
                 "compartment": "Compartments", "region": "Regions", "country": "Countries"}
+# facet titles and compartment names per UN language (the vocabulary holds English names only so far)
+FACET_TITLES_I18N = {
+    "fr": {"organization": "Organisations", "tags": "Mots-clés", "res_format": "Formats", "license_id": "Licences",
+           "groups": "Groupes", "programme": "Programmes", "compartment": "Compartiments", "region": "Régions",
+           "country": "Pays"},
+    "es": {"organization": "Organizaciones", "tags": "Etiquetas", "res_format": "Formatos", "license_id": "Licencias",
+           "groups": "Grupos", "programme": "Programas", "compartment": "Compartimentos", "region": "Regiones",
+           "country": "Países"},
+    "ar": {"organization": "المنظمات", "tags": "الوسوم", "res_format": "الصيغ", "license_id": "التراخيص",
+           "groups": "المجموعات", "programme": "البرامج", "compartment": "الأوساط", "region": "المناطق",
+           "country": "البلدان"},
+    "ru": {"organization": "Организации", "tags": "Теги", "res_format": "Форматы", "license_id": "Лицензии",
+           "groups": "Группы", "programme": "Программы", "compartment": "Среды", "region": "Регионы",
+           "country": "Страны"},
+    "zh": {"organization": "组织", "tags": "标签", "res_format": "格式", "license_id": "许可", "groups": "分组",
+           "programme": "计划", "compartment": "环境介质", "region": "区域", "country": "国家"},
+}
+COMPARTMENTS_I18N = {
+    "beach": {"fr": "Plage / littoral", "es": "Playa / costa", "ar": "الشاطئ / الساحل", "ru": "Пляж / побережье",
+              "zh": "海滩 / 海岸"},
+    "riverbank": {"fr": "Berge de rivière", "es": "Ribera de río", "ar": "ضفة النهر", "ru": "Берег реки", "zh": "河岸"},
+    "lakeshore": {"fr": "Rive de lac", "es": "Orilla de lago", "ar": "شاطئ البحيرة", "ru": "Берег озера", "zh": "湖岸"},
+    "surface-water": {"fr": "Eaux de surface", "es": "Aguas superficiales", "ar": "المياه السطحية",
+                      "ru": "Поверхностные воды", "zh": "表层水"},
+    "water-column": {"fr": "Colonne d'eau", "es": "Columna de agua", "ar": "عمود الماء", "ru": "Толща воды",
+                     "zh": "水体"},
+    "seafloor": {"fr": "Fond marin", "es": "Fondo marino", "ar": "قاع البحر", "ru": "Морское дно", "zh": "海底"},
+    "sediment": {"fr": "Sédiments", "es": "Sedimentos", "ar": "الرواسب", "ru": "Донные отложения", "zh": "沉积物"},
+    "biota": {"fr": "Biote", "es": "Biota", "ar": "الكائنات الحية", "ru": "Биота", "zh": "生物群"},
+}
 SORT_KEYS = {"score", "metadata_modified", "metadata_created", "name", "title"}
 _SOLR_OPERATORS = re.compile(r"^(OR|NOT|\(|\)|\[|\]|\{|\}|~|\^)$|[()\[\]{}^~]")
 
@@ -139,8 +169,9 @@ def _list_param(value: Any, name: str) -> list[str]:
     return [str(v) for v in parsed]
 
 
-def package_search(hub: Hub, base_url: str, params: dict[str, Any]) -> dict[str, Any]:
-    """CKAN `package_search`: count is the total number of matches, results one page of them."""
+def package_search(hub: Hub, base_url: str, params: dict[str, Any], lang: str = "en") -> dict[str, Any]:
+    """CKAN `package_search`: count is the total number of matches, results one page of them; facet titles
+    and display names in `lang`."""
     rows = _int(params.get("rows"), "rows", ROWS_DEFAULT, 0, ROWS_MAX)
     start = _int(params.get("start"), "start", 0, 0)
     facet_limit = _int(params.get("facet.limit"), "facet.limit", 50, -1)
@@ -159,17 +190,27 @@ def package_search(hub: Hub, base_url: str, params: dict[str, Any]) -> dict[str,
     search_facets: dict[str, Any] = {}
     for name in facet_fields:
         counts = Counter(v for d in docs for v in set(d.fields.get(name, [])))
-        items = [{"name": v, "display_name": _display(name, v, docs), "count": n}
+        items = [{"name": v, "display_name": _display(name, v, docs, lang), "count": n}
                  for v, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n >= facet_mincount]
-        search_facets[name] = {"title": FACET_TITLES[name], "items": items[:facet_limit] if facet_limit >= 0
-                               else items}
+        title = FACET_TITLES_I18N.get(lang, {}).get(name, FACET_TITLES[name])
+        search_facets[name] = {"title": title, "items": items[:facet_limit] if facet_limit >= 0 else items}
     return {"count": len(docs), "sort": params.get("sort") or "score desc, metadata_modified desc",
             "facets": {k: {i["name"]: i["count"] for i in v["items"]} for k, v in search_facets.items()},
             "search_facets": search_facets, "results": [package(d.meta) for d in docs[start:start + rows]]}
 
 
-def _display(facet: str, value: str, docs: list[_Doc]) -> str:
-    """The human name of a facet value (organisation title, licence title), else the value itself."""
+def _display(facet: str, value: str, docs: list[_Doc], lang: str) -> str:
+    """The human name of a facet value (organisation, licence, compartment), else the value itself."""
+    if facet == "compartment":
+        names = COMPARTMENTS_I18N.get(value, {})
+        if lang in names:
+            return names[lang]
+        try:
+            from litterhub.vocab.reference import table
+
+            return table("compartments").get(value, {}).get("name", value)
+        except Exception:  # noqa: BLE001 - a label is cosmetic: fall back to the code
+            return value
     for d in docs:
         if facet == "organization" and d.meta.publisher.slug == value:
             return d.meta.publisher.name

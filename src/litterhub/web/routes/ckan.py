@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from litterhub.api.deps import get_hub
 from litterhub.services import ckan as svc
 from litterhub.services.hub import Hub
+from litterhub.web.i18n import negotiate
 
 router = APIRouter(include_in_schema=False)
 
@@ -52,11 +53,16 @@ def _error(request: Request, action: str, exc: svc.CkanError) -> JSONResponse:
                          "error": {"__type": exc.kind, **exc.fields}}, status_code=exc.status, headers=CORS)
 
 
-def _run(action: str, hub: Hub, base: str, params: dict[str, Any]) -> Any:
+def _language(request: Request, params: dict[str, Any]) -> str:
+    """?lang= (or a `lang` parameter in the body), then Accept-Language, then English."""
+    return negotiate(str(params.get("lang") or "") or None, None, request.headers.get("accept-language"))
+
+
+def _run(action: str, hub: Hub, base: str, params: dict[str, Any], lang: str = "en") -> Any:
     if action == "package_list":
         return svc.package_list(hub, base)
     if action == "package_search":
-        return svc.package_search(hub, base, params)
+        return svc.package_search(hub, base, params, lang)
     if action == "package_show":
         return svc.package_show(hub, base, params.get("id") or params.get("name"))
     if action == "organization_list":
@@ -80,7 +86,7 @@ async def action(action: str, request: Request, hub: Hub = Depends(get_hub)) -> 
                             status_code=400, headers=CORS)
     try:
         params = await _params(request)
-        result = await run_in_threadpool(_run, action, hub, base, params)
+        result = await run_in_threadpool(_run, action, hub, base, params, _language(request, params))
     except svc.CkanError as exc:
         return _error(request, action, exc)
     return JSONResponse({"help": _help(request, action), "success": True, "result": result}, headers=CORS)
