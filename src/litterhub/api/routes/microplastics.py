@@ -1,0 +1,44 @@
+"""/api/v1/microplastics: size-range alignment factors and aligned dataset concentrations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+
+from litterhub.analysis.microplastics.alignment import AlignmentError
+from litterhub.api.deps import get_hub
+from litterhub.api.problems import Problem
+from litterhub.services import microplastics as svc
+from litterhub.services.hub import Hub
+
+router = APIRouter(prefix="/microplastics", tags=["microplastics"])
+
+
+@router.get("/align", responses={400: {"description": "invalid range or alpha (problem+json)"}})
+def align(alpha: float = Query(..., description="power-law exponent of particle length"),
+          measured_low: float = Query(..., description="µm"), measured_high: float = Query(..., description="µm"),
+          target_low: float = Query(1.0, description="µm"), target_high: float = Query(5000.0, description="µm"),
+          ) -> dict[str, Any]:
+    """Correction factor from a measured size range to a target range (Koelmans et al. 2020, eq. 2)."""
+    try:
+        return svc.alignment_factor(alpha, (measured_low, measured_high), (target_low, target_high))
+    except AlignmentError as exc:
+        raise Problem(400, str(exc)) from None
+
+
+@router.get("/alphas")
+def alphas() -> dict[str, Any]:
+    return {"items": svc.alphas()}
+
+
+@router.get("/datasets/{dataset_id}/versions/{version}/aligned",
+            responses={400: {"description": "invalid parameter"}, 404: {"description": "no such version"}})
+def aligned(dataset_id: str, version: int, alpha: float = Query(...), hub: Hub = Depends(get_hub)
+            ) -> dict[str, Any]:
+    if not hub.lake.version_dir(dataset_id, version).exists():
+        raise Problem(404, f"dataset {dataset_id!r} version {version} not found")
+    try:
+        return svc.align_dataset(hub, dataset_id, version, alpha)
+    except AlignmentError as exc:
+        raise Problem(400, str(exc)) from None
