@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import lru_cache
 
 import numpy as np
+from sqlalchemy import and_, func, select
+from sqlalchemy.exc import IntegrityError
 
 from litterhub.analysis.inventory import borrelle, chain, errors, jambeck, meijer, microplastics, sources
 from litterhub.analysis.inventory import inputs as inputs_module
@@ -37,21 +40,35 @@ from litterhub.analysis.inventory.inputs import (
     what_a_waste_defaults,
 )
 from litterhub.analysis.inventory.uncertainty import summarise, summary_at
+from litterhub.services.auth import audit
+from litterhub.store.inventory_tables import national_inventories as records_table
 
 __all__ = [
+    "SCENARIOS",
+    "BorrelleEstimate",
     "InventoryInputError",
     "JambeckEstimate",
     "MeijerEstimate",
-    "BorrelleEstimate",
-    "jambeck_country",
-    "jambeck_from_csv",
-    "meijer_country",
+    "Override",
+    "borrelle_all_countries",
     "borrelle_country",
     "borrelle_scenarios",
-    "borrelle_all_countries",
-    "microplastics_from_csv",
     "country_flow",
-    "SCENARIOS",
+    "country_profile",
+    "decode_upload",
+    "jambeck_country",
+    "jambeck_from_csv",
+    "list_inventories",
+    "meijer_country",
+    "meijer_top_rivers",
+    "microplastics_from_csv",
+    "microplastics_summary",
+    "overrides_from_csv",
+    "overview",
+    "parse_override_args",
+    "submit_from_json",
+    "submit_inventory",
+    "versions",
 ]
 
 SCENARIOS = tuple(borrelle.SCENARIOS)
@@ -606,14 +623,6 @@ def submit_inventory(
 ) -> dict[str, object]:
     """Compute a national inventory with the country's own figures and store it as a new version;
     `submitter` is who the inventory is from (an agency), `account` who stored it (audit log)."""
-    from datetime import UTC, datetime
-
-    from sqlalchemy import func, select
-    from sqlalchemy.exc import IntegrityError
-
-    from litterhub.services.auth import audit
-    from litterhub.store.inventory_tables import national_inventories as table
-
     if method not in RECORD_METHODS:
         raise InventoryInputError.single(
             errors.INVALID_PARAMETER, f"method must be one of {', '.join(RECORD_METHODS)}", field="method"
@@ -643,10 +652,12 @@ def submit_inventory(
         try:
             with hub.engine.begin() as conn:
                 latest = conn.execute(
-                    select(func.max(table.c.version)).where(table.c.country == code, table.c.method == method)
+                    select(func.max(records_table.c.version)).where(
+                        records_table.c.country == code, records_table.c.method == method
+                    )
                 ).scalar()
                 version = (latest or 0) + 1
-                conn.execute(table.insert().values(**row, version=version, created_at=datetime.now(UTC)))
+                conn.execute(records_table.insert().values(**row, version=version, created_at=datetime.now(UTC)))
                 audit(conn, account, "inventory.submitted", f"inventory:{code}/{method}", {"version": version})
             return {**row, "version": version}
         except IntegrityError:
@@ -704,42 +715,34 @@ def submit_from_json(hub, body: object, account: str) -> dict[str, object]:
 
 def list_inventories(hub, country: str | None = None, method: str | None = None) -> list[dict[str, object]]:
     """Latest version of every stored inventory, largest central estimate first."""
-    from sqlalchemy import and_, func, select
-
-    from litterhub.store.inventory_tables import national_inventories as table
-
     latest = (
-        select(table.c.country, table.c.method, func.max(table.c.version).label("version"))
-        .group_by(table.c.country, table.c.method)
+        select(records_table.c.country, records_table.c.method, func.max(records_table.c.version).label("version"))
+        .group_by(records_table.c.country, records_table.c.method)
         .subquery()
     )
-    query = select(table).join(
+    query = select(records_table).join(
         latest,
         and_(
-            table.c.country == latest.c.country,
-            table.c.method == latest.c.method,
-            table.c.version == latest.c.version,
+            records_table.c.country == latest.c.country,
+            records_table.c.method == latest.c.method,
+            records_table.c.version == latest.c.version,
         ),
     )
     if country:
-        query = query.where(table.c.country == normalise_code(country))
+        query = query.where(records_table.c.country == normalise_code(country))
     if method:
-        query = query.where(table.c.method == method)
+        query = query.where(records_table.c.method == method)
     with hub.engine.connect() as conn:
-        rows = conn.execute(query.order_by(table.c.central_t.desc())).fetchall()
+        rows = conn.execute(query.order_by(records_table.c.central_t.desc())).fetchall()
     return [_record_row(r) for r in rows]
 
 
 def versions(hub, country: str, method: str) -> list[dict[str, object]]:
     """Every stored version of one country's inventory for one method, newest first."""
-    from sqlalchemy import select
-
-    from litterhub.store.inventory_tables import national_inventories as table
-
     query = (
-        select(table)
-        .where(table.c.country == normalise_code(country), table.c.method == method)
-        .order_by(table.c.version.desc())
+        select(records_table)
+        .where(records_table.c.country == normalise_code(country), records_table.c.method == method)
+        .order_by(records_table.c.version.desc())
     )
     with hub.engine.connect() as conn:
         rows = conn.execute(query).fetchall()
@@ -830,16 +833,17 @@ def country_profile(
     m, notes["meijer"] = _try(meijer_country, known, by_method["meijer"])
     profile["meijer"] = m.detail() if m else None
     profile["rivers"] = meijer_top_rivers(known)
-    results = []
+    results: list[dict[str, object]] = []
+    note = None
     for scenario in SCENARIOS:
         for year in (borrelle.FIRST_YEAR, borrelle.LAST_YEAR):
             e, note = _try(borrelle_country, known, year, scenario, draws, seed, by_method["borrelle"])
             if e is None:
-                notes["borrelle"] = note
                 break
             results.append(e.detail())
-        if "borrelle" in notes and notes["borrelle"]:
+        if note:
             break
+    notes["borrelle"] = note
     profile["borrelle"] = results
     trajectories, _ = _try(borrelle_scenarios, known, draws, seed)
     profile["scenarios"] = trajectories
