@@ -10,8 +10,8 @@ from typing import Any
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEP = " | "
-COLUMNS = ["id", "type", "title", "status", "names", "acronyms", "summary", "url", "year", "countries", "regions",
-           "languages", "topics", "tags", "sources", "licence", "extra"]
+COLUMNS = ["id", "type", "title", "review_status", "names", "acronyms", "summary", "url", "year", "countries",
+           "regions", "languages", "topics", "tags", "sources", "licence", "extra"]
 _LISTS = {"acronyms", "countries", "regions", "languages", "topics", "tags", "sources"}
 
 
@@ -28,7 +28,7 @@ def to_row(record: dict[str, Any], status: str = "") -> list[str]:
     extra = {k: v for k, v in record.items() if k not in COLUMNS and v not in (None, "", [], {})}
     cells = []
     for col in COLUMNS:
-        if col == "status":
+        if col == "review_status":  # the workflow state; a policy's own `status` travels in `extra`
             value = status
         elif col == "extra":
             value = json.dumps(extra, ensure_ascii=False) if extra else ""
@@ -62,7 +62,7 @@ def read_csv(text: str) -> list[tuple[int, dict[str, Any]]]:
     for row in reader:
         rec: dict[str, Any] = {}
         for key, raw in row.items():
-            if key is None or key == "status":
+            if key is None or key == "review_status":
                 continue
             value = unsafe_cell(raw or "")
             if value == "":
