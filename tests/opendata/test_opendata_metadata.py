@@ -45,7 +45,9 @@ def test_shapes_catch_a_missing_mandatory_property(client):
 def test_jsonld_and_turtle_describe_the_same_graph(client):
     ttl = Graph().parse(data=client.get("/catalog.ttl").text, format="turtle")
     jsonld = Graph().parse(data=client.get("/catalog.jsonld").text, format="json-ld")
-    assert len(ttl) == len(jsonld) > 100
+    rdfxml = Graph().parse(data=client.get("/catalog.rdf").text, format="xml")
+    assert len(ttl) == len(jsonld) == len(rdfxml) > 100
+    assert client.get("/catalog", headers={"Accept": "application/rdf+xml"}).text.startswith("<?xml")
     negotiated = client.get("/catalog", headers={"Accept": "text/turtle;q=0.9, application/json;q=0.1"})
     assert negotiated.headers["content-type"].startswith("text/turtle")
     assert client.get("/catalog").headers["content-type"].startswith("application/ld+json")

@@ -152,3 +152,7 @@ def to_jsonld(g: Graph) -> str:
 
 def to_turtle(g: Graph) -> str:
     return g.serialize(format="turtle")
+
+
+def to_rdfxml(g: Graph) -> str:
+    return g.serialize(format="pretty-xml")

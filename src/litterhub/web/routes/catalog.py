@@ -14,8 +14,8 @@ from litterhub.services.serialise import dcat
 
 router = APIRouter(tags=["catalogue"])
 
-JSONLD, TURTLE = "application/ld+json", "text/turtle"
-RESPONSES = {200: {"content": {JSONLD: {}, TURTLE: {}}, "description": "DCAT-AP 3 RDF"},
+JSONLD, TURTLE, RDFXML = "application/ld+json", "text/turtle", "application/rdf+xml"
+RESPONSES = {200: {"content": {JSONLD: {}, TURTLE: {}, RDFXML: {}}, "description": "DCAT-AP 3 RDF"},
              404: {"description": "not found (problem+json)"}}
 
 
@@ -24,19 +24,19 @@ def _base(request: Request) -> str:
 
 
 def _rdf(graph, media: str) -> Response:
-    body = dcat.to_turtle(graph) if media == TURTLE else dcat.to_jsonld(graph)
+    body = {TURTLE: dcat.to_turtle, RDFXML: dcat.to_rdfxml}.get(media, dcat.to_jsonld)(graph)
     return Response(body, media_type=media, headers={"Vary": "Accept", "Access-Control-Allow-Origin": "*"})
 
 
 def negotiate(accept: str | None) -> str:
-    """Turtle when the client prefers it (text/turtle or application/x-turtle), JSON-LD otherwise."""
+    """The RDF syntax the client prefers (Turtle, RDF/XML or JSON-LD); JSON-LD when it states none."""
     best, best_q = JSONLD, -1.0
     for part in (accept or "").split(","):
         bits = [b.strip() for b in part.split(";")]
         media = {"application/x-turtle": TURTLE}.get(bits[0], bits[0])
         q = next((float(b[2:]) for b in bits[1:] if b.startswith("q=") and b[2:].replace(".", "", 1).isdigit()),
                  1.0)
-        if media in (JSONLD, TURTLE) and q > best_q:
+        if media in (JSONLD, TURTLE, RDFXML) and q > best_q:
             best, best_q = media, q
     return best
 
@@ -59,6 +59,11 @@ def catalog_jsonld(request: Request, hub: Hub = Depends(get_hub)) -> Response:
 @router.get("/catalog.ttl", responses=RESPONSES, response_class=Response)
 def catalog_ttl(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     return _rdf(_catalog(request, hub), TURTLE)
+
+
+@router.get("/catalog.rdf", responses=RESPONSES, response_class=Response)
+def catalog_rdfxml(request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    return _rdf(_catalog(request, hub), RDFXML)
 
 
 def _dataset(request: Request, hub: Hub, dataset_id: str):
