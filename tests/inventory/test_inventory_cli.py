@@ -45,6 +45,19 @@ def test_jambeck_inputs_file_prints_a_list(tmp_path: Path) -> None:
     assert out[1]["marine_debris_high_t"] == pytest.approx(100 * 1 * 0.1 * 0.02 * 0.365 * 0.4)
 
 
+def test_inputs_file_year_labels_results_and_is_checked(tmp_path: Path) -> None:
+    path = tmp_path / "own.csv"
+    path.write_text(
+        "country,coastal_population,waste_kg_per_person_day,plastic_share,inadequately_managed_share,littered_share\n"
+        "PHL,83446862,0.5,0.1095,0.81,0.02\n",
+        encoding="utf-8",
+    )
+    out = _json(["jambeck", "--inputs", str(path), "--year", "2020", "--json"])
+    assert out[0]["year"] == 2020
+    bad = runner.invoke(app, ["inventory", "jambeck", "--inputs", str(path), "--year", "1800", "--json"])
+    assert bad.exit_code == 1 and "litter-year-out-of-range" in bad.stderr and bad.stdout == ""
+
+
 def test_borrelle_json_shape() -> None:
     out = _json(
         [

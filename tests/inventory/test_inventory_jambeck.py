@@ -105,3 +105,12 @@ def test_debris_monte_carlo_spans_the_paper_range() -> None:
     stats = jambeck.debris_monte_carlo(np.array([1000.0]), 20_000, np.random.default_rng(3))
     assert stats["mean"][0] == pytest.approx(275, rel=0.01)  # U(0.15, 0.40) mean 0.275
     assert 150 <= stats["p10"][0] < stats["p90"][0] <= 400
+
+
+def test_uniform_conversion_summary_agrees_with_monte_carlo() -> None:
+    closed = jambeck.debris_uniform_summary(1000.0)
+    drawn = jambeck.debris_monte_carlo(np.array([1000.0]), 200_000, np.random.default_rng(9))
+    for key in ("mean", "p2_5", "p10", "p90", "p97_5"):
+        assert closed[key] == pytest.approx(float(drawn[key][0]), rel=0.01)
+    detail = service.jambeck_country("CHN").detail()
+    assert detail["marine_debris_uniform_t"]["p10"] < detail["marine_debris_mid_t"] < detail["marine_debris_high_t"]

@@ -74,7 +74,12 @@ def _t(value: float) -> str:
 @inventory_app.command("jambeck")
 def jambeck_command(
     country: str | None = typer.Option(None, "--country", help="ISO 3166-1 alpha-3 code, e.g. CHN."),
-    year: int = typer.Option(2010, "--year", help="2010 (computed) or 2025 (Jambeck's published projection)."),
+    year: int = typer.Option(
+        2010,
+        "--year",
+        help="With --country: 2010 (computed) or 2025 (Jambeck's published projection); "
+        "with --inputs: the year your inputs describe.",
+    ),
     inputs: Path | None = typer.Option(
         None,
         "--inputs",
@@ -95,7 +100,7 @@ def jambeck_command(
         raise typer.Exit(code=1)
     if inputs is not None:
         text = _read(inputs)
-        estimates = _run(lambda: service.jambeck_from_csv(text, source))
+        estimates = _run(lambda: service.jambeck_from_csv(text, source, year))
     else:
         found = _overrides("jambeck", override, override_source, overrides_file)
         estimates = [_run(lambda: service.jambeck_country(country, year, found))]

@@ -136,6 +136,9 @@ class JambeckEstimate:
         return {
             **self.summary(),
             "marine_debris_mid_t": self.marine_debris_mid_t,
+            "marine_debris_uniform_t": jambeck.debris_uniform_summary(self.mismanaged_plastic_waste_t),
+            "marine_debris_uniform_note": "conversion rate c ~ U(0.15, 0.40): the paper gives the range, "
+            "the uniform law is an assumption",
             "method": self.method,
             "compartment": self.compartment,
             "inputs": self.inputs,
@@ -191,9 +194,17 @@ def jambeck_country(code: str, year: int = 2010, overrides: Iterable[Override] =
     )
 
 
-def jambeck_from_csv(text: str, source: str = "user upload") -> list[JambeckEstimate]:
+USER_YEARS = range(1950, 2101)
+
+
+def jambeck_from_csv(text: str, source: str = "user upload", year: int = 2010) -> list[JambeckEstimate]:
     """Jambeck chain on a user table (columns `country,coastal_population,waste_kg_per_person_day,
-    plastic_share,inadequately_managed_share,littered_share`); refused whole if any row is bad."""
+    plastic_share,inadequately_managed_share,littered_share`); refused whole if any row is bad.
+    `year` is the year the user's inputs describe (it only labels the results)."""
+    if year not in USER_YEARS:
+        raise InventoryInputError.single(
+            errors.YEAR_OUT_OF_RANGE, f"the inputs' year must be between 1950 and 2100, not {year}", field="year"
+        )
     parsed = parse_jambeck_csv(text, source)
     result = jambeck.compute(parsed)
     estimates = []
@@ -202,13 +213,13 @@ def jambeck_from_csv(text: str, source: str = "user upload") -> list[JambeckEsti
         estimates.append(
             JambeckEstimate(
                 str(code),
-                2010,
+                year,
                 float(result.mismanaged_plastic_waste_t[i]),
                 float(result.marine_debris_low_t[i]),
                 float(result.marine_debris_mid_t[i]),
                 float(result.marine_debris_high_t[i]),
                 inputs=used,
-                note="year is the year of the inputs supplied",
+                note="computed from the inputs supplied; the year labels them",
             )
         )
     return estimates

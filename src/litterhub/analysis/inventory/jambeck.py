@@ -75,6 +75,13 @@ def debris_range(mpw_t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return tuple(chain.leakage(mpw_t, c) for c in (CONVERSION_LOW, CONVERSION_MID, CONVERSION_HIGH))
 
 
+def debris_uniform_summary(mpw_t: float) -> dict[str, float]:
+    """Mean and quantiles of c·MPW for c ~ U(0.15, 0.40), in closed form (the limit of the Monte Carlo)."""
+    span = CONVERSION_HIGH - CONVERSION_LOW
+    stats = {"mean": 0.5, "p2_5": 0.025, "p10": 0.10, "p90": 0.90, "p97_5": 0.975}
+    return {k: float(mpw_t) * (CONVERSION_LOW + q * span) for k, q in stats.items()}
+
+
 def debris_monte_carlo(mpw_t: np.ndarray, draws: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Ocean input with c ~ U(0.15, 0.40): one (country × draw) array, summarised per country."""
     mpw_t = np.atleast_1d(np.asarray(mpw_t, float))

@@ -88,12 +88,13 @@ def jambeck(
 async def jambeck_upload(
     request: Request,
     source: str = Query("user upload", description="Where the figures come from"),
+    year: int = Query(2010, description="The year your inputs describe (labels the results)"),
     detail: bool = DETAIL,
 ) -> list[dict[str, Any]]:
     """Jambeck chain on your own inputs: CSV with columns country,coastal_population,
     waste_kg_per_person_day,plastic_share,inadequately_managed_share,littered_share (shares as fractions)."""
     text = await _upload_text(request)
-    return [_shape(e, detail) for e in _call(svc.jambeck_from_csv, text, source, status=422)]
+    return [_shape(e, detail) for e in _call(svc.jambeck_from_csv, text, source, year, status=422)]
 
 
 @router.get("/meijer", responses=PROBLEMS)
