@@ -60,6 +60,16 @@ def test_geopandas_reads_the_geoparquet(client, tmp_path):
     assert bbox.type == pa.struct([(k, pa.float64()) for k in ("xmin", "ymin", "xmax", "ymax")])
 
 
+def test_geoparquet_rows_are_spatially_ordered(client):
+    import numpy as np
+
+    from litterhub.services.downloads import morton_keys
+
+    table = pq.read_table(io.BytesIO(client.get(V1.format("mlw-sample", "parquet")).content), columns=["lon", "lat"])
+    keys = morton_keys(table.column("lon").to_numpy(), table.column("lat").to_numpy())
+    assert np.all(np.diff(keys) >= 0)
+
+
 def test_geojson_download_is_a_feature_collection(client):
     r = client.get(V1.format("mdmap-maine", "geojson"))
     assert r.headers["content-type"].startswith("application/geo+json")
