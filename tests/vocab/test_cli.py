@@ -90,3 +90,8 @@ def test_reharmonise_stored_dataset(demo_hub):
     assert data["dataset_id"] == dataset and data["rows"] == sum(r["records"] for r in data["rollup"])
     missing = runner.invoke(app, ["vocab", "reharmonise", "nope", "--data-dir", str(demo_hub.settings.data_dir)])
     assert missing.exit_code == 2 and "litter-dataset-not-found" in missing.output
+
+
+def test_unknown_export_format_is_an_error():
+    result = runner.invoke(app, ["vocab", "export", "--format", "xml"])
+    assert result.exit_code == 2 and "litter-vocab-unknown-export" in result.output
