@@ -518,12 +518,13 @@ def country_flow(code: str, overrides: Iterable[Override] = ()) -> dict[str, obj
         FlowStep("mismanaged plastic waste", mpw_t, source=values["inadequately_managed_share"].source),
     ]
     leakage: list[dict[str, object]] = []
-    low, _, high = jambeck.debris_range(mpw_t)
+    low, mid, high = jambeck.debris_range(mpw_t)
     leakage.append(
         {
             "method": "jambeck2015",
             "compartment": jambeck.COMPARTMENT,
             "low_t": float(low),
+            "mid_t": float(mid),
             "high_t": float(high),
             "basis": "15–40 % of this mismanaged plastic waste (Jambeck applied it to coastal MPW only)",
         }

@@ -35,7 +35,7 @@ def _flow_bars(flow: dict | None) -> list[dict]:
         bars.append({"from": parent, "to": child, "percent": round(100 * share, 1)})
     mpw = steps[-1]["value_t"]
     for item in flow["leakage"]:
-        value = item.get("mean_t", item.get("high_t", 0.0))
+        value = item.get("mean_t", item.get("mid_t", 0.0))
         bars.append(
             {
                 "from": steps[-1],
