@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from litterhub.ingest.cells import parse_number
+from litterhub.ingest.cells import Parsed, parse_number
 from litterhub.ingest.report import ValidationReport
 
 
@@ -42,7 +43,7 @@ def parse_items(batch: pa.RecordBatch, items: list[ItemColumn], lines: np.ndarra
     values = np.full((n, len(items)), np.nan)
     bad = np.zeros(n, bool)
     for j, item in enumerate(items):
-        parsed = parse_number(batch.column(item.column))
+        parsed = _fast_counts(batch.column(item.column)) or parse_number(batch.column(item.column))
         values[:, j] = parsed.values
         if parsed.invalid.any():
             rows = np.flatnonzero(parsed.invalid)
@@ -58,6 +59,31 @@ def parse_items(batch: pa.RecordBatch, items: list[ItemColumn], lines: np.ndarra
                             [f"count {parsed.values[r]:g} is negative" for r in rows])
             bad |= negative
     return ItemMatrix(values, bad)
+
+
+def _fast_counts(col: pa.Array | pa.ChunkedArray) -> Parsed | None:
+    """Arrow's own string->float cast for the common clean column (plain numbers and empty cells).
+
+    The regex path in `cells.parse_number` costs about 1 us per cell; count columns are millions of cells,
+    almost all clean. Any surprise (spaces, 'nan', 'inf', text) returns None, and the caller falls back to
+    the validating parser, so behaviour is unchanged.
+    """
+    text = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    if text.null_count:
+        return None
+    blank = pc.equal(text, "").to_numpy(zero_copy_only=False)
+    values = np.full(len(text), np.nan)
+    filled = ~blank
+    if filled.any():
+        try:
+            cast = pc.cast(text.filter(pa.array(filled)) if blank.any() else text, pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+        got = cast.to_numpy(zero_copy_only=False)
+        if not np.isfinite(got).all():
+            return None
+        values[filled] = got
+    return Parsed(values, blank, np.zeros(len(text), bool))
 
 
 def totals(matrix: np.ndarray, items: list[ItemColumn]) -> np.ndarray:
