@@ -89,3 +89,16 @@ def test_stored_dataset_is_reharmonised_from_the_lake(client, demo_hub):
         parts = sum(row[k] for k in ("exactMatch", "narrowMatch", "broadMatch", "relatedMatch", "unmapped"))
         assert abs(parts - row["total"]) < 1e-9
     assert client.get("/api/v1/vocab/datasets/nope/harmonisation").status_code == 404
+
+
+def test_reference_tables_and_regions(client):
+    from litterhub.vocab.reference import table
+    from litterhub.vocab.regions import region_by_name, regions
+
+    units = client.get("/api/v1/vocab/tables/units").json()
+    assert units["count"] == len(table("units"))
+    assert client.get("/api/v1/vocab/tables/nope").status_code == 404
+    assert client.get("/api/v1/vocab/regions").json()["count"] == len(regions())
+    marseille = client.get("/api/v1/vocab/regions/at", params={"lat": 43.3, "lon": 5.37}).json()
+    assert marseille["msfd-region"]["code"] == region_by_name("Mediterranean Sea").code
+    assert client.get("/api/v1/vocab/regions/at", params={"lat": 95, "lon": 0}).status_code == 400

@@ -198,6 +198,39 @@ def reharmonise(dataset: str = typer.Argument(..., help="dataset id"),
     console.print(table)
 
 
+@vocab_app.command("region")
+def region(lat: float = typer.Option(..., "--lat", help="WGS84 latitude"),
+           lon: float = typer.Option(..., "--lon", help="WGS84 longitude"),
+           as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
+    """The MSFD region/subregion and Regional Seas programme of a point (coarse boxes)."""
+    from litterhub.services import vocab as svc
+
+    found = _call(lambda: svc.regions_at(lat, lon))
+    if as_json:
+        typer.echo(json.dumps(found, ensure_ascii=False))
+        return
+    for kind in ("msfd-subregion", "msfd-region", "regional-sea"):
+        hit = found[kind]
+        console.print(f"{kind}: " + (f"{hit['code']} ({hit['name']})" if hit else "none"), highlight=False)
+
+
+@vocab_app.command("table")
+def reference_table(name: str = typer.Argument(..., help="materials, use_groups, size_classes, compartments, "
+                                                         "units, polymers, shapes, colours"),
+                    as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
+    """Print one reference vocabulary."""
+    from litterhub.services import vocab as svc
+
+    rows = _call(lambda: svc.reference_table(name))
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table(*rows[0].keys(), title=name)
+    for row in rows:
+        table.add_row(*row.values())
+    console.print(table)
+
+
 @vocab_app.command("check")
 def check() -> None:
     """Load and check every vocabulary file (duplicate ids, missing targets, parent cycles)."""

@@ -157,6 +157,41 @@ def rollup_of(m: Mapping) -> str:
     return master_list().items[m.master_code].parent_code or m.master_code
 
 
+def reference_table(name: str) -> list[dict[str, str]]:
+    """One of the small reference vocabularies (materials, units, size_classes, ...) as rows."""
+    from litterhub.vocab.reference import TABLES, table
+
+    if name not in TABLES:
+        raise VocabLookupError("litter-vocab-unknown-table",
+                               f"unknown vocabulary table {name!r}; known: {', '.join(TABLES)}")
+    return [dict(row) for row in table(name).values()]
+
+
+def region_list() -> list[dict[str, object]]:
+    from litterhub.vocab.regions import regions
+
+    return [{"code": r.code, "name": r.name, "kind": r.kind, "parent_code": r.parent_code,
+             "aliases": list(r.aliases), "source": r.source,
+             "boxes": [{"min_lon": b[0], "min_lat": b[1], "max_lon": b[2], "max_lat": b[3]} for b in r.boxes]}
+            for r in regions().values()]
+
+
+def regions_at(lat: float, lon: float) -> dict[str, object]:
+    """The MSFD region, subregion and Regional Seas programme of one point (coarse boxes, see SOURCES.md)."""
+    import numpy as np
+
+    from litterhub.vocab.regions import KINDS, assign, regions
+
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise CoverageInputError("litter-coordinate-out-of-range", f"lat {lat}, lon {lon} is not a WGS84 point")
+    table = regions()
+    out: dict[str, object] = {"lat": lat, "lon": lon}
+    for kind in KINDS:
+        code = assign(np.array([lon]), np.array([lat]), kind)[0]
+        out[kind] = {"code": code, "name": table[code].name} if code else None
+    return out
+
+
 def export(fmt: str) -> str:
     if fmt not in ("jsonld", "ttl"):
         raise VocabLookupError("litter-vocab-unknown-export", f"unknown export format {fmt!r}; use jsonld or ttl")

@@ -83,6 +83,7 @@ def build_graph() -> Graph:
     return g
 
 
+@lru_cache(maxsize=2)
 def export_skos(fmt: str) -> str:
     """The vocabulary as JSON-LD ('jsonld') or Turtle ('ttl')."""
     graph = build_graph()

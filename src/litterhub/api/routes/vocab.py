@@ -74,6 +74,27 @@ def skos_turtle() -> Response:
     return Response(svc.export("ttl"), media_type="text/turtle")
 
 
+@router.get("/tables/{name}", responses=PROBLEMS)
+def reference_table(name: str) -> dict[str, Any]:
+    """A reference vocabulary: materials, use_groups, size_classes, compartments, units, polymers, shapes,
+    colours."""
+    rows = _lookup(svc.reference_table, name)
+    return {"name": name, "vocab_version": VOCAB_VERSION, "count": len(rows), "items": rows}
+
+
+@router.get("/regions")
+def regions() -> dict[str, Any]:
+    """Marine regions (MSFD regions/subregions, Regional Seas) with their coarse boxes."""
+    rows = svc.region_list()
+    return {"vocab_version": VOCAB_VERSION, "count": len(rows), "items": rows}
+
+
+@router.get("/regions/at", responses={400: {"description": "coordinates out of range (problem+json)"}})
+def regions_at(lat: float = Query(..., ge=-90, le=90), lon: float = Query(..., ge=-180, le=180)) -> dict[str, Any]:
+    """Which MSFD region, subregion and Regional Seas programme a WGS84 point falls in."""
+    return svc.regions_at(lat, lon)
+
+
 @router.get("/datasets/{dataset_id}/harmonisation", responses=PROBLEMS)
 def dataset_harmonisation(dataset_id: str, version: int | None = Query(None, ge=1),
                           hub: Hub = Depends(get_hub)) -> dict[str, Any]:
