@@ -274,3 +274,14 @@ def test_zero_total_and_short_series_follow_litter(tmp_path):
     # a region with a beach of fewer than 3 surveys has no regional p-value
     regional = result.regional_stats.set_index("type_name")
     assert np.isnan(regional.loc["TC", "VarS"]) and np.isnan(regional.loc["TC", "p_value"])
+
+
+def test_cli_json_error(tmp_path):
+    import json
+
+    path = make(tmp_path, data=replace_row(1, "NL,L1,Beach 1,10/04/2015,5,1,2"))
+    result = CliRunner().invoke(app, ["litter", str(path), "--out", str(tmp_path / "out"), "--json"])
+    assert result.exit_code == 2
+    payload = json.loads(result.stdout)
+    assert payload["error"]["code"] == lio.DATA_MIXED_DATES
+    assert payload["log"][-1]["level"] == "ERROR"
