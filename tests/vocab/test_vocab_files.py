@@ -115,3 +115,17 @@ def test_packaged_files_pass_the_same_loader_from_a_copy(tmp_path):
 def test_code_normalisation_joins_spelling_variants():
     assert normalise_code("Plastic / Polystyrene:  Caps / lids ") == normalise_code("Plastic/Polystyrene: Caps/lids")
     assert normalise_code("G27") != normalise_code("G2 7")
+
+
+def test_material_prefixes_agree_with_master_material_unless_explained():
+    """MDMAP and MCS codes start with their material; a mapping to an item of another material must say why."""
+    prefixes = {"plastic": {"plastic"}, "metal": {"metal"}, "glass": {"glass"}, "rubber": {"rubber"},
+                "processed-lumber": {"wood", "paper"}, "cloth-fabric": {"cloth"}, "plastic/polystyrene": {"plastic"},
+                "cloth": {"cloth"}, "paper/cardboard": {"paper"}, "wood": {"wood"}, "wood (machined)": {"wood"},
+                "pottery/ceramics": {"glass"}}
+    master = master_list()
+    for scheme in ("noaa-mdmap", "mcs"):
+        for m in all_crosswalks()[scheme]:
+            expected = prefixes.get(normalise_code(m.source_code).split(":")[0])
+            if expected and master.items[m.master_code].material not in expected:
+                assert "listed under" in m.evidence, f"{scheme} {m.source_code!r} -> {m.master_code} ({m.evidence})"

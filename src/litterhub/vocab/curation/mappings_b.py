@@ -34,8 +34,8 @@ glass:jars | = | G201 |
 glass:other | = | G210 |
 rubber:fragments | < | G134 |
 rubber:balloons | < | G125 |
-rubber:flip-flops | = | G102 |
-rubber:gloves | < | G39 |
+rubber:flip-flops | = | G102 | G102 is listed under plastics in TSG-ML
+rubber:gloves | < | G39 | G39 gloves is listed under plastics in TSG-ML
 rubber:tires | < | G128 |
 rubber:other | = | G134 |
 processed-lumber:cardboard-cartons | < | TSG_ML_7 |
