@@ -9,12 +9,18 @@ import pytest
 
 from litterhub.analysis.inventory import sources
 
+# Same rule as tests/conftest.py's `shared_data` fixture.
+_CHECKOUT_SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+SHARED_DATA = Path(os.environ.get("LITTERHUB_SHARED_DATA", _CHECKOUT_SHARED))
+
 
 @pytest.fixture(autouse=True)
-def inventory_sources(shared_data: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Non-bundled tables (Jambeck S1, Borrelle inputs) are read from the shared data folder."""
-    monkeypatch.setenv("LITTERHUB_INVENTORY_SOURCES", str(shared_data))
-    return shared_data
+def inventory_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Non-bundled tables (Jambeck S1, Borrelle inputs) are read from the shared data folder when it
+    exists; tests that need them also request `shared_data`, so they skip (not fail) without it, while
+    tests on bundled tables (Meijer, What a Waste) and on user inputs always run."""
+    if SHARED_DATA.is_dir():
+        monkeypatch.setenv("LITTERHUB_INVENTORY_SOURCES", str(SHARED_DATA))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+pytestmark = pytest.mark.usefixtures("shared_data")  # needs Jambeck S1 / Borrelle inputs
+
 API = "/api/v1/inventory"
 HEADER = "country,coastal_population,waste_kg_per_person_day,plastic_share,inadequately_managed_share,littered_share\n"
 

@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 from litterhub.cli import app
 from litterhub.services import inventory as service
 
+pytestmark = pytest.mark.usefixtures("shared_data")  # needs Jambeck S1 / Borrelle inputs
+
 runner = CliRunner()
 HEADER = "country,coastal_population,waste_kg_per_person_day,plastic_share,inadequately_managed_share,littered_share\n"
 GOOD = "CHN,262892387,1.1,0.1095,0.7431,0.02\n"

@@ -11,6 +11,8 @@ from litterhub.analysis.inventory import borrelle, sources
 from litterhub.analysis.inventory.inputs import borrelle_inputs
 from litterhub.services import inventory as service
 
+pytestmark = pytest.mark.usefixtures("shared_data")  # needs Jambeck S1 / Borrelle inputs
+
 
 @pytest.mark.parametrize("scenario", ["bau", "ambitious", "target"])
 def test_philippines_2016_exact(scenario: str) -> None:

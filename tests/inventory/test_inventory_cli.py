@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 
 from litterhub.cli import app
 
+pytestmark = pytest.mark.usefixtures("shared_data")  # needs Jambeck S1 / Borrelle inputs
+
 runner = CliRunner()
 
 

@@ -12,6 +12,8 @@ from litterhub.analysis.inventory import jambeck
 from litterhub.analysis.inventory.inputs import jambeck_all, jambeck_defaults, jambeck_inputs
 from litterhub.services import inventory as service
 
+pytestmark = pytest.mark.usefixtures("shared_data")  # needs Jambeck S1 / Borrelle inputs
+
 
 def test_china_2010_worked_case_kg_per_day_chain() -> None:
     result = jambeck.compute(jambeck_inputs("CHN", jambeck_defaults("CHN")))

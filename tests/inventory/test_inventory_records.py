@@ -7,6 +7,8 @@ import pytest
 
 from litterhub.services import inventory as svc
 
+pytestmark = pytest.mark.usefixtures("shared_data")  # needs Jambeck S1 / Borrelle inputs
+
 
 def test_versions_and_latest_listing(any_hub) -> None:
     own = [svc.Override("mismanaged_plastic_waste_t", 900_000, "NSWMC 2019")]

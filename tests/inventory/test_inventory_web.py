@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from fastapi.testclient import TestClient
+
+pytestmark = pytest.mark.usefixtures("shared_data")  # needs Jambeck S1 / Borrelle inputs
 
 
 def test_index_lists_countries_with_links_and_map_data(write_client: TestClient) -> None:
@@ -72,8 +75,12 @@ def _sign_in(write_client: TestClient, hub) -> None:
     form = write_client.get("/account/login").text
     response = write_client.post(
         "/account/login",
-        data={"email": "officer@example.org", "password": "correct horse battery", "csrf_token": _csrf(form),
-              "next": "/inventory/PHL"},
+        data={
+            "email": "officer@example.org",
+            "password": "correct horse battery",
+            "csrf_token": _csrf(form),
+            "next": "/inventory/PHL",
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303
