@@ -15,6 +15,7 @@ from litterhub.services.ingest import ingest_file
 
 WIDE = "beach-litter-nl-2012-2017.csv"
 NATIVE = "beach-litter-nl-2012-2017-ospar-export.csv"
+LONG = "beach-litter-nl-2012-2017-long.csv"
 
 
 def _raw(path):
@@ -28,7 +29,7 @@ def lake(shared_data, tmp_path_factory):
 
     hub = Hub.open(tmp_path_factory.mktemp("ospar") / "data")
     out = {}
-    for name in (WIDE, NATIVE):
+    for name in (WIDE, NATIVE, LONG):
         result = ingest_file(hub, shared_data / "ospar-nl-litteR" / name, "auto")
         out[name] = (result, hub.lake.read_table("events", result.dataset_id, result.version),
                      hub.lake.read_table("observations", result.dataset_id, result.version))
@@ -36,7 +37,7 @@ def lake(shared_data, tmp_path_factory):
     hub.close()
 
 
-@pytest.mark.parametrize("name", [WIDE, NATIVE])
+@pytest.mark.parametrize("name", [WIDE, NATIVE, LONG])
 def test_detected_and_every_row_accounted_for(shared_data, lake, name):
     path = shared_data / "ospar-nl-litteR" / name
     assert detect(sniff(path)).adapter.name == "ospar"
@@ -44,16 +45,20 @@ def test_detected_and_every_row_accounted_for(shared_data, lake, name):
     rows = _raw(path)
     r = result.report
     assert r.rows_in == len(rows) == r.rows_accepted + r.rows_rejected
-    assert events.num_rows == len(rows)
+    if name == LONG:
+        assert events.num_rows == len({(row["location_code"], row["date"]) for row in rows})
+    else:
+        assert events.num_rows == len(rows)
     assert set(pc.unique(events.column("length_m")).to_pylist()) == {100.0}
 
 
-def test_total_count_medians_equal_litteR_published_tc(shared_data, lake):
+@pytest.mark.parametrize("name", [WIDE, LONG])
+def test_total_count_medians_equal_litteR_published_tc(shared_data, lake, name):
     """litteR's published TC median per location (2012-2017) is reproduced from the stored totals."""
     with (shared_data / "ospar-nl-litteR" / "published" / "litteR-results-20210904T221809.csv").open() as fh:
         published = {r["location_code"]: float(r["median"]) for r in csv.DictReader(fh)
                      if r["type/group_name"] == "TC"}
-    _, events, _ = lake[WIDE]
+    _, events, _ = lake[name]
     by_site: dict[str, list[float]] = {}
     for ev, total in zip(events.column("source_event_id").to_pylist(), events.column("total_count").to_pylist(),
                          strict=True):
@@ -64,10 +69,10 @@ def test_total_count_medians_equal_litteR_published_tc(shared_data, lake):
 
 
 def test_pellets_field_is_not_a_count_and_survey_fields_do_not_count(lake):
-    for name in (WIDE, NATIVE):
+    for name in (WIDE, NATIVE, LONG):
         _, _, obs = lake[name]
         assert "998" not in pc.unique(obs.column("source_code")).to_pylist()
-        survey = obs.filter(pc.starts_with(obs.column("source_column"), "Survey:"))
+        survey = obs.filter(pc.starts_with(obs.column("source_name"), "Survey:"))
         assert survey.num_rows > 0
         assert not any(survey.column("counts_toward_total").to_pylist())
 

@@ -5,6 +5,9 @@ Format facts (docs/formats-batch1.md):
   (ISO) then one column per item named `Material: Name [OSPAR code]`.
 - native OSPAR database export: `RefNo, Beach name, Country, Region, Survey date` (dd/mm/yyyy), `Period`
   (-1 = outside the standard survey windows), then the same item columns.
+- litteR 0.7 long layout: `region_name, country_code, country_name, location_code, location_name, date,
+  type_name, abundance`, one row per survey x item (`type_name` is the wide column name); gathered and
+  grouped into surveys with DuckDB (memory proportional to the file, fine for survey files).
 Every survey covers 100 m of beach, so the counts already are items per 100 m. `Survey: *` columns are
 survey fields, not litter: `Survey: Pellets [998]` holds Yes/No/NA and is not read as a count, the
 `Survey: Old_* [200-210]` counts are kept as observations that do not count toward the total. As in
@@ -20,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -82,6 +86,9 @@ def item_columns(names: list[str]) -> tuple[list[ItemColumn], list[str]]:
     return items, skipped
 
 
+LONG_COLUMNS = {"location_code", "date", "type_name", "abundance"}
+
+
 def _layout(header: list[str]) -> Layout | None:
     cols = set(header)
     for layout in (LITTER, NATIVE):
@@ -98,6 +105,9 @@ class Ospar:
     def detect(self, info: Sniff) -> str | None:
         if info.kind != "text":
             return None
+        if LONG_COLUMNS <= set(info.header):
+            return ("columns location_code, date, type_name and abundance are the litteR long layout of OSPAR beach "
+                    "litter surveys (one row per survey and item)")
         layout = _layout(info.header)
         items = [h for h in info.header if ITEM_RE.match(h)]
         if layout is None or len(items) < 5:
@@ -119,6 +129,9 @@ class Ospar:
         )
 
     def read(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
+        if LONG_COLUMNS <= set(info.header):
+            yield from self._read_long(info, report)
+            return
         layout = _layout(info.header)
         if layout is None:
             report.fail("missing-label", "neither location_code/date (litteR) nor RefNo/Survey date (OSPAR export) "
@@ -230,6 +243,94 @@ class Ospar:
             }
         )
         return AdapterBatch(events, observations, sites)
+
+    def _read_long(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
+        """litteR long layout: validate row by batch, then group surveys in DuckDB."""
+        _, batches, rejected = open_table(info)
+        parts = []
+        for batch, lines in batches:
+            report.rows_in += batch.num_rows
+            dates = parse_date(batch.column("date"), "%Y-%m-%d")
+            flag_cells(report, dates.invalid | dates.blank, lines, "date", "type-error", batch.column("date"),
+                       "date {!r} is not YYYY-MM-DD")
+            fut = future(dates.values)
+            flag_cells(report, fut, lines, "date", "litter-future-date", batch.column("date"),
+                       "date {!r} lies in the future")
+            count = parse_number(batch.column("abundance"))
+            parts_ = pc.extract_regex(pc.utf8_trim_whitespace(batch.column("type_name")),
+                                      r"^(?P<material>[^:\[\]]+):\s*(?P<name>.*?)\s*\[(?P<code>\d+)\]\s*$")
+            no_type = ~pc.is_valid(parts_).to_numpy(zero_copy_only=False)
+            flag_cells(report, no_type, lines, "type_name", "type-error", batch.column("type_name"),
+                       "type {!r} is not 'Material: Name [OSPAR code]'")
+            code = pc.fill_null(pc.struct_field(parts_, "code"), "")
+            pellets = pc.equal(code, "998").to_numpy(zero_copy_only=False)
+            text_ok = pellets & ~count.blank  # Yes/No/NA survey field: not a count, accepted and skipped
+            bad_count = (count.invalid | count.blank) & ~pellets
+            flag_cells(report, bad_count, lines, "abundance", "type-error", batch.column("abundance"),
+                       "abundance {!r} is not a number")
+            with np.errstate(invalid="ignore"):
+                negative = count.values < 0
+            report.add_many("litter-negative-count", lines[negative], "abundance", "abundance is negative")
+            bad = dates.invalid | dates.blank | fut | no_type | bad_count | negative
+            keep = ~bad
+            report.rows_rejected += int(bad.sum())
+            report.rows_accepted += int(keep.sum())
+            material = pc.utf8_lower(pc.utf8_trim_whitespace(pc.fill_null(pc.struct_field(parts_, "material"), "")))
+            icode = pc.cast(pc.if_else(pc.equal(code, ""), "0", code), pa.int64()).to_numpy(zero_copy_only=False)
+            toward = (~pc.equal(material, "survey").to_numpy(zero_copy_only=False)
+                      & ~np.isin(icode, [int(c) for c in POLLUTANTS]) & (icode <= 121))
+            mask = pa.array(keep & ~text_ok)
+
+            def col(name: str, b: pa.RecordBatch = batch) -> pa.Array:
+                return pc.utf8_trim_whitespace(b.column(name)) if name in b.schema.names \
+                    else pa.nulls(b.num_rows, pa.string())
+
+            parts.append(pa.table({
+                "site": col("location_code"), "site_name": col("location_name"), "country": col("country_code"),
+                "region": col("region_name"), "day": pa.array(dates.values, pa.date32()),
+                "type_name": col("type_name"), "code": code, "count": pa.array(count.values),
+                "toward": pa.array(toward), "line": pa.array(lines, pa.int64()),
+            }).filter(mask))
+        report_bad_records(rejected, report)
+        report.notes.append("litteR long layout; every survey is 100 m of beach; Survey: Pellets [998] rows are a "
+                            "Yes/No/NA survey field and are not stored as counts")
+        if not parts:
+            return
+        con = duckdb.connect()
+        con.register("r", pa.concat_tables(parts))
+        observations = con.sql("""
+            SELECT site || '/' || strftime(day, '%Y-%m-%d') AS source_event_id, 'ospar' AS source_scheme,
+                   code AS source_code, type_name AS source_name, count, toward AS counts_toward_total,
+                   line AS source_line, 'abundance' AS source_column
+            FROM r ORDER BY line
+        """).to_arrow_table()
+        ev = con.sql("""
+            SELECT site || '/' || strftime(day, '%Y-%m-%d') AS source_event_id, site, any_value(site_name) AS name,
+                   any_value(country) AS country_raw, any_value(region) AS region, day,
+                   sum(count) FILTER (WHERE toward) AS total, min(line) AS line
+            FROM r GROUP BY site, day ORDER BY line
+        """).to_arrow_table()
+        n = ev.num_rows
+        country, unknown = column_to_alpha3(ev.column("country_raw"))
+        for name in unknown:
+            report.add("litter-unknown-country", f"country {name!r} not recognised", column="country_code")
+        sid = site_ids(PROGRAMME, ev.column("site"))
+        events = pa.table({
+            "source_event_id": ev.column("source_event_id"), "site_id": sid, "event_date": ev.column("day"),
+            "event_type": pa.array(["monitoring"] * n, pa.string()),
+            "protocol": pa.array(["OSPAR beach litter monitoring, 100 m"] * n, pa.string()),
+            "compartment": pa.array(["beach"] * n, pa.string()),
+            "quality_tier": pa.array(["accredited-monitoring"] * n, pa.string()),
+            "country": country, "region": ev.column("region"), "length_m": pa.array(np.full(n, SURVEY_LENGTH_M)),
+            "total_count": pc.fill_null(ev.column("total"), 0.0), "source_line": ev.column("line"),
+        })
+        sites = pa.table({
+            "site_id": sid, "name": ev.column("name"), "lat": pa.nulls(n, pa.float64()),
+            "lon": pa.nulls(n, pa.float64()), "country": country, "region": ev.column("region"),
+            "compartment": events.column("compartment"), "source_programme": pa.array([PROGRAMME] * n, pa.string()),
+            "source_key": ev.column("site"),
+        })
+        yield AdapterBatch(events, observations, sites)
 
 
 ADAPTER = Ospar()
