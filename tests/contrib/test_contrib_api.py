@@ -179,8 +179,27 @@ READ_PRIVATE = [("GET", "/api/v1/submissions", "contributor"), ("GET", "/api/v1/
                 ("GET", "/api/v1/review/queue.csv", "reviewer"), ("GET", "/api/v1/auth/me", "public")]
 
 
+@pytest.fixture(scope="module")
+def table(tmp_path_factory):
+    """One hub with a key per role, shared by the route table (it only reads)."""
+    from fastapi.testclient import TestClient
+
+    from litterhub.api.app import create_app
+    from litterhub.services.hub import Hub
+
+    h = Hub.open(tmp_path_factory.mktemp("routes") / "data")
+    keys = {}
+    for role in auth.ROLES:
+        user = auth.create_user(h, f"{role}@example.org", "correct horse battery", role=role)
+        keys[role] = auth.create_api_key(h, user.id)[0]
+    with TestClient(create_app(h)) as client:
+        yield client, keys
+    h.close()
+
+
 @pytest.mark.parametrize("method,path,role", WRITE_ROUTES + READ_PRIVATE)
-def test_route_table_401_and_403(write_client, keys, method, path, role):
+def test_route_table_401_and_403(table, method, path, role):
+    write_client, keys = table
     path = path.format(sid="00000000-0000-0000-0000-000000000000", dataset="x")
     r = write_client.request(method, path)
     assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Bearer")

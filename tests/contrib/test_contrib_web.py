@@ -88,19 +88,33 @@ CSRF_FORMS = ["/account/profile", "/account/keys", "/account/logout", "/contribu
               "/review/{sid}/approve", "/review/{sid}/reject", "/review/{sid}/claim", "/review-versions/retract"]
 
 
+@pytest.fixture(scope="module")
+def csrf_clients(tmp_path_factory):
+    """An admin's signed-in browser and an anonymous one over one shared hub."""
+    from litterhub.services.hub import Hub
+
+    h = Hub.open(tmp_path_factory.mktemp("csrf") / "data")
+    auth.create_user(h, "rev@example.org", PASSWORD, role="admin")
+    app = create_app(h)
+    with TestClient(app) as signed, TestClient(app) as anonymous:
+        sign_in(signed, "rev@example.org")
+        anonymous.get("/account/login")
+        yield signed, anonymous
+    h.close()
+
+
 @pytest.mark.parametrize("path", CSRF_FORMS + ["/account/login", "/account/register"])
-def test_csrf_enforced_on_every_form(app, hub, path):
-    auth.create_user(hub, "rev@example.org", PASSWORD, role="admin")
-    with TestClient(app) as client:
-        if not path.startswith(("/account/login", "/account/register")):
-            sign_in(client, "rev@example.org")
-        target = path.format(sid="00000000-0000-0000-0000-000000000000")
-        r = client.post(target, data={"csrf_token": "forged", "email": "rev@example.org", "password": PASSWORD},
-                        files={"file": ("x.csv", b"a,b\n1,2\n")} if "upload" in path else None,
-                        follow_redirects=False)
-        assert r.status_code == 403, (target, r.status_code, r.text[:200])
-        r = client.post(target, data={"email": "rev@example.org"}, follow_redirects=False)
-        assert r.status_code == 403
+def test_csrf_enforced_on_every_form(csrf_clients, path):
+    signed, anonymous = csrf_clients
+    client = anonymous if path.startswith(("/account/login", "/account/register")) else signed
+    target = path.format(sid="00000000-0000-0000-0000-000000000000")
+    r = client.post(target, data={"csrf_token": "forged", "email": "rev@example.org", "password": PASSWORD},
+                    files={"file": ("x.csv", b"a,b\n1,2\n")} if "upload" in path else None,
+                    follow_redirects=False)
+    assert r.status_code == 403, (target, r.status_code, r.text[:200])
+    r = client.post(target, data={"email": "rev@example.org"}, follow_redirects=False)
+    assert r.status_code == 403
+    assert signed.get("/account").status_code == 200  # still signed in: the forged logout did nothing
 
 
 def test_upload_wizard_over_the_web(browser, hub):
