@@ -229,3 +229,31 @@ def test_user_text_is_escaped_everywhere(app, hub):
             assert "<script>alert" not in html and "<img src=x" not in html
         assert any("&lt;script&gt;alert" in html for html in pages)
         assert [i for i, html in enumerate(pages) if "&lt;script&gt;alert" not in html] == []
+
+
+def test_column_mapping_edited_in_the_browser(browser, hub):
+    if not c.mapping_supported():
+        pytest.skip("this build has no generic mapping adapter (ingest.mapping)")
+    auth.create_user(hub, "ana@example.org", PASSWORD)
+    csrf = sign_in(browser, "ana@example.org")
+    csv_text = (b"date,beach,latitude,longitude,country,length_m,G1,G3\n"
+                b"2023-05-01,Praia A,41.1,-8.6,PT,100,3,4\n2023-06-01,Praia A,41.1,-8.6,PT,100,1,0\n")
+    r = browser.post("/contribute/upload", data={"csrf_token": csrf},
+                     files={"file": ("own.csv", csv_text, "text/csv")}, follow_redirects=False)
+    location = r.headers["location"]
+    page = browser.get(location).text
+    draft = re.search(r'<textarea id="mapping"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+    assert "latitude" in draft and 'id="licence-step"' not in page
+    import html
+
+    r = browser.post(f"{location}/mapping", data={"csrf_token": csrf, "mapping": html.unescape(draft)},
+                     follow_redirects=False)
+    assert r.status_code == 303
+    page = browser.get(location).text
+    assert 'id="licence-step"' in page and "generic" in page
+    sid = location.rsplit("/", 1)[1]
+    assert c.load(hub, sid).report["rows_accepted"] == 2
+    r = browser.post(f"{location}/mapping", data={"csrf_token": csrf, "mapping": "event: [unclosed"},
+                     follow_redirects=False)
+    assert r.status_code == 303
+    assert not c.load(hub, sid).usable
