@@ -143,3 +143,12 @@ def test_record_keeps_the_account_that_stored_it(write_client: TestClient, contr
     stored = write_client.post(f"{API}/records", json=body, headers=contributor_headers).json()
     assert stored["account"].startswith("user:") and stored["submitter"] == "DENR"
     assert stored["low_t"] < stored["central_t"] < stored["high_t"]
+
+
+def test_ranking_and_totals_endpoints(write_client: TestClient) -> None:
+    ranking = write_client.get(f"{API}/jambeck/ranking", params={"limit": 3}).json()
+    assert [r["country"] for r in ranking["items"]][:1] == ["CHN"] and ranking["count"] == 3
+    totals = write_client.get(f"{API}/borrelle/totals", params={"year": 2030, "scenario": "target"}).json()
+    world = next(g for g in totals["groups"] if g["group"] == "world")
+    assert world["emissions_t_p10"] < world["emissions_t_mean"] < world["emissions_t_p90"]
+    assert write_client.get(f"{API}/borrelle/totals", params={"year": 2031}).status_code == 400

@@ -105,3 +105,25 @@ def test_emission_ratio_override_removes_spatial_uncertainty() -> None:
     assert own.emissions_t_p10 == pytest.approx(own.emissions_t_mean)
     assert own.emissions_t_mean == pytest.approx(103_320_222 * 0.387992394 * 365 * 0.1055 * 0.72 * 0.3 / 1000)
     assert own.inputs["emission_ratio"] == "override: national GIS study"
+
+
+def test_totals_are_sums_of_country_statistics() -> None:
+    totals = service.borrelle_totals(2016, "bau", draws=1000, seed=2)
+    groups = {g["group"]: g for g in totals["groups"]}
+    table = sources.borrelle_table()
+    exact = (
+        table.population[:, 0]
+        * table.waste_kg_per_person_day
+        * 365
+        * table.plastic_share
+        * table.mismanaged_share
+        * table.emission_ratio_replicates.mean(axis=1)
+        / 1000
+    )
+    assert groups["world"]["emissions_t_mean"] == pytest.approx(np.nansum(exact), rel=1e-9)
+    parts = sum(groups[c]["emissions_t_p90"] for c in ("HI", "UMI", "LMI", "LI"))
+    assert groups["world"]["emissions_t_p90"] == pytest.approx(parts)
+    p90 = (
+        np.quantile(table.emission_ratio_replicates, 0.9, axis=1) * exact / table.emission_ratio_replicates.mean(axis=1)
+    )
+    assert groups["world"]["emissions_t_p90"] == pytest.approx(np.nansum(p90), rel=1e-9)

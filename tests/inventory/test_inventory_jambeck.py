@@ -116,3 +116,18 @@ def test_uniform_conversion_summary_agrees_with_monte_carlo() -> None:
         assert closed[key] == pytest.approx(float(drawn[key][0]), rel=0.01)
     detail = service.jambeck_country("CHN").detail()
     assert detail["marine_debris_uniform_t"]["p10"] < detail["marine_debris_mid_t"] < detail["marine_debris_high_t"]
+
+
+def test_table_1_first_row_and_top20_share() -> None:
+    rows = service.jambeck_ranking(20)
+    china = rows[0]
+    assert (china["rank"], china["country"]) == (1, "CHN")
+    assert round(china["coastal_population"] / 1e6, 1) == 262.9
+    assert round(china["waste_kg_per_person_day"], 2) == 1.10
+    assert round(100 * china["plastic_share"]) == 11
+    assert round(100 * china["mismanaged_share"]) == 76
+    assert round(china["mismanaged_plastic_waste_t"] / 1e6, 2) == 8.82
+    assert round(100 * china["share_of_global_mpw"], 1) == 27.7
+    assert (round(china["marine_debris_low_t"] / 1e6, 2), round(china["marine_debris_high_t"] / 1e6, 2)) == (1.32, 3.53)
+    assert round(china["mismanaged_plastic_waste_2025_t"] / 1e6, 2) == 17.81
+    assert sum(r["share_of_global_mpw"] for r in rows) == pytest.approx(0.831, abs=0.005)

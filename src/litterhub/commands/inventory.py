@@ -171,6 +171,47 @@ def borrelle_command(
     )
 
 
+@inventory_app.command("totals")
+def totals_command(
+    year: int = typer.Option(2016, "--year", help="2016–2030."),
+    scenario: str = typer.Option("bau", "--scenario", help="bau | ambitious | target"),
+    draws: int = typer.Option(service.DEFAULT_DRAWS, "--draws"),
+    seed: int = typer.Option(service.DEFAULT_SEED, "--seed"),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Borrelle totals by income class and for the world (sums of per-country mean, P10, P90)."""
+    result = _run(lambda: service.borrelle_totals(year, scenario, draws, seed))
+    if as_json:
+        _print_json(result)
+        return
+    typer.echo(f"{year}, scenario {scenario} — emissions to {result['compartment']}, t/yr")
+    for g in result["groups"]:
+        typer.echo(
+            f"  {g['group']:<6} ({g['countries']:>3} countries) mean {_t(g['emissions_t_mean'])} "
+            f"[{_t(g['emissions_t_p10'])} – {_t(g['emissions_t_p90'])}]"
+        )
+
+
+@inventory_app.command("ranking")
+def ranking_command(
+    limit: int = typer.Option(20, "--limit", help="How many countries."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Jambeck et al. 2015 Table 1: countries ranked by mismanaged plastic waste 2010 (computed)."""
+    rows = _run(lambda: service.jambeck_ranking(limit))
+    if as_json:
+        _print_json(rows)
+        return
+    typer.echo("rank country  coastal pop (M)  MPW 2010 (Mt)  % of global  to ocean (Mt)  MPW 2025 (Mt)")
+    for r in rows:
+        typer.echo(
+            f"{r['rank']:>4} {r['country']:<8} {r['coastal_population'] / 1e6:>15.1f}"
+            f"  {r['mismanaged_plastic_waste_t'] / 1e6:>13.2f}  {100 * r['share_of_global_mpw']:>11.1f}"
+            f"  {r['marine_debris_low_t'] / 1e6:.2f}–{r['marine_debris_high_t'] / 1e6:.2f}"
+            f"  {r['mismanaged_plastic_waste_2025_t'] / 1e6:>13.2f}"
+        )
+
+
 @inventory_app.command("scenarios")
 def scenarios_command(
     country: str = typer.Option(..., "--country", help="ISO 3166-1 alpha-3 code."),

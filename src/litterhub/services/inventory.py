@@ -53,6 +53,8 @@ __all__ = [
     "borrelle_all_countries",
     "borrelle_country",
     "borrelle_scenarios",
+    "borrelle_totals",
+    "jambeck_ranking",
     "country_flow",
     "country_profile",
     "decode_upload",
@@ -438,6 +440,57 @@ def borrelle_all_countries(
         draws_t = borrelle.simulate(inputs, levers, np.asarray(years), draws, np.random.default_rng(seed))
         out[scenario] = {"country": inputs.country, **summarise(draws_t, axis=1)}
     return out
+
+
+INCOME_CLASSES = ("HI", "UMI", "LMI", "LI")
+
+
+def borrelle_totals(
+    year: int, scenario: str = "bau", draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED
+) -> dict[str, object]:
+    """Income-class and global totals the way the paper reports them: sums of the per-country mean,
+    P10 and P90 (not quantiles of the sum); countries without a population projection are left out."""
+    _check_run(scenario, draws, [year])
+    stats = borrelle_all_countries([year], [scenario], draws, seed)[scenario]
+    income = sources.borrelle_table().income_class
+    rows: list[dict[str, object]] = []
+    for label, mask in [*((c, income == c) for c in INCOME_CLASSES), ("world", np.ones(income.shape, bool))]:
+        rows.append(
+            {
+                "group": label,
+                "countries": int(np.isfinite(stats["mean"][mask, 0]).sum()),
+                **{f"emissions_t_{k}": float(np.nansum(stats[k][mask, 0])) for k in ("mean", "p10", "p90")},
+            }
+        )
+    return {"year": year, "scenario": scenario, "compartment": borrelle.COMPARTMENT, "groups": rows}
+
+
+def jambeck_ranking(limit: int = 20) -> list[dict[str, object]]:
+    """Jambeck Table 1: countries ranked by MPW 2010 with the columns the paper prints, computed from S1's
+    inputs (MPW 2025 is the published projection)."""
+    inputs = inputs_module.jambeck_all()
+    result = jambeck.compute(inputs)
+    table = sources.jambeck_table()
+    mpw = result.mismanaged_plastic_waste_t
+    order = np.argsort(-mpw, kind="stable")[: max(0, limit)]
+    total = mpw.sum()
+    return [
+        {
+            "rank": rank,
+            "country": str(inputs.country[i]),
+            "name": country_name(str(inputs.country[i])),
+            "coastal_population": float(inputs.coastal_population[i]),
+            "waste_kg_per_person_day": float(inputs.waste_kg_per_person_day[i]),
+            "plastic_share": float(inputs.plastic_share[i]),
+            "mismanaged_share": float(inputs.inadequately_managed_share[i] + inputs.littered_share[i]),
+            "mismanaged_plastic_waste_t": float(mpw[i]),
+            "share_of_global_mpw": float(mpw[i] / total),
+            "marine_debris_low_t": float(result.marine_debris_low_t[i]),
+            "marine_debris_high_t": float(result.marine_debris_high_t[i]),
+            "mismanaged_plastic_waste_2025_t": float(table.mpw_2025_published_t[i]),
+        }
+        for rank, i in enumerate(order, start=1)
+    ]
 
 
 def microplastics_from_csv(text: str) -> microplastics.MicroplasticsResult:

@@ -143,6 +143,24 @@ def borrelle_scenarios(
     return {"country": country.strip().upper(), "compartment": svc.borrelle.COMPARTMENT, "scenarios": result}
 
 
+@router.get("/borrelle/totals", responses=PROBLEMS)
+def borrelle_totals(
+    year: int = Query(2016, description="2016–2030"),
+    scenario: str = Query("bau", description="bau | ambitious | target"),
+    draws: int = Query(svc.DEFAULT_DRAWS, description="Monte Carlo draws"),
+    seed: int = Query(svc.DEFAULT_SEED, description="random seed"),
+) -> dict[str, Any]:
+    """Income-class and world totals: sums of per-country mean, P10 and P90 (as the paper reports them)."""
+    return _call(svc.borrelle_totals, year, scenario, draws, seed)
+
+
+@router.get("/jambeck/ranking", responses=PROBLEMS)
+def jambeck_ranking(limit: int = Query(20, ge=1, le=250, description="how many countries")) -> dict[str, Any]:
+    """Jambeck et al. 2015 Table 1: countries ranked by mismanaged plastic waste 2010."""
+    items = _call(svc.jambeck_ranking, limit)
+    return {"items": items, "count": len(items), "compartment": "ocean"}
+
+
 @router.get("/flow", responses=PROBLEMS)
 def flow(
     country: str = COUNTRY,
