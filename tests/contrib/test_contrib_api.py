@@ -119,6 +119,11 @@ def test_survey_api_and_contributor_sees_status(write_client, keys):
                       json={"reason": "which beach section?"})
     mine = write_client.get(f"/api/v1/submissions/{sid}", headers=bearer(keys["contributor"])).json()
     assert mine["status"] == "changes-requested" and mine["decision_reason"] == "which beach section?"
+    r = write_client.put(f"/api/v1/submissions/{sid}/survey", headers=bearer(keys["contributor"]),
+                         json={**SURVEY, "site_name": "Praia Norte, south end"})
+    assert r.status_code == 200 and r.json()["status"] == "submitted" and r.json()["title"].endswith("2024-05-01")
+    r = write_client.put(f"/api/v1/submissions/{sid}/survey", headers=bearer(keys["contributor"]), json=SURVEY)
+    assert r.status_code == 409  # only after changes were requested
     bad = write_client.post("/api/v1/surveys", headers=bearer(keys["contributor"]), json={**SURVEY, "lat": 95})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "lat"
 
@@ -165,6 +170,7 @@ WRITE_ROUTES = [  # (method, path, lowest role that may call it)
     ("POST", "/api/v1/uploads", "contributor"),
     ("POST", "/api/v1/surveys", "contributor"),
     ("POST", "/api/v1/submissions/{sid}/submit", "contributor"),
+    ("PUT", "/api/v1/submissions/{sid}/survey", "contributor"),
     ("POST", "/api/v1/submissions/{sid}/claim", "reviewer"),
     ("POST", "/api/v1/submissions/{sid}/approve", "reviewer"),
     ("POST", "/api/v1/submissions/{sid}/reject", "reviewer"),

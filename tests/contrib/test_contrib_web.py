@@ -195,7 +195,14 @@ def test_review_flow_over_the_web(app, hub):
                      follow_redirects=False)
         assert r.status_code == 303
         page = ana.get(f"/contribute/submissions/{sid}").text
-        assert "changes requested" in page and "which section?" in page
+        assert "changes requested" in page and "which section?" in page and 'id="edit-survey"' in page
+        form = ana.get(f"/contribute/submissions/{sid}/survey").text
+        assert 'value="Praia Norte"' in form and 'name="count_G7" type="number" min="0" max="1000000" ' \
+            'inputmode="numeric" value="10"' in form
+        r = ana.post(f"/contribute/submissions/{sid}/survey", data=survey_form(csrf, site_name="Praia Norte sul"),
+                     follow_redirects=False)
+        assert r.status_code == 303 and c.load(hub, sid).status == "submitted"
+        assert c.load(hub, sid).payload["site_name"] == "Praia Norte sul"
         sid2 = ana.post("/contribute/survey", data=survey_form(csrf, survey_date="2024-05-02"),
                         follow_redirects=False).headers["location"].rsplit("/", 1)[1]
         r = rui.post(f"/review/{sid2}/approve", data={"csrf_token": rcsrf}, follow_redirects=False)

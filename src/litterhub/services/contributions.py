@@ -636,6 +636,47 @@ def check_survey(survey: SurveyInput) -> SurveyInput:
     return survey
 
 
+def _survey_payload(survey: SurveyInput) -> tuple[dict[str, Any], dict[str, Any]]:
+    payload = {"site_name": survey.site_name, "country": survey.country, "lat": survey.lat, "lon": survey.lon,
+               "survey_date": survey.survey_date.isoformat(), "length_m": survey.length_m,
+               "team_size": survey.team_size, "counts": survey.counts, "notes": survey.notes,
+               "event_type": survey.event_type}
+    total = sum(survey.counts.values())
+    report = {"format": "survey", "format_reason": "citizen-science survey form", "rows_in": 1,
+              "rows_accepted": 1, "rows_rejected": 0, "usable": True, "notes": [f"{total} items counted"],
+              "counts": {}, "errors": [], "warnings": []}
+    return payload, report
+
+
+def survey_values(sub: Submission) -> dict[str, str]:
+    """A survey submission as the survey form's field values (to correct it after 'changes requested')."""
+    p = sub.payload or {}
+    values = {k: str(p[k]) for k in ("site_name", "country", "lat", "lon", "survey_date", "length_m", "team_size",
+                                     "notes") if p.get(k) is not None}
+    values["licence"] = sub.licence
+    if sub.sensitive_site:
+        values["sensitive_site"] = "on"
+    values.update({f"count_{code}": str(n) for code, n in (p.get("counts") or {}).items()})
+    return values
+
+
+def update_survey(hub: Hub, principal: Principal, sid: str, survey: SurveyInput) -> Submission:
+    """The contributor's corrected survey after 'changes requested': it goes back to the queue (photos kept)."""
+    sub = get_submission(hub, principal, sid)
+    if sub.user_id != principal.id or sub.kind != "survey" or sub.status != "changes-requested":
+        raise ContributionError("conflict", f"a {sub.status} submission cannot be edited")
+    survey = check_survey(survey)
+    payload, report = _survey_payload(survey)
+    with hub.engine.begin() as conn:
+        conn.execute(update(ct.submissions).where(ct.submissions.c.id == sid,
+                                                  ct.submissions.c.status == "changes-requested").values(
+            payload=payload, report=report, dataset_id=survey_dataset_id(survey), licence=survey.licence,
+            title=f"{survey.site_name}, {survey.survey_date}", sensitive_site=survey.sensitive_site,
+            status="submitted", reviewer_id=None, claimed_at=None, updated_at=datetime.now(UTC)))
+        auth.audit(conn, principal.actor, "submission.resubmitted", f"submission:{sid}", None)
+    return _after_submit(hub, principal, sid)
+
+
 def survey_dataset_id(survey: SurveyInput) -> str:
     """One citizen-science dataset per site (and licence), so repeated surveys form a time series."""
     base = slugify(f"citizen-science-{survey.country}-{survey.site_name}")[:80]
@@ -657,14 +698,8 @@ def create_survey(hub: Hub, principal: Principal, survey: SurveyInput,
     from litterhub.store.raw import sha256_of
 
     now = datetime.now(UTC)
-    payload = {"site_name": survey.site_name, "country": survey.country, "lat": survey.lat, "lon": survey.lon,
-               "survey_date": survey.survey_date.isoformat(), "length_m": survey.length_m,
-               "team_size": survey.team_size, "counts": survey.counts, "notes": survey.notes,
-               "event_type": survey.event_type}
+    payload, report = _survey_payload(survey)
     total = sum(survey.counts.values())
-    report = {"format": "survey", "format_reason": "citizen-science survey form", "rows_in": 1,
-              "rows_accepted": 1, "rows_rejected": 0, "usable": True, "notes": [f"{total} items counted"],
-              "counts": {}, "errors": [], "warnings": []}
     try:
         with hub.engine.begin() as conn:
             conn.execute(insert(ct.submissions).values(

@@ -154,6 +154,13 @@ def create_survey(body: SurveyBody, principal: Principal = Depends(contributor),
     return call(svc.create_survey, hub, principal, svc.SurveyInput(**body.model_dump())).as_dict()
 
 
+@router.put("/submissions/{sid}/survey", responses=PROBLEMS)
+def correct_survey(sid: str, body: SurveyBody, principal: Principal = Depends(contributor),
+                   hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    """Send a corrected survey after 'changes requested'; it returns to the review queue."""
+    return call(svc.update_survey, hub, principal, sid, svc.SurveyInput(**body.model_dump())).as_dict()
+
+
 @router.get("/surveys/items")
 def survey_items(q: str | None = Query(None, max_length=100)) -> dict[str, Any]:
     """The master-list items a survey can count, grouped by material (optionally filtered by words)."""

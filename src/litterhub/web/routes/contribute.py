@@ -160,10 +160,11 @@ def photo(sid: str, photo_id: int, request: Request, hub: Hub = Depends(get_hub)
 # --- citizen-science survey ----------------------------------------------------------------------------------
 
 def _survey_page(request: Request, status_code: int = 200, error: str | None = None,
-                 error_field: str | None = None, values: dict[str, str] | None = None) -> HTMLResponse:
+                 error_field: str | None = None, values: dict[str, str] | None = None,
+                 editing: str | None = None) -> HTMLResponse:
     return page(request, "contribute/survey.html", status_code=status_code, groups=svc.survey_items(),
                 licences=svc.LICENCES, error=error, error_field=error_field, values=values or {},
-                today=date.today().isoformat(), limits=svc.Limits.from_env())
+                today=date.today().isoformat(), limits=svc.Limits.from_env(), editing=editing)
 
 
 @router.get("/contribute/survey", response_class=HTMLResponse)
@@ -182,8 +183,32 @@ def _number(values: dict[str, str], name: str, kind=float):
         raise svc.ContributionError("invalid", f"{name.replace('_', ' ')} must be a number", name) from None
 
 
+@router.get("/contribute/submissions/{sid}/survey", response_class=HTMLResponse)
+def edit_survey_form(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    """The survey form filled with a survey the reviewer sent back, to correct and send again."""
+    who = need(request)
+    if isinstance(who, Response):
+        return who
+    try:
+        sub = svc.get_submission(hub, who, sid)
+    except svc.ContributionError:
+        return page(request, "not_found.html", status_code=404, what=sid)
+    if sub.kind != "survey" or sub.user_id != who.id or sub.status != "changes-requested":
+        return _back(sid)
+    return _survey_page(request, values=svc.survey_values(sub), editing=sid)
+
+
+@router.post("/contribute/submissions/{sid}/survey", response_class=HTMLResponse)
+async def edit_survey(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    return await _save_survey(request, hub, editing=sid)
+
+
 @router.post("/contribute/survey", response_class=HTMLResponse)
 async def survey(request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    return await _save_survey(request, hub, editing=None)
+
+
+async def _save_survey(request: Request, hub: Hub, editing: str | None) -> Response:
     who = need(request)
     if isinstance(who, Response):
         return who
@@ -211,9 +236,12 @@ async def survey(request: Request, hub: Hub = Depends(get_hub)) -> Response:
             survey_date=_date(values.get("survey_date")), length_m=_number(values, "length_m"),
             team_size=_number(values, "team_size", int), counts=counts, licence=values.get("licence", "CC-BY-4.0"),
             sensitive_site=values.get("sensitive_site") == "on", notes=values.get("notes", ""))
-        sub = svc.create_survey(hub, who, data, photos, limits)
+        if editing:
+            sub = svc.update_survey(hub, who, editing, data)
+        else:
+            sub = svc.create_survey(hub, who, data, photos, limits)
     except svc.ContributionError as exc:
-        return _survey_page(request, exc.status, str(exc), exc.field, values)
+        return _survey_page(request, exc.status, str(exc), exc.field, values, editing)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return _back(sub.id)
