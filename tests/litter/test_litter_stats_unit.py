@@ -131,3 +131,15 @@ def test_exact_vs_normal_switch_between_34_and_49():
     alternative = "greater" if row["b1"] > 0 else "less"
     want = kendalltau(np.arange(40), y, alternative=alternative, method="exact").pvalue
     assert close(row["p_value"], want)
+
+
+def test_constant_series_shortcut_equals_general_formulas():
+    """All-equal counts (types never found) skip the pairwise kernel; the results must equal the general ones."""
+    t = [1, 1, 2, 3, 3, 3, 5, 8]
+    frame = pd.DataFrame({"k": 1, "d": pd.to_datetime(t, unit="D"), "y": 4.0})
+    row = stats.series_statistics(frame, keys=["k"], time="d", value="y").iloc[0]
+    assert close(row["VarS"], stats.kendall_var_s([4.0] * len(t), t))
+    assert row["S"] == stats.kendall_s([4.0] * len(t), t) == 0
+    slope, intercept = stats.theil_sen(t, [4.0] * len(t))
+    assert row["b1"] == slope == 0 and row["b0"] == intercept == 4
+    assert np.isnan(row["tau"]) and np.isnan(row["p_value"]) and np.isnan(stats.mann_kendall([4.0] * 8).p_value)

@@ -207,6 +207,29 @@ def _series_block(t: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
     return out
 
 
+def _constant_block(t: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
+    """The same statistics for series whose counts are all equal (e.g. a type never found), without
+    the pairwise work: slope 0 when the dates differ, no Kendall tau or p-value, S = 0."""
+    k, n = y.shape
+    level = y[:, 0].astype(float)
+    nan = np.full(k, np.nan)
+    out = {"median": level, "mad": np.zeros(k)}
+    if n < 2:
+        out.update(b0=nan, b1=nan, tau=nan, p_value=nan, S=nan, VarS=nan)
+        return out
+    has_distinct_times = (t[:, -1] - t[:, 0]) > EPS
+    b1 = np.where(has_distinct_times, 0.0, np.nan)
+    b0 = np.where(has_distinct_times, level, np.nan)
+    if n >= 3:
+        u_t1, u_t2, u_t5 = _tie_sums(t)
+        # all n values tied in y: Σt(t−1)(2t+5) equals n(n−1)(2n+5), leaving the date-tie terms
+        var_time = -u_t5 / 18 + u_t2 / 9 + u_t1 / 2
+    else:
+        var_time = nan
+    out.update(b0=b0, b1=b1, tau=nan, p_value=nan, S=np.zeros(k), VarS=var_time)
+    return out
+
+
 def _as_frame(table) -> pd.DataFrame:
     if isinstance(table, pd.DataFrame):
         return table
@@ -319,9 +342,12 @@ def series_statistics(
         for lo in range(0, len(ids), rows_per_chunk):
             chunk = ids[lo : lo + rows_per_chunk]
             idx = starts[chunk][:, None] + offsets
-            block = _series_block(t[idx], y[idx])
-            for name, values in block.items():
-                result[name][chunk] = values
+            block_t, block_y = t[idx], y[idx]
+            constant = block_y.min(axis=1) == block_y.max(axis=1) if length else np.ones(len(chunk), bool)
+            for rows, kernel in ((~constant, _series_block), (constant, _constant_block)):
+                if rows.any():
+                    for name, values in kernel(block_t[rows], block_y[rows]).items():
+                        result[name][chunk[rows]] = values
 
     with np.errstate(divide="ignore", invalid="ignore"):
         cv_ = np.where(mean != 0, sd / mean, np.nan)
