@@ -35,8 +35,12 @@ REFERENCE = Path(os.environ.get("LITTERHUB_SHARED_DATA", REPO.parent / "shared" 
 TYPE_FILE = "types-ospar-tests.csv"
 
 
-def run_cli(settings: Path, out: Path) -> tuple[float, float]:
-    """Wall time (s) and peak RSS (MiB) of one `litterhub litter` process."""
+def run_cli(settings: Path, out: Path) -> tuple[float, float, float]:
+    """Wall time (s), CPU time (user + system, s) and peak RSS (MiB) of one `litterhub litter` process.
+
+    CPU time is reported beside wall time because it hardly changes when other work shares the machine.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "litterhub.cli", "litter", str(settings), "--out", str(out)],
@@ -47,18 +51,19 @@ def run_cli(settings: Path, out: Path) -> tuple[float, float]:
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"litterhub litter failed:\n{proc.stdout}\n{proc.stderr}")
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, peak_kib / 1024
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, after.ru_maxrss / 1024
 
 
-def in_process(settings: Path) -> float:
-    """Seconds for reading, validating and analysing in an already started Python (no import, no writing)."""
+def in_process(settings: Path) -> tuple[float, float]:
+    """Wall and CPU seconds for reading, validating and analysing in a started Python (no import, no writing)."""
     from litterhub.services.litter import run_litter_settings
 
     run_litter_settings(settings)  # warm-up (first-call caches)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     run_litter_settings(settings)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def example_folder(work: Path) -> Path:
@@ -112,30 +117,34 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="litter-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     settings = example_folder(work)
-    times = [run_cli(settings, work / "out-example")[0] for _ in range(args.repeat)]
-    example = statistics.median(times)
-    example_core = statistics.median(in_process(settings) for _ in range(args.repeat))
+    runs = [run_cli(settings, work / "out-example") for _ in range(args.repeat)]
+    example_wall = statistics.median(r[0] for r in runs)
+    example_cpu = statistics.median(r[1] for r in runs)
+    cores = [in_process(settings) for _ in range(args.repeat)]
+    core_wall = statistics.median(c[0] for c in cores)
+    core_cpu = statistics.median(c[1] for c in cores)
 
     t0 = time.perf_counter()
     scaled_settings, n_obs = scaled_folder(work, args.locations)
     build = time.perf_counter() - t0
     size_mb = (work / "scaled.csv").stat().st_size / 2**20
-    wall, peak = run_cli(scaled_settings, work / "out-scaled")
-    core = in_process(scaled_settings) if args.locations <= 4000 else float("nan")
+    wall, cpu, peak = run_cli(scaled_settings, work / "out-scaled")
+    scaled_core_wall, scaled_core_cpu = in_process(scaled_settings)
     rows = len(pd.read_csv(work / "out-scaled" / "location_stats.csv", usecols=["n"]))
 
     machine = platform.processor() or platform.machine()
-    print(f"machine: {machine}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
-    print("| run | input | wall time | peak RSS |")
-    print("|---|---|---|---|")
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"machine: {machine}, {os.cpu_count()} CPUs, Python {platform.python_version()}, load average {load}")
+    print("| run | input | `litterhub litter` (CLI process) wall / CPU | analysis in-process wall / CPU | peak RSS |")
+    print("|---|---|---|---|---|")
     print(
-        f"| litteR example (4 beaches, 95 surveys, {TYPE_FILE}) | 0.1 MB | {example:.2f} s CLI "
-        f"(median of {args.repeat}); {example_core * 1000:.0f} ms in-process | – |"
+        f"| litteR example (4 beaches, 95 surveys, {TYPE_FILE}) | 0.1 MB | {example_wall:.2f} s / {example_cpu:.2f} s "
+        f"(median of {args.repeat}) | {core_wall * 1000:.0f} ms / {core_cpu * 1000:.0f} ms | – |"
     )
     print(
         f"| scaled synthetic: {args.locations} locations, {n_obs / 1e6:.1f} M type observations, "
-        f"{rows} location×type/group series | {size_mb:.0f} MB CSV | "
-        f"{wall:.1f} s CLI; {core:.1f} s in-process | {peak:.0f} MiB |"
+        f"{rows} location×type/group series | {size_mb:.0f} MB CSV | {wall:.1f} s / {cpu:.1f} s | "
+        f"{scaled_core_wall:.1f} s / {scaled_core_cpu:.1f} s | {peak:.0f} MiB |"
     )
     print(f"(generating the synthetic file took {build:.1f} s; R not installed, so no litteR timing/ratio)")
     if args.keep is None:
