@@ -123,6 +123,9 @@ def ingest_file(hub: Hub, path: Path, fmt: str = "auto", dataset_id: str | None 
     except UnknownFormat as exc:
         report.fail("format-error", str(exc))
         return IngestResult(dataset_id, None, None, report)
+    except READ_ERRORS as exc:  # a detector choked on a broken file
+        _unreadable(report, filename, exc)
+        return IngestResult(dataset_id, None, None, report)
     adapter = detection.adapter
     report.format, report.format_reason = adapter.name, detection.reason
     report.notes.extend(info.notes)
@@ -236,13 +239,19 @@ def _canonical(batch: AdapterBatch, dataset_id: str, version: int, sha: str
     return dens.events, conform(observations, OBSERVATION_SCHEMA), particles, dens
 
 
-READ_ERRORS = (ValueError, KeyError, IndexError, TypeError, OSError, UnicodeError, pa.ArrowException)
+# Readers of hostile files fail in many ways (Arrow, xlrd struct/KeyErrors, zipfile, openpyxl): any of them
+# becomes a file-level refusal with the exception named, so that a person sees a report, never a traceback.
+READ_ERRORS = (Exception,)
 REJECTED_FILE = "rejected.parquet"
 MAPPING_FILE = "mapping.yaml"
 
 
 def _unreadable(report: ValidationReport, filename: str, exc: BaseException) -> None:
     """A reader failure on hostile input becomes a clean file-level refusal, never a traceback."""
+    if isinstance(exc, UnicodeError):
+        report.fail("encoding-error", f"{filename} is neither UTF-8 nor Windows-1252 text ({str(exc)[:200]}): "
+                    "save it as UTF-8 and try again")
+        return
     report.fail("source-error", f"{filename} could not be read ({type(exc).__name__}: {str(exc)[:300]})")
 
 
