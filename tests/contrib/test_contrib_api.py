@@ -237,3 +237,22 @@ def test_every_write_route_in_the_app_rejects_anonymous(write_client):
                 open_routes.append(f"{method.upper()} {path} -> {r.status_code}")
     assert refused >= len(WRITE_ROUTES)
     assert open_routes == [], "write routes open to anonymous callers: " + "; ".join(open_routes)
+
+
+def test_public_exports_of_a_contribution_carry_no_personal_data(write_client, hub, make_user, keys):
+    """Approved survey -> public downloads: no e-mail, name or notes; a sensitive site only fuzzed."""
+    user, key = make_user("private.person@example.org", display_name="Private Person")
+    body = {**SURVEY, "site_name": "=HYPERLINK(\"http://evil.example\")", "notes": "my phone +351 912 345 678",
+            "lat": 41.71234, "lon": -8.87654, "sensitive_site": True}
+    sid = write_client.post("/api/v1/surveys", headers=bearer(key), json=body).json()["id"]
+    approved = write_client.post(f"/api/v1/submissions/{sid}/approve", headers=bearer(keys["reviewer"])).json()
+    ds, version = approved["dataset_id"], approved["published_version"]
+    exports = [write_client.get(f"/api/v1/datasets/{ds}/versions/{version}/download.{kind}")
+               for kind in ("csv", "geojson")] + [write_client.get(f"/api/v1/datasets/{ds}"),
+                                                   write_client.get("/api/v1/sites"),
+                                                   write_client.get("/api/v1/contributions")]
+    assert [r.status_code for r in exports] == [200] * len(exports)
+    for r in exports:
+        for secret in ("private.person", "Private Person", "912 345", "41.71234", "-8.87654"):
+            assert secret not in r.text, (r.url, secret)
+    assert all(",=HYPERLINK" not in r.text for r in exports)
