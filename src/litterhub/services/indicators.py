@@ -1,0 +1,236 @@
+"""Indicators as use cases: pick dataset versions, open them in DuckDB, run an analysis, cite the inputs.
+
+Every function returns an `IndicatorResult` carrying the dataset versions it read, its parameters and
+the comparability warnings of its inputs. Events that the duplicate scan marked as the second copy of
+a survey reported through two programmes are left out here, once, for every indicator.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import duckdb
+import pandas as pd
+from sqlalchemy import select
+
+from litterhub.analysis import beach as beach_analysis
+from litterhub.analysis import composition as composition_analysis
+from litterhub.analysis import ospar as ospar_analysis
+from litterhub.analysis import sdg as sdg_analysis
+from litterhub.analysis import threshold as threshold_analysis
+from litterhub.analysis.comparability import IndicatorResult, check_events, warning
+from litterhub.services.datasets import BadRequest, NotFound
+from litterhub.services.duplicates import excluded_and_flagged
+from litterhub.services.hub import Hub
+from litterhub.store import tables as t
+
+GROUP_BY = tuple(beach_analysis.GROUP_BY)
+
+
+def parse_date(name: str, text: str | date | None) -> date | None:
+    if text is None or text == "":
+        return None
+    if isinstance(text, date):
+        return text
+    try:
+        return date.fromisoformat(str(text))
+    except ValueError:
+        raise BadRequest(f"{name} must be a date YYYY-MM-DD, got {text!r}") from None
+
+
+def resolve_versions(hub: Hub, datasets: list[str] | None) -> list[tuple[str, int]]:
+    """(dataset, current version) for the named datasets, or for every published dataset when none named."""
+    d = t.datasets
+    with hub.engine.connect() as conn:
+        rows = dict(conn.execute(select(d.c.id, d.c.current_version).where(d.c.current_version > 0)).all())
+    if not datasets:
+        return sorted((k, int(v)) for k, v in rows.items())
+    out = []
+    for name in datasets:
+        ident, _, version = name.partition("@")
+        if ident not in rows:
+            raise NotFound(f"dataset {ident!r} not found")
+        out.append((ident, int(version) if version else int(rows[ident])))
+    return out
+
+
+def _open(hub: Hub, versions: list[tuple[str, int]]) -> tuple[duckdb.DuckDBPyConnection, int]:
+    """A connection with views `events` and `observations` over the versions, duplicate copies left out."""
+    con = hub.lake.connect()
+    hub.lake.scan("events", versions, con).create_view("_all_events")
+    hub.lake.scan("observations", versions, con).create_view("observations")
+    excluded, _ = excluded_and_flagged(hub)
+    con.register("_excluded", pd.DataFrame({"event_id": sorted(excluded)}, dtype="string"))
+    con.sql("SELECT * FROM _all_events e ANTI JOIN _excluded x ON x.event_id = e.event_id").create_view("events")
+    n_dropped = con.sql("SELECT count(*) FROM _all_events e SEMI JOIN _excluded x ON x.event_id = e.event_id"
+                        ).fetchall()[0][0]
+    return con, int(n_dropped)
+
+
+def _base_warnings(con: duckdb.DuckDBPyConnection, n_duplicates: int, events: str = "events") -> list:
+    out = check_events(con, events)
+    if n_duplicates:
+        out.append(warning("duplicate-copies-skipped", f"{n_duplicates} events are a second copy of a survey "
+                           "reported through another dataset and were not counted twice", events=n_duplicates))
+    return out
+
+
+def site_names(hub: Hub, site_ids: list[str]) -> dict[str, str]:
+    ids = sorted({s for s in site_ids if s})
+    out: dict[str, str] = {}
+    with hub.engine.connect() as conn:
+        for i in range(0, len(ids), 500):
+            out.update(dict(conn.execute(select(t.sites.c.id, t.sites.c.name)
+                                         .where(t.sites.c.id.in_(ids[i:i + 500]))).all()))
+    return out
+
+
+def _name_sites(hub: Hub, frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    if frame is None or frame.empty or "site_id" not in frame:
+        return frame
+    names = site_names(hub, frame["site_id"].dropna().unique().tolist())
+    frame = frame.copy()
+    frame.insert(frame.columns.get_loc("site_id") + 1, "site_name", frame["site_id"].map(names))
+    return frame
+
+
+def beach(hub: Hub, datasets: list[str] | None = None, group_by: str = "site", date_from: str | date | None = None,
+          date_to: str | date | None = None, per_100m: bool = False, groups: list[str] | None = None
+          ) -> IndicatorResult:
+    """litteR's statistics per site (and per country or region) on survey totals per vocabulary group."""
+    if group_by not in GROUP_BY:
+        raise BadRequest(f"group_by must be one of {', '.join(GROUP_BY)}, not {group_by!r}")
+    lo, hi = parse_date("from", date_from), parse_date("to", date_to)
+    versions = resolve_versions(hub, datasets)
+    con, dup = _open(hub, versions)
+    con.sql(f"SELECT * FROM events WHERE {beach_analysis.event_filter(lo, hi)}").create_view("_window")  # noqa: S608
+    warnings = _base_warnings(con, dup, "_window")
+    if per_100m:
+        n_no_length = con.sql("SELECT count(*) FROM _window WHERE NOT coalesce(length_m > 0, false)").fetchall()[0][0]
+        if n_no_length:
+            warnings.append(warning("no-survey-length", f"{n_no_length} events have no survey length and were left "
+                                    "out of the per-100 m totals", events=n_no_length))
+    totals = beach_analysis.survey_totals(con, date_from=lo, date_to=hi, per_100m=per_100m,
+                                          groups=tuple(g.upper() for g in groups) if groups else None)
+    stats, regional = beach_analysis.statistics(totals, group_by) if len(totals) else (pd.DataFrame(), None)
+    result = IndicatorResult(
+        "beach", versions,
+        params={"group_by": group_by, "from": lo and lo.isoformat(), "to": hi and hi.isoformat(),
+                "unit": "items/100 m" if per_100m else "items per survey", "per_100m": per_100m},
+        tables={"sites": _name_sites(hub, stats)},
+        warnings=warnings,
+        summary={"surveys": int(totals["event_id"].nunique()) if len(totals) else 0,
+                 "sites": int(totals["site_id"].nunique()) if len(totals) else 0,
+                 "groups": sorted(totals["group"].unique().tolist()) if len(totals) else []},
+    )
+    if regional is not None:
+        result.tables[group_by] = regional
+    result.tables["surveys"] = _name_sites(hub, totals)
+    return result
+
+
+def threshold(hub: Hub, datasets: list[str] | None = None, date_from: str | date | None = None,
+              date_to: str | date | None = None, anchor: int = threshold_analysis.CYCLE_ANCHOR,
+              min_surveys: int = threshold_analysis.MIN_SURVEYS, target: float | None = None,
+              monitoring_only: bool = True) -> IndicatorResult:
+    """EU threshold-value assessment per country × MSFD subregion × 6-year cycle."""
+    lo, hi = parse_date("from", date_from), parse_date("to", date_to)
+    versions = resolve_versions(hub, datasets)
+    con, dup = _open(hub, versions)
+    ta, excluded = threshold_analysis.total_abundance(con, date_from=lo, date_to=hi, monitoring_only=monitoring_only)
+    warnings = _base_warnings(con, dup, "_ta_events")
+    for rule, n in excluded.items():
+        if n:
+            warnings.append(warning("threshold-exclusion", f"{n} events excluded: {rule}", events=n))
+    tables = threshold_analysis.assess(ta, min_surveys=min_surveys, anchor=anchor, target=target) if len(ta) else {}
+    assessment = tables.get("assessment")
+    if assessment is not None:
+        for row in assessment.itertuples():  # one row per assessment unit, not per survey
+            if row.boundary_flag:
+                warnings.append(warning("threshold-boundary", f"{row.country} {row.region} {row.period}: the "
+                                        "assessment value equals the threshold value (20); the JRC text does not "
+                                        "say whether this meets it"))
+            if not row.meets_minimum_surveys:
+                warnings.append(warning("too-few-surveys", f"{row.country} {row.region} {row.period}: {row.n} "
+                                        f"surveys, fewer than the minimum {min_surveys}", surveys=row.n))
+    return IndicatorResult(
+        "threshold", versions,
+        params={"tv": threshold_analysis.TV, "min_surveys": min_surveys, "cycle_years": threshold_analysis.CYCLE_YEARS,
+                "cycle_anchor": anchor, "target_for_years": target or threshold_analysis.TV,
+                "safety_factor": threshold_analysis.SAFETY_FACTOR, "from": lo and lo.isoformat(),
+                "to": hi and hi.isoformat(), "unit": "items/100 m", "monitoring_only": monitoring_only,
+                "excluded_items": {"master_codes": list(threshold_analysis.FRAGMENT_CODES),
+                                   "materials": list(threshold_analysis.EXCLUDED_MATERIALS)}},
+        tables={**tables, "surveys": _name_sites(hub, ta)},
+        warnings=warnings, summary={"surveys": len(ta), "excluded_events": excluded},
+    )
+
+
+def ospar(hub: Hub, datasets: list[str] | None = None, end_year: int | None = None, group_by: str = "region"
+          ) -> IndicatorResult:
+    """OSPAR-style assessment: 3-year median abundance and 6-year trends per beach and region."""
+    if group_by not in ("country", "region"):
+        raise BadRequest("group_by must be country or region")
+    versions = resolve_versions(hub, datasets)
+    con, dup = _open(hub, versions)
+    warnings = _base_warnings(con, dup)
+    totals = beach_analysis.survey_totals(con, per_100m=True)
+    tables = ospar_analysis.assess(totals, end_year=end_year, region=group_by)
+    tables = {k: _name_sites(hub, v) for k, v in tables.items()}
+    return IndicatorResult("ospar", versions, params={"end_year": end_year, "group_by": group_by,
+                                                      "unit": "items/100 m",
+                                                      "abundance_years": ospar_analysis.ABUNDANCE_YEARS,
+                                                      "trend_years": ospar_analysis.TREND_YEARS},
+                           tables=tables, warnings=warnings)
+
+
+def sdg(hub: Hub, country: str | None = None, datasets: list[str] | None = None) -> IndicatorResult:
+    """SDG 14.1.1b rows (beach litter and floating plastic per km²) per country and year, with their sources."""
+    if country and len(country) != 3:
+        raise BadRequest("country must be an ISO 3166-1 alpha-3 code, e.g. NLD")
+    versions = resolve_versions(hub, datasets)
+    con, dup = _open(hub, versions)
+    per_event = sdg_analysis.densities(con, country=country)
+    where = f"country = '{country.upper()}'" if country and country.isalpha() else "true"
+    con.sql(f"SELECT * FROM events WHERE {where}").create_view("_sdg_events")  # noqa: S608 - letters only
+    warnings = _base_warnings(con, dup, "_sdg_events")
+    rows, reasons = sdg_analysis.country_year(per_event)
+    if len(reasons):
+        n = int(reasons["events"].sum())
+        warnings.append(warning("sdg-not-computable", f"{n} events have no surveyed area, so items/km² cannot be "
+                                "computed for them (see the table not_computable)", events=n))
+    return IndicatorResult("sdg-14.1.1b", versions, params={"country": country and country.upper(),
+                                                            "statistic": "median over surveys"},
+                           tables={"sdg": rows, "not_computable": reasons}, warnings=warnings)
+
+
+def composition(hub: Hub, datasets: list[str] | None = None, top: int = 10, date_from: str | date | None = None,
+                date_to: str | date | None = None) -> IndicatorResult:
+    """Top items, use-group, material and OSPAR source-category shares of the total count."""
+    if not 1 <= top <= 500:
+        raise BadRequest("top must be between 1 and 500")
+    lo, hi = parse_date("from", date_from), parse_date("to", date_to)
+    versions = resolve_versions(hub, datasets)
+    con, dup = _open(hub, versions)
+    con.sql(f"SELECT * FROM events WHERE {beach_analysis.event_filter(lo, hi)}").create_view("_window")  # noqa: S608
+    warnings = _base_warnings(con, dup, "_window")
+    tables = composition_analysis.composition(con, "_window", top=top)
+    return IndicatorResult("composition", versions, params={"top": top, "from": lo and lo.isoformat(),
+                                                            "to": hi and hi.isoformat()},
+                           tables=tables, warnings=warnings)
+
+
+def as_csv(result: IndicatorResult, table: str) -> str:
+    """One table of a result as CSV, with the dataset versions it came from in a leading comment-free column."""
+    frame = result.tables.get(table)
+    if frame is None:
+        raise NotFound(f"table {table!r} not in this result (have: {', '.join(result.tables)})")
+    frame = frame.copy()
+    if "DATASET_VERSIONS" not in frame.columns:
+        frame["dataset_versions"] = " ".join(f"{d}@{v}" for d, v in result.versions)
+    return frame.to_csv(index=False, date_format="%Y-%m-%d")
+
+
+def result_dict(result: IndicatorResult) -> dict[str, Any]:
+    return result.as_dict()
