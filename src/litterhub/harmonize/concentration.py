@@ -33,6 +33,7 @@ REFERENCE_EFFORTS: dict[str, ReferenceEffort] = {
     "pieces/m3": ReferenceEffort("particles/m3", "volume_m3", 1.0, "surface-water"),
     "pieces/km2": ReferenceEffort("particles/km2", "area_m2", KM2_IN_M2, "surface-water"),
     "pieces kg-1 d.w.": ReferenceEffort("particles/kg dw", "dry_mass_kg", 1.0, "sediment"),
+    "pieces/10 mins": ReferenceEffort("particles/10 min", "duration_min", 10.0, "beach"),
 }
 
 
@@ -40,7 +41,8 @@ def reference_effort(unit: str) -> ReferenceEffort | None:
     """The reference effort of a source unit (spelling as in the file), or None when the hub cannot place it."""
     key = " ".join(unit.strip().lower().replace("³", "3").replace("²", "2").replace("^", "").split())
     aliases = {"pieces/m^3": "pieces/m3", "particles/m3": "pieces/m3", "pieces/km^2": "pieces/km2",
-               "#/km2": "pieces/km2", "particles/km2": "pieces/km2", "pieces/kg d.w.": "pieces kg-1 d.w."}
+               "#/km2": "pieces/km2", "particles/km2": "pieces/km2", "pieces/kg d.w.": "pieces kg-1 d.w.",
+               "pieces/10 min": "pieces/10 mins"}
     return REFERENCE_EFFORTS.get(aliases.get(key, key))
 
 
