@@ -162,7 +162,7 @@ def threshold(hub: Hub, datasets: list[str] | None = None, date_from: str | date
                 "to": hi and hi.isoformat(), "unit": "items/100 m", "monitoring_only": monitoring_only,
                 "excluded_items": {"master_codes": list(threshold_analysis.FRAGMENT_CODES),
                                    "materials": list(threshold_analysis.EXCLUDED_MATERIALS)}},
-        tables={**tables, "surveys": _name_sites(hub, ta)},
+        tables={**{k: _name_sites(hub, v) for k, v in tables.items()}, "surveys": _name_sites(hub, ta)},
         warnings=warnings, summary={"surveys": len(ta), "excluded_events": excluded},
     )
 

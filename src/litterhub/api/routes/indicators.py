@@ -1,0 +1,90 @@
+"""/api/v1/indicators: beach statistics, EU threshold value, OSPAR, SDG 14.1.1b and composition.
+
+Every answer names the dataset versions it used and carries the comparability warnings of its inputs.
+`format=csv&table=NAME` answers one table as CSV instead (SDG: the data-exchange layout).
+Unknown datasets answer 404, invalid parameters 400, both as problem+json.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from litterhub.analysis.comparability import IndicatorResult
+from litterhub.api.deps import get_hub
+from litterhub.api.problems import Problem
+from litterhub.services import indicators as svc
+from litterhub.services.datasets import BadRequest, NotFound
+from litterhub.services.hub import Hub
+
+router = APIRouter(prefix="/indicators", tags=["indicators"])
+
+ERRORS = {400: {"description": "invalid parameter (problem+json)"},
+          404: {"description": "unknown dataset or table (problem+json)"}}
+DATASET = Query(None, description="dataset id (ID or ID@VERSION); repeat for several; default all")
+FORMAT = Query("json", pattern="^(json|csv)$", description="json, or csv for one table")
+TABLE = Query(None, description="with format=csv: the table to download")
+
+
+def _answer(call, fmt: str, table: str | None, default_table: str, drop: tuple[str, ...] = ()) -> Any:
+    try:
+        result: IndicatorResult = call()
+        if fmt == "csv":
+            name = table or default_table
+            text = svc.as_csv(result, name)
+            return Response(text, media_type="text/csv; charset=utf-8", headers={
+                "Content-Disposition": f'attachment; filename="{result.indicator}-{name}.csv"'})
+    except NotFound as exc:
+        raise Problem(404, str(exc)) from None
+    except (BadRequest, ValueError) as exc:
+        raise Problem(400, str(exc)) from None
+    out = result.as_dict()
+    for name in drop:
+        out["tables"].pop(name, None)
+    return out
+
+
+@router.get("/beach", responses=ERRORS)
+def beach(dataset: list[str] | None = DATASET, group_by: str = Query("site", pattern="^(site|country|region)$"),
+          date_from: str | None = Query(None, alias="from"), date_to: str | None = Query(None, alias="to"),
+          per_100m: bool = Query(False), group: list[str] | None = Query(None), surveys: bool = Query(False),
+          format: str = FORMAT, table: str | None = TABLE, hub: Hub = Depends(get_hub)) -> Any:
+    """litteR statistics per site (and country/region) on survey totals per vocabulary group."""
+    return _answer(lambda: svc.beach(hub, dataset, group_by, date_from, date_to, per_100m, group), format, table,
+                   "sites", drop=() if surveys else ("surveys",))
+
+
+@router.get("/threshold", responses=ERRORS)
+def threshold(dataset: list[str] | None = DATASET, date_from: str | None = Query(None, alias="from"),
+              date_to: str | None = Query(None, alias="to"), min_surveys: int = Query(40, ge=1),
+              target: float | None = Query(None, gt=0), cycle_anchor: int = Query(2012),
+              all_events: bool = Query(False), format: str = FORMAT, table: str | None = TABLE,
+              hub: Hub = Depends(get_hub)) -> Any:
+    """EU threshold value (20 items/100 m): pooled median per country × subregion × 6-year cycle."""
+    return _answer(lambda: svc.threshold(hub, dataset, date_from, date_to, cycle_anchor, min_surveys, target,
+                                         not all_events), format, table, "assessment", drop=("surveys",))
+
+
+@router.get("/ospar", responses=ERRORS)
+def ospar(dataset: list[str] | None = DATASET, end_year: int | None = Query(None),
+          group_by: str = Query("region", pattern="^(country|region)$"), format: str = FORMAT,
+          table: str | None = TABLE, hub: Hub = Depends(get_hub)) -> Any:
+    """OSPAR-style 3-year median abundance and 6-year trends per beach and region."""
+    return _answer(lambda: svc.ospar(hub, dataset, end_year, group_by), format, table, "trend_regions")
+
+
+@router.get("/sdg", responses=ERRORS)
+def sdg(country: str | None = Query(None, min_length=3, max_length=3), dataset: list[str] | None = DATASET,
+        format: str = FORMAT, table: str | None = TABLE, hub: Hub = Depends(get_hub)) -> Any:
+    """SDG 14.1.1b per country and year; format=csv gives the SDG data-exchange layout."""
+    return _answer(lambda: svc.sdg(hub, country, dataset), format, table, "sdg")
+
+
+@router.get("/composition", responses=ERRORS)
+def composition(dataset: list[str] | None = DATASET, top: int = Query(10, ge=1, le=500),
+                date_from: str | None = Query(None, alias="from"), date_to: str | None = Query(None, alias="to"),
+                format: str = FORMAT, table: str | None = TABLE, hub: Hub = Depends(get_hub)) -> Any:
+    """Top items, use-group, material and OSPAR source-category shares of the total count."""
+    return _answer(lambda: svc.composition(hub, dataset, top, date_from, date_to), format, table, "items")
