@@ -105,3 +105,26 @@ def test_eriksen_2014_thousands_separators(shared_data, ingest):
             assert totals[i] == pytest.approx(float(row["Total pieces/km^2"].replace(",", "")))
     assert r.counts["litter-mesh-suspect"] == sum(1 for x in rows if x["Mesh Size"].startswith(">"))
     assert isinstance(events.column("event_date")[0].as_py(), date)
+
+
+def test_ncei_mixed_units_are_each_placed_not_mixed(hub, tmp_path, shared_data):
+    from litterhub.services.ingest import ingest_file
+
+    src = shared_data / "ncei-microplastics" / "NPSG_West_Marine_Microplastics_WGS84.csv"
+    with src.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    unit = rows[0].index("Unit")
+    rows[2][unit] = "pieces kg-1 d.w."
+    rows[3][unit] = "pieces/10 mins"
+    path = tmp_path / "ncei-mixed.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    result = ingest_file(hub, path, "auto", "ncei-mixed")
+    assert result.ok and result.report.rows_rejected == 0
+    events = hub.lake.read_table("events", "ncei-mixed", result.version)
+    by_line = {e["source_line"]: e for e in events.to_pylist()}
+    assert by_line[3]["dry_mass_kg"] == 1 and by_line[3]["volume_m3"] is None and by_line[3]["compartment"] == "sediment"
+    assert by_line[4]["duration_min"] == 10 and by_line[4]["volume_m3"] is None
+    assert by_line[5]["volume_m3"] == 1
+    note = next(n for n in result.report.notes if n.startswith("Unit column"))
+    assert "'pieces kg-1 d.w.'" in note and "'pieces/10 mins'" in note
