@@ -23,6 +23,7 @@ from litterhub.store import registry_tables as rt
 
 FACETS = ("type", "country", "region", "topic", "language", "year")
 MAX_QUERY_TOKENS = 12
+FACET_EXACT_LIMIT = 5000
 
 
 def facet_rows(record: RecordBase) -> list[tuple[str, str]]:
@@ -95,6 +96,7 @@ class SearchPage:
     facets: dict[str, dict[str, int]]
     corrected: dict[str, list[str]] = field(default_factory=dict)  # query word -> indexed words used instead
     mode: str = "all"  # "all" words required, or "any" when nothing matched them all
+    facets_exact: bool = True  # False: counts describe the FACET_EXACT_LIMIT best matches only
 
 
 def _max_typos(token: str) -> int:
@@ -155,44 +157,77 @@ def _filtered(base: str, filters: dict[str, list[str]]) -> tuple[str, dict[str, 
     return f"SELECT h.id, h.score FROM ({base}) h{where}", params, binds  # noqa: S608 - fixed fragments
 
 
+def _facet_counts(conn: Connection, ids: list[str] | None) -> dict[str, dict[str, int]]:
+    """Facet value counts over the given records (None: over every published record, one index pass)."""
+    if ids is None:
+        rows = conn.execute(text("SELECT facet, value, COUNT(*) FROM registry_facets GROUP BY facet, value"))
+    elif not ids:
+        rows = []
+    else:
+        rows = conn.execute(text("SELECT facet, value, COUNT(*) FROM registry_facets WHERE record_id IN :ids "
+                                 "GROUP BY facet, value").bindparams(bindparam("ids", expanding=True)), {"ids": ids})
+    facets: dict[str, dict[str, int]] = {f: {} for f in FACETS}
+    for facet, value, n in rows:
+        facets.setdefault(facet, {})[value] = n
+    return {f: dict(sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))) for f, v in facets.items()}
+
+
 def search(conn: Connection, query: str, filters: dict[str, list[str]] | None = None, limit: int = 20,
            offset: int = 0) -> SearchPage:
-    """Published records matching `query` (all records when empty) and the facet filters, best first."""
+    """Published records matching `query` (all records when empty) and the facet filters, best first.
+
+    The full-text match runs once: its (id, score) rows give the total, the page (best first) and the
+    records whose facets are counted. Facet counts are exact up to FACET_EXACT_LIMIT matches; past that they
+    describe the FACET_EXACT_LIMIT best-ranked matches and `facets_exact` is False.
+    """
     filters = {k: v for k, v in (filters or {}).items() if v}
     dialect = conn.dialect.name
     words = tokens(query)[:MAX_QUERY_TOKENS]
+    if not words:
+        return _browse(conn, query, filters, limit, offset)
     corrected: dict[str, list[str]] = {}
-    modes = ["all"]
     groups: list[list[str]] = []
-    if words:
-        for w in words:
-            alts = _alternatives(conn, w)
-            if w not in alts:
-                corrected[w] = alts
-            groups.append(alts)
-        if len(groups) > 1:
-            modes.append("any")
+    for w in words:
+        alts = _alternatives(conn, w)
+        if w not in alts:
+            corrected[w] = alts
+        groups.append(alts)
+    modes = ["all", "any"] if len(groups) > 1 else ["all"]
+    total, params, binds, sql = 0, {}, [], ""
     for mode in modes:
-        if words:
-            q = _fts_query(groups, dialect, mode == "any", prefix_last=True)
-            base, params = _hits_sql(dialect), {"q": q}
-        else:
-            base, params = "SELECT id, 0.0 AS score FROM registry_records WHERE published_revision IS NOT NULL", {}
-        sql, fparams, binds = _filtered(base, filters)
-        params.update(fparams)
+        sql, params, binds = _filtered(_hits_sql(dialect), filters)
+        params["q"] = _fts_query(groups, dialect, mode == "any", prefix_last=True)
         count_sql = f"SELECT COUNT(*) FROM ({sql}) f"  # noqa: S608 - fixed fragments, values bound
         total = conn.execute(text(count_sql).bindparams(*binds), params).scalar_one()
-        if total or mode == modes[-1]:
+        if total:
             break
-    order = "f.score DESC, r.title" if words else "r.title"
-    page_sql = (f"SELECT f.id, f.score FROM ({sql}) f JOIN registry_records r ON r.id = f.id "  # noqa: S608
-                f"ORDER BY {order} LIMIT :limit OFFSET :offset")  # fixed fragments; every value is bound
-    rows = conn.execute(text(page_sql).bindparams(*binds), {**params, "limit": limit, "offset": offset}).all()
-    facet_sql = (f"SELECT fc.facet, fc.value, COUNT(*) FROM registry_facets fc WHERE fc.record_id IN "  # noqa: S608
-                 f"(SELECT id FROM ({sql}) f) GROUP BY fc.facet, fc.value")  # fixed fragments; values bound
-    facets: dict[str, dict[str, int]] = {f: {} for f in FACETS}
-    for facet, value, n in conn.execute(text(facet_sql).bindparams(*binds), params):
-        facets.setdefault(facet, {})[value] = n
-    for facet in facets:
-        facets[facet] = dict(sorted(facets[facet].items(), key=lambda kv: (-kv[1], kv[0])))
-    return SearchPage(query, total, [Hit(r[0], float(r[1] or 0.0)) for r in rows], facets, corrected, mode)
+    k = max(offset + limit, FACET_EXACT_LIMIT)
+    if dialect == "sqlite" and not filters:
+        top_sql = _SQLITE_TOP  # let FTS5 rank and cut before joining
+    else:
+        top_sql = f"SELECT f.id, f.score FROM ({sql}) f ORDER BY f.score DESC, f.id LIMIT :k"  # noqa: S608
+    ranked = conn.execute(text(top_sql).bindparams(*binds), {**params, "k": k}).all() if total else []
+    facets = _facet_counts(conn, [h[0] for h in ranked[:FACET_EXACT_LIMIT]])
+    page = [Hit(h[0], float(h[1] or 0.0)) for h in ranked[offset:offset + limit]]
+    return SearchPage(query, total, page, facets, corrected, mode, total <= FACET_EXACT_LIMIT)
+
+
+_SQLITE_TOP = ("SELECT s.record_id, t.score FROM (SELECT rowid AS doc, -bm25(registry_fts, 10.0, 1.0) AS score "
+               "FROM registry_fts WHERE registry_fts MATCH :q ORDER BY bm25(registry_fts, 10.0, 1.0) LIMIT :k) t "
+               "JOIN registry_search s ON s.doc_id = t.doc ORDER BY t.score DESC, s.record_id")
+
+
+def _browse(conn: Connection, query: str, filters: dict[str, list[str]], limit: int, offset: int) -> SearchPage:
+    """No words: records in title order, filtered by facets."""
+    base = "SELECT id, 0.0 AS score FROM registry_records WHERE published_revision IS NOT NULL"
+    sql, params, binds = _filtered(base, filters)
+    page_sql = (f"SELECT f.id FROM ({sql}) f JOIN registry_records r ON r.id = f.id "  # noqa: S608
+                f"ORDER BY r.title, r.id LIMIT :limit OFFSET :offset")  # fixed fragments; every value is bound
+    page = [Hit(r[0], 0.0) for r in conn.execute(text(page_sql).bindparams(*binds),
+                                                  {**params, "limit": limit, "offset": offset})]
+    if not filters:
+        total = conn.execute(text(base.replace("id, 0.0 AS score", "COUNT(*)"))).scalar_one()
+        return SearchPage(query, total, page, _facet_counts(conn, None))
+    ids = [r[0] for r in conn.execute(text(sql).bindparams(*binds), params)]
+    exact = len(ids) <= FACET_EXACT_LIMIT
+    return SearchPage(query, len(ids), page, _facet_counts(conn, ids[:FACET_EXACT_LIMIT]), facets_exact=exact)

@@ -49,7 +49,8 @@ def search(hub: Hub, q: str = "", filters: dict[str, list[str]] | None = None, l
                        v in filters.get(facet, [])} for v, n in values.items()]
               for facet, values in page.facets.items()}
     return {"query": q, "total": page.total, "limit": limit, "offset": offset, "mode": page.mode,
-            "corrected": page.corrected, "results": results, "facets": facets, "filters": filters}
+            "corrected": page.corrected, "results": results, "facets": facets, "facets_exact": page.facets_exact,
+            "filters": filters}
 
 
 def country_counts(hub: Hub) -> list[dict[str, Any]]:

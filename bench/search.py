@@ -1,0 +1,162 @@
+"""Benchmark registry search latency (p50/p95) over N generated records (default 100 000).
+
+Usage:
+    .venv/bin/python bench/search.py [--records 100000] [--repeat 5] [--database-url URL]
+
+Records are generated from the words of the bundled seed content (English, French, Spanish, Russian,
+Chinese and Arabic names and summaries), each with 1–3 countries, 1–3 topics, a type, a year and 1–2
+languages, and written in bulk through the registry's own indexing functions (`registry.search.document`,
+`facet_rows`), so the index holds exactly what `index_record` would store. Query latency is the wall time
+of `services.search.search(hub, q, filters, limit=20)`, which includes facet counts over all matches,
+the total count and the page of results. Without --database-url a fresh SQLite file is used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from litterhub.registry import search as rsearch
+from litterhub.registry.entities import ENTITY_TYPES, TOPICS, parse_record
+from litterhub.registry.text import tokens
+from litterhub.services import search as search_svc
+from litterhub.services.hub import Hub
+from litterhub.services.registry import SEED_DIR
+from litterhub.store import registry_tables as rt
+
+COUNTRIES = ["KEN", "FRA", "USA", "CHN", "BRA", "IND", "IDN", "PHL", "VNM", "NGA", "EGY", "MAR", "CHL", "PER",
+             "GBR", "DEU", "ESP", "ITA", "GRC", "TUR", "RUS", "JPN", "KOR", "AUS", "ZAF", "SEN", "GHA", "MEX"]
+QUERIES = [
+    ("common word", "plastic", {}),
+    ("two words", "beach litter", {}),
+    ("three words", "marine litter monitoring", {}),
+    ("rare word", "hexabromocyclododecane", {}),
+    ("typo", "microplastiks", {}),
+    ("prefix", "monit", {}),
+    ("chinese", "海洋垃圾", {}),
+    ("arabic", "القمامة البحرية", {}),
+    ("french", "déchets marins", {}),
+    ("russian", "морской мусор", {}),
+    ("word + type facet", "plastic", {"type": ["policy"]}),
+    ("word + country + topic", "litter", {"country": ["KEN"], "topic": ["monitoring"]}),
+    ("browse, no query", "", {}),
+    ("browse + 2 facets", "", {"type": ["guideline"], "year": ["2019"]}),
+]
+
+
+def seed_words() -> dict[str, list[str]]:
+    words: dict[str, list[str]] = {"latin": [], "zh": [], "ar": [], "ru": []}
+    for path in sorted(SEED_DIR.glob("*.json")):
+        for rec in json.loads(path.read_text(encoding="utf-8"))["records"]:
+            texts = [rec.get("title", ""), rec.get("summary", "")] + list(rec.get("names", {}).values())
+            for text in texts:
+                for w in text.split():
+                    if any("\u4e00" <= ch <= "\u9fff" for ch in w):
+                        words["zh"].append(w)
+                    elif any("\u0600" <= ch <= "\u06ff" for ch in w):
+                        words["ar"].append(w)
+                    elif any("\u0400" <= ch <= "\u04ff" for ch in w):
+                        words["ru"].append(w)
+                    elif w.isalpha():
+                        words["latin"].append(w)
+    return words
+
+
+def make_record(i: int, rng: random.Random, words: dict[str, list[str]]) -> dict:
+    kind = rng.choice(["latin"] * 6 + ["zh", "ar", "ru"])
+    pool = words[kind] or words["latin"]
+    title = " ".join(rng.choice(pool) for _ in range(rng.randint(3, 8)))
+    summary = " ".join(rng.choice(words["latin"]) for _ in range(rng.randint(15, 40)))
+    type_name = rng.choice([t for t in ENTITY_TYPES if t not in ("event",)])
+    base = {"id": f"bench-{i:07d}", "type": type_name, "title": title[:290] or f"record {i}", "summary": summary,
+            "year": rng.randint(1990, 2025), "countries": rng.sample(COUNTRIES, rng.randint(1, 3)),
+            "topics": rng.sample(TOPICS, rng.randint(1, 3)), "languages": rng.sample(["en", "fr", "es", "ar", "ru", "zh"], rng.randint(1, 2)),
+            "sources": [f"https://example.org/bench/{i}"]}
+    required = {"actor": {"kind": "ngo"}, "initiative": {"kind": "project"}, "report": {"kind": "assessment"},
+                "policy": {"kind": "ban", "status": "in-force"}, "financing": {"kind": "grant"},
+                "region": {"kind": "marine-region"}}
+    base.update(required.get(type_name, {}))
+    return base
+
+
+def load(hub: Hub, n: int, seed: int = 1) -> float:
+    rng = random.Random(seed)
+    words = seed_words()
+    now = datetime.now(UTC)
+    start = time.perf_counter()
+    batch = 2000
+    for lo in range(0, n, batch):
+        recs, revs, docs, facets, terms = [], [], [], [], set()
+        for i in range(lo, min(n, lo + batch)):
+            record = parse_record(make_record(i, rng, words))
+            data = record.model_dump(mode="json", exclude_none=True)
+            recs.append({"id": record.id, "type": record.type, "title": record.title, "status": "published",
+                         "latest_revision": 1, "published_revision": 1, "year": record.year, "created_by": "bench",
+                         "created_at": now, "updated_at": now})
+            revs.append({"record_id": record.id, "revision": 1, "data": data, "status": "published",
+                         "author": "bench", "created_at": now})
+            title, body = rsearch.document(record)
+            docs.append({"record_id": record.id, "title": title, "body": body})
+            facets += [{"record_id": record.id, "facet": f, "value": v} for f, v in rsearch.facet_rows(record)]
+            terms.update(t for t in (title + " " + body).split() if len(t) <= 200)
+        with hub.engine.begin() as conn:
+            conn.execute(insert(rt.registry_records), recs)
+            conn.execute(insert(rt.registry_revisions), revs)
+            conn.execute(insert(rt.registry_search), docs)
+            conn.execute(insert(rt.registry_facets), facets)
+            rsearch._insert_ignore(conn, rt.registry_terms, [{"term": t} for t in sorted(terms)])
+    return time.perf_counter() - start
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    k = (len(values) - 1) * q
+    f, c = int(k), min(int(k) + 1, len(values) - 1)
+    return values[f] + (values[c] - values[f]) * (k - f)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="lh-bench-search-"))
+    hub = Hub.open(tmp / "data", database_url=args.database_url)
+    dialect = hub.engine.dialect.name
+    print(f"# registry search benchmark: {args.records} records on {dialect}")
+    print(f"python {sys.version.split()[0]}, {platform.platform()}, {platform.processor() or platform.machine()}")
+    print(f"load (bulk insert + index): {load(hub, args.records):.1f} s")
+    if dialect == "postgresql":
+        with hub.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+    all_ms: list[float] = []
+    print("| query | matches | p50 ms | p95 ms |")
+    print("|---|---:|---:|---:|")
+    for label, q, filters in QUERIES:
+        search_svc.search(hub, q, filters)  # warm the cache for this query shape
+        times = []
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            result = search_svc.search(hub, q, filters)
+            times.append((time.perf_counter() - t0) * 1000)
+        all_ms += times
+        print(f"| {label}: `{q}` {filters or ''} | {result['total']} | {statistics.median(times):.1f} | "
+              f"{percentile(times, 0.95):.1f} |")
+    print(f"| **all queries** | | **{percentile(all_ms, 0.5):.1f}** | **{percentile(all_ms, 0.95):.1f}** |")
+    print(f"tokens of a Chinese query: {tokens('海洋垃圾')}")
+    hub.close()
+
+
+if __name__ == "__main__":
+    main()
