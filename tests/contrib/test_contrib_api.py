@@ -172,6 +172,7 @@ WRITE_ROUTES = [  # (method, path, lowest role that may call it)
     ("POST", "/api/v1/submissions/{sid}/submit", "contributor"),
     ("PUT", "/api/v1/submissions/{sid}/survey", "contributor"),
     ("POST", "/api/v1/submissions/{sid}/claim", "reviewer"),
+    ("POST", "/api/v1/submissions/{sid}/assign", "admin"),
     ("POST", "/api/v1/submissions/{sid}/approve", "reviewer"),
     ("POST", "/api/v1/submissions/{sid}/reject", "reviewer"),
     ("POST", "/api/v1/submissions/{sid}/request-changes", "reviewer"),

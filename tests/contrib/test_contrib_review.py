@@ -228,3 +228,19 @@ def test_public_contributions_show_names_only_on_opt_in(hub, people):
                                             ("\tx", "'\tx"), ("plain", "plain"), (3, 3)])
 def test_csv_safe_neutralises_formulas(value, expected):
     assert c.csv_safe(value) == expected
+
+
+def test_admin_assigns_a_reviewer(hub, people):
+    admin = auth.principal_for_session(hub, auth.create_user(hub, "boss@example.org", PASSWORD, role="admin").id)
+    sub = c.create_survey(hub, people["ana"], survey())
+    with pytest.raises(c.ContributionError) as err:
+        r.assign(hub, people["rui"], sub.id, people["eva"].id)
+    assert err.value.status == 403
+    with pytest.raises(c.ContributionError, match="not a reviewer"):
+        r.assign(hub, admin, sub.id, people["tom"].id)
+    assert r.assign(hub, admin, sub.id, people["eva"].id).changed
+    assert not r.assign(hub, admin, sub.id, people["eva"].id).changed
+    with pytest.raises(c.ContributionError, match="another reviewer"):
+        r.approve(hub, people["rui"], sub.id)
+    assert r.approve(hub, people["eva"], sub.id).submission.status == "approved"
+    assert "submission.assigned" in audit_actions(hub, f"submission:{sub.id}")

@@ -85,7 +85,8 @@ def test_login_is_rate_limited(browser, hub):
 
 CSRF_FORMS = ["/account/profile", "/account/keys", "/account/logout", "/contribute/upload", "/contribute/survey",
               "/contribute/submissions/{sid}/submit", "/contribute/submissions/{sid}/mapping",
-              "/review/{sid}/approve", "/review/{sid}/reject", "/review/{sid}/claim", "/review-versions/retract"]
+              "/review/{sid}/approve", "/review/{sid}/reject", "/review/{sid}/claim", "/review/{sid}/assign",
+              "/review-versions/retract"]
 
 
 @pytest.fixture(scope="module")
@@ -264,3 +265,20 @@ def test_column_mapping_edited_in_the_browser(browser, hub):
                      follow_redirects=False)
     assert r.status_code == 303
     assert not c.load(hub, sid).usable
+
+
+def test_admin_assigns_in_the_web(app, hub):
+    auth.create_user(hub, "ana@example.org", PASSWORD)
+    rui = auth.create_user(hub, "rui@example.org", PASSWORD, role="reviewer", display_name="Rui")
+    auth.create_user(hub, "boss@example.org", PASSWORD, role="admin")
+    ana = auth.principal_for_session(hub, auth.find_user(hub, "ana@example.org").id)
+    sub = c.create_survey(hub, ana, c.SurveyInput("Praia", "PT", 41.7, -8.8, __import__("datetime").date(2024, 1, 2),
+                                                  100, 2, {"G1": 1}))
+    with TestClient(app) as boss:
+        csrf = sign_in(boss, "boss@example.org")
+        page = boss.get(f"/review/{sub.id}").text
+        assert f'<option value="{rui.id}"' in page
+        assert boss.post(f"/review/{sub.id}/assign", data={"csrf_token": csrf, "reviewer_id": "x"}).status_code == 422
+        r = boss.post(f"/review/{sub.id}/assign", data={"csrf_token": csrf, "reviewer_id": str(rui.id)},
+                      follow_redirects=False)
+        assert r.status_code == 303 and c.load(hub, sub.id).reviewer_id == rui.id

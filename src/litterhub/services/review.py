@@ -102,6 +102,29 @@ def claim(hub: Hub, principal: Principal, sid: str) -> Decision:
     return Decision(load(hub, sid), True)
 
 
+def assign(hub: Hub, principal: Principal, sid: str, reviewer_id: int) -> Decision:
+    """An admin hands a submission to a named reviewer (GPML's reviewer assignment), instead of waiting for a claim."""
+    if not principal.can("admin"):
+        raise ContributionError("forbidden", "assigning reviewers needs the admin role")
+    try:
+        reviewer = auth.get_user(hub, reviewer_id)
+    except auth.AuthError:
+        raise ContributionError("invalid", f"no user {reviewer_id}", "reviewer_id") from None
+    sub = load(hub, sid)
+    if not auth.at_least(reviewer.role, "reviewer") or not reviewer.active:
+        raise ContributionError("invalid", f"user {reviewer_id} is not a reviewer", "reviewer_id")
+    if reviewer.id == sub.user_id:
+        raise ContributionError("invalid", "a contributor cannot review their own submission", "reviewer_id")
+    if sub.status == "in-review" and sub.reviewer_id == reviewer.id:
+        return Decision(sub, False)
+    if sub.status not in ("submitted", "in-review"):
+        raise ContributionError("conflict", f"a {sub.status} submission cannot be assigned")
+    if not _cas(hub, sid, sub.status, principal.actor, "submission.assigned", {"reviewer": reviewer.id},
+                status="in-review", reviewer_id=reviewer.id, claimed_at=datetime.now(UTC)):
+        return assign(hub, principal, sid, reviewer_id)
+    return Decision(load(hub, sid), True)
+
+
 def _open_for_decision(hub: Hub, principal: Principal, sid: str) -> Submission:
     sub = load(hub, sid)
     _not_own(principal, sub)

@@ -128,6 +128,17 @@ def claim(sid: str, principal: Principal = Depends(reviewer), hub: Hub = Depends
     return call(review.claim, hub, principal, sid).as_dict()
 
 
+class AssignBody(BaseModel):
+    reviewer_id: int
+
+
+@router.post("/submissions/{sid}/assign", responses=PROBLEMS)
+def assign(sid: str, body: AssignBody, principal: Principal = Depends(require_role("admin", scope="admin")),
+           hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    """Hand a submission to a named reviewer (admins)."""
+    return call(review.assign, hub, principal, sid, body.reviewer_id).as_dict()
+
+
 @router.post("/submissions/{sid}/approve", responses=PROBLEMS)
 def approve(sid: str, body: NoteBody | None = None, principal: Principal = Depends(reviewer),
             hub: Hub = Depends(get_hub)) -> dict[str, Any]:

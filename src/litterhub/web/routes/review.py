@@ -8,8 +8,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from litterhub.api.deps import get_hub
 from litterhub.api.security import check_rate, verify_csrf, write_limit
+from litterhub.services import auth, review
 from litterhub.services import contributions as svc
-from litterhub.services import review
 from litterhub.services.hub import Hub
 from litterhub.web.routes.accounts import need, page
 
@@ -39,12 +39,22 @@ def _detail(request: Request, hub: Hub, who, sid: str, error: str | None = None,
         sub = svc.get_submission(hub, who, sid)
     except svc.ContributionError:
         return page(request, "not_found.html", status_code=404, what=sid)
+    reviewers = [u for u in auth.list_users(hub) if auth.at_least(u.role, "reviewer") and u.id != sub.user_id] \
+        if who.can("admin") else []
     return page(request, "review/detail.html", status_code=status_code, sub=sub, error=error,
-                own=sub.user_id == who.id)
+                own=sub.user_id == who.id, reviewers=reviewers)
+
+
+def _int(text: str | None) -> int:
+    try:
+        return int(text or "")
+    except ValueError:
+        raise svc.ContributionError("invalid", "choose a reviewer", "reviewer_id") from None
 
 
 ACTIONS = {
     "claim": lambda hub, who, sid, f: review.claim(hub, who, sid),
+    "assign": lambda hub, who, sid, f: review.assign(hub, who, sid, _int(f.get("reviewer_id"))),
     "approve": lambda hub, who, sid, f: review.approve(hub, who, sid, f.get("note", "")),
     "reject": lambda hub, who, sid, f: review.reject(hub, who, sid, f.get("reason", "")),
     "request-changes": lambda hub, who, sid, f: review.request_changes(hub, who, sid, f.get("reason", "")),
@@ -66,7 +76,7 @@ async def decide(sid: str, action: str, request: Request, hub: Hub = Depends(get
         ACTIONS[action](hub, who, sid, fields)
     except svc.ContributionError as exc:
         return _detail(request, hub, who, sid, str(exc), exc.status)
-    if action == "claim":
+    if action in ("claim", "assign"):
         return RedirectResponse(f"/review/{sid}", status_code=303)
     return RedirectResponse(f"/review?done={action}", status_code=303)
 
