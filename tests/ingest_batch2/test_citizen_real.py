@@ -202,3 +202,17 @@ def test_openlittermap(shared_data, ingest):
     # personal metadata (street addresses, phone models) is not stored anywhere
     stored = " ".join(str(v) for t in (events, observations) for c in t.columns for v in c.to_pylist() if v)
     assert "Via dei Bardi" not in stored and "iPhone" not in stored
+
+
+def test_plastock_micro_long_form(shared_data, ingest):
+    path = shared_data / "plastock-leman" / "long_form_micro.csv"
+    rows = _rows(path)
+    result, events, observations, _ = ingest(path, "plastock-micro-long")
+    r = result.report
+    assert detect(sniff(path)).adapter.name == "plastock"
+    assert r.rows_in == len(rows) == r.rows_accepted + r.rows_rejected == observations.num_rows
+    assert events.num_rows == len({x["échantillon"] for x in rows})
+    assert pc.sum(events.column("total_count")).as_py() == pytest.approx(sum(float(x["compte"]) for x in rows))
+    fibres = pc.sum(pc.filter(observations.column("count"), pc.equal(observations.column("shape"), "fibre"))).as_py()
+    assert fibres == pytest.approx(sum(float(x["compte"]) for x in rows if x["objet"] == "fibres"))
+    assert pc.all(pc.equal(events.column("area_m2"), 0.01)).as_py()

@@ -45,6 +45,8 @@ MACRO = {"Plage", "Aire", "Date", "Code", "OPSAR", "UNEP", "Quantité"}
 MICRO_SHAPES = {"fb": "fibre", "fr": "fragment", "fs": "film"}
 MICRO_COLOURS = {"r": "red", "b": "blue", "j": "yellow", "t": "transparent", "n": "black", "a": "other"}
 MICRO_COLUMNS = [s + c for s in MICRO_SHAPES for c in MICRO_COLOURS]
+MICRO_LONG = {"Plage", "échantillon", "objet", "compte"}
+LONG_SHAPES = {"fibres": "fibre", "fdure": "fragment", "souple": "film"}
 CORE_AREA_M2 = 0.01
 MAX_LONG_BYTES = 64 << 20  # the long macro layout is grouped into events in memory
 
@@ -64,6 +66,8 @@ class Plastock:
         if {"Plage", "Echantillon", "added"} <= header and set(MICRO_COLUMNS) <= header:
             return "columns Plage, Echantillon, added and the fb*/fr*/fs* colour counts are the Pla'stock " \
                    "sand-core microplastics layout"
+        if MICRO_LONG <= header:
+            return "columns Plage, échantillon, objet and compte are the Pla'stock sand-core microplastics long layout"
         return None
 
     def defaults(self, filename: str) -> DatasetDefaults:
@@ -87,6 +91,8 @@ class Plastock:
             yield from self._read_macro(info, report)
         elif {"Plage", "Echantillon"} <= set(info.header):
             yield from self._read_micro(info, report)
+        elif MICRO_LONG <= set(info.header):
+            yield from self._read_micro_long(info, report)
         else:
             report.fail("missing-label", "not a Pla'stock file: expected the macro columns (Plage, Aire, Date, Code, "
                         "OPSAR, UNEP, Quantité) or the micro columns (Plage, Echantillon, fbr ... fsa, added)", line=1)
@@ -243,6 +249,77 @@ class Plastock:
         })
         return AdapterBatch(events, observations, sites)
 
+    # -- micro, long layout -------------------------------------------------------------------------------
+    def _read_micro_long(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
+        """`long_form_micro.csv`: one row per core x shape total (fibres, fdure, souple)."""
+        if info.size > MAX_LONG_BYTES:
+            report.fail("litter-too-large", f"Pla'stock long files are grouped in memory; this one is larger than "
+                        f"{MAX_LONG_BYTES >> 20} MiB", line=1)
+            return
+        names, batches, rejected = open_table(info)
+        parts = list(batches)
+        if parts:
+            batch = pa.Table.from_batches([b for b, _ in parts]).combine_chunks()
+            lines = np.concatenate([ln for _, ln in parts])
+            report.notes.append("sand cores of 10 x 10 cm (area 0.01 m²), particle totals per shape; the file has "
+                                "no sampling date (November 2021 per the source): event dates left empty")
+            yield self._micro_long(batch, lines, names, info, report)
+        report_bad_records(rejected, report)
+
+    def _micro_long(self, batch: pa.Table, lines: np.ndarray, names: list[str], info: Sniff,
+                    report: ValidationReport) -> AdapterBatch:
+        n = batch.num_rows
+        report.rows_in += n
+        bad = RowFingerprints().duplicates(batch.to_batches()[0], names) if n else np.zeros(0, bool)
+        report.add_many("duplicate-row", lines[bad], None, "this row repeats an earlier row exactly; kept once")
+        sample = text_or_null(batch, "échantillon")
+        no_id = pc.is_null(sample).to_numpy(zero_copy_only=False)
+        flag_cells(report, no_id, lines, "échantillon", "required-value", batch.column("échantillon"),
+                   "no sample id ({!r})")
+        count = number(batch, "compte", lines, report, what="count")
+        flag_cells(report, count.blank, lines, "compte", "required-value", batch.column("compte"), "no count ({!r})")
+        with np.errstate(invalid="ignore"):
+            negative = count.values < 0
+        flag_cells(report, negative, lines, "compte", "litter-negative-count", batch.column("compte"),
+                   "count {!r} is negative")
+        objet = pc.utf8_trim_whitespace(batch.column("objet"))
+        unknown = ~pc.is_in(objet, value_set=pa.array(list(LONG_SHAPES))).to_numpy(zero_copy_only=False)
+        flag_cells(report, unknown, lines, "objet", "type-error", batch.column("objet"),
+                   "category {!r} is not fibres, fdure or souple")
+        bad |= no_id | count.blank | count.invalid | negative | unknown
+        keep = ~bad
+        report.rows_rejected += int(bad.sum())
+        report.rows_accepted += int(keep.sum())
+        sub = batch.filter(pa.array(keep))
+        kept_lines = lines[keep]
+        k = len(kept_lines)
+        keys = sample.filter(pa.array(keep))
+        obj = objet.filter(pa.array(keep))
+        observations = pa.table({
+            "source_event_id": keys, "source_scheme": const(k, "plastock-micro"), "source_code": obj,
+            "source_name": obj, "count": floats(count.values[keep]),
+            "shape": pc.take(pa.array(list(LONG_SHAPES.values())), pc.index_in(obj, value_set=pa.array(
+                list(LONG_SHAPES)))),
+            "size_class": const(k, "micro"), "counts_toward_total": const(k, True, pa.bool_()),
+            "source_line": pa.array(kept_lines, pa.int64()), "source_column": const(k, "compte"),
+        })
+        groups = _group_first(keys, kept_lines, count.values[keep])
+        first = groups.column("idx_min").combine_chunks()
+        m = groups.num_rows
+        plage = pc.utf8_trim_whitespace(sub.column("Plage")).take(first)
+        sid, sites = self._sites(plage, self._beach_coordinates(info, report))
+        events = pa.table({
+            "source_event_id": groups.column("key"), "site_id": sid, "event_date": pa.nulls(m, pa.date32()),
+            "event_type": const(m, "sampling"),
+            "protocol": const(m, "Pla'stock sand core 10x10x5 cm, particles 0.3-5 mm"),
+            "compartment": const(m, "sediment"), "quality_tier": const(m, "trained-volunteers"),
+            "lat": sites.column("lat"), "lon": sites.column("lon"), "region": const(m, "Lake Geneva"),
+            "area_m2": floats(np.full(m, CORE_AREA_M2)), "lower_size_um": floats(np.full(m, 300.0)),
+            "upper_size_um": floats(np.full(m, 5000.0)), "total_count": groups.column("count_sum"),
+            "source_line": groups.column("line_min"),
+        })
+        return AdapterBatch(events, observations, sites)
+
     # -- micro ---------------------------------------------------------------------------------------------
     def _read_micro(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
         missing = [c for c in ["Plage", "Echantillon", "added", *MICRO_COLUMNS] if c not in info.header]
@@ -315,6 +392,13 @@ class Plastock:
         obs = obs.append_column("shape", pc.take(shape, col_idx)).append_column("colour", pc.take(colour, col_idx))
         obs = obs.append_column("size_class", const(obs.num_rows, "micro"))
         return AdapterBatch(events, obs, sites)
+
+
+def _group_first(keys: pa.Array, lines: np.ndarray, counts: np.ndarray) -> pa.Table:
+    """Per key: first row index, first line and summed count (vectorised group-by)."""
+    return pa.table({"key": keys, "line": pa.array(lines, pa.int64()), "count": floats(counts),
+                     "idx": pa.array(np.arange(len(lines)))}) \
+        .group_by("key").aggregate([("line", "min"), ("count", "sum"), ("idx", "min")])
 
 
 def _cross_references(ospar: pa.Array, unep: pa.Array) -> pa.Array:
