@@ -1,0 +1,105 @@
+"""litteR's example file ingested through the hub: `analyse beach` and the EU TV assessment on the hub dataset
+give litteR's numbers (methods.md §1.11B, §2.4) where the inputs are identical (TC per survey)."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from litterhub.cli import app
+from litterhub.services import indicators
+from litterhub.services.hub import Hub
+from litterhub.services.ingest import ingest_file
+
+REL = 1e-9
+STATS = ["mean", "median", "cv", "rmad", "n", "b0", "b1", "slope", "tau", "p_value"]
+
+
+@pytest.fixture(scope="module")
+def nl_hub(shared_data, tmp_path_factory):
+    data = tmp_path_factory.mktemp("indicators-nl") / "data"
+    hub = Hub.open(data)
+    result = ingest_file(hub, shared_data / "litter-reference" / "input" / "beach-litter-nl-2012-2017.csv", "ospar")
+    yield hub, result.dataset_id, data
+    hub.close()
+
+
+@pytest.fixture(scope="module")
+def reference(shared_data):
+    return shared_data / "litter-reference" / "litteR-1.0.0-output"
+
+
+def _location_codes(result) -> dict[str, str]:
+    """site_id -> litteR location code, read from the surveys' source ids (NL001/2012-01-27)."""
+    surveys = result.tables["surveys"]
+    codes = surveys["event_id"].str.split(":").str[-1].str.split("/").str[0]
+    return dict(zip(surveys["site_id"], codes, strict=True))
+
+
+def test_tc_per_beach_equals_litteR(nl_hub, reference):
+    hub, dataset, _ = nl_hub
+    result = indicators.beach(hub, [dataset], group_by="site")
+    sites = result.tables["sites"]
+    tc = sites[sites["group"] == "TC"].assign(location=lambda f: f["site_id"].map(_location_codes(result)))
+    got = tc.set_index("location")
+    assert got["median"].to_dict() == pytest.approx({"NL001": 302.5, "NL002": 254.5, "NL003": 164.5,
+                                                     "NL004": 252.0}, rel=REL)
+    assert got["n"].to_dict() == {"NL001": 24, "NL002": 24, "NL003": 24, "NL004": 23}
+    ref = pd.read_csv(reference / "types-ospar-tests" / "location_stats_full_precision.csv")
+    ref = ref[ref["type_name"] == "TC"].set_index("location_code")
+    for loc, row in ref.iterrows():
+        for col in STATS:
+            assert got.loc[loc, col] == pytest.approx(row[col], rel=REL), (loc, col)
+        assert got.loc[loc, "from"].isoformat()[:10] == row["from"]
+
+
+def test_regional_trend_equals_litteR(nl_hub, reference):
+    hub, dataset, _ = nl_hub
+    result = indicators.beach(hub, [dataset], group_by="region")
+    regional = result.tables["region"]
+    tc = regional[regional["group"] == "TC"].iloc[0]
+    ref = pd.read_csv(reference / "types-ospar-tests" / "regional_stats_full_precision.csv")
+    ref = ref[ref["type_name"] == "TC"].iloc[0]
+    for col in ["n", "mean", "median", "b0", "b1", "S", "VarS", "Z", "p_value", "slope"]:
+        assert tc[col] == pytest.approx(ref[col], rel=REL), col
+    assert result.versions == [(dataset, 1)]
+    assert result.warnings == []  # one protocol, one unit, one compartment
+
+
+def test_threshold_on_the_hub_dataset_matches_the_calc_case(nl_hub, reference):
+    """TA on the hub (fragments < 2.5 cm and chemicals removed via the vocabulary) = litteR's TC without 117."""
+    hub, dataset, _ = nl_hub
+    result = indicators.threshold(hub, [dataset])
+    row = result.tables["assessment"].iloc[0]
+    assert (row["n"], row["av"]) == (95, pytest.approx(230, rel=REL))
+    ref = pd.read_csv(reference / "types-ospar-sup-fish-other" / "survey_group_totals.csv")
+    assert sorted(result.tables["surveys"]["ta_100m"]) == pytest.approx(sorted(ref["TC"]), rel=REL)
+    assert result.summary["excluded_events"] == {"no survey length": 0, "10 m survey": 0, "1000 m protocol": 0,
+                                                 "not a monitoring survey": 0}
+
+
+def test_cli_beach_json(nl_hub):
+    _, dataset, data = nl_hub
+    out = CliRunner().invoke(app, ["analyse", "beach", "--dataset", dataset, "--group-by", "region", "--per-100m",
+                                   "--from", "2012-01-01", "--to", "2017-12-31", "--json", "--data-dir", str(data)])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.stdout)
+    assert doc["dataset_versions"] == [{"dataset_id": dataset, "version": 1}]
+    tc = next(r for r in doc["tables"]["region"] if r["group"] == "TC")
+    assert tc["median"] == pytest.approx(253.25, rel=REL)  # methods.md §1.11B regional TC median
+    assert "surveys" not in doc["tables"]
+
+
+def test_cli_date_window_and_errors(nl_hub):
+    _, dataset, data = nl_hub
+    out = CliRunner().invoke(app, ["analyse", "beach", "--dataset", dataset, "--from", "2016-01-01", "--json",
+                                   "--data-dir", str(data)])
+    doc = json.loads(out.stdout)
+    assert all(r["from"] >= "2016-01-01" for r in doc["tables"]["sites"])
+    bad = CliRunner().invoke(app, ["analyse", "beach", "--dataset", "missing", "--data-dir", str(data)])
+    assert bad.exit_code == 2 and "not found" in bad.output
+    bad = CliRunner().invoke(app, ["analyse", "beach", "--group-by", "planet", "--data-dir", str(data)])
+    assert bad.exit_code == 2 and "group_by" in bad.output
