@@ -99,8 +99,11 @@ class RowFingerprints:
         _, first = np.unique(hashes, return_index=True)
         dup = np.ones(len(hashes), bool)
         dup[first] = False
-        dup |= np.isin(hashes, self._seen)
-        self._seen = np.union1d(self._seen, hashes[~dup])
+        if len(self._seen):  # membership by binary search in the sorted history: O(batch log n), no rehash
+            pos = np.minimum(np.searchsorted(self._seen, hashes), len(self._seen) - 1)
+            dup |= self._seen[pos] == hashes
+        new = np.sort(hashes[~dup])
+        self._seen = np.insert(self._seen, np.searchsorted(self._seen, new), new)  # one O(n) merge per batch
         return dup
 
 

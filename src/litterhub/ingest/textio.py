@@ -95,8 +95,9 @@ def sniff(path: Path) -> Sniff:
 def iter_record_lines(path: Path, quote: int = ord('"')) -> Iterator[np.ndarray]:
     """Yield, in order, the physical start line of every non-empty record (header included).
 
-    A record ends at a newline outside quotes; quote parity is tracked with a cumulative sum over the
-    bytes of each chunk, so quoted multi-line notes are handled without a Python loop over bytes.
+    A record ends at a newline outside quotes; the quote parity at each newline is the number of quote
+    bytes before it (a binary search in the chunk's quote positions), so quoted multi-line notes are
+    handled without a Python loop over bytes and without a per-byte counter array.
     Blank lines are dropped, as the CSV reader drops them.
     """
     parity = 0
@@ -108,9 +109,9 @@ def iter_record_lines(path: Path, quote: int = ord('"')) -> Iterator[np.ndarray]
     with path.open("rb") as fh:
         while chunk := fh.read(SCAN_CHUNK):
             arr = np.frombuffer(chunk, dtype=np.uint8)
-            q_parity = (np.cumsum(arr == quote, dtype=np.int64) + parity) % 2
+            quotes = np.flatnonzero(arr == quote)
             nl_idx = np.flatnonzero(arr == 10)
-            is_sep = q_parity[nl_idx] == 0
+            is_sep = (np.searchsorted(quotes, nl_idx) + parity) % 2 == 0
             seps = nl_idx[is_sep]
             if len(seps):
                 sep_line = nl_before + np.flatnonzero(is_sep) + 1  # the line each separator ends
@@ -123,7 +124,7 @@ def iter_record_lines(path: Path, quote: int = ord('"')) -> Iterator[np.ndarray]
                 rec_start = int(seps[-1]) + offset + 1
                 next_line = int(sep_line[-1]) + 1
             nl_before += len(nl_idx)
-            parity = int(q_parity[-1])
+            parity = (parity + len(quotes)) % 2
             prev_byte = int(arr[-1])
             offset += len(arr)
         if offset > rec_start:

@@ -336,8 +336,9 @@ def _lookup(values: pa.Array, mapping: dict[str, str]) -> pa.Array:
 
 def _flag_per_length(observations: pa.Table) -> pa.Table:
     """Flag line/rope counts that are lengths (1 yard/metre = 1 piece), in one vectorised step."""
-    has = pc.fill_null(pc.match_substring_regex(observations.column("source_code"), r"(?i)1 yard/met(er|re)"),
-                       False).to_numpy(zero_copy_only=False)
+    codes = pc.unique(observations.column("source_code"))
+    per_length = pa.array([c for c in codes.to_pylist() if c and PER_LENGTH.search(c)], pa.string())
+    has = pc.is_in(observations.column("source_code"), value_set=per_length).to_numpy(zero_copy_only=False)
     offsets = np.concatenate(([0], np.cumsum(has))).astype(np.int32)
     flags = pa.ListArray.from_arrays(pa.array(offsets),
                                      pa.array(np.full(int(has.sum()), "litter-count-per-length"), pa.string()))
