@@ -129,3 +129,19 @@ def test_ncei_mixed_units_are_each_placed_not_mixed(hub, tmp_path, shared_data):
     assert by_line[5]["volume_m3"] == 1
     note = next(n for n in result.report.notes if n.startswith("Unit column"))
     assert "'pieces kg-1 d.w.'" in note and "'pieces/10 mins'" in note
+
+
+def test_sea_education_tows(shared_data, ingest):
+    path = shared_data / "eriksen2023-surface-trawls" / "raw" / "SEAEd1.csv"
+    rows = _rows(path)
+    result, events, _, _ = ingest(path, "sea-education")
+    r = result.report
+    assert detect(sniff(path)).adapter.name == "eriksen"
+    assert r.rows_in == len(rows) == r.rows_accepted + r.rows_rejected
+    assert events.num_rows == r.rows_accepted
+    years = [int(x["Year"]) for x in rows]
+    lo, hi = pc.min_max(events.column("event_date")).values()
+    assert (lo.as_py().year, hi.as_py().year) == (min(years), max(years))
+    assert pc.sum(events.column("total_count")).as_py() == pytest.approx(
+        sum(float(x["Debris density (#/km2)"]) for x in rows))
+    assert any("Not Adjusted" in n for n in r.notes)

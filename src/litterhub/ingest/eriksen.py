@@ -52,6 +52,8 @@ class Layout:
     month: str = "Month"
     year: str = "Year"
     source: str = "Source"
+    lat: str = "Latitude"
+    lon: str = "Longitude"
     event_id: str | None = None
     breakdown: tuple[tuple[str, str], ...] = ()  # (column, size class) sub-totals, not added to totals
 
@@ -67,7 +69,13 @@ RAW_2014 = Layout(
     breakdown=(("Count/km^2 .335-.999 mm", "micro"), ("Count/km^2 1.00-4.75 mm", "micro"),
                ("Count/km^2 4.75-200 mm", "meso"), ("Count/km^2 >200 mm", "macro")),
 )
-LAYOUTS = (FINAL_MERGE, RAW_2014)
+SEA_EDUCATION = Layout(
+    "Sea Education Association (SEAEd1)",
+    frozenset({"Latitude (N)", "Longitude (E)", "Debris density (#/km2)", "Year", "Tow Length (m)"}),
+    total="Debris density (#/km2)", mass="Total Wieght (g)/km^2", mesh="Mesh Size", lat="Latitude (N)",
+    lon="Longitude (E)", breakdown=(("Pieces<5mm/km^2", "micro"), ("Pieces>5mm/km^2", "meso")),
+)
+LAYOUTS = (FINAL_MERGE, RAW_2014, SEA_EDUCATION)
 
 
 def _layout(header: list[str]) -> Layout | None:
@@ -112,6 +120,8 @@ class EriksenTrawls:
         fingerprints = RowFingerprints()
         report.notes.append(f"{lay.name} layout: counts in pieces/km² and masses in g/km², stored per reference "
                             "km² (area_m2 = 1,000,000); not converted to pieces/m³ (tow depth not given)")
+        if lay is SEA_EDUCATION:
+            report.notes.append("SEA densities are 'Not Adjusted' (no wind-mixing correction), as the file says")
         for batch, lines in batches:
             yield self._batch(batch, lines, lay, names, fingerprints, report)
         report_bad_records(rejected, report)
@@ -137,13 +147,13 @@ class EriksenTrawls:
                    "year {!r}: the date lies in the future")
         bad |= invalid | fut | year.invalid | month.invalid | day.invalid
 
-        lat = number(batch, "Latitude", lines, report, what="latitude")
-        lon = number(batch, "Longitude", lines, report, what="longitude")
+        lat = number(batch, lay.lat, lines, report, what="latitude")
+        lon = number(batch, lay.lon, lines, report, what="longitude")
         oor = out_of_range(lat.values, lon.values)
-        flag_cells(report, oor, lines, "Latitude", "litter-coordinates-out-of-range", batch.column("Latitude"),
+        flag_cells(report, oor, lines, lay.lat, "litter-coordinates-out-of-range", batch.column(lay.lat),
                    "latitude/longitude out of range (latitude {!r})")
         missing_xy = lat.blank | lon.blank
-        flag_cells(report, missing_xy & ~oor, lines, "Latitude", "required-value", batch.column("Latitude"),
+        flag_cells(report, missing_xy & ~oor, lines, lay.lat, "required-value", batch.column(lay.lat),
                    "tow position missing (latitude {!r})")
         bad |= oor | missing_xy | lat.invalid | lon.invalid
 
@@ -171,7 +181,7 @@ class EriksenTrawls:
         else:
             event_keys = pc.cast(pa.array(kept_lines), pa.string())
         event_keys = pc.binary_join_element_wise(const(k, "line"), pc.cast(pa.array(kept_lines), pa.string()), "-") \
-            if lay is RAW_2014 else event_keys
+            if lay is not FINAL_MERGE else event_keys
         site_key = pc.binary_join_element_wise(pc.cast(pc.round(floats(lat_k), 2), pa.string()),
                                                pc.cast(pc.round(floats(lon_k), 2), pa.string()), ",")
         sid = site_ids(PROGRAMME, site_key)
