@@ -285,3 +285,21 @@ def test_cli_json_error(tmp_path):
     payload = json.loads(result.stdout)
     assert payload["error"]["code"] == lio.DATA_MIXED_DATES
     assert payload["log"][-1]["level"] == "ERROR"
+
+
+def test_cli_unwritable_output_is_a_clear_error(tmp_path):
+    path = make(tmp_path)
+    blocker = tmp_path / "out"
+    blocker.write_text("a file, not a folder")
+    result = CliRunner().invoke(app, ["litter", str(path), "--out", str(blocker)])
+    assert result.exit_code == 2
+    assert "ERROR [litter-output-not-writable]" in result.output and "Traceback" not in result.output
+
+
+def test_output_folder_holds_only_complete_files(tmp_path):
+    path = make(tmp_path)
+    out = tmp_path / "results"
+    assert CliRunner().invoke(app, ["litter", str(path), "--out", str(out)]).exit_code == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert not [n for n in names if n.startswith(".")]
+    assert {"litteR-results.csv", "location_stats.csv", "regional_stats.csv", "outliers.csv", "topx.csv"} <= set(names)

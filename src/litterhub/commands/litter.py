@@ -56,7 +56,13 @@ def litter_command(
             typer.echo(f"ERROR [{exc.code}] {exc.message}", err=True)
         raise typer.Exit(code=2) from None
     target = out if out is not None else service.default_output_dir(settings)
-    written = service.write_result(result, target)
+    try:
+        written = service.write_result(result, target)
+    except OSError as exc:
+        typer.echo(
+            f"ERROR [litter-output-not-writable] Cannot write the results to '{target}': {exc.strerror}", err=True
+        )
+        raise typer.Exit(code=2) from None
     if as_json:
         payload = {**service.result_tables(result), "out": str(target), "files": [p.name for p in written]}
         typer.echo(json.dumps(payload, indent=2, allow_nan=False))

@@ -8,6 +8,8 @@ DataFrames, written to CSV by `write_result`. The statistics themselves live in
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -340,7 +342,8 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 def write_result(result: LitterResult, out_dir: Path, *, full_precision_results: bool = False) -> list[Path]:
     """Write the run's CSV files and log into `out_dir` (created); returns the paths written.
 
-    Files are written to a temporary name and renamed, so a failed run leaves no half file.
+    Everything is first written into a hidden staging folder inside `out_dir`; only when every
+    file is complete are they moved into place, so a failed write leaves no partial results.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     tables: dict[str, pd.DataFrame] = {
@@ -354,12 +357,17 @@ def write_result(result: LitterResult, out_dir: Path, *, full_precision_results:
     if result.regional_stats is not None:
         tables["regional_stats.csv"] = result.regional_stats[REGIONAL_COLUMNS]
     tables.update(result.extra_tables)
-    written = []
-    for name, frame in tables.items():
-        target = out_dir / name
-        write_csv(frame, target)
-        written.append(target)
-    log_path = out_dir / "litteR.log"
-    log_path.write_text("\n".join(f"{e.level} [{e.code}] {e.message}" for e in result.log) + "\n", encoding="utf-8")
-    written.append(log_path)
-    return written
+    staging = Path(tempfile.mkdtemp(prefix=".litter-", dir=out_dir))
+    try:
+        for name, frame in tables.items():
+            write_csv(frame, staging / name)
+        log_text = "\n".join(f"{e.level} [{e.code}] {e.message}" for e in result.log) + "\n"
+        (staging / "litteR.log").write_text(log_text, encoding="utf-8")
+        written = []
+        for name in [*tables, "litteR.log"]:
+            target = out_dir / name
+            (staging / name).replace(target)
+            written.append(target)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
