@@ -147,6 +147,7 @@ def test_no_personal_data_in_the_lake(hub, people):
 
 
 @pytest.mark.parametrize("change,field", [({"counts": {"G1": -1}}, "counts"), ({"counts": {"X9": 1}}, "counts"),
+                                          ({"counts": {}}, "counts"),
                                           ({"lat": 0.0, "lon": 0.0}, "lat"), ({"country": "ZZZ"}, "country"),
                                           ({"survey_date": date.today() + timedelta(days=2)}, "survey_date"),
                                           ({"site_name": " "}, "site_name"), ({"licence": "GPL"}, "licence")])
@@ -244,3 +245,32 @@ def test_admin_assigns_a_reviewer(hub, people):
         r.approve(hub, people["rui"], sub.id)
     assert r.approve(hub, people["eva"], sub.id).submission.status == "approved"
     assert "submission.assigned" in audit_actions(hub, f"submission:{sub.id}")
+
+
+def test_zero_counts_are_data(hub, people):
+    sub = c.create_survey(hub, people["ana"], survey(counts={"G1": 0, "G7": 0}))
+    assert sub.payload["counts"] == {"G1": 0, "G7": 0}
+    assert r.approve(hub, people["rui"], sub.id).submission.published_version == 1
+
+
+def test_two_contributors_cannot_share_a_new_dataset_id(hub, people, tmp_path):
+    first = _upload(hub, people["ana"], tmp_path)
+    with pytest.raises(c.ContributionError, match="kept for the survey form"):
+        c.create_upload(hub, people["ana"], tmp_path / "mlw-sample.csv", "x.csv", dataset_id="citizen-science-x")
+    mine = c.create_upload(hub, people["ana"], tmp_path / "mlw-sample.csv", "a.csv", dataset_id="shared-name")
+    theirs = c.create_upload(hub, people["eva"], tmp_path / "mlw-sample.csv", "b.csv", dataset_id="shared-name")
+    for sub, who in ((mine, people["ana"]), (theirs, people["eva"])):
+        c.submit_upload(hub, who, sub.id, licence="CC-BY-4.0")
+    assert r.approve(hub, people["rui"], mine.id).submission.published_version == 1
+    with pytest.raises(c.ContributionError, match="another contributor"):
+        r.approve(hub, people["rui"], theirs.id)
+    assert c.load(hub, theirs.id).status == "submitted" and first.status == "draft"
+
+
+def test_trusted_auto_approval_failure_leaves_it_for_a_person(hub, people, monkeypatch):
+    def broken(*args, **kwargs):
+        raise c.ContributionError("invalid", "publishing failed")
+
+    monkeypatch.setattr(r, "publish", broken)
+    sub = c.create_survey(hub, people["tom"], survey(site_name="Trusted beach"))
+    assert sub.status == "submitted" and sub.published_version is None

@@ -44,6 +44,8 @@ PHOTO_TYPES = {"image/jpeg": (b"\xff\xd8\xff",), "image/png": (b"\x89PNG\r\n\x1a
 PHOTO_SUFFIX = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
 FUZZ_DEGREES = 0.05  # sensitive sites are published at the centre of a ~5 km grid cell
 CS_QUALITY_TIER = "citizen-science"
+CS_DATASET_PREFIX = "citizen-science-"
+CS_PROGRAMME = "litterhub citizen science"
 
 # Lifecycle: draft (wizard, not yet sent) -> submitted -> in-review (claimed) -> approved | rejected |
 # changes-requested (-> submitted again). "publishing" marks an approval whose ingest is running.
@@ -344,6 +346,9 @@ def _target_dataset(hub: Hub, principal: Principal, dataset_id: str | None, file
     """A new dataset id, or an existing one only if this contributor's earlier submission created it."""
     if dataset_id:
         wanted = slugify(dataset_id)
+        if wanted.startswith(CS_DATASET_PREFIX):
+            raise ContributionError("invalid", f"dataset ids starting with {CS_DATASET_PREFIX!r} are kept for the "
+                                    "survey form", "dataset_id")
         with hub.engine.connect() as conn:
             exists = conn.execute(select(t.datasets.c.id).where(t.datasets.c.id == wanted)).first() is not None
             own = conn.execute(select(ct.submissions.c.id).where(
@@ -624,11 +629,10 @@ def check_survey(survey: SurveyInput) -> SurveyInput:
         if n < 0 or n > 1_000_000:
             raise ContributionError("invalid", f"count for {code} must be between 0 and 1 000 000", "counts",
                                     "litter-negative-count" if n < 0 else "constraint-error")
-        if n:
-            counts[code] = int(n)
+        counts[code] = int(n)  # 0 is data (looked for, none found); a blank is "not recorded"
     if not counts:
-        raise ContributionError("invalid", "count at least one item (a survey with nothing found: enter the "
-                                "item you looked for with 0 and one with its count)", "counts", "required-value")
+        raise ContributionError("invalid", "enter the count of at least one item (0 if you found none)", "counts",
+                                "required-value")
     survey.counts = counts
     if survey.event_type not in ("Cleanup", "Monitoring"):
         survey.event_type = "Cleanup"
@@ -679,7 +683,7 @@ def update_survey(hub: Hub, principal: Principal, sid: str, survey: SurveyInput)
 
 def survey_dataset_id(survey: SurveyInput) -> str:
     """One citizen-science dataset per site (and licence), so repeated surveys form a time series."""
-    base = slugify(f"citizen-science-{survey.country}-{survey.site_name}")[:80]
+    base = slugify(f"{CS_DATASET_PREFIX}{survey.country}-{survey.site_name}")[:80]
     return base if survey.licence == "CC-BY-4.0" else f"{base}-{slugify(survey.licence)}"
 
 

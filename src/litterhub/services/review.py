@@ -8,6 +8,7 @@ decision that was already taken answers with the same result and changes nothing
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy import delete, func, insert, select, update
 from litterhub.services import auth
 from litterhub.services.auth import Principal
 from litterhub.services.contributions import (
+    CS_PROGRAMME,
     ContributionError,
     Submission,
     _row_to_submission,
@@ -165,11 +167,15 @@ def approve(hub: Hub, principal: Principal, sid: str, note: str = "") -> Decisio
 
 
 def auto_approve(hub: Hub, sid: str) -> Submission:
-    """Trusted contributors skip the queue (the audit log says so)."""
+    """Trusted contributors skip the queue (the audit log says so); if publishing fails a person looks at it."""
     sub = load(hub, sid)
     if sub.status != "submitted":
         return sub
-    return _approve(hub, sub, AUTO_ACTOR, None, "trusted contributor").submission
+    try:
+        return _approve(hub, sub, AUTO_ACTOR, None, "trusted contributor").submission
+    except ContributionError:
+        logging.getLogger(__name__).warning("auto-approval of %s failed; left in the review queue", sid)
+        return load(hub, sid)
 
 
 def _approve(hub: Hub, sub: Submission, actor: str, reviewer_id: int | None, note: str) -> Decision:
@@ -200,8 +206,28 @@ def _approve(hub: Hub, sub: Submission, actor: str, reviewer_id: int | None, not
     return Decision(load(hub, sub.id), True)
 
 
+def _check_target(hub: Hub, sub: Submission) -> None:
+    """A submission may only add a version to a dataset of its own kind and contributor (checked again at
+    approval time: another submission may have created the dataset since the upload)."""
+    with hub.engine.connect() as conn:
+        programme = conn.execute(select(t.datasets.c.source_programme)
+                                 .where(t.datasets.c.id == sub.dataset_id)).scalar()
+        if programme is None:
+            return
+        if sub.kind == "survey":
+            if programme != CS_PROGRAMME:
+                raise ContributionError("conflict", f"dataset {sub.dataset_id!r} is not a citizen-science series")
+            return
+        own = conn.execute(select(ct.submissions.c.id).where(
+            ct.submissions.c.dataset_id == sub.dataset_id, ct.submissions.c.user_id == sub.user_id,
+            ct.submissions.c.status == "approved", ct.submissions.c.id != sub.id)).first()
+    if own is None and not auth.at_least(auth.get_user(hub, sub.user_id).role, "admin"):
+        raise ContributionError("conflict", f"dataset {sub.dataset_id!r} belongs to another contributor")
+
+
 def publish(hub: Hub, sub: Submission, actor: str) -> int:
     """Ingest an approved submission as a new version of its dataset; returns the version number."""
+    _check_target(hub, sub)
     _align_version_counter(hub, sub.dataset_id)
     if sub.kind == "survey":
         path, fmt, filename = survey_table(hub, sub.dataset_id, sub.id), "mlw", f"{sub.dataset_id}.csv"
@@ -234,7 +260,7 @@ def _describe_dataset(hub: Hub, sub: Submission, version: int) -> None:
         values.update(title=f"Citizen-science beach surveys: {p.get('site_name')} ({p.get('country')})",
                       description="Beach litter surveys and cleanups submitted through the litterhub survey form "
                       "and approved by a reviewer. Quality tier: citizen science.",
-                      publisher="litterhub contributors", source_programme="litterhub citizen science",
+                      publisher="litterhub contributors", source_programme=CS_PROGRAMME,
                       protocol="litterhub citizen-science survey (MSFD master list items)",
                       citation=f"litterhub contributors. {sub.dataset_id}, version {version}.")
     elif version == 1:
@@ -255,7 +281,11 @@ def release_due(hub: Hub, today: datetime | None = None) -> list[str]:
     released = []
     for sid in ids:
         sub = load(hub, sid)
-        version = publish(hub, sub, "system:embargo-release")
+        try:
+            version = publish(hub, sub, "system:embargo-release")
+        except ContributionError as exc:  # stays approved-unpublished; retried next time, and visible in the log
+            logging.getLogger(__name__).error("embargo release of %s failed: %s", sid, exc)
+            continue
         with hub.engine.begin() as conn:
             conn.execute(update(ct.submissions).where(ct.submissions.c.id == sid)
                          .values(published_version=version, updated_at=datetime.now(UTC)))
