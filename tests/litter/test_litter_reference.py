@@ -189,3 +189,12 @@ def test_generic_beach_statistics_on_an_arrow_table(shared_data, type_file):
         ["group", "region"],
         ["n", "mean", "median", "b0", "b1", "slope", "S", "VarS", "Z", "p_value"],
     )
+
+
+def test_top10_tables(run):
+    out, ref = run
+    for name, key in (("top10_location.csv", "location_code"), ("top10_region.csv", "region_code")):
+        want = pd.read_csv(ref / name)
+        got = pd.read_csv(out / name)
+        assert got[[key, "rank", "type_name"]].values.tolist() == want[[key, "rank", "type_name"]].values.tolist()
+        assert np.allclose(got["median"], want["median"], rtol=RTOL)

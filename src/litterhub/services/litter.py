@@ -124,6 +124,8 @@ RESULT_FILES = (
     "topx.csv",
     "adjusted_boxplot_tc.csv",
     "survey_totals.csv",
+    "top10_location.csv",
+    "top10_region.csv",
     "litteR.log",
 )
 
@@ -162,7 +164,11 @@ def result_tables(result: LitterResult) -> dict[str, Any]:
         "topx": _records(result.topx),
         "log": [{"level": e.level, "code": e.code, "message": e.message} for e in result.log],
         "warnings": [{"code": e.code, "message": e.message} for e in result.log if e.level == "WARN"],
-        "files": [name for name in RESULT_FILES if name != "regional_stats.csv" or result.regional_stats is not None],
+        "files": [
+            name
+            for name in RESULT_FILES
+            if name not in ("regional_stats.csv", "top10_region.csv") or result.regional_stats is not None
+        ],
     }
 
 

@@ -32,6 +32,7 @@ from litterhub.analysis.litter.io import (
 MIN_YEARS = 5
 MIN_SURVEYS = 10
 TOPX_TOLERANCE = 0.001  # litteR: cum% < percentage_total_count + 0.001
+TOP_N = 10
 
 RESULTS_COLUMNS = [
     "location_code",
@@ -130,6 +131,17 @@ def _topx(locations: pd.Categorical, counts: np.ndarray, type_names: list[str], 
     frame["rel_count"] = 100 * by_location.cumsum() / frame["sum_TC"]
     frame["topx"] = frame["rel_count"] < percentage + TOPX_TOLERANCE
     return frame[TOPX_COLUMNS].reset_index(drop=True)
+
+
+def top10(stats: pd.DataFrame, by: str) -> pd.DataFrame:
+    """litteR's top-10 tables (§1.7): types only (no groups), by median count, ties alphabetical."""
+    types_only = stats[stats["type_name"].str.upper() != stats["type_name"]]
+    ordered = types_only.sort_values([by, "type_name"], kind="stable").sort_values(
+        [by, "median"], ascending=[True, False], kind="stable"
+    )
+    top = ordered.groupby(by, sort=False).head(TOP_N).copy()
+    top["rank"] = top.groupby(by, sort=False).cumcount() + 1
+    return top[[by, "rank", "type_name", "median"]].reset_index(drop=True)
 
 
 def _outliers(surveys: pd.DataFrame, tc: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -354,8 +366,10 @@ def write_result(result: LitterResult, out_dir: Path, *, full_precision_results:
         "topx.csv": result.topx,
         "survey_totals.csv": result.survey_totals,
     }
+    tables["top10_location.csv"] = top10(result.location_stats, "location_code")
     if result.regional_stats is not None:
         tables["regional_stats.csv"] = result.regional_stats[REGIONAL_COLUMNS]
+        tables["top10_region.csv"] = top10(result.regional_stats, "region_code")
     tables.update(result.extra_tables)
     staging = Path(tempfile.mkdtemp(prefix=".litter-", dir=out_dir))
     try:
