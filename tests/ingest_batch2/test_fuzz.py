@@ -35,7 +35,7 @@ WORKBOOKS = {
     "emodnet-beach": "emodnet-litter-format/beach/Output_params_another_sheet_def.xlsx",
 }
 GENERIC_MAPPING = "event: {date: EventDate, site_name: BeachName, length: BeachLength_m}\nitems: {pattern: '^G\\d+$'}\n"
-FUZZ = settings(max_examples=6, deadline=None, derandomize=True,
+FUZZ = settings(max_examples=5, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
