@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import FileResponse
 
 from litterhub.api.deps import get_hub
@@ -22,7 +22,6 @@ from litterhub.services.hub import Hub
 router = APIRouter(prefix="/litter", tags=["litter"])
 
 MAX_UPLOAD_BYTES = 50 * 2**20
-FIELDS = ("settings", "data", "types")
 PROBLEMS = {
     400: {"description": "a multipart field is missing (problem+json)"},
     413: {"description": "an uploaded file is too large (problem+json)"},
@@ -31,29 +30,11 @@ PROBLEMS = {
 }
 
 
-async def read_uploads(request: Request) -> dict[str, bytes]:
-    """The three litteR files from a multipart form (shared with the web page)."""
-    if not (request.headers.get("content-type") or "").startswith("multipart/form-data"):
-        raise Problem(415, "send the files as multipart/form-data with fields settings, data and types")
-    form = await request.form()
-    files: dict[str, bytes] = {}
-    missing = []
-    for name in FIELDS:
-        upload = form.get(name)
-        if upload is None or isinstance(upload, str):
-            missing.append(name)
-            continue
-        content = await upload.read(MAX_UPLOAD_BYTES + 1)
-        if len(content) > MAX_UPLOAD_BYTES:
-            raise Problem(413, f"the {name} file is larger than {MAX_UPLOAD_BYTES // 2**20} MiB")
-        files[name] = content
-    if missing:
-        raise Problem(
-            400,
-            f"missing multipart file field(s): {', '.join(missing)}",
-            errors=[{"code": "missing-label", "field": name, "message": "no file uploaded"} for name in missing],
-        )
-    return files
+async def _read(upload: UploadFile, name: str) -> bytes:
+    content = await upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise Problem(413, f"the {name} file is larger than {MAX_UPLOAD_BYTES // 2**20} MiB")
+    return content
 
 
 def input_problem(exc: svc.LitterInputError) -> Problem:
@@ -70,11 +51,19 @@ def run_payload(run_id: str, result: svc.LitterResult, base: str) -> dict[str, A
 
 
 @router.post("/runs", responses=PROBLEMS, dependencies=[Depends(rate_limit("litter-run", 30, 60))])
-async def create_run(request: Request, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+async def create_run(
+    request: Request,
+    settings: UploadFile = File(..., description="litteR settings file (YAML); file_data/file_types not needed"),
+    data: UploadFile = File(..., description="litteR data file (CSV, wide: location_code, date, types …)"),
+    types: UploadFile = File(..., description="litteR type file (CSV: type_name, included, groups …)"),
+    hub: Hub = Depends(get_hub),
+) -> dict[str, Any]:
     """Run litteR (1.0.0 compatible) on the uploaded settings, data and type files."""
-    files = await read_uploads(request)
+    contents = [
+        await _read(upload, name) for upload, name in ((settings, "settings"), (data, "data"), (types, "types"))
+    ]
     try:
-        run_id, result = svc.store_upload_run(hub, files["settings"], files["data"], files["types"])
+        run_id, result = svc.store_upload_run(hub, *contents)
     except svc.LitterInputError as exc:
         raise input_problem(exc) from None
     return run_payload(run_id, result, request.url.path.rsplit("/runs", 1)[0])
