@@ -1,9 +1,10 @@
 """One litteR run: survey totals per group, top-x % selection, location and regional
 statistics, TC outliers, and litteR's results table (`specs/methods.md` §1.3–§1.9).
 
-Input is the validated long table from `io`; output is a `LitterResult` of plain
-DataFrames, written to CSV by `write_result`. The statistics themselves live in
-`stats` and know nothing about litteR files.
+Input is the validated survey × type matrix from `io`; group totals are one matrix
+product, and every type and group series goes through the vectorised statistics of
+`stats` (which know nothing about litteR files) in one call. Output is a `LitterResult`
+of plain DataFrames, written to CSV by `write_result`.
 """
 
 from __future__ import annotations
