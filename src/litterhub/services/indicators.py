@@ -234,3 +234,46 @@ def as_csv(result: IndicatorResult, table: str) -> str:
 
 def result_dict(result: IndicatorResult) -> dict[str, Any]:
     return result.as_dict()
+
+
+MAX_CHART_POINTS = 5000
+
+
+def dashboard(hub: Hub, datasets: list[str] | None = None, group: str = "TC", date_from: str | None = None,
+              date_to: str | None = None, per_100m: bool = True) -> dict[str, Any]:
+    """Everything the indicators web page draws: survey points with each site's Theil–Sen line, the indicator per
+    country for the map (median of site medians, M49-keyed for the outlines), composition and the EU TV table."""
+    group = (group or "TC").upper()
+    result = beach(hub, datasets, "country", date_from, date_to, per_100m)
+    surveys, sites = result.tables["surveys"], result.tables["sites"]
+    points = surveys[surveys["group"] == group] if len(surveys) else surveys
+    truncated = len(points) > MAX_CHART_POINTS
+    points = points.sort_values("event_date").tail(MAX_CHART_POINTS) if truncated else points
+    chart_points = [{"site": s or i, "date": d.strftime("%Y-%m-%d"), "value": float(v)}
+                    for s, i, d, v in zip(points.get("site_name", points.get("site_id", [])), points["site_id"],
+                                          points["event_date"], points["count"], strict=True)] if len(points) else []
+    lines: list[dict[str, Any]] = []
+    if len(sites):
+        trend = sites[(sites["group"] == group) & (sites["n"] >= 5) & sites["b1"].notna()]  # litteR: a line from 5
+        epoch = pd.Timestamp("1970-01-01")
+        for edge in ("from", "to"):
+            days = (pd.to_datetime(trend[edge]) - epoch).dt.days
+            lines += [{"site": s or i, "date": pd.Timestamp(d).strftime("%Y-%m-%d"), "value": float(b0 + b1 * t)}
+                      for s, i, d, b0, b1, t in zip(trend["site_name"], trend["site_id"], trend[edge], trend["b0"],
+                                                    trend["b1"], days, strict=True)]
+    regional = result.tables.get("country", pd.DataFrame())
+    countries = []
+    if len(regional):
+        chosen = regional[regional["group"] == group]
+        countries = [{"country": c, "numeric": sdg_analysis.m49(c), "median": float(m), "n": int(n),
+                      "slope": None if pd.isna(s) else float(s), "p_value": None if pd.isna(p) else float(p)}
+                     for c, m, n, s, p in zip(chosen["country"], chosen["median"], chosen["n"], chosen["slope"],
+                                              chosen["p_value"], strict=True)]
+    comp = composition(hub, datasets, 10, date_from, date_to)
+    tv = threshold(hub, datasets, date_from, date_to)
+    return {
+        "result": result, "group": group, "groups": result.summary.get("groups", []),
+        "points": chart_points, "lines": lines, "truncated": truncated, "countries": countries,
+        "composition": comp, "threshold": tv,
+        "warnings": [w.as_dict() for w in result.warnings],
+    }

@@ -1,0 +1,38 @@
+"""Indicator pages: time series with Theil–Sen lines, a map coloured by the indicator, composition bars and the
+EU threshold-value table, each with CSV downloads (charts export PNG/SVG through vega-embed)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from litterhub.api.deps import get_hub
+from litterhub.services import indicators as svc
+from litterhub.services.datasets import BadRequest, NotFound, list_datasets
+from litterhub.services.hub import Hub
+from litterhub.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/indicators", response_class=HTMLResponse)
+def indicators_page(request: Request, dataset: list[str] | None = Query(None), group: str = Query("TC"),
+                    date_from: str | None = Query(None, alias="from"), date_to: str | None = Query(None, alias="to"),
+                    hub: Hub = Depends(get_hub)) -> Response:
+    datasets = list_datasets(hub)
+    chosen = [d for d in (dataset or []) if d]
+    query = urlencode([("dataset", d) for d in chosen] + [(k, v) for k, v in (("from", date_from),
+                                                                            ("to", date_to)) if v])
+    context = {"datasets": datasets, "chosen": chosen, "group": group.upper(), "date_from": date_from or "",
+               "date_to": date_to or "", "query": query}
+    if not datasets:
+        return render(request, "indicators/index.html", data=None, error=None, **context)
+    try:
+        data = svc.dashboard(hub, chosen or None, group, date_from, date_to)
+    except NotFound as exc:
+        return render(request, "indicators/index.html", status_code=404, data=None, error=str(exc), **context)
+    except BadRequest as exc:
+        return render(request, "indicators/index.html", status_code=400, data=None, error=str(exc), **context)
+    return render(request, "indicators/index.html", data=data, error=None, **context)

@@ -1,0 +1,90 @@
+"""The indicators through the API (JSON, CSV, problem+json) and the web page (server-rendered and in Chromium)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+
+def test_beach_api_json_carries_versions_and_warnings(client):
+    r = client.get("/api/v1/indicators/beach", params={"dataset": ["mlw-sample", "mdmap-maine"], "per_100m": "true",
+                                                        "group_by": "country"})
+    assert r.status_code == 200
+    doc = r.json()
+    assert {v["dataset_id"] for v in doc["dataset_versions"]} == {"mlw-sample", "mdmap-maine"}
+    assert "mixed-units" in {w["code"] for w in doc["warnings"]}
+    assert doc["tables"]["country"] and "surveys" not in doc["tables"]
+    countries = {r["country"] for r in doc["tables"]["country"] if r["group"] == "TC"}
+    assert "USA" in countries and "DNK" in countries
+
+
+def test_api_csv_downloads(client):
+    r = client.get("/api/v1/indicators/beach", params={"dataset": "mlw-sample", "format": "csv", "table": "sites"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert rows and {"site_id", "group", "median", "slope", "p_value", "dataset_versions"} <= set(rows[0])
+    assert {row["dataset_versions"] for row in rows} == {"mlw-sample@1"}
+    sdg = client.get("/api/v1/indicators/sdg", params={"country": "USA", "format": "csv"})
+    assert sdg.status_code == 200 and sdg.text.startswith("SERIES_CODE,")
+    assert ",840," in sdg.text
+
+
+@pytest.mark.parametrize(("path", "params", "status"), [
+    ("/api/v1/indicators/beach", {"dataset": "no-such"}, 404),
+    ("/api/v1/indicators/beach", {"from": "2020-02-30"}, 400),
+    ("/api/v1/indicators/beach", {"group_by": "planet"}, 400),
+    ("/api/v1/indicators/beach", {"format": "csv", "table": "nothing"}, 404),
+    ("/api/v1/indicators/threshold", {"dataset": "no-such"}, 404),
+    ("/api/v1/indicators/sdg", {"country": "NL"}, 400),
+    ("/api/v1/indicators/composition", {"top": 0}, 400),
+])
+def test_api_errors_are_problem_json(client, path, params, status):
+    r = client.get(path, params=params)
+    assert r.status_code == status
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["status"] == status
+
+
+def test_threshold_ospar_composition_endpoints(client):
+    tv = client.get("/api/v1/indicators/threshold", params={"dataset": "mlw-sample"}).json()
+    rows = tv["tables"]["assessment"]
+    assert rows and all(r["tv"] == 20 for r in rows)
+    assert all((r["status"] == "insufficient-surveys") == (r["n"] < 40) for r in rows)
+    ospar = client.get("/api/v1/indicators/ospar", params={"dataset": "mlw-sample"}).json()
+    windows = {w["what"]: w for w in ospar["tables"]["windows"]}
+    assert windows["trend"]["last_year"] - windows["trend"]["first_year"] == 5
+    assert windows["abundance"]["last_year"] - windows["abundance"]["first_year"] == 2
+    comp = client.get("/api/v1/indicators/composition", params={"dataset": "mlw-sample", "top": 3}).json()
+    assert len(comp["tables"]["items"]) == 3
+
+
+def test_web_page_renders_sections_and_downloads(client):
+    r = client.get("/indicators", params={"dataset": "mlw-sample", "group": "SUP"})
+    assert r.status_code == 200
+    for marker in ("indicator-timeseries", "indicator-map", "indicator-composition", "indicator-threshold",
+                   "format=csv", "mlw-sample</a>@1"):
+        assert marker in r.text, marker
+    assert client.get("/indicators", params={"dataset": "no-such"}).status_code == 404
+    assert client.get("/indicators", params={"from": "yesterday"}).status_code == 400
+
+
+@pytest.mark.browser
+@pytest.mark.integration
+def test_time_series_chart_and_map_render(browser, live_server):
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(live_server + "/indicators?dataset=mlw-sample&group=TC")
+    page.wait_for_selector("#indicator-timeseries[data-rendered]", timeout=20_000)
+    n_points = int(page.get_attribute("#indicator-timeseries", "data-rendered"))
+    assert n_points > 50
+    assert float(page.get_attribute("#indicator-timeseries", "data-lines")) >= 1  # Theil–Sen lines drawn
+    assert page.locator("#indicator-timeseries svg .mark-symbol path").count() >= n_points  # + legend symbols
+    assert page.locator("#indicator-timeseries svg .mark-line path").count() >= 1
+    page.wait_for_selector("#indicator-composition[data-rendered]", timeout=20_000)
+    page.wait_for_selector("#indicator-map[data-rendered]", timeout=20_000)
+    assert page.locator("#indicator-map path.leaflet-interactive").count() > 100
+    assert not errors, errors
+    page.close()
