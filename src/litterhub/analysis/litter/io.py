@@ -393,6 +393,8 @@ def _first_line_fields(text: str) -> int:
 def read_data(source: str | Path | bytes, types: TypeFile, log: RunLog) -> LitterData:
     """Read and validate a wide litteR data file against the included types (litteR's rule order)."""
     text = _read_text(source, "Data file", log)
+    if not text.strip():
+        log.error(DATA_UNREADABLE, "The data file is empty.")
     log.info("Checking if CSV-file is comma delimited")
     if _first_line_fields(text) <= 1:
         log.error(DATA_DELIMITER, "Incorrect column delimiter is used in the data file. Please use a comma.")
