@@ -15,7 +15,9 @@ read, validate, harmonise with the crosswalks, write the lake, register the cata
 RSS (`ru_maxrss`, which includes the interpreter and libraries, ~150 MiB). The upper bound is
 DuckDB's `CREATE TABLE t AS FROM read_csv(file)` in another fresh process (type detection and full parse
 of every column, 2 threads = all cores of this machine). ratio = ingest time / DuckDB time. A third
-child times the adapter alone (parse, validate, unpivot into canonical batches; no harmonisation, no writes).
+child times the adapter alone (parse, validate, unpivot into canonical batches; no harmonisation, no writes),
+and a fourth DuckDB's own read_csv + UNPIVOT of the item columns + zstd Parquet write, the bound for producing
+the long observation table the hub stores (the wide file's cells become 40-61 times as many rows).
 """
 
 from __future__ import annotations
@@ -79,6 +81,22 @@ wall = time.perf_counter() - t0
 n = con.sql("SELECT count(*) FROM t").fetchall()[0][0]
 print(json.dumps({"wall_s": wall, "rows": n, "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "threads": con.sql("SELECT current_setting('threads')").fetchall()[0][0]}))
+"""
+
+UNPIVOT_CHILD = """
+import json, resource, sys, time, tempfile, os
+import duckdb
+con = duckdb.connect()
+items = json.loads(sys.argv[2])
+cols = ", ".join('"' + c.replace('"', '""') + '"' for c in items)
+out = os.path.join(tempfile.mkdtemp(), "long.parquet")
+t0 = time.perf_counter()
+con.sql(f"COPY (UNPIVOT (FROM read_csv('{sys.argv[1]}')) ON {cols} INTO NAME source_code VALUE count) "
+        f"TO '{out}' (FORMAT parquet, COMPRESSION zstd)")
+wall = time.perf_counter() - t0
+n = con.sql(f"SELECT count(*) FROM '{out}'").fetchall()[0][0]
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"wall_s": wall, "rows": n, "peak_rss_mib": rss}))
 """
 
 
@@ -224,10 +242,18 @@ def _child(code: str, *args: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _item_columns(path: Path, fmt: str) -> list[str]:
+    header = _header(path, [])
+    if fmt == "mlw":
+        return [h for h in header if h.startswith("G") and h[1:].isdigit()]
+    return header[header.index("# of bags") + 1:-1]
+
+
 def measure(path: Path, fmt: str, work: Path) -> dict:
     ingest = _child(INGEST_CHILD, str(path), str(work / f"data-{path.stem}"), fmt)
     adapter = _child(ADAPTER_CHILD, str(path), fmt)
     bound = _child(DUCKDB_CHILD, str(path))
+    unpivot = _child(UNPIVOT_CHILD, str(path), json.dumps(_item_columns(path, fmt)))
     obs = ingest["observations"] or 0
     return {
         "file": path.name, "format": fmt, "size_mib": round(path.stat().st_size / 2**20, 1),
@@ -238,6 +264,8 @@ def measure(path: Path, fmt: str, work: Path) -> dict:
         "duckdb_rss_mib": round(bound["peak_rss_mib"]), "ratio": round(ingest["wall_s"] / bound["wall_s"], 2),
         "adapter_s": round(adapter["wall_s"], 2), "adapter_rss_mib": round(adapter["peak_rss_mib"]),
         "adapter_ratio": round(adapter["wall_s"] / bound["wall_s"], 2),
+        "duckdb_unpivot_parquet_s": round(unpivot["wall_s"], 2), "duckdb_unpivot_rows": unpivot["rows"],
+        "ratio_to_unpivot": round(ingest["wall_s"] / unpivot["wall_s"], 2),
     }
 
 
@@ -270,12 +298,13 @@ def main() -> None:
 
             shutil.rmtree(work, ignore_errors=True)
     print("\n| file | MiB | events | observation rows | ingest_file s | obs rows/s | peak RSS MiB | DuckDB read_csv s "
-          "| ratio | adapter alone s | adapter ratio | adapter RSS MiB |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| ratio | adapter alone s | adapter ratio | adapter RSS MiB | DuckDB unpivot+Parquet s | ratio to it |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(f"| {r['file']} | {r['size_mib']} | {r['events']:,} | {r['observations']:,} | {r['ingest_s']} | "
               f"{r['obs_per_s']:,} | {r['peak_rss_mib']} | {r['duckdb_read_csv_s']} | {r['ratio']} | "
-              f"{r['adapter_s']} | {r['adapter_ratio']} | {r['adapter_rss_mib']} |")
+              f"{r['adapter_s']} | {r['adapter_ratio']} | {r['adapter_rss_mib']} | {r['duckdb_unpivot_parquet_s']} | "
+              f"{r['ratio_to_unpivot']} |")
 
 
 if __name__ == "__main__":
