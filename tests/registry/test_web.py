@@ -148,3 +148,45 @@ def test_web_submission_review_and_comment_with_csrf(app, hub):
         assert "Web Submitted NGO" in page.text and "Welcome!" in page.text
         r = anonymous.post(f"/registry/records/{rid}/comments", data={"body": "x"}, follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"].startswith("/account/login")
+
+
+def test_web_edit_link_queue_and_capacity_requests(app, hub):
+    auth.create_user(hub, "ana@example.org", PASSWORD, role="contributor")
+    auth.create_user(hub, "rev@example.org", PASSWORD, role="reviewer")
+    reviewer = svc.Caller("user:2", "reviewer")
+    ana = svc.Caller("user:1", "contributor")
+    sea = svc.create_record(hub, {"type": "region", "kind": "regional-seas", "title": "Test Sea",
+                                  "sources": ["https://e.org/s"]}, reviewer, publish=True)["id"]
+    need_id = svc.create_record(hub, {"type": "capacity_need", "title": "Need training", "topics": ["monitoring"],
+                                      "sources": ["https://e.org/n"]}, reviewer, publish=True)["id"]
+    offer_id = svc.create_record(hub, {"type": "capacity_offer", "title": "Offer course", "topics": ["monitoring"],
+                                       "sources": ["https://e.org/o"]}, ana)["id"]
+    svc.review(hub, offer_id, "publish", reviewer)
+    with TestClient(app) as browser:
+        csrf = sign_in(browser, "ana@example.org")
+        assert browser.get("/registry/review", follow_redirects=False).status_code == 403
+        form = browser.get(f"/registry/records/{offer_id}/edit")
+        assert form.status_code == 200 and "Offer course" in form.text
+        r = browser.post(f"/registry/records/{offer_id}/edit", follow_redirects=False,
+                         data={"csrf_token": csrf, "type": "capacity_offer", "title": "Offer course (online)",
+                               "sources": "https://e.org/o", "topics": ["monitoring"]})
+        assert r.status_code == 303
+        assert svc.get_record(hub, offer_id)["data"]["title"] == "Offer course"  # waits for review
+        r = browser.post(f"/registry/records/{offer_id}/links", follow_redirects=False,
+                         data={"csrf_token": csrf, "type": "in_region", "target": sea})
+        assert r.status_code == 303 and svc.neighbourhood(hub, offer_id)[0]["other_id"] == sea
+        page = browser.get(f"/registry/records/{need_id}")
+        assert "Send request" in page.text and offer_id in page.text
+        r = browser.post(f"/registry/records/{need_id}/capacity", follow_redirects=False,
+                         data={"csrf_token": csrf, "offer_id": offer_id, "message": "please"})
+        assert r.status_code == 303
+        req = svc.list_requests(hub, need_id)[0]
+        for action, extra in (("accept", {}), ("complete", {"outcome": "Course held for 12 people"})):
+            r = browser.post(f"/registry/records/{offer_id}/capacity", follow_redirects=False,
+                             data={"csrf_token": csrf, "request_id": str(req["id"]), "action": action, **extra})
+            assert r.status_code == 303
+        assert svc.get_request(hub, req["id"])["outcome"] == "Course held for 12 people"
+    with TestClient(app) as browser:
+        sign_in(browser, "rev@example.org")
+        queue = browser.get("/registry/review")
+        assert queue.status_code == 200 and f"/registry/records/{offer_id}#review" in queue.text

@@ -162,8 +162,94 @@ def _record_from_form(form: dict[str, str], topics: list[str]) -> dict[str, Any]
 
 
 def _form_page(request: Request, status_code: int = 200, **context: Any) -> HTMLResponse:
+    context.setdefault("action", "/registry/new")
     return page(request, "registry/new.html", status_code=status_code, types=list(ENTITY_TYPES),
                 type_labels=TYPE_LABELS, topics=TOPICS, schemas=svc.entity_types(), **context)
+
+
+def _form_of(data: dict[str, Any]) -> dict[str, str]:
+    """A stored record as the submission form's fields (for editing)."""
+    form = {k: ", ".join(data.get(k, [])) for k in ("countries", "regions", "languages", "tags")}
+    form.update({"type": data["type"], "title": data.get("title", ""), "summary": data.get("summary", ""),
+                 "url": data.get("url", ""), "year": str(data.get("year", "") or ""),
+                 "sources": "\n".join(data.get("sources", [])), "licence": data.get("licence", "CC-BY-4.0")})
+    extra = {k: v for k, v in data.items() if k not in COMMON_FIELDS}
+    if data.get("names"):
+        extra["names"] = data["names"]
+    if data.get("acronyms"):
+        extra["acronyms"] = data["acronyms"]
+    form["extra"] = json.dumps(extra, ensure_ascii=False, indent=1) if extra else ""
+    return form
+
+
+@router.get("/registry/records/{record_id}/edit", response_class=HTMLResponse)
+def edit_form(record_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    who = need(request, "contributor")
+    if isinstance(who, Response):
+        return who
+    try:
+        rec = svc.get_record(hub, record_id, _caller(who))
+    except svc.RegistryError as exc:
+        return page(request, "not_found.html", status_code=404, what=str(exc))
+    return _form_page(request, form=_form_of(rec["data"]), errors=[], chosen_topics=rec["data"].get("topics", []),
+                      action=f"/registry/records/{record_id}/edit", editing=record_id)
+
+
+@router.post("/registry/records/{record_id}/edit", response_class=HTMLResponse)
+async def edit(record_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    who = need(request, "contributor")
+    if isinstance(who, Response):
+        return who
+    await verify_csrf(request)
+    raw = await request.form()
+    form = {k: v for k, v in raw.items() if isinstance(v, str)}
+    topics = [t for t in raw.getlist("topics") if isinstance(t, str)]
+    try:
+        svc.update_record(hub, record_id, _record_from_form(form, topics), _caller(who))
+    except svc.RegistryError as exc:
+        return _form_page(request, status_code=exc.status, form=form, errors=exc.errors, chosen_topics=topics,
+                          action=f"/registry/records/{record_id}/edit", editing=record_id)
+    return RedirectResponse(f"/registry/records/{record_id}", status_code=303)
+
+
+@router.get("/registry/review", response_class=HTMLResponse)
+def review_queue(request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    who = need(request, "reviewer")
+    if isinstance(who, Response):
+        return who
+    return page(request, "registry/review.html", queue=svc.review_queue(hub, _caller(who)), type_labels=TYPE_LABELS)
+
+
+@router.post("/registry/records/{record_id}/links")
+async def post_link(record_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    who = need(request, "contributor")
+    if isinstance(who, Response):
+        return who
+    form = await _posted(request)
+    try:
+        svc.add_link(hub, record_id, form.get("target", "").strip(), form.get("type", ""), _caller(who),
+                     form.get("note"))
+    except svc.RegistryError as exc:
+        return _record_page(request, hub, record_id, status_code=exc.status, error=str(exc))
+    return RedirectResponse(f"/registry/records/{record_id}#neighbourhood", status_code=303)
+
+
+@router.post("/registry/records/{record_id}/capacity")
+async def post_capacity(record_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    """Request an offer for a need, or act on a request (accept, decline, complete with outcome, cancel)."""
+    who = need(request, "contributor")
+    if isinstance(who, Response):
+        return who
+    form = await _posted(request)
+    try:
+        if form.get("request_id"):
+            svc.act_on_request(hub, int(form["request_id"]), form.get("action", ""), _caller(who),
+                               form.get("outcome"))
+        else:
+            svc.request_capacity(hub, record_id, form.get("offer_id", ""), _caller(who), form.get("message"))
+    except (svc.RegistryError, ValueError) as exc:
+        return _record_page(request, hub, record_id, status_code=getattr(exc, "status", 400), error=str(exc))
+    return RedirectResponse(f"/registry/records/{record_id}#matches", status_code=303)
 
 
 @router.get("/registry/new", response_class=HTMLResponse)
