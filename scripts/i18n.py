@@ -25,7 +25,7 @@ import os
 import re
 import sys
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -147,7 +147,7 @@ def update(template: Catalog | None = None) -> None:
         catalog = load(path, lang) if path.exists() else new_catalog(lang)
         catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
         _pin_plural_forms(catalog, lang)
-        catalog.revision_date = datetime.now(timezone.utc)  # kept only if the messages changed too
+        catalog.revision_date = datetime.now(UTC)  # kept only if the messages changed too
         changed = _write_if_changed(path, _serialise(catalog))
         done, total = translated_count(catalog), len(msgids(catalog))
         print(f"{path.relative_to(ROOT)}: {done}/{total} translated{' (updated)' if changed else ''}")
