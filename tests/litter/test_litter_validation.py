@@ -274,6 +274,8 @@ def test_zero_total_and_short_series_follow_litter(tmp_path):
     # a region with a beach of fewer than 3 surveys has no regional p-value
     regional = result.regional_stats.set_index("type_name")
     assert np.isnan(regional.loc["TC", "VarS"]) and np.isnan(regional.loc["TC", "p_value"])
+    # R's median without na.rm: the beach with one survey has no slope, so neither has the region
+    assert np.isnan(regional.loc["TC", "slope"]) and regional.loc["TC", "n"] == 3 + 3 + 1 + 2
 
 
 def test_cli_json_error(tmp_path):

@@ -395,12 +395,13 @@ def regional_statistics(location_stats: pd.DataFrame, *, group: str, region: str
         b1=("b1", "median"),
         S=("S", "sum"),
         VarS=("VarS", "sum"),
-        _size=("VarS", "size"),
-        _valid=("VarS", "count"),
     ).reset_index()
-    missing_var = out["_valid"].to_numpy() < out["_size"].to_numpy()  # one location with n < 3 → NA
-    out["VarS"] = np.where(missing_var, np.nan, out["VarS"].to_numpy(dtype=float))
-    out = out.drop(columns=["_size", "_valid"])
+    # R's mean/median/sum without na.rm: one missing location value makes the regional value missing
+    # (b0/b1 of a beach with < 2 surveys or one date, Var S of a beach with < 3 surveys)
+    size = grouped.size().to_numpy()
+    for column in ("mean", "median", "b0", "b1", "VarS"):
+        incomplete = grouped[column].count().to_numpy() < size
+        out[column] = np.where(incomplete, np.nan, out[column].to_numpy(dtype=float))
     s = out["S"].to_numpy(dtype=float)
     v = out["VarS"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
