@@ -105,6 +105,11 @@ class VersionInfo:
     rows_accepted: int
     vocab_version: str
     status: str
+    n_events: int = 0
+    n_observations: int = 0
+    start: date | None = None
+    end: date | None = None
+    bbox: tuple[float, float, float, float] | None = None
 
 
 @dataclass
@@ -199,11 +204,13 @@ def _versions(hub: Hub) -> dict[str, list[VersionInfo]]:
     out: dict[str, list[VersionInfo]] = {}
     with hub.engine.connect() as conn:
         rows = conn.execute(select(v.c.dataset_id, v.c.version, v.c.created_at, v.c.sha256, v.c.original_filename,
-                                   v.c.rows_accepted, v.c.vocab_version, v.c.status).order_by(v.c.version))
+                                   v.c.rows_accepted, v.c.vocab_version, v.c.status, v.c.n_events,
+                                   v.c.n_observations, v.c.date_min, v.c.date_max, v.c.bbox).order_by(v.c.version))
         for r in rows:
-            out.setdefault(r.dataset_id, []).append(VersionInfo(r.version, r.created_at, r.sha256,
-                                                                r.original_filename, r.rows_accepted,
-                                                                r.vocab_version, r.status))
+            bbox = tuple(r.bbox) if r.bbox and len(r.bbox) == 4 else None
+            out.setdefault(r.dataset_id, []).append(VersionInfo(
+                r.version, r.created_at, r.sha256, r.original_filename, r.rows_accepted, r.vocab_version, r.status,
+                r.n_events, r.n_observations, r.date_min, r.date_max, bbox))  # type: ignore[arg-type]
     return out
 
 
@@ -256,10 +263,12 @@ def version_meta(hub: Hub, base_url: str, dataset_id: str, version: int) -> Data
     info = next((v for v in ds.versions if v.version == version), None)
     if info is None:
         raise svc.NotFound(f"dataset {dataset_id!r} version {version} not found")
-    if version != ds.version:
+    if version != ds.version:  # what that version held: its extent, counts and files
         ds.version = version
         ds.distributions = distributions_for(base_url.rstrip("/"), dataset_id, version, ds.licence)
         ds.version_url = f"{ds.landing_page}?version={version}"
+        ds.bbox, ds.start, ds.end = info.bbox, info.start, info.end
+        ds.n_events, ds.n_observations = info.n_events, info.n_observations
     return ds
 
 
