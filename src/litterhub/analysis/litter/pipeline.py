@@ -127,9 +127,17 @@ def _topx(locations: pd.Categorical, counts: np.ndarray, type_names: list[str], 
     )
     frame = frame.sort_values(["location_code", "type_name"], kind="stable")
     frame = frame.sort_values(["location_code", "sum_count"], ascending=[True, False], kind="stable")
-    by_location = frame.groupby("location_code", sort=False)["sum_count"]
-    frame["sum_TC"] = by_location.transform("sum")
-    frame["rel_count"] = 100 * by_location.cumsum() / frame["sum_TC"]
+    # cumulative sums per location in extended precision, as R's cumsum (long double accumulator)
+    values = frame["sum_count"].to_numpy(dtype=np.longdouble)
+    running = np.cumsum(values)
+    location = frame["location_code"].to_numpy()
+    first = np.r_[True, location[1:] != location[:-1]]
+    starts = np.flatnonzero(first)
+    before = np.repeat(np.r_[np.longdouble(0), running[starts[1:] - 1]], np.diff(np.r_[starts, len(values)]))
+    cumulative = (running - before).astype(float)
+    ends = np.r_[starts[1:], len(values)] - 1
+    frame["sum_TC"] = np.repeat(cumulative[ends], np.diff(np.r_[starts, len(values)]))
+    frame["rel_count"] = 100 * cumulative / frame["sum_TC"].to_numpy()
     frame["topx"] = frame["rel_count"] < percentage + TOPX_TOLERANCE
     return frame[TOPX_COLUMNS].reset_index(drop=True)
 
