@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable
 
 from fastapi import Depends, Request, Response
+from fastapi.security import HTTPBearer
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from litterhub.api.deps import get_hub
@@ -41,6 +42,9 @@ CSRF_HEADER = "x-csrf-token"
 SESSION_MAX_AGE = 14 * 24 * 3600
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 BEARER_CHALLENGE = 'Bearer realm="litterhub"'
+# Declared so that OpenAPI (Swagger UI, schemathesis) knows how to send a key; the header is parsed below.
+API_KEY_SCHEME = HTTPBearer(auto_error=False, scheme_name="apiKey", bearerFormat="mlh_<id>_<secret>",
+                            description="An API key from `litterhub users apikey` or the account page.")
 
 
 def _serializer(hub: Hub, salt: str) -> URLSafeTimedSerializer:
@@ -96,7 +100,7 @@ def _bearer(request: Request) -> str | None:
     return request.headers.get("x-api-key") or None
 
 
-def current_user(request: Request) -> Principal | None:
+def current_user(request: Request, _scheme: object = Depends(API_KEY_SCHEME)) -> Principal | None:
     """The principal behind the request, or None if anonymous. A key that is given but wrong is a 401."""
     if hasattr(request.state, "lh_principal"):
         return request.state.lh_principal
