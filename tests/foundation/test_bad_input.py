@@ -161,3 +161,44 @@ def test_binary_and_spreadsheet_files_are_refused_cleanly(hub, tmp_path):
     code, out = _ingest_cli(hub, path)
     assert code != 0 and out["errors"][0]["code"] == "format-error"
     assert _nothing_stored(hub)
+
+
+def test_repeated_transect_ids_are_kept_apart_not_merged(hub, tmp_path):
+    """Two MDMAP rows with the same survey and transect ids but different counts stay two transects."""
+    import csv
+
+    with MDMAP.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    header = rows[0]
+    twin = list(rows[1])
+    twin[header.index("transect_notes")] = "recount by a second team"
+    path = tmp_path / "twin.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([header, rows[1], twin])
+    result = ingest_file(hub, path, "mdmap", "twin")
+    assert result.ok and result.report.rows_accepted == 2
+    assert result.report.counts["litter-duplicate-event"] == 1
+    events = hub.lake.read_table("events", "twin", 1)
+    assert len(set(events.column("event_id").to_pylist())) == 2
+
+
+def test_an_adapter_yielding_one_id_twice_is_refused_cleanly(hub, monkeypatch):
+    """If an adapter ever yields the same event id twice, the service refuses the file (no IntegrityError)."""
+    import pyarrow as pa
+
+    from litterhub.ingest import mdmap
+
+    original = mdmap.MDMAP.read
+
+    def same_ids(self, info, report):
+        for batch in original(self, info, report):
+            n = batch.events.num_rows
+            events = batch.events.set_column(batch.events.column_names.index("source_event_id"), "source_event_id",
+                                             pa.array(["same"] * n, pa.string()))
+            yield mdmap.AdapterBatch(events, batch.observations, batch.sites, batch.particles)
+
+    monkeypatch.setattr(mdmap.MDMAP, "read", same_ids)
+    result = ingest_file(hub, MDMAP, "mdmap", "broken")
+    assert not result.ok
+    assert result.report.counts["litter-duplicate-event-id"] == 69
+    assert _nothing_stored(hub)

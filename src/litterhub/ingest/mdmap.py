@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 from litterhub.ingest.base import (
     AdapterBatch,
     DatasetDefaults,
+    KeyCounter,
     RowFingerprints,
     flag_cells,
     report_bad_records,
@@ -90,12 +91,13 @@ class MDMAP:
             report.notes.append("custom material:item:custom columns are sub-items of their standard item: kept "
                                 "as a breakdown, not added to totals; blank = not tracked")
         fingerprints = RowFingerprints()
+        transects = KeyCounter()
         for batch, lines in batches:
-            yield self._batch(batch, lines, items, names, fingerprints, report)
+            yield self._batch(batch, lines, items, names, fingerprints, transects, report)
         report_bad_records(rejected, report)
 
     def _batch(self, batch: pa.RecordBatch, lines: np.ndarray, items: list[ItemColumn], names: list[str],
-               fingerprints: RowFingerprints, report: ValidationReport) -> AdapterBatch:
+               fingerprints: RowFingerprints, transects: KeyCounter, report: ValidationReport) -> AdapterBatch:
         n = batch.num_rows
         report.rows_in += n
         bad = fingerprints.duplicates(batch, names)
@@ -147,6 +149,12 @@ class MDMAP:
         site_key = sub.column("shoreline_site_id")
         sid = site_ids(PROGRAMME, site_key)
         transect = pc.binary_join_element_wise(sub.column("survey_id"), sub.column("transect_id"), "/")
+        key = np.asarray(transect.to_pylist(), dtype=str)
+        seq = transects.number(key)
+        repeat = seq > 0
+        report.add_many("litter-duplicate-event", kept_lines[repeat], "transect_id",
+                        "the same survey and transect id again with different counts: kept as a separate transect")
+        transect = pa.array(np.where(repeat, np.char.add(np.char.add(key, "~"), seq.astype(str)), key), pa.string())
         region = sub.column("state_province_territory") if "state_province_territory" in names else \
             pa.nulls(len(kept_lines), pa.string())
         events = pa.table(

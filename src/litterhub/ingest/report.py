@@ -33,6 +33,7 @@ CODES: dict[str, tuple[str, str]] = {
     "constraint-error": ("error", "A cell's value is outside the allowed range"),
     "required-value": ("error", "A required cell is empty"),
     "duplicate-row": ("error", "The row repeats an earlier row exactly"),
+    "litter-duplicate-event-id": ("error", "The same survey id occurs twice with different contents"),
     "litter-negative-count": ("error", "An item count is negative"),
     "litter-future-date": ("error", "The survey date lies in the future"),
     "litter-coordinates-out-of-range": ("error", "Latitude or longitude is outside the valid range"),

@@ -15,13 +15,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import delete, insert, select, update
 
 from litterhub.harmonize.density import Densities, add_densities
 from litterhub.harmonize.observations import harmonize_observations
-from litterhub.ingest.base import SITE_SCHEMA, AdapterBatch
+from litterhub.ingest.base import SITE_SCHEMA, AdapterBatch, KeyCounter
 from litterhub.ingest.mapping import Mapping, MappingError, load_mapping
 from litterhub.ingest.registry import Detection, UnknownFormat, get_adapter, resolve
 from litterhub.ingest.rejections import RecordingReport
@@ -168,9 +169,12 @@ def ingest_file(hub: Hub, path: Path, fmt: str = "auto", dataset_id: str | None 
     date_min = date_max = None
     effort_expected = getattr(adapter, "effort_expected", True)
     no_effort = 0
+    event_ids = KeyCounter()
     try:
         for batch in _guarded(adapter.read(info, report), report, filename):
             events, observations, particles, dens = _canonical(batch, dataset_id, version, sha)
+            if not _unique_event_ids(events, event_ids, report):
+                break
             report.settle(_accepted_lines(events, observations, particles))
             lines = events.column("source_line").to_numpy(zero_copy_only=False)
             missing = dens.effort_missing & ~_other_effort(events)
@@ -215,6 +219,20 @@ def ingest_file(hub: Hub, path: Path, fmt: str = "auto", dataset_id: str | None 
     result.version = version
     result.extra = {"events": n_events, "observations": n_obs}
     return result
+
+
+def _unique_event_ids(events: pa.Table, seen: KeyCounter, report: ValidationReport) -> bool:
+    """Event ids must be unique in a dataset version: an adapter that yields the same id twice cannot tell
+    which observations belong to which survey, so the file is refused cleanly instead of merging them."""
+    ids = np.asarray(events.column("event_id").to_pylist(), dtype=str)
+    repeat = seen.number(ids) > 0
+    if not repeat.any():
+        return True
+    lines = events.column("source_line").to_numpy(zero_copy_only=False)[repeat]
+    report.add_many("litter-duplicate-event-id", lines, None,
+                    [f"survey id {i!r} occurs more than once; its rows cannot be told apart" for i in ids[repeat]])
+    report.fatal = True
+    return False
 
 
 def _canonical(batch: AdapterBatch, dataset_id: str, version: int, sha: str
