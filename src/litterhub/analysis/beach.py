@@ -29,6 +29,15 @@ def group_members_table() -> pa.Table:
     return pa.table({"group_code": [g for g, _ in pairs], "master_code": [c for _, c in pairs]})
 
 
+def group_masks_table(codes: list[str]) -> pa.Table:
+    """master_code -> bit mask of the use groups (by position in `codes`) it belongs to."""
+    masks: dict[str, int] = {}
+    for group, master in use_group_members():
+        if group in codes:
+            masks[master] = masks.get(master, 0) | (1 << codes.index(group))
+    return pa.table({"master_code": list(masks), "mask": pa.array(list(masks.values()), pa.int64())})
+
+
 def event_filter(date_from: date | None = None, date_to: date | None = None) -> str:
     """SQL condition on events for an inclusive date window (dates are formatted, never user text)."""
     parts = ["event_date IS NOT NULL"]
@@ -59,43 +68,46 @@ def survey_totals(
     caller reports them). `exclude_codes` / `exclude_materials` drop observations by master code or
     material before summing (the EU threshold value's definition of total abundance).
     """
-    con.register("_group_members", group_members_table())
     excl = ""
     if exclude_codes:
         excl += " AND coalesce(o.master_code, '') NOT IN (" + ", ".join(_quote(c) for c in exclude_codes) + ")"
     if exclude_materials:
-        excl += " AND coalesce(o.material, '') NOT IN (" + ", ".join(_quote(m) for m in exclude_materials) + ")"
+        excl += " AND coalesce(material, '') NOT IN (" + ", ".join(_quote(m) for m in exclude_materials) + ")"
     length_ok = " AND length_m > 0" if per_100m else ""
-    scale = "100.0 / ev.length_m" if per_100m else "1.0"
+    codes = [TOTAL, PLASTIC, *dict.fromkeys(g for g, _ in use_group_members())]
+    if groups:
+        codes = [c for c in codes if c in groups or c == TOTAL]
+    con.register("_group_masks", group_masks_table(codes))
+    sums = [f'sum(count) AS "{TOTAL}"', f"sum(count) FILTER (WHERE material = 'plastic') AS \"{PLASTIC}\""]
+    sums += [f'sum(count) FILTER (WHERE mask & {1 << i} <> 0) AS "{code}"'
+             for i, code in enumerate(codes) if code not in (TOTAL, PLASTIC)]
+    # one scan of the observations: conditional sums per survey, group membership as a bit mask per roll-up code
     sql = f"""
         WITH ev AS (
-            SELECT event_id, dataset_id, version, site_id, country, region, event_date, length_m
+            SELECT event_id, dataset_id, version, site_id, country, region, CAST(event_date AS DATE) AS event_date,
+                   length_m
             FROM {events} WHERE {event_filter(date_from, date_to)}{length_ok}
         ),
-        obs AS (
-            SELECT o.event_id, o.count, o.material, o.rollup_code
-            FROM {observations} o SEMI JOIN ev ON ev.event_id = o.event_id
-            WHERE o.counts_toward_total AND o.count IS NOT NULL{excl}
-        ),
-        tagged AS (
-            SELECT event_id, '{TOTAL}' AS grp, count FROM obs
-            UNION ALL SELECT event_id, '{PLASTIC}', count FROM obs WHERE material = 'plastic'
-            UNION ALL SELECT o.event_id, m.group_code, o.count FROM obs o JOIN _group_members m
-                ON m.master_code = o.rollup_code
-        ),
-        sums AS (SELECT event_id, grp, sum(count) AS n FROM tagged GROUP BY ALL),
-        present AS (SELECT DISTINCT grp FROM tagged UNION SELECT '{TOTAL}')
-        SELECT ev.event_id, ev.dataset_id, ev.version, ev.site_id, ev.country, ev.region,
-               CAST(ev.event_date AS DATE) AS event_date, ev.length_m, p.grp AS "group",
-               coalesce(s.n, 0) * {scale} AS count
-        FROM ev CROSS JOIN present p LEFT JOIN sums s ON s.event_id = ev.event_id AND s.grp = p.grp
-        ORDER BY ev.site_id, ev.event_date, ev.event_id, p.grp
+        per_event AS (
+            SELECT o.event_id, {", ".join(sums)}
+            FROM {observations} o LEFT JOIN _group_masks g ON g.master_code = o.rollup_code
+            SEMI JOIN ev ON ev.event_id = o.event_id
+            WHERE counts_toward_total AND count IS NOT NULL{excl}
+            GROUP BY o.event_id
+        )
+        SELECT ev.*, p.* EXCLUDE (event_id) FROM ev LEFT JOIN per_event p ON p.event_id = ev.event_id
     """  # noqa: S608 - relation names from our code; codes quoted by _quote
-    frame = con.sql(sql).df()
+    wide = con.sql(sql).df()
+    present = [c for c in codes if c == TOTAL or wide[c].notna().any()]  # a group with no member in the data: no rows
+    keys = ["event_id", "dataset_id", "version", "site_id", "country", "region", "event_date", "length_m"]
+    frame = wide.melt(id_vars=keys, value_vars=present, var_name="group", value_name="count")
+    frame["count"] = frame["count"].fillna(0.0).astype(float)
+    if per_100m:
+        frame["count"] = frame["count"] * 100.0 / frame["length_m"].to_numpy(dtype=float)  # n × 100 / L (§2.2)
     frame["event_date"] = pd.to_datetime(frame["event_date"])
     if groups:
-        frame = frame[frame["group"].isin(groups)].reset_index(drop=True)
-    return frame
+        frame = frame[frame["group"].isin(groups)]
+    return frame.sort_values(["site_id", "event_date", "event_id", "group"], kind="stable").reset_index(drop=True)
 
 
 def _quote(text: str) -> str:

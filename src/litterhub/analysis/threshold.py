@@ -139,6 +139,14 @@ def status_of(av: float, n: int, tv: float = TV, min_surveys: int = MIN_SURVEYS)
     return STATUS_ABOVE
 
 
+def _key(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """One string per row joining the key columns (vectorised concatenation)."""
+    out = frame[keys[0]].astype(str)
+    for name in keys[1:]:
+        out = out + "|" + frame[name].astype(str)
+    return out
+
+
 def assess(
     ta: pd.DataFrame,
     *,
@@ -180,11 +188,11 @@ def assess(
     summary["reduction_needed_pct"] = np.where(summary["av"] > tv, 100 * (summary["av"] - tv) / summary["av"], 0.0)
 
     # the combined trend of the unit's beaches within each cycle
-    series = frame.assign(group="TA", _unit=frame[keys].astype(str).agg("|".join, axis=1))
+    series = frame.assign(group="TA", _unit=_key(frame, keys))
     _, regional = beach_statistics(series, location="site_id", date="event_date", group="group", count="ta_100m",
                                    survey="event_id" if "event_id" in series else None, region="_unit")
     trend = regional.set_index("_unit") if regional is not None else pd.DataFrame()
-    unit_key = summary[keys].astype(str).agg("|".join, axis=1)
+    unit_key = _key(summary, keys)
     summary["trend_per_year"] = unit_key.map(trend["slope"]).to_numpy() if len(trend) else np.nan
     summary["trend_p_value"] = unit_key.map(trend["p_value"]).to_numpy() if len(trend) else np.nan
     goal = tv if target is None else target
