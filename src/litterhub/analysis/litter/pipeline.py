@@ -86,6 +86,12 @@ class LitterResult:
     extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
+def _without(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Drop a column in place (no copy of a table that can hold millions of rows)."""
+    del frame[column]
+    return frame
+
+
 def _litter_order(frame: pd.DataFrame, by: list[str], descending: str) -> pd.DataFrame:
     """litteR's row order: by `by`, then `descending` high to low, ties alphabetical (case-insensitive)."""
     base = frame.assign(_name=frame["type_name"].str.lower()).sort_values([*by, "_name"], kind="stable")
@@ -272,7 +278,7 @@ def run_litter(settings: Settings, types: TypeFile, data: LitterData, log: RunLo
         boxplots=boxplots,
         topx=topx,
         survey_totals=survey_totals,
-        series=series.drop(columns="rel"),
+        series=_without(series, "rel"),
         log=list(log.entries),
     )
 
