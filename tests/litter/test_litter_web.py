@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
@@ -65,6 +66,10 @@ def test_upload_shows_litter_table_and_downloads(client, ref):
     link = re.search(r'id="download-zip" href="([^"]+)"', page.text).group(1)
     assert client.get(link).status_code == 200
     assert 'id="litter-outliers"' in page.text and "2016-01-14" in page.text
+    regional = page.text.split('id="litter-regional"')[1].split("</table>")[0]
+    want = pd.read_csv(ref / "litteR-1.0.0-output" / "types-ospar-tests" / "regional_stats_full_precision.csv")
+    tc_p = want.loc[want["type_name"] == "TC", "p_value"].iloc[0]
+    assert f"<td>{tc_p:.4f}</td>" in regional  # p-values to 4 decimals, as litteR prints them
 
 
 def test_validation_error_is_shown_on_the_form(client, ref):

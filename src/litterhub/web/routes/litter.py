@@ -3,6 +3,7 @@ results table, the regional trends, the TC outliers and a chart, and download ev
 
 from __future__ import annotations
 
+from babel.numbers import format_decimal
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -10,7 +11,7 @@ from litterhub.api.deps import get_hub
 from litterhub.api.security import csrf_token, rate_limit, verify_csrf, with_csrf_cookie
 from litterhub.services import litter as svc
 from litterhub.services.hub import Hub
-from litterhub.web.rendering import render
+from litterhub.web.rendering import render, request_language
 
 router = APIRouter(include_in_schema=False)
 
@@ -56,4 +57,14 @@ def litter_run(run_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Re
         run = svc.load_run(hub, run_id)
     except svc.RunNotFound:
         return render(request, "not_found.html", status_code=404, what=f"litteR run {run_id}")
-    return render(request, "litter/run.html", run=run, download=f"/api/v1/litter/runs/{run_id}/files")
+    lang = request_language(request)
+
+    def fmt_fixed(value: float | None, digits: int = 4) -> str:
+        """Fixed decimals in the reader's locale (p-values are read to 4 decimals, as litteR prints them)."""
+        if value is None:
+            return "–"
+        return format_decimal(value, format="#,##0." + "0" * digits, locale=lang)
+
+    return render(
+        request, "litter/run.html", run=run, download=f"/api/v1/litter/runs/{run_id}/files", fmt_fixed=fmt_fixed
+    )
