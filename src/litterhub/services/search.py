@@ -48,7 +48,9 @@ def search(hub: Hub, q: str = "", filters: dict[str, list[str]] | None = None, l
     facets = {facet: [{"value": v, "count": n, "label": labels.get(facet, {}).get(v, v), "selected":
                        v in filters.get(facet, [])} for v, n in values.items()]
               for facet, values in page.facets.items()}
-    return {"query": q, "total": page.total, "limit": limit, "offset": offset, "mode": page.mode,
+    next_offset = offset + limit if offset + limit < page.total else None
+    return {"query": q, "total": page.total, "limit": limit, "offset": offset, "next_offset": next_offset,
+            "mode": page.mode,
             "corrected": page.corrected, "results": results, "facets": facets, "facets_exact": page.facets_exact,
             "filters": filters}
 
