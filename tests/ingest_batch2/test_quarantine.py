@@ -157,3 +157,31 @@ def test_html_report_page(hub, write_client, ncei_with_bad_rows):
     assert "constraint-error" in html and "litter-future-date" not in html
     assert '(&#34;http://evil&#34;)' in html  # the offending cell is quoted in the message, escaped
     assert write_client.get("/datasets/ncei-page/versions/7/report").status_code == 404
+
+
+def test_api_resubmission_needs_a_reviewer(hub, write_client, ncei_with_bad_rows):
+    from litterhub.services import auth
+
+    path, _ = ncei_with_bad_rows
+    ingest_file(hub, path, "auto", "ncei-post")
+    rows = _csv(write_client.get("/api/v1/datasets/ncei-post/versions/1/rejected.csv").text)
+    m = rows[0].index("Measurement")
+    rows[1][m] = "0.25"
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    files = {"corrected": ("corrected.csv", buffer.getvalue().encode(), "text/csv")}
+    headers = {}
+    for role in ("contributor", "reviewer"):
+        user = auth.create_user(hub, f"{role}@example.org", "a long enough password", role=role)
+        key, _ = auth.create_api_key(hub, user.id)
+        headers[role] = {"Authorization": f"Bearer {key}"}
+    url = "/api/v1/datasets/ncei-post/versions/1/rejected.csv"
+    assert write_client.post(url, files=files).status_code == 401
+    assert write_client.post(url, files=files, headers=headers["contributor"]).status_code == 403
+    res = write_client.post(url, files=files, headers=headers["reviewer"])
+    assert res.status_code == 201, res.text
+    body = res.json()
+    assert body["version"] == 2 and body["rows_rejected"] == 2
+    bad = write_client.post(url, files={"corrected": ("x.csv", b"a,b\n1,2\n", "text/csv")},
+                            headers=headers["reviewer"])
+    assert bad.status_code == 422 and bad.headers["content-type"] == "application/problem+json"
