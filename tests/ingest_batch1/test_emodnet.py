@@ -97,3 +97,4 @@ def test_seafloor_hauls_counts_and_swept_area(seafloor_path, lake):
     assert obs.num_rows == len(rows)
     # Distance 35 m in a 35 min haul is not a plausible trawl: said, not silently trusted
     assert r.counts["litter-effort-suspect"] == len(hauls)
+    assert all("litter-effort-suspect" in f for f in events.column("qc_flags").to_pylist())

@@ -78,6 +78,14 @@ def test_length_and_density_per_100m(ingested):
     path, _, events, _ = ingested
     rows = _raw(path)
     has_length = "length" in rows[0]  # survey_qc files take theirs from dims_data.csv (test below)
+    if has_length:
+        key = "loc_date" if "loc_date" in rows[0] else "sample_id"
+        lengths: dict[str, list[float]] = defaultdict(list)
+        for row in rows:
+            lengths[row[key]].append(float(row["length"]))
+        short = sum(1 for v in lengths.values() if max(set(v), key=v.count) < 10)
+        flags = events.column("qc_flags").to_pylist()
+        assert sum("litter-short-survey" in f for f in flags) == short
     measured = 0
     for ev in events.select(["length_m", "total_count", "items_per_100m"]).to_pylist():
         assert (ev["length_m"] is not None) or not has_length

@@ -86,6 +86,7 @@ def test_native_export_dates_and_totals_agree_with_the_wide_file(shared_data, la
     outside = sum(1 for r in raw if r["Period"].strip() == "-1")
     protocols = events.column("protocol").to_pylist()
     assert sum("outside the standard survey periods" in p for p in protocols) == outside
+    assert sum("litter-outside-survey-period" in f for f in events.column("qc_flags").to_pylist()) == outside
     wide = dict(zip(lake[WIDE][1].column("source_event_id").to_pylist(),
                     lake[WIDE][1].column("total_count").to_pylist(), strict=True))
     native = dict(zip(events.column("source_event_id").to_pylist(), events.column("total_count").to_pylist(),

@@ -401,6 +401,7 @@ class Emodnet:
             "area_m2": pa.array(swept_area_m2(distance, wing), pa.float64(), from_pandas=True),
             "duration_min": hauls.column("minutes"),
             "total_count": pc.fill_null(hauls.column("total_count"), 0.0), "source_line": hauls.column("line"),
+            "qc_flags": _flag_lists({"litter-effort-suspect": slow}, n),
         })
         sites = pa.table({
             "site_id": sid, "name": hauls.column("station"), "lat": hauls.column("lat"), "lon": hauls.column("lon"),
@@ -408,6 +409,15 @@ class Emodnet:
             "source_programme": pa.array([PROGRAMME] * n, pa.string()), "source_key": hauls.column("station"),
         })
         return AdapterBatch(events, observations, sites)
+
+
+def _flag_lists(masks: dict[str, np.ndarray], n: int) -> pa.ListArray:
+    """Per-event qc_flags lists from boolean masks (one vectorised step; the service appends density flags)."""
+    names = list(masks)
+    grid = np.column_stack([masks[k] for k in names]) if names else np.zeros((n, 0), bool)
+    offsets = np.concatenate(([0], np.cumsum(grid.sum(axis=1)))).astype(np.int32)
+    values = np.tile(np.array(names, dtype=object), n)[grid.ravel()] if names else np.array([], dtype=object)
+    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, pa.string()))
 
 
 ADAPTER = Emodnet()

@@ -232,6 +232,7 @@ class Hammerdirt:
             .cast(pa.int32()),
             "total_mass_kg": pa.array(extra.get("mass", np.full(n, np.nan)), pa.float64(), from_pandas=True),
             "total_count": pc.fill_null(events.column("total"), 0.0),
+            "qc_flags": _flag_lists({"litter-short-survey": short, "litter-effort-inconsistent": inconsistent}, n),
             "source_line": events.column("line"),
         })
         sites = pa.table({
@@ -303,6 +304,15 @@ def _sidecar_effort(info: Sniff, events: pa.Table, report: ValidationReport) -> 
     people = col("num_parts_staff") + col("num_parts_other")
     return {"length": col("length"), "area": col("area"), "minutes": col("time_minutes"), "people": people,
             "mass": col("total_w")}
+
+
+def _flag_lists(masks: dict[str, np.ndarray], n: int) -> pa.ListArray:
+    """Per-event qc_flags lists from boolean masks (one vectorised step; the service appends density flags)."""
+    names = list(masks)
+    grid = np.column_stack([masks[k] for k in names]) if names else np.zeros((n, 0), bool)
+    offsets = np.concatenate(([0], np.cumsum(grid.sum(axis=1)))).astype(np.int32)
+    values = np.tile(np.array(names, dtype=object), n)[grid.ravel()] if names else np.array([], dtype=object)
+    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, pa.string()))
 
 
 ADAPTER = Hammerdirt()

@@ -206,6 +206,7 @@ class Ospar:
         region = pc.utf8_trim_whitespace(sub.column(layout.region)) if layout.region in names \
             else pa.nulls(m, pa.string())
         protocol = np.full(m, "OSPAR beach litter monitoring, 100 m", dtype=object)
+        outside = np.zeros(m, bool)
         if "Period" in names:
             period = parse_number(sub.column("Period")).values
             outside = period < 0
@@ -224,6 +225,7 @@ class Ospar:
                 "region": region,
                 "length_m": pa.array(np.full(m, SURVEY_LENGTH_M)),
                 "total_count": pa.array(totals(matrix.values[keep], items)),
+                "qc_flags": _flag_lists({"litter-outside-survey-period": outside}, m),
                 "source_line": pa.array(kept_lines, pa.int64()),
             }
         )
@@ -331,6 +333,15 @@ class Ospar:
             "source_key": ev.column("site"),
         })
         yield AdapterBatch(events, observations, sites)
+
+
+def _flag_lists(masks: dict[str, np.ndarray], n: int) -> pa.ListArray:
+    """Per-event qc_flags lists from boolean masks (one vectorised step; the service appends density flags)."""
+    names = list(masks)
+    grid = np.column_stack([masks[k] for k in names]) if names else np.zeros((n, 0), bool)
+    offsets = np.concatenate(([0], np.cumsum(grid.sum(axis=1)))).astype(np.int32)
+    values = np.tile(np.array(names, dtype=object), n)[grid.ravel()] if names else np.array([], dtype=object)
+    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, pa.string()))
 
 
 ADAPTER = Ospar()
