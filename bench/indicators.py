@@ -13,7 +13,7 @@ Each measurement runs in a fresh child process over DuckDB views of those Parque
 * `beach`: `analysis.beach.survey_totals(per_100m=True)` (7 groups per survey) + `statistics(group_by=region)`
   (per-site median, cv, rmad, Theil–Sen, Mann–Kendall; regional medians and regional Kendall);
 * `threshold`: `analysis.threshold.total_abundance` + `assess` (pooled medians, quantiles, CI, combined trend).
-Reported: wall time and the child's peak RSS (`ru_maxrss`, incl. interpreter and libraries).
+Reported: wall and CPU time (user + system) and the child's peak RSS (`ru_maxrss`, incl. interpreter and libraries).
 """
 
 from __future__ import annotations
@@ -83,6 +83,8 @@ def measure(directory: Path, what: str) -> dict[str, float]:
     con = duckdb.connect(config={"threads": 2})
     con.read_parquet(str(directory / "events.parquet")).create_view("events")
     con.read_parquet(str(directory / "observations.parquet")).create_view("observations")
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu0 = usage.ru_utime + usage.ru_stime
     start = time.perf_counter()
     if what == "beach":
         totals = beach.survey_totals(con, per_100m=True)
@@ -95,8 +97,11 @@ def measure(directory: Path, what: str) -> dict[str, float]:
         tables = threshold.assess(ta)
         rows = {"surveys": len(ta), "assessment_rows": len(tables["assessment"])}
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"what": what, "seconds": round(seconds, 2), "totals_seconds": round(t_totals, 2),
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak = usage.ru_maxrss / 1024
+    cpu = usage.ru_utime + usage.ru_stime - cpu0
+    return {"what": what, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
+            "totals_seconds": round(t_totals, 2),
             "peak_rss_mib": round(peak), **rows}
 
 
@@ -105,23 +110,31 @@ def main() -> None:
     parser.add_argument("--observations", type=int, default=10_000_000)
     parser.add_argument("--keep", type=Path, help="generate into (or reuse) this folder instead of a temporary one")
     parser.add_argument("--child", nargs=2, metavar=("DIR", "WHAT"), help=argparse.SUPPRESS)
+    parser.add_argument("--generate-into", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(measure(Path(args.child[0]), args.child[1])))
         return
+    if args.generate_into:
+        t0 = time.perf_counter()
+        size = generate(args.generate_into, args.observations)
+        print(json.dumps({"generated": size, "seconds": round(time.perf_counter() - t0, 1)}))
+        return
     folder = args.keep or Path(tempfile.mkdtemp(prefix="litterhub-bench-indicators-"))
     folder.mkdir(parents=True, exist_ok=True)
     if not (folder / "observations.parquet").exists():
-        t0 = time.perf_counter()
-        size = generate(folder, args.observations)
-        print(json.dumps({"generated": size, "seconds": round(time.perf_counter() - t0, 1)}))
+        # in its own process: Linux keeps a process's peak RSS across fork + exec, so the measuring children
+        # must not descend from a process that held the generated tables
+        subprocess.run([sys.executable, __file__, "--generate-into", str(folder), "--observations",
+                        str(args.observations)], check=True)
     results = []
     for what in ("beach", "threshold"):
         child = subprocess.run([sys.executable, __file__, "--child", str(folder), what], capture_output=True,
                                text=True, check=True, env={**os.environ})
         results.append(json.loads(child.stdout.strip().splitlines()[-1]))
         print(json.dumps(results[-1]))
-    print(json.dumps({"python": platform.python_version(), "cpus": os.cpu_count(), "machine": platform.machine()}))
+    print(json.dumps({"python": platform.python_version(), "cpus": os.cpu_count(), "machine": platform.machine(),
+                      "load_average": [round(x, 1) for x in os.getloadavg()]}))
     if not args.keep:
         shutil.rmtree(folder, ignore_errors=True)
 
