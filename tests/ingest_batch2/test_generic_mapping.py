@@ -179,3 +179,28 @@ def test_validate_json_report_for_generic(hub, tmp_path):
     result = ingest_file(hub, data, "generic", mapping=WIDE_MAPPING, dry_run=True)
     d = json.loads(json.dumps(result.as_dict(), default=str))
     assert d["rows_in"] == 4 and d["format"] == "generic" and result.version is None
+
+
+def test_xlsx_quarantine_rows_come_from_the_sheet(hub, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    import csv
+    import io
+
+    from litterhub.services import quarantine
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Data"
+    ws.append(["Beach", "Date", "G27"])
+    ws.append(["North", "2023-05-01", 7])
+    ws.append(["South", "2023-02-30", 3])
+    ws.append(["East", "2023-05-03", "@SUM(A1)"])
+    path = tmp_path / "bad.xlsx"
+    book.save(path)
+    mapping = "event: {site_name: Beach, date: Date}\nsheet: Data\nitems: {columns: [G27]}\n"
+    result = ingest_file(hub, path, "generic", "xlsx-bad", mapping=mapping)
+    assert result.ok and result.report.rows_rejected == 2
+    rows = list(csv.reader(io.StringIO("".join(quarantine.rejected_csv(hub, "xlsx-bad")))))
+    assert rows[0] == ["litterhub_line", "litterhub_codes", "litterhub_reasons", "Beach", "Date", "G27"]
+    assert [r[0] for r in rows[1:]] == ["3", "4"]
+    assert rows[1][3:] == ["South", "2023-02-30", "3"] and rows[2][5] == "'@SUM(A1)"

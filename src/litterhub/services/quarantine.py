@@ -15,7 +15,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -181,10 +183,24 @@ def rejected_csv(hub: Hub, dataset_id: str, version: int | None = None) -> Itera
     if not raw.exists():
         raise QuarantineError(f"the raw file of {dataset_id} version {ref.version} is not in the archive")
     info = sniff(raw)
+    if info.kind != "text":
+        with tempfile.TemporaryDirectory(dir=hub.settings.data_dir) as tmp:
+            # workbook libraries insist on an extension; the archive names files by their SHA-256 only
+            named = Path(tmp) / f"raw.{info.kind}"
+            try:
+                os.symlink(raw, named)
+            except OSError:
+                shutil.copyfile(raw, named)
+            yield from _csv_chunks(hub, ref, reasons, sniff(named))
+        return
+    yield from _csv_chunks(hub, ref, reasons, info)
+
+
+def _csv_chunks(hub: Hub, ref: VersionRef, reasons: pa.Table, info: Sniff) -> Iterator[str]:
     personal = set(getattr(ADAPTERS.get(ref.format), "personal_columns", ()))
     if info.kind == "text":
         header = info.header
-        rows = _text_rows(raw, info, reasons.column("line").to_numpy())
+        rows = _text_rows(info.path, info, reasons.column("line").to_numpy())
     else:
         from litterhub.ingest.sheets import headers
 
