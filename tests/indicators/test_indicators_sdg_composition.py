@@ -62,3 +62,44 @@ def test_composition_shares_agree_with_survey_totals(demo_hub):
     items = comp.tables["items"]
     assert len(items) == 5 and list(items["total"]) == sorted(items["total"], reverse=True)
     assert items["fail_rate"].between(0, 1).all()
+
+
+def test_floating_plastic_density_per_country_year():
+    """Surface-water tows with a towed area give EN_MAR_PLASDD; non-plastic items are not counted."""
+    import duckdb
+    import pandas as pd
+
+    events = pd.DataFrame({
+        "event_id": ["t1", "t2", "t3", "b1"], "dataset_id": "d", "version": 1,
+        "country": ["FRA", "FRA", "FRA", "FRA"],
+        "event_date": pd.to_datetime(["2020-05-01", "2020-06-01", "2021-05-01", "2020-05-01"]),
+        "compartment": ["surface-water", "surface-water", "surface-water", "beach"],
+        "area_m2": [2000.0, 4000.0, 1000.0, None], "length_m": [None, None, None, 100.0],
+        "width_m": [None, None, None, None],
+    })
+    obs = pd.DataFrame({
+        "event_id": ["t1", "t1", "t2", "t3", "b1"], "count": [10.0, 5.0, 8.0, 3.0, 50.0],
+        "material": [None, "wood", "plastic", None, "plastic"], "counts_toward_total": True,
+    })
+    con = duckdb.connect()
+    con.register("ev", events)
+    con.register("ob", obs)
+    rows, reasons = sdg.country_year(sdg.densities(con, "ev", "ob"))
+    floating = rows[rows["SERIES_CODE"] == sdg.FLOATING_SERIES].set_index("TIME_PERIOD")
+    # 2020: median of 10/2000e-6 = 5000 and 8/4000e-6 = 2000 per km² (the wood item is not plastic)
+    assert floating.loc[2020, "OBS_VALUE"] == pytest.approx((10 / 2000 * 1e6 + 8 / 4000 * 1e6) / 2, rel=1e-12)
+    assert floating.loc[2021, "OBS_VALUE"] == pytest.approx(3 / 1000 * 1e6, rel=1e-12)
+    assert floating.loc[2020, "EVENT_IDS"] == "t1 t2" and floating.loc[2020, "GEO_AREA_CODE"] == "250"
+    assert list(reasons["series"]) == [sdg.BEACH_SERIES]  # the beach survey has a length only
+
+
+def test_open_ocean_tows_are_reported_not_computable(hub, shared_data):
+    from litterhub.services.ingest import ingest_file
+
+    ingest_file(hub, shared_data / "eriksen2023-surface-trawls" / "FinalMerge.csv", "auto")
+    result = indicators.sdg(hub)
+    assert result.tables["sdg"].empty
+    reasons = result.tables["not_computable"]
+    assert set(reasons["series"]) == {sdg.FLOATING_SERIES}
+    assert reasons["reason"].str.contains("no country").all()
+    assert any(w.code == "sdg-not-computable" for w in result.warnings)

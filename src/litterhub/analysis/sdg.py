@@ -5,7 +5,10 @@
   Marine LitterWatch: items/100 m), so for them the series cannot be computed and the table
   `not_computable` says so per country and year instead of inventing a beach width.
 * EN_MAR_PLASDD, floating plastic debris density: plastic count / towed area × 10⁶ for surface-water
-  events with a towed area.
+  events with a towed area. Surface-trawl programmes count plastic pieces without naming a material
+  (Eriksen et al.: "plastic pieces per km²"), so items without a material count as plastic; items with
+  a known other material do not. Open-ocean tows carry no country and are reported as not computable
+  per country (no EEZ assignment in the hub).
 
 The country-year value is the **median** over surveys (the metadata documents no aggregation; a median
 is what OSPAR, the EU TV and the UK's national 14.1.1b use). Every value lists the events and dataset
@@ -55,7 +58,8 @@ def densities(con: duckdb.DuckDBPyConnection, events: str = "events", observatio
         ),
         counts AS (
             SELECT o.event_id, sum(o.count) FILTER (WHERE o.counts_toward_total) AS all_items,
-                   sum(o.count) FILTER (WHERE o.counts_toward_total AND o.material = 'plastic') AS plastic
+                   sum(o.count) FILTER (WHERE o.counts_toward_total
+                                        AND coalesce(o.material, 'plastic') = 'plastic') AS plastic
             FROM {observations} o SEMI JOIN ev ON ev.event_id = o.event_id GROUP BY ALL
         )
         SELECT ev.*, CASE WHEN series = '{FLOATING_SERIES}' THEN coalesce(c.plastic, 0)
@@ -98,6 +102,6 @@ def country_year(per_event: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     if no_country.any():
         extra = per_event[no_country].groupby(["series", "year"]).size().rename("events").reset_index()
         extra["country"] = "(unknown)"
-        extra["reason"] = "no country recorded for the events"
+        extra["reason"] = "no country recorded for the events (e.g. open-ocean tows; no EEZ assignment)"
         reasons = pd.concat([reasons, extra], ignore_index=True)
     return sdg_rows.reset_index(drop=True), reasons

@@ -198,8 +198,9 @@ def sdg(hub: Hub, country: str | None = None, datasets: list[str] | None = None)
     rows, reasons = sdg_analysis.country_year(per_event)
     if len(reasons):
         n = int(reasons["events"].sum())
-        warnings.append(warning("sdg-not-computable", f"{n} events have no surveyed area, so items/km² cannot be "
-                                "computed for them (see the table not_computable)", events=n))
+        warnings.append(warning("sdg-not-computable", f"{n} events give no SDG value: no surveyed area, or no "
+                                "country (see the table not_computable for the reason per country and year)",
+                                events=n))
     return IndicatorResult("sdg-14.1.1b", versions, params={"country": country and country.upper(),
                                                             "statistic": "median over surveys"},
                            tables={"sdg": rows, "not_computable": reasons}, warnings=warnings)
