@@ -305,3 +305,9 @@ def test_output_folder_holds_only_complete_files(tmp_path):
     names = sorted(p.name for p in out.iterdir())
     assert not [n for n in names if n.startswith(".")]
     assert {"litteR-results.csv", "location_stats.csv", "regional_stats.csv", "outliers.csv", "topx.csv"} <= set(names)
+
+
+@pytest.mark.parametrize("row", ["NL,L1,Beach 1,2015-01-10,3,4", "NL,L1,Beach 1,2015-01-10,3,4,0,9"])
+def test_rows_with_a_different_number_of_fields(tmp_path, row):
+    err = error_of(make(tmp_path, data=replace_row(0, row)))
+    assert err.code == lio.DATA_UNREADABLE and "line 2 has" in err.message

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import yaml
 
 # stable error / warning codes (kebab-case, hub-specific ones prefixed litter-)
@@ -367,13 +368,13 @@ class LitterData:
         return frame
 
 
-def _parse_counts(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _parse_counts(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One type column as numbers: (values, empty-cell mask, text-cell mask), like readr's guess.
 
     Fast path: Arrow's string→double cast on trimmed cells; only a column that fails it is
     parsed cell by cell to find the text cells.
     """
-    cells = pc.utf8_trim_whitespace(pa.array(column.to_numpy(dtype=object), type=pa.string()))
+    cells = pc.utf8_trim_whitespace(column.combine_chunks())
     empty = pc.is_in(cells, value_set=pa.array(NA_STRINGS)).to_numpy(zero_copy_only=False)
     filled = pc.if_else(pa.array(empty), pa.scalar("0"), cells)
     try:
@@ -383,6 +384,68 @@ def _parse_counts(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         values = pd.to_numeric(pd.Series(filled.to_pylist()), errors="coerce").to_numpy(dtype=float)
         return np.nan_to_num(values, nan=0.0), empty, np.isnan(values) & ~empty
+
+
+def _data_columns(text: str, log: RunLog) -> tuple[list[str], dict[str, pa.ChunkedArray], int]:
+    """The data file as text columns: (lower-cased names, columns by name, number of rows).
+
+    Arrow's C++ reader does the work; a file it refuses (e.g. ragged rows) goes through pandas,
+    which either reads it or gives the message for the error. Repeated column names get
+    pandas' suffixes (.1, .2, …), so no column is silently merged.
+    """
+    header = next(csv.reader([text.splitlines()[0]]), [])
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(text.encode("utf-8")),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+            ),
+        )
+        names, arrays = table.column_names, list(table.columns)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        _check_field_counts(text, len(header), log)
+        frame = _read_csv_text(text, "The data file", DATA_UNREADABLE, log).fillna("")
+        names = list(frame.columns)
+        arrays = [pa.chunked_array([pa.array(frame[c].to_numpy(dtype=object), type=pa.string())]) for c in frame]
+        table = None
+    seen: dict[str, int] = {}
+    columns: dict[str, pa.ChunkedArray] = {}
+    ordered = []
+    for name, array in zip(names, arrays, strict=True):
+        key = str(name).strip().lower()
+        if key in seen:
+            seen[key] += 1
+            key = f"{key}.{seen[key]}"
+        else:
+            seen[key] = 0
+        columns[key] = array
+        ordered.append(key)
+    n_rows = table.num_rows if table is not None else (len(arrays[0]) if arrays else 0)
+    return ordered, columns, n_rows
+
+
+def _check_field_counts(text: str, expected: int, log: RunLog) -> None:
+    """Name the lines whose number of fields differs from the header (only run on a file Arrow refused)."""
+    bad = [
+        (line, len(fields))
+        for line, fields in enumerate(csv.reader(io.StringIO(text)), start=1)
+        if fields and len(fields) != expected
+    ]
+    if bad:
+        shown = ", ".join(f"line {line} has {n}" for line, n in bad[:10])
+        more = f" and {len(bad) - 10} more lines" if len(bad) > 10 else ""
+        log.error(
+            DATA_UNREADABLE,
+            f"The data file has rows with a different number of fields than its header ({expected}): {shown}{more}.",
+        )
+
+
+def _text(column: pa.ChunkedArray) -> pd.Series:
+    """A text column as a pandas Series of trimmed strings."""
+    return pd.Series(pc.utf8_trim_whitespace(column).to_numpy(zero_copy_only=False), dtype=object)
 
 
 def _first_line_fields(text: str) -> int:
@@ -398,13 +461,12 @@ def read_data(source: str | Path | bytes, types: TypeFile, log: RunLog) -> Litte
     log.info("Checking if CSV-file is comma delimited")
     if _first_line_fields(text) <= 1:
         log.error(DATA_DELIMITER, "Incorrect column delimiter is used in the data file. Please use a comma.")
-    raw = _read_csv_text(text, "The data file", DATA_UNREADABLE, log)
-    raw.columns = [str(c).strip().lower() for c in raw.columns]
-    record_id = np.arange(1, len(raw) + 1)
+    names, columns, n_rows = _data_columns(text, log)
+    record_id = np.arange(1, n_rows + 1)
     type_names = [t.lower() for t in types.types]
 
     log.info(f"Check if required metadata columns {_quote(REQUIRED_DATA_COLUMNS)} exist.")
-    missing = [c for c in REQUIRED_DATA_COLUMNS if c not in raw.columns]
+    missing = [c for c in REQUIRED_DATA_COLUMNS if c not in columns]
     if len(missing) == 1:
         log.error(DATA_MISSING_COLUMN, f"Column '{missing[0]}' is missing in the data file.")
     if missing:
@@ -412,7 +474,7 @@ def read_data(source: str | Path | bytes, types: TypeFile, log: RunLog) -> Litte
     log.info("All required columns are available")
 
     log.info("Checking date format")
-    dates = raw["date"].str.strip()
+    dates = _text(columns["date"])
     iso = dates.str.match(_ISO_DATE)
     ospar = dates.str.match(_OSPAR_DATE)
     parsed_iso = pd.to_datetime(dates.where(iso), format="%Y-%m-%d", errors="coerce")
@@ -436,23 +498,23 @@ def read_data(source: str | Path | bytes, types: TypeFile, log: RunLog) -> Litte
     log.info(f"Dates are consistent. All dates are {'YYYY-mm-dd' if valid_iso.all() else 'dd/mm/YYYY'}")
 
     log.info("Check if all litter types in the type file are present in the data file")
-    missing_types = [t for t in type_names if t not in raw.columns]
+    missing_types = [t for t in type_names if t not in columns]
     if missing_types:
         log.warn(
             DATA_MISSING_TYPES,
             f"The following types in the type file are missing in the data file: {_quote(missing_types)}",
         )
-    present = [c for c in raw.columns if c in set(type_names)]
+    present = [c for c in names if c in set(type_names)]
     if not present:
         log.error(DATA_NO_TYPES, "No columns with litter data found. See the type file for valid litter types.")
-    has_region = REGION_COLUMN in raw.columns
+    has_region = REGION_COLUMN in columns
     meta = list(REQUIRED_DATA_COLUMNS) + ([REGION_COLUMN] if has_region else [])
-    redundant = [c for c in raw.columns if c not in set(meta) | set(present)]
+    redundant = [c for c in names if c not in set(meta) | set(present)]
     if redundant:
         log.warn(DATA_EXTRA_COLUMNS, f"The following columns will be excluded from analysis: {_quote(redundant)}")
 
     log.info("Check for empty cells")
-    parsed_columns = [_parse_counts(raw[c]) for c in present]
+    parsed_columns = [_parse_counts(columns[c]) for c in present]
     empty = np.column_stack([p[1] for p in parsed_columns])
     if empty.any():
         cols = [c for c, bad in zip(present, empty.any(axis=0), strict=True) if bad]
@@ -465,7 +527,7 @@ def read_data(source: str | Path | bytes, types: TypeFile, log: RunLog) -> Litte
     text_cells = np.column_stack([p[2] for p in parsed_columns])
     if text_cells.any():
         cols = [c for c, bad in zip(present, text_cells.any(axis=0), strict=True) if bad]
-        first_bad = raw[cols[0]].to_numpy()[text_cells[:, present.index(cols[0])]][0]
+        first_bad = _text(columns[cols[0]]).to_numpy()[text_cells[:, present.index(cols[0])]][0]
         log.error(
             DATA_NOT_NUMERIC,
             f"The following data column(s) contain(s) text: {_quote(cols)} "
@@ -500,9 +562,9 @@ def read_data(source: str | Path | bytes, types: TypeFile, log: RunLog) -> Litte
             "Please, verify if this is correct. These record(s) will be included in the analysis.",
         )
 
-    table = pd.DataFrame({"location_code": raw["location_code"].str.strip().to_numpy(), "date": parsed.to_numpy()})
+    table = pd.DataFrame({"location_code": _text(columns["location_code"]).to_numpy(), "date": parsed.to_numpy()})
     if has_region:
-        region = raw[REGION_COLUMN].str.strip()
+        region = _text(columns[REGION_COLUMN])
         table[REGION_COLUMN] = region.where(~region.isin(NA_STRINGS)).to_numpy()
     counts_frame = pd.DataFrame(values, columns=present)
     table = pd.concat([table, counts_frame], axis=1)
