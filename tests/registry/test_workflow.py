@@ -180,3 +180,15 @@ def test_seed_is_idempotent_and_sourced(hub):
     assert ("initiative-marine-litterwatch", "guideline-msfd-tgml-2013") in follows
     guideline = next(r for r in doc["records"] if r["id"] == "guideline-noaa-mdmap-shoreline-guide")
     assert guideline["dataset_ids"] == ["mdmap-maine"]
+
+
+def test_regions_must_be_region_records(hub):
+    actor = _publish(hub, _rec("actor", "An NGO", kind="ngo"))
+    with pytest.raises(RegistryError) as err:
+        _publish(hub, _rec("initiative", "Project X", kind="project", regions=["region-nowhere"]))
+    assert err.value.status == 422 and err.value.errors[0]["field"] == "regions"
+    with pytest.raises(RegistryError):
+        _publish(hub, _rec("initiative", "Project Y", kind="project", regions=[actor]))  # an actor is no region
+    bad = json.dumps({"records": [_rec("initiative", "Project Z", kind="project", regions=["region-later"]),
+                                  {**_rec("region", "Later Sea", kind="regional-seas"), "id": "region-later"}]})
+    assert len(svc.import_records(hub, bad, "json", REVIEWER, publish=True)["created"]) == 2

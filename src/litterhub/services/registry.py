@@ -90,6 +90,20 @@ def _free_id(conn: Connection, wanted: str) -> str:
     return candidate
 
 
+def _check_references(conn: Connection, records: list[RecordBase]) -> None:
+    """Every id in `regions` (and `regional_activity`) must be a region record of this registry."""
+    wanted = {r for rec in records for r in [*rec.regions, getattr(rec, "regional_activity", None)] if r}
+    if not wanted:
+        return
+    found = dict(conn.execute(select(rt.registry_records.c.id, rt.registry_records.c.type).where(
+        rt.registry_records.c.id.in_(wanted))).all())
+    bad = sorted(r for r in wanted if found.get(r) != "region")
+    if bad:
+        raise RegistryError(422, "constraint-error", f"not region records of this registry: {', '.join(bad)}",
+                            [{"code": "constraint-error", "field": "regions", "message": f"unknown region {r!r}"}
+                             for r in bad])
+
+
 def _stored(record: RecordBase, record_id: str) -> dict[str, Any]:
     data = record.model_dump(mode="json", exclude_none=True)
     data["id"] = record_id
@@ -135,6 +149,7 @@ def create_record(hub: Hub, data: dict[str, Any], caller: Caller, publish: bool 
         if record.id and conn.execute(select(rt.registry_records.c.id).where(
                 rt.registry_records.c.id == record.id)).first():
             raise RegistryError(409, "id-taken", f"a record with id {record.id!r} exists; edit it instead")
+        _check_references(conn, [record])
         record_id = _insert_record(conn, record, caller, publish)
     return get_record(hub, record_id, caller)
 
@@ -151,6 +166,7 @@ def update_record(hub: Hub, record_id: str, data: dict[str, Any], caller: Caller
         if record.type != row["type"]:
             raise RegistryError(422, "constraint-error", "a record's type cannot change",
                                 [{"code": "constraint-error", "field": "type", "message": "type cannot change"}])
+        _check_references(conn, [record])
         revision = row["latest_revision"] + 1
         now = _now()
         conn.execute(update(rt.registry_revisions).where(and_(
@@ -250,6 +266,15 @@ def published_data(conn: Connection, ids: list[str]) -> dict[str, dict[str, Any]
                                                               v.c.revision == r.c.published_revision))
                         .where(r.c.id.in_(ids))).all()
     return {i: d for i, d in rows}
+
+
+def titles(hub: Hub, ids: list[str]) -> dict[str, str]:
+    """Titles of records by id (for labels); unknown ids are left out."""
+    if not ids:
+        return {}
+    with hub.engine.connect() as conn:
+        return dict(conn.execute(select(rt.registry_records.c.id, rt.registry_records.c.title).where(
+            rt.registry_records.c.id.in_(ids))).all())
 
 
 # --- links ---------------------------------------------------------------------------------------------------
@@ -573,6 +598,7 @@ def import_records(hub: Hub, payload: str, fmt: str, caller: Caller, publish: bo
                     continue
                 raise RegistryError(409, "id-taken", f"a record with id {record.id!r} exists")
             created.append(_insert_record(conn, record, caller, publish))
+        _check_references(conn, parsed)  # after inserting, so a file may hold regions and what lies in them
         types = dict(conn.execute(select(rt.registry_records.c.id, rt.registry_records.c.type)).all())
         for i, link in enumerate(links):
             s, t, ty = link.get("source"), link.get("target"), link.get("type")

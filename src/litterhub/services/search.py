@@ -18,6 +18,11 @@ MAX_LIMIT = 100
 MAX_QUERY = 500
 
 
+def _language_label(code: str) -> str:
+    language = pycountry.languages.get(alpha_2=code)
+    return language.name if language else code
+
+
 def _country_label(code: str) -> str:
     country = pycountry.countries.get(alpha_3=code)
     return (getattr(country, "common_name", None) or country.name) if country else code
@@ -44,7 +49,8 @@ def search(hub: Hub, q: str = "", filters: dict[str, list[str]] | None = None, l
                         "regions": d.get("regions", []), "topics": d.get("topics", []),
                         "score": round(hit.score, 4)})
     labels = {"type": TYPE_LABELS, "region": regions,
-              "country": {c: _country_label(c) for c in page.facets.get("country", {})}}
+              "country": {c: _country_label(c) for c in page.facets.get("country", {})},
+              "language": {c: _language_label(c) for c in page.facets.get("language", {})}}
     facets = {facet: [{"value": v, "count": n, "label": labels.get(facet, {}).get(v, v), "selected":
                        v in filters.get(facet, [])} for v, n in values.items()]
               for facet, values in page.facets.items()}

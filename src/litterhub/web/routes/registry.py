@@ -85,6 +85,7 @@ def _record_page(request: Request, hub: Hub, record_id: str, status_code: int = 
     data = record["data"]
     extra_fields = {k: v for k, v in data.items() if k not in COMMON_FIELDS and v not in (None, "", [], {})}
     published = record["published_revision"] is not None
+    region_titles = svc.titles(hub, data.get("regions", []))
     matches = svc.capacity_matches(hub, record_id) if published and record["type"] in (
         "capacity_need", "capacity_offer") else []
     return page(request, "registry/record.html", status_code=status_code, rec=record, d=data, extra_fields=extra_fields,
@@ -93,7 +94,8 @@ def _record_page(request: Request, hub: Hub, record_id: str, status_code: int = 
                 comments=svc.comments(hub, record_id, caller) if published else [],
                 suggestions=svc.suggest_links(hub, record_id) if me is not None and me.can("reviewer") else [],
                 matches=matches, requests=svc.list_requests(hub, record_id) if matches or me else [],
-                type_labels=TYPE_LABELS, source_url=source_url, link_types=LINK_TYPES, **extra)
+                type_labels=TYPE_LABELS, source_url=source_url, link_types=LINK_TYPES, region_titles=region_titles,
+                **extra)
 
 
 @router.get("/registry/records/{record_id}", response_class=HTMLResponse)
