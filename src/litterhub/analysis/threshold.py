@@ -20,6 +20,7 @@ from scipy.stats import binom
 
 from litterhub.analysis.beach import survey_totals
 from litterhub.analysis.litter.stats import beach_statistics
+from litterhub.vocab.regions import assign, regions
 
 TV = 20.0  # items / 100 m of coastline (the 15th percentile of the 2015-2016 EU surveys)
 P10_2015_2016 = 13.0  # the P10 the JRC text uses as target in its time-to-TV example
@@ -34,6 +35,7 @@ KILOMETRE_PROTOCOL_M = 1000.0  # the OSPAR 1000 m protocol (items > 50 cm only) 
 QUANTILES = (0.01, 0.05, 0.10, 0.15, 0.20)
 STATUS_BELOW, STATUS_BOUNDARY, STATUS_ABOVE = "below-threshold", "at-threshold-boundary", "above-threshold"
 STATUS_TOO_FEW = "insufficient-surveys"
+REGIONS_WITHOUT_SUBREGIONS = ("msfd-bal", "msfd-bs")  # MSFD regions that are themselves assessment (sub)regions
 
 
 def total_abundance(
@@ -47,8 +49,8 @@ def total_abundance(
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """TA per 100 m per survey, and how many events each exclusion rule removed.
 
-    Returns (table with event_id, dataset_id, version, site_id, country, region, event_date, length_m,
-    ta_100m; {rule: number of events excluded}).
+    Returns (table with event_id, dataset_id, version, site_id, country, region (the MSFD subregion where
+    the coordinates give one), region_basis, event_date, length_m, lat, lon, ta_100m; {rule: events excluded}).
     """
     where = ["event_date IS NOT NULL"]
     if date_from:
@@ -72,7 +74,28 @@ def total_abundance(
     totals = survey_totals(con, "_ta_events", observations, per_100m=True, groups=("TC",),
                            exclude_codes=FRAGMENT_CODES, exclude_materials=EXCLUDED_MATERIALS)
     totals = totals.drop(columns=["group"]).rename(columns={"count": "ta_100m"})
-    return totals, counts
+    coords = con.sql("SELECT event_id, lat, lon FROM _ta_events").df()
+    return with_msfd_subregion(totals.merge(coords, on="event_id", how="left")), counts
+
+
+def with_msfd_subregion(frame: pd.DataFrame) -> pd.DataFrame:
+    """Replace `region` by the MSFD (sub)region the coordinates fall in, where they fall in one.
+
+    The assessment unit is country × MSFD subregion; programmes record regional seas ("North-east Atlantic
+    Ocean"), so events with coordinates get the subregion of the vocabulary's region boxes (the Baltic and
+    Black Sea have no subregions: their region is used). `region_basis` says which it was.
+    """
+    lon = frame["lon"].to_numpy(dtype=float)
+    lat = frame["lat"].to_numpy(dtype=float)
+    code = pd.Series(assign(lon, lat, "msfd-subregion"), index=frame.index)
+    whole = pd.Series(assign(lon, lat, "msfd-region"), index=frame.index)
+    whole = whole.where(whole.isin(list(REGIONS_WITHOUT_SUBREGIONS)))
+    code = code.fillna(whole)
+    names = {c: r.name for c, r in regions().items()}
+    out = frame.copy()
+    out["region_basis"] = np.where(code.notna(), "msfd-subregion from coordinates", "as recorded")
+    out["region"] = code.map(names).fillna(frame["region"])
+    return out
 
 
 def cycle_of(years: np.ndarray | pd.Series, anchor: int = CYCLE_ANCHOR, length: int = CYCLE_YEARS) -> np.ndarray:
