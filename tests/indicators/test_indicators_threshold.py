@@ -84,3 +84,24 @@ def test_boundary_and_minimum_surveys_are_flagged():
 
 def test_cycles_follow_the_msfd_anchor():
     assert list(tv.cycle_of(np.array([2011, 2012, 2017, 2018, 2024]))) == [2006, 2012, 2012, 2018, 2024]
+
+
+def test_assessment_unit_is_the_msfd_subregion_where_coordinates_give_one():
+    frame = pd.DataFrame({"lon": [18.5, 14.0, 4.5, np.nan], "lat": [58.5, 44.5, 53.0, np.nan],
+                          "region": ["Baltic Sea", "Mediterranean Sea", "North-east Atlantic Ocean", "Maine"]})
+    out = tv.with_msfd_subregion(frame)
+    assert out["region"][0] == "Baltic Sea"  # the Baltic is its own (sub)region
+    assert out["region"][1] == "Adriatic Sea"
+    assert out["region"][2].startswith("Greater North Sea")  # off the Dutch coast
+    assert out["region"][3] == "Maine" and out["region_basis"][3] == "as recorded"
+
+
+def test_cleanups_are_excluded_and_reported(demo_hub):
+    from litterhub.services import indicators
+
+    result = indicators.threshold(demo_hub, ["mlw-sample"])
+    excluded = result.summary["excluded_events"]["not a monitoring survey"]
+    events = demo_hub.lake.read_table("events", "mlw-sample", 1).to_pandas()
+    assert excluded == int((events["event_type"] == "cleanup").sum()) > 0
+    assert any(w.code == "threshold-exclusion" and "not a monitoring survey" in w.message for w in result.warnings)
+    assert len(result.tables["surveys"]) == int((events["event_type"] == "monitoring").sum())
