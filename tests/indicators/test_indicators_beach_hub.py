@@ -103,3 +103,26 @@ def test_cli_date_window_and_errors(nl_hub):
     assert bad.exit_code == 2 and "not found" in bad.output
     bad = CliRunner().invoke(app, ["analyse", "beach", "--group-by", "planet", "--data-dir", str(data)])
     assert bad.exit_code == 2 and "group_by" in bad.output
+
+
+def test_ospar_windows_on_the_hub_dataset(nl_hub, reference):
+    """6-year trend window 2012-2017 = the whole litteR period, so the regional TC trend is litteR's; the 3-year
+    abundance is the median of beach medians over 2015-2017, recomputed here from litteR's own survey totals."""
+    hub, dataset, _ = nl_hub
+    result = indicators.ospar(hub, [dataset])
+    windows = result.tables["windows"].set_index("what")
+    assert (windows.loc["trend", "first_year"], windows.loc["trend", "last_year"]) == (2012, 2017)
+    trend = result.tables["trend_regions"]
+    tc = trend[trend["group"] == "TC"].iloc[0]
+    ref = pd.read_csv(reference / "types-ospar-tests" / "regional_stats_full_precision.csv")
+    ref = ref[ref["type_name"] == "TC"].iloc[0]
+    for col in ["S", "VarS", "Z", "p_value", "slope", "median"]:
+        assert tc[col] == pytest.approx(ref[col], rel=REL), col
+    totals = pd.read_csv(reference / "types-ospar-tests" / "survey_group_totals.csv", parse_dates=["date"])
+    recent = totals[totals["date"].dt.year >= 2015]
+    expected = recent.groupby("location_code")["TC"].median().median()
+    abundance = result.tables["abundance_regions"]
+    got = abundance[abundance["group"] == "TC"].iloc[0]
+    assert got["median_of_site_medians"] == pytest.approx(expected, rel=REL)
+    assert got["pooled_median"] == pytest.approx(recent["TC"].median(), rel=REL)
+    assert got["n"] == len(recent)

@@ -223,7 +223,7 @@ def composition(hub: Hub, datasets: list[str] | None = None, top: int = 10, date
 
 
 def as_csv(result: IndicatorResult, table: str) -> str:
-    """One table of a result as CSV, with the dataset versions it came from in a leading comment-free column."""
+    """One table of a result as CSV; a `dataset_versions` column cites the versions it came from (SDG rows: per row)."""
     frame = result.tables.get(table)
     if frame is None:
         raise NotFound(f"table {table!r} not in this result (have: {', '.join(result.tables)})")
