@@ -68,3 +68,27 @@ def test_result_cites_versions_and_warnings_in_json(demo_hub):
 def test_every_indicator_carries_warnings_and_versions(demo_hub, fn):
     result = fn(demo_hub, ["mlw-sample", "mdmap-maine"])
     assert result.versions and any(w.code == "mixed-protocols" for w in result.warnings)
+
+
+def test_second_copies_of_a_survey_are_not_counted_twice(hub, shared_data):
+    """Events the duplicate scan marked as the copy indicators skip are left out, with a warning."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from litterhub.services.duplicates import result_path
+    from litterhub.services.ingest import ingest_file
+
+    res = ingest_file(hub, shared_data / "litter-reference" / "input" / "beach-litter-nl-2012-2017.csv", "ospar")
+    events = hub.lake.read_table("events", res.dataset_id, res.version)
+    before = indicators.beach(hub, [res.dataset_id], groups=["TC"])
+    dropped = events["event_id"][0].as_py()
+    path = result_path(hub)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.table({"event_id": [dropped], "dataset_id": [res.dataset_id],
+                             "flag": ["litter-duplicate-source"], "use_for_indicators": [False]}), path)
+    after = indicators.beach(hub, [res.dataset_id], groups=["TC"])
+    assert after.summary["surveys"] == before.summary["surveys"] - 1
+    assert dropped not in set(after.tables["surveys"]["event_id"])
+    assert any(w.code == "duplicate-copies-skipped" for w in after.warnings)
+    tv_after = indicators.threshold(hub, [res.dataset_id])
+    assert tv_after.tables["assessment"]["n"].iloc[0] == before.summary["surveys"] - 1
