@@ -114,3 +114,10 @@ def test_same_results_on_postgresql(request):
         assert search_svc.search(hub, "", {"type": ["additive"]})["total"] >= 10
     finally:
         hub.close()
+
+
+def test_single_chinese_character_and_dataset_links(seeded_hub, seeded_client):
+    ids = [r["id"] for r in search_svc.search(seeded_hub, "塑")["results"]]
+    assert "policy-unea-res-4-6" in ids  # 海洋塑料垃圾和微塑料
+    page = seeded_client.get("/registry/records/guideline-noaa-mdmap-shoreline-guide")
+    assert '<a href="/datasets/mdmap-maine">' in page.text

@@ -121,15 +121,22 @@ def _alternatives(conn: Connection, token: str) -> list[str]:
     return close or [token]
 
 
+def _prefix(token: str, last: bool) -> bool:
+    """Prefix-match the last word (search as you type) and a lone CJK character (the index holds bigrams)."""
+    if is_cjk(token):
+        return len(token) == 1
+    return last and len(token) >= 3
+
+
 def _fts_query(groups: list[list[str]], dialect: str, any_word: bool, prefix_last: bool) -> str:
     parts = []
     for i, alts in enumerate(groups):
         last = prefix_last and i == len(groups) - 1
         if dialect == "postgresql":
-            terms = [f"{a}:*" if last and not is_cjk(a) and len(a) >= 3 else a for a in alts]
+            terms = [f"{a}:*" if _prefix(a, last) else a for a in alts]
             parts.append("(" + " | ".join(terms) + ")")
         else:
-            terms = [f'"{a}"*' if last and not is_cjk(a) and len(a) >= 3 else f'"{a}"' for a in alts]
+            terms = [f'"{a}"*' if _prefix(a, last) else f'"{a}"' for a in alts]
             parts.append("(" + " OR ".join(terms) + ")")
     joiner = (" | " if any_word else " & ") if dialect == "postgresql" else (" OR " if any_word else " AND ")
     return joiner.join(parts)
