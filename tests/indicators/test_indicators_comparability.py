@@ -92,3 +92,18 @@ def test_second_copies_of_a_survey_are_not_counted_twice(hub, shared_data):
     assert any(w.code == "duplicate-copies-skipped" for w in after.warnings)
     tv_after = indicators.threshold(hub, [res.dataset_id])
     assert tv_after.tables["assessment"]["n"].iloc[0] == before.summary["surveys"] - 1
+
+
+def test_beach_litter_with_real_surface_trawls_names_the_mix(hub, shared_data):
+    from litterhub.services.ingest import ingest_file
+
+    beach = ingest_file(hub, shared_data / "litter-reference" / "input" / "beach-litter-nl-2012-2017.csv", "ospar")
+    trawl = ingest_file(hub, shared_data / "eriksen2023-surface-trawls" / "FinalMerge.csv", "auto")
+    result = indicators.composition(hub, [beach.dataset_id, trawl.dataset_id])
+    codes = _codes(result)
+    assert set(codes["mixed-compartments"]) == {"beach", "surface-water"}
+    assert "particles/km2" in codes["mixed-units"] and "items/100 m of shore" in codes["mixed-units"]
+    assert "not stated (macro litter)" in codes["mixed-size-ranges"] and len(codes["mixed-size-ranges"]) > 1
+    per_100m = indicators.beach(hub, [beach.dataset_id, trawl.dataset_id], per_100m=True, groups=["TC"])
+    assert any(w.code == "no-survey-length" for w in per_100m.warnings)  # tows have no shore length
+    assert set(per_100m.tables["surveys"]["dataset_id"]) == {beach.dataset_id}
