@@ -222,8 +222,8 @@ def assess(
     ytt = [years_to_threshold(a, s, target=goal, safety=safety, centre_year=int(c) + CYCLE_YEARS // 2)
            for a, s, c in zip(summary["av"], summary["trend_per_year"], summary["cycle"], strict=True)]
     summary["years_to_threshold"] = [y.years for y in ytt]
-    summary["years_with_safety"] = [y.years_with_safety for y in ytt]
-    summary["threshold_year"] = [y.target_year for y in ytt]
+    summary["years_with_safety"] = pd.array([y.years_with_safety for y in ytt], dtype="Int64")
+    summary["threshold_year"] = pd.array([y.target_year for y in ytt], dtype="Int64")
     summary["years_note"] = [y.reason for y in ytt]
 
     per_site = frame.groupby([*keys, "site_id"], sort=True)["ta_100m"].agg(n="size", median="median").reset_index()
