@@ -88,3 +88,27 @@ def test_time_series_chart_and_map_render(browser, live_server):
     assert page.locator("#indicator-map path.leaflet-interactive").count() > 100
     assert not errors, errors
     page.close()
+
+
+def test_cli_threshold_sdg_composition_ospar(demo_hub, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from litterhub.cli import app
+
+    data = str(demo_hub.settings.data_dir)
+    run = CliRunner().invoke
+    out = run(app, ["analyse", "sdg", "--country", "USA", "--csv", str(tmp_path / "sdg.csv"), "--data-dir", data])
+    assert out.exit_code == 0, out.output
+    rows = list(csv.DictReader((tmp_path / "sdg.csv").open(encoding="utf-8")))
+    assert rows and {r["GEO_AREA_CODE"] for r in rows} == {"840"} and all(r["EVENT_IDS"] for r in rows)
+    out = run(app, ["analyse", "threshold", "--dataset", "mlw-sample", "--json", "--data-dir", data])
+    doc = json.loads(out.stdout)
+    assert doc["params"]["tv"] == 20 and doc["tables"]["assessment"]
+    out = run(app, ["analyse", "composition", "--dataset", "mlw-sample", "--top", "4", "--data-dir", data])
+    assert out.exit_code == 0 and "warning [mixed-event-types]" in out.output and "sources:" in out.output
+    out = run(app, ["analyse", "ospar", "--dataset", "mlw-sample", "--group-by", "country", "--data-dir", data])
+    assert out.exit_code == 0 and "trend_regions:" in out.output
+    bad = run(app, ["analyse", "sdg", "--country", "NL", "--data-dir", data])
+    assert bad.exit_code == 2 and "alpha-3" in bad.output
