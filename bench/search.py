@@ -80,7 +80,8 @@ def make_record(i: int, rng: random.Random, words: dict[str, list[str]]) -> dict
     type_name = rng.choice([t for t in ENTITY_TYPES if t not in ("event",)])
     base = {"id": f"bench-{i:07d}", "type": type_name, "title": title[:290] or f"record {i}", "summary": summary,
             "year": rng.randint(1990, 2025), "countries": rng.sample(COUNTRIES, rng.randint(1, 3)),
-            "topics": rng.sample(TOPICS, rng.randint(1, 3)), "languages": rng.sample(["en", "fr", "es", "ar", "ru", "zh"], rng.randint(1, 2)),
+            "topics": rng.sample(TOPICS, rng.randint(1, 3)),
+            "languages": rng.sample(["en", "fr", "es", "ar", "ru", "zh"], rng.randint(1, 2)),
             "sources": [f"https://example.org/bench/{i}"]}
     required = {"actor": {"kind": "ngo"}, "initiative": {"kind": "project"}, "report": {"kind": "assessment"},
                 "policy": {"kind": "ban", "status": "in-force"}, "financing": {"kind": "grant"},
