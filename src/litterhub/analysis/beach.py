@@ -4,7 +4,8 @@ litteR needs one count per survey and type group; the hub derives them from the 
 instead of a type file: TC (every observation that counts toward the total), PLASTIC (material
 class), and the use groups of `vocab/data/use_groups.csv` (SUP, FISH, …) credited through the
 observation's roll-up code, so broader source codes never inflate a specific group. The totals are
-computed in one DuckDB query; the statistics are `analysis.litter.stats.beach_statistics`, so a hub
+computed in one scan of the observations (conditional sums per survey, group membership as a bit
+mask per roll-up code); the statistics are `analysis.litter.stats.beach_statistics`, so a hub
 dataset gets exactly the numbers litteR gives for the same survey totals.
 """
 
@@ -25,6 +26,7 @@ GROUP_BY = {"site": None, "country": "country", "region": "region"}
 
 
 def group_members_table() -> pa.Table:
+    """(group_code, master_code) pairs of the vocabulary's use groups, for joins in DuckDB."""
     pairs = use_group_members()
     return pa.table({"group_code": [g for g, _ in pairs], "master_code": [c for _, c in pairs]})
 
