@@ -591,6 +591,10 @@ def survey_items() -> list[tuple[str, list[tuple[str, str]]]]:
         return [("plastic", [(f"G{i}", f"G{i}") for i in range(1, 125)])]
 
 
+def item_names() -> dict[str, str]:
+    return {code: name for _, items in survey_items() for code, name in items}
+
+
 def known_item_codes() -> set[str]:
     return {code for _, items in survey_items() for code, _ in items}
 

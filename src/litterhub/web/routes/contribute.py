@@ -87,7 +87,8 @@ def submission(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Respo
     mapping = svc.draft_mapping_for(hub, sub) if sub.kind == "upload" and (
         not (sub.report or {}).get("format_known", True) or sub.format == "generic") else None
     return page(request, "contribute/submission.html", sub=sub, licences=svc.LICENCES, error=None,
-                mapping=mapping, mapping_supported=svc.mapping_supported(), today=date.today().isoformat())
+                item_names=svc.item_names(), mapping=mapping, mapping_supported=svc.mapping_supported(),
+                today=date.today().isoformat())
 
 
 async def _decide(request: Request, hub: Hub, sid: str, action) -> Response:
@@ -103,7 +104,8 @@ async def _decide(request: Request, hub: Hub, sid: str, action) -> Response:
     except svc.ContributionError as exc:
         sub = svc.get_submission(hub, who, sid)
         return page(request, "contribute/submission.html", status_code=exc.status, sub=sub, licences=svc.LICENCES,
-                    error=str(exc), mapping=fields.get("mapping"), mapping_supported=svc.mapping_supported(),
+                    item_names=svc.item_names(), error=str(exc), mapping=fields.get("mapping"),
+                    mapping_supported=svc.mapping_supported(),
                     today=date.today().isoformat())
     return _back(sid)
 

@@ -42,7 +42,7 @@ def _detail(request: Request, hub: Hub, who, sid: str, error: str | None = None,
     reviewers = [u for u in auth.list_users(hub) if auth.at_least(u.role, "reviewer") and u.id != sub.user_id] \
         if who.can("admin") else []
     return page(request, "review/detail.html", status_code=status_code, sub=sub, error=error,
-                own=sub.user_id == who.id, reviewers=reviewers)
+                own=sub.user_id == who.id, reviewers=reviewers, item_names=svc.item_names())
 
 
 def _int(text: str | None) -> int:

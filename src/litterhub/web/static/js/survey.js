@@ -1,5 +1,5 @@
 // Citizen-science survey form: place the survey on the map or by GPS, filter the item list, total the counts.
-// Works without a tile server: the map shows a plain grid so a tap gives coordinates even offline.
+// Works without a tile server: bundled country outlines on a plain background; a tap gives coordinates.
 (function () {
   "use strict";
   var form = document.getElementById("survey-form");
@@ -18,8 +18,16 @@
   }
 
   if (window.L && document.getElementById("survey-map")) {
-    map = L.map("survey-map", {worldCopyJump: true}).setView([20, 0], 2);
-    L.gridLayer({attribution: ""}).addTo(map);
+    var el = document.getElementById("survey-map");
+    map = L.map(el, {worldCopyJump: true}).setView([20, 0], 2);
+    if (window.topojson && el.dataset.countriesUrl) {  // bundled country outlines: no tile server needed
+      fetch(el.dataset.countriesUrl).then(function (r) { return r.json(); }).then(function (topo) {
+        var countries = topojson.feature(topo, topo.objects.countries);
+        L.geoJSON(countries, {interactive: false,
+          style: {color: "#7a8b99", weight: 0.6, fillColor: "#f4f1e8", fillOpacity: 1}}).addTo(map);
+        if (marker) { marker.bringToFront(); }
+      }).catch(function () { /* the map still gives coordinates without outlines */ });
+    }
     map.on("click", function (e) { place(e.latlng.lat, e.latlng.wrap().lng, null); });
     var la0 = parseFloat(lat.value), lo0 = parseFloat(lon.value);
     if (!isNaN(la0) && !isNaN(lo0)) { place(la0, lo0, 10); }
