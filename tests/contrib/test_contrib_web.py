@@ -282,3 +282,26 @@ def test_admin_assigns_in_the_web(app, hub):
         r = boss.post(f"/review/{sub.id}/assign", data={"csrf_token": csrf, "reviewer_id": str(rui.id)},
                       follow_redirects=False)
         assert r.status_code == 303 and c.load(hub, sub.id).reviewer_id == rui.id
+
+
+def test_new_version_of_own_dataset_from_the_wizard(app, hub):
+    auth.create_user(hub, "ana@example.org", PASSWORD)
+    auth.create_user(hub, "rui@example.org", PASSWORD, role="reviewer")
+    with TestClient(app) as ana, TestClient(app) as rui:
+        csrf = sign_in(ana, "ana@example.org")
+        loc = ana.post("/contribute/upload", data={"csrf_token": csrf}, files={"file": ("a.csv", MLW, "text/csv")},
+                       follow_redirects=False).headers["location"]
+        sid = loc.rsplit("/", 1)[1]
+        ana.post(f"{loc}/submit", data={"csrf_token": csrf, "licence": "CC-BY-4.0"})
+        rcsrf = sign_in(rui, "rui@example.org")
+        rui.post(f"/review/{sid}/approve", data={"csrf_token": rcsrf})
+        dataset = c.load(hub, sid).dataset_id
+        form = ana.get("/contribute/upload").text
+        assert f'<option value="{dataset}">' in form
+        edited = MLW.replace(b"Mare Nostrum", b"Mare Nostrum (corrected)")
+        loc2 = ana.post("/contribute/upload", data={"csrf_token": csrf, "dataset_id": dataset},
+                        files={"file": ("a.csv", edited, "text/csv")}, follow_redirects=False).headers["location"]
+        sid2 = loc2.rsplit("/", 1)[1]
+        ana.post(f"{loc2}/submit", data={"csrf_token": csrf, "licence": "CC-BY-4.0"})
+        rui.post(f"/review/{sid2}/approve", data={"csrf_token": rcsrf})
+        assert c.load(hub, sid2).dataset_id == dataset and c.load(hub, sid2).published_version == 2

@@ -305,6 +305,14 @@ def list_mine(hub: Hub, principal: Principal) -> list[Submission]:
     return [_row_to_submission(r) for r in rows]
 
 
+def my_datasets(hub: Hub, principal: Principal) -> list[str]:
+    """Datasets this contributor created by upload: an edit is sent as a new version of one of them."""
+    with hub.engine.connect() as conn:
+        return list(conn.execute(select(ct.submissions.c.dataset_id).distinct().where(
+            ct.submissions.c.user_id == principal.id, ct.submissions.c.kind == "upload",
+            ct.submissions.c.status == "approved").order_by(ct.submissions.c.dataset_id)).scalars())
+
+
 def photo_file(hub: Hub, principal: Principal, sid: str, photo_id: int) -> tuple[Path, str]:
     sub = get_submission(hub, principal, sid)
     for p in sub.photos:

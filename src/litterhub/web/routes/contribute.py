@@ -42,11 +42,12 @@ def mine(request: Request, hub: Hub = Depends(get_hub)) -> Response:
 
 
 @router.get("/contribute/upload", response_class=HTMLResponse)
-def upload_form(request: Request) -> Response:
+def upload_form(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request)
     if isinstance(who, Response):
         return who
-    return page(request, "contribute/upload.html", error=None, limits=svc.Limits.from_env())
+    return page(request, "contribute/upload.html", error=None, limits=svc.Limits.from_env(),
+                datasets=svc.my_datasets(hub, who))
 
 
 @router.post("/contribute/upload", response_class=HTMLResponse)
@@ -62,14 +63,17 @@ async def upload(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     except Problem as exc:
         if exc.status_code != 413:
             raise
-        return page(request, "contribute/upload.html", status_code=413, error=exc.detail, limits=limits)
+        return page(request, "contribute/upload.html", status_code=413, error=exc.detail, limits=limits,
+                    datasets=svc.my_datasets(hub, who))
     try:
         await verify_csrf(request)
         check_rate(request, "write", *write_limit())
         title = form.get("title") if isinstance(form.get("title"), str) else ""
-        sub = svc.create_upload(hub, who, path, filename, title=title or "", limits=limits)
+        target = form.get("dataset_id") if isinstance(form.get("dataset_id"), str) else ""
+        sub = svc.create_upload(hub, who, path, filename, title=title or "", dataset_id=target or None, limits=limits)
     except svc.ContributionError as exc:
-        return page(request, "contribute/upload.html", status_code=exc.status, error=str(exc), limits=limits)
+        return page(request, "contribute/upload.html", status_code=exc.status, error=str(exc), limits=limits,
+                    datasets=svc.my_datasets(hub, who))
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
     return _back(sub.id)
