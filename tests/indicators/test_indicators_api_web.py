@@ -86,6 +86,14 @@ def test_time_series_chart_and_map_render(browser, live_server):
     page.wait_for_selector("#indicator-composition[data-rendered]", timeout=20_000)
     page.wait_for_selector("#indicator-map[data-rendered]", timeout=20_000)
     assert page.locator("#indicator-map path.leaflet-interactive").count() > 100
+    with page.expect_download() as svg:
+        page.click("#map-svg")
+    assert svg.value.suggested_filename == "indicator-map.svg"
+    assert open(svg.value.path(), encoding="utf-8").read().count("<path") > 100  # the country outlines
+    with page.expect_download() as png:
+        page.click("#map-png")
+    assert png.value.suggested_filename == "indicator-map.png"
+    assert open(png.value.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
     assert not errors, errors
     page.close()
 
