@@ -43,6 +43,7 @@ PROGRAMME = "Plastic Pirates - Go Europe!"
 SCHEME = "plastic-pirates"
 PERSONAL_COLUMNS = ("PersonResponsible", "PersonContact", "Scientist")
 LITTER_CIRCLE_M2 = 7.0
+MAX_PARTICLE_BYTES = 256 << 20
 META = ["DatasetID", "DatasetQualified", "SamplingDate", "SamplingCoordinatesLatitude",
         "SamplingCoordinatesLongitude"]
 NOT_ITEMS = {"SingleUsePlasticTotal", "TotalNumber(incl.SUP)", "ProportionSingleUsePlastic",
@@ -136,8 +137,17 @@ class PlasticPirates:
         names, batches, rejected = open_table(info)
         fingerprints = RowFingerprints()
         if kind == "particles":
+            # one event per dataset: the table is grouped whole, so a dataset split over batches stays one event
+            if info.size > MAX_PARTICLE_BYTES:
+                report.fail("litter-too-large", f"particle tables are grouped in memory; this one is larger than "
+                            f"{MAX_PARTICLE_BYTES >> 20} MiB", line=1)
+                return
             meta = self._floating_metadata(info, report)
-            for batch, lines in batches:
+            parts = list(batches)
+            if parts:
+                table = pa.Table.from_batches([b for b, _ in parts]).combine_chunks()
+                batch = table.to_batches()[0] if table.num_rows else parts[0][0]
+                lines = np.concatenate([ln for _, ln in parts])
                 yield self._particles(batch, lines, names, meta, fingerprints, report)
         else:
             if kind == "riverbank":
