@@ -126,3 +126,18 @@ def test_ospar_windows_on_the_hub_dataset(nl_hub, reference):
     assert got["median_of_site_medians"] == pytest.approx(expected, rel=REL)
     assert got["pooled_median"] == pytest.approx(recent["TC"].median(), rel=REL)
     assert got["n"] == len(recent)
+
+
+def test_ospar_monitoring_year_runs_april_to_march(nl_hub, reference):
+    from litterhub.analysis.ospar import assessment_year
+
+    dates = pd.Series(pd.to_datetime(["2017-01-15", "2017-03-31", "2017-04-01", "2016-12-20"]))
+    assert list(assessment_year(dates, monitoring_year=True)) == [2016, 2016, 2017, 2016]
+    assert list(assessment_year(dates)) == [2017, 2017, 2017, 2016]
+    hub, dataset, _ = nl_hub
+    result = indicators.ospar(hub, [dataset], monitoring_year=True)
+    totals = pd.read_csv(reference / "types-ospar-tests" / "survey_group_totals.csv", parse_dates=["date"])
+    # winter surveys of Jan-Mar 2012 belong to monitoring year 2011, outside the 6-year window 2012-2017
+    in_window = (totals["date"] >= "2012-04-01").sum()
+    trend = result.tables["trend_regions"]
+    assert trend[trend["group"] == "TC"]["n"].iloc[0] == in_window < len(totals)

@@ -110,13 +110,15 @@ def ospar_cmd(
     dataset: list[str] = DATASETS,
     end_year: int = typer.Option(None, "--end-year", help="last year of both windows (default: last year of data)"),
     group_by: str = typer.Option("region", "--group-by", help="country | region"),
+    monitoring_year: bool = typer.Option(False, "--monitoring-year", help="OSPAR's April-March monitoring year"),
     as_json: bool = AS_JSON,
     data_dir: str = DATA_DIR,
 ) -> None:
     """OSPAR-style assessment: 3-year median abundance and 6-year trends per beach and region."""
     from litterhub.services import indicators
 
-    result = _run(indicators.ospar, dataset or None, end_year=end_year, group_by=group_by, data_dir=data_dir)
+    result = _run(indicators.ospar, dataset or None, end_year=end_year, group_by=group_by,
+                  monitoring_year=monitoring_year, data_dir=data_dir)
     _emit(result, [("windows", None), ("abundance_regions", None),
                    ("trend_regions", [group_by, *REGION_COLUMNS])], as_json)
 

@@ -167,8 +167,8 @@ def threshold(hub: Hub, datasets: list[str] | None = None, date_from: str | date
     )
 
 
-def ospar(hub: Hub, datasets: list[str] | None = None, end_year: int | None = None, group_by: str = "region"
-          ) -> IndicatorResult:
+def ospar(hub: Hub, datasets: list[str] | None = None, end_year: int | None = None, group_by: str = "region",
+          monitoring_year: bool = False) -> IndicatorResult:
     """OSPAR-style assessment: 3-year median abundance and 6-year trends per beach and region."""
     if group_by not in ("country", "region"):
         raise BadRequest("group_by must be country or region")
@@ -176,9 +176,10 @@ def ospar(hub: Hub, datasets: list[str] | None = None, end_year: int | None = No
     con, dup = _open(hub, versions)
     warnings = _base_warnings(con, dup)
     totals = beach_analysis.survey_totals(con, per_100m=True)
-    tables = ospar_analysis.assess(totals, end_year=end_year, region=group_by)
+    tables = ospar_analysis.assess(totals, end_year=end_year, region=group_by, monitoring_year=monitoring_year)
     tables = {k: _name_sites(hub, v) for k, v in tables.items()}
     return IndicatorResult("ospar", versions, params={"end_year": end_year, "group_by": group_by,
+                                                      "monitoring_year": monitoring_year,
                                                       "unit": "items/100 m",
                                                       "abundance_years": ospar_analysis.ABUNDANCE_YEARS,
                                                       "trend_years": ospar_analysis.TREND_YEARS},

@@ -69,10 +69,11 @@ def threshold(dataset: list[str] | None = DATASET, date_from: str | None = Query
 
 @router.get("/ospar", responses=ERRORS)
 def ospar(dataset: list[str] | None = DATASET, end_year: int | None = Query(None),
-          group_by: str = Query("region", pattern="^(country|region)$"), format: str = FORMAT,
-          table: str | None = TABLE, hub: Hub = Depends(get_hub)) -> Any:
+          group_by: str = Query("region", pattern="^(country|region)$"), monitoring_year: bool = Query(False),
+          format: str = FORMAT, table: str | None = TABLE, hub: Hub = Depends(get_hub)) -> Any:
     """OSPAR-style 3-year median abundance and 6-year trends per beach and region."""
-    return _answer(lambda: svc.ospar(hub, dataset, end_year, group_by), format, table, "trend_regions")
+    return _answer(lambda: svc.ospar(hub, dataset, end_year, group_by, monitoring_year), format, table,
+                   "trend_regions")
 
 
 @router.get("/sdg", responses=ERRORS)
