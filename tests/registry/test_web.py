@@ -190,3 +190,24 @@ def test_web_edit_link_queue_and_capacity_requests(app, hub):
         sign_in(browser, "rev@example.org")
         queue = browser.get("/registry/review")
         assert queue.status_code == 200 and f"/registry/records/{offer_id}#review" in queue.text
+
+
+WEB_WRITES = ["/registry/new", "/registry/records/{rid}/edit", "/registry/records/{rid}/review",
+              "/registry/records/{rid}/comments", "/registry/records/{rid}/links", "/registry/records/{rid}/capacity"]
+
+
+@pytest.mark.parametrize("path", WEB_WRITES)
+def test_every_web_write_needs_sign_in_and_csrf(app, hub, path):
+    auth.create_user(hub, "ana@example.org", PASSWORD, role="contributor")
+    rid = svc.create_record(hub, {"type": "actor", "kind": "ngo", "title": "NGO", "sources": ["https://e.org"]},
+                            svc.Caller("user:9", "reviewer"), publish=True)["id"]
+    url = path.format(rid=rid)
+    with TestClient(app) as anonymous:
+        r = anonymous.post(url, data={"title": "x"}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/account/login")
+    with TestClient(app) as browser:
+        sign_in(browser, "ana@example.org")
+        r = browser.post(url, data={"csrf_token": "forged", "title": "x", "body": "x", "action": "publish"},
+                         follow_redirects=False)
+        assert r.status_code == 403
+    assert svc.get_record(hub, rid)["latest_revision"] == 1 and svc.comments(hub, rid) == []
