@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -76,17 +77,32 @@ def apply_crosswalk(observations: pa.Table) -> pa.Table:
             observations = observations.set_column(observations.schema.get_field_index(name), name,
                                                    observations[name].cast(type_))
     base = observations.drop_columns([c for c in ADDED if c in observations.column_names])
-    keyed = base.append_column("_row", pa.array(range(base.num_rows), pa.int64()))
-    keyed = keyed.append_column("_key", code_key(keyed["source_code"]))
-    joined = keyed.join(mapping_table(), keys=["source_scheme", "_key"], join_type="left outer",
-                        use_threads=False)
-    joined = joined.sort_by("_row")
+    mapped, index = _map_distinct_codes(base["source_scheme"], base["source_code"])
+    out = base
+    for name in ADDED:
+        out = out.append_column(name, pc.take(mapped[name], index))
+    return out.replace_schema_metadata({**(base.schema.metadata or {}), VERSION_KEY: VOCAB_VERSION.encode()})
+
+
+def _map_distinct_codes(scheme: pa.ChunkedArray, code: pa.ChunkedArray) -> tuple[pa.Table, pa.Array]:
+    """Resolve each distinct (scheme, code) pair once and return, for every row, the index of its pair.
+
+    A dataset has millions of observation rows but only hundreds of distinct codes, so normalising and
+    joining the distinct pairs and then taking by index is an order of magnitude cheaper than a row join.
+    """
+    combo = pc.binary_join_element_wise(pc.fill_null(scheme, ""), pc.fill_null(code, ""), "\x1f")
+    encoded = pc.dictionary_encode(combo).combine_chunks()
+    index = encoded.indices
+    _, first = np.unique(index.to_numpy(zero_copy_only=False), return_index=True)
+    positions = pa.array(first, pa.int64())
+    distinct = pa.table({"source_scheme": pc.take(scheme, positions), "source_code": pc.take(code, positions),
+                         "_row": pa.array(np.arange(len(first)), pa.int64())})
+    distinct = distinct.append_column("_key", code_key(distinct["source_code"]))
+    joined = distinct.join(mapping_table(), keys=["source_scheme", "_key"], join_type="left outer",
+                           use_threads=False).sort_by("_row")
     relation = pc.fill_null(joined["relation"], UNMAPPED)
     joined = joined.set_column(joined.schema.get_field_index("relation"), "relation", relation)
-    joined = joined.drop_columns(["_row", "_key"])
-    order = [c for c in base.column_names] + list(ADDED)
-    joined = joined.select(order)
-    return joined.replace_schema_metadata({**(base.schema.metadata or {}), VERSION_KEY: VOCAB_VERSION.encode()})
+    return joined.select(list(ADDED)), index
 
 
 def vocab_version_of(table: pa.Table) -> str | None:
