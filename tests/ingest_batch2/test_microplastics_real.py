@@ -145,3 +145,20 @@ def test_sea_education_tows(shared_data, ingest):
     assert pc.sum(events.column("total_count")).as_py() == pytest.approx(
         sum(float(x["Debris density (#/km2)"]) for x in rows))
     assert any("Not Adjusted" in n for n in r.notes)
+
+
+def test_repeated_sample_id_rejects_only_the_later_row(hub, tmp_path, shared_data):
+    from litterhub.services.ingest import ingest_file
+
+    src = shared_data / "ncei-microplastics" / "NPSG_West_Marine_Microplastics_WGS84.csv"
+    with src.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    oid = rows[0].index("OBJECTID")
+    rows[6][oid] = rows[2][oid]  # line 7 reuses the id of line 3 with other contents
+    path = tmp_path / "ncei-repeat.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    result = ingest_file(hub, path, "auto", "ncei-repeat")
+    r = result.report
+    assert result.ok and r.rows_rejected == 1 and r.rows_accepted == len(rows) - 2
+    assert [(e.line, e.code) for e in r.errors] == [(7, "litter-duplicate-event-id")]

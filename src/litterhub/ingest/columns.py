@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from litterhub.ingest.base import flag_cells
+from litterhub.ingest.base import KeyCounter, flag_cells
 from litterhub.ingest.cells import Parsed, parse_number
 from litterhub.ingest.report import ValidationReport
 
@@ -57,3 +57,20 @@ def number(batch: pa.RecordBatch | pa.Table, column: str, lines: np.ndarray, rep
     flag_cells(report, parsed.invalid, lines, column, "type-error", batch.column(column),
                what + " {!r} is not a number")
     return parsed
+
+
+def reject_repeated_ids(ids: pa.Array | pa.ChunkedArray, bad: np.ndarray, counter: KeyCounter, lines: np.ndarray,
+                        report: ValidationReport, column: str) -> np.ndarray:
+    """Rows whose own survey id repeats an earlier accepted row (exact repeats are already `duplicate-row`).
+
+    Event ids must be unique in a version; rejecting the later row keeps the rest of the file usable.
+    """
+    arr = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+    keys = np.asarray(pc.fill_null(pc.cast(arr, pa.string()), "").to_pylist(), dtype=object)
+    rows = np.flatnonzero(~bad)
+    repeat = np.zeros(len(keys), bool)
+    if len(rows):
+        repeat[rows] = counter.number(keys[rows].astype(str)) > 0
+    report.add_many("litter-duplicate-event-id", lines[repeat], column,
+                    [f"id {k!r} repeats an earlier row with different contents: rejected" for k in keys[repeat]])
+    return bad | repeat

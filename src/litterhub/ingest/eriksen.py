@@ -23,13 +23,14 @@ from litterhub.harmonize.concentration import KM2_IN_M2, grams_per_km2_to_kg
 from litterhub.ingest.base import (
     AdapterBatch,
     DatasetDefaults,
+    KeyCounter,
     RowFingerprints,
     flag_cells,
     report_bad_records,
     site_ids,
 )
 from litterhub.ingest.cells import future, out_of_range
-from litterhub.ingest.columns import blank_no_data, const, floats, number, text_or_null
+from litterhub.ingest.columns import blank_no_data, const, floats, number, reject_repeated_ids, text_or_null
 from litterhub.ingest.dates import from_parts
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import Sniff, open_table
@@ -122,12 +123,13 @@ class EriksenTrawls:
                             "km² (area_m2 = 1,000,000); not converted to pieces/m³ (tow depth not given)")
         if lay is SEA_EDUCATION:
             report.notes.append("SEA densities are 'Not Adjusted' (no wind-mixing correction), as the file says")
+        ids = KeyCounter()
         for batch, lines in batches:
-            yield self._batch(batch, lines, lay, names, fingerprints, report)
+            yield self._batch(batch, lines, lay, names, fingerprints, ids, report)
         report_bad_records(rejected, report)
 
     def _batch(self, batch: pa.RecordBatch, lines: np.ndarray, lay: Layout, names: list[str],
-               fingerprints: RowFingerprints, report: ValidationReport) -> AdapterBatch:
+               fingerprints: RowFingerprints, ids: KeyCounter, report: ValidationReport) -> AdapterBatch:
         n = batch.num_rows
         report.rows_in += n
         bad = fingerprints.duplicates(batch, names)
@@ -168,6 +170,9 @@ class EriksenTrawls:
         mass = number(batch, lay.mass, lines, report, thousands=True, what="g/km²")
 
         mesh_um, suspect = self._mesh(batch, lay, lines, report)
+        if lay is FINAL_MERGE and lay.event_id in names:
+            bad = reject_repeated_ids(pc.utf8_trim_whitespace(batch.column(lay.event_id)), bad, ids, lines, report,
+                                      lay.event_id)
         keep = ~bad
         report.rows_rejected += int(bad.sum())
         report.rows_accepted += int(keep.sum())

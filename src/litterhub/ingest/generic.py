@@ -19,13 +19,14 @@ import pyarrow.compute as pc
 from litterhub.ingest.base import (
     AdapterBatch,
     DatasetDefaults,
+    KeyCounter,
     RowFingerprints,
     flag_cells,
     report_bad_records,
     site_ids,
 )
 from litterhub.ingest.cells import future, near_null_island, out_of_range
-from litterhub.ingest.columns import const, floats, number, text_or_null
+from litterhub.ingest.columns import const, floats, number, reject_repeated_ids, text_or_null
 from litterhub.ingest.countries import column_to_alpha3
 from litterhub.ingest.dates import parse_date_strict
 from litterhub.ingest.mapping import Mapping, MappingError
@@ -103,8 +104,9 @@ class GenericAdapter:
         fingerprints = RowFingerprints()
         if m.layout == "wide":
             items = [ItemColumn(c, m.scheme, m.item_codes.get(c, c), name=c) for c in m.items_for(names)]
+            ids = KeyCounter()
             for batch, lines in batches:
-                yield self._wide(batch, lines, names, items, fingerprints, report)
+                yield self._wide(batch, lines, names, items, fingerprints, ids, report)
         else:
             if info.size > MAX_LONG_BYTES:
                 report.fail("litter-too-large", f"long-layout files are grouped in memory; this one is larger than "
@@ -207,7 +209,7 @@ class GenericAdapter:
 
     # -- wide ----------------------------------------------------------------------------------------------
     def _wide(self, batch: pa.RecordBatch, lines: np.ndarray, names: list[str], items: list[ItemColumn],
-              fingerprints: RowFingerprints, report: ValidationReport) -> AdapterBatch:
+              fingerprints: RowFingerprints, ids: KeyCounter, report: ValidationReport) -> AdapterBatch:
         m = self.mapping
         report.rows_in += batch.num_rows
         dup = fingerprints.duplicates(batch, names)
@@ -222,6 +224,9 @@ class GenericAdapter:
                 names=names)
         matrix = parse_items(item_batch, items, lines, report)
         bad |= matrix.bad_row
+        if "id" in m.event:
+            bad = reject_repeated_ids(pc.utf8_trim_whitespace(batch.column(m.event["id"])), bad, ids, lines, report,
+                                      m.event["id"])
         keep = ~bad
         report.rows_rejected += int(bad.sum())
         report.rows_accepted += int(keep.sum())

@@ -22,13 +22,14 @@ from litterhub.harmonize.concentration import reference_effort
 from litterhub.ingest.base import (
     AdapterBatch,
     DatasetDefaults,
+    KeyCounter,
     RowFingerprints,
     flag_cells,
     report_bad_records,
     site_ids,
 )
 from litterhub.ingest.cells import future, out_of_range
-from litterhub.ingest.columns import const, floats, number, text_or_null
+from litterhub.ingest.columns import const, floats, number, reject_repeated_ids, text_or_null
 from litterhub.ingest.dates import us_datetime_dates
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import Sniff, open_table
@@ -72,15 +73,16 @@ class NCEIMicroplastics:
         names, batches, rejected = open_table(info)
         fingerprints = RowFingerprints()
         units: Counter = Counter()
+        ids = KeyCounter()
         for batch, lines in batches:
-            yield self._batch(batch, lines, names, fingerprints, units, report)
+            yield self._batch(batch, lines, names, fingerprints, units, ids, report)
         report_bad_records(rejected, report)
         if units:
             report.notes.append("Unit column: " + ", ".join(f"{n} row(s) in {u!r}" for u, n in units.most_common())
                                 + "; each concentration is stored against one reference unit of effort")
 
     def _batch(self, batch: pa.RecordBatch, lines: np.ndarray, names: list[str], fingerprints: RowFingerprints,
-               units: Counter, report: ValidationReport) -> AdapterBatch:
+               units: Counter, ids: KeyCounter, report: ValidationReport) -> AdapterBatch:
         n = batch.num_rows
         report.rows_in += n
         bad = fingerprints.duplicates(batch, names)
@@ -119,6 +121,8 @@ class NCEIMicroplastics:
         flag_cells(report, ~known, lines, "Unit", "litter-unit-unknown", batch.column("Unit"),
                    "unit {!r} cannot be placed (expected pieces/m3, pieces kg-1 d.w. or pieces/10 mins)")
         bad |= ~known
+        bad = reject_repeated_ids(pc.utf8_trim_whitespace(batch.column("OBJECTID")), bad, ids, lines, report,
+                                  "OBJECTID")
         keep = ~bad
         report.rows_rejected += int(bad.sum())
         report.rows_accepted += int(keep.sum())

@@ -22,13 +22,14 @@ import pyarrow.compute as pc
 from litterhub.ingest.base import (
     AdapterBatch,
     DatasetDefaults,
+    KeyCounter,
     RowFingerprints,
     flag_cells,
     report_bad_records,
     site_ids,
 )
 from litterhub.ingest.cells import future, near_null_island, out_of_range
-from litterhub.ingest.columns import const, floats, number
+from litterhub.ingest.columns import const, floats, number, reject_repeated_ids
 from litterhub.ingest.dates import parse_date_strict
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import Sniff, open_table
@@ -100,12 +101,13 @@ class OpenLitterMap:
                             "column(s) and the upper-case category markers are not item counts; phone and address "
                             "are personal and not read")
         fingerprints = RowFingerprints()
+        ids = KeyCounter()
         for batch, lines in batches:
-            yield self._batch(batch, lines, names, items, fingerprints, report)
+            yield self._batch(batch, lines, names, items, fingerprints, ids, report)
         report_bad_records(rejected, report)
 
     def _batch(self, batch: pa.RecordBatch, lines: np.ndarray, names: list[str], items: list[ItemColumn],
-               fingerprints: RowFingerprints, report: ValidationReport) -> AdapterBatch:
+               fingerprints: RowFingerprints, ids: KeyCounter, report: ValidationReport) -> AdapterBatch:
         n = batch.num_rows
         report.rows_in += n
         bad = fingerprints.duplicates(batch, names)
@@ -133,6 +135,7 @@ class OpenLitterMap:
         matrix = parse_items(batch, items, lines, report)
         bad |= matrix.bad_row
         src_total = number(batch, "total_litter", lines, report, what="total")
+        bad = reject_repeated_ids(pc.utf8_trim_whitespace(batch.column("id")), bad, ids, lines, report, "id")
         keep = ~bad
         report.rows_rejected += int(bad.sum())
         report.rows_accepted += int(keep.sum())

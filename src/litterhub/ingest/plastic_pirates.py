@@ -26,13 +26,14 @@ from litterhub.ingest.base import (
     SITE_SCHEMA,
     AdapterBatch,
     DatasetDefaults,
+    KeyCounter,
     RowFingerprints,
     flag_cells,
     report_bad_records,
     site_ids,
 )
 from litterhub.ingest.cells import future, out_of_range
-from litterhub.ingest.columns import blank_no_data, const, floats, number, text_or_null
+from litterhub.ingest.columns import blank_no_data, const, floats, number, reject_repeated_ids, text_or_null
 from litterhub.ingest.countries import column_to_alpha3
 from litterhub.ingest.dates import parse_date_strict
 from litterhub.ingest.report import ValidationReport
@@ -155,8 +156,9 @@ class PlasticPirates:
                                     "width could not always be verified by the experts (as the source says)")
             groups = GROUPS[kind]
             items = {g.key: self._items(g, names) for g in groups}
+            ids = KeyCounter()
             for batch, lines in batches:
-                yield self._datasets(batch, lines, names, groups, items, fingerprints, report)
+                yield self._datasets(batch, lines, names, groups, items, fingerprints, ids, report)
         report_bad_records(rejected, report)
 
     @staticmethod
@@ -220,7 +222,7 @@ class PlasticPirates:
 
     # -- riverbank and floating datasets -------------------------------------------------------------------
     def _datasets(self, batch: pa.RecordBatch, lines: np.ndarray, names: list[str], groups: tuple[Group, ...],
-                  items: dict[str, list[ItemColumn]], fingerprints: RowFingerprints,
+                  items: dict[str, list[ItemColumn]], fingerprints: RowFingerprints, ids: KeyCounter,
                   report: ValidationReport) -> AdapterBatch:
         n = batch.num_rows
         report.rows_in += n
@@ -228,6 +230,8 @@ class PlasticPirates:
         report.add_many("duplicate-row", lines[dup], None, "this row repeats an earlier row exactly; kept once")
         bad, dates, lat, lon = self._metadata(batch, lines, report)
         bad |= dup
+        bad = reject_repeated_ids(pc.utf8_trim_whitespace(batch.column("DatasetID")), bad, ids, lines, report,
+                                  "DatasetID")
         cleaned = pa.RecordBatch.from_arrays(
             [blank_no_data(batch.column(c)) if any(c == it.column for g in groups for it in items[g.key])
              else batch.column(c) for c in names], names=names)

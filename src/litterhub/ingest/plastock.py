@@ -28,13 +28,14 @@ import pyarrow.csv as pacsv
 from litterhub.ingest.base import (
     AdapterBatch,
     DatasetDefaults,
+    KeyCounter,
     RowFingerprints,
     flag_cells,
     report_bad_records,
     site_ids,
 )
 from litterhub.ingest.cells import future
-from litterhub.ingest.columns import const, floats, number, text_or_null
+from litterhub.ingest.columns import const, floats, number, reject_repeated_ids, text_or_null
 from litterhub.ingest.dates import parse_mixed_dates, slash_order
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import Sniff, open_table
@@ -333,12 +334,14 @@ class Plastock:
                             "no sampling date (November 2021 per the source): event dates left empty")
         coords = self._beach_coordinates(info, report)
         fingerprints = RowFingerprints()
+        ids = KeyCounter()
         for batch, lines in batches:
-            yield self._micro(batch, lines, names, items, coords, fingerprints, report)
+            yield self._micro(batch, lines, names, items, coords, fingerprints, ids, report)
         report_bad_records(rejected, report)
 
     def _micro(self, batch: pa.RecordBatch, lines: np.ndarray, names: list[str], items: list[ItemColumn],
-               coords: pa.Table | None, fingerprints: RowFingerprints, report: ValidationReport) -> AdapterBatch:
+               coords: pa.Table | None, fingerprints: RowFingerprints, ids: KeyCounter,
+               report: ValidationReport) -> AdapterBatch:
         n = batch.num_rows
         report.rows_in += n
         bad = fingerprints.duplicates(batch, names)
@@ -351,6 +354,7 @@ class Plastock:
         matrix = parse_items(batch, items, lines, report)
         bad |= matrix.bad_row
         added = number(batch, "added", lines, report, what="total")
+        bad = reject_repeated_ids(sample, bad, ids, lines, report, "Echantillon")
         keep = ~bad
         report.rows_rejected += int(bad.sum())
         report.rows_accepted += int(keep.sum())
