@@ -33,3 +33,19 @@ def test_users_errors_are_clear(hub):
     assert r.exit_code == 2 and "unknown role" in r.output
     r = runner.invoke(app, ["users", "apikey", "ghost@example.org", *data])
     assert r.exit_code == 2 and "no account" in r.output
+
+
+def test_users_role_trust_and_embargo_release(hub):
+    runner = CliRunner()
+    data = ["--data-dir", str(hub.settings.data_dir)]
+    auth.create_user(hub, "tom@example.org", "correct horse battery")
+    assert runner.invoke(app, ["users", "role", "tom@example.org", "reviewer", *data]).exit_code == 0
+    assert runner.invoke(app, ["users", "trust", "tom@example.org", *data]).exit_code == 0
+    tom = auth.find_user(hub, "tom@example.org")
+    assert tom.role == "reviewer" and tom.trusted
+    assert runner.invoke(app, ["users", "trust", "tom@example.org", "--revoke", *data]).exit_code == 0
+    assert not auth.find_user(hub, "tom@example.org").trusted
+    r = runner.invoke(app, ["users", "role", "tom@example.org", "emperor", *data])
+    assert r.exit_code == 2 and "unknown role" in r.output
+    r = runner.invoke(app, ["users", "release-embargoes", *data])
+    assert r.exit_code == 0 and "released 0" in r.output
