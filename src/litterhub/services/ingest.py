@@ -7,6 +7,7 @@ removed again. Identical bytes for the same dataset are a no-op that says so.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import Callable
@@ -235,19 +236,24 @@ def _unique_event_ids(events: pa.Table, seen: KeyCounter, report: ValidationRepo
     return False
 
 
+def _constant(value: Any, n: int, type_: pa.DataType) -> pa.Array:
+    """A column of one repeated value, built by Arrow (no Python list per row)."""
+    return pa.nulls(n, type_).fill_null(pa.scalar(value, type_))
+
+
 def _canonical(batch: AdapterBatch, dataset_id: str, version: int, sha: str
                ) -> tuple[pa.Table, pa.Table, pa.Table | None, Densities]:
     """Stamp dataset, version and hub-wide event ids on an adapter batch and derive densities."""
     def stamp(table: pa.Table) -> pa.Table:
         n = table.num_rows
-        event_id = pc.binary_join_element_wise(pa.array([dataset_id] * n, pa.string()),
+        event_id = pc.binary_join_element_wise(_constant(dataset_id, n, pa.string()),
                                                table.column("source_event_id"), ":")
         table = table.append_column("event_id", event_id)
-        table = table.append_column("dataset_id", pa.array([dataset_id] * n, pa.string()))
-        return table.append_column("version", pa.array([version] * n, pa.int32()))
+        table = table.append_column("dataset_id", _constant(dataset_id, n, pa.string()))
+        return table.append_column("version", _constant(version, n, pa.int32()))
 
     events = stamp(batch.events)
-    events = events.append_column("raw_sha256", pa.array([sha] * events.num_rows, pa.string()))
+    events = events.append_column("raw_sha256", _constant(sha, events.num_rows, pa.string()))
     adapter_flags = events.column("qc_flags") if "qc_flags" in events.column_names else None
     dens = add_densities(conform(events, EVENT_SCHEMA))
     if adapter_flags is not None:
@@ -408,14 +414,29 @@ def _register(hub: Hub, dataset_id: str, version: int, sha: str, filename: str, 
         if new_sites:
             conn.execute(insert(t.sites), new_sites)
         conn.execute(delete(t.events).where(t.events.c.dataset_id == dataset_id))
-        for batch in hub.lake.iter_batches("events", dataset_id, version, batch_size=20_000):
-            rows = batch.select(INDEX_COLUMNS).to_pylist()
-            if rows:
-                conn.execute(insert(t.events), rows)
+        _index_events(conn, hub, dataset_id, version)
         conn.execute(insert(t.audit_log).values(
             at=now, actor=actor, action="dataset.version.published", target=f"dataset:{dataset_id}",
             detail={"version": version, "sha256": sha, "rows_in": report.rows_in,
                     "rows_accepted": report.rows_accepted, "rows_rejected": report.rows_rejected}))
+
+
+def _index_events(conn, hub: Hub, dataset_id: str, version: int) -> None:
+    """Copy the event index columns from the lake into the catalog with the driver's executemany.
+
+    Plain tuples through the DB-API cursor: the ORM-free path is several times faster than dicts through
+    SQLAlchemy's insert construct, which matters for datasets with hundreds of thousands of events.
+    """
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (f"INSERT INTO events ({', '.join(INDEX_COLUMNS)}) "  # noqa: S608 - fixed column names
+           f"VALUES ({', '.join([mark] * len(INDEX_COLUMNS))})")
+    flags_at = INDEX_COLUMNS.index("qc_flags")
+    for batch in hub.lake.iter_batches("events", dataset_id, version, batch_size=20_000):
+        columns = [batch.column(name).to_pylist() for name in INDEX_COLUMNS]
+        columns[flags_at] = [json.dumps(f or []) for f in columns[flags_at]]
+        rows = list(zip(*columns, strict=True))
+        if rows:
+            conn.exec_driver_sql(sql, rows)
 
 
 def _vocab_version() -> str:
