@@ -25,6 +25,11 @@ PLASTIC = "PLASTIC"
 GROUP_BY = {"site": None, "country": "country", "region": "region"}
 
 
+def known_groups() -> list[str]:
+    """The groups survey totals are computed for: TC, PLASTIC and the vocabulary's use groups."""
+    return [TOTAL, PLASTIC, *dict.fromkeys(g for g, _ in use_group_members())]
+
+
 def group_members_table() -> pa.Table:
     """(group_code, master_code) pairs of the vocabulary's use groups, for joins in DuckDB."""
     pairs = use_group_members()
@@ -76,7 +81,7 @@ def survey_totals(
     if exclude_materials:
         excl += " AND coalesce(material, '') NOT IN (" + ", ".join(_quote(m) for m in exclude_materials) + ")"
     length_ok = " AND length_m > 0" if per_100m else ""
-    codes = [TOTAL, PLASTIC, *dict.fromkeys(g for g, _ in use_group_members())]
+    codes = known_groups()
     if groups:
         codes = [c for c in codes if c in groups or c == TOTAL]
     con.register("_group_masks", group_masks_table(codes))

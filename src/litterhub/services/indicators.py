@@ -102,6 +102,9 @@ def beach(hub: Hub, datasets: list[str] | None = None, group_by: str = "site", d
     if group_by not in GROUP_BY:
         raise BadRequest(f"group_by must be one of {', '.join(GROUP_BY)}, not {group_by!r}")
     lo, hi = parse_date("from", date_from), parse_date("to", date_to)
+    unknown = sorted({g.upper() for g in groups or []} - set(beach_analysis.known_groups()))
+    if unknown:
+        raise BadRequest(f"unknown group(s) {', '.join(unknown)}; known: {', '.join(beach_analysis.known_groups())}")
     versions = resolve_versions(hub, datasets)
     con, dup = _open(hub, versions)
     con.sql(f"SELECT * FROM events WHERE {beach_analysis.event_filter(lo, hi)}").create_view("_window")  # noqa: S608
