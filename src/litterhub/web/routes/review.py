@@ -14,6 +14,7 @@ from litterhub.services.hub import Hub
 from litterhub.web.routes.accounts import need, page
 
 router = APIRouter(include_in_schema=False)
+DONE_MESSAGES = {"approve", "reject", "request-changes", "retract"}  # only these echo back: no text injection
 
 
 @router.get("/review", response_class=HTMLResponse)
@@ -22,8 +23,9 @@ def queue(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     if isinstance(who, Response):
         return who
     released = review.release_due(hub)
+    done = request.query_params.get("done")
     return page(request, "review/queue.html", items=review.queue(hub, who), released=len(released),
-                message=request.query_params.get("done"))
+                message=done if done in DONE_MESSAGES else None)
 
 
 @router.get("/review/{sid}", response_class=HTMLResponse)
