@@ -274,3 +274,13 @@ def test_trusted_auto_approval_failure_leaves_it_for_a_person(hub, people, monke
     monkeypatch.setattr(r, "publish", broken)
     sub = c.create_survey(hub, people["tom"], survey(site_name="Trusted beach"))
     assert sub.status == "submitted" and sub.published_version is None
+
+
+def test_duplicate_upload_is_pointed_out(hub, people, tmp_path):
+    first = _upload(hub, people["ana"], tmp_path)
+    c.submit_upload(hub, people["ana"], first.id, licence="CC-BY-4.0")
+    again = c.create_upload(hub, people["tom"], tmp_path / "mlw-sample.csv", "copy.csv")
+    assert any("waiting for review in 1" in n for n in again.report["notes"])
+    r.approve(hub, people["rui"], first.id)
+    third = c.create_upload(hub, people["tom"], tmp_path / "mlw-sample.csv", "copy.csv")
+    assert any(f"already published as {first.dataset_id} version 1" in n for n in third.report["notes"])

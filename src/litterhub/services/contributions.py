@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from litterhub.services import auth
 from litterhub.services.auth import Principal
@@ -442,12 +442,14 @@ def create_upload(hub: Hub, principal: Principal, source: Path, filename: str, *
         from litterhub.store.raw import sha256_of
 
         now = datetime.now(UTC)
+        digest = sha256_of(stored)
+        report["notes"] = list(report.get("notes") or []) + _duplicate_notes(hub, digest)
         target = _target_dataset(hub, principal, dataset_id, table_name)
         sub_title = _clean_text(title, 300, "title") or Path(table_name).stem
         with hub.engine.begin() as conn:
             conn.execute(insert(ct.submissions).values(
                 id=sid, kind="upload", user_id=principal.id, title=sub_title, dataset_id=target,
-                format=report.get("format") or None, original_filename=table_name, sha256=sha256_of(stored),
+                format=report.get("format") or None, original_filename=table_name, sha256=digest,
                 size_bytes=stored.stat().st_size, licence="CC-BY-4.0", quality_tier="contributed",
                 sensitive_site=False, payload=None, report=report, status="draft", created_at=now, updated_at=now))
             auth.audit(conn, principal.actor, "submission.uploaded", f"submission:{sid}",
@@ -456,6 +458,19 @@ def create_upload(hub: Hub, principal: Principal, source: Path, filename: str, *
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return load(hub, sid)
+
+
+def _duplicate_notes(hub: Hub, digest: str) -> list[str]:
+    """Tell contributor and reviewer when the same bytes are already in the hub or waiting for review."""
+    with hub.engine.connect() as conn:
+        published = conn.execute(select(t.dataset_versions.c.dataset_id, t.dataset_versions.c.version)
+                                 .where(t.dataset_versions.c.sha256 == digest)).all()
+        waiting = conn.execute(select(func.count()).select_from(ct.submissions).where(
+            ct.submissions.c.sha256 == digest, ct.submissions.c.status.in_(OPEN_STATUSES))).scalar()
+    notes = [f"identical bytes are already published as {d} version {v}" for d, v in published]
+    if waiting:
+        notes.append(f"identical bytes are already waiting for review in {waiting} other submission(s)")
+    return notes
 
 
 def replace_file(hub: Hub, principal: Principal, sid: str, source: Path, filename: str,
