@@ -15,7 +15,7 @@ import pandas as pd
 
 from litterhub.analysis.beach import event_filter, group_members_table
 from litterhub.vocab.items import master_list
-from litterhub.vocab.reference import use_groups
+from litterhub.vocab.reference import use_group_members, use_groups
 
 OSPAR_SOURCES = {
     "FISH": "fishing incl. aquaculture",
@@ -23,6 +23,18 @@ OSPAR_SOURCES = {
     "MEDICAL": "medical",
 }
 NOT_ATTRIBUTED = "not attributed"
+
+
+def source_table() -> pd.DataFrame:
+    """master_code -> OSPAR source category; an item in two mapped groups goes to the first in OSPAR_SOURCES,
+    so every item is attributed once and the source shares add up to 100 %."""
+    rows: dict[str, tuple[str, str]] = {}
+    order = list(OSPAR_SOURCES)
+    for group, master in sorted(use_group_members(), key=lambda p: order.index(p[0]) if p[0] in order else 99):
+        if group in OSPAR_SOURCES and master not in rows:
+            rows[master] = (OSPAR_SOURCES[group], group)
+    return pd.DataFrame({"master_code": list(rows), "source": [v[0] for v in rows.values()],
+                         "group_code": [v[1] for v in rows.values()]})
 
 
 def composition(con: duckdb.DuckDBPyConnection, events: str = "events", observations: str = "observations", *,
@@ -58,11 +70,14 @@ def composition(con: duckdb.DuckDBPyConnection, events: str = "events", observat
         SELECT coalesce(material, 'unmapped') AS material, sum(count) AS total FROM _comp GROUP BY ALL
         ORDER BY total DESC
     """).df()
-    sources = groups[groups["group"].isin(list(OSPAR_SOURCES))][["group", "total"]].copy()
-    sources.insert(0, "source", sources["group"].map(OSPAR_SOURCES))
-    attributed = float(sources["total"].sum())
-    sources = pd.concat([sources, pd.DataFrame({"source": [NOT_ATTRIBUTED], "group": [None],
-                                                "total": [max(total - attributed, 0.0)]})], ignore_index=True)
+    con.register("_source_map", source_table())
+    sources = con.sql(f"""
+        SELECT * FROM (
+            SELECT coalesce(s.source, '{NOT_ATTRIBUTED}') AS category, any_value(s.group_code) AS "group",
+                   sum(c.count) AS total
+            FROM _comp c LEFT JOIN _source_map s ON s.master_code = c.item GROUP BY 1
+        ) ORDER BY category = '{NOT_ATTRIBUTED}', total DESC
+    """).df().rename(columns={"category": "source"})  # noqa: S608 - a constant
     for frame in (items, groups, materials, sources):
         frame["pct_of_total"] = 100.0 * frame["total"] / total if total > 0 else float("nan")
     if n_events:
