@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -67,6 +68,11 @@ def test_web_page_renders_sections_and_downloads(client):
     for marker in ("indicator-timeseries", "indicator-map", "indicator-composition", "indicator-threshold",
                    "format=csv", "mlw-sample</a>@1"):
         assert marker in r.text, marker
+    links = re.findall(r'href="(/api/v1/indicators/[^"]+)"', r.text)
+    assert len(links) >= 10
+    for link in links:  # every CSV link on the page works
+        got = client.get(link.replace("&amp;", "&"))
+        assert got.status_code == 200 and got.headers["content-type"].startswith("text/csv"), link
     assert client.get("/indicators", params={"dataset": "no-such"}).status_code == 404
     assert client.get("/indicators", params={"from": "yesterday"}).status_code == 400
 
