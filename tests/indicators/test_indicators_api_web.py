@@ -38,6 +38,8 @@ def test_api_csv_downloads(client):
     ("/api/v1/indicators/beach", {"group_by": "planet"}, 400),
     ("/api/v1/indicators/beach", {"format": "csv", "table": "nothing"}, 404),
     ("/api/v1/indicators/beach", {"group": "NOPE"}, 400),
+    ("/api/v1/indicators/beach", {"dataset": "mlw-sample@99"}, 404),
+    ("/api/v1/indicators/beach", {"dataset": "mlw-sample@x"}, 400),
     ("/api/v1/indicators/threshold", {"dataset": "no-such"}, 404),
     ("/api/v1/indicators/sdg", {"country": "NL"}, 400),
     ("/api/v1/indicators/composition", {"top": 0}, 400),

@@ -51,7 +51,13 @@ def resolve_versions(hub: Hub, datasets: list[str] | None) -> list[tuple[str, in
         ident, _, version = name.partition("@")
         if ident not in rows:
             raise NotFound(f"dataset {ident!r} not found")
-        out.append((ident, int(version) if version else int(rows[ident])))
+        try:
+            number = int(version) if version else int(rows[ident])
+        except ValueError:
+            raise BadRequest(f"dataset version must be a number: {name!r}") from None
+        if not hub.lake.version_dir(ident, number).exists():
+            raise NotFound(f"dataset {ident!r} has no version {number}")
+        out.append((ident, number))
     return out
 
 
