@@ -70,3 +70,17 @@ def test_openapi_document(client):
     assert spec["openapi"].startswith("3.")
     for path in ("/api/v1/datasets", "/api/v1/sites", "/api/v1/events", "/api/v1/health"):
         assert path in spec["paths"]
+
+
+def test_api_rate_limit_answers_429_with_retry_after(hub, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from litterhub.api.app import create_app
+
+    monkeypatch.setenv("LITTERHUB_API_RATE", "5/60")
+    limited = TestClient(create_app(hub))
+    codes = [limited.get("/api/v1/datasets").status_code for _ in range(6)]
+    assert codes == [200] * 5 + [429]
+    r = limited.get("/api/v1/health")
+    assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
+    assert r.headers["content-type"].startswith("application/problem+json")

@@ -7,9 +7,10 @@ Routers are discovered: every module in `litterhub.api.routes` exposing `router`
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 import litterhub
@@ -17,6 +18,7 @@ import litterhub.api.routes
 import litterhub.web.routes
 from litterhub.api import problems
 from litterhub.api.cors import install_cors
+from litterhub.api.security import _parse_limit, rate_limit
 from litterhub.services.hub import Hub
 from litterhub.web.rendering import STATIC_DIR
 
@@ -33,6 +35,12 @@ def _routers(package) -> list[APIRouter]:
     return found
 
 
+def read_limit() -> tuple[int, int]:
+    """API requests per window per caller (API key, account or address): LITTERHUB_API_RATE as 'N/SECONDS',
+    default 600/60. Writes have their own, tighter limit (api/security.py)."""
+    return _parse_limit(os.environ.get("LITTERHUB_API_RATE", ""), (600, 60))
+
+
 def create_app(hub: Hub) -> FastAPI:
     app = FastAPI(
         title="litterhub API",
@@ -46,8 +54,10 @@ def create_app(hub: Hub) -> FastAPI:
     app.state.hub = hub
     problems.install(app)
     install_cors(app)
+    limit, per = read_limit()
+    api_limit = Depends(rate_limit("api", limit, per))
     for router in _routers(litterhub.api.routes):
-        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router, prefix=API_PREFIX, dependencies=[api_limit])
     for router in _routers(litterhub.web.routes):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

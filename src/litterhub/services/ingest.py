@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from litterhub.harmonize.density import Densities, add_densities
 from litterhub.harmonize.observations import harmonize_observations
@@ -348,8 +348,10 @@ def _find_version_by_sha(hub: Hub, dataset_id: str, sha: str) -> dict[str, Any] 
 
 
 def _current_version(hub: Hub, dataset_id: str) -> int:
+    """The highest version ever given to the dataset: retracted versions keep their numbers, never reused."""
     with hub.engine.connect() as conn:
-        v = conn.execute(select(t.datasets.c.current_version).where(t.datasets.c.id == dataset_id)).scalar()
+        v = conn.execute(select(func.max(t.dataset_versions.c.version))
+                         .where(t.dataset_versions.c.dataset_id == dataset_id)).scalar()
     return int(v or 0)
 
 
