@@ -225,7 +225,7 @@ def test_public_contributions_show_names_only_on_opt_in(hub, people):
 
 
 @pytest.mark.parametrize("value,expected", [("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
-                                            ("+cmd", "'+cmd"), ("@SUM(A1)", "'@SUM(A1)"), ("-2.5", "-2.5"),
+                                            ("+cmd", "'+cmd"), ("@SUM(A1)", "'@SUM(A1)"), ("-2.5", "'-2.5"),
                                             ("\tx", "'\tx"), ("plain", "plain"), (3, 3)])
 def test_csv_safe_neutralises_formulas(value, expected):
     assert c.csv_safe(value) == expected

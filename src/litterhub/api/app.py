@@ -23,6 +23,11 @@ from litterhub.services.hub import Hub
 from litterhub.web.rendering import STATIC_DIR
 
 API_PREFIX = "/api/v1"
+# every /api/v1 operation may answer these: a malformed Authorization header, or too many requests
+COMMON_RESPONSES = {
+    401: {"description": "malformed or unknown credentials (application/problem+json)"},
+    429: {"description": "rate limit reached; see the Retry-After header (application/problem+json)"},
+}
 
 
 def _routers(package) -> list[APIRouter]:
@@ -57,7 +62,7 @@ def create_app(hub: Hub) -> FastAPI:
     limit, per = read_limit()
     api_limit = Depends(rate_limit("api", limit, per))
     for router in _routers(litterhub.api.routes):
-        app.include_router(router, prefix=API_PREFIX, dependencies=[api_limit])
+        app.include_router(router, prefix=API_PREFIX, dependencies=[api_limit], responses=COMMON_RESPONSES)
     for router in _routers(litterhub.web.routes):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -8,20 +8,12 @@ import io
 import json
 from typing import Any
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from litterhub.model.csvsafe import safe_cell, unsafe_cell
+
 LIST_SEP = " | "
 COLUMNS = ["id", "type", "title", "review_status", "names", "acronyms", "summary", "url", "year", "countries",
            "regions", "languages", "topics", "tags", "sources", "licence", "extra"]
 _LISTS = {"acronyms", "countries", "regions", "languages", "topics", "tags", "sources"}
-
-
-def safe_cell(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
-def unsafe_cell(value: str) -> str:
-    """Undo `safe_cell` on import."""
-    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
 
 
 def to_row(record: dict[str, Any], status: str = "") -> list[str]:

@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
+from litterhub.model.csvsafe import safe_cell
 from litterhub.services import auth
 from litterhub.services.auth import Principal
 from litterhub.services.hub import Hub
@@ -790,18 +791,7 @@ def survey_table(hub: Hub, dataset_id: str, include: str) -> Path:
 
 # --- privacy in public listings and exports ------------------------------------------------------------------
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: Any) -> Any:
-    """Neutralise spreadsheet formula injection (OWASP): text cells starting with = + - @ get a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        try:
-            float(value)
-            return value  # a negative number is data, not a formula
-        except ValueError:
-            return "'" + value
-    return value
+csv_safe = safe_cell  # one implementation for every CSV the hub writes (model/csvsafe.py)
 
 
 def public_contributions(hub: Hub, limit: int = 100) -> list[dict[str, Any]]:

@@ -26,6 +26,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from sqlalchemy import select
 
+from litterhub.model.csvsafe import neutralise_formulas
 from litterhub.model.schema import LAKE_TABLES
 from litterhub.services import datasets as svc
 from litterhub.services.hub import Hub
@@ -34,7 +35,6 @@ from litterhub.store import tables as t
 
 BATCH_ROWS = 65536
 CHUNK_BYTES = 1 << 20
-FORMULA_START = r"^[=+\-@\t\r]"
 GEOPARQUET_VERSION = "1.1.0"
 TABLES = ("events", "observations")
 
@@ -165,17 +165,6 @@ def query_source(hub: Hub, q: EventQuery) -> _Source:
 
 
 # --- CSV -------------------------------------------------------------------------------------------------------
-
-def neutralise_formulas(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """Prefix text cells starting with = + - @ TAB CR with a quote (OWASP CSV injection), column-wise."""
-    columns = []
-    for col, field in zip(batch.columns, batch.schema, strict=True):
-        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
-            risky = pc.fill_null(pc.match_substring_regex(col, FORMULA_START), False)
-            col = pc.if_else(risky, pc.binary_join_element_wise("'", col, ""), col)
-        columns.append(col)
-    return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
-
 
 def csv_chunks(batches: Iterator[pa.RecordBatch], schema: pa.Schema) -> Iterator[bytes]:
     """CSV with one header line, written batch by batch."""

@@ -20,6 +20,7 @@ from litterhub.analysis import ospar as ospar_analysis
 from litterhub.analysis import sdg as sdg_analysis
 from litterhub.analysis import threshold as threshold_analysis
 from litterhub.analysis.comparability import IndicatorResult, check_events, warning
+from litterhub.model.csvsafe import safe_cell
 from litterhub.services.datasets import BadRequest, NotFound
 from litterhub.services.duplicates import excluded_and_flagged
 from litterhub.services.hub import Hub
@@ -240,6 +241,8 @@ def as_csv(result: IndicatorResult, table: str) -> str:
     frame = frame.copy()
     if "DATASET_VERSIONS" not in frame.columns:
         frame["dataset_versions"] = " ".join(f"{d}@{v}" for d, v in result.versions)
+    for name in frame.select_dtypes(include="object").columns:  # site names and codes are user data
+        frame[name] = frame[name].map(safe_cell)
     return frame.to_csv(index=False, date_format="%Y-%m-%d")
 
 

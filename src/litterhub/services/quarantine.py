@@ -32,12 +32,12 @@ from sqlalchemy import select
 from litterhub.ingest.registry import ADAPTERS
 from litterhub.ingest.rejections import REJECTED_SCHEMA
 from litterhub.ingest.textio import SCAN_CHUNK, Sniff, iter_record_lines, sniff
+from litterhub.model.csvsafe import safe_cell, unsafe_cell
 from litterhub.services.hub import Hub
 from litterhub.services.ingest import MAPPING_FILE, REJECTED_FILE, IngestResult, ingest_file
 from litterhub.store import tables as t
 
 REASON_COLUMNS = ["litterhub_line", "litterhub_codes", "litterhub_reasons"]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 REDACTED = "[redacted]"
 
@@ -101,16 +101,6 @@ def summary(hub: Hub, dataset_id: str, version: int | None = None) -> dict[str, 
     return {"dataset_id": ref.dataset_id, "version": ref.version, "rows_rejected": ref.rows_rejected,
             "rows_in_quarantine": reasons.num_rows, "format": ref.format,
             "csv_url": f"/api/v1/datasets/{ref.dataset_id}/versions/{ref.version}/rejected.csv"}
-
-
-def safe_cell(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV/formula injection)."""
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def unsafe_cell(text: str) -> str:
-    """Undo `safe_cell` when a corrected quarantine CSV comes back."""
-    return text[1:] if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_START) else text
 
 
 # -- cutting records out of the raw file -------------------------------------------------------------------
