@@ -202,3 +202,28 @@ def test_an_adapter_yielding_one_id_twice_is_refused_cleanly(hub, monkeypatch):
     assert not result.ok
     assert result.report.counts["litter-duplicate-event-id"] == 69
     assert _nothing_stored(hub)
+
+
+def test_impossible_dates_are_rejected_not_rolled_over(hub, tmp_path):
+    """Arrow's strptime reads 20190231 as 3 March; the hub rejects it as a type error."""
+    lines = [ln for ln in _lines() if ln][:4]
+    lines[2] = _cell(lines[2], lines[0], "EventDate", b"20190231")
+    path = _write(tmp_path, "feb31.csv", lines)
+    _, out = _ingest_cli(hub, path)
+    assert out["rows_rejected"] == 1
+    assert [(e["line"], e["code"], e["column"]) for e in out["errors"]] == [(3, "type-error", "EventDate")]
+
+
+def test_effort_by_area_is_not_flagged_missing():
+    """An event surveyed by area (no length) gets a density per m² and no effort flag."""
+    import pyarrow as pa
+
+    from litterhub.harmonize.density import add_densities
+    from litterhub.model.schema import EVENT_SCHEMA, conform
+
+    events = conform(pa.table({"event_id": ["a", "b"], "dataset_id": ["d", "d"], "version": [1, 1],
+                               "total_count": [7.0, 3.0], "length_m": [None, None], "area_m2": [7.0, None]}),
+                     EVENT_SCHEMA)
+    dens = add_densities(events)
+    assert dens.events.column("items_per_m2").to_pylist() == [1.0, None]
+    assert dens.events.column("qc_flags").to_pylist() == [[], ["litter-effort-missing"]]

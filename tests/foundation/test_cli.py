@@ -40,3 +40,20 @@ def test_missing_file_exits_nonzero_without_traceback(tmp_path):
     assert res.exit_code != 0
     assert json.loads(res.stdout)["errors"][0]["code"] == "source-error"
     assert "Traceback" not in res.output
+
+
+def test_ingest_and_validate_take_a_mapping_for_the_generic_format(tmp_path):
+    data = tmp_path / "cleanups.csv"
+    data.write_text("BeachName,EventDate,BeachLength_m,G1,G27\nX,2021-06-01,100,2,5\nY,2021-06-02,50,,1\n")
+    mapping = tmp_path / "mapping.yaml"
+    args = ["--data-dir", str(tmp_path / "d")]
+    assert runner.invoke(app, ["mapping", "draft", str(data), "--out", str(mapping)]).exit_code == 0
+    checked = runner.invoke(app, ["validate", str(data), "--format", "generic", "--mapping", str(mapping), "--json",
+                                  *args])
+    assert checked.exit_code == 0 and json.loads(checked.stdout)["rows_accepted"] == 2
+    stored = json.loads(runner.invoke(app, ["ingest", str(data), "--format", "generic", "--mapping", str(mapping),
+                                            "--json", *args]).stdout)
+    assert stored["format"] == "generic" and stored["version"] == 1 and stored["rows_accepted"] == 2
+    no_mapping = runner.invoke(app, ["ingest", str(data), "--format", "generic", "--dataset", "other", "--json",
+                                     *args])
+    assert no_mapping.exit_code != 0 and json.loads(no_mapping.stdout)["errors"]

@@ -21,6 +21,7 @@ def _hub(data_dir: Path | None) -> Hub:
 
 
 DataDir = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA", help="data directory (default ./litterhub-data)")
+Mapping = typer.Option(None, "--mapping", help="YAML column mapping for --format generic (litterhub mapping draft)")
 
 
 def init(data_dir: Path | None = DataDir) -> None:
@@ -36,8 +37,9 @@ def init(data_dir: Path | None = DataDir) -> None:
 
 def ingest(
     file: Path = typer.Argument(..., help="programme export to ingest"),
-    fmt: str = typer.Option("auto", "--format", "-f", help="mlw | mdmap | auto"),
+    fmt: str = typer.Option("auto", "--format", "-f", help="a format name (see docs/formats-*.md), generic, or auto"),
     dataset: str | None = typer.Option(None, "--dataset", help="dataset id (default: <format>-<file name>)"),
+    mapping: Path | None = Mapping,
     as_json: bool = typer.Option(False, "--json", help="print one JSON object (for scripts)"),
     data_dir: Path | None = DataDir,
 ) -> None:
@@ -46,13 +48,13 @@ def ingest(
 
     hub = _hub(data_dir)
     if as_json:
-        result = ingest_file(hub, file, fmt, dataset)
+        result = ingest_file(hub, file, fmt, dataset, mapping=mapping)
         typer.echo(json.dumps(result.as_dict(), default=str))
     else:
         with Progress(TextColumn("ingesting {task.description}"), BarColumn(), TextColumn("{task.completed} rows"),
                       TimeElapsedColumn(), console=err, transient=True) as bar:
             task = bar.add_task(file.name, total=None)
-            result = ingest_file(hub, file, fmt, dataset, progress=lambda n: bar.advance(task, n))
+            result = ingest_file(hub, file, fmt, dataset, progress=lambda n: bar.advance(task, n), mapping=mapping)
         _print_result(result)
     raise typer.Exit(0 if result.ok else 2)
 
@@ -60,13 +62,14 @@ def ingest(
 def validate(
     file: Path = typer.Argument(..., help="programme export to check"),
     fmt: str = typer.Option("auto", "--format", "-f", help="format name or auto"),
+    mapping: Path | None = Mapping,
     as_json: bool = typer.Option(False, "--json", help="print one JSON object (for scripts)"),
     data_dir: Path | None = DataDir,
 ) -> None:
     """Check a file completely without storing anything (same report as ingest)."""
     from litterhub.services.ingest import ingest_file
 
-    result = ingest_file(_hub(data_dir), file, fmt, dry_run=True)
+    result = ingest_file(_hub(data_dir), file, fmt, dry_run=True, mapping=mapping)
     if as_json:
         typer.echo(json.dumps(result.as_dict(), default=str))
     else:

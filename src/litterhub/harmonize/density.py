@@ -41,11 +41,13 @@ def add_densities(events: pa.Table) -> Densities:
     length = _np(events.column("length_m"))
     area = _np(events.column("area_m2"))
     with np.errstate(invalid="ignore", divide="ignore"):
-        missing = np.isnan(length) | (length <= 0)
-        absurd = ~missing & (length > MAX_SURVEY_LENGTH_M)
-        per_100m = np.where(missing | absurd, np.nan, total * 100.0 / length)
+        no_length = np.isnan(length) | (length <= 0)
+        absurd = ~no_length & (length > MAX_SURVEY_LENGTH_M)
+        per_100m = np.where(no_length | absurd, np.nan, total * 100.0 / length)
         area_ok = ~np.isnan(area) & (area > 0) & (area <= MAX_SURVEY_AREA_M2)
         per_m2 = np.where(area_ok, total / area, np.nan)
+        # an event surveyed by area (litter circles, cores) has its density per m²: its effort is not missing
+        missing = no_length & ~area_ok
     out = events
     for name, arr in (("items_per_100m", pa.array(per_100m, pa.float64(), from_pandas=True)),
                       ("items_per_m2", pa.array(per_m2, pa.float64(), from_pandas=True)),

@@ -43,7 +43,15 @@ def parse_number(col: pa.Array | pa.ChunkedArray, decimal_comma: bool = False) -
 
 
 def parse_date(col: pa.Array | pa.ChunkedArray, fmt: str) -> Parsed:
-    """Text -> date (numpy datetime64[D]); invalid strings flagged, blank strings flagged blank."""
+    """Text -> date (numpy datetime64[D]); invalid strings flagged, blank strings flagged blank, and impossible
+    dates (31 February) invalid rather than rolled over into the next month as Arrow's strptime does."""
+    from litterhub.ingest.dates import parse_date_strict  # dates builds on the lenient parser below
+
+    return parse_date_strict(col, fmt)
+
+
+def parse_date_lenient(col: pa.Array | pa.ChunkedArray, fmt: str) -> Parsed:
+    """Arrow's strptime as is (rolls 31 February over to 3 March): only for `dates.parse_date_strict`."""
     text = pc.utf8_trim_whitespace(_as_array(col).cast(pa.string()))
     blank = pc.fill_null(pc.equal(text, ""), True).to_numpy(zero_copy_only=False)
     stamps = pc.strptime(text, format=fmt, unit="s", error_is_null=True)

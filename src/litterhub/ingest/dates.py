@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from litterhub.ingest.cells import Parsed, parse_date
+from litterhub.ingest.cells import Parsed, parse_date_lenient
 from litterhub.ingest.report import ValidationReport
 
 
@@ -121,7 +121,7 @@ def _format_regex(fmt: str) -> str:
 
 def parse_date_strict(col: pa.Array | pa.ChunkedArray, fmt: str) -> Parsed:
     """`cells.parse_date`, but impossible dates are invalid: Arrow's strptime turns 31/02 into 3 March."""
-    parsed = parse_date(col, fmt)
+    parsed = parse_date_lenient(col, fmt)
     if "%d" not in fmt:
         return parsed
     arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
