@@ -92,14 +92,16 @@ def sniff(path: Path) -> Sniff:
     return Sniff(path, size, "text", encoding, bom, delimiter, [h.strip() for h in header], notes)
 
 
-def iter_record_lines(path: Path, quote: int = ord('"')) -> Iterator[np.ndarray]:
+def iter_record_lines(path: Path, quote: int = ord('"'), delimiter: str = ",") -> Iterator[np.ndarray]:
     """Yield, in order, the physical start line of every non-empty record (header included).
 
     A record ends at a newline outside quotes; the quote parity at each newline is the number of quote
     bytes before it (a binary search in the chunk's quote positions), so quoted multi-line notes are
     handled without a Python loop over bytes and without a per-byte counter array.
-    Blank lines are dropped, as the CSV reader drops them.
+    Blank lines are dropped, as the CSV reader drops them. A quote inside an unquoted value (`1,x"y,3`:
+    neither after a field boundary nor before one) is literal text for the CSV reader, so it is not counted.
     """
+    boundary = np.array([ord(delimiter), 10, 13, quote, -1])
     parity = 0
     nl_before = 0  # newlines in earlier chunks
     rec_start = 0  # global byte offset where the current record starts
@@ -110,6 +112,11 @@ def iter_record_lines(path: Path, quote: int = ord('"')) -> Iterator[np.ndarray]
         while chunk := fh.read(SCAN_CHUNK):
             arr = np.frombuffer(chunk, dtype=np.uint8)
             quotes = np.flatnonzero(arr == quote)
+            if len(quotes):
+                before_q = np.where(quotes > 0, arr[np.maximum(quotes - 1, 0)].astype(np.int64), prev_byte)
+                after_q = np.where(quotes + 1 < len(arr), arr[np.minimum(quotes + 1, len(arr) - 1)].astype(np.int64),
+                                   -1)  # -1: end of chunk or file, counted as a boundary
+                quotes = quotes[np.isin(before_q, boundary) | np.isin(after_q, boundary)]
             nl_idx = np.flatnonzero(arr == 10)
             is_sep = (np.searchsorted(quotes, nl_idx) + parity) % 2 == 0
             seps = nl_idx[is_sep]
@@ -136,8 +143,8 @@ def iter_record_lines(path: Path, quote: int = ord('"')) -> Iterator[np.ndarray]
 class LineCursor:
     """Hands out the start lines of data records in batch order, skipping records the reader rejected."""
 
-    def __init__(self, path: Path):
-        self._chunks = iter_record_lines(path)
+    def __init__(self, path: Path, delimiter: str = ","):
+        self._chunks = iter_record_lines(path, delimiter=delimiter)
         self._buffer: deque[np.ndarray] = deque()
         self._ordinal = 0  # 1-based ordinal of the last record consumed (header = 1)
         self.skipped: set[int] = set()
@@ -227,7 +234,7 @@ def open_table(info: Sniff, batch_bytes: int | None = None
     while iterating) with their line, so that the report can name them.
     """
     batch_bytes = batch_bytes or default_batch_bytes(info)
-    cursor = LineCursor(info.path)
+    cursor = LineCursor(info.path, info.delimiter)
     rejected: list[RejectedRecord] = []
 
     def on_invalid(row) -> str:
