@@ -85,3 +85,32 @@ def test_whole_dataset_alignment_uses_each_samples_mesh(hub, shared_data):
     for item in out["items"][:200]:
         expected = item["measured"] * correction_factor(1.6, (item["lower_um"], item["upper_um"]))
         assert item["aligned"] == pytest.approx(expected, rel=1e-12)
+
+
+def test_web_page_factor_and_errors(client):
+    html = client.get("/microplastics", params={"alpha": "1.6", "measured_low": "333", "measured_high": "5000"}).text
+    assert 'id="factor"' in html and "40.3672" in html
+    bad = client.get("/microplastics", params={"alpha": "1.6", "measured_low": "5000", "measured_high": "333"})
+    assert bad.status_code == 200 and 'id="error"' in bad.text and "upper limit" in bad.text
+    junk = client.get("/microplastics", params={"alpha": "<script>"})
+    assert junk.status_code == 200 and "<script>" not in junk.text.split('id="error"')[1][:200]
+
+
+def test_web_and_csv_for_a_real_dataset(write_client, hub, shared_data):
+    import csv
+    import io
+
+    from litterhub.services.ingest import ingest_file
+
+    path = shared_data / "eriksen2023-surface-trawls" / "FinalMerge.csv"
+    result = ingest_file(hub, path, "eriksen", "trawls")
+    assert result.ok
+    html = write_client.get("/microplastics", params={"alpha": "2.07", "dataset": "trawls"}).text
+    assert 'id="chart"' in html and "samples aligned" in html
+    r = write_client.get("/api/v1/microplastics/datasets/trawls/versions/1/aligned.csv", params={"alpha": 2.07})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert rows and all(r["dataset_version"] == "trawls@1" for r in rows)
+    first = rows[0]
+    expected = float(first["measured"]) * correction_factor(2.07, (float(first["lower_um"]), float(first["upper_um"])))
+    assert float(first["aligned"]) == pytest.approx(expected, rel=1e-9)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import asdict
 from typing import Any
 
@@ -15,6 +17,7 @@ from litterhub.analysis.microplastics.alignment import (
     align,
     correction_factor,
 )
+from litterhub.model.csvsafe import safe_cell
 from litterhub.services.hub import Hub
 
 
@@ -62,3 +65,17 @@ def align_dataset(hub: Hub, dataset_id: str, version: int, alpha: float,
                   for e, u, lo, hi, c, a in zip(ids, unit[usable], lower[usable], upper[usable], conc[usable], aligned,
                                                 strict=True)],
     }
+
+
+def aligned_csv(result: dict[str, Any]) -> str:
+    """CSV of an aligned dataset; text cells go through the formula-injection guard."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["event_id", "unit", "lower_um", "upper_um", "measured", "aligned", "alpha", "target_low_um",
+                     "target_high_um", "dataset_version"])
+    low, high = result["target_um"]
+    version = f"{result['dataset_id']}@{result['version']}"
+    for item in result["items"]:
+        writer.writerow([safe_cell(item["event_id"]), item["unit"], item["lower_um"], item["upper_um"],
+                         item["measured"], item["aligned"], result["alpha"], low, high, version])
+    return out.getvalue()

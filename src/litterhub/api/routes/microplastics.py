@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
 from litterhub.analysis.microplastics.alignment import AlignmentError
 from litterhub.api.deps import get_hub
@@ -42,3 +43,18 @@ def aligned(dataset_id: str, version: int, alpha: float = Query(...), hub: Hub =
         return svc.align_dataset(hub, dataset_id, version, alpha)
     except AlignmentError as exc:
         raise Problem(400, str(exc)) from None
+
+
+@router.get("/datasets/{dataset_id}/versions/{version}/aligned.csv", response_class=Response,
+            responses={400: {"description": "invalid parameter"}, 404: {"description": "no such version"}})
+def aligned_csv(dataset_id: str, version: int, alpha: float = Query(...), target_low: float = Query(1.0),
+                target_high: float = Query(5000.0), hub: Hub = Depends(get_hub)) -> Response:
+    """The aligned concentrations as CSV (one row per sample, with its unit and lower size limit)."""
+    if not hub.lake.version_dir(dataset_id, version).exists():
+        raise Problem(404, f"dataset {dataset_id!r} version {version} not found")
+    try:
+        text = svc.aligned_csv(svc.align_dataset(hub, dataset_id, version, alpha, (target_low, target_high)))
+    except AlignmentError as exc:
+        raise Problem(400, str(exc)) from None
+    return Response(text, media_type="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{dataset_id}-v{version}-aligned.csv"'})
