@@ -4,7 +4,7 @@ Usage:  .venv/bin/python bench/inventory.py [--draws 1000] [--years all|2030] [-
 
 Reports wall time (best of --repeat) and peak memory: the peak of NumPy/Python allocations
 (tracemalloc) during one run, and the process's maximum resident set size.
-Results go to docs/benchmarks-inventory.md with the command that produced them.
+Results go to docs/benchmarks.md with the command that produced them.
 """
 
 from __future__ import annotations
