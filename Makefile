@@ -7,12 +7,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 VENDOR := src/litterhub/web/static/vendor/.stamp
 
-.PHONY: demo test install install-dev assets lint bench clean
+.PHONY: demo test install install-dev assets catalogs lint bench clean
 
-demo: install assets
+demo: install assets catalogs
 	$(BIN)/litterhub demo --host $(HOST) --port $(PORT)
 
-test: install-dev assets
+test: install-dev assets catalogs
 	$(BIN)/pytest --basetemp=$(CURDIR)/.pytest-tmp
 
 install: $(VENV)/.installed
@@ -38,6 +38,14 @@ $(VENDOR): package.json package-lock.json scripts/vendor_assets.py
 	$(BIN)/python scripts/vendor_assets.py
 	touch $@
 
+# Interface translations: the .po catalogues are committed, the .mo files are compiled at build time.
+CATALOGS := $(wildcard src/litterhub/web/locale/*/LC_MESSAGES/messages.po)
+catalogs: src/litterhub/web/locale/.compiled
+
+src/litterhub/web/locale/.compiled: $(CATALOGS) scripts/i18n.py $(VENV)/.installed
+	$(BIN)/python scripts/i18n.py compile
+	touch $@
+
 lint: install-dev
 	$(BIN)/ruff check src tests bench scripts
 
@@ -45,4 +53,5 @@ bench: install-dev
 	$(BIN)/python bench/ingest.py
 
 clean:
-	rm -rf $(VENV) node_modules src/litterhub/web/static/vendor litterhub-data
+	rm -rf $(VENV) node_modules src/litterhub/web/static/vendor litterhub-data src/litterhub/web/locale/.compiled
+	find src/litterhub/web/locale -name '*.mo' -delete
