@@ -173,14 +173,35 @@ def export(fmt: str = typer.Option("jsonld", "--format", "-f", help="jsonld | tt
 def reharmonise(dataset: str = typer.Argument(..., help="dataset id"),
                 version: int | None = typer.Option(None, "--version", help="dataset version (default: current)"),
                 as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+                publish: bool = typer.Option(False, "--publish", help="store the result as the next dataset version"),
+                force: bool = typer.Option(False, "--force", help="with --publish: even if the vocabulary is the same"),
                 data_dir: Path | None = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA",
                                                      help="data directory (default ./litterhub-data)")) -> None:
-    """Harmonise a stored dataset again from the lake with the current vocabulary (writes nothing)."""
+    """Harmonise a stored dataset again from the lake with the current vocabulary (no raw file is read).
+
+    Without --publish this only reports what would change; with --publish the result becomes the next version."""
     from litterhub.services import vocab as svc
     from litterhub.services.hub import Hub
 
     hub = Hub.open(data_dir)
     try:
+        if publish:
+            from litterhub.services.datasets import NotFound
+            from litterhub.services.reharmonise import publish_reharmonised
+
+            try:
+                done = publish_reharmonised(hub, dataset, actor="cli", force=force)
+            except NotFound as exc:
+                err.print(f"error [litter-dataset-not-found] {exc}")
+                raise typer.Exit(2) from None
+            if as_json:
+                typer.echo(json.dumps(done.as_dict()))
+            elif done.unchanged:
+                console.print(f"unchanged: {dataset} v{done.from_version} already uses vocabulary {done.vocab_after}")
+            else:
+                console.print(f"published {dataset} version {done.version} (vocabulary {done.vocab_before} -> "
+                              f"{done.vocab_after}, from version {done.from_version})")
+            return
         result = _call(lambda: svc.reharmonise_dataset(hub, dataset, version))
     finally:
         hub.close()

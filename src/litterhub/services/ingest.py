@@ -416,14 +416,14 @@ def _register(hub: Hub, dataset_id: str, version: int, sha: str, filename: str, 
         if new_sites:
             conn.execute(insert(t.sites), new_sites)
         conn.execute(delete(t.events).where(t.events.c.dataset_id == dataset_id))
-        _index_events(conn, hub, dataset_id, version)
+        index_events(conn, hub, dataset_id, version)
         conn.execute(insert(t.audit_log).values(
             at=now, actor=actor, action="dataset.version.published", target=f"dataset:{dataset_id}",
             detail={"version": version, "sha256": sha, "rows_in": report.rows_in,
                     "rows_accepted": report.rows_accepted, "rows_rejected": report.rows_rejected}))
 
 
-def _index_events(conn, hub: Hub, dataset_id: str, version: int) -> None:
+def index_events(conn, hub: Hub, dataset_id: str, version: int) -> None:
     """Copy the event index columns from the lake into the catalog with the driver's executemany.
 
     Plain tuples through the DB-API cursor: the ORM-free path is several times faster than dicts through

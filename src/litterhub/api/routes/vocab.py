@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from litterhub.api.deps import get_hub
 from litterhub.api.problems import Problem
+from litterhub.api.security import Principal, require_role
 from litterhub.services import vocab as svc
 from litterhub.services.hub import Hub
 from litterhub.vocab import VOCAB_VERSION
@@ -101,3 +102,18 @@ def dataset_harmonisation(dataset_id: str, version: int | None = Query(None, ge=
     """A stored dataset version re-harmonised from the lake with the current vocabulary: rows whose mapping
     changed since ingest, coverage, and totals per roll-up code split by the relation they came through."""
     return _lookup(svc.reharmonise_dataset, hub, dataset_id, version).as_dict()
+
+
+@router.post("/datasets/{dataset_id}/harmonisation", status_code=201,
+             responses={**PROBLEMS, 401: {"description": "sign in"}, 403: {"description": "reviewers only"}})
+def publish_harmonisation(dataset_id: str, force: bool = Query(False), hub: Hub = Depends(get_hub),
+                          principal: Principal = Depends(require_role("reviewer", scope="curate"))) -> dict[str, Any]:
+    """Store the dataset re-harmonised with the current vocabulary as its next version (from the lake; a no-op
+    that says `unchanged` when the current version already uses this vocabulary)."""
+    from litterhub.services.datasets import NotFound
+    from litterhub.services.reharmonise import publish_reharmonised
+
+    try:
+        return publish_reharmonised(hub, dataset_id, actor=f"user:{principal.id}", force=force).as_dict()
+    except NotFound as exc:
+        raise Problem(404, str(exc)) from None
