@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from litterhub.ingest.cells import parse_number
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import Sniff
 
@@ -136,6 +137,54 @@ def flag_cells(report: ValidationReport, mask: np.ndarray, lines: np.ndarray, co
     rows = np.flatnonzero(mask)
     texts = values.take(pa.array(rows)).to_pylist()
     report.add_many(code, lines[rows], column, [template.format(t) for t in texts])
+
+
+_SITE_FIELDS = ("lat", "lon", "country", "region", "compartment")
+
+
+def sites_table(site_id: pa.Array | pa.ChunkedArray, name: pa.Array | pa.ChunkedArray, events: pa.Table | None,
+                programme: str, source_key: pa.Array | pa.ChunkedArray, **overrides: object) -> pa.Table:
+    """The sites table (`SITE_SCHEMA`) of one batch: one row per event.
+
+    lat, lon, country, region and compartment come from `overrides` when given there (None meaning
+    all-null), else from the same-named column of `events`, else they are null.
+    """
+    unknown = set(overrides) - set(_SITE_FIELDS)
+    if unknown:
+        raise TypeError(f"sites_table: unknown site fields {sorted(unknown)}")
+    n = len(site_id)
+    cols: dict[str, object] = {"site_id": site_id, "name": name}
+    for field in _SITE_FIELDS:
+        type_ = SITE_SCHEMA.field(field).type
+        if field in overrides:
+            value = overrides[field]
+            cols[field] = pa.nulls(n, type_) if value is None else value
+        elif events is not None and field in events.column_names:
+            cols[field] = events.column(field)
+        else:
+            cols[field] = pa.nulls(n, type_)
+    cols["source_programme"] = pa.array([programme] * n, pa.string())
+    cols["source_key"] = source_key
+    return pa.table(cols).cast(SITE_SCHEMA)
+
+
+def number_column(batch: pa.RecordBatch, column: str, lines: np.ndarray, report: ValidationReport,
+                  not_recorded: str | None = None) -> np.ndarray:
+    """A numeric field (NaN where absent); other non-numeric cells are reported as type-errors.
+
+    A missing column gives all-NaN. `not_recorded` is a marker (compared trimmed, case-insensitively)
+    that stands for 'not recorded' and is not reported.
+    """
+    if column not in batch.schema.names:
+        return np.full(batch.num_rows, np.nan)
+    parsed = parse_number(batch.column(column))
+    invalid = parsed.invalid
+    if not_recorded is not None:
+        marker = pc.equal(pc.utf8_upper(pc.utf8_trim_whitespace(batch.column(column))), not_recorded.upper())
+        invalid = invalid & ~marker.to_numpy(zero_copy_only=False)
+    flag_cells(report, invalid, lines, column, "type-error", batch.column(column),
+               "{!r} is not a number; treated as missing")
+    return parsed.values
 
 
 def report_bad_records(rejected: list, report: ValidationReport) -> None:

@@ -23,10 +23,12 @@ from litterhub.ingest.base import (
     KeyCounter,
     RowFingerprints,
     flag_cells,
+    number_column,
     report_bad_records,
     site_ids,
+    sites_table,
 )
-from litterhub.ingest.cells import future, near_null_island, out_of_range, parse_date, parse_number
+from litterhub.ingest.cells import future, near_null_island, out_of_range, parse_date
 from litterhub.ingest.countries import column_to_alpha3
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import Sniff, open_table
@@ -115,11 +117,11 @@ class MDMAP:
         lat, lon, oor = self._centroid(batch, lines, report)
         bad |= oor
 
-        width = self._number(batch, "beach_width_at_transect", lines, report)
-        transect_width = self._number(batch, "transect_width", lines, report)
-        site_length = self._number(batch, "site_length", lines, report)
-        people = self._number(batch, "num_people_searching_for_debris", lines, report)
-        source_total = self._number(batch, "total_debris_items", lines, report)
+        width = number_column(batch, "beach_width_at_transect", lines, report)
+        transect_width = number_column(batch, "transect_width", lines, report)
+        site_length = number_column(batch, "site_length", lines, report)
+        people = number_column(batch, "num_people_searching_for_debris", lines, report)
+        source_total = number_column(batch, "total_debris_items", lines, report)
 
         matrix = parse_items(batch, items, lines, report)
         bad |= matrix.bad_row
@@ -184,35 +186,15 @@ class MDMAP:
             }
         )
         observations = unpivot(matrix.values[keep], items, transect, kept_lines)
-        sites = pa.table(
-            {
-                "site_id": sid,
-                "name": pc.utf8_trim_whitespace(sub.column("shoreline_site_name")),
-                "lat": events.column("lat"),
-                "lon": events.column("lon"),
-                "country": country,
-                "region": region,
-                "compartment": events.column("compartment"),
-                "source_programme": pa.array([PROGRAMME] * len(kept_lines), pa.string()),
-                "source_key": site_key,
-            }
-        )
+        sites = sites_table(sid, pc.utf8_trim_whitespace(sub.column("shoreline_site_name")), events, PROGRAMME,
+                            site_key, country=country, region=region)
         return AdapterBatch(events, observations, sites)
-
-    @staticmethod
-    def _number(batch: pa.RecordBatch, column: str, lines: np.ndarray, report: ValidationReport) -> np.ndarray:
-        if column not in batch.schema.names:
-            return np.full(batch.num_rows, np.nan)
-        parsed = parse_number(batch.column(column))
-        flag_cells(report, parsed.invalid, lines, column, "type-error", batch.column(column),
-                   "{!r} is not a number; treated as missing")
-        return parsed.values
 
     def _centroid(self, batch: pa.RecordBatch, lines: np.ndarray, report: ValidationReport
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Centre of the site's corner coordinates; rows with out-of-range coordinates are rejected."""
-        lats = np.column_stack([self._number(batch, a, lines, report) for a, _ in CORNERS])
-        lons = np.column_stack([self._number(batch, b, lines, report) for _, b in CORNERS])
+        lats = np.column_stack([number_column(batch, a, lines, report) for a, _ in CORNERS])
+        lons = np.column_stack([number_column(batch, b, lines, report) for _, b in CORNERS])
         oor = out_of_range(lats, lons).any(axis=1)
         flag_cells(report, oor, lines, CORNERS[0][0], "litter-coordinates-out-of-range",
                    batch.column("shoreline_site_id"), "site {!r}: a corner latitude/longitude is out of range")
