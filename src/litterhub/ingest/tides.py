@@ -28,8 +28,10 @@ from litterhub.ingest.base import (
     KeyCounter,
     RowFingerprints,
     flag_cells,
+    number_column,
     report_bad_records,
     site_ids,
+    sites_table,
 )
 from litterhub.ingest.cells import future, near_null_island, out_of_range, parse_date, parse_number
 from litterhub.ingest.countries import column_to_alpha3
@@ -145,7 +147,7 @@ class Tides:
         lat[island] = np.nan
         lon[island] = np.nan
 
-        effort = {c: self._number(batch, c, lines, report) for c in
+        effort = {c: number_column(batch, c, lines, report) for c in
                   ("Pounds", "Miles", "People", "Adults", "Children", "Total Items Collected")}
         matrix = parse_items(batch, items, lines, report)
         bad |= matrix.bad_row & ~footer
@@ -209,29 +211,10 @@ class Tides:
             }
         )
         observations = _flag_per_length(unpivot(values, items, event_keys, kept_lines))
-        sites = pa.table(
-            {
-                "site_id": sid,
-                "name": pc.if_else(pc.is_null(zone), site_key, zone) if m else zone,
-                "lat": events.column("lat"),
-                "lon": events.column("lon"),
-                "country": country,
-                "region": region,
-                "compartment": compartment,
-                "source_programme": pa.array([PROGRAMME] * m, pa.string()),
-                "source_key": site_key,
-            }
-        )
+        name = pc.if_else(pc.is_null(zone), site_key, zone) if m else zone
+        sites = sites_table(sid, name, events, PROGRAMME, site_key, country=country, region=region,
+                            compartment=compartment)
         return AdapterBatch(events, observations, sites)
-
-    @staticmethod
-    def _number(batch: pa.RecordBatch, column: str, lines: np.ndarray, report: ValidationReport) -> np.ndarray:
-        if column not in batch.schema.names:
-            return np.full(batch.num_rows, np.nan)
-        parsed = parse_number(batch.column(column))
-        flag_cells(report, parsed.invalid, lines, column, "type-error", batch.column(column),
-                   "{!r} is not a number; treated as missing")
-        return parsed.values
 
     @staticmethod
     def _dates(col: pa.Array, lines: np.ndarray, rows: np.ndarray, state: _FileState,
