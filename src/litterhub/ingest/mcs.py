@@ -20,7 +20,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from litterhub.ingest.base import AdapterBatch, DatasetDefaults, KeyCounter, RowFingerprints, flag_cells, site_ids
+from litterhub.ingest.base import (
+    AdapterBatch,
+    DatasetDefaults,
+    KeyCounter,
+    RowFingerprints,
+    flag_cells,
+    number_column,
+    site_ids,
+    sites_table,
+)
 from litterhub.ingest.cells import future, near_null_island, out_of_range, parse_date, parse_number
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.sheets import SHEET_KINDS, SheetError, headers, open_sheet
@@ -130,8 +139,8 @@ class MarineConservationSociety:
                    "date {!r} lies in the future")
         bad |= fut
 
-        lat = self._number(batch, "Beach Latitude", lines, report)
-        lon = self._number(batch, "Beach Longitude", lines, report)
+        lat = number_column(batch, "Beach Latitude", lines, report, "NA")
+        lon = number_column(batch, "Beach Longitude", lines, report, "NA")
         oor = out_of_range(lat, lon)
         flag_cells(report, oor, lines, "Beach Latitude", "litter-coordinates-out-of-range",
                    batch.column("Beach Latitude"), "latitude {!r} / longitude out of range")
@@ -142,7 +151,7 @@ class MarineConservationSociety:
         lat[island] = np.nan
         lon[island] = np.nan
 
-        effort = {c: self._number(batch, c, lines, report) for c in
+        effort = {c: number_column(batch, c, lines, report, "NA") for c in
                   ("Length Surveyed (metres)", "Number of volunteers", "Survey time (hours)",
                    "Weight of litter collected (kg)")}
         matrix = parse_items(batch, items, lines, report)
@@ -196,19 +205,8 @@ class MarineConservationSociety:
             }
         )
         observations = unpivot(matrix.values[keep], items, event_keys, kept_lines)
-        sites = pa.table(
-            {
-                "site_id": sid,
-                "name": pc.utf8_trim_whitespace(sub.column("Beach Name")),
-                "lat": events.column("lat"),
-                "lon": events.column("lon"),
-                "country": country,
-                "region": nation,
-                "compartment": events.column("compartment"),
-                "source_programme": pa.array([PROGRAMME] * m, pa.string()),
-                "source_key": site_key,
-            }
-        )
+        sites = sites_table(sid, pc.utf8_trim_whitespace(sub.column("Beach Name")), events, PROGRAMME, site_key,
+                            country=country, region=nation)
         return AdapterBatch(events, observations, sites)
 
     @staticmethod
@@ -222,18 +220,6 @@ class MarineConservationSociety:
         day = np.where(is_serial, EXCEL_EPOCH + offset.astype("timedelta64[D]"), iso.values)
         invalid = np.isnat(day) & ~iso.blank
         return day, invalid, iso.blank
-
-    @staticmethod
-    def _number(batch: pa.RecordBatch, column: str, lines: np.ndarray, report: ValidationReport) -> np.ndarray:
-        """A numeric survey field; `NA` is the workbook's 'not recorded', anything else non-numeric is reported."""
-        if column not in batch.schema.names:
-            return np.full(batch.num_rows, np.nan)
-        parsed = parse_number(batch.column(column))
-        na = pc.equal(pc.utf8_upper(pc.utf8_trim_whitespace(batch.column(column))), "NA").to_numpy(
-            zero_copy_only=False)
-        flag_cells(report, parsed.invalid & ~na, lines, column, "type-error", batch.column(column),
-                   "{!r} is not a number; treated as missing")
-        return parsed.values
 
 
 def _nation_to_alpha3(nation: pa.Array) -> pa.Array:
