@@ -24,6 +24,7 @@ from litterhub.ingest.base import (
     flag_cells,
     report_bad_records,
     site_ids,
+    sites_table,
 )
 from litterhub.ingest.cells import future, near_null_island, out_of_range, parse_date, parse_number
 from litterhub.ingest.countries import column_to_alpha3
@@ -164,19 +165,8 @@ class MarineLitterWatch:
             }
         )
         observations = unpivot(matrix.values[keep], items, event_keys, kept_lines)
-        sites = pa.table(
-            {
-                "site_id": sid,
-                "name": pc.utf8_trim_whitespace(sub.column("BeachName")),
-                "lat": events.column("lat"),
-                "lon": events.column("lon"),
-                "country": country,
-                "region": events.column("region"),
-                "compartment": events.column("compartment"),
-                "source_programme": pa.nulls(len(event_key), pa.string()).fill_null(PROGRAMME),
-                "source_key": site_key,
-            }
-        )
+        sites = sites_table(sid, pc.utf8_trim_whitespace(sub.column("BeachName")), events, PROGRAMME, site_key,
+                            country=country)
         return AdapterBatch(events, observations, sites)
 
 
