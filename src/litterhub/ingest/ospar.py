@@ -36,6 +36,7 @@ from litterhub.ingest.base import (
     flag_cells,
     report_bad_records,
     site_ids,
+    sites_table,
 )
 from litterhub.ingest.cells import future, parse_date, parse_number
 from litterhub.ingest.countries import column_to_alpha3
@@ -231,19 +232,8 @@ class Ospar:
         )
         observations = unpivot(matrix.values[keep], items, event_keys, kept_lines)
         name_col = pc.utf8_trim_whitespace(sub.column(layout.site_name)) if layout.site_name in names else site_key
-        sites = pa.table(
-            {
-                "site_id": sid,
-                "name": name_col,
-                "lat": pa.nulls(m, pa.float64()),
-                "lon": pa.nulls(m, pa.float64()),
-                "country": country,
-                "region": region,
-                "compartment": events.column("compartment"),
-                "source_programme": pa.array([PROGRAMME] * m, pa.string()),
-                "source_key": site_key,
-            }
-        )
+        sites = sites_table(sid, name_col, events, PROGRAMME, site_key, lat=None, lon=None, country=country,
+                            region=region)
         return AdapterBatch(events, observations, sites)
 
     def _read_long(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
@@ -326,12 +316,8 @@ class Ospar:
             "country": country, "region": ev.column("region"), "length_m": pa.array(np.full(n, SURVEY_LENGTH_M)),
             "total_count": pc.fill_null(ev.column("total"), 0.0), "source_line": ev.column("line"),
         })
-        sites = pa.table({
-            "site_id": sid, "name": ev.column("name"), "lat": pa.nulls(n, pa.float64()),
-            "lon": pa.nulls(n, pa.float64()), "country": country, "region": ev.column("region"),
-            "compartment": events.column("compartment"), "source_programme": pa.array([PROGRAMME] * n, pa.string()),
-            "source_key": ev.column("site"),
-        })
+        sites = sites_table(sid, ev.column("name"), events, PROGRAMME, ev.column("site"), lat=None, lon=None,
+                            country=country, region=ev.column("region"))
         yield AdapterBatch(events, observations, sites)
 
 
