@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from litterhub.harmonize.seafloor import swept_area_m2
-from litterhub.ingest.base import AdapterBatch, DatasetDefaults, flag_cells, report_bad_records, site_ids
+from litterhub.ingest.base import AdapterBatch, DatasetDefaults, flag_cells, report_bad_records, site_ids, sites_table
 from litterhub.ingest.cells import future, near_null_island, out_of_range, parse_date, parse_number
 from litterhub.ingest.countries import column_to_alpha3
 from litterhub.ingest.report import CODES, ValidationReport
@@ -274,11 +274,8 @@ class Emodnet:
             "length_m": ev.column("length"), "width_m": ev.column("width"), "area_m2": ev.column("area"),
             "total_count": ev.column("total_count"), "source_line": ev.column("line"),
         })
-        sites = pa.table({
-            "site_id": sid, "name": ev.column("beach_name"), "lat": ev.column("lat"), "lon": ev.column("lon"),
-            "country": country, "region": pa.nulls(n, pa.string()), "compartment": events.column("compartment"),
-            "source_programme": pa.array([PROGRAMME] * n, pa.string()), "source_key": ev.column("beach"),
-        })
+        sites = sites_table(sid, ev.column("beach_name"), events, PROGRAMME, ev.column("beach"), lat=ev.column("lat"),
+                            lon=ev.column("lon"), country=country, region=None)
         return AdapterBatch(events, observations, sites)
 
     # ---- seafloor trawl table --------------------------------------------------------------------------------
@@ -403,11 +400,8 @@ class Emodnet:
             "total_count": pc.fill_null(hauls.column("total_count"), 0.0), "source_line": hauls.column("line"),
             "qc_flags": _flag_lists({"litter-effort-suspect": slow}, n),
         })
-        sites = pa.table({
-            "site_id": sid, "name": hauls.column("station"), "lat": hauls.column("lat"), "lon": hauls.column("lon"),
-            "country": country, "region": pa.nulls(n, pa.string()), "compartment": events.column("compartment"),
-            "source_programme": pa.array([PROGRAMME] * n, pa.string()), "source_key": hauls.column("station"),
-        })
+        sites = sites_table(sid, hauls.column("station"), events, PROGRAMME, hauls.column("station"),
+                            lat=hauls.column("lat"), lon=hauls.column("lon"), country=country, region=None)
         return AdapterBatch(events, observations, sites)
 
 
