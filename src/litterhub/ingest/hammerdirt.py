@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from litterhub.ingest.base import AdapterBatch, DatasetDefaults, flag_cells, report_bad_records, site_ids
+from litterhub.ingest.base import AdapterBatch, DatasetDefaults, flag_cells, report_bad_records, site_ids, sites_table
 from litterhub.ingest.cells import future, parse_date, parse_number
 from litterhub.ingest.report import CODES, ValidationReport
 from litterhub.ingest.textio import Sniff, open_table, sniff
@@ -235,11 +235,8 @@ class Hammerdirt:
             "qc_flags": _flag_lists({"litter-short-survey": short, "litter-effort-inconsistent": inconsistent}, n),
             "source_line": events.column("line"),
         })
-        sites = pa.table({
-            "site_id": sid, "name": site_key, "lat": coords["lat"], "lon": coords["lon"], "country": coords["country"],
-            "region": events_out.column("region"), "compartment": compartment,
-            "source_programme": pa.array([PROGRAMME] * n, pa.string()), "source_key": site_key,
-        })
+        sites = sites_table(sid, site_key, events_out, PROGRAMME, site_key, lat=coords["lat"], lon=coords["lon"],
+                            country=coords["country"], compartment=compartment)
         return AdapterBatch(events_out, observations, sites)
 
 
