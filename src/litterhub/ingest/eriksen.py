@@ -28,6 +28,7 @@ from litterhub.ingest.base import (
     flag_cells,
     report_bad_records,
     site_ids,
+    sites_table,
 )
 from litterhub.ingest.cells import future, out_of_range
 from litterhub.ingest.columns import blank_no_data, const, floats, number, reject_repeated_ids, text_or_null
@@ -239,12 +240,8 @@ class EriksenTrawls:
                 "source_line": pa.array(kept_lines[has], pa.int64()), "source_column": const(len(idx), column),
             }))
         observations = pa.concat_tables(obs, promote_options="default")
-        sites = pa.table({
-            "site_id": sid, "name": site_key, "lat": floats(lat_k), "lon": floats(lon_k),
-            "country": pa.nulls(k, pa.string()), "region": pa.nulls(k, pa.string()),
-            "compartment": const(k, "surface-water"), "source_programme": const(k, PROGRAMME),
-            "source_key": site_key,
-        })
+        sites = sites_table(sid, site_key, None, PROGRAMME, site_key, lat=floats(lat_k), lon=floats(lon_k),
+                            compartment=const(k, "surface-water"))
         return AdapterBatch(events, observations, sites)
 
     @staticmethod
