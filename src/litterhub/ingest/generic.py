@@ -24,6 +24,7 @@ from litterhub.ingest.base import (
     flag_cells,
     report_bad_records,
     site_ids,
+    sites_table,
 )
 from litterhub.ingest.cells import future, near_null_island, out_of_range
 from litterhub.ingest.columns import const, floats, number, reject_repeated_ids, text_or_null
@@ -200,11 +201,9 @@ class GenericAdapter:
             "source_total": floats(fields["total"][keep]),
             "source_line": pa.array(kept_lines, pa.int64()),
         })
-        sites = pa.table({
-            "site_id": sid, "name": pc.coalesce(name, key), "lat": floats(lat), "lon": floats(lon),
-            "country": country, "region": region, "compartment": const(k, m.compartment),
-            "source_programme": const(k, m.meta.get("programme") or PROGRAMME), "source_key": key,
-        })
+        sites = sites_table(sid, pc.coalesce(name, key), None, m.meta.get("programme") or PROGRAMME, key,
+                            lat=floats(lat), lon=floats(lon), country=country, region=region,
+                            compartment=const(k, m.compartment))
         return events, sites
 
     # -- wide ----------------------------------------------------------------------------------------------
