@@ -27,6 +27,7 @@ from litterhub.ingest.base import (
     flag_cells,
     report_bad_records,
     site_ids,
+    sites_table,
 )
 from litterhub.ingest.cells import future, out_of_range
 from litterhub.ingest.columns import const, floats, number, reject_repeated_ids, text_or_null
@@ -177,11 +178,8 @@ class NCEIMicroplastics:
             "source_line": pa.array(kept_lines, pa.int64()),
             "source_column": const(k, "Measurement"),
         })
-        sites = pa.table({
-            "site_id": sid, "name": site_key, "lat": floats(lat_k), "lon": floats(lon_k),
-            "country": pa.nulls(k, pa.string()), "region": region, "compartment": events.column("compartment"),
-            "source_programme": const(k, PROGRAMME), "source_key": site_key,
-        })
+        sites = sites_table(sid, site_key, events, PROGRAMME, site_key, lat=floats(lat_k), lon=floats(lon_k),
+                            country=None, region=region)
         return AdapterBatch(events, observations, sites)
 
 
