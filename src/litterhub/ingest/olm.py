@@ -27,6 +27,7 @@ from litterhub.ingest.base import (
     flag_cells,
     report_bad_records,
     site_ids,
+    sites_table,
 )
 from litterhub.ingest.cells import future, near_null_island, out_of_range
 from litterhub.ingest.columns import const, floats, number, reject_repeated_ids
@@ -173,11 +174,7 @@ class OpenLitterMap:
             "source_line": pa.array(kept_lines, pa.int64()),
         })
         observations = unpivot(matrix.values[keep], items, event_keys, kept_lines)
-        sites = pa.table({
-            "site_id": sid, "name": site_key, "lat": floats(lat_k), "lon": floats(lon_k),
-            "country": pa.nulls(k, pa.string()), "region": pa.nulls(k, pa.string()),
-            "compartment": pa.nulls(k, pa.string()), "source_programme": const(k, PROGRAMME), "source_key": site_key,
-        })
+        sites = sites_table(sid, site_key, None, PROGRAMME, site_key, lat=floats(lat_k), lon=floats(lon_k))
         return AdapterBatch(events, observations, sites)
 
 
