@@ -31,6 +31,7 @@ from litterhub.ingest.base import (
     flag_cells,
     report_bad_records,
     site_ids,
+    sites_table,
 )
 from litterhub.ingest.cells import future, out_of_range
 from litterhub.ingest.columns import blank_no_data, const, floats, number, reject_repeated_ids, text_or_null
@@ -213,11 +214,9 @@ class PlasticPirates:
             report.add("litter-unknown-country", f"country {name!r} not recognised", column="CountryResponsible")
         place = text_or_null(sub, "SamplingPlace")
         river = text_or_null(sub, "SamplingRiver")
-        sites = pa.table({
-            "site_id": sid, "name": pc.coalesce(place, river, key), "lat": floats(lat), "lon": floats(lon),
-            "country": country, "region": text_or_null(sub, "SamplingRiverSystem"),
-            "compartment": const(k, compartment), "source_programme": const(k, PROGRAMME), "source_key": key,
-        })
+        sites = sites_table(sid, pc.coalesce(place, river, key), None, PROGRAMME, key, lat=floats(lat),
+                            lon=floats(lon), country=country, region=text_or_null(sub, "SamplingRiverSystem"),
+                            compartment=const(k, compartment))
         return sid, sites
 
     # -- riverbank and floating datasets -------------------------------------------------------------------
