@@ -33,6 +33,7 @@ from litterhub.ingest.base import (
     flag_cells,
     report_bad_records,
     site_ids,
+    sites_table,
 )
 from litterhub.ingest.cells import future
 from litterhub.ingest.columns import const, floats, number, reject_repeated_ids, text_or_null
@@ -125,11 +126,8 @@ class Plastock:
             idx = pc.index_in(plage, value_set=coords.column("Plage").combine_chunks())
             lat = pc.take(coords.column("lat").combine_chunks(), idx)
             lon = pc.take(coords.column("lon").combine_chunks(), idx)
-        sites = pa.table({
-            "site_id": sid, "name": plage, "lat": lat, "lon": lon, "country": pa.nulls(n, pa.string()),
-            "region": const(n, "Lake Geneva"), "compartment": const(n, "lakeshore"),
-            "source_programme": const(n, PROGRAMME), "source_key": plage,
-        })
+        sites = sites_table(sid, plage, None, PROGRAMME, plage, lat=lat, lon=lon, region=const(n, "Lake Geneva"),
+                            compartment=const(n, "lakeshore"))
         return sid, sites
 
     # -- macro ---------------------------------------------------------------------------------------------
