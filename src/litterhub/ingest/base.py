@@ -139,6 +139,15 @@ def flag_cells(report: ValidationReport, mask: np.ndarray, lines: np.ndarray, co
     report.add_many(code, lines[rows], column, [template.format(t) for t in texts])
 
 
+def flag_lists(masks: dict[str, np.ndarray], n: int) -> pa.ListArray:
+    """Per-event qc_flags lists from boolean masks (one vectorised step; the service appends density flags)."""
+    names = list(masks)
+    grid = np.column_stack([masks[k] for k in names]) if names else np.zeros((n, 0), bool)
+    offsets = np.concatenate(([0], np.cumsum(grid.sum(axis=1)))).astype(np.int32)
+    values = np.tile(np.array(names, dtype=object), n)[grid.ravel()] if names else np.array([], dtype=object)
+    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, pa.string()))
+
+
 _SITE_FIELDS = ("lat", "lon", "country", "region", "compartment")
 
 

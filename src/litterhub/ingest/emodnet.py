@@ -27,7 +27,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from litterhub.harmonize.seafloor import swept_area_m2
-from litterhub.ingest.base import AdapterBatch, DatasetDefaults, flag_cells, report_bad_records, site_ids, sites_table
+from litterhub.ingest.base import (
+    AdapterBatch,
+    DatasetDefaults,
+    flag_cells,
+    flag_lists,
+    report_bad_records,
+    site_ids,
+    sites_table,
+)
 from litterhub.ingest.cells import future, near_null_island, out_of_range, parse_date, parse_number
 from litterhub.ingest.countries import column_to_alpha3
 from litterhub.ingest.report import CODES, ValidationReport
@@ -398,20 +406,11 @@ class Emodnet:
             "area_m2": pa.array(swept_area_m2(distance, wing), pa.float64(), from_pandas=True),
             "duration_min": hauls.column("minutes"),
             "total_count": pc.fill_null(hauls.column("total_count"), 0.0), "source_line": hauls.column("line"),
-            "qc_flags": _flag_lists({"litter-effort-suspect": slow}, n),
+            "qc_flags": flag_lists({"litter-effort-suspect": slow}, n),
         })
         sites = sites_table(sid, hauls.column("station"), events, PROGRAMME, hauls.column("station"),
                             lat=hauls.column("lat"), lon=hauls.column("lon"), country=country, region=None)
         return AdapterBatch(events, observations, sites)
-
-
-def _flag_lists(masks: dict[str, np.ndarray], n: int) -> pa.ListArray:
-    """Per-event qc_flags lists from boolean masks (one vectorised step; the service appends density flags)."""
-    names = list(masks)
-    grid = np.column_stack([masks[k] for k in names]) if names else np.zeros((n, 0), bool)
-    offsets = np.concatenate(([0], np.cumsum(grid.sum(axis=1)))).astype(np.int32)
-    values = np.tile(np.array(names, dtype=object), n)[grid.ravel()] if names else np.array([], dtype=object)
-    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, pa.string()))
 
 
 ADAPTER = Emodnet()
