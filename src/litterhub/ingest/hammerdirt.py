@@ -27,7 +27,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from litterhub.ingest.base import AdapterBatch, DatasetDefaults, flag_cells, report_bad_records, site_ids, sites_table
+from litterhub.ingest.base import (
+    AdapterBatch,
+    DatasetDefaults,
+    flag_cells,
+    flag_lists,
+    report_bad_records,
+    site_ids,
+    sites_table,
+)
 from litterhub.ingest.cells import future, parse_date, parse_number
 from litterhub.ingest.report import CODES, ValidationReport
 from litterhub.ingest.textio import Sniff, open_table, sniff
@@ -232,7 +240,7 @@ class Hammerdirt:
             .cast(pa.int32()),
             "total_mass_kg": pa.array(extra.get("mass", np.full(n, np.nan)), pa.float64(), from_pandas=True),
             "total_count": pc.fill_null(events.column("total"), 0.0),
-            "qc_flags": _flag_lists({"litter-short-survey": short, "litter-effort-inconsistent": inconsistent}, n),
+            "qc_flags": flag_lists({"litter-short-survey": short, "litter-effort-inconsistent": inconsistent}, n),
             "source_line": events.column("line"),
         })
         sites = sites_table(sid, site_key, events_out, PROGRAMME, site_key, lat=coords["lat"], lon=coords["lon"],
@@ -301,15 +309,6 @@ def _sidecar_effort(info: Sniff, events: pa.Table, report: ValidationReport) -> 
     people = col("num_parts_staff") + col("num_parts_other")
     return {"length": col("length"), "area": col("area"), "minutes": col("time_minutes"), "people": people,
             "mass": col("total_w")}
-
-
-def _flag_lists(masks: dict[str, np.ndarray], n: int) -> pa.ListArray:
-    """Per-event qc_flags lists from boolean masks (one vectorised step; the service appends density flags)."""
-    names = list(masks)
-    grid = np.column_stack([masks[k] for k in names]) if names else np.zeros((n, 0), bool)
-    offsets = np.concatenate(([0], np.cumsum(grid.sum(axis=1)))).astype(np.int32)
-    values = np.tile(np.array(names, dtype=object), n)[grid.ravel()] if names else np.array([], dtype=object)
-    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, pa.string()))
 
 
 ADAPTER = Hammerdirt()
