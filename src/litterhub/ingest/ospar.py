@@ -34,6 +34,7 @@ from litterhub.ingest.base import (
     KeyCounter,
     RowFingerprints,
     flag_cells,
+    flag_lists,
     report_bad_records,
     site_ids,
     sites_table,
@@ -226,7 +227,7 @@ class Ospar:
                 "region": region,
                 "length_m": pa.array(np.full(m, SURVEY_LENGTH_M)),
                 "total_count": pa.array(totals(matrix.values[keep], items)),
-                "qc_flags": _flag_lists({"litter-outside-survey-period": outside}, m),
+                "qc_flags": flag_lists({"litter-outside-survey-period": outside}, m),
                 "source_line": pa.array(kept_lines, pa.int64()),
             }
         )
@@ -319,15 +320,6 @@ class Ospar:
         sites = sites_table(sid, ev.column("name"), events, PROGRAMME, ev.column("site"), lat=None, lon=None,
                             country=country, region=ev.column("region"))
         yield AdapterBatch(events, observations, sites)
-
-
-def _flag_lists(masks: dict[str, np.ndarray], n: int) -> pa.ListArray:
-    """Per-event qc_flags lists from boolean masks (one vectorised step; the service appends density flags)."""
-    names = list(masks)
-    grid = np.column_stack([masks[k] for k in names]) if names else np.zeros((n, 0), bool)
-    offsets = np.concatenate(([0], np.cumsum(grid.sum(axis=1)))).astype(np.int32)
-    values = np.tile(np.array(names, dtype=object), n)[grid.ravel()] if names else np.array([], dtype=object)
-    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, pa.string()))
 
 
 ADAPTER = Ospar()
