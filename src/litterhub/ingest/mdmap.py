@@ -32,7 +32,7 @@ from litterhub.ingest.cells import future, near_null_island, out_of_range, parse
 from litterhub.ingest.countries import column_to_alpha3
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import Sniff, open_table
-from litterhub.ingest.wide import ItemColumn, parse_items, totals, unpivot
+from litterhub.ingest.wide import ItemColumn, check_total, parse_items, totals, unpivot
 
 REQUIRED = ["survey_protocol", "shoreline_site_id", "survey_date", "survey_id", "transect_id",
             "shoreline_site_name", "beach_width_at_transect"]
@@ -133,11 +133,7 @@ class MDMAP:
         kept_lines = lines[keep]
         total = totals(matrix.values[keep], items)
         src_total = source_total[keep]
-        with np.errstate(invalid="ignore"):
-            mismatch = ~np.isnan(src_total) & (np.abs(src_total - total) > 1e-9)
-        report.add_many("litter-total-mismatch", kept_lines[mismatch], "total_debris_items",
-                        [f"file total {a:g} differs from the sum of item counts {b:g}"
-                         for a, b in zip(src_total[mismatch], total[mismatch], strict=True)])
+        check_total(report, kept_lines, src_total, total, "total_debris_items")
 
         protocol = sub.column("survey_protocol")
         accumulation = pc.match_substring(protocol, "Accumulation").to_numpy(zero_copy_only=False)

@@ -92,6 +92,16 @@ def totals(matrix: np.ndarray, items: list[ItemColumn]) -> np.ndarray:
     return np.nan_to_num(matrix, nan=0.0) @ weights if len(items) else np.zeros(len(matrix))
 
 
+def check_total(report: ValidationReport, lines: np.ndarray, source: np.ndarray, total: np.ndarray, column: str,
+                what: str = "item counts") -> None:
+    """The file's own total against the sum of its item counts: a warning per differing row (both are kept)."""
+    with np.errstate(invalid="ignore"):
+        off = ~np.isnan(source) & (np.abs(source - total) > 1e-9)
+    report.add_many("litter-total-mismatch", lines[off], column,
+                    [f"file total {a:g} differs from the sum of {what} {b:g}"
+                     for a, b in zip(source[off], total[off], strict=True)])
+
+
 def unpivot(matrix: np.ndarray, items: list[ItemColumn], event_keys: pa.Array, lines: np.ndarray) -> pa.Table:
     """Long observation rows for every non-blank item cell (explicit zeros are kept: 'tracked, none found')."""
     rows, cols = np.nonzero(~np.isnan(matrix))
