@@ -37,7 +37,7 @@ from litterhub.ingest.cells import future, near_null_island, out_of_range, parse
 from litterhub.ingest.countries import column_to_alpha3
 from litterhub.ingest.report import CODES, ValidationReport
 from litterhub.ingest.textio import Sniff, open_table
-from litterhub.ingest.wide import ItemColumn, parse_items, totals, unpivot
+from litterhub.ingest.wide import ItemColumn, check_total, parse_items, totals, unpivot
 
 CODES.setdefault("litter-summary-row", ("error", "A totals/summary row is not a survey"))
 
@@ -161,11 +161,7 @@ class Tides:
         state.column_sums += np.nan_to_num(values, nan=0.0).sum(axis=0)
         total = totals(values, items)
         src_total = effort["Total Items Collected"][keep]
-        with np.errstate(invalid="ignore"):
-            mismatch = ~np.isnan(src_total) & (np.abs(src_total - total) > 1e-9)
-        report.add_many("litter-total-mismatch", kept_lines[mismatch], "Total Items Collected",
-                        [f"file total {a:g} differs from the sum of item counts {b:g}"
-                         for a, b in zip(src_total[mismatch], total[mismatch], strict=True)])
+        check_total(report, kept_lines, src_total, total, "Total Items Collected")
 
         m = len(kept_lines)
         event_id = pc.utf8_trim_whitespace(sub.column("Cleanup ID")).to_numpy(zero_copy_only=False).astype(str)
