@@ -34,7 +34,7 @@ from litterhub.ingest.columns import const, floats, number, reject_repeated_ids
 from litterhub.ingest.dates import parse_date_strict
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import Sniff, open_table
-from litterhub.ingest.wide import ItemColumn, parse_items, totals, unpivot
+from litterhub.ingest.wide import ItemColumn, check_total, parse_items, totals, unpivot
 
 PROGRAMME = "OpenLitterMap"
 SIGNATURE = {"id", "verification", "date_taken", "lat", "lon", "total_litter"}
@@ -146,11 +146,7 @@ class OpenLitterMap:
         k = len(kept_lines)
         total = totals(matrix.values[keep], items)
         st = src_total.values[keep]
-        with np.errstate(invalid="ignore"):
-            mismatch = ~np.isnan(st) & (np.abs(st - total) > 1e-9)
-        report.add_many("litter-total-mismatch", kept_lines[mismatch], "total_litter",
-                        [f"file total {a:g} differs from the sum of item tags {b:g}"
-                         for a, b in zip(st[mismatch], total[mismatch], strict=True)])
+        check_total(report, kept_lines, st, total, "total_litter", what="item tags")
         lat_k = np.where(null_island[keep], np.nan, lat.values[keep])
         lon_k = np.where(null_island[keep], np.nan, lon.values[keep])
         site_key = pc.binary_join_element_wise(pc.fill_null(pc.cast(pc.round(floats(lat_k), 4), pa.string()), "?"),
