@@ -40,7 +40,7 @@ from litterhub.ingest.columns import const, floats, number, reject_repeated_ids,
 from litterhub.ingest.dates import parse_mixed_dates, slash_order
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import Sniff, open_table
-from litterhub.ingest.wide import ItemColumn, parse_items, totals, unpivot
+from litterhub.ingest.wide import ItemColumn, check_total, parse_items, totals, unpivot
 
 PROGRAMME = "Pla'stock (ASL, Lake Geneva)"
 MACRO = {"Plage", "Aire", "Date", "Code", "OPSAR", "UNEP", "Quantité"}
@@ -361,11 +361,7 @@ class Plastock:
         k = len(kept_lines)
         total = totals(matrix.values[keep], items)
         src_total = added.values[keep]
-        with np.errstate(invalid="ignore"):
-            mismatch = ~np.isnan(src_total) & (np.abs(src_total - total) > 1e-9)
-        report.add_many("litter-total-mismatch", kept_lines[mismatch], "added",
-                        [f"file total {a:g} differs from the sum of the colour counts {b:g}"
-                         for a, b in zip(src_total[mismatch], total[mismatch], strict=True)])
+        check_total(report, kept_lines, src_total, total, "added", what="the colour counts")
         event_keys = sample.filter(pa.array(keep))
         plage = pc.utf8_trim_whitespace(sub.column("Plage"))
         sid, sites = self._sites(plage, coords)
