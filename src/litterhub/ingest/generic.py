@@ -33,7 +33,7 @@ from litterhub.ingest.dates import parse_date_strict
 from litterhub.ingest.mapping import Mapping, MappingError
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import Sniff, open_table
-from litterhub.ingest.wide import ItemColumn, parse_items, totals, unpivot
+from litterhub.ingest.wide import ItemColumn, check_total, parse_items, totals, unpivot
 
 MAX_LONG_BYTES = 256 << 20  # long layouts are grouped into events in memory
 PROGRAMME = "generic mapping"
@@ -249,11 +249,7 @@ class GenericAdapter:
     def _check_total(self, src: np.ndarray, total: np.ndarray, lines: np.ndarray, report: ValidationReport) -> None:
         if "total" not in self.mapping.event:
             return
-        with np.errstate(invalid="ignore"):
-            off = ~np.isnan(src) & (np.abs(src - total) > 1e-9)
-        report.add_many("litter-total-mismatch", lines[off], self.mapping.event["total"],
-                        [f"file total {a:g} differs from the sum of item counts {b:g}"
-                         for a, b in zip(src[off], total[off], strict=True)])
+        check_total(report, lines, src, total, self.mapping.event["total"])
 
     # -- long ----------------------------------------------------------------------------------------------
     def _long(self, batch: pa.Table, lines: np.ndarray, names: list[str], fingerprints: RowFingerprints,
