@@ -39,7 +39,7 @@ from litterhub.ingest.countries import column_to_alpha3
 from litterhub.ingest.dates import parse_date_strict
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import Sniff, open_table
-from litterhub.ingest.wide import ItemColumn, parse_items, totals, unpivot
+from litterhub.ingest.wide import ItemColumn, check_total, parse_items, totals, unpivot
 
 PROGRAMME = "Plastic Pirates - Go Europe!"
 SCHEME = "plastic-pirates"
@@ -315,11 +315,7 @@ class PlasticPirates:
                      column: str) -> None:
         """The file's own total against the sum of its item counts (warning; both are kept)."""
         src = source_total.to_numpy(zero_copy_only=False).astype(float)
-        with np.errstate(invalid="ignore"):
-            off = ~np.isnan(src) & (np.abs(src - total) > 1e-9)
-        report.add_many("litter-total-mismatch", lines[off], column,
-                        [f"file total {a:g} differs from the sum of item counts {b:g}"
-                         for a, b in zip(src[off], total[off], strict=True)])
+        check_total(report, lines, src, total, column)
 
     def _effort(self, g: Group, sub: pa.RecordBatch, lines: np.ndarray, report: ValidationReport
                 ) -> dict[str, pa.Array]:
