@@ -196,6 +196,14 @@ def number_column(batch: pa.RecordBatch, column: str, lines: np.ndarray, report:
     return parsed.values
 
 
+def missing_required(info: Sniff, required: list[str], what: str, report: ValidationReport) -> bool:
+    """Fail the file (missing-label, line 1) when required columns are absent; True when some are."""
+    missing = [c for c in required if c not in info.header]
+    if missing:
+        report.fail("missing-label", f"required {what} column(s) missing: {', '.join(missing)}", line=1)
+    return bool(missing)
+
+
 def report_bad_records(rejected: list, report: ValidationReport) -> None:
     """Rows the CSV reader could not split (truncated or extra cells) are rejected with their line."""
     for rec in rejected:

@@ -23,6 +23,7 @@ from litterhub.ingest.base import (
     KeyCounter,
     RowFingerprints,
     flag_cells,
+    missing_required,
     number_column,
     report_bad_records,
     site_ids,
@@ -83,9 +84,7 @@ class MDMAP:
         )
 
     def read(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
-        missing = [c for c in REQUIRED if c not in info.header]
-        if missing:
-            report.fail("missing-label", f"required MDMAP column(s) missing: {', '.join(missing)}", line=1)
+        if missing_required(info, REQUIRED, "MDMAP", report):
             return
         names, batches, rejected = open_table(info)
         items = _item_columns(names)
