@@ -22,6 +22,7 @@ from litterhub.ingest.base import (
     KeyCounter,
     RowFingerprints,
     flag_cells,
+    missing_required,
     report_bad_records,
     site_ids,
     sites_table,
@@ -65,10 +66,7 @@ class MarineLitterWatch:
         )
 
     def read(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
-        missing = [c for c in REQUIRED if c not in info.header]
-        if missing:
-            report.fail("missing-label", f"required Marine LitterWatch column(s) missing: {', '.join(missing)}",
-                        line=1)
+        if missing_required(info, REQUIRED, "Marine LitterWatch", report):
             return
         names, batches, rejected = open_table(info)
         items = [ItemColumn(c, "tsg-ml", c) for c in names if GCODE.match(c)]
