@@ -25,6 +25,7 @@ from litterhub.ingest.base import (
     KeyCounter,
     RowFingerprints,
     flag_cells,
+    missing_required,
     report_bad_records,
     site_ids,
     sites_table,
@@ -67,9 +68,7 @@ class NCEIMicroplastics:
         )
 
     def read(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
-        missing = [c for c in REQUIRED if c not in info.header]
-        if missing:
-            report.fail("missing-label", f"required NCEI column(s) missing: {', '.join(missing)}", line=1)
+        if missing_required(info, REQUIRED, "NCEI", report):
             return
         names, batches, rejected = open_table(info)
         fingerprints = RowFingerprints()
