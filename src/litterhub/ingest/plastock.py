@@ -31,6 +31,7 @@ from litterhub.ingest.base import (
     KeyCounter,
     RowFingerprints,
     flag_cells,
+    missing_required,
     report_bad_records,
     site_ids,
     sites_table,
@@ -321,9 +322,7 @@ class Plastock:
 
     # -- micro ---------------------------------------------------------------------------------------------
     def _read_micro(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
-        missing = [c for c in ["Plage", "Echantillon", "added", *MICRO_COLUMNS] if c not in info.header]
-        if missing:
-            report.fail("missing-label", f"required Pla'stock micro column(s) missing: {', '.join(missing)}", line=1)
+        if missing_required(info, ["Plage", "Echantillon", "added", *MICRO_COLUMNS], "Pla'stock micro", report):
             return
         names, batches, rejected = open_table(info)
         items = [ItemColumn(c, "plastock-micro", c, name=f"{MICRO_SHAPES[c[:2]]}, {MICRO_COLOURS[c[2]]}")
