@@ -28,6 +28,7 @@ from litterhub.ingest.base import (
     KeyCounter,
     RowFingerprints,
     flag_cells,
+    missing_required,
     number_column,
     report_bad_records,
     site_ids,
@@ -85,9 +86,7 @@ class Tides:
         )
 
     def read(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
-        missing = [c for c in REQUIRED if c not in info.header]
-        if missing:
-            report.fail("missing-label", f"required TIDES column(s) missing: {', '.join(missing)}", line=1)
+        if missing_required(info, REQUIRED, "TIDES", report):
             return
         names, batches, rejected = open_table(info)
         items = [ItemColumn(c, "oc-icc", c, name=c) for c in names if c not in META]
