@@ -204,6 +204,15 @@ def missing_required(info: Sniff, required: list[str], what: str, report: Valida
     return bool(missing)
 
 
+def duplicate_rows(fingerprints: RowFingerprints, batch: pa.RecordBatch, names: list[str], lines: np.ndarray,
+                   report: ValidationReport) -> np.ndarray:
+    """Count the batch's rows in and report rows repeating an earlier row exactly (kept once); the repeat mask."""
+    report.rows_in += batch.num_rows
+    dup = fingerprints.duplicates(batch, names)
+    report.add_many("duplicate-row", lines[dup], None, "this row repeats an earlier row exactly; kept once")
+    return dup
+
+
 def report_bad_records(rejected: list, report: ValidationReport) -> None:
     """Rows the CSV reader could not split (truncated or extra cells) are rejected with their line."""
     for rec in rejected:

@@ -22,6 +22,7 @@ from litterhub.ingest.base import (
     DatasetDefaults,
     KeyCounter,
     RowFingerprints,
+    duplicate_rows,
     flag_cells,
     missing_required,
     number_column,
@@ -99,10 +100,7 @@ class MDMAP:
 
     def _batch(self, batch: pa.RecordBatch, lines: np.ndarray, items: list[ItemColumn], names: list[str],
                fingerprints: RowFingerprints, transects: KeyCounter, report: ValidationReport) -> AdapterBatch:
-        n = batch.num_rows
-        report.rows_in += n
-        bad = fingerprints.duplicates(batch, names)
-        report.add_many("duplicate-row", lines[bad], None, "this row repeats an earlier row exactly; kept once")
+        bad = duplicate_rows(fingerprints, batch, names, lines, report)
 
         dates = parse_date(batch.column("survey_date"), "%Y-%m-%d")
         flag_cells(report, dates.invalid | dates.blank, lines, "survey_date", "type-error",
