@@ -25,6 +25,7 @@ from litterhub.ingest.base import (
     DatasetDefaults,
     KeyCounter,
     RowFingerprints,
+    duplicate_rows,
     flag_cells,
     report_bad_records,
     site_ids,
@@ -131,10 +132,7 @@ class EriksenTrawls:
 
     def _batch(self, batch: pa.RecordBatch, lines: np.ndarray, lay: Layout, names: list[str],
                fingerprints: RowFingerprints, ids: KeyCounter, report: ValidationReport) -> AdapterBatch:
-        n = batch.num_rows
-        report.rows_in += n
-        bad = fingerprints.duplicates(batch, names)
-        report.add_many("duplicate-row", lines[bad], None, "this row repeats an earlier row exactly; kept once")
+        bad = duplicate_rows(fingerprints, batch, names, lines, report)
 
         year = number(batch, lay.year, lines, report, what="year")
         month = number(batch, lay.month, lines, report, what="month")
