@@ -21,6 +21,7 @@ from litterhub.ingest.base import (
     DatasetDefaults,
     KeyCounter,
     RowFingerprints,
+    duplicate_rows,
     flag_cells,
     report_bad_records,
     site_ids,
@@ -210,9 +211,7 @@ class GenericAdapter:
     def _wide(self, batch: pa.RecordBatch, lines: np.ndarray, names: list[str], items: list[ItemColumn],
               fingerprints: RowFingerprints, ids: KeyCounter, report: ValidationReport) -> AdapterBatch:
         m = self.mapping
-        report.rows_in += batch.num_rows
-        dup = fingerprints.duplicates(batch, names)
-        report.add_many("duplicate-row", lines[dup], None, "this row repeats an earlier row exactly; kept once")
+        dup = duplicate_rows(fingerprints, batch, names, lines, report)
         bad, fields = self._event_fields(batch, lines, report)
         bad |= dup
         item_batch = batch
