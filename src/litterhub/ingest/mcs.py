@@ -25,6 +25,7 @@ from litterhub.ingest.base import (
     DatasetDefaults,
     KeyCounter,
     RowFingerprints,
+    duplicate_rows,
     flag_cells,
     number_column,
     site_ids,
@@ -125,10 +126,7 @@ class MarineConservationSociety:
 
     def _batch(self, batch: pa.RecordBatch, lines: np.ndarray, items: list[ItemColumn], names: list[str],
                state: dict, report: ValidationReport) -> AdapterBatch:
-        n = batch.num_rows
-        report.rows_in += n
-        bad = state["fingerprints"].duplicates(batch, names)
-        report.add_many("duplicate-row", lines[bad], None, "this row repeats an earlier row exactly; kept once")
+        bad = duplicate_rows(state["fingerprints"], batch, names, lines, report)
         day, invalid, blank = self._dates(batch.column("Date of Survey"), state)
         flag_cells(report, invalid, lines, "Date of Survey", "type-error", batch.column("Date of Survey"),
                    "date {!r} is neither a date nor an Excel serial number")
