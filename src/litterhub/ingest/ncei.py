@@ -24,6 +24,7 @@ from litterhub.ingest.base import (
     DatasetDefaults,
     KeyCounter,
     RowFingerprints,
+    duplicate_rows,
     flag_cells,
     missing_required,
     report_bad_records,
@@ -83,10 +84,7 @@ class NCEIMicroplastics:
 
     def _batch(self, batch: pa.RecordBatch, lines: np.ndarray, names: list[str], fingerprints: RowFingerprints,
                units: Counter, ids: KeyCounter, report: ValidationReport) -> AdapterBatch:
-        n = batch.num_rows
-        report.rows_in += n
-        bad = fingerprints.duplicates(batch, names)
-        report.add_many("duplicate-row", lines[bad], None, "this row repeats an earlier row exactly; kept once")
+        bad = duplicate_rows(fingerprints, batch, names, lines, report)
 
         dates = us_datetime_dates(batch.column("Date"))
         flag_cells(report, dates.invalid | dates.blank, lines, "Date", "type-error", batch.column("Date"),
