@@ -24,6 +24,7 @@ from litterhub.ingest.base import (
     DatasetDefaults,
     KeyCounter,
     RowFingerprints,
+    duplicate_rows,
     flag_cells,
     report_bad_records,
     site_ids,
@@ -109,10 +110,7 @@ class OpenLitterMap:
 
     def _batch(self, batch: pa.RecordBatch, lines: np.ndarray, names: list[str], items: list[ItemColumn],
                fingerprints: RowFingerprints, ids: KeyCounter, report: ValidationReport) -> AdapterBatch:
-        n = batch.num_rows
-        report.rows_in += n
-        bad = fingerprints.duplicates(batch, names)
-        report.add_many("duplicate-row", lines[bad], None, "this row repeats an earlier row exactly; kept once")
+        bad = duplicate_rows(fingerprints, batch, names, lines, report)
         taken = pc.utf8_slice_codeunits(pc.utf8_trim_whitespace(batch.column("date_taken")), 0, 10)
         dates = parse_date_strict(taken, "%Y-%m-%d")
         flag_cells(report, dates.invalid | dates.blank, lines, "date_taken", "type-error", batch.column("date_taken"),
