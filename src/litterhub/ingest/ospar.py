@@ -33,6 +33,7 @@ from litterhub.ingest.base import (
     DatasetDefaults,
     KeyCounter,
     RowFingerprints,
+    duplicate_rows,
     flag_cells,
     flag_lists,
     report_bad_records,
@@ -164,10 +165,7 @@ class Ospar:
     def _batch(self, batch: pa.RecordBatch, lines: np.ndarray, layout: Layout, items: list[ItemColumn],
                names: list[str], fingerprints: RowFingerprints, keys: KeyCounter, periods: dict[str, int],
                report: ValidationReport) -> AdapterBatch:
-        n = batch.num_rows
-        report.rows_in += n
-        bad = fingerprints.duplicates(batch, names)
-        report.add_many("duplicate-row", lines[bad], None, "this row repeats an earlier row exactly; kept once")
+        bad = duplicate_rows(fingerprints, batch, names, lines, report)
         dates = parse_date(batch.column(layout.date), layout.date_format)
         flag_cells(report, dates.invalid, lines, layout.date, "type-error", batch.column(layout.date),
                    "date {!r} is not " + layout.date_label)
