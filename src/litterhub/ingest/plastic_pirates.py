@@ -28,6 +28,7 @@ from litterhub.ingest.base import (
     DatasetDefaults,
     KeyCounter,
     RowFingerprints,
+    duplicate_rows,
     flag_cells,
     report_bad_records,
     site_ids,
@@ -224,9 +225,7 @@ class PlasticPirates:
                   items: dict[str, list[ItemColumn]], fingerprints: RowFingerprints, ids: KeyCounter,
                   report: ValidationReport) -> AdapterBatch:
         n = batch.num_rows
-        report.rows_in += n
-        dup = fingerprints.duplicates(batch, names)
-        report.add_many("duplicate-row", lines[dup], None, "this row repeats an earlier row exactly; kept once")
+        dup = duplicate_rows(fingerprints, batch, names, lines, report)
         bad, dates, lat, lon = self._metadata(batch, lines, report)
         bad |= dup
         bad = reject_repeated_ids(pc.utf8_trim_whitespace(batch.column("DatasetID")), bad, ids, lines, report,
