@@ -30,6 +30,7 @@ from litterhub.ingest.base import (
     DatasetDefaults,
     KeyCounter,
     RowFingerprints,
+    duplicate_rows,
     flag_cells,
     missing_required,
     report_bad_records,
@@ -150,10 +151,7 @@ class Plastock:
 
     def _macro(self, batch: pa.RecordBatch, lines: np.ndarray, names: list[str], info: Sniff,
                report: ValidationReport) -> AdapterBatch:
-        n = batch.num_rows
-        report.rows_in += n
-        bad = RowFingerprints().duplicates(batch, names)
-        report.add_many("duplicate-row", lines[bad], None, "this row repeats an earlier row exactly; kept once")
+        bad = duplicate_rows(RowFingerprints(), batch, names, lines, report)
 
         text = pc.utf8_trim_whitespace(batch.column("Date"))
         order = slash_order(text)
@@ -339,10 +337,7 @@ class Plastock:
     def _micro(self, batch: pa.RecordBatch, lines: np.ndarray, names: list[str], items: list[ItemColumn],
                coords: pa.Table | None, fingerprints: RowFingerprints, ids: KeyCounter,
                report: ValidationReport) -> AdapterBatch:
-        n = batch.num_rows
-        report.rows_in += n
-        bad = fingerprints.duplicates(batch, names)
-        report.add_many("duplicate-row", lines[bad], None, "this row repeats an earlier row exactly; kept once")
+        bad = duplicate_rows(fingerprints, batch, names, lines, report)
         sample = text_or_null(batch, "Echantillon")
         no_id = pc.is_null(sample).to_numpy(zero_copy_only=False)
         flag_cells(report, no_id, lines, "Echantillon", "required-value", batch.column("Echantillon"),
