@@ -213,6 +213,14 @@ def duplicate_rows(fingerprints: RowFingerprints, batch: pa.RecordBatch, names: 
     return dup
 
 
+def kept_rows(bad: np.ndarray, report: ValidationReport) -> np.ndarray:
+    """Count the batch's rejected (`bad`) and accepted rows; the mask of rows kept."""
+    keep = ~bad
+    report.rows_rejected += int(bad.sum())
+    report.rows_accepted += int(keep.sum())
+    return keep
+
+
 def report_bad_records(rejected: list, report: ValidationReport) -> None:
     """Rows the CSV reader could not split (truncated or extra cells) are rejected with their line."""
     for rec in rejected:

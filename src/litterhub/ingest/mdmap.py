@@ -24,6 +24,7 @@ from litterhub.ingest.base import (
     RowFingerprints,
     duplicate_rows,
     flag_cells,
+    kept_rows,
     missing_required,
     number_column,
     report_bad_records,
@@ -122,9 +123,7 @@ class MDMAP:
 
         matrix = parse_items(batch, items, lines, report)
         bad |= matrix.bad_row
-        keep = ~bad
-        report.rows_rejected += int(bad.sum())
-        report.rows_accepted += int(keep.sum())
+        keep = kept_rows(bad, report)
 
         sub = batch.filter(pa.array(keep))
         kept_lines = lines[keep]
