@@ -32,6 +32,7 @@ from litterhub.ingest.base import (
     DatasetDefaults,
     flag_cells,
     flag_lists,
+    kept_rows,
     report_bad_records,
     site_ids,
     sites_table,
@@ -350,9 +351,7 @@ class Emodnet:
         no_code = pc.equal(code, "").to_numpy(zero_copy_only=False)
         report.add_many("required-value", lines[no_code], "PARAM", "the item code is empty")
         bad |= items.invalid | items.blank | negative | wrong_unit | no_code
-        keep = ~bad
-        report.rows_rejected += int(bad.sum())
-        report.rows_accepted += int(keep.sum())
+        keep = kept_rows(bad, report)
         lat = np.nanmean(np.column_stack([num("ShootLat"), num("HaulLat")]), axis=1)
         lon = np.nanmean(np.column_stack([num("ShootLong"), num("HaulLong")]), axis=1)
         oor = out_of_range(lat, lon) | near_null_island(lat, lon)
