@@ -27,6 +27,7 @@ from litterhub.ingest.base import (
     RowFingerprints,
     duplicate_rows,
     flag_cells,
+    kept_rows,
     report_bad_records,
     site_ids,
     sites_table,
@@ -172,9 +173,7 @@ class EriksenTrawls:
         if lay is FINAL_MERGE and lay.event_id in names:
             bad = reject_repeated_ids(pc.utf8_trim_whitespace(batch.column(lay.event_id)), bad, ids, lines, report,
                                       lay.event_id)
-        keep = ~bad
-        report.rows_rejected += int(bad.sum())
-        report.rows_accepted += int(keep.sum())
+        keep = kept_rows(bad, report)
         k = int(keep.sum())
         sub = batch.filter(pa.array(keep))
         kept_lines = lines[keep]
