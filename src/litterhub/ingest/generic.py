@@ -23,6 +23,7 @@ from litterhub.ingest.base import (
     RowFingerprints,
     duplicate_rows,
     flag_cells,
+    kept_rows,
     report_bad_records,
     site_ids,
     sites_table,
@@ -225,9 +226,7 @@ class GenericAdapter:
         if "id" in m.event:
             bad = reject_repeated_ids(pc.utf8_trim_whitespace(batch.column(m.event["id"])), bad, ids, lines, report,
                                       m.event["id"])
-        keep = ~bad
-        report.rows_rejected += int(bad.sum())
-        report.rows_accepted += int(keep.sum())
+        keep = kept_rows(bad, report)
         values = matrix.values[keep]
         if m.blank == "zero":
             values = np.nan_to_num(values, nan=0.0)
@@ -275,9 +274,7 @@ class GenericAdapter:
         bad |= no_code | count.invalid | missing | negative
         mass = number(batch, lg["mass"], lines, report, decimal_comma=m.decimal_comma, what="mass").values \
             * m.factor("mass") if "mass" in lg else np.full(batch.num_rows, np.nan)
-        keep = ~bad
-        report.rows_rejected += int(bad.sum())
-        report.rows_accepted += int(keep.sum())
+        keep = kept_rows(bad, report)
         sub = batch.filter(pa.array(keep))
         kept_lines = lines[keep]
         k = len(kept_lines)
