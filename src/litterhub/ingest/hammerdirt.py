@@ -32,6 +32,7 @@ from litterhub.ingest.base import (
     DatasetDefaults,
     flag_cells,
     flag_lists,
+    kept_rows,
     report_bad_records,
     site_ids,
     sites_table,
@@ -133,9 +134,7 @@ class Hammerdirt:
             empty = pc.equal(arr, "").to_numpy(zero_copy_only=False)
             report.add_many("required-value", lines[empty], col, f"the {what} is empty")
             bad |= empty
-        keep = ~bad
-        report.rows_rejected += int(bad.sum())
-        report.rows_accepted += int(keep.sum())
+        keep = kept_rows(bad, report)
         mask = pa.array(keep)
         day = pa.array(dates.values, pa.date32()).filter(mask)
         site = site.filter(mask)
