@@ -27,6 +27,7 @@ from litterhub.ingest.base import (
     RowFingerprints,
     duplicate_rows,
     flag_cells,
+    kept_rows,
     number_column,
     site_ids,
     sites_table,
@@ -154,9 +155,7 @@ class MarineConservationSociety:
                    "Weight of litter collected (kg)")}
         matrix = parse_items(batch, items, lines, report)
         bad |= matrix.bad_row
-        keep = ~bad
-        report.rows_rejected += int(bad.sum())
-        report.rows_accepted += int(keep.sum())
+        keep = kept_rows(bad, report)
 
         sub = batch.filter(pa.array(keep))
         m = int(keep.sum())
