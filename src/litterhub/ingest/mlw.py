@@ -22,6 +22,7 @@ from litterhub.ingest.base import (
     KeyCounter,
     RowFingerprints,
     flag_cells,
+    kept_rows,
     missing_required,
     report_bad_records,
     site_ids,
@@ -114,9 +115,7 @@ class MarineLitterWatch:
 
         matrix = parse_items(batch, items, lines, report)
         bad |= matrix.bad_row
-        keep = ~bad
-        report.rows_rejected += int(bad.sum())
-        report.rows_accepted += int(keep.sum())
+        keep = kept_rows(bad, report)
 
         kb = pa.array(keep)
         sub = batch.filter(kb)
