@@ -26,6 +26,7 @@ from litterhub.ingest.base import (
     RowFingerprints,
     duplicate_rows,
     flag_cells,
+    kept_rows,
     missing_required,
     report_bad_records,
     site_ids,
@@ -121,9 +122,7 @@ class NCEIMicroplastics:
         bad |= ~known
         bad = reject_repeated_ids(pc.utf8_trim_whitespace(batch.column("OBJECTID")), bad, ids, lines, report,
                                   "OBJECTID")
-        keep = ~bad
-        report.rows_rejected += int(bad.sum())
-        report.rows_accepted += int(keep.sum())
+        keep = kept_rows(bad, report)
 
         sub = batch.filter(pa.array(keep))
         k = int(keep.sum())
