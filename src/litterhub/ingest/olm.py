@@ -26,6 +26,7 @@ from litterhub.ingest.base import (
     RowFingerprints,
     duplicate_rows,
     flag_cells,
+    kept_rows,
     report_bad_records,
     site_ids,
     sites_table,
@@ -135,9 +136,7 @@ class OpenLitterMap:
         bad |= matrix.bad_row
         src_total = number(batch, "total_litter", lines, report, what="total")
         bad = reject_repeated_ids(pc.utf8_trim_whitespace(batch.column("id")), bad, ids, lines, report, "id")
-        keep = ~bad
-        report.rows_rejected += int(bad.sum())
-        report.rows_accepted += int(keep.sum())
+        keep = kept_rows(bad, report)
 
         sub = batch.filter(pa.array(keep))
         kept_lines = lines[keep]
