@@ -36,6 +36,7 @@ from litterhub.ingest.base import (
     duplicate_rows,
     flag_cells,
     flag_lists,
+    kept_rows,
     report_bad_records,
     site_ids,
     sites_table,
@@ -182,9 +183,7 @@ class Ospar:
 
         matrix = parse_items(batch, items, lines, report)
         bad |= matrix.bad_row
-        keep = ~bad
-        report.rows_rejected += int(bad.sum())
-        report.rows_accepted += int(keep.sum())
+        keep = kept_rows(bad, report)
 
         sub = batch.filter(pa.array(keep))
         m = int(keep.sum())
@@ -263,9 +262,7 @@ class Ospar:
                 negative = count.values < 0
             report.add_many("litter-negative-count", lines[negative], "abundance", "abundance is negative")
             bad = dates.invalid | dates.blank | fut | no_type | bad_count | negative
-            keep = ~bad
-            report.rows_rejected += int(bad.sum())
-            report.rows_accepted += int(keep.sum())
+            keep = kept_rows(bad, report)
             material = pc.utf8_lower(pc.utf8_trim_whitespace(pc.fill_null(pc.struct_field(parts_, "material"), "")))
             icode = pc.cast(pc.if_else(pc.equal(code, ""), "0", code), pa.int64()).to_numpy(zero_copy_only=False)
             toward = (~pc.equal(material, "survey").to_numpy(zero_copy_only=False)
