@@ -30,6 +30,7 @@ from litterhub.ingest.base import (
     RowFingerprints,
     duplicate_rows,
     flag_cells,
+    kept_rows,
     report_bad_records,
     site_ids,
     sites_table,
@@ -395,9 +396,7 @@ class PlasticPirates:
                             "dataset not in the floating file: particle kept without date or position")
             bad |= ~ok & found
         size = number(batch, "SizeMM", lines, ValidationReport(), markers=("na", "NA", "not measurable"))
-        keep = ~bad
-        report.rows_rejected += int(bad.sum())
-        report.rows_accepted += int(keep.sum())
+        keep = kept_rows(bad, report)
         sub = batch.filter(pa.array(keep))
         kept_lines = lines[keep]
         k = len(kept_lines)
