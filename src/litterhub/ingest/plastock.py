@@ -32,6 +32,7 @@ from litterhub.ingest.base import (
     RowFingerprints,
     duplicate_rows,
     flag_cells,
+    kept_rows,
     missing_required,
     report_bad_records,
     site_ids,
@@ -182,9 +183,7 @@ class Plastock:
         area = number(batch, "Aire", lines, report, what="area")
         minutes = number(batch, "Temps", lines, report, what="search time")
         mass = number(batch, "Poids", lines, report, what="weight")
-        keep = ~bad
-        report.rows_rejected += int(bad.sum())
-        report.rows_accepted += int(keep.sum())
+        keep = kept_rows(bad, report)
 
         sub = batch.filter(pa.array(keep))
         kept_lines = lines[keep]
@@ -285,9 +284,7 @@ class Plastock:
         flag_cells(report, unknown, lines, "objet", "type-error", batch.column("objet"),
                    "category {!r} is not fibres, fdure or souple")
         bad |= no_id | count.blank | count.invalid | negative | unknown
-        keep = ~bad
-        report.rows_rejected += int(bad.sum())
-        report.rows_accepted += int(keep.sum())
+        keep = kept_rows(bad, report)
         sub = batch.filter(pa.array(keep))
         kept_lines = lines[keep]
         k = len(kept_lines)
@@ -347,9 +344,7 @@ class Plastock:
         bad |= matrix.bad_row
         added = number(batch, "added", lines, report, what="total")
         bad = reject_repeated_ids(sample, bad, ids, lines, report, "Echantillon")
-        keep = ~bad
-        report.rows_rejected += int(bad.sum())
-        report.rows_accepted += int(keep.sum())
+        keep = kept_rows(bad, report)
         sub = batch.filter(pa.array(keep))
         kept_lines = lines[keep]
         k = len(kept_lines)
