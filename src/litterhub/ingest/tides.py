@@ -28,6 +28,7 @@ from litterhub.ingest.base import (
     KeyCounter,
     RowFingerprints,
     flag_cells,
+    kept_rows,
     missing_required,
     number_column,
     report_bad_records,
@@ -150,9 +151,7 @@ class Tides:
                   ("Pounds", "Miles", "People", "Adults", "Children", "Total Items Collected")}
         matrix = parse_items(batch, items, lines, report)
         bad |= matrix.bad_row & ~footer
-        keep = ~bad
-        report.rows_rejected += int(bad.sum())
-        report.rows_accepted += int(keep.sum())
+        keep = kept_rows(bad, report)
 
         sub = batch.filter(pa.array(keep))
         kept_lines = lines[keep]
