@@ -38,7 +38,7 @@ from litterhub.ingest.base import (
     site_ids,
     sites_table,
 )
-from litterhub.ingest.cells import future
+from litterhub.ingest.cells import Parsed, future
 from litterhub.ingest.columns import const, floats, number, reject_repeated_ids, text_or_null
 from litterhub.ingest.dates import parse_mixed_dates, slash_order
 from litterhub.ingest.report import ValidationReport
@@ -169,12 +169,7 @@ class Plastock:
             f"date(s); slash dates read {order[0]} because {order[1]}; {int(mixed.ambiguous.sum())} slash date(s) "
             "were ambiguous (listed as litter-date-ambiguous)")
 
-        qty = number(batch, "Quantité", lines, report, what="count")
-        flag_cells(report, qty.blank, lines, "Quantité", "required-value", batch.column("Quantité"), "no count ({!r})")
-        with np.errstate(invalid="ignore"):
-            negative = qty.values < 0
-        flag_cells(report, negative, lines, "Quantité", "litter-negative-count", batch.column("Quantité"),
-                   "count {!r} is negative")
+        qty, negative = _count(batch, "Quantité", lines, report)
         bad |= qty.blank | qty.invalid | negative
         code = text_or_null(batch, "Code")
         no_code = pc.is_null(code).to_numpy(zero_copy_only=False)
@@ -273,12 +268,7 @@ class Plastock:
         no_id = pc.is_null(sample).to_numpy(zero_copy_only=False)
         flag_cells(report, no_id, lines, "échantillon", "required-value", batch.column("échantillon"),
                    "no sample id ({!r})")
-        count = number(batch, "compte", lines, report, what="count")
-        flag_cells(report, count.blank, lines, "compte", "required-value", batch.column("compte"), "no count ({!r})")
-        with np.errstate(invalid="ignore"):
-            negative = count.values < 0
-        flag_cells(report, negative, lines, "compte", "litter-negative-count", batch.column("compte"),
-                   "count {!r} is negative")
+        count, negative = _count(batch, "compte", lines, report)
         objet = pc.utf8_trim_whitespace(batch.column("objet"))
         unknown = ~pc.is_in(objet, value_set=pa.array(list(LONG_SHAPES))).to_numpy(zero_copy_only=False)
         flag_cells(report, unknown, lines, "objet", "type-error", batch.column("objet"),
@@ -409,4 +399,17 @@ def _cross_references(ospar: pa.Array, unep: pa.Array) -> pa.Array:
         pa.array([], pa.list_(pa.string()))
 
 
+def _count(batch: pa.RecordBatch | pa.Table, column: str, lines: np.ndarray, report: ValidationReport
+           ) -> tuple[Parsed, np.ndarray]:
+    """A required count column: blank and negative counts are reported; the parsed counts and the negative mask."""
+    count = number(batch, column, lines, report, what="count")
+    flag_cells(report, count.blank, lines, column, "required-value", batch.column(column), "no count ({!r})")
+    with np.errstate(invalid="ignore"):
+        negative = count.values < 0
+    flag_cells(report, negative, lines, column, "litter-negative-count", batch.column(column),
+               "count {!r} is negative")
+    return count, negative
+
+
 ADAPTER = Plastock()
+
