@@ -37,7 +37,7 @@ from litterhub.ingest.base import (
     site_ids,
     sites_table,
 )
-from litterhub.ingest.cells import future, near_null_island, out_of_range, parse_date, parse_number
+from litterhub.ingest.cells import Parsed, future, near_null_island, out_of_range, parse_date, parse_number
 from litterhub.ingest.countries import column_to_alpha3
 from litterhub.ingest.report import CODES, ValidationReport
 from litterhub.ingest.sheets import SHEET_KINDS, SheetError, headers, open_sheet, read_sheet
@@ -219,13 +219,7 @@ class Emodnet:
 
     def _litter_rows(self, batch: pa.RecordBatch, lines: np.ndarray, report: ValidationReport) -> pa.Table:
         """Litter sheet rows with a valid count; bad ones are rejected here."""
-        parsed = parse_number(batch.column("NoItems"), decimal_comma=True)
-        flag_cells(report, parsed.invalid, lines, "NoItems", "type-error", batch.column("NoItems"),
-                   "count {!r} is not a number")
-        report.add_many("required-value", lines[parsed.blank], "NoItems", "the item count is empty")
-        with np.errstate(invalid="ignore"):
-            negative = parsed.values < 0
-        report.add_many("litter-negative-count", lines[negative], "NoItems", "the item count is negative")
+        parsed, negative = _item_count(batch, "NoItems", lines, report, decimal_comma=True)
         code = pc.utf8_trim_whitespace(batch.column("ItemCode"))
         no_code = pc.equal(code, "").to_numpy(zero_copy_only=False)
         report.add_many("required-value", lines[no_code], "ItemCode", "the item code is empty")
@@ -336,13 +330,7 @@ class Emodnet:
         fut = future(dates.values)
         report.add_many("litter-future-date", lines[fut], "Date", "the haul date lies in the future")
         bad |= fut
-        items = parse_number(batch.column("LT_Items"))
-        flag_cells(report, items.invalid, lines, "LT_Items", "type-error", batch.column("LT_Items"),
-                   "count {!r} is not a number")
-        report.add_many("required-value", lines[items.blank], "LT_Items", "the item count is empty")
-        with np.errstate(invalid="ignore"):
-            negative = items.values < 0
-        report.add_many("litter-negative-count", lines[negative], "LT_Items", "the item count is negative")
+        items, negative = _item_count(batch, "LT_Items", lines, report)
         unit = pc.utf8_lower(pc.utf8_trim_whitespace(batch.column("UnitItem")))
         wrong_unit = ~pc.equal(unit, "items/haul").to_numpy(zero_copy_only=False) & ~items.blank
         flag_cells(report, wrong_unit, lines, "UnitItem", "constraint-error", batch.column("UnitItem"),
@@ -410,6 +398,19 @@ class Emodnet:
         sites = sites_table(sid, hauls.column("station"), events, PROGRAMME, hauls.column("station"),
                             lat=hauls.column("lat"), lon=hauls.column("lon"), country=country, region=None)
         return AdapterBatch(events, observations, sites)
+
+
+def _item_count(batch: pa.RecordBatch, column: str, lines: np.ndarray, report: ValidationReport,
+                decimal_comma: bool = False) -> tuple[Parsed, np.ndarray]:
+    """An item-count column: non-numbers, blanks and negatives are reported; the parsed counts and the negative mask."""
+    parsed = parse_number(batch.column(column), decimal_comma=decimal_comma)
+    flag_cells(report, parsed.invalid, lines, column, "type-error", batch.column(column),
+               "count {!r} is not a number")
+    report.add_many("required-value", lines[parsed.blank], column, "the item count is empty")
+    with np.errstate(invalid="ignore"):
+        negative = parsed.values < 0
+    report.add_many("litter-negative-count", lines[negative], column, "the item count is negative")
+    return parsed, negative
 
 
 ADAPTER = Emodnet()
