@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from litterhub.ingest.cells import parse_number
+from litterhub.ingest.cells import near_null_island, parse_number
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import Sniff
 
@@ -219,6 +219,16 @@ def kept_rows(bad: np.ndarray, report: ValidationReport) -> np.ndarray:
     report.rows_rejected += int(bad.sum())
     report.rows_accepted += int(keep.sum())
     return keep
+
+
+def blank_null_island(lat: np.ndarray, lon: np.ndarray, oor: np.ndarray, lines: np.ndarray, column: str,
+                      report: ValidationReport, what: str = "location") -> np.ndarray:
+    """In-range coordinates near (0, 0) are reported as suspect and set to NaN in place; the mask of those rows."""
+    island = near_null_island(lat, lon) & ~oor
+    report.add_many("litter-coordinates-suspect", lines[island], column, f"coordinates near (0, 0): {what} left empty")
+    lat[island] = np.nan
+    lon[island] = np.nan
+    return island
 
 
 def report_bad_records(rejected: list, report: ValidationReport) -> None:

@@ -27,6 +27,7 @@ from litterhub.ingest.base import (
     DatasetDefaults,
     KeyCounter,
     RowFingerprints,
+    blank_null_island,
     flag_cells,
     kept_rows,
     missing_required,
@@ -35,7 +36,7 @@ from litterhub.ingest.base import (
     site_ids,
     sites_table,
 )
-from litterhub.ingest.cells import future, near_null_island, out_of_range, parse_date, parse_number
+from litterhub.ingest.cells import future, out_of_range, parse_date, parse_number
 from litterhub.ingest.countries import column_to_alpha3
 from litterhub.ingest.report import CODES, ValidationReport
 from litterhub.ingest.textio import Sniff, open_table
@@ -141,11 +142,7 @@ class Tides:
         flag_cells(report, oor, lines, "GPS", "litter-coordinates-out-of-range", batch.column("GPS"),
                    "GPS {!r} is outside the valid latitude/longitude range")
         bad |= oor
-        island = near_null_island(lat, lon) & ~oor
-        report.add_many("litter-coordinates-suspect", lines[island], "GPS",
-                        "coordinates near (0, 0): location left empty")
-        lat[island] = np.nan
-        lon[island] = np.nan
+        blank_null_island(lat, lon, oor, lines, "GPS", report)
 
         effort = {c: number_column(batch, c, lines, report) for c in
                   ("Pounds", "Miles", "People", "Adults", "Children", "Total Items Collected")}
