@@ -25,6 +25,7 @@ from litterhub.ingest.base import (
     DatasetDefaults,
     KeyCounter,
     RowFingerprints,
+    blank_null_island,
     duplicate_rows,
     flag_cells,
     kept_rows,
@@ -32,7 +33,7 @@ from litterhub.ingest.base import (
     site_ids,
     sites_table,
 )
-from litterhub.ingest.cells import future, near_null_island, out_of_range, parse_date, parse_number
+from litterhub.ingest.cells import future, out_of_range, parse_date, parse_number
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.sheets import SHEET_KINDS, SheetError, headers, open_sheet
 from litterhub.ingest.textio import Sniff
@@ -144,11 +145,7 @@ class MarineConservationSociety:
         flag_cells(report, oor, lines, "Beach Latitude", "litter-coordinates-out-of-range",
                    batch.column("Beach Latitude"), "latitude {!r} / longitude out of range")
         bad |= oor
-        island = near_null_island(lat, lon) & ~oor
-        report.add_many("litter-coordinates-suspect", lines[island], "Beach Latitude",
-                        "coordinates near (0, 0): location left empty")
-        lat[island] = np.nan
-        lon[island] = np.nan
+        blank_null_island(lat, lon, oor, lines, "Beach Latitude", report)
 
         effort = {c: number_column(batch, c, lines, report, "NA") for c in
                   ("Length Surveyed (metres)", "Number of volunteers", "Survey time (hours)",
