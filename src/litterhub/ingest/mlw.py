@@ -21,6 +21,7 @@ from litterhub.ingest.base import (
     DatasetDefaults,
     KeyCounter,
     RowFingerprints,
+    blank_null_island,
     flag_cells,
     kept_rows,
     missing_required,
@@ -102,11 +103,7 @@ class MarineLitterWatch:
             flag_cells(report, mask, lines, column, "litter-coordinates-out-of-range", batch.column(column),
                        "coordinate {!r} is outside the WGS84 range")
         bad |= oor
-        null_island = near_null_island(lat, lon) & ~oor
-        report.add_many("litter-coordinates-suspect", lines[null_island], "lon_x1",
-                        "coordinates near (0, 0): site location left empty")
-        lat[null_island] = np.nan
-        lon[null_island] = np.nan
+        blank_null_island(lat, lon, oor, lines, "lon_x1", report, what="site location")
 
         length = parse_number(batch.column("BeachLength_m"))
         flag_cells(report, length.invalid, lines, "BeachLength_m", "type-error", batch.column("BeachLength_m"),
