@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from litterhub.ingest.cells import near_null_island, parse_number
+from litterhub.ingest.cells import future, near_null_island, parse_number
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import Sniff
 
@@ -229,6 +229,14 @@ def blank_null_island(lat: np.ndarray, lon: np.ndarray, oor: np.ndarray, lines: 
     lat[island] = np.nan
     lon[island] = np.nan
     return island
+
+
+def future_dates(report: ValidationReport, dates: np.ndarray, lines: np.ndarray, batch: pa.RecordBatch,
+                 column: str) -> np.ndarray:
+    """Dates after today (UTC), each reported as litter-future-date quoting its cell; the mask of those rows."""
+    fut = future(dates)
+    flag_cells(report, fut, lines, column, "litter-future-date", batch.column(column), "date {!r} lies in the future")
+    return fut
 
 
 def report_bad_records(rejected: list, report: ValidationReport) -> None:

@@ -24,6 +24,7 @@ from litterhub.ingest.base import (
     RowFingerprints,
     duplicate_rows,
     flag_cells,
+    future_dates,
     kept_rows,
     missing_required,
     number_column,
@@ -31,7 +32,7 @@ from litterhub.ingest.base import (
     site_ids,
     sites_table,
 )
-from litterhub.ingest.cells import future, near_null_island, out_of_range, parse_date
+from litterhub.ingest.cells import near_null_island, out_of_range, parse_date
 from litterhub.ingest.countries import column_to_alpha3
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import Sniff, open_table
@@ -107,9 +108,7 @@ class MDMAP:
         flag_cells(report, dates.invalid | dates.blank, lines, "survey_date", "type-error",
                    batch.column("survey_date"), "date {!r} is not YYYY-MM-DD")
         bad |= dates.invalid | dates.blank
-        fut = future(dates.values)
-        flag_cells(report, fut, lines, "survey_date", "litter-future-date", batch.column("survey_date"),
-                   "date {!r} lies in the future")
+        fut = future_dates(report, dates.values, lines, batch, "survey_date")
         bad |= fut
 
         lat, lon, oor = self._centroid(batch, lines, report)
