@@ -23,12 +23,13 @@ from litterhub.ingest.base import (
     RowFingerprints,
     duplicate_rows,
     flag_cells,
+    future_dates,
     kept_rows,
     report_bad_records,
     site_ids,
     sites_table,
 )
-from litterhub.ingest.cells import future, near_null_island, out_of_range
+from litterhub.ingest.cells import near_null_island, out_of_range
 from litterhub.ingest.columns import const, floats, number, reject_repeated_ids, text_or_null
 from litterhub.ingest.countries import column_to_alpha3
 from litterhub.ingest.dates import parse_date_strict
@@ -133,9 +134,7 @@ class GenericAdapter:
         dates = parse_date_strict(date_text, m.date_format)
         flag_cells(report, dates.invalid | dates.blank, lines, ev["date"], "type-error", batch.column(ev["date"]),
                    "date {!r} does not match the mapping's date_format " + repr(m.date_format))
-        fut = future(dates.values)
-        flag_cells(report, fut, lines, ev["date"], "litter-future-date", batch.column(ev["date"]),
-                   "date {!r} lies in the future")
+        fut = future_dates(report, dates.values, lines, batch, ev["date"])
         bad = dates.invalid | dates.blank | fut
 
         def num(key: str, factor: float = 1.0) -> np.ndarray:
