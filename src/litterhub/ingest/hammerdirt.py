@@ -32,12 +32,13 @@ from litterhub.ingest.base import (
     DatasetDefaults,
     flag_cells,
     flag_lists,
+    future_dates,
     kept_rows,
     report_bad_records,
     site_ids,
     sites_table,
 )
-from litterhub.ingest.cells import future, parse_date, parse_number
+from litterhub.ingest.cells import parse_date, parse_number
 from litterhub.ingest.report import CODES, ValidationReport
 from litterhub.ingest.textio import Sniff, open_table, sniff
 
@@ -116,9 +117,7 @@ class Hammerdirt:
                    "date {!r} is not YYYY-MM-DD")
         report.add_many("required-value", lines[dates.blank], "date", "the survey date is empty")
         bad = dates.invalid | dates.blank
-        fut = future(dates.values)
-        flag_cells(report, fut, lines, "date", "litter-future-date", batch.column("date"),
-                   "date {!r} lies in the future")
+        fut = future_dates(report, dates.values, lines, batch, "date")
         bad |= fut
         qty = parse_number(batch.column("quantity"))
         flag_cells(report, qty.invalid, lines, "quantity", "type-error", batch.column("quantity"),
