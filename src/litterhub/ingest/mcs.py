@@ -28,12 +28,13 @@ from litterhub.ingest.base import (
     blank_null_island,
     duplicate_rows,
     flag_cells,
+    future_dates,
     kept_rows,
     number_column,
     site_ids,
     sites_table,
 )
-from litterhub.ingest.cells import future, out_of_range, parse_date, parse_number
+from litterhub.ingest.cells import out_of_range, parse_date, parse_number
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.sheets import SHEET_KINDS, SheetError, headers, open_sheet
 from litterhub.ingest.textio import Sniff
@@ -134,9 +135,7 @@ class MarineConservationSociety:
                    "date {!r} is neither a date nor an Excel serial number")
         report.add_many("required-value", lines[blank], "Date of Survey", "the survey date is empty")
         bad |= invalid | blank
-        fut = future(day)
-        flag_cells(report, fut, lines, "Date of Survey", "litter-future-date", batch.column("Date of Survey"),
-                   "date {!r} lies in the future")
+        fut = future_dates(report, day, lines, batch, "Date of Survey")
         bad |= fut
 
         lat = number_column(batch, "Beach Latitude", lines, report, "NA")
