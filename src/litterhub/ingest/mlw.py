@@ -23,13 +23,14 @@ from litterhub.ingest.base import (
     RowFingerprints,
     blank_null_island,
     flag_cells,
+    future_dates,
     kept_rows,
     missing_required,
     report_bad_records,
     site_ids,
     sites_table,
 )
-from litterhub.ingest.cells import future, near_null_island, out_of_range, parse_date, parse_number
+from litterhub.ingest.cells import near_null_island, out_of_range, parse_date, parse_number
 from litterhub.ingest.countries import column_to_alpha3
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import Sniff, open_table
@@ -92,9 +93,7 @@ class MarineLitterWatch:
         flag_cells(report, dates.invalid | dates.blank, lines, "EventDate", "type-error",
               batch.column("EventDate"), "date {!r} is not YYYYMMDD")
         bad |= dates.invalid | dates.blank
-        fut = future(dates.values)
-        flag_cells(report, fut, lines, "EventDate", "litter-future-date", batch.column("EventDate"),
-              "date {!r} lies in the future")
+        fut = future_dates(report, dates.values, lines, batch, "EventDate")
         bad |= fut
 
         lat, lon, oor, oor_column = _mean_coordinates(batch, report, lines)
