@@ -26,13 +26,14 @@ from litterhub.ingest.base import (
     RowFingerprints,
     duplicate_rows,
     flag_cells,
+    future_dates,
     kept_rows,
     missing_required,
     report_bad_records,
     site_ids,
     sites_table,
 )
-from litterhub.ingest.cells import future, out_of_range
+from litterhub.ingest.cells import out_of_range
 from litterhub.ingest.columns import const, floats, number, reject_repeated_ids, text_or_null
 from litterhub.ingest.dates import us_datetime_dates
 from litterhub.ingest.report import ValidationReport
@@ -91,9 +92,7 @@ class NCEIMicroplastics:
         flag_cells(report, dates.invalid | dates.blank, lines, "Date", "type-error", batch.column("Date"),
                    "date {!r} is not M/D/YYYY [h:mm:ss AM]")
         bad |= dates.invalid | dates.blank
-        fut = future(dates.values)
-        flag_cells(report, fut, lines, "Date", "litter-future-date", batch.column("Date"),
-                   "date {!r} lies in the future")
+        fut = future_dates(report, dates.values, lines, batch, "Date")
         bad |= fut
 
         lat = number(batch, "Latitude", lines, report, what="latitude")
