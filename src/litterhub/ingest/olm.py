@@ -26,12 +26,13 @@ from litterhub.ingest.base import (
     RowFingerprints,
     duplicate_rows,
     flag_cells,
+    future_dates,
     kept_rows,
     report_bad_records,
     site_ids,
     sites_table,
 )
-from litterhub.ingest.cells import future, near_null_island, out_of_range
+from litterhub.ingest.cells import near_null_island, out_of_range
 from litterhub.ingest.columns import const, floats, number, reject_repeated_ids
 from litterhub.ingest.dates import parse_date_strict
 from litterhub.ingest.report import ValidationReport
@@ -116,9 +117,7 @@ class OpenLitterMap:
         dates = parse_date_strict(taken, "%Y-%m-%d")
         flag_cells(report, dates.invalid | dates.blank, lines, "date_taken", "type-error", batch.column("date_taken"),
                    "date {!r} is not YYYY-MM-DD hh:mm:ss")
-        fut = future(dates.values)
-        flag_cells(report, fut, lines, "date_taken", "litter-future-date", batch.column("date_taken"),
-                   "date {!r} lies in the future")
+        fut = future_dates(report, dates.values, lines, batch, "date_taken")
         bad |= dates.invalid | dates.blank | fut
         lat = number(batch, "lat", lines, report, what="latitude")
         lon = number(batch, "lon", lines, report, what="longitude")
