@@ -36,12 +36,13 @@ from litterhub.ingest.base import (
     duplicate_rows,
     flag_cells,
     flag_lists,
+    future_dates,
     kept_rows,
     report_bad_records,
     site_ids,
     sites_table,
 )
-from litterhub.ingest.cells import future, parse_date, parse_number
+from litterhub.ingest.cells import parse_date, parse_number
 from litterhub.ingest.countries import column_to_alpha3
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import Sniff, open_table
@@ -172,9 +173,7 @@ class Ospar:
                    "date {!r} is not " + layout.date_label)
         report.add_many("required-value", lines[dates.blank], layout.date, "the survey date is empty")
         bad |= dates.invalid | dates.blank
-        fut = future(dates.values)
-        flag_cells(report, fut, lines, layout.date, "litter-future-date", batch.column(layout.date),
-                   "date {!r} lies in the future")
+        fut = future_dates(report, dates.values, lines, batch, layout.date)
         bad |= fut
         site = pc.utf8_trim_whitespace(batch.column(layout.site))
         no_site = pc.equal(site, "").to_numpy(zero_copy_only=False)
@@ -243,9 +242,7 @@ class Ospar:
             dates = parse_date(batch.column("date"), "%Y-%m-%d")
             flag_cells(report, dates.invalid | dates.blank, lines, "date", "type-error", batch.column("date"),
                        "date {!r} is not YYYY-MM-DD")
-            fut = future(dates.values)
-            flag_cells(report, fut, lines, "date", "litter-future-date", batch.column("date"),
-                       "date {!r} lies in the future")
+            fut = future_dates(report, dates.values, lines, batch, "date")
             count = parse_number(batch.column("abundance"))
             parts_ = pc.extract_regex(pc.utf8_trim_whitespace(batch.column("type_name")),
                                       r"^(?P<material>[^:\[\]]+):\s*(?P<name>.*?)\s*\[(?P<code>\d+)\]\s*$")
