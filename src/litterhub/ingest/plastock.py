@@ -32,13 +32,14 @@ from litterhub.ingest.base import (
     RowFingerprints,
     duplicate_rows,
     flag_cells,
+    future_dates,
     kept_rows,
     missing_required,
     report_bad_records,
     site_ids,
     sites_table,
 )
-from litterhub.ingest.cells import Parsed, future
+from litterhub.ingest.cells import Parsed
 from litterhub.ingest.columns import const, floats, number, reject_repeated_ids, text_or_null
 from litterhub.ingest.dates import parse_mixed_dates, slash_order
 from litterhub.ingest.report import ValidationReport
@@ -160,9 +161,7 @@ class Plastock:
         dates = mixed.parsed
         flag_cells(report, dates.invalid | dates.blank, lines, "Date", "type-error", batch.column("Date"),
                    "date {!r} is neither dd.mm.yyyy nor m/d/yyyy")
-        fut = future(dates.values)
-        flag_cells(report, fut, lines, "Date", "litter-future-date", batch.column("Date"),
-                   "date {!r} lies in the future")
+        fut = future_dates(report, dates.values, lines, batch, "Date")
         bad |= dates.invalid | dates.blank | fut
         report.notes.append(
             f"Date column mixes {int(mixed.dotted.sum())} dd.mm.yyyy date(s) and {int(mixed.slashed.sum())} slash "
