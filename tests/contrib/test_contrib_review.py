@@ -52,6 +52,9 @@ def test_survey_is_private_until_approved_then_a_version(hub, people):
     with hub.engine.connect() as conn:
         tier = conn.execute(select(t.events.c.total_count)).scalar()
     assert tier == 13
+    event = hub.lake.read_table("events", sub.dataset_id, 1).to_pylist()[0]
+    assert event["quality_tier"] == "citizen-science" and event["protocol"].startswith("litterhub citizen-science")
+    assert event["people"] == survey().team_size  # the team size reaches the lake
 
 
 def test_approval_is_idempotent_and_audited_once(hub, people):

@@ -26,6 +26,7 @@ from litterhub.ingest.base import (
     future_dates,
     kept_rows,
     missing_required,
+    number_column,
     report_bad_records,
     site_ids,
     sites_table,
@@ -106,7 +107,8 @@ class MarineLitterWatch:
 
         length = parse_number(batch.column("BeachLength_m"))
         flag_cells(report, length.invalid, lines, "BeachLength_m", "type-error", batch.column("BeachLength_m"),
-              "length {!r} is not a number")
+                   "length {!r} is not a number")
+        team = number_column(batch, "TeamSize", lines, report)  # optional hub column (citizen-science form)
         bad |= length.invalid
 
         matrix = parse_items(batch, items, lines, report)
@@ -133,6 +135,17 @@ class MarineLitterWatch:
         event_keys = pa.array(event_key, pa.string())
 
         event_type = pc.utf8_lower(pc.utf8_trim_whitespace(sub.column("EventType")))
+        monitoring = event_type.to_numpy(zero_copy_only=False) == "monitoring"
+        protocol = pa.array(np.where(monitoring, "MSFD TG-ML 100 m (Marine LitterWatch monitoring)",
+                                     "Marine LitterWatch cleanup"), pa.string())
+        tier = pa.array(np.where(monitoring, "trained-volunteers", "citizen-science"), pa.string())
+        # optional hub columns: the hub's own survey form states its protocol and tier instead of MLW's
+        if "Protocol" in names:
+            protocol = pc.if_else(pc.equal(pc.utf8_trim_whitespace(sub.column("Protocol")), ""), protocol,
+                                  sub.column("Protocol"))
+        if "QualityTier" in names:
+            tier = pc.if_else(pc.equal(pc.utf8_trim_whitespace(sub.column("QualityTier")), ""), tier,
+                              sub.column("QualityTier"))
         kept_lines = lines[keep]
         events = pa.table(
             {
@@ -140,12 +153,10 @@ class MarineLitterWatch:
                 "site_id": sid,
                 "event_date": pa.array(day, pa.date32()),
                 "event_type": event_type,
-                "protocol": pa.array(np.where(event_type.to_numpy(zero_copy_only=False) == "monitoring",
-                                              "MSFD TG-ML 100 m (Marine LitterWatch monitoring)",
-                                              "Marine LitterWatch cleanup"), pa.string()),
+                "protocol": protocol,
                 "compartment": pa.nulls(len(event_key), pa.string()).fill_null("beach"),
-                "quality_tier": pa.array(np.where(event_type.to_numpy(zero_copy_only=False) == "monitoring",
-                                                  "trained-volunteers", "citizen-science"), pa.string()),
+                "quality_tier": tier,
+                "people": pa.array(team[keep], pa.float64(), from_pandas=True).cast(pa.int32()),
                 "lat": pa.array(lat[keep], pa.float64(), from_pandas=True),
                 "lon": pa.array(lon[keep], pa.float64(), from_pandas=True),
                 "country": country,

@@ -760,6 +760,9 @@ def fuzz(lat: float, lon: float, step: float = FUZZ_DEGREES) -> tuple[float, flo
     return snap(lat), snap(lon)
 
 
+SURVEY_PROTOCOL = "litterhub citizen-science beach survey (MSFD master list, counted along a measured stretch)"
+
+
 def survey_table(hub: Hub, dataset_id: str, include: str) -> Path:
     """Write every approved survey of a dataset plus the one being approved as a Marine LitterWatch table.
 
@@ -774,7 +777,7 @@ def survey_table(hub: Hub, dataset_id: str, include: str) -> Path:
     codes = sorted({c for s in subs for c in (s.payload or {}).get("counts", {})}, key=lambda c: int(c[1:]))
     header = ["CommunityName", "BeachName", "BeachCountrycode", "BeachRegionalSea", "BeachLength_m",
               "BeachLocation", "BeachType", "EventDate", "EventType", "NatRef", "lon_x1", "lat_y1", "lon_x2",
-              "lat_y2", *codes]
+              "lat_y2", "TeamSize", "Protocol", "QualityTier", *codes]
     path = submission_dir(hub, include) / "survey-series.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
@@ -785,6 +788,7 @@ def survey_table(hub: Hub, dataset_id: str, include: str) -> Path:
             # No contributor names or notes: the lake and every export built from it stay free of personal data.
             w.writerow(["litterhub citizen science", p["site_name"], p["country"], "", p["length_m"], "", "",
                         p["survey_date"].replace("-", ""), p.get("event_type", "Cleanup"), "", lon, lat, lon, lat,
+                        p.get("team_size", ""), SURVEY_PROTOCOL, "citizen-science",
                         *[p["counts"].get(c, "") for c in codes]])
     return path
 
