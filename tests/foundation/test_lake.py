@@ -70,3 +70,30 @@ def test_changed_bytes_make_a_new_version_and_keep_the_old(hub, tmp_path):
     assert second.version == 2 and not second.unchanged
     assert hub.lake.version_dir("maine", 1).exists() and hub.lake.version_dir("maine", 2).exists()
     assert list_datasets(hub)[0]["version"] == 2
+
+
+def test_files_written_by_an_older_release_still_scan(hub):
+    """A lake file without a column added later (e.g. rollup_code) reads with that column as NULL."""
+    ingest_file(hub, MDMAP, "mdmap", "maine")
+    path = hub.lake.version_dir("maine", 1) / "observations.parquet"
+    old = pq.read_table(path).drop_columns(["rollup_code"])
+    pq.write_table(old, path)
+    rel = hub.lake.scan("observations", [("maine", 1)])
+    assert "rollup_code" in rel.columns
+    assert rel.filter("rollup_code IS NOT NULL").aggregate("count(*)").fetchall()[0][0] == 0
+    assert rel.aggregate("count(*)").fetchall()[0][0] == old.num_rows
+
+
+def test_cli_turns_an_unexpected_failure_into_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    env = {"LITTERHUB_DATA": str(tmp_path / "d"), "PATH": "/usr/bin:/bin"}
+    code = ("import litterhub.cli as c, litterhub.commands.core as core\n"
+            "def boom(*a, **k): raise RuntimeError('disk on fire')\n"
+            "core.ingest_file = boom\n"
+            "import litterhub.services.ingest as s; s.ingest_file = boom\n"
+            "import sys; sys.argv = ['litterhub', 'ingest', 'x.csv', '--json']; c.main()")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr and "error: RuntimeError: disk on fire" in res.stderr

@@ -103,6 +103,20 @@ class StagedVersion:
         shutil.rmtree(self.tmp_dir, ignore_errors=True)
 
 
+_DUCKDB_TYPES = {"string": "VARCHAR", "double": "DOUBLE", "int32": "INTEGER", "int64": "BIGINT",
+                 "date32[day]": "DATE", "bool": "BOOLEAN", "list<item: string>": "VARCHAR[]"}
+
+
+def _canonical_columns(schema: pa.Schema, present: set[str]) -> list[str]:
+    """The schema's columns in order, NULL for those a file written by an older release does not have, so that
+    every query sees today's model whatever version of the hub wrote the Parquet (schemas only ever grow)."""
+    out = []
+    for field in schema:
+        quoted = '"' + field.name.replace('"', '""') + '"'
+        out.append(quoted if field.name in present else f"CAST(NULL AS {_DUCKDB_TYPES[str(field.type)]}) AS {quoted}")
+    return out
+
+
 class Lake:
     """Parquet files under `<data>/lake/dataset=<id>/version=<n>/`."""
 
@@ -151,7 +165,8 @@ class Lake:
         paths = self.files(table, versions)
         if not paths:
             return con.from_arrow(LAKE_TABLES[table].empty_table())
-        return con.read_parquet(paths)
+        relation = con.read_parquet(paths, union_by_name=True)
+        return relation.select(", ".join(_canonical_columns(LAKE_TABLES[table], set(relation.columns))))
 
     def read_table(self, table: str, dataset_id: str, version: int) -> pa.Table:
         return pq.read_table(self.version_dir(dataset_id, version) / f"{table}.parquet")
