@@ -68,3 +68,22 @@ def test_user_text_is_escaped(hub, tmp_path):
     html = client.get(f"/sites/{names[0]['id']}").text
     assert payload not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert list_datasets(hub)[0]["id"] == "xss"
+
+
+def test_concurrent_requests_keep_their_own_language(client):
+    """Pages rendered at the same time in different languages never swap translations."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from fastapi.testclient import TestClient
+
+    def fetch(lang: str) -> tuple[str, str]:
+        c = TestClient(client.app)
+        r = c.get("/datasets", headers={"Accept-Language": lang})
+        return lang, r.text
+
+    expected = {lang: fetch(lang)[1].split("<nav>")[1].split("</nav>")[0] for lang in ("en", "fr", "zh", "ar")}
+    assert len(set(expected.values())) == 4  # the catalogues really differ
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(fetch, ["en", "fr", "zh", "ar"] * 40))
+    wrong = [lang for lang, html in results if html.split("<nav>")[1].split("</nav>")[0] != expected[lang]]
+    assert not wrong

@@ -3,7 +3,9 @@ interface string translatable."""
 
 from __future__ import annotations
 
+import gettext
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,20 +20,29 @@ from litterhub.web.i18n import UN_LANGUAGES, direction, negotiate, translations
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 
-env = Environment(
-    loader=FileSystemLoader(TEMPLATE_DIR),
-    autoescape=select_autoescape(["html", "xml"]),
-    extensions=["jinja2.ext.i18n"],
-)
-
-
 def _json_script(value: Any) -> Markup:
     """JSON for a <script type=application/json> block, safe against </script> injection."""
     text = json.dumps(value, default=str).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)  # noqa: S704 - escaped above
 
 
-env.filters["json_script"] = _json_script
+@lru_cache(maxsize=32)
+def _build(lang: str, trans: gettext.NullTranslations) -> Environment:
+    """One environment per interface language, its translations installed once: requests run in a thread pool,
+    so installing translations on a shared environment per request could render a page in another language."""
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(["html", "xml"]),
+        extensions=["jinja2.ext.i18n"],
+    )
+    environment.filters["json_script"] = _json_script
+    environment.install_gettext_translations(trans, newstyle=True)
+    return environment
+
+
+def environment(lang: str) -> Environment:
+    """The template environment of a language (rebuilt if its catalogue was reloaded)."""
+    return _build(lang, translations(lang))
 
 
 def request_language(request: Request) -> str:
@@ -41,9 +52,7 @@ def request_language(request: Request) -> str:
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     lang = request_language(request)
-    trans = translations(lang)
-    env.install_gettext_translations(trans, newstyle=True)
-    html = env.get_template(template).render(
+    html = environment(lang).get_template(template).render(
         request=request, lang=lang, dir=direction(lang), languages=UN_LANGUAGES,
         fmt_number=lambda v, digits=1: "–" if v is None else format_decimal(round(v, digits), locale=lang),
         **context,
