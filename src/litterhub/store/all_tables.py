@@ -14,6 +14,7 @@ TABLE_MODULES = [
     "litterhub.store.registry_tables",
     "litterhub.store.contrib_tables",
     "litterhub.store.inventory_tables",
+    "litterhub.store.width_tables",
 ]
 
 for _name in TABLE_MODULES:
