@@ -15,6 +15,7 @@ TABLE_MODULES = [
     "litterhub.store.contrib_tables",
     "litterhub.store.inventory_tables",
     "litterhub.store.width_tables",
+    "litterhub.store.session_tables",
 ]
 
 for _name in TABLE_MODULES:
