@@ -14,6 +14,7 @@ TABLE_MODULES = [
     "litterhub.store.registry_tables",
     "litterhub.store.contrib_tables",
     "litterhub.store.inventory_tables",
+    "litterhub.store.job_tables",
     "litterhub.store.width_tables",
     "litterhub.store.session_tables",
 ]
