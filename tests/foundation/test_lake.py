@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import duckdb
 import pyarrow.parquet as pq
@@ -44,8 +45,11 @@ def test_failed_catalog_commit_leaves_nothing_visible(hub, monkeypatch):
 
 
 def test_interrupted_write_is_swept_on_init(hub):
-    staged = hub.lake.stage("maine", 1)  # a writer that died before publishing
+    staged = hub.lake.stage("maine", 1)
     assert staged.tmp_dir.exists()
+    initialise(hub)
+    assert staged.tmp_dir.exists()  # its writer is alive (holds the lease): never swept
+    os.close(staged.lease.fd)  # the writer dies: the operating system drops its lock
     lines = initialise(hub)
     assert not staged.tmp_dir.exists()
     assert any("interrupted" in line for line in lines)

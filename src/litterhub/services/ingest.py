@@ -23,6 +23,7 @@ from sqlalchemy import delete, func, insert, select, update
 
 from litterhub.harmonize.density import Densities, add_densities
 from litterhub.harmonize.observations import harmonize_observations
+from litterhub.harmonize.regions import with_marine_regions
 from litterhub.ingest.base import SITE_SCHEMA, AdapterBatch, KeyCounter
 from litterhub.ingest.mapping import Mapping, MappingError, load_mapping
 from litterhub.ingest.registry import Detection, UnknownFormat, get_adapter, resolve
@@ -30,8 +31,12 @@ from litterhub.ingest.rejections import RecordingReport
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import sniff
 from litterhub.model.schema import EVENT_SCHEMA, OBSERVATION_SCHEMA, PARTICLE_SCHEMA, conform
+from litterhub.services import known_bytes
 from litterhub.services.hub import Hub
+from litterhub.services.publishing import write_lock
 from litterhub.store import tables as t
+from litterhub.store.faults import fault_point
+from litterhub.store.locks import DatasetBusy
 from litterhub.store.raw import sha256_of
 
 MAX_UPLOAD_BYTES = 2 * 1024**3
@@ -91,12 +96,13 @@ def default_dataset_id(fmt: str, filename: str) -> str:
 def ingest_file(hub: Hub, path: Path, fmt: str = "auto", dataset_id: str | None = None,
                 progress: Progress | None = None, actor: str = "cli",
                 original_filename: str | None = None, dry_run: bool = False,
-                mapping: Mapping | Path | str | None = None) -> IngestResult:
+                mapping: Mapping | Path | str | None = None, allow_copy: bool = False) -> IngestResult:
     """Ingest one file as a new version of a dataset (or recognise it as already ingested).
 
     With `dry_run` the file is read and validated completely but nothing is stored (the upload wizard's
     validation step and `litterhub validate`). With `mapping` (a Mapping, a YAML file path or YAML text)
-    the file is read by the generic adapter, whatever its layout.
+    the file is read by the generic adapter, whatever its layout. Bytes already stored under another dataset id
+    are refused (`known-file-other-dataset`) unless `allow_copy` (services/known_bytes.py).
     """
     report = RecordingReport()
     filename = original_filename or path.name
@@ -154,6 +160,25 @@ def ingest_file(hub: Hub, path: Path, fmt: str = "auto", dataset_id: str | None 
             report.fail("litter-no-data-rows", f"{filename} has a header but no data rows", line=2)
         return result
 
+    copies = known_bytes.known_elsewhere(hub, sha, dataset_id)
+    if copies and not allow_copy:
+        report.fail(known_bytes.CODE, known_bytes.message(copies, allowed=False))
+        return result
+    if copies:
+        report.add(known_bytes.ALLOWED_CODE, known_bytes.message(copies, allowed=True))
+    try:
+        with write_lock(hub, dataset_id):  # serialises writers; repairs what a crash left first
+            return _store(hub, path, filename, info, detection, report, result, progress, actor, bound_mapping)
+    except DatasetBusy as exc:
+        report.fail(exc.code, str(exc))
+        return result
+
+
+def _store(hub: Hub, path: Path, filename: str, info, detection: Detection, report: RecordingReport,
+           result: IngestResult, progress: Progress | None, actor: str, bound_mapping: Mapping | None) -> IngestResult:
+    """Under the dataset's write lock: a no-op for identical bytes, else stage, publish and register the
+    next version (the catalog commit in `_register` is the one step that makes it visible)."""
+    adapter, dataset_id, sha = detection.adapter, result.dataset_id, result.sha256
     previous = _find_version_by_sha(hub, dataset_id, sha)
     if previous is not None:
         stored = ValidationReport(**{k: previous["report"][k] for k in ("rows_in", "rows_accepted",
@@ -189,7 +214,7 @@ def ingest_file(hub: Hub, path: Path, fmt: str = "auto", dataset_id: str | None 
             staged.write("observations", observations)
             if particles is not None:
                 staged.write("particles", particles)
-            sites.append(batch.sites.cast(SITE_SCHEMA))
+            sites.append(with_marine_regions(batch.sites.cast(SITE_SCHEMA)))
             n_events += events.num_rows
             n_obs += observations.num_rows
             if events.num_rows:
@@ -252,7 +277,7 @@ def _canonical(batch: AdapterBatch, dataset_id: str, version: int, sha: str
         table = table.append_column("dataset_id", _constant(dataset_id, n, pa.string()))
         return table.append_column("version", _constant(version, n, pa.int32()))
 
-    events = stamp(batch.events)
+    events = with_marine_regions(stamp(batch.events), keep_source=True)
     events = events.append_column("raw_sha256", _constant(sha, events.num_rows, pa.string()))
     adapter_flags = events.column("qc_flags") if "qc_flags" in events.column_names else None
     dens = add_densities(conform(events, EVENT_SCHEMA))
@@ -421,6 +446,8 @@ def _register(hub: Hub, dataset_id: str, version: int, sha: str, filename: str, 
             at=now, actor=actor, action="dataset.version.published", target=f"dataset:{dataset_id}",
             detail={"version": version, "sha256": sha, "rows_in": report.rows_in,
                     "rows_accepted": report.rows_accepted, "rows_rejected": report.rows_rejected}))
+        fault_point("before-commit")
+    fault_point("after-commit")
 
 
 def index_events(conn, hub: Hub, dataset_id: str, version: int) -> None:

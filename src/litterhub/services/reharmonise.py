@@ -20,6 +20,7 @@ from litterhub.model.schema import LAKE_TABLES, conform
 from litterhub.services.datasets import NotFound
 from litterhub.services.hub import Hub
 from litterhub.services.ingest import index_events
+from litterhub.services.publishing import write_lock
 from litterhub.store import tables as t
 
 SIDE_FILES = ("rejected.parquet", "mapping.yaml")  # quarantine and generic-mapping files travel with a version
@@ -45,7 +46,13 @@ def _with_version(batch: pa.RecordBatch, version: int) -> pa.Table:
 
 
 def publish_reharmonised(hub: Hub, dataset_id: str, actor: str = "cli", force: bool = False) -> Republished:
-    """The next version of `dataset_id` harmonised with the installed vocabulary (a no-op when it already is)."""
+    """The next version of `dataset_id` harmonised with the installed vocabulary (a no-op when it already is).
+    Holds the dataset's write lock (store/locks.py: raises DatasetBusy while another writer has it)."""
+    with write_lock(hub, dataset_id):
+        return _publish_reharmonised(hub, dataset_id, actor, force)
+
+
+def _publish_reharmonised(hub: Hub, dataset_id: str, actor: str, force: bool) -> Republished:
     with hub.engine.connect() as conn:
         current = conn.execute(
             select(t.dataset_versions).join(t.datasets, (t.datasets.c.id == t.dataset_versions.c.dataset_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -31,9 +31,10 @@ from litterhub.services.hub import Hub
 from litterhub.services.ingest import INDEX_COLUMNS, ingest_file
 from litterhub.store import contrib_tables as ct
 from litterhub.store import tables as t
+from litterhub.store.locks import DatasetBusy, dataset_lock
 
 AUTO_ACTOR = "system:auto-approve"
-STALE_PUBLISHING = timedelta(minutes=15)
+RECOVERY_ACTOR = "system:publish-recovery"
 
 
 @dataclass
@@ -61,6 +62,8 @@ def queue(hub: Hub, principal: Principal, statuses: tuple[str, ...] = ("submitte
           ) -> list[dict[str, Any]]:
     """Open submissions, oldest first, with the contributor's display name (never the e-mail address)."""
     _require_reviewer(principal)
+    if "publishing" in statuses:
+        recover_publishing(hub)
     s = ct.submissions
     with hub.engine.connect() as conn:
         rows = conn.execute(select(s, t.users.c.display_name.label("contributor_name"),
@@ -179,31 +182,75 @@ def auto_approve(hub: Hub, sid: str) -> Submission:
 
 
 def _approve(hub: Hub, sub: Submission, actor: str, reviewer_id: int | None, note: str) -> Decision:
+    if sub.status == "publishing":  # finished or rolled back here if its publisher died; busy if it lives
+        recover_publishing(hub, only=sub.id)
+        sub = load(hub, sub.id)
+        if sub.status == "publishing":
+            raise ContributionError("conflict", "this submission is being published right now: retry in a moment",
+                                    code="dataset-busy")
     if sub.status == "approved":
         return Decision(sub, False)
-    if sub.status == "publishing":
-        updated = sub.updated_at.replace(tzinfo=UTC) if sub.updated_at.tzinfo is None else sub.updated_at
-        if datetime.now(UTC) - updated < STALE_PUBLISHING:
-            raise ContributionError("conflict", "this submission is being published right now")
-    elif sub.status not in ("submitted", "in-review"):
+    if sub.status not in ("submitted", "in-review"):
         raise ContributionError("conflict", f"the submission is already {sub.status}")
-    previous = sub.status
-    if not _cas(hub, sub.id, previous, actor, "submission.publishing", None, status="publishing",
-                reviewer_id=reviewer_id if reviewer_id is not None else sub.reviewer_id):
-        return _approve(hub, load(hub, sub.id), actor, reviewer_id, note)
+    try:  # held from "publishing" to "approved": a publishing submission whose lock is free has lost its owner
+        with dataset_lock(hub.engine, hub.lake.root, sub.dataset_id):
+            previous = sub.status
+            if not _cas(hub, sub.id, previous, actor, "submission.publishing", None, status="publishing",
+                        reviewer_id=reviewer_id if reviewer_id is not None else sub.reviewer_id):
+                return _approve(hub, load(hub, sub.id), actor, reviewer_id, note)
+            _finish(hub, sub, actor, note, rollback_to=previous)
+    except DatasetBusy as exc:
+        raise ContributionError("conflict", str(exc), code=exc.code) from None
+    return Decision(load(hub, sub.id), True)
+
+
+def _finish(hub: Hub, sub: Submission, actor: str, note: str, rollback_to: str) -> int | None:
+    """Publish a submission that is in "publishing" (unless under embargo) and mark it approved; on failure
+    move it back to `rollback_to`. The caller holds the dataset's write lock."""
     now = datetime.now(UTC)
     embargoed = sub.embargo_until is not None and sub.embargo_until > now.date()
     try:
         version = None if embargoed else publish(hub, sub, actor)
     except BaseException:
-        _cas(hub, sub.id, "publishing", actor, "submission.publish-failed", None, status=previous)
+        _cas(hub, sub.id, "publishing", actor, "submission.publish-failed", None, status=rollback_to)
         raise
     detail = {"version": version, "note": note or None}
     if embargoed:
         detail["embargo_until"] = sub.embargo_until.isoformat()
     _cas(hub, sub.id, "publishing", actor, "submission.approved", detail, status="approved",
          published_version=version, decided_at=now, decision_reason=note or None)
-    return Decision(load(hub, sub.id), True)
+    return version
+
+
+def recover_publishing(hub: Hub, only: str | None = None) -> list[str]:
+    """Finish (or roll back) approvals whose publisher died: a submission in "publishing" whose dataset lock is
+    free has no live owner, because an approver holds that lock for as long as the submission is publishing.
+
+    Finishing is safe whatever the crash left: publishing is idempotent (identical bytes already in the
+    catalog give back their version; a lake folder without a catalog row is set aside by the ingest). If the
+    file can no longer be published, the submission goes back to the review queue. Runs at `init`, on a
+    repeated approval and when reviewers read the queue; returns the ids handled."""
+    s = ct.submissions
+    query = select(s.c.id, s.c.dataset_id).where(s.c.status == "publishing")
+    if only is not None:
+        query = query.where(s.c.id == only)
+    with hub.engine.connect() as conn:
+        stuck = conn.execute(query).all()
+    handled = []
+    for sid, dataset_id in stuck:
+        try:
+            with dataset_lock(hub.engine, hub.lake.root, dataset_id, wait=0):
+                sub = load(hub, sid)
+                if sub.status != "publishing":
+                    continue
+                handled.append(sid)
+                try:
+                    _finish(hub, sub, RECOVERY_ACTOR, "", rollback_to="in-review" if sub.reviewer_id else "submitted")
+                except Exception as exc:  # noqa: BLE001 - rolled back to the queue; a person looks at it
+                    logging.getLogger(__name__).warning("interrupted approval of %s rolled back: %s", sid, exc)
+        except DatasetBusy:
+            continue  # its publisher is alive
+    return handled
 
 
 def _check_target(hub: Hub, sub: Submission) -> None:
@@ -236,6 +283,9 @@ def publish(hub: Hub, sub: Submission, actor: str) -> int:
     result = ingest_file(hub, path, fmt, sub.dataset_id, actor=actor, original_filename=filename,
                          **ingest_options(sub))
     if not result.ok or result.version is None:
+        busy = [i for i in result.report.errors if i.code == DatasetBusy.code]
+        if busy:
+            raise ContributionError("conflict", busy[0].message, code=DatasetBusy.code)
         errors = "; ".join(i.message for i in result.report.errors[:3])
         raise ContributionError("invalid", f"publishing failed: the file is no longer usable ({errors})")
     _describe_dataset(hub, sub, result.version)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from litterhub.services.hub import Hub
 from litterhub.services.ingest import IngestResult, ingest_file
+from litterhub.services.publishing import repair_lake
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "demo"
 
@@ -17,15 +18,26 @@ DEMO_FILES = [
 
 
 def initialise(hub: Hub) -> list[str]:
-    """Sweep interrupted lake writes and load the registry's seed content (idempotent); migrations already
-    ran when the hub was opened."""
+    """Repair what a crash left (abandoned staging folders, unregistered lake versions, submissions stuck in
+    "publishing": never anything a live process owns) and load the registry's seed content (idempotent);
+    migrations already ran when the hub was opened."""
     from litterhub.services.registry import load_seed
+    from litterhub.services.review import recover_publishing
 
-    swept = hub.lake.sweep_temporary()
+    repaired = repair_lake(hub)
+    recovered = recover_publishing(hub)
     seeded = load_seed(hub)
     lines = [f"catalog: {hub.settings.database_url.split('@')[-1]}", f"lake: {hub.settings.lake_dir}",
              f"registry seed: {_describe(seeded)}"]
-    return lines + ([f"removed {swept} interrupted write(s)"] if swept else [])
+    if repaired["swept"]:
+        lines.append(f"removed {repaired['swept']} interrupted write(s)")
+    if repaired["set_aside"]:
+        lines.append(f"set aside {repaired['set_aside']} unregistered lake version(s) in lake/.orphaned/")
+    if repaired["busy"]:
+        lines.append(f"left {repaired['busy']} dataset(s) being written by another process to their writer")
+    if recovered:
+        lines.append(f"finished or rolled back {len(recovered)} interrupted approval(s): {', '.join(recovered)}")
+    return lines
 
 
 def _describe(summary: dict) -> str:

@@ -1,8 +1,19 @@
 """The observation lake: immutable zstd Parquet per dataset version, queried in-process with DuckDB.
 
-A version is written to a temporary folder, every file fsynced, the folder renamed into place and
-fsynced; only then does the caller commit the catalog row. A crash therefore leaves at most an
-orphaned temporary folder (swept on the next write), never half a dataset visible.
+Publishing contract (see docs/operations.md, "Crash safety and recovery"):
+
+1. The writer holds the dataset's write lock (store/locks.py) from choosing the version number to the
+   catalog commit, so writes to one dataset serialise.
+2. A version is written to a staging folder `.tmp-<id>` whose lease (`.tmp-<id>.lock`, flocked) says a live
+   process owns it; every file and a `_manifest.json` of sha256 checksums are fsynced.
+3. The folder is renamed into `dataset=<id>/version=<n>/` and its parent fsynced.
+4. The caller commits the catalog row. **That commit is the one step that makes the version visible**:
+   readers only ever open the (dataset, version) pairs the catalog names, never a folder listing.
+
+A crash therefore leaves at most (a) a staging folder whose lease nobody holds, swept by the next writer
+or `litterhub init`, never while its owner lives; or (b) a version folder no catalog row names, which the
+next writer of that dataset (or `init`) moves aside to `.orphaned/` under the dataset's lock, so the
+version number is free again. Neither is ever visible to a reader.
 """
 
 from __future__ import annotations
@@ -11,6 +22,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,8 +33,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from litterhub.model.schema import LAKE_TABLES
+from litterhub.store.faults import fault_point
+from litterhub.store.locks import StagingLease, claim_abandoned
 
 TMP_PREFIX = ".tmp-"
+LEASE_SUFFIX = ".lock"
+ORPHANED = ".orphaned"
 
 
 def _fsync_dir(path: Path) -> None:
@@ -51,6 +67,7 @@ class StagedVersion:
     tmp_dir: Path
     writers: dict[str, pq.ParquetWriter]
     rows: dict[str, int]
+    lease: StagingLease | None = None
 
     def write(self, table_name: str, batch: pa.Table | pa.RecordBatch) -> None:
         """Append rows to one lake table (streamed: memory stays at one batch)."""
@@ -86,12 +103,15 @@ class StagedVersion:
         with manifest.open("rb") as fh:
             os.fsync(fh.fileno())
         _fsync_dir(self.tmp_dir)
+        fault_point("after-stage")
         final = self.lake.version_dir(self.dataset_id, self.version)
         final.parent.mkdir(parents=True, exist_ok=True)
-        if final.exists():
+        if final.exists():  # the caller sets unregistered folders aside under the dataset lock first
             raise FileExistsError(f"lake version already exists: {final}")
         os.rename(self.tmp_dir, final)
         _fsync_dir(final.parent)
+        self._release()
+        fault_point("after-rename")
         return str(final.relative_to(self.lake.root)), checksums
 
     def abort(self) -> None:
@@ -101,6 +121,12 @@ class StagedVersion:
             except Exception:  # noqa: BLE001 - best effort cleanup of a failed write
                 pass
         shutil.rmtree(self.tmp_dir, ignore_errors=True)
+        self._release()
+
+    def _release(self) -> None:
+        if self.lease is not None:
+            self.lease.release()
+            self.lease = None
 
 
 _DUCKDB_TYPES = {"string": "VARCHAR", "double": "DOUBLE", "int32": "INTEGER", "int64": "BIGINT",
@@ -128,21 +154,58 @@ class Lake:
         return self.root / f"dataset={dataset_id}" / f"version={version}"
 
     def stage(self, dataset_id: str, version: int) -> StagedVersion:
+        """A new staging folder, leased to this process before it exists (so no sweeper takes it)."""
         tmp = self.root / f"{TMP_PREFIX}{uuid.uuid4().hex}"
+        lease = StagingLease.take(tmp.with_name(tmp.name + LEASE_SUFFIX))
         tmp.mkdir()
-        return StagedVersion(self, dataset_id, version, tmp, {}, {})
+        return StagedVersion(self, dataset_id, version, tmp, {}, {}, lease)
 
     def remove_version(self, dataset_id: str, version: int) -> None:
         """Undo a publish whose catalog commit failed."""
         shutil.rmtree(self.version_dir(dataset_id, version), ignore_errors=True)
 
     def sweep_temporary(self) -> int:
-        """Remove folders left by interrupted writes; returns how many."""
+        """Remove staging folders (and leases) no live process owns; returns how many folders."""
         n = 0
         for path in self.root.glob(f"{TMP_PREFIX}*"):
-            shutil.rmtree(path, ignore_errors=True)
-            n += 1
+            if path.name.endswith(LEASE_SUFFIX):
+                folder = path.with_name(path.name[: -len(LEASE_SUFFIX)])
+                if not folder.exists():  # a writer died after its rename, before dropping the lease
+                    with claim_abandoned(path, path) as free:
+                        if free and not folder.exists():
+                            path.unlink(missing_ok=True)
+                continue
+            lease = path.with_name(path.name + LEASE_SUFFIX)
+            with claim_abandoned(lease, path) as free:
+                if free:
+                    shutil.rmtree(path, ignore_errors=True)
+                    lease.unlink(missing_ok=True)
+                    n += 1
         return n
+
+    def version_folders(self, dataset_id: str) -> list[int]:
+        """Version numbers that have a folder in the lake (for repair only: readers follow the catalog)."""
+        out = []
+        for path in (self.root / f"dataset={dataset_id}").glob("version=*"):
+            number = path.name.partition("=")[2]
+            if number.isdigit():
+                out.append(int(number))
+        return sorted(out)
+
+    def dataset_ids(self) -> list[str]:
+        """Dataset ids that have a folder in the lake (for repair only)."""
+        return sorted(p.name.partition("=")[2] for p in self.root.glob("dataset=*") if p.is_dir())
+
+    def set_aside(self, dataset_id: str, version: int) -> Path:
+        """Move a version folder no catalog row names out of the way (kept in `.orphaned/` for inspection;
+        it was never visible and its raw file is archived, so deleting it loses nothing). Call only under
+        the dataset's write lock."""
+        source = self.version_dir(dataset_id, version)
+        target = self.root / ORPHANED / f"dataset={dataset_id}" / f"version={version}-{time.time_ns()}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(source, target)
+        _fsync_dir(source.parent)
+        return target
 
     def files(self, table: str, versions: Iterable[tuple[str, int]]) -> list[str]:
         """Parquet paths of one table for the given (dataset, version) pairs that exist."""

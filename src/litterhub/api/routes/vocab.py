@@ -112,8 +112,11 @@ def publish_harmonisation(dataset_id: str, force: bool = Query(False), hub: Hub 
     that says `unchanged` when the current version already uses this vocabulary)."""
     from litterhub.services.datasets import NotFound
     from litterhub.services.reharmonise import publish_reharmonised
+    from litterhub.store.locks import DatasetBusy
 
     try:
         return publish_reharmonised(hub, dataset_id, actor=f"user:{principal.id}", force=force).as_dict()
     except NotFound as exc:
         raise Problem(404, str(exc)) from None
+    except DatasetBusy as exc:  # another writer holds the dataset (store/locks.py): retry, never a 500
+        raise Problem(409, str(exc), [{"code": exc.code, "field": None, "message": str(exc)}]) from None
