@@ -39,7 +39,9 @@ def test_sdg_csv_layout_and_not_computable_beaches(demo_hub):
     assert "EVENT_IDS" in reader.fieldnames and "DATASET_VERSIONS" in reader.fieldnames
     # Marine LitterWatch records lengths only: no items/km², said per country-year, never invented
     missing = result.tables["not_computable"]
-    assert len(missing) and "no surveyed area" in missing["reason"].iloc[0]
+    widthless = missing[missing["code"] == "no-width"]
+    assert len(widthless) and widthless["reason"].str.contains("no surveyed area").all()
+    assert set(widthless["country"]) <= set(result.tables["missing_widths"]["country"])
     assert any(w.code == "sdg-not-computable" for w in result.warnings)
 
 
@@ -70,7 +72,7 @@ def test_floating_plastic_density_per_country_year():
     import pandas as pd
 
     events = pd.DataFrame({
-        "event_id": ["t1", "t2", "t3", "b1"], "dataset_id": "d", "version": 1,
+        "event_id": ["t1", "t2", "t3", "b1"], "dataset_id": "d", "version": 1, "site_id": ["s1", "s1", "s2", "b"],
         "country": ["FRA", "FRA", "FRA", "FRA"],
         "event_date": pd.to_datetime(["2020-05-01", "2020-06-01", "2021-05-01", "2020-05-01"]),
         "compartment": ["surface-water", "surface-water", "surface-water", "beach"],

@@ -1,9 +1,12 @@
 """SDG indicator 14.1.1b "plastic debris density" (custodian UNEP; methods.md §3.2), Level 2 national data.
 
-* EN_MAR_BEALITSQ, beach litter per km²: count / surveyed area × 10⁶ per survey, where the area is
-  known (area_m2, else length_m × width_m). Most beach protocols record only a length (OSPAR, MSFD,
-  Marine LitterWatch: items/100 m), so for them the series cannot be computed and the table
-  `not_computable` says so per country and year instead of inventing a beach width.
+* EN_MAR_BEALITSQ, beach litter per km²: count / surveyed area × 10⁶ per survey. The area is the survey's
+  own (area_m2, else length_m × width_m); else length_m × the site's width from the width table that
+  national officers fill (`services/widths.py`); else length_m × an assumed width, only when one is asked
+  for, and then every row it touches says WIDTH_ASSUMED and NATURE = E. Most beach protocols record only
+  a length (OSPAR, MSFD, Marine LitterWatch: items/100 m), so without a width the survey is not
+  computable: the tables `countries`, `not_computable` and `missing_widths` say so, with the beaches to
+  give a width for, instead of inventing one. Lake and river shores are not marine and are left out.
 * EN_MAR_PLASDD, floating plastic debris density: plastic count / towed area × 10⁶ for surface-water
   events with a towed area. Surface-trawl programmes count plastic pieces without naming a material
   (Eriksen et al.: "plastic pieces per km²"), so items without a material count as plastic; items with
@@ -32,7 +35,25 @@ SERIES = {
     FLOATING_SERIES: {"name": "Floating plastic debris density", "unit": "NUMBER", "unit_label": "count per km2"},
 }
 SDG_COLUMNS = ["SERIES_CODE", "SERIES_DESCRIPTION", "GEO_AREA_CODE", "GEO_AREA_NAME", "TIME_PERIOD", "OBS_VALUE",
-               "UNIT_MEASURE", "UNIT_LABEL", "NATURE", "N_SURVEYS", "EVENT_IDS", "DATASET_VERSIONS"]
+               "UNIT_MEASURE", "UNIT_LABEL", "NATURE", "N_SURVEYS", "EVENT_IDS", "DATASET_VERSIONS",
+               "WIDTH_SOURCE", "WIDTH_ASSUMED", "N_ASSUMED", "ASSUMED_WIDTH_M"]
+
+# Where a survey's area comes from, in order of preference (the WIDTH_SOURCE of a row lists those it used).
+FROM_SURVEY_AREA, FROM_SURVEY, FROM_TABLE, ASSUMED = "survey-area", "survey-width", "site-table", "assumed"
+WIDTH_SOURCES = (FROM_SURVEY_AREA, FROM_SURVEY, FROM_TABLE, ASSUMED)
+# SDG data-exchange NATURE codes: C country data; E estimated (here: an assumed width entered the value).
+NATURE_COUNTRY, NATURE_ESTIMATED = "C", "E"
+# Shores that are not marine: outside SDG 14.1.1b, reported as such rather than silently dropped.
+NOT_MARINE = ("lakeshore", "riverbank")
+REASONS = {
+    "no-country": "no country recorded for the surveys (e.g. open-ocean tows; no EEZ assignment)",
+    "no-width": "no surveyed area: the survey records a length but no beach width, and the site has no width in "
+                "the width table",
+    "no-length": "no surveyed area: the survey records neither a length nor an area",
+    "no-towed-area": "no surveyed area: the tow records no towed area",
+    "not-marine": "not marine: lake and river shores are outside SDG 14.1.1b",
+}
+STATUS_COMPUTED, STATUS_PARTLY, STATUS_NONE = "computed", "partly computed", "not computable"
 
 
 def m49(alpha3: str | None) -> str | None:
@@ -42,66 +63,156 @@ def m49(alpha3: str | None) -> str | None:
 
 
 def densities(con: duckdb.DuckDBPyConnection, events: str = "events", observations: str = "observations", *,
-              country: str | None = None, date_from: date | None = None, date_to: date | None = None
-              ) -> pd.DataFrame:
-    """Per event: series, country, year, area_m2 used, count, density per km² (NULL where no area)."""
+              country: str | None = None, date_from: date | None = None, date_to: date | None = None,
+              widths: str | None = None, assume_width: float | None = None) -> pd.DataFrame:
+    """Per event: series, country, year, the area used and where its width came from, count, density per km²
+    (NULL where no area, with the reason code in `missing`). `widths` names a relation (site_id, width_m,
+    revision) of the widths in force; `assume_width` (m) fills the beaches that have none, only when given."""
     where = event_filter(date_from, date_to)
+    params: dict[str, object] = {"assume": float(assume_width) if assume_width else None}
     if country:
-        where += " AND country = '" + country.upper().replace("'", "") + "'"
+        where += " AND country = $country"
+        params["country"] = country.upper()
+    table = widths or "(SELECT NULL::VARCHAR AS site_id, NULL::DOUBLE AS width_m, NULL::BIGINT AS revision LIMIT 0)"
+    marine = ", ".join(f"'{c}'" for c in NOT_MARINE)
     sql = f"""
         WITH ev AS (
-            SELECT event_id, dataset_id, version, country, year(event_date) AS year,
+            SELECT event_id, dataset_id, version, site_id, country, year(event_date) AS year,
                    CASE WHEN compartment = 'surface-water' THEN '{FLOATING_SERIES}'
-                        WHEN compartment = 'beach' THEN '{BEACH_SERIES}' END AS series,
-                   coalesce(area_m2, CASE WHEN length_m > 0 AND width_m > 0 THEN length_m * width_m END) AS area
+                        WHEN compartment IN ('beach', {marine}) THEN '{BEACH_SERIES}' END AS series,
+                   compartment IN ({marine}) AS not_marine,
+                   CASE WHEN length_m > 0 THEN length_m END AS length_m,
+                   CASE WHEN area_m2 > 0 THEN area_m2 END AS survey_area,
+                   CASE WHEN width_m > 0 THEN width_m END AS survey_width
             FROM {events} WHERE {where}
+        ),
+        sized AS (
+            SELECT ev.*, w.width_m AS table_width, w.revision AS width_revision,
+                   CASE WHEN survey_area IS NOT NULL THEN '{FROM_SURVEY_AREA}'
+                        WHEN length_m IS NOT NULL AND survey_width IS NOT NULL THEN '{FROM_SURVEY}'
+                        WHEN series = '{BEACH_SERIES}' AND length_m IS NOT NULL AND w.width_m > 0 THEN '{FROM_TABLE}'
+                        WHEN series = '{BEACH_SERIES}' AND length_m IS NOT NULL AND $assume > 0 THEN '{ASSUMED}'
+                   END AS width_source
+            FROM ev LEFT JOIN {table} w ON w.site_id = ev.site_id
+            WHERE series IS NOT NULL
         ),
         counts AS (
             SELECT o.event_id, sum(o.count) FILTER (WHERE o.counts_toward_total) AS all_items,
                    sum(o.count) FILTER (WHERE o.counts_toward_total
                                         AND coalesce(o.material, 'plastic') = 'plastic') AS plastic
-            FROM {observations} o SEMI JOIN ev ON ev.event_id = o.event_id GROUP BY ALL
+            FROM {observations} o SEMI JOIN sized ON sized.event_id = o.event_id GROUP BY ALL
+        ),
+        valued AS (
+            SELECT sized.* EXCLUDE (not_marine, survey_area, survey_width, table_width, width_revision),
+                   CASE width_source WHEN '{FROM_SURVEY_AREA}' THEN survey_width WHEN '{FROM_SURVEY}' THEN survey_width
+                        WHEN '{FROM_TABLE}' THEN table_width WHEN '{ASSUMED}' THEN $assume END AS width_m,
+                   CASE WHEN width_source = '{FROM_TABLE}' THEN width_revision END AS width_revision,
+                   CASE width_source WHEN '{FROM_SURVEY_AREA}' THEN survey_area WHEN '{FROM_SURVEY}'
+                        THEN length_m * survey_width WHEN '{FROM_TABLE}' THEN length_m * table_width
+                        WHEN '{ASSUMED}' THEN length_m * $assume END AS area,
+                   CASE WHEN series = '{FLOATING_SERIES}' THEN coalesce(c.plastic, 0)
+                        ELSE coalesce(c.all_items, 0) END AS count,
+                   CASE WHEN country IS NULL THEN 'no-country'
+                        WHEN not_marine THEN 'not-marine'
+                        WHEN width_source IS NOT NULL THEN NULL
+                        WHEN series = '{FLOATING_SERIES}' THEN 'no-towed-area'
+                        WHEN length_m IS NULL THEN 'no-length'
+                        ELSE 'no-width' END AS missing
+            FROM sized LEFT JOIN counts c ON c.event_id = sized.event_id
         )
-        SELECT ev.*, CASE WHEN series = '{FLOATING_SERIES}' THEN coalesce(c.plastic, 0)
-                          ELSE coalesce(c.all_items, 0) END AS count,
-               CASE WHEN area > 0 THEN (CASE WHEN series = '{FLOATING_SERIES}' THEN coalesce(c.plastic, 0)
-                    ELSE coalesce(c.all_items, 0) END) / area * 1e6 END AS per_km2
-        FROM ev LEFT JOIN counts c ON c.event_id = ev.event_id
-        WHERE series IS NOT NULL
+        SELECT * EXCLUDE (width_source), CASE WHEN missing IS NULL THEN width_source END AS width_source,
+               CASE WHEN missing IS NULL THEN count / area * 1e6 END AS per_km2
+        FROM valued
         ORDER BY series, country, year, event_id
-    """  # noqa: S608 - relation names from our code; the country is stripped of quotes
-    return con.sql(sql).df()
+    """  # noqa: S608 - relation names and codes from our code; user values are bound parameters
+    return con.execute(sql, params).df()
+
+
+def _joined(values: pd.Series) -> str:
+    return " ".join(sorted({str(v) for v in values if v is not None and not pd.isna(v)}))
 
 
 def country_year(per_event: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(SDG rows for the country-years that can be computed, reasons for those that cannot)."""
-    ok = per_event[per_event["per_km2"].notna() & per_event["country"].notna()]
+    ok = per_event[per_event["per_km2"].notna()]
     grouped = ok.groupby(["series", "country", "year"], sort=True)
     rows = grouped.agg(OBS_VALUE=("per_km2", "median"), N_SURVEYS=("event_id", "size")).reset_index()
-    rows["EVENT_IDS"] = grouped["event_id"].agg(lambda s: " ".join(sorted(s))).to_numpy()
-    rows["DATASET_VERSIONS"] = grouped.apply(
-        lambda g: " ".join(sorted({f"{d}@{v}" for d, v in zip(g["dataset_id"], g["version"], strict=True)})),
-        include_groups=False).to_numpy() if len(rows) else []
+    if len(rows):
+        rows["EVENT_IDS"] = grouped["event_id"].agg(_joined).to_numpy()
+        rows["DATASET_VERSIONS"] = grouped.apply(
+            lambda g: _joined(f"{d}@{v}" for d, v in zip(g["dataset_id"], g["version"], strict=True)),
+            include_groups=False).to_numpy()
+        rows["WIDTH_SOURCE"] = grouped["width_source"].agg(
+            lambda s: " ".join(w for w in WIDTH_SOURCES if w in set(s))).to_numpy()
+        rows["N_ASSUMED"] = grouped["width_source"].agg(lambda s: int((s == ASSUMED).sum())).to_numpy()
+        rows["ASSUMED_WIDTH_M"] = grouped.apply(
+            lambda g: g.loc[g["width_source"] == ASSUMED, "width_m"].max(), include_groups=False).to_numpy()
+    rows["WIDTH_ASSUMED"] = rows["N_ASSUMED"] > 0 if len(rows) else []
     rows["SERIES_CODE"] = rows["series"]
     rows["SERIES_DESCRIPTION"] = rows["series"].map(lambda s: SERIES[s]["name"])
     rows["GEO_AREA_CODE"] = rows["country"].map(m49)
-    rows["GEO_AREA_NAME"] = rows["country"].map(
-        lambda c: getattr(pycountry.countries.get(alpha_3=c), "name", c))
+    rows["GEO_AREA_NAME"] = rows["country"].map(country_name)
     rows["TIME_PERIOD"] = rows["year"].astype(int)
     rows["UNIT_MEASURE"] = rows["series"].map(lambda s: SERIES[s]["unit"])
     rows["UNIT_LABEL"] = rows["series"].map(lambda s: SERIES[s]["unit_label"])
-    rows["NATURE"] = "C"  # computed by the hub from national survey data
+    rows["NATURE"] = [NATURE_ESTIMATED if a else NATURE_COUNTRY for a in rows["WIDTH_ASSUMED"]]
     sdg_rows = rows[SDG_COLUMNS] if len(rows) else pd.DataFrame(columns=SDG_COLUMNS)
 
-    missing = per_event[per_event["per_km2"].isna()]
+    missing = per_event[per_event["missing"].notna()]
     reasons = (missing.assign(country=missing["country"].fillna("(unknown)"))
-               .groupby(["series", "country", "year"], sort=True).size().rename("events").reset_index())
-    reasons["reason"] = ("no surveyed area: the protocol records a length but no width or area, so items/km² "
-                         "cannot be computed (items/100 m is available from `analyse beach`)")
-    no_country = per_event["country"].isna() & per_event["per_km2"].notna()
-    if no_country.any():
-        extra = per_event[no_country].groupby(["series", "year"]).size().rename("events").reset_index()
-        extra["country"] = "(unknown)"
-        extra["reason"] = "no country recorded for the events (e.g. open-ocean tows; no EEZ assignment)"
-        reasons = pd.concat([reasons, extra], ignore_index=True)
+               .groupby(["series", "country", "year", "missing"], sort=True)
+               .agg(events=("event_id", "size"), sites=("site_id", "nunique")).reset_index()
+               .rename(columns={"missing": "code"}))
+    reasons["reason"] = reasons["code"].map(REASONS)
     return sdg_rows.reset_index(drop=True), reasons
+
+
+def country_name(alpha3: str | None) -> str | None:
+    return getattr(pycountry.countries.get(alpha_3=alpha3), "name", alpha3) if alpha3 else alpha3
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{int(count)} {noun}{'' if int(count) == 1 else 's'}"
+
+
+def countries(per_event: pd.DataFrame) -> pd.DataFrame:
+    """Per series and country: computed, partly computed or not computable, and because of what."""
+    columns = ["series", "country", "country_name", "status", "surveys", "surveys_computed", "surveys_assumed",
+               "years_computed", "sites_without_width", "codes", "reason"]
+    frame = per_event.assign(country=per_event["country"].fillna("(unknown)"))
+    out = []
+    for (series, country), g in frame.groupby(["series", "country"], sort=True):
+        done = g[g["missing"].isna()]
+        gaps = g[g["missing"].notna()]
+        status = STATUS_COMPUTED if gaps.empty else STATUS_PARTLY if len(done) else STATUS_NONE
+        counts = gaps.groupby("missing").agg(events=("event_id", "size"), sites=("site_id", "nunique"))
+        because = "; ".join(f"{_n(r.events, 'survey')} at {_n(r.sites, 'site')}: {REASONS[code]}"
+                            for code, r in counts.iterrows())
+        reason = "" if gaps.empty else (f"{status}, because {because}")
+        out.append({"series": series, "country": country, "country_name": country_name(country)
+                    if country != "(unknown)" else country, "status": status, "surveys": len(g),
+                    "surveys_computed": len(done), "surveys_assumed": int((g["width_source"] == ASSUMED).sum()),
+                    "years_computed": " ".join(str(int(y)) for y in sorted(done["year"].dropna().unique())),
+                    "sites_without_width": int(g.loc[g["missing"] == "no-width", "site_id"].nunique()),
+                    "codes": " ".join(counts.index), "reason": reason})
+    return pd.DataFrame(out, columns=columns)
+
+
+def missing_widths(per_event: pd.DataFrame) -> pd.DataFrame:
+    """The beaches (sites) whose surveys have a length but no width anywhere: what a national officer fills in."""
+    columns = ["country", "site_id", "events", "first_year", "last_year", "datasets"]
+    gaps = per_event[per_event["missing"] == "no-width"]
+    if gaps.empty:
+        return pd.DataFrame(columns=columns)
+    out = (gaps.groupby(["country", "site_id"], sort=True)
+           .agg(events=("event_id", "size"), first_year=("year", "min"), last_year=("year", "max"),
+                datasets=("dataset_id", _joined)).reset_index())
+    return out[columns].sort_values(["country", "events", "site_id"], ascending=[True, False, True],
+                                    ignore_index=True)
+
+
+def tables(per_event: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Every SDG table from the per-event frame: sdg, countries, not_computable, missing_widths."""
+    rows, reasons = country_year(per_event)
+    return {"sdg": rows, "countries": countries(per_event), "not_computable": reasons,
+            "missing_widths": missing_widths(per_event)}

@@ -196,25 +196,31 @@ def ospar(hub: Hub, datasets: list[str] | None = None, end_year: int | None = No
                            tables=tables, warnings=warnings)
 
 
-def sdg(hub: Hub, country: str | None = None, datasets: list[str] | None = None) -> IndicatorResult:
-    """SDG 14.1.1b rows (beach litter and floating plastic per km²) per country and year, with their sources."""
-    if country and len(country) != 3:
+def sdg(hub: Hub, country: str | None = None, datasets: list[str] | None = None,
+        assume_width: float | None = None) -> IndicatorResult:
+    """SDG 14.1.1b rows (beach litter and floating plastic per km²) per country and year, with their sources; the
+    beach width comes from the survey, else the site's width table, else `assume_width` (only when given, and
+    flagged); countries without any say why and which beaches lack a width (services/widths.py)."""
+    from litterhub.services import widths
+
+    if country and not (len(country) == 3 and country.isalpha()):
         raise BadRequest("country must be an ISO 3166-1 alpha-3 code, e.g. NLD")
+    try:
+        widths.check_assumed(assume_width)
+    except widths.WidthError as exc:
+        raise BadRequest(str(exc)) from None
     versions = resolve_versions(hub, datasets)
     con, dup = _open(hub, versions)
-    per_event = sdg_analysis.densities(con, country=country)
-    where = f"country = '{country.upper()}'" if country and country.isalpha() else "true"
+    where = f"country = '{country.upper()}'" if country else "true"
     con.sql(f"SELECT * FROM events WHERE {where}").create_view("_sdg_events")  # noqa: S608 - letters only
     warnings = _base_warnings(con, dup, "_sdg_events")
-    rows, reasons = sdg_analysis.country_year(per_event)
-    if len(reasons):
-        n = int(reasons["events"].sum())
-        warnings.append(warning("sdg-not-computable", f"{n} events give no SDG value: no surveyed area, or no "
-                                "country (see the table not_computable for the reason per country and year)",
-                                events=n))
-    return IndicatorResult("sdg-14.1.1b", versions, params={"country": country and country.upper(),
-                                                            "statistic": "median over surveys"},
-                           tables={"sdg": rows, "not_computable": reasons}, warnings=warnings)
+    tables, notes, summary = widths.sdg_tables(hub, con, country, assume_width)
+    warnings += [warning(code, message, **extra) for code, message, extra in notes]
+    return IndicatorResult("sdg-14.1.1b", versions,
+                           params={"country": country and country.upper(), "statistic": "median over surveys",
+                                   "assume_width_m": assume_width, "width_assumed": summary["width_assumed"],
+                                   "width_order": "survey, site width table, assumed (only when asked)"},
+                           tables=tables, warnings=warnings, summary=summary)
 
 
 def composition(hub: Hub, datasets: list[str] | None = None, top: int = 10, date_from: str | date | None = None,
