@@ -36,7 +36,7 @@ EVENT_SCHEMA = pa.schema(
         _f("lat", pa.float64(), "degree", "WGS84 latitude of the event (site centroid)"),
         _f("lon", pa.float64(), "degree", "WGS84 longitude of the event (site centroid)"),
         _f("country", pa.string(), doc="ISO 3166-1 alpha-3"),
-        _f("region", pa.string(), doc="regional sea / MSFD subregion as given or assigned"),
+        _f("region", pa.string(), doc="marine region from the coordinates (docs/regions.md), else as recorded"),
         _f("length_m", pa.float64(), "m", "surveyed length along the shore / tow distance"),
         _f("width_m", pa.float64(), "m", "surveyed width (beach width at transect, net mouth width)"),
         _f("area_m2", pa.float64(), "m2", "surveyed area"),
@@ -55,6 +55,7 @@ EVENT_SCHEMA = pa.schema(
         _f("qc_flags", FLAGS, doc="quality flags, e.g. litter-effort-missing"),
         _f("source_line", pa.int64(), doc="physical line of the record in the raw file (1 = header)"),
         _f("raw_sha256", pa.string(), doc="SHA-256 of the raw file the event came from"),
+        _f("source_region", pa.string(), doc="the region as the source recorded it, verbatim"),
     ]
 )
 
