@@ -41,6 +41,8 @@ def ingest(
     dataset: str | None = typer.Option(None, "--dataset", help="dataset id (default: <format>-<file name>)"),
     mapping: Path | None = Mapping,
     as_json: bool = typer.Option(False, "--json", help="print one JSON object (for scripts)"),
+    allow_copy: bool = typer.Option(False, "--allow-copy", help="ingest even if the same bytes are already in the "
+                                    "hub under another dataset id (refused by default: known-file-other-dataset)"),
     data_dir: Path | None = DataDir,
 ) -> None:
     """Validate, harmonise and store a programme export as a new dataset version."""
@@ -48,13 +50,14 @@ def ingest(
 
     hub = _hub(data_dir)
     if as_json:
-        result = ingest_file(hub, file, fmt, dataset, mapping=mapping)
+        result = ingest_file(hub, file, fmt, dataset, mapping=mapping, allow_copy=allow_copy)
         typer.echo(json.dumps(result.as_dict(), default=str))
     else:
         with Progress(TextColumn("ingesting {task.description}"), BarColumn(), TextColumn("{task.completed} rows"),
                       TimeElapsedColumn(), console=err, transient=True) as bar:
             task = bar.add_task(file.name, total=None)
-            result = ingest_file(hub, file, fmt, dataset, progress=lambda n: bar.advance(task, n), mapping=mapping)
+            result = ingest_file(hub, file, fmt, dataset, progress=lambda n: bar.advance(task, n), mapping=mapping,
+                                 allow_copy=allow_copy)
         _print_result(result)
     raise typer.Exit(0 if result.ok else 2)
 

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 
 from litterhub.model.csvsafe import safe_cell
-from litterhub.services import auth
+from litterhub.services import auth, known_bytes
 from litterhub.services.auth import Principal
 from litterhub.services.hub import Hub
 from litterhub.services.ingest import ingest_file, slugify
@@ -384,7 +384,8 @@ def mapping_supported() -> bool:
 def ingest_options(sub: Submission) -> dict[str, Any]:
     """Extra ingest arguments a submission needs (its column mapping, for the generic format)."""
     mapping = (sub.payload or {}).get("mapping") if sub.kind == "upload" else None
-    return {"mapping": mapping} if mapping and mapping_supported() else {}
+    copy = {"allow_copy": True} if sub.kind == "upload" and (sub.payload or {}).get("allow_copy") else {}
+    return ({"mapping": mapping} if mapping and mapping_supported() else {}) | copy
 
 
 def validate_upload(path: Path, filename: str, fmt: str = "auto", hub: Hub | None = None,
@@ -548,8 +549,11 @@ def apply_mapping(hub: Hub, principal: Principal, sid: str, mapping_text: str) -
 
 
 def submit_upload(hub: Hub, principal: Principal, sid: str, *, licence: str, embargo_until: date | None = None,
-                  title: str | None = None) -> Submission:
-    """Send a validated draft for review (trusted contributors are approved at once)."""
+                  title: str | None = None, allow_copy: bool = False) -> Submission:
+    """Send a validated draft for review (trusted contributors are approved at once).
+
+    Bytes already published under another dataset id are refused (409, `known-file-other-dataset`) unless
+    `allow_copy`, which is kept with the submission so that its publication ingests the copy."""
     sub = get_submission(hub, principal, sid)
     if sub.user_id != principal.id:
         raise ContributionError("forbidden", "only the contributor can submit this upload")
@@ -562,6 +566,12 @@ def submit_upload(hub: Hub, principal: Principal, sid: str, *, licence: str, emb
                                 "upload it again", "file", "litter-not-usable")
     values: dict[str, Any] = {"licence": _check_licence(licence), "embargo_until": _check_embargo(embargo_until),
                               "status": "submitted", "updated_at": datetime.now(UTC)}
+    copies = known_bytes.known_elsewhere(hub, sub.sha256 or "", sub.dataset_id)
+    if copies and not allow_copy:
+        raise ContributionError("conflict", known_bytes.message(copies, False, "allow_copy=true, or tick 'publish "
+                                                                "as a copy'"), "allow_copy", known_bytes.CODE)
+    if copies:
+        values["payload"] = {**(sub.payload or {}), "allow_copy": True}
     if title is not None and title.strip():
         values["title"] = _clean_text(title, 300, "title")
     with hub.engine.begin() as conn:

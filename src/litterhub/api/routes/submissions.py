@@ -44,6 +44,8 @@ class SubmitBody(BaseModel):
     licence: str = Field(description="CC-BY-4.0 | CC0-1.0 | ODbL-1.0 | CC-BY-SA-4.0")
     embargo_until: date | None = Field(None, description="keep the data private until this day")
     title: str | None = None
+    allow_copy: bool = Field(False, description="publish even though the same bytes are already in the hub under "
+                             "another dataset id (refused by default: known-file-other-dataset, 409)")
 
 
 class ReasonBody(BaseModel):
@@ -120,7 +122,7 @@ def submit(sid: str, body: SubmitBody, principal: Principal = Depends(contributo
            hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """Send a validated upload for review with its licence and optional embargo date."""
     return call(svc.submit_upload, hub, principal, sid, licence=body.licence, embargo_until=body.embargo_until,
-                title=body.title).as_dict()
+                title=body.title, allow_copy=body.allow_copy).as_dict()
 
 
 @router.post("/submissions/{sid}/claim", responses=PROBLEMS)

@@ -38,6 +38,9 @@ MULTIPART_SCHEMA = {
             "licence": {"type": "string", "enum": list(svc.LICENCES), "description": "given: submit for review "
                         "at once; omitted: keep as a draft"},
             "embargo_until": {"type": "string", "format": "date"},
+            "allow_copy": {"type": "boolean", "default": False, "description": "with a licence: submit even though "
+                           "the same bytes are already in the hub under another dataset id (else 409, "
+                           "known-file-other-dataset)"},
         }}}}}}
 
 
@@ -110,7 +113,12 @@ async def upload(request: Request, principal: Principal = Depends(contributor),
                       "until you send a corrected file", errors=errors, headers=location)
     licence = _text(form, "licence")
     if licence:
-        sub = call(svc.submit_upload, hub, principal, sub.id, licence=licence, embargo_until=embargo_day)
+        try:
+            sub = svc.submit_upload(hub, principal, sub.id, licence=licence, embargo_until=embargo_day,
+                                    allow_copy=(_text(form, "allow_copy") or "").lower() in ("true", "1", "on"))
+        except svc.ContributionError as exc:  # the draft stays: say where, so it can be sent again
+            raise Problem(exc.status, f"{exc} (draft submission {sub.id} is kept)", errors=[exc.as_error()],
+                          headers=location) from None
     return _json(sub, location)
 
 

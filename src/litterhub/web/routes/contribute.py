@@ -17,6 +17,7 @@ from litterhub.api.problems import Problem
 from litterhub.api.routes.uploads import save_upload
 from litterhub.api.security import check_rate, verify_csrf, write_limit
 from litterhub.services import contributions as svc
+from litterhub.services.known_bytes import known_elsewhere
 from litterhub.services.hub import Hub
 from litterhub.web.routes.accounts import need, page
 
@@ -92,7 +93,7 @@ def submission(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Respo
         not (sub.report or {}).get("format_known", True) or sub.format == "generic") else None
     return page(request, "contribute/submission.html", sub=sub, licences=svc.LICENCES, error=None,
                 item_names=svc.item_names(), mapping=mapping, mapping_supported=svc.mapping_supported(),
-                today=date.today().isoformat())
+                today=date.today().isoformat(), known_copies=known_elsewhere(hub, sub.sha256 or "", sub.dataset_id))
 
 
 async def _decide(request: Request, hub: Hub, sid: str, action) -> Response:
@@ -109,8 +110,8 @@ async def _decide(request: Request, hub: Hub, sid: str, action) -> Response:
         sub = svc.get_submission(hub, who, sid)
         return page(request, "contribute/submission.html", status_code=exc.status, sub=sub, licences=svc.LICENCES,
                     item_names=svc.item_names(), error=str(exc), mapping=fields.get("mapping"),
-                    mapping_supported=svc.mapping_supported(),
-                    today=date.today().isoformat())
+                    mapping_supported=svc.mapping_supported(), today=date.today().isoformat(),
+                    known_copies=known_elsewhere(hub, sub.sha256 or "", sub.dataset_id))
     return _back(sid)
 
 
@@ -121,7 +122,8 @@ async def submit(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Res
             embargo = date.fromisoformat(f["embargo_until"]) if f.get("embargo_until") else None
         except ValueError:
             raise svc.ContributionError("invalid", "the embargo date is not a date", "embargo_until") from None
-        svc.submit_upload(hub, who, sid, licence=f.get("licence", ""), embargo_until=embargo, title=f.get("title"))
+        svc.submit_upload(hub, who, sid, licence=f.get("licence", ""), embargo_until=embargo, title=f.get("title"),
+                          allow_copy=f.get("allow_copy") == "on")
 
     return await _decide(request, hub, sid, act)
 
