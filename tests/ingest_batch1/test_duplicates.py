@@ -1,7 +1,8 @@
 """The same surveys arriving through Marine LitterWatch (the real export) and an EMODnet beach workbook.
 
-The workbook is written by the test from real MLW rows (read with csv), in the EMODnet exchange layout, plus
-two decoys: the same beach and date with a different item profile, and the same profile 5 km away.
+The workbook is written by the test from real MLW rows (read with csv), in the EMODnet exchange layout: exact
+copies, two decoys (the same beach and date with a different item profile; the same profile 5 km away) and a near
+copy (one count changed), which is flagged with its evidence but never left out of indicators.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from litterhub.services.duplicates import EXCLUDED_FLAG, detect_duplicates, result_path
+from litterhub.services.duplicates import EXCLUDED_FLAG, detect_duplicates, exclusion_list, result_path
 from litterhub.services.ingest import ingest_file
 from litterhub.store import tables as t
 
 N_COPIES = 3
+OTHER_ITEMS, FAR_AWAY, NEAR_COPY = N_COPIES, N_COPIES + 1, N_COPIES + 2
 
 
 def _mlw_rows(path):
@@ -36,7 +38,7 @@ def _mlw_rows(path):
                 and min(abs(float(c)) for c in coords) > 1):
             seen.add(key)
             picked.append((r, counts))
-        if len(picked) == N_COPIES + 2:
+        if len(picked) == N_COPIES + 3:
             break
     return picked
 
@@ -54,13 +56,16 @@ def _workbook(path, picked):
     for i, (r, counts) in enumerate(picked):
         lat = (float(r["lat_y1"]) + float(r["lat_y2"])) / 2 + 0.001  # about 110 m north of the MLW centre
         lon = (float(r["lon_x1"]) + float(r["lon_x2"])) / 2
-        if i == N_COPIES + 1:
+        if i == FAR_AWAY:
             lat += 0.045  # decoy: same profile about 5 km away
         day = f"{r['EventDate'][:4]}-{r['EventDate'][4:6]}-{r['EventDate'][6:]}"
         code = f"B{i}"
         beaches.append([code, r["BeachName"], r["BeachCountrycode"], float(r["BeachLength_m"] or 100), lat, lon])
         surveys.append([code, f"{code}_{day}", "Monitoring", day, lat, lon, float(r["BeachLength_m"] or 100)])
-        items = {"G999": 50.0} if i == N_COPIES else counts  # decoy: same place and day, other items
+        items = {"G999": 50.0} if i == OTHER_ITEMS else dict(counts)  # decoy: same place and day, other items
+        if i == NEAR_COPY:
+            first = sorted(items)[0]
+            items[first] += 1  # one item counted once more: the same survey, but not an exact copy
         for g, n in items.items():
             litter.append([f"{code}_{day}", "TSG-ML", g, "", n])
     book.save(path)
@@ -72,7 +77,7 @@ def scanned(shared_data, tmp_path_factory):
 
     mlw = shared_data / "eea-marine-litterwatch" / "mlw-data.csv"
     picked = _mlw_rows(mlw)
-    assert len(picked) == N_COPIES + 2
+    assert len(picked) == N_COPIES + 3
     folder = tmp_path_factory.mktemp("dup")
     workbook = folder / "emodnet-copy.xlsx"
     _workbook(workbook, picked)
@@ -87,22 +92,40 @@ def scanned(shared_data, tmp_path_factory):
 
 def test_each_copied_survey_is_one_pair_and_decoys_are_not(scanned):
     _, report, mlw_id, emodnet_id, _ = scanned
-    assert len(report.pairs) == N_COPIES
+    exact = [p for p in report.pairs if p["confidence"] == "exact"]
+    near = [p for p in report.pairs if p["confidence"] != "exact"]
+    assert len(exact) == N_COPIES and len(near) == 1
     for p in report.pairs:
-        assert {p["keep_dataset_id"], p["drop_dataset_id"]} == {mlw_id, emodnet_id}
-        assert p["distance_m"] < 500 and p["days"] == 0
-        assert p["similarity"] == pytest.approx(1.0)
+        assert {p["first_dataset_id"], p["second_dataset_id"]} == {mlw_id, emodnet_id}
+        assert p["distance_m"] < 500 and p["first_transect"] is None and p["second_transect"] is None
         # EMODnet monitoring (accredited) is preferred over MLW volunteers
-        assert p["keep_dataset_id"] == emodnet_id
-    assert report.flagged_events == 2 * N_COPIES
+        assert p["first_dataset_id"] == emodnet_id
+    for p in exact:
+        assert p["similarity"] == pytest.approx(1.0) and p["identical_items"] and p["action"] == "exclude-second"
+        assert p["first_total"] == p["second_total"] > 0 and p["first_items"] == p["second_items"] >= 5
+    (p,) = near
+    assert p["action"] == "flag" and not p["identical_items"] and p["second_total"] == p["first_total"] - 1
+    assert 0.9 <= p["similarity"] < 1 and p["confidence"] == "high"
+    assert "similarity" in p["evidence"] and str(p["event_date"]) in p["evidence"]
+    assert report.flagged_events == 2 * (N_COPIES + 1)
     assert report.excluded_events == N_COPIES
+
+
+def test_exclusions_name_the_copy_counted_instead(scanned):
+    hub, report, mlw_id, emodnet_id, _ = scanned
+    listed = exclusion_list(hub)
+    exact = {p["second_event_id"]: p["first_event_id"] for p in report.pairs if p["action"] == "exclude-second"}
+    assert {x["event_id"]: x["duplicate_of"] for x in listed} == exact
+    for x in listed:
+        assert x["dataset_id"] == mlw_id and x["reason"].startswith(f"exact copy of {x['duplicate_of']}")
+    assert listed == report.exclusions
 
 
 def test_flags_stored_beside_the_lake_and_in_the_catalog(scanned):
     hub, report, mlw_id, _, _ = scanned
     flags = pq.read_table(result_path(hub)).to_pylist()
     assert len(flags) == report.flagged_events
-    dropped = {p["drop_event_id"] for p in report.pairs}
+    dropped = {p["second_event_id"] for p in report.pairs if p["action"] == "exclude-second"}
     with hub.engine.connect() as conn:
         rows = dict(conn.execute(select(t.events.c.event_id, t.events.c.qc_flags)
                                  .where(t.events.c.event_id.in_([f["event_id"] for f in flags]))).all())

@@ -1,14 +1,18 @@
-"""Find surveys that reached the hub through two programmes, flag them, and say which copy indicators use.
+"""Find surveys that reached the hub through two datasets, flag them with their evidence, and list the exclusions.
 
-The lake is immutable, so the result is kept beside it as a derived, recomputable table
-(`lake/_derived/duplicate_sources.parquet`, written to a temporary name and renamed) and mirrored into the
-catalog's event index (`qc_flags` gets `litter-duplicate-source`, plus `litter-duplicate-source-excluded` on
-the copy indicators must skip). Running it again replaces the previous result.
+The lake is immutable, so the result is kept beside it as derived, recomputable tables (written to a temporary
+name and renamed): `lake/_derived/duplicate_sources.parquet` (one row per flagged event: whether indicators use it,
+the copy kept instead, the reason) and `lake/_derived/duplicate_pairs.parquet` (every candidate pair with its
+evidence and confidence). The flags are mirrored into the catalog's event index (`qc_flags` gets
+`litter-duplicate-source`, plus `litter-duplicate-source-excluded` on an exact copy indicators skip). Running the
+scan again replaces the previous result. The default action flags; only exact copies are left out of indicators,
+one copy of each survey is always kept, and `exclusion_list` gives every exclusion for an indicator's provenance.
 """
 
 from __future__ import annotations
 
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,33 +21,52 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import bindparam, select, update
 
-from litterhub.harmonize.duplicates import FLAG, event_flags, find_duplicate_sources
+from litterhub.harmonize.duplicates import (
+    CONFIDENCES,
+    FLAG,
+    MIN_SIMILARITY,
+    SAME_SITE_DISTANCE_M,
+    describe,
+    event_flags,
+    find_duplicate_sources,
+)
 from litterhub.services.hub import Hub
 from litterhub.store import tables as t
 
 EXCLUDED_FLAG = f"{FLAG}-excluded"
 DERIVED = "_derived"
 FILENAME = "duplicate_sources.parquet"
+PAIRS_FILENAME = "duplicate_pairs.parquet"
+GENERIC_REASON = "marked as an exact copy of another dataset's survey by the duplicate scan"
 
 
 @dataclass
 class DuplicateReport:
-    """What a duplicate scan found; `as_dict` is the CLI's --json shape."""
+    """What a duplicate scan found; `as_dict` is the CLI's --json and the API's shape."""
 
     datasets: int
     pairs: list[dict[str, Any]] = field(default_factory=list)
     flagged_events: int = 0
     excluded_events: int = 0
+    exclusions: list[dict[str, Any]] = field(default_factory=list)
     path: str | None = None
     settings: dict[str, float] = field(default_factory=dict)
+    stored: bool = False
 
     def as_dict(self) -> dict[str, Any]:
+        by_confidence = Counter(p["confidence"] for p in self.pairs)
         return {"datasets": self.datasets, "pairs": self.pairs, "flagged_events": self.flagged_events,
-                "excluded_events": self.excluded_events, "path": self.path, "settings": self.settings}
+                "excluded_events": self.excluded_events, "exclusions": self.exclusions,
+                "confidence_counts": {c: by_confidence.get(c, 0) for c in CONFIDENCES},
+                "path": self.path, "stored": self.stored, "settings": self.settings}
 
 
 def result_path(hub: Hub) -> Path:
     return hub.lake.root / DERIVED / FILENAME
+
+
+def pairs_path(hub: Hub) -> Path:
+    return hub.lake.root / DERIVED / PAIRS_FILENAME
 
 
 def current_versions(hub: Hub) -> list[tuple[str, int]]:
@@ -53,26 +76,46 @@ def current_versions(hub: Hub) -> list[tuple[str, int]]:
     return [(r[0], int(r[1])) for r in rows]
 
 
-def detect_duplicates(hub: Hub, max_distance_m: float = 500.0, max_days: int = 0, min_similarity: float = 0.5,
+def detect_duplicates(hub: Hub, max_distance_m: float = SAME_SITE_DISTANCE_M, min_similarity: float = MIN_SIMILARITY,
                       write: bool = True) -> DuplicateReport:
-    """Scan the current version of every dataset; with `write`, store the flags (lake sidecar + catalog index)."""
+    """Scan the current version of every dataset; with `write`, store the flags (lake sidecars + catalog index)."""
     versions = current_versions(hub)
     con = hub.lake.connect()
     hub.lake.scan("events", versions, con).create_view("events")
     hub.lake.scan("observations", versions, con).create_view("observations")
-    pairs = find_duplicate_sources(con, max_distance_m=max_distance_m, max_days=max_days,
-                                   min_similarity=min_similarity)
+    pairs = find_duplicate_sources(con, max_distance_m=max_distance_m, min_similarity=min_similarity)
     flags = event_flags(pairs)
-    report = DuplicateReport(
-        datasets=len(versions), pairs=pairs.to_pylist(), flagged_events=flags.num_rows,
-        excluded_events=flags.num_rows - sum(flags.column("use_for_indicators").to_pylist()),
-        settings={"max_distance_m": max_distance_m, "max_days": max_days, "min_similarity": min_similarity})
+    report = _report(len(versions), pairs, flags, {"max_distance_m": max_distance_m,
+                                                   "min_similarity": min_similarity})
     if write:
         previous = excluded_and_flagged(hub)[1]
+        _write_sidecar(pairs_path(hub), pairs)
         _write_sidecar(result_path(hub), flags)
         _mirror_into_catalog(hub, flags, previous)
         report.path = str(result_path(hub))
+        report.stored = True
     return report
+
+
+def stored_report(hub: Hub) -> DuplicateReport | None:
+    """The result of the last stored scan (what indicators use now), or None when no scan was stored."""
+    if not pairs_path(hub).exists() or not result_path(hub).exists():
+        return None
+    pairs, flags = pq.read_table(pairs_path(hub)), pq.read_table(result_path(hub))
+    report = _report(len({d for p in pairs.to_pylist() for d in (p["first_dataset_id"], p["second_dataset_id"])}),
+                     pairs, flags, {})
+    report.path, report.stored = str(result_path(hub)), True
+    return report
+
+
+def _report(n_datasets: int, pairs: pa.Table, flags: pa.Table, settings: dict[str, float]) -> DuplicateReport:
+    rows = pairs.to_pylist()
+    for p in rows:
+        p["event_date"] = p["event_date"].isoformat() if p["event_date"] is not None else None
+        p["evidence"] = describe(p)
+    return DuplicateReport(datasets=n_datasets, pairs=rows, flagged_events=flags.num_rows,
+                           excluded_events=flags.num_rows - sum(flags.column("use_for_indicators").to_pylist()),
+                           exclusions=_exclusions(flags), settings=settings)
 
 
 def excluded_and_flagged(hub: Hub) -> tuple[set[str], set[str]]:
@@ -86,10 +129,30 @@ def excluded_and_flagged(hub: Hub) -> tuple[set[str], set[str]]:
     return {e for e, u in zip(ids, use, strict=True) if not u}, set(ids)
 
 
-def _write_sidecar(path: Path, flags: pa.Table) -> None:
+def exclusion_list(hub: Hub) -> list[dict[str, Any]]:
+    """Every event indicators leave out, for the indicator's provenance: {event_id, dataset_id, duplicate_of, reason}.
+
+    `duplicate_of` is the copy that is counted instead. Empty when no scan was stored.
+    """
+    path = result_path(hub)
+    return _exclusions(pq.read_table(path)) if path.exists() else []
+
+
+def _exclusions(flags: pa.Table) -> list[dict[str, Any]]:
+    out = []
+    for row in flags.to_pylist():
+        if row.get("use_for_indicators", True):
+            continue
+        out.append({"event_id": row["event_id"], "dataset_id": row.get("dataset_id"),
+                    "duplicate_of": row.get("kept_copy") or row.get("duplicate_of"),
+                    "reason": row.get("reason") or GENERIC_REASON})
+    return sorted(out, key=lambda r: r["event_id"])
+
+
+def _write_sidecar(path: Path, table: pa.Table) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    pq.write_table(flags, tmp, compression="zstd")
+    pq.write_table(table, tmp, compression="zstd")
     with tmp.open("rb") as fh:
         os.fsync(fh.fileno())
     tmp.replace(path)
