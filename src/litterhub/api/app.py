@@ -7,7 +7,6 @@ Routers are discovered: every module in `litterhub.api.routes` exposing `router`
 from __future__ import annotations
 
 import importlib
-import os
 import pkgutil
 
 from fastapi import APIRouter, Depends, FastAPI
@@ -18,7 +17,9 @@ import litterhub.api.routes
 import litterhub.web.routes
 from litterhub.api import problems
 from litterhub.api.cors import install_cors
-from litterhub.api.security import _parse_limit, rate_limit
+from litterhub.api.guards import Guards
+from litterhub.api.limits import read_rate
+from litterhub.api.security import rate_limit
 from litterhub.services.hub import Hub
 from litterhub.web.rendering import STATIC_DIR
 
@@ -41,9 +42,8 @@ def _routers(package) -> list[APIRouter]:
 
 
 def read_limit() -> tuple[int, int]:
-    """API requests per window per caller (API key, account or address): LITTERHUB_API_RATE as 'N/SECONDS',
-    default 600/60. Writes have their own, tighter limit (api/security.py)."""
-    return _parse_limit(os.environ.get("LITTERHUB_API_RATE", ""), (600, 60))
+    """API requests per window per caller (API key, account or address); all limits are in api/limits.py."""
+    return read_rate()
 
 
 def create_app(hub: Hub) -> FastAPI:
@@ -59,6 +59,7 @@ def create_app(hub: Hub) -> FastAPI:
     app.state.hub = hub
     problems.install(app)
     install_cors(app)
+    app.add_middleware(Guards)  # outermost: client address, rate limits, input hygiene, body limits, headers
     limit, per = read_limit()
     api_limit = Depends(rate_limit("api", limit, per))
     for router in _routers(litterhub.api.routes):

@@ -6,14 +6,16 @@ The CLI, the API and the web page all come through here; they get a `LitterResul
 
 from __future__ import annotations
 
-import hashlib
+import json
 import math
+import os
 import re
+import secrets
 import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +51,8 @@ __all__ = [
     "load_run",
     "run_file",
     "run_files",
+    "run_ttl",
+    "sweep_runs",
     "store_upload_run",
     "LitterInputError",
     "LitterResult",
@@ -177,11 +181,15 @@ def result_tables(result: LitterResult) -> dict[str, Any]:
 
 RUNS_FOLDER = "litter-runs"
 ZIP_NAME = "litteR-results.zip"
-_RUN_ID = re.compile(r"^[0-9a-f]{16}$")
+OWNER_FILE = ".owner"
+_RUN_ID = re.compile(r"^[0-9a-f]{32}$")
+# A run's outputs are kept for a day, then swept: long enough to download them after the page, short enough
+# that the hub does not become a store of other people's data. LITTERHUB_LITTER_RUN_HOURS changes it.
+RUN_TTL_HOURS = 24
 
 
 class RunNotFound(LookupError):
-    """No stored run (or no such file in it)."""
+    """No stored run (or no such file in it, or not the caller's, or expired)."""
 
 
 def input_field(error: LitterInputError) -> str | None:
@@ -194,63 +202,100 @@ def input_field(error: LitterInputError) -> str | None:
     return None
 
 
-def run_id_for(settings: bytes, data: bytes, types: bytes) -> str:
-    """Content address of a run: the same three inputs always give the same id (and the same results)."""
-    digest = hashlib.sha256()
-    for part in (settings, data, types):
-        digest.update(hashlib.sha256(part).digest())
-    return digest.hexdigest()[:16]
+def run_ttl() -> timedelta:
+    try:
+        return timedelta(hours=float(os.environ.get("LITTERHUB_LITTER_RUN_HOURS", RUN_TTL_HOURS)))
+    except ValueError:
+        return timedelta(hours=RUN_TTL_HOURS)
 
 
 def _runs_dir(hub: Hub) -> Path:
     return Path(hub.settings.exports_dir) / RUNS_FOLDER
 
 
-def store_upload_run(hub: Hub, settings: bytes, data: bytes, types: bytes) -> tuple[str, LitterResult]:
+def _expired(folder: Path) -> bool:
+    try:
+        age = datetime.now(UTC).timestamp() - (folder / OWNER_FILE).stat().st_mtime
+    except OSError:
+        return True
+    return age > run_ttl().total_seconds()
+
+
+def sweep_runs(hub: Hub) -> int:
+    """Delete runs older than the retention time (and unfinished temporary folders of that age)."""
+    removed = 0
+    root = _runs_dir(hub)
+    if not root.is_dir():
+        return 0
+    for folder in root.iterdir():
+        if folder.is_dir() and _expired(folder) and (
+                not folder.name.startswith(".") or datetime.now(UTC).timestamp() - folder.stat().st_mtime
+                > run_ttl().total_seconds()):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def store_upload_run(hub: Hub, settings: bytes, data: bytes, types: bytes,
+                     owner: str | None = None) -> tuple[str, LitterResult]:
     """Run on uploads and keep the output files (and a zip of them) under exports/litter-runs/<id>/.
 
-    The folder is written under a temporary name and renamed, so a run is either complete or absent.
+    The id is 128 random bits, so nobody finds a run they did not start; `owner` ("user:<id>") makes the
+    run visible to that account only, None (anonymous) to whoever holds the id. The uploaded inputs are not
+    kept. The folder is written under a temporary name and renamed, so a run is either complete or absent;
+    runs are swept after `run_ttl()`.
     """
     result = run_litter_uploads(settings, data, types)
-    run_id = run_id_for(settings, data, types)
+    run_id = secrets.token_hex(16)
     target = _runs_dir(hub) / run_id
-    if not target.is_dir():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{run_id}-", dir=target.parent))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    sweep_runs(hub)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{run_id}-", dir=target.parent))
+    try:
         written = write_result(result, tmp)
-        for name, content in (("settings.yaml", settings), ("data.csv", data), ("types.csv", types)):
-            (tmp / f"input-{name}").write_bytes(content)
         with zipfile.ZipFile(tmp / ZIP_NAME, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for path in written:
                 archive.write(path, arcname=path.name)
-        try:
-            tmp.rename(target)
-        except OSError:  # a concurrent identical run finished first: same content
-            shutil.rmtree(tmp, ignore_errors=True)
+        (tmp / OWNER_FILE).write_text(json.dumps({"owner": owner}), encoding="utf-8")
+        tmp.rename(target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     return run_id, result
 
 
-def run_files(hub: Hub, run_id: str) -> list[str]:
-    """Names of the files of a stored run."""
+def _run_folder(hub: Hub, run_id: str, owner: str | None) -> Path:
     if not _RUN_ID.match(run_id):
         raise RunNotFound(f"no litteR run {run_id!r}")
     folder = _runs_dir(hub) / run_id
-    if not folder.is_dir():
+    if not folder.is_dir() or _expired(folder):
+        raise RunNotFound(f"no litteR run {run_id!r} (runs are kept {run_ttl().total_seconds() / 3600:g} h)")
+    try:
+        stored = json.loads((folder / OWNER_FILE).read_text(encoding="utf-8")).get("owner")
+    except (OSError, ValueError):
+        stored = "unreadable"
+    if stored is not None and stored != owner:
         raise RunNotFound(f"no litteR run {run_id!r}")
-    return sorted(p.name for p in folder.iterdir() if p.is_file())
+    return folder
 
 
-def run_file(hub: Hub, run_id: str, name: str) -> Path:
+def run_files(hub: Hub, run_id: str, owner: str | None = None) -> list[str]:
+    """Names of the files of a stored run the caller may see."""
+    folder = _run_folder(hub, run_id, owner)
+    return sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def run_file(hub: Hub, run_id: str, name: str, owner: str | None = None) -> Path:
     """Path of one file of a stored run (only names the run actually has)."""
-    if name not in run_files(hub, run_id):
+    if name not in run_files(hub, run_id, owner):
         raise RunNotFound(f"litteR run {run_id} has no file {name!r}")
     return _runs_dir(hub) / run_id / name
 
 
-def load_run(hub: Hub, run_id: str) -> dict[str, Any]:
+def load_run(hub: Hub, run_id: str, owner: str | None = None) -> dict[str, Any]:
     """A stored run for display: litteR's printed table, regional stats, outliers, warnings, file names,
     and the TC series per location with its Theil–Sen line (two end points) for the chart."""
-    files = run_files(hub, run_id)
+    files = run_files(hub, run_id, owner)
     folder = _runs_dir(hub) / run_id
     printed = pd.read_csv(folder / "litteR-results.csv", dtype=str, keep_default_na=False)
     regional = pd.read_csv(folder / "regional_stats.csv") if "regional_stats.csv" in files else None

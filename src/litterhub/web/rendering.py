@@ -20,6 +20,19 @@ from litterhub.web.i18n import UN_LANGUAGES, direction, negotiate, translations
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 
+# Explicit direction embeddings, overrides and isolates (LRE, RLE, PDF, LRO, RLO; LRI, RLI, FSI, PDI): in a
+# name typed by a user they can make text display in another order than it reads ("Trojan source"), so they
+# are removed from every value a template prints. Interface strings never need them: `dir` is set per page.
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def bidi_safe(value: Any) -> Any:
+    """A printed value without bidi embedding/override/isolate controls (Markup and non-text pass through)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return value.translate(BIDI_CONTROLS)
+    return value
+
+
 def _json_script(value: Any) -> Markup:
     """JSON for a <script type=application/json> block, safe against </script> injection."""
     text = json.dumps(value, default=str).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -34,8 +47,10 @@ def _build(lang: str, trans: gettext.NullTranslations) -> Environment:
         loader=FileSystemLoader(TEMPLATE_DIR),
         autoescape=select_autoescape(["html", "xml"]),
         extensions=["jinja2.ext.i18n"],
+        finalize=bidi_safe,
     )
     environment.filters["json_script"] = _json_script
+    environment.filters["bidi_safe"] = bidi_safe
     environment.install_gettext_translations(trans, newstyle=True)
     return environment
 
@@ -54,6 +69,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     lang = request_language(request)
     html = environment(lang).get_template(template).render(
         request=request, lang=lang, dir=direction(lang), languages=UN_LANGUAGES,
+        csp_nonce=getattr(request.state, "csp_nonce", ""),  # set per request by api/guards.py
         fmt_number=lambda v, digits=1: "–" if v is None else format_decimal(round(v, digits), locale=lang),
         **context,
     )

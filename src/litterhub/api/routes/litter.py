@@ -4,6 +4,10 @@ POST /litter/runs takes litteR's three files as multipart fields `settings` (YAM
 `types` (CSV) and answers the run's tables as JSON (full precision; missing values null), with links
 to the CSV files. A refused input answers 422 problem+json whose errors carry litteR's rule as a
 stable code, the file (`field`: settings, data or types) and the message naming records and columns.
+
+The run computes in the shared compute pool (never on the event loop); with `Prefer: respond-async`
+the answer is 202 and a job URL instead. A run of a signed-in account is visible to that account only;
+an anonymous run to whoever holds its random id. Runs are deleted after a day (services/litter.py).
 """
 
 from __future__ import annotations
@@ -13,16 +17,21 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import FileResponse
 
+from litterhub.api.compute import offload, start_job, wants_job
 from litterhub.api.deps import get_hub
+from litterhub.api.limits import LITTER_FILE_BYTES
 from litterhub.api.problems import Problem
-from litterhub.api.security import rate_limit
+from litterhub.api.security import current_user
+from litterhub.services import jobs
 from litterhub.services import litter as svc
+from litterhub.services.auth import Principal
 from litterhub.services.hub import Hub
 
 router = APIRouter(prefix="/litter", tags=["litter"])
 
-MAX_UPLOAD_BYTES = 50 * 2**20
+MAX_UPLOAD_BYTES = LITTER_FILE_BYTES
 PROBLEMS = {
+    202: {"description": "with `Prefer: respond-async`: accepted as a job; poll the Location URL"},
     400: {"description": "a multipart field is missing (problem+json)"},
     413: {"description": "an uploaded file is too large (problem+json)"},
     422: {"description": "litteR validation error: code, field (settings/data/types) and message (problem+json)"},
@@ -50,39 +59,61 @@ def run_payload(run_id: str, result: svc.LitterResult, base: str) -> dict[str, A
     return {"run_id": run_id, "files": files, **tables}
 
 
-@router.post("/runs", responses=PROBLEMS, dependencies=[Depends(rate_limit("litter-run", 30, 60))])
+def run_owner(principal: Principal | None) -> str | None:
+    """Whose run it is: the signed-in account, or nobody (anonymous: the random id is the key)."""
+    return f"user:{principal.id}" if principal is not None else None
+
+
+@router.post("/runs", responses=PROBLEMS)
 async def create_run(
     request: Request,
     settings: UploadFile = File(..., description="litteR settings file (YAML); file_data/file_types not needed"),
     data: UploadFile = File(..., description="litteR data file (CSV, wide: location_code, date, types …)"),
     types: UploadFile = File(..., description="litteR type file (CSV: type_name, included, groups …)"),
     hub: Hub = Depends(get_hub),
-) -> dict[str, Any]:
+    principal: Principal | None = Depends(current_user),
+) -> Any:
     """Run litteR (1.0.0 compatible) on the uploaded settings, data and type files."""
     contents = [
         await _read(upload, name) for upload, name in ((settings, "settings"), (data, "data"), (types, "types"))
     ]
+    owner = run_owner(principal)
+    base = request.url.path.rsplit("/runs", 1)[0]
+    if wants_job(request):
+        def work(progress: jobs.Progress) -> dict[str, Any]:
+            progress(0.1, "running litteR")
+            try:
+                run_id, result = svc.store_upload_run(hub, *contents, owner=owner)
+            except svc.LitterInputError as exc:
+                problem = input_problem(exc)
+                raise jobs.JobError(problem.status_code, problem.detail, problem.errors) from None
+            progress(0.9, "writing the tables")
+            return run_payload(run_id, result, base)
+
+        return await start_job(request, "litter-run", work)
     try:
-        run_id, result = svc.store_upload_run(hub, *contents)
+        run_id, result = await offload(request, svc.store_upload_run, hub, *contents, owner=owner)
     except svc.LitterInputError as exc:
         raise input_problem(exc) from None
-    return run_payload(run_id, result, request.url.path.rsplit("/runs", 1)[0])
+    return await offload(request, run_payload, run_id, result, base)
 
 
 @router.get("/runs/{run_id}/files", responses={404: {"description": "unknown run (problem+json)"}})
-def list_run_files(run_id: str, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+def list_run_files(run_id: str, hub: Hub = Depends(get_hub),
+                   principal: Principal | None = Depends(current_user)) -> dict[str, Any]:
     """The files a stored run has."""
     try:
-        return {"run_id": run_id, "files": svc.run_files(hub, run_id)}
+        return {"run_id": run_id, "files": svc.run_files(hub, run_id, run_owner(principal))}
     except svc.RunNotFound as exc:
         raise Problem(404, str(exc)) from None
 
 
 @router.get("/runs/{run_id}/files/{name}", responses={404: {"description": "unknown run or file (problem+json)"}})
-def download_run_file(run_id: str, name: str, hub: Hub = Depends(get_hub)) -> FileResponse:
+def download_run_file(run_id: str, name: str, hub: Hub = Depends(get_hub),
+                      principal: Principal | None = Depends(current_user)) -> FileResponse:
     """One output file of a stored run (CSV, log or the zip of all outputs)."""
     try:
-        path = svc.run_file(hub, run_id, name)
+        path = svc.run_file(hub, run_id, name, run_owner(principal))
     except svc.RunNotFound as exc:
         raise Problem(404, str(exc)) from None
     media = {"csv": "text/csv", "zip": "application/zip", "yaml": "application/yaml"}.get(

@@ -7,15 +7,19 @@ from babel.numbers import format_decimal
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from litterhub.api.compute import offload
 from litterhub.api.deps import get_hub
-from litterhub.api.security import csrf_token, rate_limit, verify_csrf, with_csrf_cookie
+from litterhub.api.limits import LITTER_FILE_BYTES
+from litterhub.api.problems import Problem
+from litterhub.api.routes.litter import run_owner
+from litterhub.api.security import csrf_token, current_user, verify_csrf, with_csrf_cookie
 from litterhub.services import litter as svc
 from litterhub.services.hub import Hub
 from litterhub.web.rendering import render, request_language
 
 router = APIRouter(include_in_schema=False)
 
-MAX_UPLOAD_BYTES = 50 * 2**20
+MAX_UPLOAD_BYTES = LITTER_FILE_BYTES
 FIELDS = ("settings", "data", "types")
 
 
@@ -24,12 +28,20 @@ def _form_page(request: Request, status_code: int = 200, **context) -> Response:
     return with_csrf_cookie(request, page)
 
 
+def _signed_in(request: Request):
+    """The signed-in account, or None (a stale or foreign key is the same as anonymous on these pages)."""
+    try:
+        return current_user(request)
+    except Problem:
+        return None
+
+
 @router.get("/litter", response_class=HTMLResponse)
 def litter_index(request: Request) -> Response:
     return _form_page(request)
 
 
-@router.post("/litter", response_class=HTMLResponse, dependencies=[Depends(rate_limit("litter-run", 30, 60))])
+@router.post("/litter", response_class=HTMLResponse)
 async def litter_upload(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     await verify_csrf(request)
     form = await request.form()
@@ -43,7 +55,11 @@ async def litter_upload(request: Request, hub: Hub = Depends(get_hub)) -> Respon
             return _form_page(request, 413, error={"code": "file-too-large", "field": name, "message": None})
         files[name] = content
     try:
-        run_id, _ = svc.store_upload_run(hub, files["settings"], files["data"], files["types"])
+        run_id, _ = await offload(request, svc.store_upload_run, hub, files["settings"], files["data"],
+                                  files["types"], owner=run_owner(_signed_in(request)))
+    except Problem as exc:  # over the compute quota
+        return _form_page(request, exc.status_code, error={"code": "compute-quota", "field": None,
+                                                           "message": exc.detail})
     except svc.LitterInputError as exc:
         error = {"code": exc.code, "field": svc.input_field(exc), "message": exc.message}
         warnings = [e for e in exc.log if e.level == "WARN"]
@@ -54,7 +70,7 @@ async def litter_upload(request: Request, hub: Hub = Depends(get_hub)) -> Respon
 @router.get("/litter/runs/{run_id}", response_class=HTMLResponse)
 def litter_run(run_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     try:
-        run = svc.load_run(hub, run_id)
+        run = svc.load_run(hub, run_id, run_owner(_signed_in(request)))
     except svc.RunNotFound:
         return render(request, "not_found.html", status_code=404, what=f"litteR run {run_id}")
     lang = request_language(request)
