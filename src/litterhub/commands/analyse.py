@@ -127,19 +127,52 @@ def ospar_cmd(
 def sdg_cmd(
     country: str = typer.Option(None, "--country", help="ISO 3166-1 alpha-3 (default: every country)"),
     dataset: list[str] = DATASETS,
+    assume_width: float = typer.Option(None, "--assume-width", metavar="METRES",
+                                       help="beach width for sites with none from the survey or the width table; "
+                                            "every value it touches is flagged WIDTH_ASSUMED (NATURE E)"),
     csv: Path = typer.Option(None, "--csv", help="write the SDG data-exchange CSV here"),
     as_json: bool = AS_JSON,
     data_dir: str = DATA_DIR,
 ) -> None:
-    """SDG 14.1.1b: beach litter and floating plastic per km² per country and year."""
+    """SDG 14.1.1b: beach litter and floating plastic per km² per country and year; countries that cannot be
+    computed say why, with the beaches that lack a width (give them with `litterhub widths`)."""
     from litterhub.services import indicators
 
-    result = _run(indicators.sdg, country=country, datasets=dataset or None, data_dir=data_dir)
+    result = _run(indicators.sdg, country=country, datasets=dataset or None, assume_width=assume_width,
+                  data_dir=data_dir)
     if csv:
         csv.write_text(indicators.as_csv(result, "sdg"), encoding="utf-8")
         typer.echo(f"wrote {len(result.tables['sdg'])} rows to {csv}", err=as_json)
     _emit(result, [("sdg", ["SERIES_CODE", "GEO_AREA_CODE", "GEO_AREA_NAME", "TIME_PERIOD", "OBS_VALUE",
-                            "UNIT_LABEL", "N_SURVEYS"]), ("not_computable", None)], as_json)
+                            "UNIT_LABEL", "N_SURVEYS", "WIDTH_SOURCE", "WIDTH_ASSUMED", "NATURE"]),
+                   ("countries", ["series", "country", "status", "surveys", "surveys_computed", "surveys_assumed",
+                                  "sites_without_width"])], as_json)
+    if not as_json:
+        _explain_gaps(result)
+
+
+SITES_SHOWN = 10
+
+
+def _explain_gaps(result) -> None:
+    """Each country not (fully) computed: why, what to provide, and the first beaches lacking a width."""
+    countries, missing = result.tables["countries"], result.tables["missing_widths"]
+    gaps = countries[countries["status"] != "computed"]
+    if gaps.empty:
+        return
+    typer.echo("")
+    for row in gaps.itertuples():
+        typer.echo(f"{row.country} {row.series}: {row.reason}")
+        typer.echo(f"  provide: {row.what_to_provide}")
+        sites = missing[missing["country"] == row.country]
+        for site in sites.head(SITES_SHOWN).itertuples():
+            typer.echo(f"  - {site.site_id}  {site.site_name or ''}  ({site.events} surveys)")
+        if len(sites) > SITES_SHOWN:
+            typer.echo(f"  … and {len(sites) - SITES_SHOWN} more: `litterhub widths list --missing --country "
+                       f"{row.country} --csv FILE` writes them all as a file to fill in and import")
+    if result.summary.get("width_assumed"):
+        typer.echo(f"\nASSUMED WIDTH: {result.summary['surveys_with_assumed_width']} surveys use the assumed width "
+                   f"of {result.summary['assumed_width_m']:g} m (rows flagged WIDTH_ASSUMED = True, NATURE = E)")
 
 
 @group.command("composition")

@@ -78,9 +78,12 @@ def ospar(dataset: list[str] | None = DATASET, end_year: int | None = Query(None
 
 @router.get("/sdg", responses=ERRORS)
 def sdg(country: str | None = Query(None, min_length=3, max_length=3), dataset: list[str] | None = DATASET,
+        assume_width: float | None = Query(None, description="beach width (m) for sites with none from the survey "
+                                           "or the width table; every value it touches is flagged WIDTH_ASSUMED"),
         format: str = FORMAT, table: str | None = TABLE, hub: Hub = Depends(get_hub)) -> Any:
-    """SDG 14.1.1b per country and year; format=csv gives the SDG data-exchange layout."""
-    return _answer(lambda: svc.sdg(hub, country, dataset), format, table, "sdg")
+    """SDG 14.1.1b per country and year; format=csv gives the SDG data-exchange layout. The tables `countries`,
+    `not_computable` and `missing_widths` say which countries cannot be computed, why, and what to provide."""
+    return _answer(lambda: svc.sdg(hub, country, dataset, assume_width), format, table, "sdg")
 
 
 @router.get("/composition", responses=ERRORS)
