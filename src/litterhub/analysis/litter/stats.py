@@ -26,8 +26,11 @@ EPS = float(np.finfo(float).eps)
 DAYS_PER_YEAR = 365.25
 MAD_CONSTANT = 1.4826
 EXACT_KENDALL_MAX_N = 49  # R's cor.test: exact p-value only when n < 50 and no ties
+MIN_TREND_SURVEYS = 3  # litteR: Var S needs 3 surveys ("insufficient (<3 surveys) to estimate the regional trend")
 EXACT_WILCOXON_MAX_N = 49  # R's wilcox.test: exact p-value only when n < 50, no ties, no zeros
 _CHUNK_ELEMENTS = 4_000_000  # upper bound on pairwise matrix size per NumPy pass
+R_CHARACTER_DIGITS = 15  # R's as.character(<double>) writes DBL_DIG = 15 significant digits
+R_WHOLE_DIGITS_LIMIT = 1e15  # whole numbers below this are written exactly in 15 digits (their own key)
 
 __all__ = [
     "AdjustedBoxplot",
@@ -38,11 +41,13 @@ __all__ = [
     "cv",
     "iod",
     "is_natural_number",
+    "is_trend_location",
     "kendall_s",
     "kendall_var_s",
     "mann_kendall",
     "medcouple",
     "regional_kendall",
+    "r_tie_keys",
     "regional_statistics",
     "rmad",
     "series_statistics",
@@ -122,13 +127,77 @@ def _tie_sums(sorted_rows: np.ndarray) -> tuple[np.ndarray, ...]:
         return zero, zero, zero
     new_run = np.ones((k, n), dtype=bool)
     new_run[:, 1:] = sorted_rows[:, 1:] != sorted_rows[:, :-1]
+    return _size_sums(_run_counts(new_run))
+
+
+def _run_counts(new_run: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """Per row, the (weighted) number of elements of each run that starts where `new_run` is True."""
+    k, n = new_run.shape
     run_id = np.cumsum(new_run, axis=1) - 1
     flat = (np.arange(k)[:, None] * n + run_id).ravel()
-    sizes = np.bincount(flat, minlength=k * n).reshape(k, n).astype(float)
+    w = None if weights is None else weights.ravel().astype(float)
+    return np.bincount(flat, weights=w, minlength=k * n).reshape(k, n).astype(float)
+
+
+def _size_sums(sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Σt(t−1), Σt(t−1)(t−2), Σt(t−1)(2t+5) per row of tie-group sizes (sizes 0 and 1 add nothing)."""
     t1 = (sizes * (sizes - 1)).sum(axis=1)
     t2 = (sizes * (sizes - 1) * (sizes - 2)).sum(axis=1)
     t5 = (sizes * (sizes - 1) * (2 * sizes + 5)).sum(axis=1)
     return t1, t2, t5
+
+
+def r_tie_keys(values) -> np.ndarray:
+    """The number R groups a double by in `factor`, `table` and `tapply`: the value at 15 significant digits.
+
+    R's `factor(x)` matches `as.character(x)`, and `as.character` writes a double with 15
+    significant digits (DBL_DIG). So `table()` and `tapply(x, x, length)` put 0.1 + 0.2 and 0.3
+    in one group although `==`, `unique`, `duplicated`, `sign(x - y)` and `rank` see two values.
+    Whole numbers below 1e15 are their own key; other values are rounded once, correctly (as
+    glibc's printf, which R uses), through their decimal text. Distinct values are formatted once.
+    """
+    x = np.asarray(values, dtype=float)
+    keys = x.copy()
+    fractional = np.isfinite(x) & ((x != np.round(x)) | (np.abs(x) >= R_WHOLE_DIGITS_LIMIT))
+    if fractional.any():
+        distinct, inverse = np.unique(x[fractional], return_inverse=True)
+        rounded = np.array([float(f"{v:.{R_CHARACTER_DIGITS - 1}e}") for v in distinct.tolist()])
+        keys[fractional] = rounded[inverse.ravel()]
+    return keys
+
+
+@dataclass(frozen=True)
+class TieSums:
+    """Σt(t−1), Σt(t−1)(t−2), Σt(t−1)(2t+5) per row for the three ways R forms tie groups of doubles.
+
+    `exact`: groups of equal doubles (`==`, `unique`, `duplicated`; what `cor(method = "kendall")`
+    and `cor.test`'s "are there ties?" see). `duplicated`: `table(y[duplicated(y)]) + 1`, which
+    `cor.test` uses for its tie correction: the exact duplicates, grouped by their 15-digit key.
+    `table`: `tapply(y, y, length)`, litteR's `kendall_var_s`: every value grouped by its key.
+    """
+
+    exact: tuple[np.ndarray, np.ndarray, np.ndarray]
+    duplicated: tuple[np.ndarray, np.ndarray, np.ndarray]
+    table: tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _r_tie_sums(sorted_values: np.ndarray, sorted_keys: np.ndarray) -> TieSums:
+    """Tie sums of row-sorted values and their (equally sorted) R keys, for the three R groupings."""
+    k, n = sorted_values.shape
+    if n == 0 or k == 0:
+        zero = (np.zeros(k),) * 3
+        return TieSums(zero, zero, zero)
+    new_exact = np.ones((k, n), dtype=bool)
+    new_exact[:, 1:] = sorted_values[:, 1:] != sorted_values[:, :-1]
+    new_key = np.ones((k, n), dtype=bool)
+    new_key[:, 1:] = sorted_keys[:, 1:] != sorted_keys[:, :-1]
+    exact = _size_sums(_run_counts(new_exact))
+    if np.array_equal(new_key, new_exact):  # no two distinct doubles share a key: one grouping for all
+        return TieSums(exact, exact, exact)
+    counts = _run_counts(new_key)
+    distinct = _run_counts(new_key, weights=new_exact)  # distinct doubles per key group
+    duplicated = np.where(counts > 0, 1 + counts - distinct, 0.0)  # table(y[duplicated(y)]) + 1
+    return TieSums(exact, _size_sums(duplicated), _size_sums(counts))
 
 
 def _masked_median(values: np.ndarray, valid: np.ndarray) -> np.ndarray:
@@ -154,8 +223,12 @@ def _masked_median(values: np.ndarray, valid: np.ndarray) -> np.ndarray:
 # the per-series kernel
 
 
-def _series_block(t: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
-    """All litteR statistics for K series of equal length L (t, y: K×L, sorted by time)."""
+def _series_block(t: np.ndarray, y: np.ndarray, keys: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """All litteR statistics for K series of equal length L (t, y: K×L, sorted by time).
+
+    `keys` are `r_tie_keys(y)` (computed here when not given); ties are identified as R does, see
+    `TieSums`.
+    """
     k, n = y.shape
     out: dict[str, np.ndarray] = {}
     median = np.median(y, axis=1) if n else np.full(k, np.nan)
@@ -177,17 +250,24 @@ def _series_block(t: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
     s_time = (sign * distinct_time).sum(axis=1)
     del slopes, dy, dt, sign
 
-    y_t1, y_t2, y_t5 = _tie_sums(np.sort(y, axis=1))
+    if keys is None:
+        keys = r_tie_keys(y)
+    ties = _r_tie_sums(np.sort(y, axis=1), np.sort(keys, axis=1))  # keys are monotone in y: same order
+    y_t1 = ties.exact[0]
+    d_t1, _, d_t5 = ties.duplicated
+    k_t1, k_t2, k_t5 = ties.table
     u_t1, u_t2, u_t5 = _tie_sums(t)
 
     # Mann–Kendall as litteR calls it: cor.test(seq_along(y), y, method = "kendall"); no ties in
-    # the index, so tau-b = S / sqrt(T0 (T0 − T2)) and Var S has no index-tie terms.
+    # the index. tau-b from exact comparisons (R's C cor); "ties?" from unique(y) (exact); the
+    # normal approximation's tie terms from table(y[duplicated(y)]) + 1, with S = tau·√(T0 (T0 − T2)).
     t0 = n * (n - 1) / 2
     denom = np.sqrt(t0 * (t0 - y_t1 / 2))
     with np.errstate(divide="ignore", invalid="ignore"):
         tau = np.where(denom > 0, s_index / denom, np.nan)
-        var_index = (n * (n - 1) * (2 * n + 5) - y_t5) / 18
-        z = s_index / np.sqrt(var_index)
+        s_mk = np.where(d_t1 == y_t1, s_index, tau * np.sqrt(t0 * (t0 - d_t1 / 2)))
+        var_index = (n * (n - 1) * (2 * n + 5) - d_t5) / 18
+        z = s_mk / np.sqrt(var_index)
     increasing = b1 > 0
     p_normal = np.where(increasing, ndtr(-z), ndtr(z))
     exact = (n <= EXACT_KENDALL_MAX_N) & (y_t1 == 0)
@@ -199,12 +279,13 @@ def _series_block(t: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
         p_normal[exact] = np.where(increasing[exact], p_greater, p_less)
     p_value = np.where(np.isnan(b1) | np.isnan(tau), np.nan, p_normal)
 
-    # Kendall S and tie-corrected Var S against the actual dates (regional Kendall, §1.8)
+    # Kendall S (exact signs) and Var S against the actual dates (regional Kendall, §1.8), with
+    # litteR's kendall_var_s tie groups: tapply(y, y, length), i.e. values grouped by their R key
     if n >= 3:
         var_time = (
-            (n * (n - 1) * (2 * n + 5) - y_t5 - u_t5) / 18
-            + y_t2 * u_t2 / (9 * n * (n - 1) * (n - 2))
-            + y_t1 * u_t1 / (2 * n * (n - 1))
+            (n * (n - 1) * (2 * n + 5) - k_t5 - u_t5) / 18
+            + k_t2 * u_t2 / (9 * n * (n - 1) * (n - 2))
+            + k_t1 * u_t1 / (2 * n * (n - 1))
         )
     else:
         var_time = nan
@@ -328,6 +409,7 @@ def series_statistics(
     y = frame[value].to_numpy(dtype=float)
     perm = _series_order(sid, t, None if order is None else frame[order].to_numpy())
     sid, t, y = sid[perm], t[perm], y[perm]
+    tie_keys = r_tie_keys(y)
     extras = {name: frame[name].to_numpy(dtype=float)[perm] for name in extra_means}
 
     n_series = int(sid.max()) + 1
@@ -347,12 +429,15 @@ def series_statistics(
         for lo in range(0, len(ids), rows_per_chunk):
             chunk = ids[lo : lo + rows_per_chunk]
             idx = starts[chunk][:, None] + offsets
-            block_t, block_y = t[idx], y[idx]
+            block_t, block_y, block_k = t[idx], y[idx], tie_keys[idx]
             constant = block_y.min(axis=1) == block_y.max(axis=1) if length else np.ones(len(chunk), bool)
-            for rows, kernel in ((~constant, _series_block), (constant, _constant_block)):
-                if rows.any():
-                    for name, values in kernel(block_t[rows], block_y[rows]).items():
-                        result[name][chunk[rows]] = values
+            if (~constant).any():
+                rows = ~constant
+                for name, values in _series_block(block_t[rows], block_y[rows], block_k[rows]).items():
+                    result[name][chunk[rows]] = values
+            if constant.any():
+                for name, values in _constant_block(block_t[constant], block_y[constant]).items():
+                    result[name][chunk[constant]] = values
 
     with np.errstate(divide="ignore", invalid="ignore"):
         cv_ = np.where(mean != 0, sd / mean, np.nan)
@@ -381,16 +466,52 @@ def series_statistics(
     return out
 
 
-def regional_statistics(location_stats: pd.DataFrame, *, group: str, region: str) -> pd.DataFrame:
+def regional_statistics(
+    location_stats: pd.DataFrame, *, group: str, region: str, trend_locations_only: bool = False
+) -> pd.DataFrame:
     """Regional aggregation and regional Kendall test (litteR §1.8) from per-location series stats.
 
     `location_stats` is the output of `series_statistics` with a `region` column added;
     rows whose region is missing are left out. Beaches are never pooled: the regional
     mean/median/b0/b1 are the mean/medians of the location values, and S and Var S are
-    summed over locations (Var S is missing as soon as one location has fewer than 3 surveys).
+    summed over locations. As R's `sum`/`mean`/`median` without `na.rm`, one location without
+    a value makes the regional value missing (S: a location with one survey; Var S: fewer than 3;
+    b0/b1: fewer than 2 survey dates) — litteR's own output.
+
+    `trend_locations_only` (the hub's views over heterogeneous data, where many sites were
+    surveyed once or twice): the trend columns (b0, b1, slope, S, VarS, Z, p_value) are computed
+    over the locations that can carry a trend (`is_trend_location`), which is what litteR's report
+    asks its user to do ("The number of surveys is insufficient (<3 surveys) to estimate the
+    regional trend for: …"); mean and median stay over all locations. `locations` and
+    `trend_locations` count them; a region without a trend location has no trend (missing).
     """
     stats = location_stats[location_stats[region].notna()]
     keys = [group, region]
+    out = _r_aggregate(stats, keys)
+    if trend_locations_only:
+        trend_columns = ["b0", "b1", "S", "VarS"]
+        eligible = stats[is_trend_location(stats)]
+        trend = _r_aggregate(eligible, keys)[[*keys, *trend_columns, "locations"]]
+        out = out.drop(columns=trend_columns).merge(
+            trend.rename(columns={"locations": "trend_locations"}), on=keys, how="left"
+        )
+        out["trend_locations"] = out["trend_locations"].fillna(0).astype(int)
+    return _regional_kendall_columns(out)
+
+
+def is_trend_location(location_stats: pd.DataFrame) -> pd.Series:
+    """Locations that carry a regional trend: at least MIN_TREND_SURVEYS surveys on at least 2 dates
+    (so Theil–Sen b1, Kendall S and Var S all exist)."""
+    return (
+        (location_stats["n"] >= MIN_TREND_SURVEYS)
+        & location_stats["b1"].notna()
+        & location_stats["S"].notna()
+        & location_stats["VarS"].notna()
+    )
+
+
+def _r_aggregate(stats: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """n, mean, median, b0, b1, S, VarS per key as R's sum/mean/median without na.rm (one NA → NA)."""
     grouped = stats.groupby(keys, sort=False, observed=True)
     out = grouped.agg(
         n=("n", "sum"),
@@ -401,22 +522,26 @@ def regional_statistics(location_stats: pd.DataFrame, *, group: str, region: str
         S=("S", "sum"),
         VarS=("VarS", "sum"),
     ).reset_index()
-    # R's mean/median/sum without na.rm: one missing location value makes the regional value missing
-    # (b0/b1 of a beach with < 2 surveys or one date, Var S of a beach with < 3 surveys)
     size = grouped.size().to_numpy()
-    for column in ("mean", "median", "b0", "b1", "VarS"):
+    for column in ("mean", "median", "b0", "b1", "S", "VarS"):
         incomplete = grouped[column].count().to_numpy() < size
         out[column] = np.where(incomplete, np.nan, out[column].to_numpy(dtype=float))
+    out["locations"] = size
+    return out
+
+
+def _regional_kendall_columns(out: pd.DataFrame) -> pd.DataFrame:
+    """Z, slope and p_value as litteR: Z = if_else(S == 0, 0, (S − sign S)/√VarS); p = pnorm(Z)
+    ("decreasing"), then 1 − p where the regional slope is positive; a missing slope gives a missing p."""
     s = out["S"].to_numpy(dtype=float)
     v = out["VarS"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        z = np.where(s == 0, 0.0, (s - np.sign(s)) / np.sqrt(v))
-    z = np.where(np.isnan(v), np.nan, z)
+        z = np.where(s == 0, 0.0, (s - np.sign(s)) / np.sqrt(v))  # S missing → Z missing; S = 0 → 0 even if VarS is
     slope = out["b1"].to_numpy(dtype=float) * DAYS_PER_YEAR
     p_decreasing = ndtr(z)
     out["Z"] = z
     out["slope"] = slope
-    out["p_value"] = np.where(slope > 0, 1.0 - p_decreasing, p_decreasing)
+    out["p_value"] = np.where(np.isnan(slope), np.nan, np.where(slope > 0, 1.0 - p_decreasing, p_decreasing))
     return out
 
 
@@ -504,22 +629,36 @@ def theil_sen(t, y) -> tuple[float, float]:
 
 
 def kendall_s(y, t=None) -> float:
-    """Kendall's S of y against time t (default 1..n); pairs with equal time are skipped."""
+    """Kendall's S of y against time t (default 1..n); pairs with equal time are skipped.
+
+    Signs come from exact comparisons of the doubles (R's `sign(x[j] - x[i])`); one value: missing.
+    """
     y = np.asarray(y, dtype=float)
+    if len(y) < 2:
+        return float("nan")
     t = np.arange(1, len(y) + 1, dtype=float) if t is None else np.asarray(t, dtype=float)
     i, j = np.triu_indices(len(y), 1)
     return float((np.sign(y[j] - y[i]) * np.sign(t[j] - t[i])).sum())
 
 
+def _ties_of(values: np.ndarray) -> TieSums:
+    """R's three tie groupings (`TieSums`) of one vector."""
+    x = np.sort(np.asarray(values, dtype=float))[None, :]
+    return _r_tie_sums(x, r_tie_keys(x))
+
+
 def kendall_var_s(y, t=None) -> float:
-    """Variance of Kendall's S with the tie corrections for ties in y and in t (Gilbert 1987)."""
+    """litteR's kendall_var_s: Var S with the corrections for ties in y and in t (Gilbert 1987).
+
+    Tie groups are `tapply(x, x, length)`: values grouped by their R key (`r_tie_keys`).
+    """
     y = np.asarray(y, dtype=float)
     n = len(y)
     if n < 3:
         return float("nan")
     t = np.arange(1, n + 1, dtype=float) if t is None else np.asarray(t, dtype=float)
-    y1, y2, y5 = (float(v[0]) for v in _tie_sums(np.sort(y)[None, :]))
-    u1, u2, u5 = (float(v[0]) for v in _tie_sums(np.sort(t)[None, :]))
+    y1, y2, y5 = (float(v[0]) for v in _ties_of(y).table)
+    u1, u2, u5 = (float(v[0]) for v in _ties_of(t).table)
     return (
         (n * (n - 1) * (2 * n + 5) - y5 - u5) / 18 + y2 * u2 / (9 * n * (n - 1) * (n - 2)) + y1 * u1 / (2 * n * (n - 1))
     )
@@ -528,9 +667,9 @@ def kendall_var_s(y, t=None) -> float:
 def mann_kendall(y, alternative: str = "two-sided", t=None) -> MannKendall:
     """R's cor.test(t, y, method = "kendall", exact = NULL, continuity = FALSE).
 
-    Exact permutation p-value if n < 50 and there are no ties, otherwise the normal
-    approximation with full tie correction. `alternative`: "less" (decreasing),
-    "greater" (increasing) or "two-sided".
+    Exact permutation p-value if n < 50 and no value repeats exactly (`unique`), otherwise
+    the normal approximation with R's tie correction (`table(y[duplicated(y)]) + 1`, see
+    `TieSums`). `alternative`: "less" (decreasing), "greater" (increasing) or "two-sided".
     """
     y = np.asarray(y, dtype=float)
     n = len(y)
@@ -538,14 +677,14 @@ def mann_kendall(y, alternative: str = "two-sided", t=None) -> MannKendall:
         return MannKendall(float("nan"), float("nan"))
     t = np.arange(1, n + 1, dtype=float) if t is None else np.asarray(t, dtype=float)
     s = kendall_s(y, t)
-    y1, y2, y5 = (float(v[0]) for v in _tie_sums(np.sort(y)[None, :]))
-    u1, u2, u5 = (float(v[0]) for v in _tie_sums(np.sort(t)[None, :]))
+    y_ties, t_ties = _ties_of(y), _ties_of(t)
+    y_exact, u_exact = float(y_ties.exact[0][0]), float(t_ties.exact[0][0])
     t0 = n * (n - 1) / 2
-    denom = np.sqrt((t0 - u1 / 2) * (t0 - y1 / 2))
+    denom = np.sqrt((t0 - u_exact / 2) * (t0 - y_exact / 2))
     if denom == 0:
         return MannKendall(float("nan"), float("nan"))
     tau = s / denom
-    if n <= EXACT_KENDALL_MAX_N and y1 == 0 and u1 == 0:
+    if n <= EXACT_KENDALL_MAX_N and y_exact == 0 and u_exact == 0:
         q = (s + t0) / 2
         size = np.array([n])
         less = float(_cdf_lookup(_kendall_cdf, size, np.array([q]))[0])
@@ -555,18 +694,27 @@ def mann_kendall(y, alternative: str = "two-sided", t=None) -> MannKendall:
         else:
             two = min(1.0, 2 * less)
     else:
+        y1, y2, y5 = (float(v[0]) for v in y_ties.duplicated)
+        u1, u2, u5 = (float(v[0]) for v in t_ties.duplicated)
+        if (y1, u1) != (y_exact, u_exact):
+            s = tau * np.sqrt((t0 - u1 / 2) * (t0 - y1 / 2))
         var = (n * (n - 1) * (2 * n + 5) - y5 - u5) / 18
         if n > 2:
             var += y2 * u2 / (9 * n * (n - 1) * (n - 2))
         var += y1 * u1 / (2 * n * (n - 1))
-        z = s / np.sqrt(var)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = s / np.sqrt(var)
         less, greater, two = float(ndtr(z)), float(ndtr(-z)), float(2 * min(ndtr(z), ndtr(-z)))
     p = {"less": less, "decreasing": less, "greater": greater, "increasing": greater}.get(alternative, two)
     return MannKendall(float(tau), float(p))
 
 
 def regional_kendall(block, t, y) -> RegionalKendall:
-    """Regional Kendall test (Gilbert 1987 ch. 17; van Belle & Hughes 1984) over blocks (sites)."""
+    """Regional Kendall test (Gilbert 1987 ch. 17; van Belle & Hughes 1984) over blocks (sites).
+
+    As litteR's regional_kendall: S and Var S summed without na.rm (a block with one value makes
+    S missing, one with fewer than 3 makes Var S missing) and Z = 0 whenever S = 0.
+    """
     frame = pd.DataFrame(
         {
             "block": np.asarray(block),
@@ -574,13 +722,13 @@ def regional_kendall(block, t, y) -> RegionalKendall:
             "y": np.asarray(y, dtype=float),
         }
     )
-    stats = series_statistics(frame, keys=["block"], time="t", value="y")
-    s = float(stats["S"].sum())
-    v = float(stats["VarS"].sum()) if stats["VarS"].notna().all() else float("nan")
-    z = 0.0 if s == 0 else (s - np.sign(s)) / np.sqrt(v)
+    stats = series_statistics(frame, keys=["block"], time="t", value="y").assign(_all=0)
+    stats["b1"] = 0.0  # the slope plays no part in the test; only S, Var S and Z are used below
+    row = _regional_kendall_columns(_r_aggregate(stats, ["_all"])).iloc[0]
+    s, v, z = float(row["S"]), float(row["VarS"]), float(row["Z"])
     p_dec = float(ndtr(z))
     return RegionalKendall(
-        S=s, VarS=v, Z=float(z), p_increasing=1.0 - p_dec, p_decreasing=p_dec, p_both=float(2 * ndtr(-abs(z)))
+        S=s, VarS=v, Z=z, p_increasing=1.0 - p_dec, p_decreasing=p_dec, p_both=float(2 * ndtr(-abs(z)))
     )
 
 
