@@ -247,7 +247,9 @@ def import_widths(hub: Hub, giver: Giver, text: str, default_source: str | None 
 
 def _frame(rows: list[Any]) -> pd.DataFrame:
     columns = ["site_id", "site_name", "country", "revision", "width_m", "source", "note", "given_by", "given_at"]
-    return pd.DataFrame([dict(r._mapping) for r in rows], columns=columns)
+    frame = pd.DataFrame([dict(r._mapping) for r in rows], columns=columns)
+    frame["given_at"] = [g.isoformat() if hasattr(g, "isoformat") else g for g in frame["given_at"]]
+    return frame
 
 
 def _select(latest_only: bool):

@@ -1,0 +1,102 @@
+"""Web pages for SDG 14.1.1b and its beach widths: /sdg (values per country and year, an ASSUMED badge where an
+assumed width entered a value, and for every country not computed the reason and the beaches lacking a
+width), /widths (the widths in force and the form to give one: sign-in with the reviewer role and CSRF, like
+every form) and /widths/{site} (every revision of a site's width)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from litterhub.analysis.comparability import records
+from litterhub.api.deps import get_hub
+from litterhub.api.security import check_rate, verify_csrf, write_limit
+from litterhub.services import indicators
+from litterhub.services import widths as svc
+from litterhub.services.datasets import BadRequest, NotFound
+from litterhub.services.hub import Hub
+from litterhub.web.routes.accounts import need, page, viewer
+
+router = APIRouter(include_in_schema=False)
+SITES_SHOWN = 50  # per country on the page; the full list is a CSV download
+
+
+def _country(request: Request) -> str:
+    return (request.query_params.get("country") or "").strip().upper()[:3]
+
+
+@router.get("/sdg", response_class=HTMLResponse)
+async def sdg_page(request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    country = _country(request)
+    assumed_text = (request.query_params.get("assume_width") or "").strip()
+    error, data = None, None
+    try:
+        assume = svc.check_assumed(assumed_text) if assumed_text else None
+        result = await run_in_threadpool(indicators.sdg, hub, country or None, None, assume)
+        data = _view(result)
+    except svc.WidthError as exc:
+        error = str(exc)
+    except (BadRequest, NotFound) as exc:
+        error = str(exc)
+    status = 400 if error else 200
+    return page(request, "widths/sdg.html", status_code=status, country=country, assume_width=assumed_text,
+                data=data, error=error, shown=SITES_SHOWN)
+
+
+def _view(result) -> dict[str, Any]:
+    tables = result.tables
+    missing = tables["missing_widths"]
+    by_country = {c: records(g.head(SITES_SHOWN)) for c, g in missing.groupby("country")} if len(missing) else {}
+    totals = missing.groupby("country").size().to_dict() if len(missing) else {}
+    return {"rows": records(tables["sdg"]), "countries": records(tables["countries"]),
+            "missing": by_country, "missing_total": totals, "widths_used": records(tables["widths_used"]),
+            "warnings": [w.as_dict() for w in result.warnings], "summary": result.summary,
+            "versions": result.versions}
+
+
+@router.get("/widths", response_class=HTMLResponse)
+def widths_page(request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    return _widths(request, hub)
+
+
+def _widths(request: Request, hub: Hub, error: str | None = None, status_code: int = 200,
+            form: dict[str, str] | None = None) -> Response:
+    country = _country(request)
+    frame = svc.list_widths(hub, country=country if len(country) == 3 else None)
+    me = viewer(request)
+    done = request.query_params.get("done")
+    return page(request, "widths/index.html", status_code=status_code, widths=records(frame), country=country,
+                can_write=bool(me and me.can(svc.WRITE_ROLE)), error=error, form=form or {},
+                done=done if done and len(done) <= 40 else None, min_width=svc.MIN_WIDTH_M, max_width=svc.MAX_WIDTH_M,
+                site=request.query_params.get("site", "")[:40])
+
+
+@router.post("/widths", response_class=HTMLResponse)
+async def give_width(request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    who = need(request, svc.WRITE_ROLE)
+    if isinstance(who, Response):
+        return who
+    await verify_csrf(request)
+    check_rate(request, "write", *write_limit())
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    try:
+        entry = await run_in_threadpool(svc.give_width, hub, svc.giver_for(who), fields.get("site_id", ""),
+                                        fields.get("width_m", ""), fields.get("source", ""), fields.get("note"))
+    except svc.WidthError as exc:
+        return _widths(request, hub, str(exc), exc.status if exc.status != 403 else 400, fields)
+    return RedirectResponse(f"/widths/{entry['site_id']}?done={entry['revision']}", status_code=303)
+
+
+@router.get("/widths/{site_id}", response_class=HTMLResponse)
+def site_widths(site_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    frame = svc.list_widths(hub, site_id=site_id, history=True)
+    if frame.empty:
+        return page(request, "not_found.html", status_code=404, what=site_id)
+    me = viewer(request)
+    done = request.query_params.get("done", "")
+    return page(request, "widths/site.html", site_id=site_id, revisions=records(frame),
+                can_write=bool(me and me.can(svc.WRITE_ROLE)), done=done if done.isdigit() else None)
