@@ -153,14 +153,19 @@ def test_write_rate_limited_per_key(write_client, keys, monkeypatch):
 def test_api_keys_self_service(write_client, keys, hub):
     me = write_client.get("/api/v1/auth/me", headers=bearer(keys["reviewer"])).json()
     assert me["role"] == "reviewer" and me["via"] == "apikey"
-    r = write_client.post("/api/v1/auth/keys", headers=bearer(keys["reviewer"]), json={"scopes": ["read"]})
+    # the default key cannot manage keys; one made with the `keys` scope can
+    assert write_client.post("/api/v1/auth/keys", headers=bearer(keys["reviewer"]),
+                             json={"scopes": ["read"]}).status_code == 403
+    reviewer = auth.find_user(hub, "reviewer@example.org")
+    manager, _ = auth.create_api_key(hub, reviewer.id, ["read", "submit", "curate", "keys"])
+    r = write_client.post("/api/v1/auth/keys", headers=bearer(manager), json={"scopes": ["read"]})
     assert r.status_code == 201 and r.json()["key"].startswith("mlh_")
     read_only = r.json()["key"]
     assert write_client.post("/api/v1/surveys", headers=bearer(read_only), json=SURVEY).status_code == 403
     r = write_client.post("/api/v1/auth/keys", headers=bearer(read_only), json={"scopes": ["curate"]})
     assert r.status_code == 403  # no escalation through a narrower key
     kid = read_only.split("_")[1]
-    assert write_client.delete(f"/api/v1/auth/keys/{kid}", headers=bearer(keys["reviewer"])).json()["revoked"]
+    assert write_client.delete(f"/api/v1/auth/keys/{kid}", headers=bearer(manager)).json()["revoked"]
     assert write_client.get("/api/v1/auth/me", headers=bearer(read_only)).status_code == 401
 
 

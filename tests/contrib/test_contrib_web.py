@@ -54,6 +54,12 @@ def test_register_login_logout(browser, hub):
     r = browser.post("/account/register", data={"email": "new@example.org", "password": PASSWORD,
                                                  "password2": PASSWORD, "display_name": "New",
                                                  "csrf_token": token(page.text)}, follow_redirects=False)
+    # the same answer as for a known address (tests/contrib/test_access_table.py): no session yet, sign in
+    assert r.status_code == 303 and r.headers["location"] == "/account/login?registered=1"
+    assert "litterhub_session" not in r.headers.get("set-cookie", "")
+    page = browser.get(r.headers["location"])
+    r = browser.post("/account/login", data={"email": "new@example.org", "password": PASSWORD,
+                                              "csrf_token": token(page.text)}, follow_redirects=False)
     assert r.status_code == 303 and "litterhub_session" in r.headers["set-cookie"]
     assert "httponly" in r.headers["set-cookie"].lower() and "samesite=lax" in r.headers["set-cookie"].lower()
     account = browser.get("/account")

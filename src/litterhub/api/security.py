@@ -1,6 +1,6 @@
 """Who is calling, and may they write: FastAPI dependencies shared by every write endpoint of the hub.
 
-- `current_user`: the `Principal` behind an `Authorization: Bearer mlh_…` API key or the signed login
+- `current_user`: the `Principal` behind an `Authorization: Bearer mlh_…` API key or the login
   cookie, or None for anonymous callers (reading the hub stays open to everyone).
 - `require_role(role)`: 401 problem+json with `WWW-Authenticate` when anonymous, 403 when the role is too
   low; unsafe requests authenticated by cookie must also carry the CSRF token, and writes are rate limited.
@@ -27,13 +27,11 @@ from collections.abc import Callable
 
 from fastapi import Depends, Request, Response
 from fastapi.security import HTTPBearer
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from litterhub.api.deps import get_hub
 from litterhub.api.problems import Problem
 from litterhub.services import auth
 from litterhub.services.auth import Principal
-from litterhub.services.hub import Hub
 
 SESSION_COOKIE = "litterhub_session"
 CSRF_COOKIE = "litterhub_csrf"
@@ -47,10 +45,6 @@ API_KEY_SCHEME = HTTPBearer(auto_error=False, scheme_name="apiKey", bearerFormat
                             description="An API key from `litterhub users apikey` or the account page.")
 
 
-def _serializer(hub: Hub, salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(auth.server_secret(hub), salt=salt)
-
-
 def _secure_cookies() -> bool:
     return os.environ.get("LITTERHUB_SECURE_COOKIES", "0") == "1"
 
@@ -58,32 +52,28 @@ def _secure_cookies() -> bool:
 # --- login sessions ------------------------------------------------------------------------------------------
 
 def _session(request: Request) -> dict | None:
-    """The verified session payload {"uid", "csrf"} from the login cookie, cached per request."""
+    """The live server-side session {"uid", "csrf"} behind the login cookie's token, cached per request."""
     if hasattr(request.state, "lh_session"):
         return request.state.lh_session
-    payload = None
-    raw = request.cookies.get(SESSION_COOKIE)
-    if raw:
-        try:
-            payload = _serializer(get_hub(request), "login").loads(raw, max_age=SESSION_MAX_AGE)
-        except BadSignature:
-            payload = None
-    if not isinstance(payload, dict) or not isinstance(payload.get("uid"), int):
-        payload = None
+    found = auth.session_for_token(get_hub(request), request.cookies.get(SESSION_COOKIE))
+    payload = {"uid": found.user_id, "csrf": found.csrf} if found is not None else None
     request.state.lh_session = payload
     return payload
 
 
 def log_in(request: Request, response: Response, user: auth.User) -> None:
-    """Set a fresh signed login cookie (new CSRF nonce, so tokens seen before login are useless)."""
-    nonce = secrets.token_urlsafe(24)
-    value = _serializer(get_hub(request), "login").dumps({"uid": user.id, "csrf": nonce})
-    response.set_cookie(SESSION_COOKIE, value, max_age=SESSION_MAX_AGE, httponly=True, samesite="lax",
+    """Start a server-side session; the cookie holds only its random token (new CSRF nonce too, so tokens seen
+    before login are useless)."""
+    token, session = auth.start_session(get_hub(request), user.id)
+    response.set_cookie(SESSION_COOKIE, token, max_age=SESSION_MAX_AGE, httponly=True, samesite="lax",
                         secure=_secure_cookies(), path="/")
-    request.state.lh_session = {"uid": user.id, "csrf": nonce}
+    request.state.lh_session = {"uid": user.id, "csrf": session.csrf}
 
 
-def log_out(response: Response) -> None:
+def log_out(request: Request, response: Response) -> None:
+    """End the session on the server (the saved cookie stops working everywhere) and drop the cookie."""
+    auth.end_session(get_hub(request), request.cookies.get(SESSION_COOKIE))
+    request.state.lh_session = None
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 

@@ -1,4 +1,8 @@
-"""/api/v1/auth: who am I, my API keys, and (for admins) roles and trust. Keys are shown once, on creation."""
+"""/api/v1/auth: who am I, my API keys, and (for admins) roles, trust and sessions. Keys are shown once, on creation.
+
+Key management (create, list, revoke) needs a signed-in session or a key with the `keys` scope; a key manages
+only itself and the keys it made, and the keys it makes never outlive nor out-scope it (services/auth.py).
+"""
 
 from __future__ import annotations
 
@@ -24,14 +28,16 @@ def _call(fn, *args, **kwargs):
     try:
         return fn(*args, **kwargs)
     except auth.AuthError as exc:
-        status = 404 if exc.code == "no-such-user" else 422
-        raise Problem(status, str(exc), errors=[{"code": exc.code, "field": None, "message": str(exc)}]) from None
+        raise Problem(exc.status, str(exc), errors=[{"code": exc.code, "field": None, "message": str(exc)}]) from None
 
 
 class KeyBody(BaseModel):
-    scopes: list[str] | None = Field(None, description="read | submit | curate | admin; default: what you hold")
+    scopes: list[str] | None = Field(None, description="read | submit | curate | admin | keys; default: what you "
+                                                       "hold except keys")
     name: str = Field("", max_length=200)
-    days: int | None = Field(365, ge=1, le=3650, description="expiry in days")
+    days: int | None = Field(None, ge=1, le=3650,
+                             description=f"expiry in days; default {auth.DEFAULT_KEY_DAYS}, or when the key you "
+                                         "call with expires if that is sooner (asking for longer is refused)")
 
 
 class RoleBody(BaseModel):
@@ -51,7 +57,8 @@ def _me(principal: Principal) -> dict[str, Any]:
 
 def _key(k: auth.ApiKey) -> dict[str, Any]:
     return {"id": k.id, "name": k.name, "scopes": list(k.scopes), "created_at": k.created_at,
-            "expires_at": k.expires_at, "last_used_at": k.last_used_at, "revoked_at": k.revoked_at}
+            "expires_at": k.expires_at, "last_used_at": k.last_used_at, "revoked_at": k.revoked_at,
+            "parent_id": k.parent_id}
 
 
 @router.get("/me", responses=PROBLEMS)
@@ -61,29 +68,27 @@ def me(principal: Principal = Depends(require_role("public"))) -> dict[str, Any]
 
 @router.get("/keys", responses=PROBLEMS)
 def keys(principal: Principal = Depends(require_role("public")), hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    items = [_key(k) for k in auth.list_api_keys(hub, principal.id)]
+    """Your keys (signed in), or the calling key and the keys it made (a key with the `keys` scope)."""
+    items = [_key(k) for k in _call(auth.manageable_keys, hub, principal)]
     return {"items": items, "count": len(items)}
 
 
 @router.post("/keys", status_code=201, responses=PROBLEMS)
 def create_key(body: KeyBody, principal: Principal = Depends(require_role("public")),
                hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    """A new key for yourself (never with more scopes than the credential you call with)."""
-    wanted = body.scopes or list(principal.scopes)
-    beyond = [s for s in wanted if s not in principal.scopes]
-    if beyond:
-        raise Problem(403, f"you cannot grant scopes you do not hold: {', '.join(beyond)}")
-    key, record = _call(auth.create_api_key, hub, principal.id, wanted, name=body.name, expires_in_days=body.days,
-                        actor=principal.actor)
+    """A new key for yourself: never more scopes, nor a later expiry, than the key you call with."""
+    key, record = _call(auth.create_api_key, hub, principal.id, body.scopes, name=body.name,
+                        expires_in_days=body.days or auth.DEFAULT_KEY_DAYS, actor=principal.actor,
+                        parent=principal, fit_parent=body.days is None)
     return {"key": key, **_key(record), "note": "this is the only time the key is shown"}
 
 
 @router.delete("/keys/{key_id}", responses=PROBLEMS)
 def revoke_key(key_id: str, principal: Principal = Depends(require_role("public")),
                hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    if key_id not in {k.id for k in auth.list_api_keys(hub, principal.id)} and not principal.can("admin"):
-        raise Problem(404, "no such key")
-    return {"id": key_id, "revoked": auth.revoke_api_key(hub, key_id, principal.actor)}
+    """Revoke a key and every key it made (`also_revoked`)."""
+    revoked = _call(auth.revoke_own_key, hub, principal, key_id)
+    return {"id": key_id, "revoked": key_id in revoked, "also_revoked": [k for k in revoked if k != key_id]}
 
 
 @router.post("/users/{user_id}/role", responses=PROBLEMS)
@@ -92,6 +97,14 @@ def set_role(user_id: int, body: RoleBody, principal: Principal = Depends(requir
     _call(auth.get_user, hub, user_id)
     user = _call(auth.set_role, hub, user_id, body.role, principal.actor)
     return {"id": user.id, "role": user.role}
+
+
+@router.post("/users/{user_id}/end-sessions", responses=PROBLEMS)
+def end_sessions(user_id: int, principal: Principal = Depends(require_role("admin", scope="admin")),
+                 hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    """Sign a user out of every browser at once (their API keys are revoked separately)."""
+    _call(auth.get_user, hub, user_id)
+    return {"id": user_id, "sessions_ended": auth.end_sessions(hub, user_id, principal.actor)}
 
 
 @router.post("/users/{user_id}/trust", responses=PROBLEMS)

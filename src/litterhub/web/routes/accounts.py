@@ -1,4 +1,8 @@
-"""Web accounts: register, sign in, sign out, and the account page (profile, name opt-in, API keys).
+"""Web accounts: register, sign in, sign out, and the account page (profile, name opt-in, API keys, notices).
+
+Sign-in and sign-up hash passwords in a bounded worker thread (`off_loop`), never on the event loop. Sign-up
+answers the same whether or not the address has an account (services/auth.register); the new contributor
+then signs in like everyone else. Signing out ends the session on the server.
 
 Also the small helpers the contribution and review pages share: `page` renders with the signed-in user and
 a CSRF token, `need` sends anonymous visitors to the sign-in page.
@@ -12,7 +16,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from litterhub.api.deps import get_hub
+from litterhub.api.deps import get_hub, off_loop
 from litterhub.api.problems import Problem
 from litterhub.api.security import (
     check_rate,
@@ -72,15 +76,15 @@ async def _form(request: Request) -> dict[str, str]:
 
 
 @router.get("/account/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str | None = None) -> HTMLResponse:
-    return page(request, "accounts/login.html", next=safe_next(next), error=None, email="")
+def login_form(request: Request, next: str | None = None, registered: bool = False) -> HTMLResponse:
+    return page(request, "accounts/login.html", next=safe_next(next), error=None, email="", registered=registered)
 
 
 @router.post("/account/login", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
 async def login(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     check_rate(request, "login", *LOGIN_RATE)
     form = await _form(request)
-    user = auth.authenticate(hub, form.get("email", ""), form.get("password", ""))
+    user = await off_loop(auth.authenticate, hub, form.get("email", ""), form.get("password", ""))
     if user is None:
         return page(request, "accounts/login.html", status_code=401, next=safe_next(form.get("next")),
                     error="wrong-credentials", email=form.get("email", "")[:320])
@@ -94,29 +98,33 @@ def register_form(request: Request) -> HTMLResponse:
     return page(request, "accounts/register.html", error=None, values={})
 
 
+REGISTERED = "/account/login?registered=1"
+
+
 @router.post("/account/register", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
 async def register(request: Request, hub: Hub = Depends(get_hub)) -> Response:
-    """Anyone may become a contributor; reviewer and admin roles are given by an admin."""
+    """Anyone may become a contributor; reviewer and admin roles are given by an admin.
+
+    New address or known one, the answer is the same redirect to the sign-in page (no session is started:
+    starting one only for new addresses would tell them apart).
+    """
     check_rate(request, "register", *LOGIN_RATE)
     form = await _form(request)
     try:
         if form.get("password") != form.get("password2"):
             raise auth.AuthError("password-mismatch", "the two passwords differ")
-        user = auth.create_user(hub, form.get("email", ""), form.get("password", ""), role="contributor",
-                                display_name=form.get("display_name"), show_name=form.get("show_name") == "on",
-                                actor="web:register")
+        await off_loop(auth.register, hub, form.get("email", ""), form.get("password", ""),
+                       display_name=form.get("display_name"), show_name=form.get("show_name") == "on")
     except auth.AuthError as exc:
         values = {k: form.get(k, "")[:320] for k in ("email", "display_name")}
         return page(request, "accounts/register.html", status_code=422, error=str(exc), values=values)
-    response = RedirectResponse("/account", status_code=303)
-    log_in(request, response, user)
-    return response
+    return RedirectResponse(REGISTERED, status_code=303)
 
 
 @router.post("/account/logout", dependencies=[Depends(csrf_protect)])
-def logout() -> Response:
+def logout(request: Request) -> Response:
     response = RedirectResponse("/", status_code=303)
-    log_out(response)
+    log_out(request, response)
     return response
 
 
@@ -125,8 +133,13 @@ def account(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request, "public")
     if isinstance(who, Response):
         return who
-    return page(request, "accounts/account.html", keys=auth.list_api_keys(hub, who.id), new_key=None,
-                scopes=auth.default_scopes(who.role))
+    return _account_page(request, hub, who)
+
+
+def _account_page(request: Request, hub: Hub, who: Principal, new_key: str | None = None) -> HTMLResponse:
+    return page(request, "accounts/account.html", keys=auth.list_api_keys(hub, who.id), new_key=new_key,
+                scopes=auth.grantable_scopes(who.role), default_scopes=auth.default_scopes(who.role),
+                notices=auth.notices(hub, who.id))
 
 
 @router.post("/account/profile", dependencies=[Depends(csrf_protect)])
@@ -149,11 +162,10 @@ async def new_key(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     wanted = [s for s in form.getlist("scope") if isinstance(s, str)] or None
     name = form.get("name") if isinstance(form.get("name"), str) else ""
     try:
-        key, _ = auth.create_api_key(hub, who.id, wanted, name=name or "", actor=who.actor)
+        key, _ = auth.create_api_key(hub, who.id, wanted, name=name or "", actor=who.actor, parent=who)
     except auth.AuthError as exc:
-        raise Problem(422, str(exc)) from None
-    return page(request, "accounts/account.html", keys=auth.list_api_keys(hub, who.id), new_key=key,
-                scopes=auth.default_scopes(who.role))
+        raise Problem(exc.status, str(exc)) from None
+    return _account_page(request, hub, who, new_key=key)
 
 
 @router.post("/account/keys/{key_id}/revoke", dependencies=[Depends(csrf_protect)])
@@ -162,5 +174,5 @@ def revoke_key(key_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Re
     if isinstance(who, Response):
         return who
     if key_id in {k.id for k in auth.list_api_keys(hub, who.id)}:
-        auth.revoke_api_key(hub, key_id, who.actor)
+        auth.revoke_api_key(hub, key_id, who.actor)  # and every key it made
     return RedirectResponse("/account", status_code=303)
