@@ -3,7 +3,9 @@
 GET endpoints run a model for one country (published defaults, or overrides given as
 `override=FIELD=VALUE` with `override_source`); POST endpoints take a CSV of the user's own inputs
 (raw `text/csv` body or a multipart `file`). Input problems answer problem+json with every issue
-as {code, field, line, message}; nothing is computed from a refused input.
+as {code, field, line, message}; nothing is computed from a refused input. Monte Carlo runs and uploaded
+tables compute in the shared compute pool (api/compute.py), never on the event loop; `draws` is bounded
+by `MAX_DRAWS` (400 above it).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from litterhub.api.compute import offload
 from litterhub.api.deps import get_hub
 from litterhub.api.problems import Problem
 from litterhub.api.security import require_role
@@ -67,6 +70,15 @@ async def _upload_text(request: Request) -> str:
     return _call(svc.decode_upload, data, status=422)
 
 
+async def _heavy(request: Request, fn, *args, status: int = 400):
+    """`_call` in the compute pool."""
+    return await offload(request, _call, fn, *args, status=status)
+
+
+DRAWS = Query(svc.DEFAULT_DRAWS,
+              description=f"Monte Carlo draws (1–{svc.MAX_DRAWS}; 1–{svc.MAX_WORLD_DRAWS} for totals)")
+
+
 def _shape(estimate, detail: bool) -> dict[str, Any]:
     return estimate.detail() if detail else estimate.summary()
 
@@ -94,7 +106,7 @@ async def jambeck_upload(
     """Jambeck chain on your own inputs: CSV with columns country,coastal_population,
     waste_kg_per_person_day,plastic_share,inadequately_managed_share,littered_share (shares as fractions)."""
     text = await _upload_text(request)
-    return [_shape(e, detail) for e in _call(svc.jambeck_from_csv, text, source, year, status=422)]
+    return [_shape(e, detail) for e in await _heavy(request, svc.jambeck_from_csv, text, source, year, status=422)]
 
 
 @router.get("/meijer", responses=PROBLEMS)
@@ -117,11 +129,12 @@ def meijer_rivers(country: str | None = Query(None, description="ISO3 filter")) 
 
 
 @router.get("/borrelle", responses=PROBLEMS)
-def borrelle(
+async def borrelle(
+    request: Request,
     country: str = COUNTRY,
     year: int = Query(2016, description="2016–2030"),
     scenario: str = Query("bau", description="bau | ambitious | target"),
-    draws: int = Query(svc.DEFAULT_DRAWS, description="Monte Carlo draws"),
+    draws: int = DRAWS,
     seed: int = Query(svc.DEFAULT_SEED, description="random seed"),
     override: list[str] | None = OVERRIDE,
     override_source: str | None = OVERRIDE_SOURCE,
@@ -129,29 +142,31 @@ def borrelle(
 ) -> dict[str, Any]:
     """Borrelle et al. 2020: emissions to aquatic ecosystems, mean with P10/P90, per scenario."""
     found = _call(svc.parse_override_args, override or [], override_source)
-    return _shape(_call(svc.borrelle_country, country, year, scenario, draws, seed, found), detail)
+    return _shape(await _heavy(request, svc.borrelle_country, country, year, scenario, draws, seed, found), detail)
 
 
 @router.get("/borrelle/scenarios", responses=PROBLEMS)
-def borrelle_scenarios(
+async def borrelle_scenarios(
+    request: Request,
     country: str = COUNTRY,
-    draws: int = Query(svc.DEFAULT_DRAWS, description="Monte Carlo draws"),
+    draws: int = DRAWS,
     seed: int = Query(svc.DEFAULT_SEED, description="random seed"),
 ) -> dict[str, Any]:
     """Scenario comparison 2016–2030 for one country (mean, P2.5, P10, P90, P97.5 per year)."""
-    result = _call(svc.borrelle_scenarios, country, draws, seed)
+    result = await _heavy(request, svc.borrelle_scenarios, country, draws, seed)
     return {"country": country.strip().upper(), "compartment": svc.borrelle.COMPARTMENT, "scenarios": result}
 
 
 @router.get("/borrelle/totals", responses=PROBLEMS)
-def borrelle_totals(
+async def borrelle_totals(
+    request: Request,
     year: int = Query(2016, description="2016–2030"),
     scenario: str = Query("bau", description="bau | ambitious | target"),
-    draws: int = Query(svc.DEFAULT_DRAWS, description="Monte Carlo draws"),
+    draws: int = DRAWS,
     seed: int = Query(svc.DEFAULT_SEED, description="random seed"),
 ) -> dict[str, Any]:
     """Income-class and world totals: sums of per-country mean, P10 and P90 (as the paper reports them)."""
-    return _call(svc.borrelle_totals, year, scenario, draws, seed)
+    return await _heavy(request, svc.borrelle_totals, year, scenario, draws, seed)
 
 
 @router.get("/jambeck/ranking", responses=PROBLEMS)
@@ -177,7 +192,7 @@ async def microplastics(request: Request) -> dict[str, Any]:
     """Primary microplastics to the ocean from your parameters: CSV with columns
     source,pathway,activity,loss_rate,pathway_share,retention (one row per source × pathway)."""
     text = await _upload_text(request)
-    result = _call(svc.microplastics_from_csv, text, status=422)
+    result = await _heavy(request, svc.microplastics_from_csv, text, status=422)
     return svc.microplastics_summary(result)
 
 
@@ -205,7 +220,7 @@ async def submit_record(
         body = await request.json()
     except ValueError:
         raise Problem(400, "send a JSON object") from None
-    return _call(svc.submit_from_json, hub, body, principal.actor, status=422)
+    return await _heavy(request, svc.submit_from_json, hub, body, principal.actor, status=422)
 
 
 @router.get("/records/{country}/{method}", responses=PROBLEMS)
