@@ -9,14 +9,16 @@ Contract. Two events of different datasets are a *candidate pair* only when all 
   riverbank stations A-C). Both sides must then record the same part; a transect is never paired with another
   transect, nor with a whole-survey record;
 - an **item-vector similarity**: the Bray-Curtis similarity of the harmonised item counts,
-  2 * sum(min(a, b)) / (sum(a) + sum(b)), at least `min_similarity` (or both vectors empty: nothing to compare,
-  flagged with low confidence).
+  2 * sum(min(a, b)) / (sum(a) + sum(b)), at least `min_similarity` (or both vectors empty: nothing to compare).
 
 Every pair carries its evidence (site ids, distance, date, transect parts, similarity, item totals and numbers of
 items) and a confidence (`exact`, `high`, `medium`, `low`). Only an `exact` pair -- same site, date and transect,
-and an identical, non-empty item vector -- is a copy that indicators leave out; within a group of exact copies
-exactly one is kept (the better quality tier, then monitoring over cleanup, then the more detailed item list, then
-a stable order), so a survey never loses every copy. Everything else is flagged and counted as it is.
+and an identical item vector -- is a copy that indicators leave out. A survey that found nothing has no items to
+compare: two empty vectors are identical only when both events come from the same raw bytes (SHA-256) and the same
+source record id (a file ingested twice); otherwise the pair is flagged `low` (MDMAP's back-barrier file repeats
+the survey and transect ids of the beach zone, with other counts). Within a group of exact copies exactly one is
+kept (the better quality tier, then monitoring over cleanup, then the more detailed item list, then a stable
+order), so a survey never loses every copy. Everything else is flagged and counted as it is.
 
 The pair search runs in DuckDB on relations named by the caller; only the (few) exact pairs are grouped in Python.
 """
@@ -66,7 +68,8 @@ def find_duplicate_sources(con: duckdb.DuckDBPyConnection, events: str = "events
     deg = max_distance_m / 111_000.0
     sql = f"""
         WITH e AS (
-            SELECT event_id, dataset_id, site_id, event_date, lat, lon, quality_tier, event_type,
+            SELECT event_id, dataset_id, site_id, event_date, lat, lon, quality_tier, event_type, raw_sha256,
+                   source_event_id,
                    CASE WHEN survey_group IS NOT NULL AND starts_with(source_event_id, survey_group || '/')
                          AND length(source_event_id) > length(survey_group) + 1
                         THEN substr(source_event_id, length(survey_group) + 2) END AS part
@@ -75,6 +78,7 @@ def find_duplicate_sources(con: duckdb.DuckDBPyConnection, events: str = "events
         ),
         pairs AS (
             SELECT a.event_id AS a_id, b.event_id AS b_id, a.event_date,
+                   a.raw_sha256 = b.raw_sha256 AND a.source_event_id = b.source_event_id AS same_record,
                    CASE WHEN a.lat IS NOT NULL AND b.lat IS NOT NULL THEN {_haversine('a', 'b')} END AS distance_m
             FROM e a JOIN e b
               ON a.event_date = b.event_date AND a.dataset_id < b.dataset_id
@@ -102,8 +106,9 @@ def find_duplicate_sources(con: duckdb.DuckDBPyConnection, events: str = "events
             SELECT p.*, coalesce(ma.total, 0) AS a_total, coalesce(mb.total, 0) AS b_total,
                    coalesce(ma.n_items, 0)::INTEGER AS a_items, coalesce(mb.n_items, 0)::INTEGER AS b_items,
                    2 * coalesce(s.common, 0) / nullif(coalesce(ma.total, 0) + coalesce(mb.total, 0), 0) AS similarity,
-                   coalesce(ma.n_items, 0) > 0 AND ma.n_items = mb.n_items
-                       AND coalesce(s.equal_items, 0) = ma.n_items AS identical_items
+                   CASE WHEN ma.n_items IS NULL AND mb.n_items IS NULL THEN coalesce(p.same_record, false)
+                        ELSE coalesce(ma.n_items = mb.n_items AND s.equal_items = ma.n_items, false)
+                   END AS identical_items
             FROM pairs p LEFT JOIN mass ma ON ma.event_id = p.a_id LEFT JOIN mass mb ON mb.event_id = p.b_id
             LEFT JOIN shared s ON s.a_id = p.a_id AND s.b_id = p.b_id
         ),
@@ -179,7 +184,9 @@ def describe(pair: dict[str, Any]) -> str:
     where = (f"{pair['distance_m']:.0f} m apart" if pair.get("distance_m") is not None else "the same site id")
     transect = (f", transect {pair['first_transect']}" if pair.get("first_transect") else "")
     sim = pair.get("similarity")
-    items = (f"identical item vector ({pair['first_items']} items, {pair['first_total']:g} counted)"
+    items = ("nothing counted on either side, same raw file and source record" if pair.get("identical_items")
+             and not pair["first_items"] else
+             f"identical item vector ({pair['first_items']} items, {pair['first_total']:g} counted)"
              if pair.get("identical_items") else
              f"similarity {sim:.2f} ({pair['first_total']:g} vs {pair['second_total']:g} items counted)"
              if sim is not None else "no items counted on either side")

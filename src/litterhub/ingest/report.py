@@ -56,7 +56,7 @@ CODES: dict[str, tuple[str, str]] = {
     "litter-sheet-error": ("error", "The spreadsheet could not be read"),
     "litter-too-large": ("error", "The input is larger than the limit for this kind of file"),
     "known-file-other-dataset": ("error", "The same bytes are already in the hub under another dataset id"),
-    "known-file-other-dataset-allowed": ("warning", "The same bytes are already in the hub: ingested as an asked-for copy"),
+    "known-file-other-dataset-allowed": ("warning", "The same bytes are in the hub already: ingested as a copy"),
     # publishing (store/locks.py): nothing was stored, the same command succeeds once the other writer is done
     "dataset-busy": ("error", "Another process is writing this dataset: retry in a moment"),
 }

@@ -180,3 +180,32 @@ def _mirror_into_catalog(hub: Hub, flags: pa.Table, previous: set[str]) -> None:
         if updates:
             conn.execute(update(ev).where(ev.c.event_id == bindparam("eid")).values(qc_flags=bindparam("flags")),
                          updates)
+
+
+class BadDuplicateQuery(ValueError):
+    """A listing request the service cannot answer (unknown confidence, limit out of range)."""
+
+
+MAX_LISTED = 5000
+
+
+def listing(hub: Hub, confidence: str | None = None, limit: int = 500, offset: int = 0) -> dict[str, Any]:
+    """The API's and the web page's view: the stored scan (what indicators use now), or a read-only scan when none
+    was stored (`stored: false`: nothing is left out of indicators until `litterhub duplicates` stores one).
+
+    Pairs are filtered by confidence and paged; the exclusions are always listed in full.
+    """
+    if confidence is not None and confidence not in CONFIDENCES:
+        raise BadDuplicateQuery(f"confidence must be one of {', '.join(CONFIDENCES)}, not {confidence!r}")
+    if not 1 <= limit <= MAX_LISTED or offset < 0:
+        raise BadDuplicateQuery(f"limit must be 1 to {MAX_LISTED} and offset 0 or more")
+    report = stored_report(hub) or detect_duplicates(hub, write=False)
+    out = report.as_dict()
+    pairs = [p for p in report.pairs if confidence is None or p["confidence"] == confidence]
+    out.update(pairs=pairs[offset:offset + limit], total_pairs=len(pairs), offset=offset, limit=limit,
+               confidence=confidence,
+               rules={"same_site_distance_m": SAME_SITE_DISTANCE_M, "min_similarity": MIN_SIMILARITY,
+                      "confidences": list(CONFIDENCES),
+                      "excluded": "only exact copies (same site, date, transect, identical item vector); "
+                                  "one copy of each survey is always kept"})
+    return out

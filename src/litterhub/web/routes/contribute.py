@@ -17,8 +17,8 @@ from litterhub.api.problems import Problem
 from litterhub.api.routes.uploads import save_upload
 from litterhub.api.security import check_rate, verify_csrf, write_limit
 from litterhub.services import contributions as svc
-from litterhub.services.known_bytes import known_elsewhere
 from litterhub.services.hub import Hub
+from litterhub.services.known_bytes import known_elsewhere
 from litterhub.web.routes.accounts import need, page
 
 router = APIRouter(include_in_schema=False)
