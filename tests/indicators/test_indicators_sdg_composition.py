@@ -50,20 +50,25 @@ def test_m49_codes():
 
 
 def test_composition_shares_agree_with_survey_totals(demo_hub):
+    """Per comparability class (MLW monitoring surveys and MLW cleanups are two), the composition's group and total
+    counts equal the class's survey totals, and its shares add up to 100 % of that class alone."""
     comp = indicators.composition(demo_hub, ["mlw-sample"], top=5)
     beach = indicators.beach(demo_hub, ["mlw-sample"])
+    labels = [c.label for c in comp.classes]
+    assert len(labels) == 2 and labels == [c.label for c in beach.classes]
     surveys = beach.tables["surveys"]
-    totals = surveys.groupby("group")["count"].sum()
-    groups = comp.tables["groups"].set_index("group")["total"]
-    for code in ("SUP", "FISH"):
-        assert groups[code] == pytest.approx(totals[code], rel=1e-12)
-    total = comp.tables["totals"]["total_count"].iloc[0]
-    assert total == pytest.approx(totals["TC"], rel=1e-12)
-    assert comp.tables["materials"]["pct_of_total"].sum() == pytest.approx(100, rel=1e-9)
-    assert comp.tables["sources"]["pct_of_total"].sum() == pytest.approx(100, rel=1e-9)
-    items = comp.tables["items"]
-    assert len(items) == 5 and list(items["total"]) == sorted(items["total"], reverse=True)
-    assert items["fail_rate"].between(0, 1).all()
+    for label in labels:
+        totals = surveys[surveys["comparability_class"] == label].groupby("group")["count"].sum()
+        of = {name: frame[frame["comparability_class"] == label] for name, frame in comp.tables.items()}
+        groups = of["groups"].set_index("group")["total"]
+        for code in ("SUP", "FISH"):
+            assert groups[code] == pytest.approx(totals[code], rel=1e-12)
+        assert of["totals"]["total_count"].iloc[0] == pytest.approx(totals["TC"], rel=1e-12)
+        assert of["materials"]["pct_of_total"].sum() == pytest.approx(100, rel=1e-9)
+        assert of["sources"]["pct_of_total"].sum() == pytest.approx(100, rel=1e-9)
+        items = of["items"]
+        assert len(items) == 5 and list(items["total"]) == sorted(items["total"], reverse=True)
+        assert items["fail_rate"].between(0, 1).all()
 
 
 def test_floating_plastic_density_per_country_year():

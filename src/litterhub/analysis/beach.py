@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from litterhub.analysis.comparability import CLASS_COLUMN, CLASS_SQL
 from litterhub.analysis.litter.stats import beach_statistics
 from litterhub.vocab.reference import use_group_members
 
@@ -67,13 +68,14 @@ def survey_totals(
     exclude_codes: tuple[str, ...] = (),
     exclude_materials: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    """One row per survey × group: event, site, country, region, date, length_m, group, count.
+    """One row per survey × group: event, site, country, region, date, length_m, comparability class, group, count.
 
     Every event in the window gets a row for every group that occurs in the data (0 when the survey
     found none of it); a group none of whose members occurs gets no rows, as in litteR. With
     `per_100m`, counts are scaled by 100 / length_m and events without a length are left out (the
     caller reports them). `exclude_codes` / `exclude_materials` drop observations by master code or
-    material before summing (the EU threshold value's definition of total abundance).
+    material before summing (the EU threshold value's definition of total abundance). The comparability class
+    (analysis/comparability.py) of every survey travels with it, so no caller needs to pool across classes.
     """
     excl = ""
     if exclude_codes:
@@ -92,7 +94,7 @@ def survey_totals(
     sql = f"""
         WITH ev AS (
             SELECT event_id, dataset_id, version, site_id, country, region, CAST(event_date AS DATE) AS event_date,
-                   length_m
+                   length_m, {CLASS_SQL} AS {CLASS_COLUMN}
             FROM {events} WHERE {event_filter(date_from, date_to)}{length_ok}
         ),
         per_event AS (
@@ -106,7 +108,8 @@ def survey_totals(
     """  # noqa: S608 - relation names from our code; codes quoted by _quote
     wide = con.sql(sql).df()
     present = [c for c in codes if c == TOTAL or wide[c].notna().any()]  # a group with no member in the data: no rows
-    keys = ["event_id", "dataset_id", "version", "site_id", "country", "region", "event_date", "length_m"]
+    keys = ["event_id", "dataset_id", "version", "site_id", "country", "region", "event_date", "length_m",
+            CLASS_COLUMN]
     frame = wide.melt(id_vars=keys, value_vars=present, var_name="group", value_name="count")
     frame["count"] = frame["count"].fillna(0.0).astype(float)
     if per_100m:

@@ -15,6 +15,9 @@ DATASETS = typer.Option(None, "--dataset", "-d", help="dataset id (ID or ID@VERS
 AS_JSON = typer.Option(False, "--json", help="print the full result as JSON")
 FROM = typer.Option(None, "--from", help="first survey date YYYY-MM-DD")
 TO = typer.Option(None, "--to", help="last survey date YYYY-MM-DD")
+POOL = typer.Option(False, "--pool", help="one result over all inputs; refused when they span several "
+                    "comparability classes")
+CLASS = typer.Option(None, "--class", help="only this comparability class (its label as printed)")
 
 BEACH_COLUMNS = ["site_name", "group", "from", "to", "n", "mean", "median", "cv", "rmad", "slope", "p_value"]
 REGION_COLUMNS = ["group", "n", "mean", "median", "slope", "S", "VarS", "Z", "p_value"]
@@ -36,6 +39,9 @@ def _run(fn, *args, **kwargs):
 
 
 def _emit(result, tables: list[tuple[str, list[str] | None]], as_json: bool, drop: tuple[str, ...] = ()) -> None:
+    """The result as JSON, or as text: one block per comparability class (largest first), each table under it."""
+    from litterhub.analysis.comparability import CLASS_COLUMN
+
     if as_json:
         out = result.as_dict()
         for name in drop:
@@ -48,14 +54,24 @@ def _emit(result, tables: list[tuple[str, list[str] | None]], as_json: bool, dro
     typer.echo(f"{result.indicator} · dataset versions: {versions or 'none'}")
     for w in result.warnings:
         typer.echo(f"warning [{w.code}]: {w.message}")
+    excluded = getattr(result, "excluded_events", [])
+    if excluded:
+        typer.echo(f"left out as duplicate copies: {len(excluded)} events (listed in --json excluded_events)")
+    classes = getattr(result, "classes", []) or [None]
     with pd.option_context("display.width", 160, "display.max_rows", 200, "display.max_columns", 30):
-        for name, columns in tables:
-            frame = result.tables.get(name)
-            if frame is None or frame.empty:
-                continue
-            cols = [c for c in (columns or frame.columns) if c in frame.columns]
-            typer.echo(f"\n{name}:")
-            typer.echo(frame[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        for number, klass in enumerate(classes, start=1):
+            if klass is not None:
+                typer.echo(f"\n== class {number}/{len(classes)}: {klass.label} ({klass.events} events; "
+                           f"{', '.join(klass.datasets)})")
+            for name, columns in tables:
+                frame = result.tables.get(name)
+                if frame is not None and klass is not None and CLASS_COLUMN in frame.columns:
+                    frame = frame[frame[CLASS_COLUMN] == klass.label]
+                if frame is None or frame.empty:
+                    continue
+                cols = [c for c in (columns or frame.columns) if c in frame.columns and c != CLASS_COLUMN]
+                typer.echo(f"\n{name}:")
+                typer.echo(frame[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
 
 
 @group.command("beach")
@@ -66,14 +82,17 @@ def beach_cmd(
     date_to: str = TO,
     per_100m: bool = typer.Option(False, "--per-100m", help="normalise every survey to 100 m of shore"),
     groups: list[str] = typer.Option(None, "--group", "-g", help="only these groups (TC, PLASTIC, SUP, FISH, …)"),
+    pool: bool = POOL,
+    klass: str = CLASS,
     as_json: bool = AS_JSON,
     data_dir: str = DATA_DIR,
 ) -> None:
-    """litteR's statistics (median, Theil–Sen slope, Mann–Kendall, regional Kendall) on survey totals per group."""
+    """litteR's statistics (median, Theil–Sen slope, Mann–Kendall, regional Kendall) on survey totals per group,
+    per comparability class."""
     from litterhub.services import indicators
 
     result = _run(indicators.beach, dataset or None, group_by=group_by, date_from=date_from, date_to=date_to,
-                  per_100m=per_100m, groups=groups or None, data_dir=data_dir)
+                  per_100m=per_100m, groups=groups or None, pool=pool, klass=klass, data_dir=data_dir)
     region_col = {"country": "country", "region": "region"}.get(group_by)
     tables = [("sites", BEACH_COLUMNS)]
     if region_col:
@@ -90,15 +109,17 @@ def threshold_cmd(
     target: float = typer.Option(None, "--target", help="target for the years-to-threshold estimate (default TV 20)"),
     cycle_anchor: int = typer.Option(2012, "--cycle-anchor", help="first year of an MSFD 6-year cycle"),
     all_events: bool = typer.Option(False, "--all-events", help="include cleanups (default: monitoring only)"),
+    pool: bool = POOL,
+    klass: str = CLASS,
     as_json: bool = AS_JSON,
     data_dir: str = DATA_DIR,
 ) -> None:
-    """EU threshold value (20 items/100 m): pooled median per country × subregion × 6-year cycle."""
+    """EU threshold value (20 items/100 m): pooled median per class × country × subregion × 6-year cycle."""
     from litterhub.services import indicators
 
     result = _run(indicators.threshold, dataset or None, date_from=date_from, date_to=date_to,
                   min_surveys=min_surveys, target=target, anchor=cycle_anchor, monitoring_only=not all_events,
-                  data_dir=data_dir)
+                  pool=pool, klass=klass, data_dir=data_dir)
     _emit(result, [("assessment", ["country", "region", "period", "n", "n_sites", "av", "av_ci_low", "av_ci_high",
                                    "status", "distance_to_tv", "trend_per_year", "years_with_safety",
                                    "threshold_year"]),
@@ -111,14 +132,16 @@ def ospar_cmd(
     end_year: int = typer.Option(None, "--end-year", help="last year of both windows (default: last year of data)"),
     group_by: str = typer.Option("region", "--group-by", help="country | region"),
     monitoring_year: bool = typer.Option(False, "--monitoring-year", help="OSPAR's April-March monitoring year"),
+    pool: bool = POOL,
+    klass: str = CLASS,
     as_json: bool = AS_JSON,
     data_dir: str = DATA_DIR,
 ) -> None:
-    """OSPAR-style assessment: 3-year median abundance and 6-year trends per beach and region."""
+    """OSPAR-style assessment: 3-year median abundance and 6-year trends per beach and region, per class."""
     from litterhub.services import indicators
 
     result = _run(indicators.ospar, dataset or None, end_year=end_year, group_by=group_by,
-                  monitoring_year=monitoring_year, data_dir=data_dir)
+                  monitoring_year=monitoring_year, pool=pool, klass=klass, data_dir=data_dir)
     _emit(result, [("windows", None), ("abundance_regions", None),
                    ("trend_regions", [group_by, *REGION_COLUMNS])], as_json)
 
@@ -181,16 +204,20 @@ def composition_cmd(
     top: int = typer.Option(10, "--top", min=1, max=500),
     date_from: str = FROM,
     date_to: str = TO,
+    pool: bool = POOL,
+    klass: str = CLASS,
     as_json: bool = AS_JSON,
     data_dir: str = DATA_DIR,
 ) -> None:
-    """Top items, single-use-plastic, fishing, material and OSPAR source-category shares."""
+    """Top items, unmapped source codes, single-use-plastic, fishing, material and OSPAR source-category shares,
+    per comparability class."""
     from litterhub.services import indicators
 
     result = _run(indicators.composition, dataset or None, top=top, date_from=date_from, date_to=date_to,
-                  data_dir=data_dir)
-    _emit(result, [("items", ["item", "name", "material", "total", "pct_of_total", "fail_rate"]), ("groups", None),
-                   ("materials", None), ("sources", None)], as_json)
+                  pool=pool, klass=klass, data_dir=data_dir)
+    _emit(result, [("totals", None), ("items", ["item", "name", "material", "total", "pct_of_total", "fail_rate"]),
+                   ("unmapped", ["item", "name", "total", "pct_of_total"]), ("groups", None), ("materials", None),
+                   ("sources", None)], as_json)
 
 
 def register(app: typer.Typer) -> None:

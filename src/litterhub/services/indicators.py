@@ -2,7 +2,10 @@
 
 Every function returns an `IndicatorResult` carrying the dataset versions it read, its parameters and
 the comparability warnings of its inputs. Events that the duplicate scan marked as the second copy of
-a survey reported through two programmes are left out here, once, for every indicator.
+a survey reported through two programmes are left out here, once, for every indicator, and listed in the
+result's `excluded_events`. Every table gives one result per comparability class (column
+`comparability_class`, classes with most events first); `pool=True` is refused with
+`IncomparableClasses` when the inputs span more than one class, and `klass` keeps one class.
 """
 
 from __future__ import annotations
@@ -19,7 +22,15 @@ from litterhub.analysis import composition as composition_analysis
 from litterhub.analysis import ospar as ospar_analysis
 from litterhub.analysis import sdg as sdg_analysis
 from litterhub.analysis import threshold as threshold_analysis
-from litterhub.analysis.comparability import IndicatorResult, check_events, warning
+from litterhub.analysis.comparability import (
+    CLASS_COLUMN,
+    ComparabilityClass,
+    IndicatorResult,
+    check_events,
+    classify,
+    require_one_class,
+    warning,
+)
 from litterhub.model.csvsafe import safe_cell
 from litterhub.services.datasets import BadRequest, NotFound
 from litterhub.services.duplicates import excluded_and_flagged
@@ -83,6 +94,77 @@ def _base_warnings(con: duckdb.DuckDBPyConnection, n_duplicates: int, events: st
     return out
 
 
+def excluded_events(hub: Hub, versions: list[tuple[str, int]]) -> list[dict[str, Any]]:
+    """The duplicate copies left out of indicators over `versions`: {event_id, dataset_id, duplicate_of, reason}."""
+    from litterhub.services import duplicates
+
+    listing = getattr(duplicates, "exclusion_list", None)
+    if listing is not None:
+        rows = listing(hub)
+    else:  # before the duplicate scan listed its exclusions: the bare ids, with the scan's generic reason
+        excluded, _ = excluded_and_flagged(hub)
+        rows = [{"event_id": e, "dataset_id": e.split(":", 1)[0] if ":" in e else None, "duplicate_of": None,
+                 "reason": "marked as the second copy of a survey by the duplicate scan"} for e in sorted(excluded)]
+    used = {d for d, _ in versions}
+    return [r for r in rows if r.get("dataset_id") is None or r.get("dataset_id") in used]
+
+
+def _classes(con: duckdb.DuckDBPyConnection, events: str, pool: bool, klass: str | None,
+             what: str = "pooling (--pool / pool=true)") -> list[ComparabilityClass]:
+    """The comparability classes of `events`, largest first; refuses pooling across classes; keeps `klass` only."""
+    classes = classify(con, events)
+    if klass:
+        chosen = [c for c in classes if c.label == klass]
+        if not chosen:
+            raise NotFound(f"comparability class {klass!r} not in these inputs (have: "
+                           + "; ".join(c.label for c in classes) + ")")
+        classes = chosen
+    if pool:
+        require_one_class(classes, what)
+    return classes
+
+
+def _class_warning(classes: list[ComparabilityClass]) -> list:
+    """One note when the inputs span several classes: results are given per class, never added across them."""
+    if len(classes) < 2:
+        return []
+    return [warning("comparability-classes", f"the inputs fall into {len(classes)} comparability classes; every "
+                    "table gives one result per class (column comparability_class, largest first) and nothing is "
+                    "added across classes", **{c.label: c.events for c in classes})]
+
+
+def _labelled(frame: pd.DataFrame | None, label: str) -> pd.DataFrame | None:
+    """`frame` with the class label as its first column."""
+    if frame is None:
+        return None
+    frame = frame.drop(columns=[CLASS_COLUMN], errors="ignore").copy()
+    frame.insert(0, CLASS_COLUMN, label)
+    return frame
+
+
+def _per_class(frames: list[dict[str, pd.DataFrame | None]]) -> dict[str, pd.DataFrame]:
+    """Tables of several classes (each already labelled, largest class first) stacked by name."""
+    names = list(dict.fromkeys(name for tables in frames for name in tables))
+    out = {}
+    for name in names:
+        parts = [tables[name] for tables in frames if tables.get(name) is not None and len(tables[name])]
+        out[name] = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return out
+
+
+def _keep_class(tables: dict[str, pd.DataFrame], classes: list[ComparabilityClass]) -> dict[str, pd.DataFrame]:
+    """Rows of the chosen classes only (when a class was asked for), in the classes' order."""
+    labels = [c.label for c in classes]
+    out = {}
+    for name, frame in tables.items():
+        if frame is not None and CLASS_COLUMN in frame.columns:
+            order = {label: i for i, label in enumerate(labels)}
+            frame = frame[frame[CLASS_COLUMN].isin(labels)]
+            frame = frame.iloc[frame[CLASS_COLUMN].map(order).argsort(kind="stable")].reset_index(drop=True)
+        out[name] = frame
+    return out
+
+
 def site_names(hub: Hub, site_ids: list[str]) -> dict[str, str]:
     ids = sorted({s for s in site_ids if s})
     out: dict[str, str] = {}
@@ -103,9 +185,10 @@ def _name_sites(hub: Hub, frame: pd.DataFrame | None) -> pd.DataFrame | None:
 
 
 def beach(hub: Hub, datasets: list[str] | None = None, group_by: str = "site", date_from: str | date | None = None,
-          date_to: str | date | None = None, per_100m: bool = False, groups: list[str] | None = None
-          ) -> IndicatorResult:
-    """litteR's statistics per site (and per country or region) on survey totals per vocabulary group."""
+          date_to: str | date | None = None, per_100m: bool = False, groups: list[str] | None = None,
+          pool: bool = False, klass: str | None = None) -> IndicatorResult:
+    """litteR's statistics per site (and per country or region) on survey totals per vocabulary group, per
+    comparability class: a country or region groups the sites of one class, never of several."""
     if group_by not in GROUP_BY:
         raise BadRequest(f"group_by must be one of {', '.join(GROUP_BY)}, not {group_by!r}")
     lo, hi = parse_date("from", date_from), parse_date("to", date_to)
@@ -115,7 +198,9 @@ def beach(hub: Hub, datasets: list[str] | None = None, group_by: str = "site", d
     versions = resolve_versions(hub, datasets)
     con, dup = _open(hub, versions)
     con.sql(f"SELECT * FROM events WHERE {beach_analysis.event_filter(lo, hi)}").create_view("_window")  # noqa: S608
-    warnings = _base_warnings(con, dup, "_window")
+    con.sql("SELECT * FROM _window WHERE length_m > 0" if per_100m else "SELECT * FROM _window").create_view("_used")
+    classes = _classes(con, "_used", pool, klass)
+    warnings = _base_warnings(con, dup, "_window") + _class_warning(classes)
     if per_100m:
         n_no_length = con.sql("SELECT count(*) FROM _window WHERE NOT coalesce(length_m > 0, false)").fetchall()[0][0]
         if n_no_length:
@@ -123,19 +208,31 @@ def beach(hub: Hub, datasets: list[str] | None = None, group_by: str = "site", d
                                     "out of the per-100 m totals", events=n_no_length))
     totals = beach_analysis.survey_totals(con, date_from=lo, date_to=hi, per_100m=per_100m,
                                           groups=tuple(g.upper() for g in groups) if groups else None)
-    stats, regional = beach_analysis.statistics(totals, group_by) if len(totals) else (pd.DataFrame(), None)
+    per_class = []
+    for c in classes:
+        sub = totals[totals[CLASS_COLUMN] == c.label].drop(columns=[CLASS_COLUMN])
+        if sub.empty:
+            continue
+        stats, regional = beach_analysis.statistics(sub.reset_index(drop=True), group_by)
+        per_class.append({"sites": _labelled(stats, c.label), group_by: _labelled(regional, c.label),
+                          "surveys": _labelled(sub, c.label)})
+    tables = _per_class(per_class)
+    totals = tables.get("surveys", pd.DataFrame())
     result = IndicatorResult(
         "beach", versions,
         params={"group_by": group_by, "from": lo and lo.isoformat(), "to": hi and hi.isoformat(),
-                "unit": "items/100 m" if per_100m else "items per survey", "per_100m": per_100m},
-        tables={"sites": _name_sites(hub, stats)},
+                "unit": "items/100 m" if per_100m else "items per survey", "per_100m": per_100m, "pool": pool,
+                "class": klass},
+        tables={"sites": _name_sites(hub, tables.get("sites", pd.DataFrame()))},
         warnings=warnings,
         summary={"surveys": int(totals["event_id"].nunique()) if len(totals) else 0,
                  "sites": int(totals["site_id"].nunique()) if len(totals) else 0,
-                 "groups": sorted(totals["group"].unique().tolist()) if len(totals) else []},
+                 "groups": sorted(totals["group"].unique().tolist()) if len(totals) else [],
+                 "classes": len(classes)},
+        classes=classes, excluded_events=excluded_events(hub, versions),
     )
-    if regional is not None:
-        result.tables[group_by] = regional
+    if group_by in tables and group_by != "site":
+        result.tables[group_by] = tables[group_by]
     result.tables["surveys"] = _name_sites(hub, totals)
     return result
 
@@ -143,27 +240,35 @@ def beach(hub: Hub, datasets: list[str] | None = None, group_by: str = "site", d
 def threshold(hub: Hub, datasets: list[str] | None = None, date_from: str | date | None = None,
               date_to: str | date | None = None, anchor: int = threshold_analysis.CYCLE_ANCHOR,
               min_surveys: int = threshold_analysis.MIN_SURVEYS, target: float | None = None,
-              monitoring_only: bool = True) -> IndicatorResult:
-    """EU threshold-value assessment per country × MSFD subregion × 6-year cycle."""
+              monitoring_only: bool = True, pool: bool = False, klass: str | None = None) -> IndicatorResult:
+    """EU threshold-value assessment per comparability class × country × MSFD subregion × 6-year cycle."""
     lo, hi = parse_date("from", date_from), parse_date("to", date_to)
     versions = resolve_versions(hub, datasets)
     con, dup = _open(hub, versions)
     ta, excluded = threshold_analysis.total_abundance(con, date_from=lo, date_to=hi, monitoring_only=monitoring_only)
-    warnings = _base_warnings(con, dup, "_ta_events")
+    classes = _classes(con, "_ta_events", pool, klass)
+    warnings = _base_warnings(con, dup, "_ta_events") + _class_warning(classes)
     for rule, n in excluded.items():
         if n:
             warnings.append(warning("threshold-exclusion", f"{n} events excluded: {rule}", events=n))
-    tables = threshold_analysis.assess(ta, min_surveys=min_surveys, anchor=anchor, target=target) if len(ta) else {}
-    assessment = tables.get("assessment")
-    if assessment is not None:
-        for row in assessment.itertuples():  # one row per assessment unit, not per survey
+    per_class = []
+    for c in classes:
+        sub = ta[ta[CLASS_COLUMN] == c.label].drop(columns=[CLASS_COLUMN]).reset_index(drop=True)
+        if sub.empty:
+            continue
+        tables = threshold_analysis.assess(sub, min_surveys=min_surveys, anchor=anchor, target=target)
+        per_class.append({**{k: _labelled(v, c.label) for k, v in tables.items()}, "surveys": _labelled(sub, c.label)})
+        where = f" [{c.label}]" if len(classes) > 1 else ""
+        for row in tables["assessment"].itertuples():  # one row per assessment unit, not per survey
             if row.boundary_flag:
-                warnings.append(warning("threshold-boundary", f"{row.country} {row.region} {row.period}: the "
+                warnings.append(warning("threshold-boundary", f"{row.country} {row.region} {row.period}{where}: the "
                                         "assessment value equals the threshold value (20); the JRC text does not "
                                         "say whether this meets it"))
             if not row.meets_minimum_surveys:
-                warnings.append(warning("too-few-surveys", f"{row.country} {row.region} {row.period}: {row.n} "
-                                        f"surveys, fewer than the minimum {min_surveys}", surveys=row.n))
+                warnings.append(warning("too-few-surveys", f"{row.country} {row.region} {row.period}{where}: "
+                                        f"{row.n} surveys, fewer than the minimum {min_surveys}", surveys=row.n))
+    tables = _per_class(per_class)
+    surveys = tables.pop("surveys", pd.DataFrame())
     return IndicatorResult(
         "threshold", versions,
         params={"tv": threshold_analysis.TV, "min_surveys": min_surveys, "cycle_years": threshold_analysis.CYCLE_YEARS,
@@ -171,29 +276,41 @@ def threshold(hub: Hub, datasets: list[str] | None = None, date_from: str | date
                 "safety_factor": threshold_analysis.SAFETY_FACTOR, "from": lo and lo.isoformat(),
                 "to": hi and hi.isoformat(), "unit": "items/100 m", "monitoring_only": monitoring_only,
                 "excluded_items": {"master_codes": list(threshold_analysis.FRAGMENT_CODES),
-                                   "materials": list(threshold_analysis.EXCLUDED_MATERIALS)}},
-        tables={**{k: _name_sites(hub, v) for k, v in tables.items()}, "surveys": _name_sites(hub, ta)},
-        warnings=warnings, summary={"surveys": len(ta), "excluded_events": excluded},
+                                   "materials": list(threshold_analysis.EXCLUDED_MATERIALS)},
+                "pool": pool, "class": klass},
+        tables={**{k: _name_sites(hub, v) for k, v in tables.items()}, "surveys": _name_sites(hub, surveys)},
+        warnings=warnings, summary={"surveys": len(surveys), "excluded_events": excluded, "classes": len(classes)},
+        classes=classes, excluded_events=excluded_events(hub, versions),
     )
 
 
 def ospar(hub: Hub, datasets: list[str] | None = None, end_year: int | None = None, group_by: str = "region",
-          monitoring_year: bool = False) -> IndicatorResult:
-    """OSPAR-style assessment: 3-year median abundance and 6-year trends per beach and region."""
+          monitoring_year: bool = False, pool: bool = False, klass: str | None = None) -> IndicatorResult:
+    """OSPAR-style assessment: 3-year median abundance and 6-year trends per beach and region, per class."""
     if group_by not in ("country", "region"):
         raise BadRequest("group_by must be country or region")
     versions = resolve_versions(hub, datasets)
     con, dup = _open(hub, versions)
-    warnings = _base_warnings(con, dup)
+    con.sql(f"SELECT * FROM events WHERE {beach_analysis.event_filter()} AND length_m > 0").create_view("_used")  # noqa: S608
+    classes = _classes(con, "_used", pool, klass)
+    warnings = _base_warnings(con, dup) + _class_warning(classes)
     totals = beach_analysis.survey_totals(con, per_100m=True)
-    tables = ospar_analysis.assess(totals, end_year=end_year, region=group_by, monitoring_year=monitoring_year)
-    tables = {k: _name_sites(hub, v) for k, v in tables.items()}
+    per_class = []
+    for c in classes:
+        sub = totals[totals[CLASS_COLUMN] == c.label].drop(columns=[CLASS_COLUMN]).reset_index(drop=True)
+        if sub.empty:
+            continue
+        tables = ospar_analysis.assess(sub, end_year=end_year, region=group_by, monitoring_year=monitoring_year)
+        per_class.append({k: _labelled(v, c.label) if len(v) else v for k, v in tables.items()})
+    tables = {k: _name_sites(hub, v) for k, v in _per_class(per_class).items()}
     return IndicatorResult("ospar", versions, params={"end_year": end_year, "group_by": group_by,
                                                       "monitoring_year": monitoring_year,
                                                       "unit": "items/100 m",
                                                       "abundance_years": ospar_analysis.ABUNDANCE_YEARS,
-                                                      "trend_years": ospar_analysis.TREND_YEARS},
-                           tables=tables, warnings=warnings)
+                                                      "trend_years": ospar_analysis.TREND_YEARS,
+                                                      "pool": pool, "class": klass},
+                           tables=tables, warnings=warnings, summary={"classes": len(classes)},
+                           classes=classes, excluded_events=excluded_events(hub, versions))
 
 
 def sdg(hub: Hub, country: str | None = None, datasets: list[str] | None = None,
@@ -224,19 +341,22 @@ def sdg(hub: Hub, country: str | None = None, datasets: list[str] | None = None,
 
 
 def composition(hub: Hub, datasets: list[str] | None = None, top: int = 10, date_from: str | date | None = None,
-                date_to: str | date | None = None) -> IndicatorResult:
-    """Top items, use-group, material and OSPAR source-category shares of the total count."""
+                date_to: str | date | None = None, pool: bool = False, klass: str | None = None) -> IndicatorResult:
+    """Top items, unmapped source codes, use-group, material and OSPAR source-category shares, per class."""
     if not 1 <= top <= 500:
         raise BadRequest("top must be between 1 and 500")
     lo, hi = parse_date("from", date_from), parse_date("to", date_to)
     versions = resolve_versions(hub, datasets)
     con, dup = _open(hub, versions)
     con.sql(f"SELECT * FROM events WHERE {beach_analysis.event_filter(lo, hi)}").create_view("_window")  # noqa: S608
-    warnings = _base_warnings(con, dup, "_window")
-    tables = composition_analysis.composition(con, "_window", top=top)
+    classes = _classes(con, "_window", pool, klass)
+    warnings = _base_warnings(con, dup, "_window") + _class_warning(classes)
+    tables = _keep_class(composition_analysis.composition(con, "_window", top=top), classes)
     return IndicatorResult("composition", versions, params={"top": top, "from": lo and lo.isoformat(),
-                                                            "to": hi and hi.isoformat()},
-                           tables=tables, warnings=warnings)
+                                                            "to": hi and hi.isoformat(), "pool": pool,
+                                                            "class": klass},
+                           tables=tables, warnings=warnings, summary={"classes": len(classes)}, classes=classes,
+                           excluded_events=excluded_events(hub, versions))
 
 
 def as_csv(result: IndicatorResult, table: str) -> str:
@@ -260,12 +380,27 @@ MAX_CHART_POINTS = 5000
 
 
 def dashboard(hub: Hub, datasets: list[str] | None = None, group: str = "TC", date_from: str | None = None,
-              date_to: str | None = None, per_100m: bool = True) -> dict[str, Any]:
-    """Everything the indicators web page draws: survey points with each site's Theil–Sen line, the indicator per
-    country for the map (median of site medians, M49-keyed for the outlines), composition and the EU TV table."""
+              date_to: str | None = None, per_100m: bool = True, klass: str | None = None,
+              pool: bool = False) -> dict[str, Any]:
+    """Everything the indicators web page draws, per comparability class: one section per class (largest first)
+    with its composition and EU TV rows, and for one class (`klass`, default the largest with survey lengths) the
+    survey points with each site's Theil–Sen line and the indicator per country for the map (median of site
+    medians, M49-keyed for the outlines). `pool=True` over several classes raises IncomparableClasses."""
     group = (group or "TC").upper()
-    result = beach(hub, datasets, "country", date_from, date_to, per_100m)
-    surveys, sites = result.tables["surveys"], result.tables["sites"]
+    comp = composition(hub, datasets, 10, date_from, date_to, pool=pool)
+    result = beach(hub, datasets, "country", date_from, date_to, per_100m, pool=pool)
+    chartable = [c.label for c in result.classes]
+    if klass and klass not in chartable:
+        raise NotFound(f"comparability class {klass!r} has no surveys with a length in these inputs (have: "
+                       + "; ".join(chartable) + ")")
+    chart_class = klass or (chartable[0] if chartable else None)
+
+    def of_class(frame: pd.DataFrame | None) -> pd.DataFrame:
+        if frame is None or frame.empty:
+            return pd.DataFrame()
+        return frame[frame[CLASS_COLUMN] == chart_class]
+
+    surveys, sites = of_class(result.tables["surveys"]), of_class(result.tables["sites"])
     points = surveys[surveys["group"] == group] if len(surveys) else surveys
     truncated = len(points) > MAX_CHART_POINTS
     points = points.sort_values("event_date").tail(MAX_CHART_POINTS) if truncated else points
@@ -281,7 +416,7 @@ def dashboard(hub: Hub, datasets: list[str] | None = None, group: str = "TC", da
             lines += [{"site": s or i, "date": pd.Timestamp(d).strftime("%Y-%m-%d"), "value": float(b0 + b1 * t)}
                       for s, i, d, b0, b1, t in zip(trend["site_name"], trend["site_id"], trend[edge], trend["b0"],
                                                     trend["b1"], days, strict=True)]
-    regional = result.tables.get("country", pd.DataFrame())
+    regional = of_class(result.tables.get("country"))
     countries = []
     if len(regional):
         chosen = regional[regional["group"] == group]
@@ -289,11 +424,22 @@ def dashboard(hub: Hub, datasets: list[str] | None = None, group: str = "TC", da
                       "slope": None if pd.isna(s) else float(s), "p_value": None if pd.isna(p) else float(p)}
                      for c, m, n, s, p in zip(chosen["country"], chosen["median"], chosen["n"], chosen["slope"],
                                               chosen["p_value"], strict=True)]
-    comp = composition(hub, datasets, 10, date_from, date_to)
-    tv = threshold(hub, datasets, date_from, date_to)
+    tv = threshold(hub, datasets, date_from, date_to, pool=pool)
+    comp_tables, tv_tables = comp.as_dict()["tables"], tv.as_dict()["tables"]
+
+    def rows(tables: dict[str, list[dict[str, Any]]], name: str, label: str) -> list[dict[str, Any]]:
+        return [r for r in tables.get(name, []) if r.get(CLASS_COLUMN) == label]
+
+    sections = [{"label": c.label, "dimensions": c.dimensions, "events": c.events, "datasets": list(c.datasets),
+                 "chart": c.label == chart_class, "chartable": c.label in chartable,
+                 "totals": next(iter(rows(comp_tables, "totals", c.label)), {}),
+                 "items": rows(comp_tables, "items", c.label), "unmapped": rows(comp_tables, "unmapped", c.label),
+                 "groups": rows(comp_tables, "groups", c.label), "materials": rows(comp_tables, "materials", c.label),
+                 "threshold": rows(tv_tables, "assessment", c.label)}
+                for c in comp.classes]
     return {
         "result": result, "group": group, "groups": result.summary.get("groups", []),
         "points": chart_points, "lines": lines, "truncated": truncated, "countries": countries,
-        "composition": comp, "threshold": tv,
-        "warnings": [w.as_dict() for w in result.warnings],
+        "composition": comp, "threshold": tv, "classes": sections, "chart_class": chart_class,
+        "warnings": [w.as_dict() for w in comp.warnings + [w for w in result.warnings if w.code == "no-survey-length"]],
     }

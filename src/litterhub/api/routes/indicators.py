@@ -1,8 +1,10 @@
 """/api/v1/indicators: beach statistics, EU threshold value, OSPAR, SDG 14.1.1b and composition.
 
-Every answer names the dataset versions it used and carries the comparability warnings of its inputs.
-`format=csv&table=NAME` answers one table as CSV instead (SDG: the data-exchange layout).
-Unknown datasets answer 404, invalid parameters 400, both as problem+json.
+Every answer names the dataset versions it used, its comparability classes (largest first; every table row
+carries its `comparability_class`), the duplicate copies it left out and the comparability warnings of its
+inputs. `format=csv&table=NAME` answers one table as CSV instead (SDG: the data-exchange layout).
+Unknown datasets answer 404, invalid parameters 400, and `pool=true` over several comparability classes
+409 with the code `incomparable-classes` (never a number), all as problem+json.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from litterhub.analysis.comparability import IndicatorResult
+from litterhub.analysis.comparability import IncomparableClasses, IndicatorResult
 from litterhub.api.deps import get_hub
 from litterhub.api.problems import Problem
 from litterhub.services import indicators as svc
@@ -22,7 +24,11 @@ from litterhub.services.hub import Hub
 router = APIRouter(prefix="/indicators", tags=["indicators"])
 
 ERRORS = {400: {"description": "invalid parameter (problem+json)"},
-          404: {"description": "unknown dataset or table (problem+json)"}}
+          404: {"description": "unknown dataset, table or comparability class (problem+json)"},
+          409: {"description": "pool=true over several comparability classes: incomparable-classes (problem+json)"}}
+POOL = Query(False, description="one result over all inputs; refused (409 incomparable-classes) when they span "
+             "several comparability classes")
+CLASS = Query(None, alias="class", description="only this comparability class (its label, as in comparability_classes)")
 DATASET = Query(None, description="dataset id (ID or ID@VERSION); repeat for several; default all")
 FORMAT = Query("json", pattern="^(json|csv)$", description="json, or csv for one table")
 TABLE = Query(None, description="with format=csv: the table to download")
@@ -38,6 +44,8 @@ def _answer(call, fmt: str, table: str | None, default_table: str, drop: tuple[s
                 "Content-Disposition": f'attachment; filename="{result.indicator}-{name}.csv"'})
     except NotFound as exc:
         raise Problem(404, str(exc)) from None
+    except IncomparableClasses as exc:
+        raise Problem(exc.status, str(exc), errors=[{"code": exc.code, "field": "pool", "message": str(exc)}]) from None
     except (BadRequest, ValueError) as exc:
         raise Problem(400, str(exc)) from None
     out = result.as_dict()
@@ -50,29 +58,32 @@ def _answer(call, fmt: str, table: str | None, default_table: str, drop: tuple[s
 def beach(dataset: list[str] | None = DATASET, group_by: str = Query("site", pattern="^(site|country|region)$"),
           date_from: str | None = Query(None, alias="from"), date_to: str | None = Query(None, alias="to"),
           per_100m: bool = Query(False), group: list[str] | None = Query(None), surveys: bool = Query(False),
-          format: str = FORMAT, table: str | None = TABLE, hub: Hub = Depends(get_hub)) -> Any:
-    """litteR statistics per site (and country/region) on survey totals per vocabulary group."""
-    return _answer(lambda: svc.beach(hub, dataset, group_by, date_from, date_to, per_100m, group), format, table,
-                   "sites", drop=() if surveys else ("surveys",))
+          pool: bool = POOL, klass: str | None = CLASS, format: str = FORMAT, table: str | None = TABLE,
+          hub: Hub = Depends(get_hub)) -> Any:
+    """litteR statistics per site (and country/region) on survey totals per vocabulary group, per class."""
+    return _answer(lambda: svc.beach(hub, dataset, group_by, date_from, date_to, per_100m, group, pool, klass),
+                   format, table, "sites", drop=() if surveys else ("surveys",))
 
 
 @router.get("/threshold", responses=ERRORS)
 def threshold(dataset: list[str] | None = DATASET, date_from: str | None = Query(None, alias="from"),
               date_to: str | None = Query(None, alias="to"), min_surveys: int = Query(40, ge=1),
               target: float | None = Query(None, gt=0), cycle_anchor: int = Query(2012),
-              all_events: bool = Query(False), format: str = FORMAT, table: str | None = TABLE,
-              hub: Hub = Depends(get_hub)) -> Any:
-    """EU threshold value (20 items/100 m): pooled median per country × subregion × 6-year cycle."""
+              all_events: bool = Query(False), pool: bool = POOL, klass: str | None = CLASS, format: str = FORMAT,
+              table: str | None = TABLE, hub: Hub = Depends(get_hub)) -> Any:
+    """EU threshold value (20 items/100 m): pooled median per class × country × subregion × 6-year cycle."""
     return _answer(lambda: svc.threshold(hub, dataset, date_from, date_to, cycle_anchor, min_surveys, target,
-                                         not all_events), format, table, "assessment", drop=("surveys",))
+                                         not all_events, pool, klass), format, table, "assessment",
+                   drop=("surveys",))
 
 
 @router.get("/ospar", responses=ERRORS)
 def ospar(dataset: list[str] | None = DATASET, end_year: int | None = Query(None),
           group_by: str = Query("region", pattern="^(country|region)$"), monitoring_year: bool = Query(False),
-          format: str = FORMAT, table: str | None = TABLE, hub: Hub = Depends(get_hub)) -> Any:
-    """OSPAR-style 3-year median abundance and 6-year trends per beach and region."""
-    return _answer(lambda: svc.ospar(hub, dataset, end_year, group_by, monitoring_year), format, table,
+          pool: bool = POOL, klass: str | None = CLASS, format: str = FORMAT, table: str | None = TABLE,
+          hub: Hub = Depends(get_hub)) -> Any:
+    """OSPAR-style 3-year median abundance and 6-year trends per beach and region, per class."""
+    return _answer(lambda: svc.ospar(hub, dataset, end_year, group_by, monitoring_year, pool, klass), format, table,
                    "trend_regions")
 
 
@@ -89,6 +100,8 @@ def sdg(country: str | None = Query(None, min_length=3, max_length=3), dataset: 
 @router.get("/composition", responses=ERRORS)
 def composition(dataset: list[str] | None = DATASET, top: int = Query(10, ge=1, le=500),
                 date_from: str | None = Query(None, alias="from"), date_to: str | None = Query(None, alias="to"),
-                format: str = FORMAT, table: str | None = TABLE, hub: Hub = Depends(get_hub)) -> Any:
-    """Top items, use-group, material and OSPAR source-category shares of the total count."""
-    return _answer(lambda: svc.composition(hub, dataset, top, date_from, date_to), format, table, "items")
+                pool: bool = POOL, klass: str | None = CLASS, format: str = FORMAT, table: str | None = TABLE,
+                hub: Hub = Depends(get_hub)) -> Any:
+    """Top items, unmapped source codes, use-group, material and OSPAR source-category shares, per class."""
+    return _answer(lambda: svc.composition(hub, dataset, top, date_from, date_to, pool, klass), format, table,
+                   "items")

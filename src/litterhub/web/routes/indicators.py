@@ -1,5 +1,7 @@
-"""Indicator pages: time series with Theil–Sen lines, a map coloured by the indicator, composition bars and the
-EU threshold-value table, each with CSV downloads (charts export PNG/SVG through vega-embed)."""
+"""Indicator pages: one section per comparability class (largest first) with its composition and EU threshold-value
+rows; time series with Theil–Sen lines, a map coloured by the indicator and composition bars for one chosen class;
+CSV downloads everywhere (charts export PNG/SVG through vega-embed). `pool=1` over several classes is refused with
+an explanation (HTTP 409), never answered with a number."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from litterhub.analysis.comparability import IncomparableClasses
 from litterhub.api.deps import get_hub
 from litterhub.services import indicators as svc
 from litterhub.services.datasets import BadRequest, NotFound, list_datasets
@@ -20,17 +23,22 @@ router = APIRouter(include_in_schema=False)
 @router.get("/indicators", response_class=HTMLResponse)
 def indicators_page(request: Request, dataset: list[str] | None = Query(None), group: str = Query("TC"),
                     date_from: str | None = Query(None, alias="from"), date_to: str | None = Query(None, alias="to"),
+                    klass: str | None = Query(None, alias="class"), pool: bool = Query(False),
                     hub: Hub = Depends(get_hub)) -> Response:
     datasets = list_datasets(hub)
     chosen = [d for d in (dataset or []) if d]
     query = urlencode([("dataset", d) for d in chosen] + [(k, v) for k, v in (("from", date_from),
                                                                             ("to", date_to)) if v])
     context = {"datasets": datasets, "chosen": chosen, "group": group.upper(), "date_from": date_from or "",
-               "date_to": date_to or "", "query": query}
+               "date_to": date_to or "", "query": query, "refused": None,
+               "class_query": lambda label: urlencode([("class", label)])}
     if not datasets:
         return render(request, "indicators/index.html", data=None, error=None, **context)
     try:
-        data = svc.dashboard(hub, chosen or None, group, date_from, date_to)
+        data = svc.dashboard(hub, chosen or None, group, date_from, date_to, klass=klass or None, pool=pool)
+    except IncomparableClasses as exc:
+        return render(request, "indicators/index.html", status_code=exc.status, data=None, error=str(exc),
+                      **{**context, "refused": exc.classes})
     except NotFound as exc:
         return render(request, "indicators/index.html", status_code=404, data=None, error=str(exc), **context)
     except BadRequest as exc:
