@@ -17,7 +17,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 FORM_OVERHEAD = 256 * 1024  # multipart boundaries, headers and small text fields around the files
@@ -66,16 +65,6 @@ def compute_per_caller() -> int:
     """CPU-heavy calls one caller may have running or queued at once: LITTERHUB_COMPUTE_PER_CALLER, default 2;
     more answer 429, so one caller cannot occupy every slot."""
     return _int("LITTERHUB_COMPUTE_PER_CALLER", 2)
-
-
-def max_drafts() -> int:
-    """Draft uploads a contributor may keep at once: LITTERHUB_MAX_DRAFTS, default 20."""
-    return _int("LITTERHUB_MAX_DRAFTS", 20)
-
-
-def max_draft_bytes() -> int:
-    """Bytes of draft uploads a contributor may keep at once: LITTERHUB_MAX_DRAFT_MB, default 500 MiB."""
-    return _int("LITTERHUB_MAX_DRAFT_MB", 500) * 2**20
 
 
 # --- body limits per route ------------------------------------------------------------------------------------
@@ -168,18 +157,3 @@ def is_trusted(host: str | None) -> bool:
     except ValueError:
         return False
     return any(address in net for net in trusted_proxies())
-
-
-@dataclass(frozen=True)
-class Summary:
-    """The limits in force, for docs and the operator (`litterhub serve` prints nothing; tests read this)."""
-
-    read: tuple[int, int]
-    write: tuple[int, int]
-    compute: tuple[int, int]
-    slots: int
-    per_caller: int
-
-
-def summary() -> Summary:
-    return Summary(read_rate(), write_rate(), compute_rate(), compute_slots(), compute_per_caller())

@@ -17,6 +17,7 @@ import re
 import shutil
 import uuid
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -58,7 +59,7 @@ class ContributionError(Exception):
     """Why a contribution request cannot be done. `kind` tells the interface which status to answer with."""
 
     KINDS = {"invalid": 422, "not-found": 404, "forbidden": 403, "conflict": 409, "too-large": 413,
-             "unsupported-type": 415}
+             "unsupported-type": 415, "quota": 429}
 
     def __init__(self, kind: str, message: str, field: str | None = None, code: str | None = None):
         super().__init__(message)
@@ -84,13 +85,22 @@ class Limits:
     max_zip_entries: int = 200
     max_photo_bytes: int = 5 * 1024**2
     max_photos: int = 5
+    # Drafts are kept until submitted or deleted; without a quota one account could fill the disk with them.
+    max_drafts: int = 20
+    max_draft_bytes: int = 500 * 1024**2
 
     @classmethod
     def from_env(cls) -> Limits:
-        mb = os.environ.get("LITTERHUB_MAX_UPLOAD_MB")
-        photo_mb = os.environ.get("LITTERHUB_MAX_PHOTO_MB")
-        return cls(max_upload_bytes=int(float(mb) * 1024**2) if mb else cls.max_upload_bytes,
-                   max_photo_bytes=int(float(photo_mb) * 1024**2) if photo_mb else cls.max_photo_bytes)
+        def number(name: str, default: int, scale: int = 1) -> int:
+            try:
+                return int(float(os.environ[name]) * scale) if os.environ.get(name) else default
+            except ValueError:
+                return default
+
+        return cls(max_upload_bytes=number("LITTERHUB_MAX_UPLOAD_MB", cls.max_upload_bytes, 1024**2),
+                   max_photo_bytes=number("LITTERHUB_MAX_PHOTO_MB", cls.max_photo_bytes, 1024**2),
+                   max_drafts=number("LITTERHUB_MAX_DRAFTS", cls.max_drafts),
+                   max_draft_bytes=number("LITTERHUB_MAX_DRAFT_MB", cls.max_draft_bytes, 1024**2))
 
 
 @dataclass
@@ -193,7 +203,7 @@ def check_zip(path: Path, limits: Limits) -> list[zipfile.ZipInfo]:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise ContributionError("unsupported-type", f"the file is not a readable zip container ({exc})",
                                 "file", "litter-bad-container") from None
     if len(infos) > limits.max_zip_entries:
@@ -213,21 +223,52 @@ def check_zip(path: Path, limits: Limits) -> list[zipfile.ZipInfo]:
 
 
 def _extract_single_table(path: Path, target: Path, limits: Limits) -> str:
-    """A .zip upload must hold exactly one .csv/.tsv/.txt table; it is extracted with a byte budget."""
+    """A .zip upload must hold exactly one .csv/.tsv/.txt table; it is extracted with a byte budget: no larger
+    than the same table uploaded directly could be. A damaged archive (a size or CRC that lies, a broken
+    stream, an unsupported compression) is the sender's error: 422, never a server error."""
     infos = [i for i in check_zip(path, limits) if not i.is_dir() and not Path(i.filename).name.startswith(".")]
     tables = [i for i in infos if Path(i.filename).suffix.lower() in TEXT_SUFFIXES]
     if len(tables) != 1:
         raise ContributionError("invalid", "a .zip upload must contain exactly one .csv, .tsv or .txt table "
                                 f"(found {len(tables)})", "file", "litter-bad-container")
-    budget = limits.max_unzipped_bytes
-    with zipfile.ZipFile(path) as zf, zf.open(tables[0]) as src, target.open("wb") as dst:
-        while chunk := src.read(1 << 20):
-            budget -= len(chunk)
-            if budget < 0:  # the header lied about the size
-                raise ContributionError("too-large", "the archive expands beyond the limit", "file",
-                                        "litter-zip-bomb")
-            dst.write(chunk)
+    budget = min(limits.max_unzipped_bytes, limits.max_upload_bytes)
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open(tables[0]) as src, target.open("wb") as dst:
+            while chunk := src.read(1 << 20):
+                budget -= len(chunk)
+                if budget < 0:  # larger than a direct upload, or the header lied about the size
+                    raise ContributionError("too-large", "the table in the archive is larger than the "
+                                            f"{limits.max_upload_bytes // 1024**2} MiB upload limit", "file",
+                                            "litter-zip-bomb")
+                dst.write(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
+        raise ContributionError("invalid", f"the archive is damaged and cannot be unpacked ({exc})", "file",
+                                "litter-bad-container") from None
     return Path(tables[0].filename).name
+
+
+# Control characters that are never data in a table: C0 except TAB, LF, CR, and DEL. NUL in particular
+# cannot be stored by PostgreSQL and truncates strings elsewhere. Removing these bytes is safe in UTF-8 and
+# in the single-byte encodings the readers accept (they never occur inside a multi-byte UTF-8 character);
+# UTF-16 files are refused before this point.
+CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def copy_without_controls(source: Path, target: Path) -> int:
+    """Copy a text table, dropping control bytes wherever they are; returns how many were dropped."""
+    dropped = 0
+    with source.open("rb") as src, target.open("wb") as dst:
+        while chunk := src.read(1 << 20):
+            clean = chunk.translate(None, CONTROL_BYTES)
+            dropped += len(chunk) - len(clean)
+            dst.write(clean)
+    return dropped
+
+
+def _control_warning(dropped: int) -> dict[str, Any]:
+    return {"line": None, "column": None, "code": "litter-control-characters",
+            "message": f"{dropped} control character(s) (such as NUL) were removed from the file; check the cells "
+            "they were in"}
 
 
 def check_data_file(path: Path, filename: str, limits: Limits) -> str:
@@ -424,23 +465,31 @@ def create_upload(hub: Hub, principal: Principal, source: Path, filename: str, *
     limits = limits or Limits.from_env()
     filename = _clean_text(Path(filename or "upload.csv").name, 200, "file") or "upload.csv"
     kind = check_data_file(source, filename, limits)
+    check_draft_quota(hub, principal, source.stat().st_size, limits)
     sid = str(uuid.uuid4())
     folder = submission_dir(hub, sid)
     folder.mkdir(parents=True, exist_ok=True)
     try:
+        dropped = 0
         if kind == "zip":
             inner = _extract_single_table(source, folder / "extracted.csv", limits)
             table_name = inner
             stored = folder / f"upload{Path(inner).suffix.lower() or '.csv'}"
-            (folder / "extracted.csv").replace(stored)
-            if not _looks_like_text(_head(stored)):
+            if not _looks_like_text(_head(folder / "extracted.csv")):
                 raise ContributionError("unsupported-type", f"{inner} inside the archive is not text", "file",
                                         "litter-spoofed-type")
+            dropped = copy_without_controls(folder / "extracted.csv", stored)
+            (folder / "extracted.csv").unlink()
         else:
             table_name = filename
             stored = folder / f"upload{Path(filename).suffix.lower()}"
-            shutil.copyfile(source, stored)
+            if kind == "text":
+                dropped = copy_without_controls(source, stored)
+            else:
+                shutil.copyfile(source, stored)
         report = validate_upload(stored, table_name, fmt, hub)
+        if dropped:
+            report["warnings"] = [_control_warning(dropped), *(report.get("warnings") or [])]
         from litterhub.store.raw import sha256_of
 
         now = datetime.now(UTC)
@@ -460,6 +509,18 @@ def create_upload(hub: Hub, principal: Principal, source: Path, filename: str, *
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return load(hub, sid)
+
+
+def check_draft_quota(hub: Hub, principal: Principal, incoming: int, limits: Limits) -> None:
+    """Refuse a new draft when the contributor already keeps `max_drafts` drafts or `max_draft_bytes` of them."""
+    with hub.engine.connect() as conn:
+        count, size = conn.execute(select(func.count(), func.coalesce(func.sum(ct.submissions.c.size_bytes), 0))
+                                   .where(ct.submissions.c.user_id == principal.id,
+                                          ct.submissions.c.status == "draft")).one()
+    if count >= limits.max_drafts or size + incoming > limits.max_draft_bytes:
+        raise ContributionError("quota", f"you keep {count} drafts ({size // 1024**2} MiB); at most "
+                                f"{limits.max_drafts} drafts and {limits.max_draft_bytes // 1024**2} MiB are kept: "
+                                "submit or delete some first", "file", "litter-draft-quota")
 
 
 def _duplicate_notes(hub: Hub, digest: str) -> list[str]:
@@ -487,10 +548,15 @@ def replace_file(hub: Hub, principal: Principal, sid: str, source: Path, filenam
         raise ContributionError("invalid", "send the corrected table itself, not a .zip", "file")
     old = upload_path(hub, sub)
     stored = submission_dir(hub, sid) / f"upload{Path(filename).suffix.lower()}"
-    shutil.copyfile(source, stored)
+    text = Path(filename).suffix.lower() in TEXT_SUFFIXES
+    dropped = copy_without_controls(source, stored) if text else 0
+    if not text:
+        shutil.copyfile(source, stored)
     if old != stored:
         old.unlink(missing_ok=True)
     report = validate_upload(stored, filename, "auto", hub)
+    if dropped:
+        report["warnings"] = [_control_warning(dropped), *(report.get("warnings") or [])]
     from litterhub.store.raw import sha256_of
 
     with hub.engine.begin() as conn:

@@ -8,10 +8,11 @@ import io
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
+from litterhub.api.compute import offload
 from litterhub.api.deps import get_hub
 from litterhub.api.problems import Problem
 from litterhub.api.security import require_role
@@ -118,9 +119,14 @@ def submission_photo(sid: str, photo_id: int, principal: Principal = Depends(req
 
 
 @router.post("/submissions/{sid}/submit", responses=PROBLEMS)
-def submit(sid: str, body: SubmitBody, principal: Principal = Depends(contributor),
-           hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    """Send a validated upload for review with its licence and optional embargo date."""
+async def submit(sid: str, body: SubmitBody, request: Request, principal: Principal = Depends(contributor),
+                 hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    """Send a validated upload for review with its licence and optional embargo date (a trusted contributor's
+    upload is published at once, in the compute pool)."""
+    return await offload(request, _submit, sid, body, principal, hub)
+
+
+def _submit(sid: str, body: SubmitBody, principal: Principal, hub: Hub) -> dict[str, Any]:
     return call(svc.submit_upload, hub, principal, sid, licence=body.licence, embargo_until=body.embargo_until,
                 title=body.title, allow_copy=body.allow_copy).as_dict()
 
@@ -142,10 +148,12 @@ def assign(sid: str, body: AssignBody, principal: Principal = Depends(require_ro
 
 
 @router.post("/submissions/{sid}/approve", responses=PROBLEMS)
-def approve(sid: str, body: NoteBody | None = None, principal: Principal = Depends(reviewer),
-            hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    """Approve and publish a new dataset version (safe to repeat: a second call changes nothing)."""
-    return call(review.approve, hub, principal, sid, body.note if body else "").as_dict()
+async def approve(sid: str, request: Request, body: NoteBody | None = None, principal: Principal = Depends(reviewer),
+                  hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    """Approve and publish a new dataset version (safe to repeat: a second call changes nothing); publishing
+    runs in the compute pool."""
+    decision = await offload(request, call, review.approve, hub, principal, sid, body.note if body else "")
+    return decision.as_dict()
 
 
 @router.post("/submissions/{sid}/reject", responses=PROBLEMS)

@@ -14,13 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from starlette.datastructures import UploadFile
 
+from litterhub.api.compute import offload, start_job, wants_job
 from litterhub.api.deps import get_hub
+from litterhub.api.guards import check_fields
 from litterhub.api.problems import Problem
 from litterhub.api.routes.submissions import PROBLEMS, call, contributor
 from litterhub.services import contributions as svc
+from litterhub.services import jobs
 from litterhub.services.auth import Principal
 from litterhub.services.hub import Hub
 
@@ -45,7 +49,8 @@ MULTIPART_SCHEMA = {
 
 
 async def save_upload(request: Request, limits: svc.Limits, field: str = "file") -> tuple[Any, Path, str]:
-    """Parse the multipart form into a temporary file, refusing oversize bodies before reading them."""
+    """Parse the multipart form into a temporary file, refusing oversize bodies before reading them and control
+    characters in its text fields (api/guards.py streams the body limit; this is the file's own limit)."""
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limits.max_upload_bytes + FORM_OVERHEAD:
         raise Problem(413, f"the upload is larger than the {limits.max_upload_bytes // 1024**2} MiB limit",
@@ -53,6 +58,7 @@ async def save_upload(request: Request, limits: svc.Limits, field: str = "file")
     if "multipart/form-data" not in (request.headers.get("content-type") or ""):
         raise Problem(415, "send the file as multipart/form-data")
     form = await request.form(max_files=1, max_fields=20)
+    check_fields(form)
     upload = form.get(field)
     if not isinstance(upload, UploadFile):
         raise Problem(400, f"the form has no {field!r} file", errors=[{"code": "required-value", "field": field,
@@ -83,13 +89,17 @@ def _text(form: Any, name: str) -> str | None:
 
 
 @router.post("/uploads", status_code=201, responses={**PROBLEMS, 413: {"description": "too large"},
-                                                     415: {"description": "type refused"}},
+                                                     415: {"description": "type refused"},
+                                                     202: {"description": "with `Prefer: respond-async`: "
+                                                           "validation runs as a job; poll the Location URL"}},
              openapi_extra=MULTIPART_SCHEMA)
 async def upload(request: Request, principal: Principal = Depends(contributor),
                  hub: Hub = Depends(get_hub)) -> JSONResponse:
     """Upload a programme export; returns the submission with its validation report.
 
     Unusable files answer 422 with the rejected rows in `errors[]` (the draft is kept for a corrected file).
+    Validation runs in the shared compute pool; with `Prefer: respond-async` the answer is 202 with a job URL
+    whose result is the submission (or the problem this request would have answered).
     """
     limits = svc.Limits.from_env()
     form, path, filename = await save_upload(request, limits)
@@ -99,11 +109,43 @@ async def upload(request: Request, principal: Principal = Depends(contributor),
             embargo_day = date.fromisoformat(embargo) if embargo else None
         except ValueError:
             raise Problem(400, "embargo_until must be a date (YYYY-MM-DD)") from None
-        sub = call(svc.create_upload, hub, principal, path, filename, title=_text(form, "title") or "",
-                   dataset_id=_text(form, "dataset_id"), fmt=_text(form, "format") or "auto", limits=limits)
+        fields = {"title": _text(form, "title") or "", "dataset_id": _text(form, "dataset_id"),
+                  "fmt": _text(form, "format") or "auto", "licence": _text(form, "licence"),
+                  "embargo": embargo_day,
+                  "allow_copy": (_text(form, "allow_copy") or "").lower() in ("true", "1", "on")}
+        base = request.url.path.rsplit("/", 1)[0]
+    except BaseException:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        raise
+    if wants_job(request):
+        def work(progress: jobs.Progress) -> dict[str, Any]:
+            progress(0.05, "validating the file")
+            try:
+                return jsonable_encoder(_store(hub, principal, path, filename, limits, fields, base)[0])
+            except Problem as exc:
+                raise jobs.JobError(exc.status_code, str(exc.detail), exc.errors) from None
+
+        try:
+            return await start_job(request, "upload", work)
+        except BaseException:
+            shutil.rmtree(path.parent, ignore_errors=True)
+            raise
+    body, location = await offload(request, _store, hub, principal, path, filename, limits, fields, base)
+    return JSONResponse(jsonable_encoder(body), status_code=201, headers=location)
+
+
+def _store(hub: Hub, principal: Principal, path: Path, filename: str, limits: svc.Limits, fields: dict[str, Any],
+           base: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """Validate and keep the upload (and submit it when a licence was given); removes the temporary file.
+
+    Runs in a worker thread (compute pool or job): the CPU-heavy validation never touches the event loop.
+    """
+    try:
+        sub = call(svc.create_upload, hub, principal, path, filename, title=fields["title"],
+                   dataset_id=fields["dataset_id"], fmt=fields["fmt"], limits=limits)
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
-    location = {"Location": f"{request.url.path.rsplit('/', 1)[0]}/submissions/{sub.id}"}
+    location = {"Location": f"{base}/submissions/{sub.id}"}
     if not sub.usable:
         report = sub.report or {}
         errors = [{"code": e["code"], "field": e.get("column"),
@@ -111,18 +153,11 @@ async def upload(request: Request, principal: Principal = Depends(contributor),
                   for e in (report.get("errors") or [])[:100]]
         raise Problem(422, f"the file is not usable; nothing will be published. Draft submission {sub.id} keeps it "
                       "until you send a corrected file", errors=errors, headers=location)
-    licence = _text(form, "licence")
-    if licence:
+    if fields["licence"]:
         try:
-            sub = svc.submit_upload(hub, principal, sub.id, licence=licence, embargo_until=embargo_day,
-                                    allow_copy=(_text(form, "allow_copy") or "").lower() in ("true", "1", "on"))
+            sub = svc.submit_upload(hub, principal, sub.id, licence=fields["licence"], embargo_until=fields["embargo"],
+                                    allow_copy=fields["allow_copy"])
         except svc.ContributionError as exc:  # the draft stays: say where, so it can be sent again
             raise Problem(exc.status, f"{exc} (draft submission {sub.id} is kept)", errors=[exc.as_error()],
                           headers=location) from None
-    return _json(sub, location)
-
-
-def _json(sub: svc.Submission, headers: dict[str, str]) -> JSONResponse:
-    from fastapi.encoders import jsonable_encoder
-
-    return JSONResponse(jsonable_encoder(sub.as_dict()), status_code=201, headers=headers)
+    return sub.as_dict(), location

@@ -12,7 +12,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from litterhub.api.compute import offload
 from litterhub.api.deps import get_hub
+from litterhub.api.guards import check_fields
 from litterhub.api.problems import Problem
 from litterhub.api.routes.uploads import save_upload
 from litterhub.api.security import check_rate, verify_csrf, write_limit
@@ -71,9 +73,13 @@ async def upload(request: Request, hub: Hub = Depends(get_hub)) -> Response:
         check_rate(request, "write", *write_limit())
         title = form.get("title") if isinstance(form.get("title"), str) else ""
         target = form.get("dataset_id") if isinstance(form.get("dataset_id"), str) else ""
-        sub = svc.create_upload(hub, who, path, filename, title=title or "", dataset_id=target or None, limits=limits)
+        sub = await offload(request, svc.create_upload, hub, who, path, filename, title=title or "",
+                            dataset_id=target or None, limits=limits)
     except svc.ContributionError as exc:
         return page(request, "contribute/upload.html", status_code=exc.status, error=str(exc), limits=limits,
+                    datasets=svc.my_datasets(hub, who))
+    except Problem as exc:  # over the compute quota
+        return page(request, "contribute/upload.html", status_code=exc.status_code, error=exc.detail, limits=limits,
                     datasets=svc.my_datasets(hub, who))
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
@@ -105,9 +111,12 @@ async def _decide(request: Request, hub: Hub, sid: str, action) -> Response:
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     try:
-        action(who, fields)
+        await offload(request, action, who, fields)  # validation and (trusted) publishing are heavy
     except svc.ContributionError as exc:
-        sub = svc.get_submission(hub, who, sid)
+        try:
+            sub = svc.get_submission(hub, who, sid)
+        except svc.ContributionError:  # not theirs, or no such submission: the same answer, never a 500
+            return page(request, "not_found.html", status_code=404, what=sid)
         return page(request, "contribute/submission.html", status_code=exc.status, sub=sub, licences=svc.LICENCES,
                     item_names=svc.item_names(), error=str(exc), mapping=fields.get("mapping"),
                     mapping_supported=svc.mapping_supported(), today=date.today().isoformat(),
@@ -143,7 +152,7 @@ async def replace_file(sid: str, request: Request, hub: Hub = Depends(get_hub)) 
     form, path, filename = await save_upload(request, svc.Limits.from_env())
     try:
         await verify_csrf(request)
-        svc.replace_file(hub, who, sid, path, filename)
+        await offload(request, svc.replace_file, hub, who, sid, path, filename)
     except svc.ContributionError as exc:
         raise Problem(exc.status, str(exc), errors=[exc.as_error()]) from None
     finally:
@@ -225,6 +234,7 @@ async def _save_survey(request: Request, hub: Hub, editing: str | None) -> Respo
     if length and length.isdigit() and int(length) > limits.max_photos * limits.max_photo_bytes + PHOTO_OVERHEAD:
         return _survey_page(request, 413, "the photos are too large together", "photos")
     form = await request.form(max_files=limits.max_photos + 1, max_fields=1000)
+    check_fields(form)
     await verify_csrf(request)
     check_rate(request, "write", *write_limit())
     values = {k: v for k, v in form.items() if isinstance(v, str)}
@@ -244,10 +254,10 @@ async def _save_survey(request: Request, hub: Hub, editing: str | None) -> Respo
             survey_date=_date(values.get("survey_date")), length_m=_number(values, "length_m"),
             team_size=_number(values, "team_size", int), counts=counts, licence=values.get("licence", "CC-BY-4.0"),
             sensitive_site=values.get("sensitive_site") == "on", notes=values.get("notes", ""))
-        if editing:
-            sub = svc.update_survey(hub, who, editing, data)
+        if editing:  # a trusted contributor's survey is published at once: off the event loop
+            sub = await offload(request, svc.update_survey, hub, who, editing, data)
         else:
-            sub = svc.create_survey(hub, who, data, photos, limits)
+            sub = await offload(request, svc.create_survey, hub, who, data, photos, limits)
     except svc.ContributionError as exc:
         return _survey_page(request, exc.status, str(exc), exc.field, values, editing)
     finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from litterhub.api.compute import offload
 from litterhub.api.deps import get_hub
 from litterhub.api.security import check_rate, verify_csrf, write_limit
 from litterhub.services import auth, review
@@ -75,7 +76,7 @@ async def decide(sid: str, action: str, request: Request, hub: Hub = Depends(get
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     try:
-        ACTIONS[action](hub, who, sid, fields)
+        await offload(request, ACTIONS[action], hub, who, sid, fields)  # approving publishes: heavy
     except svc.ContributionError as exc:
         return _detail(request, hub, who, sid, str(exc), exc.status)
     if action in ("claim", "assign"):
@@ -94,7 +95,8 @@ async def retract(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     try:
         version = int(fields.get("version", ""))
-        review.retract_version(hub, who, fields.get("dataset_id", ""), version, fields.get("reason", ""))
+        await offload(request, review.retract_version, hub, who, fields.get("dataset_id", ""), version,
+                      fields.get("reason", ""))
     except ValueError:
         return page(request, "review/queue.html", status_code=422, items=review.queue(hub, who), released=0,
                     message=None, error="the version must be a number")
