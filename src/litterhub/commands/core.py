@@ -134,7 +134,9 @@ def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Opt
 
     app = create_app(_hub(data_dir))
     console.print(f"litterhub is serving on http://{host}:{port}/  (API: http://{host}:{port}/api/v1/)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; the app honours it only
+    # from LITTERHUB_TRUSTED_PROXIES (api/guards.py)
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 def demo(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port"),
