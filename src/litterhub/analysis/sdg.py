@@ -36,7 +36,7 @@ SERIES = {
 }
 SDG_COLUMNS = ["SERIES_CODE", "SERIES_DESCRIPTION", "GEO_AREA_CODE", "GEO_AREA_NAME", "TIME_PERIOD", "OBS_VALUE",
                "UNIT_MEASURE", "UNIT_LABEL", "NATURE", "N_SURVEYS", "EVENT_IDS", "DATASET_VERSIONS",
-               "WIDTH_SOURCE", "WIDTH_ASSUMED", "N_ASSUMED", "ASSUMED_WIDTH_M"]
+               "WIDTH_SOURCE", "WIDTH_ASSUMED", "N_ASSUMED", "ASSUMED_WIDTH_M", "N_NOT_COMPUTED"]
 
 # Where a survey's area comes from, in order of preference (the WIDTH_SOURCE of a row lists those it used).
 FROM_SURVEY_AREA, FROM_SURVEY, FROM_TABLE, ASSUMED = "survey-area", "survey-width", "site-table", "assumed"
@@ -156,9 +156,13 @@ def country_year(per_event: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows["UNIT_MEASURE"] = rows["series"].map(lambda s: SERIES[s]["unit"])
     rows["UNIT_LABEL"] = rows["series"].map(lambda s: SERIES[s]["unit_label"])
     rows["NATURE"] = [NATURE_ESTIMATED if a else NATURE_COUNTRY for a in rows["WIDTH_ASSUMED"]]
+    missing = per_event[per_event["missing"].notna()]
+    # surveys of the same country-year that gave no value: a value from part of the surveys says so
+    left_out = missing.groupby(["series", "country", "year"]).size()
+    rows["N_NOT_COMPUTED"] = [int(left_out.get((s, c, y), 0)) for s, c, y in
+                              zip(rows["series"], rows["country"], rows["year"], strict=True)] if len(rows) else []
     sdg_rows = rows[SDG_COLUMNS] if len(rows) else pd.DataFrame(columns=SDG_COLUMNS)
 
-    missing = per_event[per_event["missing"].notna()]
     reasons = (missing.assign(country=missing["country"].fillna("(unknown)"))
                .groupby(["series", "country", "year", "missing"], sort=True)
                .agg(events=("event_id", "size"), sites=("site_id", "nunique")).reset_index()
@@ -169,6 +173,11 @@ def country_year(per_event: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def country_name(alpha3: str | None) -> str | None:
     return getattr(pycountry.countries.get(alpha_3=alpha3), "name", alpha3) if alpha3 else alpha3
+
+
+def _widthless(frame: pd.DataFrame) -> pd.Series:
+    """Surveys whose beach has no measured width: not computable for want of one, or computed with an assumed one."""
+    return (frame["missing"] == "no-width") | (frame["width_source"] == ASSUMED)
 
 
 def _n(count: int, noun: str) -> str:
@@ -189,24 +198,30 @@ def countries(per_event: pd.DataFrame) -> pd.DataFrame:
         because = "; ".join(f"{_n(r.events, 'survey')} at {_n(r.sites, 'site')}: {REASONS[code]}"
                             for code, r in counts.iterrows())
         reason = "" if gaps.empty else (f"{status}, because {because}")
+        assumed = g[g["width_source"] == ASSUMED]
+        if len(assumed):
+            reason = "; ".join(filter(None, [reason, f"ASSUMED beach width for {_n(len(assumed), 'survey')} at "
+                                             f"{_n(assumed['site_id'].nunique(), 'site')} (no measured width)"]))
         out.append({"series": series, "country": country, "country_name": country_name(country)
                     if country != "(unknown)" else country, "status": status, "surveys": len(g),
                     "surveys_computed": len(done), "surveys_assumed": int((g["width_source"] == ASSUMED).sum()),
                     "years_computed": " ".join(str(int(y)) for y in sorted(done["year"].dropna().unique())),
-                    "sites_without_width": int(g.loc[g["missing"] == "no-width", "site_id"].nunique()),
+                    "sites_without_width": int(g.loc[_widthless(g), "site_id"].nunique()),
                     "codes": " ".join(counts.index), "reason": reason})
     return pd.DataFrame(out, columns=columns)
 
 
 def missing_widths(per_event: pd.DataFrame) -> pd.DataFrame:
-    """The beaches (sites) whose surveys have a length but no width anywhere: what a national officer fills in."""
-    columns = ["country", "site_id", "events", "first_year", "last_year", "datasets"]
-    gaps = per_event[per_event["missing"] == "no-width"]
+    """The beaches (sites) whose surveys have a length but no measured width anywhere: what a national officer
+    fills in. Beaches that an assumed width stands in for stay listed (`width_assumed`), so the gap stays visible."""
+    columns = ["country", "site_id", "events", "first_year", "last_year", "datasets", "width_assumed"]
+    gaps = per_event[_widthless(per_event)]
     if gaps.empty:
         return pd.DataFrame(columns=columns)
     out = (gaps.groupby(["country", "site_id"], sort=True)
            .agg(events=("event_id", "size"), first_year=("year", "min"), last_year=("year", "max"),
-                datasets=("dataset_id", _joined)).reset_index())
+                datasets=("dataset_id", _joined), width_assumed=("width_source", lambda s: bool((s == ASSUMED).any())))
+           .reset_index())
     return out[columns].sort_values(["country", "events", "site_id"], ascending=[True, False, True],
                                     ignore_index=True)
 

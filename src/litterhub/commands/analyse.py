@@ -167,7 +167,8 @@ def sdg_cmd(
         csv.write_text(indicators.as_csv(result, "sdg"), encoding="utf-8")
         typer.echo(f"wrote {len(result.tables['sdg'])} rows to {csv}", err=as_json)
     _emit(result, [("sdg", ["SERIES_CODE", "GEO_AREA_CODE", "GEO_AREA_NAME", "TIME_PERIOD", "OBS_VALUE",
-                            "UNIT_LABEL", "N_SURVEYS", "WIDTH_SOURCE", "WIDTH_ASSUMED", "NATURE"]),
+                            "UNIT_LABEL", "N_SURVEYS", "N_NOT_COMPUTED", "WIDTH_SOURCE", "WIDTH_ASSUMED",
+                            "NATURE"]),
                    ("countries", ["series", "country", "status", "surveys", "surveys_computed", "surveys_assumed",
                                   "sites_without_width"])], as_json)
     if not as_json:
@@ -180,7 +181,7 @@ SITES_SHOWN = 10
 def _explain_gaps(result) -> None:
     """Each country not (fully) computed: why, what to provide, and the first beaches lacking a width."""
     countries, missing = result.tables["countries"], result.tables["missing_widths"]
-    gaps = countries[countries["status"] != "computed"]
+    gaps = countries[countries["reason"] != ""]
     if gaps.empty:
         return
     typer.echo("")

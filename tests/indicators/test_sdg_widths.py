@@ -1,0 +1,250 @@
+"""SDG 14.1.1b with the real exports loaded together (MCS, OSPAR, hammerdirt, OpenLitterMap Italy, MDMAP, Marine
+LitterWatch): countries without a beach width say why and list their beaches; widths from a national officer's
+table make them computable (checked against the lake's own counts and lengths); widths are versioned; an assumed
+width is used only when asked and flagged in every output."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import select
+
+from litterhub.analysis import sdg as sdg_analysis
+from litterhub.services import indicators
+from litterhub.services import widths as svc
+from litterhub.store import width_tables as wt
+
+os.environ.setdefault("LITTERHUB_TESTING", "1")
+os.environ.setdefault("LITTERHUB_ARGON2_PROFILE", "test")
+
+REAL_EXPORTS = [
+    ("mcs-beachwatch-gbbc/gbbc_2022_raw_data_cleaned.xlsx", "auto"),
+    ("ospar-nl-litteR/beach-litter-nl-2012-2017-ospar-export.csv", "auto"),
+    ("hammerdirt-swiss/iqaasl_end_process/after_may_2021.csv", "auto"),
+    ("hammerdirt-swiss/survey_qc_2020/survey_results.csv", "hammerdirt"),
+    ("openlittermap-italy/olm-data.csv", "auto"),
+    ("noaa-mdmap/MDMAP_Export_20230827.csv", "auto"),
+    ("eea-marine-litterwatch/mlw-data.csv", "auto"),
+]
+NAMED = ("GBR", "NLD", "CHE", "ITA")
+
+
+@pytest.fixture(scope="module")
+def loaded_dir(shared_data, tmp_path_factory) -> Path:
+    """A data directory with the real exports ingested once; tests copy it so that their widths stay their own."""
+    from litterhub.services.hub import Hub
+    from litterhub.services.ingest import ingest_file
+    from litterhub.services.setup import initialise
+
+    folder = tmp_path_factory.mktemp("sdg-real") / "data"
+    hub = Hub.open(folder)
+    initialise(hub)
+    for name, fmt in REAL_EXPORTS:
+        assert ingest_file(hub, shared_data / name, fmt).ok, name
+    hub.close()
+    return folder
+
+
+@pytest.fixture()
+def real(loaded_dir, tmp_path):
+    from litterhub.services.hub import Hub
+
+    folder = tmp_path / "data"
+    shutil.copytree(loaded_dir, folder)
+    hub = Hub.open(folder)
+    yield hub
+    hub.close()
+
+
+def lake_beach_events(hub) -> pd.DataFrame:
+    """Every marine beach survey straight from the Parquet lake, with its counted items (not through the SDG SQL)."""
+    frames = []
+    for dataset, version in indicators.resolve_versions(hub, None):
+        events = hub.lake.read_table("events", dataset, version).to_pandas()
+        obs = hub.lake.read_table("observations", dataset, version).to_pandas()
+        counted = obs[obs["counts_toward_total"]].groupby("event_id")["count"].sum()
+        events["counted"] = events["event_id"].map(counted).fillna(0.0)
+        events["event_date"] = pd.to_datetime(events["event_date"])
+        frames.append(events[events["compartment"] == "beach"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def fill(missing: pd.DataFrame, width) -> str:
+    """The template CSV of `missing`, filled with a width (a number, or a function of the row) and a source."""
+    template = pd.read_csv(io.StringIO(svc.template_csv(missing)), dtype=str)
+    template["width_m"] = [str(width(r) if callable(width) else width) for r in template.itertuples()]
+    template["source"] = "national survey sheet 2024"
+    return template.to_csv(index=False)
+
+
+def test_without_widths_the_named_countries_say_why_and_list_their_beaches(real):
+    result = indicators.sdg(real)
+    countries = result.tables["countries"].set_index("country")
+    beach = countries[countries["series"] == sdg_analysis.BEACH_SERIES]
+    for code in NAMED:
+        row = beach.loc[code]
+        assert row["status"] == "not computable"
+        assert row["reason"].startswith("not computable, because") and "no surveyed area" in row["reason"]
+        assert "widths set" in row["what_to_provide"]
+    assert "not marine" in beach.loc["CHE", "reason"]  # hammerdirt's lake shores are not SDG 14.1.1b
+    assert not set(result.tables["sdg"]["GEO_AREA_CODE"]) & {"826", "528", "756", "380"}
+    # the beaches listed are exactly the lake's surveys with a length, a country and neither area nor width
+    events = lake_beach_events(real)
+    widthless = events[(events["length_m"] > 0) & events["country"].notna()
+                       & ~(events["area_m2"] > 0) & ~(events["width_m"] > 0)]
+    expected = set(zip(widthless["country"], widthless["site_id"], strict=True))
+    missing = result.tables["missing_widths"]
+    assert set(zip(missing["country"], missing["site_id"], strict=True)) == expected
+    per_site = widthless.groupby("site_id").size()
+    assert all(per_site[s] == n for s, n in zip(missing["site_id"], missing["events"], strict=True))
+    assert missing["site_name"].notna().all()
+    assert any(w.code == "sdg-not-computable" for w in result.warnings)
+
+
+def test_widths_from_the_table_make_a_country_computable(real):
+    missing = indicators.sdg(real, "NLD").tables["missing_widths"]
+    widths = {s: 30.0 + i for i, s in enumerate(missing["site_id"])}
+    stored = svc.import_widths(real, svc.CLI_OPERATOR, fill(missing, lambda r: widths[r.site_id]))
+    assert len(stored) == len(widths) and {e["revision"] for e in stored} == {1}
+
+    result = indicators.sdg(real, "NLD")
+    countries = result.tables["countries"]
+    assert list(countries["status"]) == ["computed"] and countries["reason"].iloc[0] == ""
+    rows = result.tables["sdg"]
+    assert set(rows["WIDTH_SOURCE"]) == {sdg_analysis.FROM_TABLE}
+    assert not rows["WIDTH_ASSUMED"].any() and set(rows["NATURE"]) == {"C"} and rows["N_NOT_COMPUTED"].eq(0).all()
+    # independent: median per year of counted items / (length × the width given) × 10⁶, from the lake itself
+    events = lake_beach_events(real)
+    nld = events[events["country"] == "NLD"].copy()
+    nld["density"] = nld["counted"] / (nld["length_m"] * nld["site_id"].map(widths)) * 1e6
+    expected = nld.groupby(nld["event_date"].dt.year)["density"].median()
+    for row in rows.itertuples():
+        assert row.OBS_VALUE == pytest.approx(expected[row.TIME_PERIOD], rel=1e-12)
+        assert row.N_SURVEYS == (nld["event_date"].dt.year == row.TIME_PERIOD).sum()
+    used = result.tables["widths_used"]
+    assert set(used["site_id"]) == set(widths) and set(used["revision"]) == {1}
+    assert set(used["source"]) == {"national survey sheet 2024"}
+
+
+def test_a_new_width_is_a_new_revision_the_latest_applies_and_history_stays(real):
+    noordwijk = "s-" + "09414b12614d"
+    sites = indicators.sdg(real, "NLD").tables["missing_widths"]
+    site = noordwijk if noordwijk in set(sites["site_id"]) else sites["site_id"].iloc[0]
+    first = svc.give_width(real, svc.CLI_OPERATOR, site, 40, "survey sheet 2016")
+    before = indicators.sdg(real, "NLD").tables["sdg"].set_index("TIME_PERIOD")["OBS_VALUE"]
+    second = svc.give_width(real, svc.CLI_OPERATOR, site, "80", "orthophoto 2020", note="remeasured")
+    after = indicators.sdg(real, "NLD").tables["sdg"].set_index("TIME_PERIOD")["OBS_VALUE"]
+    assert (first["revision"], second["revision"]) == (1, 2)
+    # only this site has a width: twice the width is half the density, year by year
+    assert list(after.index) == list(before.index) and len(after)
+    for year in after.index:
+        assert after[year] == pytest.approx(before[year] / 2, rel=1e-12)
+    history = svc.list_widths(real, site_id=site, history=True)
+    assert list(history["revision"]) == [2, 1] and list(history["width_m"]) == [80.0, 40.0]
+    assert list(history["source"]) == ["orthophoto 2020", "survey sheet 2016"]
+    assert set(history["given_by"]) == {"cli"} and history["given_at"].notna().all()
+    in_force = svc.list_widths(real, country="NLD")
+    assert list(in_force.loc[in_force["site_id"] == site, "revision"]) == [2]
+    with real.engine.connect() as conn:  # the first entry is still stored as given
+        stored = conn.execute(select(wt.site_widths.c.revision, wt.site_widths.c.width_m)
+                              .where(wt.site_widths.c.site_id == site)).all()
+    assert sorted(stored) == [(1, 40.0), (2, 80.0)]
+
+
+def test_an_assumed_width_is_used_only_when_asked_and_flagged_everywhere(real):
+    plain = indicators.sdg(real, "GBR")
+    assert plain.tables["sdg"].empty and not plain.params["width_assumed"]
+    result = indicators.sdg(real, "GBR", assume_width=50)
+    rows = result.tables["sdg"]
+    assert len(rows) and rows["WIDTH_ASSUMED"].all() and set(rows["NATURE"]) == {"E"}
+    assert (rows["N_ASSUMED"] == rows["N_SURVEYS"]).all() and set(rows["ASSUMED_WIDTH_M"]) == {50.0}
+    assert set(rows["WIDTH_SOURCE"]) == {sdg_analysis.ASSUMED}
+    # the value is the lake's counted items over length × 50 m
+    gbr = lake_beach_events(real).query("country == 'GBR' and length_m > 0")
+    expected = (gbr["counted"] / (gbr["length_m"] * 50) * 1e6).groupby(gbr["event_date"].dt.year).median()
+    assert rows.set_index("TIME_PERIOD")["OBS_VALUE"].to_dict() == pytest.approx(expected.to_dict(), rel=1e-12)
+    # CSV column, JSON fields, warning
+    table = pd.read_csv(io.StringIO(indicators.as_csv(result, "sdg")))
+    assert table["WIDTH_ASSUMED"].all() and set(table["NATURE"]) == {"E"}
+    out = result.as_dict()
+    assert out["params"]["assume_width_m"] == 50 and out["params"]["width_assumed"] is True
+    assert out["summary"]["surveys_with_assumed_width"] == int(rows["N_SURVEYS"].sum())
+    assert all(r["WIDTH_ASSUMED"] is True for r in out["tables"]["sdg"])
+    assert any(w.code == "sdg-assumed-width" and "ASSUMED" in w.message for w in result.warnings)
+    countries = result.tables["countries"]
+    assert countries["surveys_assumed"].sum() == rows["N_SURVEYS"].sum()
+
+
+def test_survey_width_beats_the_table_and_the_table_beats_the_assumption(real):
+    usa_before = indicators.sdg(real, "USA").tables["sdg"]
+    measured = lake_beach_events(real).query("country == 'USA' and area_m2 > 0")["site_id"].iloc[0]
+    svc.give_width(real, svc.CLI_OPERATOR, measured, 999, "should not be used: the survey has its own area")
+    pd.testing.assert_frame_equal(indicators.sdg(real, "USA").tables["sdg"], usa_before)
+
+    gbr = indicators.sdg(real, "GBR", assume_width=50)
+    site = gbr.tables["missing_widths"].iloc[0]
+    svc.give_width(real, svc.CLI_OPERATOR, site["site_id"], 20, "measured")
+    again = indicators.sdg(real, "GBR", assume_width=50)
+    assumed = lambda r: int(r.tables["countries"]["surveys_assumed"].sum())  # noqa: E731
+    assert assumed(gbr) - assumed(again) == site["events"]
+    assert sdg_analysis.FROM_TABLE in " ".join(again.tables["sdg"]["WIDTH_SOURCE"])
+    assert site["site_id"] not in set(again.tables["missing_widths"]["site_id"])
+
+
+def test_every_country_with_widths_from_any_source_has_a_value(real):
+    """Done-when of issue 12: with widths for every listed beach, every country with beach lengths has a value;
+    the others say why (no length, not marine, no country)."""
+    missing = indicators.sdg(real).tables["missing_widths"]
+    svc.import_widths(real, svc.CLI_OPERATOR, fill(missing, 40))
+    result = indicators.sdg(real)
+    assert result.tables["missing_widths"].empty
+    countries = result.tables["countries"]
+    beach = countries[countries["series"] == sdg_analysis.BEACH_SERIES].set_index("country")
+    valued = set(result.tables["sdg"]["GEO_AREA_CODE"])
+    events = lake_beach_events(real)
+    with_length = set(events.loc[(events["length_m"] > 0) & events["country"].notna(), "country"])
+    for code in with_length:
+        assert beach.loc[code, "status"] in ("computed", "partly computed"), code
+        assert sdg_analysis.m49(code) in valued, code
+    for code, row in beach[beach["status"] != "computed"].iterrows():
+        assert row["reason"] and row["what_to_provide"], code
+    for code in NAMED:
+        assert beach.loc[code, "status"] in ("computed", "partly computed")
+
+
+@pytest.mark.parametrize("value", [0, 0.2, 5000, "abc", float("nan"), "inf", ""])
+def test_implausible_widths_are_refused(real, value):
+    site = indicators.sdg(real, "NLD").tables["missing_widths"]["site_id"].iloc[0]
+    with pytest.raises(svc.WidthError) as caught:
+        svc.give_width(real, svc.CLI_OPERATOR, site, value, "x")
+    assert caught.value.code in ("width-invalid", "width-out-of-range") and caught.value.status == 400
+    assert svc.list_widths(real).empty
+
+
+def test_refusals_have_stable_codes_and_store_nothing(real):
+    site = indicators.sdg(real, "NLD").tables["missing_widths"]["site_id"].iloc[0]
+    cases = [(dict(site_id=site, width_m=40, source=" "), "width-source-missing", 400),
+             (dict(site_id="s-000000000000", width_m=40, source="x"), "width-unknown-site", 404)]
+    for kwargs, code, status in cases:
+        with pytest.raises(svc.WidthError) as caught:
+            svc.give_width(real, svc.CLI_OPERATOR, **kwargs)
+        assert (caught.value.code, caught.value.status) == (code, status)
+    contributor = svc.Giver("user:9", "contributor", None)
+    with pytest.raises(svc.WidthError) as caught:
+        svc.give_width(real, contributor, site, 40, "x")
+    assert (caught.value.code, caught.value.status) == ("width-forbidden", 403)
+    bad = f"site_id,width_m,source\n{site},40,ok\n{site},-3,bad\n{site},40,\n"
+    with pytest.raises(svc.WidthError) as caught:
+        svc.import_widths(real, svc.CLI_OPERATOR, bad)
+    assert caught.value.code == "width-file-invalid"
+    assert [(e["line"], e["code"]) for e in caught.value.errors] == [(3, "width-out-of-range"),
+                                                                     (4, "width-source-missing")]
+    with pytest.raises(svc.WidthError) as caught:
+        svc.import_widths(real, svc.CLI_OPERATOR, "site,width\nx,1\n")
+    assert "site_id" in str(caught.value)
+    assert svc.list_widths(real).empty  # all or nothing
