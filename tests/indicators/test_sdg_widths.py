@@ -248,3 +248,159 @@ def test_refusals_have_stable_codes_and_store_nothing(real):
         svc.import_widths(real, svc.CLI_OPERATOR, "site,width\nx,1\n")
     assert "site_id" in str(caught.value)
     assert svc.list_widths(real).empty  # all or nothing
+
+
+# --- the three faces: API, web, CLI --------------------------------------------------------------------------
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture()
+def api(real):
+    from fastapi.testclient import TestClient
+
+    from litterhub.api.app import create_app
+    from litterhub.services import auth
+
+    keys = {}
+    for role in ("reviewer", "contributor"):
+        user = auth.create_user(real, f"{role}@example.org", PASSWORD, role=role, display_name=f"A {role}",
+                                show_name=True)
+        keys[role] = auth.create_api_key(real, user.id)[0]
+    officer = auth.find_user(real, "reviewer@example.org")
+    keys["read-only"] = auth.create_api_key(real, officer.id, scopes=["read"])[0]
+    with TestClient(create_app(real)) as client:
+        client.keys = {k: {"Authorization": f"Bearer {v}"} for k, v in keys.items()}
+        yield client
+
+
+def _site(hub, country="NLD") -> str:
+    return indicators.sdg(hub, country).tables["missing_widths"]["site_id"].iloc[0]
+
+
+def test_api_gives_versioned_widths_only_to_officers(api, real):
+    site = _site(real)
+    body = {"site_id": site, "width_m": 45, "source": "Rijkswaterstaat profile 2019"}
+    assert api.post("/api/v1/widths", json=body).status_code == 401
+    for who in ("contributor", "read-only"):
+        r = api.post("/api/v1/widths", json=body, headers=api.keys[who])
+        assert r.status_code == 403 and r.headers["content-type"].startswith("application/problem+json"), who
+    first = api.post("/api/v1/widths", json=body, headers=api.keys["reviewer"])
+    second = api.post("/api/v1/widths", json={**body, "width_m": 50, "note": "winter profile"},
+                      headers=api.keys["reviewer"])
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert (first.json()["revision"], second.json()["revision"]) == (1, 2)
+    assert second.json()["given_by_name"] == "A reviewer" and second.json()["given_at"]
+    history = api.get(f"/api/v1/widths/{site}").json()
+    assert history["in_force"]["width_m"] == 50 and [r["revision"] for r in history["revisions"]] == [2, 1]
+    assert history["revisions"][1]["source"] == "Rijkswaterstaat profile 2019"
+    listed = api.get("/api/v1/widths", params={"country": "NLD"}).json()["widths"]
+    assert [(w["site_id"], w["revision"]) for w in listed] == [(site, 2)]
+    bad = api.post("/api/v1/widths", json={**body, "width_m": 0.1}, headers=api.keys["reviewer"])
+    assert bad.status_code == 400 and bad.json()["errors"][0]["code"] == "width-out-of-range"
+    unknown = api.post("/api/v1/widths", json={**body, "site_id": "s-000000000000"}, headers=api.keys["reviewer"])
+    assert unknown.status_code == 404 and unknown.json()["errors"][0]["code"] == "width-unknown-site"
+    assert api.get("/api/v1/widths/s-000000000000").status_code == 404
+
+
+def test_api_import_and_sdg_with_and_without_assumed_width(api, real):
+    missing = api.get("/api/v1/widths/missing", params={"country": "NLD", "format": "csv"})
+    assert missing.status_code == 200 and missing.text.startswith("site_id,width_m,source,note")
+    filled = fill(pd.read_csv(io.StringIO(missing.text)).assign(site_name=lambda f: f["site_name"].astype(str),
+                                                                 events=lambda f: f["surveys"]), 35)
+    broken = filled.replace(",35,", ",abc,", 1)
+    r = api.post("/api/v1/widths/import", content=broken, headers={**api.keys["reviewer"],
+                                                                    "content-type": "text/csv"})
+    assert r.status_code == 400 and r.json()["errors"][0]["line"] == 2
+    assert api.get("/api/v1/widths", params={"country": "NLD"}).json()["widths"] == []
+    r = api.post("/api/v1/widths/import", content=filled, headers={**api.keys["reviewer"], "content-type": "text/csv"})
+    assert r.status_code == 201 and r.json()["stored"] == len(indicators.sdg(real, "NLD").tables["widths_used"])
+
+    nld = api.get("/api/v1/indicators/sdg", params={"country": "NLD"}).json()
+    assert [c["status"] for c in nld["tables"]["countries"]] == ["computed"]
+    assert nld["params"]["width_assumed"] is False and all(not r["WIDTH_ASSUMED"] for r in nld["tables"]["sdg"])
+    gbr = api.get("/api/v1/indicators/sdg", params={"country": "GBR"}).json()
+    assert gbr["tables"]["sdg"] == [] and gbr["tables"]["countries"][0]["status"] == "not computable"
+    assert gbr["tables"]["missing_widths"] and "because" in gbr["tables"]["countries"][0]["reason"]
+    assumed = api.get("/api/v1/indicators/sdg", params={"country": "GBR", "assume_width": 50}).json()
+    assert assumed["params"]["width_assumed"] is True and assumed["tables"]["sdg"]
+    assert all(r["WIDTH_ASSUMED"] is True and r["NATURE"] == "E" for r in assumed["tables"]["sdg"])
+    assert "sdg-assumed-width" in {w["code"] for w in assumed["warnings"]}
+    csv_text = api.get("/api/v1/indicators/sdg", params={"country": "GBR", "assume_width": 50,
+                                                         "format": "csv"}).text
+    assert pd.read_csv(io.StringIO(csv_text))["WIDTH_ASSUMED"].all()
+    r = api.get("/api/v1/indicators/sdg", params={"assume_width": 0})
+    assert r.status_code == 400 and "between" in r.json()["detail"]
+
+
+def _csrf(html: str) -> str:
+    import re
+
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_web_sdg_page_and_width_form(api, real):
+    page = api.get("/sdg", params={"country": "GBR"})
+    assert page.status_code == 200 and "not computable" in page.text and 'id="country-GBR-EN_MAR_BEALITSQ"' in page.text
+    first = indicators.sdg(real, "GBR").tables["missing_widths"].iloc[0]
+    assert first["site_id"] in page.text and "ASSUMED WIDTH" not in page.text
+    assumed = api.get("/sdg", params={"country": "GBR", "assume_width": "50"})
+    assert assumed.status_code == 200 and assumed.text.count('class="badge-assumed"') >= 2
+    assert api.get("/sdg", params={"assume_width": "wide"}).status_code == 400
+
+    site = _site(real)
+    anonymous = api.post("/widths", data={"site_id": site, "width_m": "40", "source": "x"}, follow_redirects=False)
+    assert anonymous.status_code == 303 and "/account/login" in anonymous.headers["location"]
+    login = api.get("/account/login")
+    r = api.post("/account/login", data={"email": "reviewer@example.org", "password": PASSWORD,
+                                         "csrf_token": _csrf(login.text), "next": "/widths"}, follow_redirects=False)
+    assert r.status_code == 303
+    form = api.get("/widths")
+    assert 'id="width-form"' in form.text
+    no_token = api.post("/widths", data={"site_id": site, "width_m": "40", "source": "x"}, follow_redirects=False)
+    assert no_token.status_code == 403
+    token = _csrf(form.text)
+    bad = api.post("/widths", data={"site_id": site, "width_m": "4000", "source": "x", "csrf_token": token})
+    assert bad.status_code == 400 and 'id="width-error"' in bad.text
+    saved = api.post("/widths", data={"site_id": site, "width_m": "42.5", "source": "beach profile 2021",
+                                      "csrf_token": token}, follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"] == f"/widths/{site}?done=1"
+    history = api.get(saved.headers["location"])
+    assert history.status_code == 200 and "beach profile 2021" in history.text and "42.5" in history.text
+    assert "A reviewer" in history.text
+    assert site not in {s for s in indicators.sdg(real, "NLD").tables["missing_widths"]["site_id"]}
+
+
+def test_cli_widths_and_sdg(real, tmp_path):
+    from typer.testing import CliRunner
+
+    from litterhub.cli import app
+
+    runner = CliRunner()
+    data = ["--data-dir", str(real.settings.data_dir)]
+    template = tmp_path / "to-fill.csv"
+    r = runner.invoke(app, ["widths", "list", "--missing", "--country", "NLD", "--csv", str(template), *data])
+    assert r.exit_code == 0, r.output
+    missing = pd.read_csv(template)
+    assert set(missing["site_id"]) == set(indicators.sdg(real, "NLD").tables["missing_widths"]["site_id"])
+    site = missing["site_id"].iloc[0]
+    r = runner.invoke(app, ["widths", "set", site, "0", "--source", "x", *data])
+    assert r.exit_code == 1 and "width-out-of-range" in r.output
+    r = runner.invoke(app, ["widths", "set", site, "60", "--source", "sheet", *data])
+    assert r.exit_code == 0 and "revision 1" in r.output
+    filled = tmp_path / "filled.csv"
+    filled.write_text(fill(missing.rename(columns={"surveys": "events"}), 30), encoding="utf-8")
+    r = runner.invoke(app, ["widths", "import", str(filled), *data])
+    assert r.exit_code == 0 and f"stored {len(missing)}" in r.output
+    r = runner.invoke(app, ["widths", "history", site, "--json", *data])
+    assert [e["revision"] for e in __import__("json").loads(r.output)] == [2, 1]
+    r = runner.invoke(app, ["analyse", "sdg", "--country", "NLD", *data])
+    assert r.exit_code == 0 and "computed" in r.output and "Netherlands" in r.output
+    out = tmp_path / "sdg.csv"
+    r = runner.invoke(app, ["analyse", "sdg", "--country", "GBR", *data])
+    assert r.exit_code == 0 and "not computable, because" in r.output and "widths list --missing" in r.output
+    r = runner.invoke(app, ["analyse", "sdg", "--country", "GBR", "--assume-width", "50", "--csv", str(out), *data])
+    assert r.exit_code == 0 and "ASSUMED WIDTH" in r.output
+    assert pd.read_csv(out)["WIDTH_ASSUMED"].all()
+    r = runner.invoke(app, ["analyse", "sdg", "--assume-width", "-1", *data])
+    assert r.exit_code == 2 and r.output.count("\n") == 1 and "between" in r.output
