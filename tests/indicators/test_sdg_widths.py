@@ -404,3 +404,19 @@ def test_cli_widths_and_sdg(real, tmp_path):
     assert pd.read_csv(out)["WIDTH_ASSUMED"].all()
     r = runner.invoke(app, ["analyse", "sdg", "--assume-width", "-1", *data])
     assert r.exit_code == 2 and r.output.count("\n") == 1 and "between" in r.output
+
+
+def test_width_revisions_on_sqlite_and_postgresql(any_hub):
+    from litterhub.services.ingest import ingest_file
+    from litterhub.services.setup import DEMO_DIR
+
+    assert ingest_file(any_hub, DEMO_DIR / "mlw-sample.csv", "mlw", "mlw-sample").ok
+    missing = indicators.sdg(any_hub).tables["missing_widths"]
+    site = missing["site_id"].iloc[0]
+    svc.give_width(any_hub, svc.CLI_OPERATOR, site, 25, "first")
+    svc.give_width(any_hub, svc.CLI_OPERATOR, site, 50, "second")
+    history = svc.list_widths(any_hub, site_id=site, history=True)
+    assert list(history["revision"]) == [2, 1] and list(history["source"]) == ["second", "first"]
+    assert list(svc.list_widths(any_hub)["width_m"]) == [50.0]
+    used = indicators.sdg(any_hub).tables["widths_used"]
+    assert list(zip(used["site_id"], used["revision"], strict=True)) == [(site, 2)]
