@@ -19,16 +19,25 @@ Checked at 1e-9 relative.
 
 from __future__ import annotations
 
-import itertools
 import math
-from decimal import ROUND_HALF_EVEN, Context, Decimal
-from fractions import Fraction
 from pathlib import Path
-from statistics import median
 
 import numpy as np
 import pandas as pd
 import pytest
+from tests.litter.r_reference import (
+    f5,
+    mann_kendall,
+    phi,
+    r_key,
+    r_sum,
+    regional_trend,
+    s_statistic,
+    sign,
+    theil_sen_b1,
+    tie_sum,
+    var_s,
+)
 from typer.testing import CliRunner
 
 from litterhub.analysis.litter import stats
@@ -51,73 +60,6 @@ FIRST_DAY = 16_436  # 2015-01-01 in days since 1970-01-01
 def per_100m_text(count: int) -> str:
     """count × 100 / 99 as R's write.csv and spreadsheets write it: 15 significant digits."""
     return f"{count * 100 / TRANSECT_M:.15g}"
-
-
-def r_key(value: float) -> Decimal:
-    """as.character(value) in R: the exact binary value rounded to 15 significant digits."""
-    return Context(prec=15, rounding=ROUND_HALF_EVEN).plus(Decimal(value))
-
-
-def r_sum(values: list[float]) -> float:
-    return float(sum((Fraction(v) for v in values), Fraction(0)))
-
-
-def sign(x: float) -> int:
-    return (x > 0) - (x < 0)
-
-
-def phi(z: float) -> float:
-    return 0.5 * math.erfc(-z / math.sqrt(2))
-
-
-def s_statistic(y: list[float]) -> int:
-    return sum(sign(y[j] - y[i]) for i, j in itertools.combinations(range(len(y)), 2))
-
-
-def tie_term(sizes, f) -> float:
-    return float(sum(f(t) for t in sizes))
-
-
-def theil_sen_b1(days: list[int], y: list[float]) -> float:
-    slopes = [(y[j] - y[i]) / (days[j] - days[i]) for i, j in itertools.combinations(range(len(y)), 2)]
-    return median(slopes) if slopes else math.nan
-
-
-def mann_kendall(y: list[float], increasing: bool) -> tuple[float, float]:
-    """(tau, one-sided p) of R's cor.test(seq_along(y), y, method = "kendall"), written out."""
-    n = len(y)
-    t0 = n * (n - 1) / 2
-    exact_groups = pd.Series(y).value_counts().to_list()
-    t_exact = sum(t * (t - 1) / 2 for t in exact_groups)
-    if t0 == t_exact:
-        return math.nan, math.nan
-    s = s_statistic(y)
-    tau = s / math.sqrt(t0 * (t0 - t_exact))
-    if n < 50 and t_exact == 0:  # exact: the permutation distribution of S
-        sims = [s_statistic(list(p)) for p in itertools.permutations(y)]
-        hits = sum(1 for v in sims if (v >= s if increasing else v <= s))
-        return tau, hits / len(sims)
-    seen: set[float] = set()
-    dups: dict[Decimal, int] = {}
-    for v in y:  # table(y[duplicated(y)]) + 1
-        if v in seen:
-            dups[r_key(v)] = dups.get(r_key(v), 0) + 1
-        seen.add(v)
-    sizes = [c + 1 for c in dups.values()]
-    t2 = sum(t * (t - 1) / 2 for t in sizes)
-    s_r = tau * math.sqrt(t0 * (t0 - t2))
-    var = (n * (n - 1) * (2 * n + 5) - tie_term(sizes, lambda t: t * (t - 1) * (2 * t + 5))) / 18
-    z = s_r / math.sqrt(var)
-    return tau, (1 - phi(z)) if increasing else phi(z)
-
-
-def var_s(y: list[float]) -> float:
-    """litteR's kendall_var_s with distinct dates: tapply(y, y, length) groups by the R key."""
-    n = len(y)
-    if n < 3:
-        return math.nan
-    sizes = pd.Series([r_key(v) for v in y]).value_counts().to_list()
-    return (n * (n - 1) * (2 * n + 5) - tie_term(sizes, lambda t: t * (t - 1) * (2 * t + 5))) / 18
 
 
 def series() -> dict[tuple[str, str, str], tuple[list[int], list[float]]]:
@@ -146,19 +88,6 @@ def expected_location(days, y) -> dict[str, float]:
         return {"tau": math.nan if len(y) < 2 else mann_kendall(y, True)[0], "p_value": math.nan}
     tau, p = mann_kendall(y, b1 > 0)
     return {"tau": tau, "p_value": p}
-
-
-def expected_regional(members: list[tuple[list[int], list[float]]]) -> dict[str, float]:
-    s_loc = [s_statistic(y) if len(y) >= 2 else math.nan for _, y in members]
-    s = math.nan if any(math.isnan(v) for v in s_loc) else float(sum(s_loc))
-    v_loc = [var_s(y) for _, y in members]
-    v = math.nan if any(math.isnan(x) for x in v_loc) else sum(v_loc)
-    z = 0.0 if s == 0 else (s - sign(s)) / math.sqrt(v) if not (math.isnan(s) or math.isnan(v)) else math.nan
-    b1s = [theil_sen_b1(d, y) if len(y) >= 2 else math.nan for d, y in members]
-    b1 = math.nan if any(math.isnan(b) for b in b1s) else median(b1s)
-    slope = b1 * 365.25
-    p = math.nan if math.isnan(slope) or math.isnan(z) else (1 - phi(z) if slope > 0 else phi(z))
-    return {"S": s, "VarS": v, "Z": z, "slope": slope, "p_value": p}
 
 
 def write_inputs(folder: Path) -> Path:
@@ -218,7 +147,7 @@ def test_regional_kendall_statistics(litter_run):
     for (region, _, group), values in series().items():
         by_region.setdefault((region, group), []).append(values)
     for key, members in by_region.items():
-        want = expected_regional(members)
+        want = regional_trend(members)
         for column, value in want.items():
             assert close(float(got.loc[key, column]), value), (key, column, got.loc[key, column], value)
     # litteR's NA pattern: R2 has a beach with one survey (S, Z, p missing); R3's two equal surveys
@@ -234,7 +163,7 @@ def test_exact_ties_would_give_other_numbers(litter_run):
     _, tc = series()[("R1", "L1", "TC")]
     exact_sizes = pd.Series(tc).value_counts().to_list()
     n = len(tc)
-    naive_var = (n * (n - 1) * (2 * n + 5) - tie_term(exact_sizes, lambda t: t * (t - 1) * (2 * t + 5))) / 18
+    naive_var = (n * (n - 1) * (2 * n + 5) - tie_sum(exact_sizes, f5)) / 18
     assert not close(naive_var, var_s(tc))
     got = location.set_index(["location_code", "type_name"]).loc[("L1", "TC"), "p_value"]
     s = s_statistic(tc)
@@ -248,7 +177,7 @@ def test_scalar_functions_follow_the_same_rule():
     t = [1, 2, 3, 4, 5, 6]
     sizes = pd.Series([r_key(v) for v in y]).value_counts().to_list()
     n = len(y)
-    want_var = (n * (n - 1) * (2 * n + 5) - tie_term(sizes, lambda s: s * (s - 1) * (2 * s + 5))) / 18
+    want_var = (n * (n - 1) * (2 * n + 5) - tie_sum(sizes, f5)) / 18
     assert close(stats.kendall_var_s(y, t), want_var)
     assert stats.kendall_s(y, t) == s_statistic(y)
     tau, p_greater = mann_kendall(y, True)
@@ -282,7 +211,7 @@ def test_api_run_gives_the_same_numbers(tmp_path):
     assert response.status_code == 200, response.text
     rows = {(r["region_code"], r["type_name"]): r for r in response.json()["regional_stats"]}
     members = [v for (region, _, group), v in series().items() if region == "R1" and group == "TC"]
-    want = expected_regional(members)
+    want = regional_trend(members)
     for column, value in want.items():
         assert close(float(rows[("R1", "TC")][column]), value), column
     assert rows[("R2", "TC")]["S"] is None and rows[("R2", "TC")]["p_value"] is None

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from litterhub.analysis.comparability import CLASS_COLUMN, CLASS_SQL
-from litterhub.analysis.litter.stats import beach_statistics
+from litterhub.analysis.litter.stats import MIN_TREND_SURVEYS, beach_statistics
 from litterhub.vocab.reference import use_group_members
 
 TOTAL = "TC"
@@ -128,7 +128,10 @@ def statistics(totals: pd.DataFrame, group_by: str = "site") -> tuple[pd.DataFra
     """litteR's per-site statistics (and, for country/region, the regional aggregation and Kendall test).
 
     Beaches are never pooled: a country's or region's median is the median of its site medians, its
-    trend the median of site slopes, and its p-value the regional Kendall test (methods.md §1.8).
+    trend the median of site slopes, and its p-value the regional Kendall test (methods.md §1.8). The
+    trend (slope, S, VarS, Z, p_value) is taken over the sites that can carry one — at least 3 surveys
+    on at least 2 dates, as litteR's report asks — so that a site surveyed once does not blank the
+    region's p-value; `sites` and `trend_sites` count them and `trend_note` says why a trend is missing.
     """
     if group_by not in GROUP_BY:
         raise ValueError(f"group_by must be one of {sorted(GROUP_BY)}, not {group_by!r}")
@@ -137,5 +140,19 @@ def statistics(totals: pd.DataFrame, group_by: str = "site") -> tuple[pd.DataFra
     if region is not None:
         frame = totals.assign(**{region: totals[region].fillna("(none)")})
     stats, regional = beach_statistics(frame, location="site_id", date="event_date", group="group", count="count",
-                                       survey="event_id", region=region, total_group=TOTAL)
+                                       survey="event_id", region=region, total_group=TOTAL,
+                                       trend_locations_only=region is not None)
+    if regional is not None:
+        regional = _with_trend_note(regional.rename(columns={"locations": "sites", "trend_locations": "trend_sites"}))
     return stats, regional
+
+
+NO_TREND_SITE = (f"no site here has {MIN_TREND_SURVEYS} or more surveys on 2 or more dates; a regional trend needs "
+                 "at least one such site")
+
+
+def _with_trend_note(regional: pd.DataFrame) -> pd.DataFrame:
+    """Say why a regional trend is missing (empty where it was computed)."""
+    no_sites = regional["trend_sites"].to_numpy() == 0
+    regional["trend_note"] = [NO_TREND_SITE if missing else "" for missing in no_sites]
+    return regional

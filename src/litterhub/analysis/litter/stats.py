@@ -555,6 +555,7 @@ def beach_statistics(
     survey: str | None = None,
     region: str | None = None,
     total_group: str | None = None,
+    trend_locations_only: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """litteR's location and regional statistics for any long table of survey counts.
 
@@ -564,7 +565,8 @@ def beach_statistics(
     one date (litteR keeps them all). When `total_group` names the group holding each
     survey's total count, `rel_count` (litteR's %TC: the mean over surveys of
     100 × count / total) is added. When `region` is given, regional statistics are
-    returned too (a location takes its first non-missing region).
+    returned too (a location takes its first non-missing region); `trend_locations_only` is
+    passed to `regional_statistics`.
     """
     frame = _as_frame(table)
     missing = frame[count].isna().to_numpy()
@@ -585,7 +587,7 @@ def beach_statistics(
             frame.loc[frame[region].notna(), [location, region]].drop_duplicates(location).set_index(location)[region]
         )
         stats[region] = stats[location].map(region_of)
-        regional = regional_statistics(stats, group=group, region=region)
+        regional = regional_statistics(stats, group=group, region=region, trend_locations_only=trend_locations_only)
     return stats, regional
 
 
