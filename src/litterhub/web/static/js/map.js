@@ -5,8 +5,9 @@
   if (!el || !window.L) return;
   const map = L.map(el, { worldCopyJump: true, attributionControl: true }).setView([30, 0], 2);
   map.attributionControl.addAttribution("Country outlines: Natural Earth (public domain) via world-atlas");
+  el.litterhubMap = map;  // for scripted checks (tests look at the drawn outlines at world zoom)
   fetch(el.dataset.countriesUrl).then((r) => r.json()).then((topo) => {
-    const countries = topojson.feature(topo, topo.objects.countries);
+    const countries = litterhubGeo.countries(topo);
     L.geoJSON(countries, { style: { color: "#7a8b99", weight: 0.6, fillColor: "#e9eef2", fillOpacity: 1 } }).addTo(map);
     return fetch(el.dataset.sitesUrl);
   }).then((r) => r.json()).then((fc) => {

@@ -20,9 +20,9 @@
   if (window.L && document.getElementById("survey-map")) {
     var el = document.getElementById("survey-map");
     map = L.map(el, {worldCopyJump: true}).setView([20, 0], 2);
-    if (window.topojson && el.dataset.countriesUrl) {  // bundled country outlines: no tile server needed
+    if (window.litterhubGeo && el.dataset.countriesUrl) {  // bundled country outlines: no tile server needed
       fetch(el.dataset.countriesUrl).then(function (r) { return r.json(); }).then(function (topo) {
-        var countries = topojson.feature(topo, topo.objects.countries);
+        var countries = litterhubGeo.countries(topo);
         L.geoJSON(countries, {interactive: false,
           style: {color: "#7a8b99", weight: 0.6, fillColor: "#f4f1e8", fillOpacity: 1}}).addTo(map);
         if (marker) { marker.bringToFront(); }
