@@ -61,7 +61,10 @@ def test_threshold_ospar_composition_endpoints(client):
     assert windows["trend"]["last_year"] - windows["trend"]["first_year"] == 5
     assert windows["abundance"]["last_year"] - windows["abundance"]["first_year"] == 2
     comp = client.get("/api/v1/indicators/composition", params={"dataset": "mlw-sample", "top": 3}).json()
-    assert len(comp["tables"]["items"]) == 3
+    # Marine LitterWatch monitoring surveys and cleanups are two comparability classes: top 3 of each, labelled
+    labels = [c["label"] for c in comp["comparability_classes"]]
+    assert len(labels) == 2
+    assert [r["comparability_class"] for r in comp["tables"]["items"]] == [labels[0]] * 3 + [labels[1]] * 3
 
 
 def test_web_page_renders_sections_and_downloads(client):

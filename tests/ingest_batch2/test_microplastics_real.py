@@ -68,15 +68,27 @@ def test_eriksen_final_merge(shared_data, ingest):
     assert r.rows_rejected == len(no_value)
     assert events.num_rows == len(rows) - len(no_value)
     kept = [row for row in rows if row["X..km2"] != "NA"]
-    assert pc.sum(events.column("total_count")).as_py() == pytest.approx(sum(float(x["X..km2"]) for x in kept))
+    # pieces/km² is a density, stored as one (event items_per_m2, observation items_per_km2), never as a count
+    per_km2 = events.column("items_per_m2").to_numpy(zero_copy_only=False) * 1e6
+    assert per_km2.sum() == pytest.approx(sum(float(x["X..km2"]) for x in kept))
+    assert pc.count(events.column("total_count")).as_py() == 0
+    assert pc.count(observations.column("count")).as_py() == 0
+    assert not pc.any(observations.column("counts_toward_total")).as_py()
+    totals = observations.filter(pc.equal(observations.column("source_code"), "X..km2"))
+    assert totals.num_rows == events.num_rows
+    assert pc.sum(totals.column("items_per_km2")).as_py() == pytest.approx(per_km2.sum())
     years = [int(x["Year"]) for x in kept]
     lo, hi = pc.min_max(events.column("event_date")).values()
     assert (lo.as_py().year, hi.as_py().year) == (min(years), max(years))
-    # pieces/km2 per reference km2 (10^6 m2): items_per_m2 is the file's value / 10^6; no m3 anywhere
+    # the density refers to a reference km2 (10^6 m2): items_per_m2 is the file's value / 10^6; no m3 anywhere
     assert pc.all(pc.equal(events.column("area_m2"), 1e6)).as_py()
     assert pc.count(events.column("volume_m3")).as_py() == 0
-    per_m2 = events.column("items_per_m2").to_numpy(zero_copy_only=False)
-    assert np.allclose(per_m2, events.column("total_count").to_numpy() / 1e6)
+    by_line = {int(line): float(v) for line, v in zip(events.column("source_line").to_pylist(),
+                                                      events.column("items_per_m2").to_pylist(), strict=True)}
+    for i, row in enumerate(rows, start=2):
+        if i in by_line:
+            assert by_line[i] == pytest.approx(float(row["X..km2"]) / 1e6, rel=1e-12)
+    assert "litter-effort-missing" not in r.counts  # the reference km2 is the density's effort
     # odd mesh values (not 20-2000 um) flagged and not used as mesh
     odd = [x for x in kept if not 20 <= float(x["Mesh.Size"]) <= 2000]
     flags = pc.list_flatten(events.column("qc_flags")).to_pylist()
@@ -99,10 +111,10 @@ def test_eriksen_2014_thousands_separators(shared_data, ingest):
     assert quoted, "the raw file has thousands separators inside quoted numbers"
     # every accepted tow's total equals the file's own value without separators
     lines = events.column("source_line").to_pylist()
-    totals = dict(zip(lines, events.column("total_count").to_pylist(), strict=True))
+    totals = dict(zip(lines, events.column("items_per_m2").to_pylist(), strict=True))
     for i, row in enumerate(rows, start=2):
         if i in totals:
-            assert totals[i] == pytest.approx(float(row["Total pieces/km^2"].replace(",", "")))
+            assert totals[i] * 1e6 == pytest.approx(float(row["Total pieces/km^2"].replace(",", "")))
     assert r.counts["litter-mesh-suspect"] == sum(1 for x in rows if x["Mesh Size"].startswith(">"))
     assert isinstance(events.column("event_date")[0].as_py(), date)
 
@@ -142,8 +154,9 @@ def test_sea_education_tows(shared_data, ingest):
     years = [int(x["Year"]) for x in rows]
     lo, hi = pc.min_max(events.column("event_date")).values()
     assert (lo.as_py().year, hi.as_py().year) == (min(years), max(years))
-    assert pc.sum(events.column("total_count")).as_py() == pytest.approx(
+    assert pc.sum(events.column("items_per_m2")).as_py() * 1e6 == pytest.approx(
         sum(float(x["Debris density (#/km2)"]) for x in rows))
+    assert pc.count(events.column("total_count")).as_py() == 0  # densities, not counts
     assert any("Not Adjusted" in n for n in r.notes)
 
 

@@ -36,8 +36,10 @@ def _flags(missing: np.ndarray, absurd: np.ndarray) -> pa.Array:
 
 
 def add_densities(events: pa.Table) -> Densities:
-    """Fill items_per_100m / items_per_m2 and set effort flags in qc_flags (vectorised)."""
+    """Fill items_per_100m / items_per_m2 and set effort flags in qc_flags (vectorised); an event with no count
+    keeps the items_per_m2 its adapter took from a published density."""
     total = _np(events.column("total_count"))
+    published = _np(events.column("items_per_m2"))  # a density the source published instead of a count (trawls)
     length = _np(events.column("length_m"))
     area = _np(events.column("area_m2"))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -45,7 +47,7 @@ def add_densities(events: pa.Table) -> Densities:
         absurd = ~no_length & (length > MAX_SURVEY_LENGTH_M)
         per_100m = np.where(no_length | absurd, np.nan, total * 100.0 / length)
         area_ok = ~np.isnan(area) & (area > 0) & (area <= MAX_SURVEY_AREA_M2)
-        per_m2 = np.where(area_ok, total / area, np.nan)
+        per_m2 = np.where(area_ok & ~np.isnan(total), total / area, published)
         # an event surveyed by area (litter circles, cores) has its density per m²: its effort is not missing
         missing = no_length & ~area_ok
     out = events

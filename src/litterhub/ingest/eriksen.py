@@ -2,8 +2,12 @@
 2014 raw table it grew from (`Eriksen.csv`).
 
 Format facts (docs/formats-batch2.md): one row per tow; counts are published as pieces/km² and
-masses as g/km², so each is stored against a reference km² (`harmonize.concentration`) and never
-turned into pieces/m³ (the tow depth is not given). `Mesh.Size` is in µm; 333-505 µm are nets, but
+masses as g/km². A pieces/km² value is a density, not a number of items, so it is stored as a
+measurement: the event's `items_per_m2` (value / 10⁶, against the reference km² in `area_m2`) and each
+observation's `items_per_km2`, with `count` and `total_count` empty and `counts_toward_total` false, so no
+indicator can add it to item counts or rank it among items (analysis/comparability.py). Masses go against
+the reference km² (`harmonize.concentration`); nothing is turned into pieces/m³ (the tow depth is not given).
+`Mesh.Size` is in µm; 333-505 µm are nets, but
 200000 and 4750 are the ">200 mm" and ">5 mm" classes of visual and large-debris surveys (the raw 2014
 table says so), so they become lower size limits, flagged. R writes `NA`; the 2014 table has
 thousands separators inside quoted numbers (`"1,816.80"`) and mesh sizes as text (`335um`, `>5mm`).
@@ -209,7 +213,8 @@ class EriksenTrawls:
             "lower_size_um": floats(np.where(suspect_k, mesh_k, np.where(np.isnan(mesh_k), np.nan, mesh_k))),
             "mesh_um": floats(np.where(suspect_k, np.nan, mesh_k)),
             "upper_size_um": floats(number(sub, "TopLim", kept_lines, ValidationReport()).values),
-            "total_count": floats(per_km2),
+            "total_count": floats(np.full(k, np.nan)),  # a density has no item count
+            "items_per_m2": floats(per_km2 / KM2_IN_M2),  # the published pieces/km² as a density per m²
             "total_mass_kg": floats(mass_kg),
             "source_total": floats(per_km2),
             "qc_flags": flags,
@@ -217,8 +222,9 @@ class EriksenTrawls:
         })
         obs = [pa.table({
             "source_event_id": event_keys, "source_scheme": const(k, SCHEME), "source_code": const(k, lay.total),
-            "source_name": const(k, "plastic pieces per km²"), "count": floats(per_km2),
-            "mass_kg": floats(mass_kg), "counts_toward_total": const(k, True, pa.bool_()),
+            "source_name": const(k, "plastic pieces per km²"), "count": floats(np.full(k, np.nan)),
+            "items_per_km2": floats(per_km2), "mass_kg": floats(mass_kg),
+            "counts_toward_total": const(k, False, pa.bool_()),
             "source_line": pa.array(kept_lines, pa.int64()), "source_column": const(k, lay.total),
         })]
         for column, size_class in lay.breakdown:
@@ -232,7 +238,8 @@ class EriksenTrawls:
             obs.append(pa.table({
                 "source_event_id": event_keys.take(idx), "source_scheme": const(len(idx), SCHEME),
                 "source_code": const(len(idx), column), "source_name": const(len(idx), column),
-                "count": floats(part.values[has]), "size_class": const(len(idx), size_class),
+                "count": floats(np.full(len(idx), np.nan)), "items_per_km2": floats(part.values[has]),
+                "size_class": const(len(idx), size_class),
                 "counts_toward_total": const(len(idx), False, pa.bool_()),
                 "source_line": pa.array(kept_lines[has], pa.int64()), "source_column": const(len(idx), column),
             }))

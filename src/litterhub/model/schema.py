@@ -73,6 +73,8 @@ OBSERVATION_SCHEMA = pa.schema(
         _f("material", pa.string(), doc="material class of the item"),
         _f("count", pa.float64(), "item", "number of items (may be real-valued if the source normalised)"),
         _f("mass_kg", pa.float64(), "kg", "mass of the items where weighed"),
+        _f("items_per_km2", pa.float64(), "item/km2", "a density the source published for the item (e.g. trawl "
+           "pieces/km²): a measurement, never a count; `count` is then empty"),
         _f("size_class", pa.string(), doc="mega | macro | meso | micro | nano"),
         _f("polymer", pa.string()),
         _f("shape", pa.string()),

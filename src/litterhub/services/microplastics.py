@@ -37,7 +37,8 @@ def align_dataset(hub: Hub, dataset_id: str, version: int, alpha: float,
     limit (mesh or filter); events without a size limit are counted and left out, never guessed.
 
     The concentration is the event's count per its effort: particles/m³ where a volume is known, else
-    particles/km² where an area is known; the factor is the same for both (alignment is multiplicative).
+    particles/km² where an area is known, or the density the source published (items_per_m2, e.g. trawls); the
+    factor is the same for both (alignment is multiplicative).
     """
     events = hub.lake.read_table("events", dataset_id, version)
 
@@ -49,6 +50,7 @@ def align_dataset(hub: Hub, dataset_id: str, version: int, alpha: float,
     with np.errstate(invalid="ignore", divide="ignore"):
         per_m3 = np.where(volume > 0, count / volume, np.nan)
         per_km2 = np.where(area > 0, count / area * 1e6, np.nan)
+        per_km2 = np.where(np.isnan(count), col("items_per_m2") * 1e6, per_km2)  # a published density, no count
     conc = np.where(np.isfinite(per_m3), per_m3, per_km2)
     unit = np.where(np.isfinite(per_m3), "particles/m3", "particles/km2")
     upper = np.where(np.isfinite(col("upper_size_um")), col("upper_size_um"), MICRO_UPPER_UM)
