@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, Response
 
 from litterhub.analysis.comparability import IncomparableClasses, IndicatorResult
 from litterhub.api.deps import get_hub
@@ -20,6 +21,7 @@ from litterhub.api.problems import Problem
 from litterhub.services import indicators as svc
 from litterhub.services.datasets import BadRequest, NotFound
 from litterhub.services.hub import Hub
+from litterhub.services.result_cache import cached
 
 router = APIRouter(prefix="/indicators", tags=["indicators"])
 
@@ -34,14 +36,25 @@ FORMAT = Query("json", pattern="^(json|csv)$", description="json, or csv for one
 TABLE = Query(None, description="with format=csv: the table to download")
 
 
-def _answer(call, fmt: str, table: str | None, default_table: str, drop: tuple[str, ...] = ()) -> Any:
+def _answer(request: Request, call, fmt: str, table: str | None, default_table: str,
+            drop: tuple[str, ...] = ()) -> Response:
+    """The answer, computed once per (path, query) while the published catalog is unchanged
+    (services/result_cache.py): an indicator over the whole lake costs seconds, a cached one microseconds."""
+    params = (request.url.path, tuple(sorted(request.query_params.multi_items())))
+    media, body, headers = cached(request.app.state.hub, "indicator", params,
+                                  lambda: _compute(call, fmt, table, default_table, drop))
+    return Response(body, media_type=media, headers=headers)
+
+
+def _compute(call, fmt: str, table: str | None, default_table: str,
+             drop: tuple[str, ...]) -> tuple[str, bytes, dict[str, str]]:
     try:
         result: IndicatorResult = call()
         if fmt == "csv":
             name = table or default_table
             text = svc.as_csv(result, name)
-            return Response(text, media_type="text/csv; charset=utf-8", headers={
-                "Content-Disposition": f'attachment; filename="{result.indicator}-{name}.csv"'})
+            return "text/csv; charset=utf-8", text.encode(), {
+                "Content-Disposition": f'attachment; filename="{result.indicator}-{name}.csv"'}
     except NotFound as exc:
         raise Problem(404, str(exc)) from None
     except IncomparableClasses as exc:
@@ -51,57 +64,59 @@ def _answer(call, fmt: str, table: str | None, default_table: str, drop: tuple[s
     out = result.as_dict()
     for name in drop:
         out["tables"].pop(name, None)
-    return out
+    return "application/json", JSONResponse(jsonable_encoder(out)).body, {}
 
 
 @router.get("/beach", responses=ERRORS)
-def beach(dataset: list[str] | None = DATASET, group_by: str = Query("site", pattern="^(site|country|region)$"),
+def beach(request: Request,
+          dataset: list[str] | None = DATASET, group_by: str = Query("site", pattern="^(site|country|region)$"),
           date_from: str | None = Query(None, alias="from"), date_to: str | None = Query(None, alias="to"),
           per_100m: bool = Query(False), group: list[str] | None = Query(None), surveys: bool = Query(False),
           pool: bool = POOL, klass: str | None = CLASS, format: str = FORMAT, table: str | None = TABLE,
           hub: Hub = Depends(get_hub)) -> Any:
     """litteR statistics per site (and country/region) on survey totals per vocabulary group, per class."""
-    return _answer(lambda: svc.beach(hub, dataset, group_by, date_from, date_to, per_100m, group, pool, klass),
+    return _answer(request, lambda: svc.beach(hub, dataset, group_by, date_from, date_to, per_100m, group, pool, klass),
                    format, table, "sites", drop=() if surveys else ("surveys",))
 
 
 @router.get("/threshold", responses=ERRORS)
-def threshold(dataset: list[str] | None = DATASET, date_from: str | None = Query(None, alias="from"),
+def threshold(request: Request, dataset: list[str] | None = DATASET, date_from: str | None = Query(None, alias="from"),
               date_to: str | None = Query(None, alias="to"), min_surveys: int = Query(40, ge=1),
               target: float | None = Query(None, gt=0), cycle_anchor: int = Query(2012),
               all_events: bool = Query(False), pool: bool = POOL, klass: str | None = CLASS, format: str = FORMAT,
               table: str | None = TABLE, hub: Hub = Depends(get_hub)) -> Any:
     """EU threshold value (20 items/100 m): pooled median per class × country × subregion × 6-year cycle."""
-    return _answer(lambda: svc.threshold(hub, dataset, date_from, date_to, cycle_anchor, min_surveys, target,
+    return _answer(request, lambda: svc.threshold(hub, dataset, date_from, date_to, cycle_anchor, min_surveys, target,
                                          not all_events, pool, klass), format, table, "assessment",
                    drop=("surveys",))
 
 
 @router.get("/ospar", responses=ERRORS)
-def ospar(dataset: list[str] | None = DATASET, end_year: int | None = Query(None),
+def ospar(request: Request, dataset: list[str] | None = DATASET, end_year: int | None = Query(None),
           group_by: str = Query("region", pattern="^(country|region)$"), monitoring_year: bool = Query(False),
           pool: bool = POOL, klass: str | None = CLASS, format: str = FORMAT, table: str | None = TABLE,
           hub: Hub = Depends(get_hub)) -> Any:
     """OSPAR-style 3-year median abundance and 6-year trends per beach and region, per class."""
-    return _answer(lambda: svc.ospar(hub, dataset, end_year, group_by, monitoring_year, pool, klass), format, table,
-                   "trend_regions")
+    return _answer(request, lambda: svc.ospar(hub, dataset, end_year, group_by, monitoring_year, pool, klass),
+                   format, table, "trend_regions")
 
 
 @router.get("/sdg", responses=ERRORS)
-def sdg(country: str | None = Query(None, min_length=3, max_length=3), dataset: list[str] | None = DATASET,
+def sdg(request: Request,
+        country: str | None = Query(None, min_length=3, max_length=3), dataset: list[str] | None = DATASET,
         assume_width: float | None = Query(None, description="beach width (m) for sites with none from the survey "
                                            "or the width table; every value it touches is flagged WIDTH_ASSUMED"),
         format: str = FORMAT, table: str | None = TABLE, hub: Hub = Depends(get_hub)) -> Any:
     """SDG 14.1.1b per country and year; format=csv gives the SDG data-exchange layout. The tables `countries`,
     `not_computable` and `missing_widths` say which countries cannot be computed, why, and what to provide."""
-    return _answer(lambda: svc.sdg(hub, country, dataset, assume_width), format, table, "sdg")
+    return _answer(request, lambda: svc.sdg(hub, country, dataset, assume_width), format, table, "sdg")
 
 
 @router.get("/composition", responses=ERRORS)
-def composition(dataset: list[str] | None = DATASET, top: int = Query(10, ge=1, le=500),
+def composition(request: Request, dataset: list[str] | None = DATASET, top: int = Query(10, ge=1, le=500),
                 date_from: str | None = Query(None, alias="from"), date_to: str | None = Query(None, alias="to"),
                 pool: bool = POOL, klass: str | None = CLASS, format: str = FORMAT, table: str | None = TABLE,
                 hub: Hub = Depends(get_hub)) -> Any:
     """Top items, unmapped source codes, use-group, material and OSPAR source-category shares, per class."""
-    return _answer(lambda: svc.composition(hub, dataset, top, date_from, date_to, pool, klass), format, table,
+    return _answer(request, lambda: svc.composition(hub, dataset, top, date_from, date_to, pool, klass), format, table,
                    "items")
