@@ -174,13 +174,14 @@ def test_web_edit_link_queue_and_capacity_requests(app, hub):
         assert svc.get_record(hub, offer_id)["data"]["title"] == "Offer course"  # waits for review
         r = browser.post(f"/registry/records/{offer_id}/links", follow_redirects=False,
                          data={"csrf_token": csrf, "type": "in_region", "target": sea})
-        assert r.status_code == 303 and svc.neighbourhood(hub, offer_id)[0]["other_id"] == sea
+        assert r.status_code == 303 and svc.neighbourhood(hub, offer_id) == []  # waits for a reviewer
+        assert svc.pending_links(hub, ana)[0]["target_id"] == sea
         page = browser.get(f"/registry/records/{need_id}")
         assert "Send request" in page.text and offer_id in page.text
         r = browser.post(f"/registry/records/{need_id}/capacity", follow_redirects=False,
                          data={"csrf_token": csrf, "offer_id": offer_id, "message": "please"})
         assert r.status_code == 303
-        req = svc.list_requests(hub, need_id)[0]
+        req = svc.list_requests(hub, ana, need_id)[0]
         for action, extra in (("accept", {}), ("complete", {"outcome": "Course held for 12 people"})):
             r = browser.post(f"/registry/records/{offer_id}/capacity", follow_redirects=False,
                              data={"csrf_token": csrf, "request_id": str(req["id"]), "action": action, **extra})
@@ -190,6 +191,11 @@ def test_web_edit_link_queue_and_capacity_requests(app, hub):
         sign_in(browser, "rev@example.org")
         queue = browser.get("/registry/review")
         assert queue.status_code == 200 and f"/registry/records/{offer_id}#review" in queue.text
+        link_id = svc.pending_links(hub, reviewer)[0]["id"]
+        assert f"/registry/links/{link_id}/review" in queue.text
+        r = browser.post(f"/registry/links/{link_id}/review", follow_redirects=False,
+                         data={"csrf_token": token(queue.text), "action": "approve"})
+        assert r.status_code == 303 and svc.neighbourhood(hub, offer_id)[0]["other_id"] == sea
 
 
 WEB_WRITES = ["/registry/new", "/registry/records/{rid}/edit", "/registry/records/{rid}/review",

@@ -39,6 +39,11 @@ def test_links_neighbourhood_graph_and_suggestions(hub):
     assert err.value.status == 409
     svc.add_link(hub, guide, sea, "in_region", ALICE)
     assert svc.suggest_links(hub, prog) == []  # already linked
+    assert svc.neighbourhood(hub, guide) == []  # a contributor's links wait for review
+    pending = svc.pending_links(hub, REVIEWER)
+    assert len(pending) == 2 and svc.pending_links(hub, BOB) == [] and len(svc.pending_links(hub, ALICE)) == 2
+    for link in pending:
+        assert svc.review_link(hub, link["id"], "approve", REVIEWER)["status"] == "published"
     hood = {(n["label"], n["other_id"]) for n in svc.neighbourhood(hub, guide)}
     assert hood == {("followed by", prog), ("in region", sea)}
     graph = svc.graph(hub, prog, depth=2)

@@ -1,4 +1,5 @@
-"""`litterhub users …`: create accounts, issue API keys, list users, set trust (thin over services.auth)."""
+"""`litterhub users …`: create accounts, issue, list and revoke API keys, end sessions, list users, set roles and
+trust (thin over services.auth, which holds the rules: revoking a key revokes the keys it made)."""
 
 from __future__ import annotations
 
@@ -44,8 +45,8 @@ def create(email: str = typer.Argument(..., help="the account's e-mail address")
 
 @users_app.command("apikey")
 def apikey(email: str = typer.Argument(..., help="whose key"),
-           scope: list[str] = typer.Option(None, "--scope", help="read | submit | curate | admin (repeatable; "
-                                           "default: everything the role allows)"),
+           scope: list[str] = typer.Option(None, "--scope", help="read | submit | curate | admin | keys (repeatable; "
+                                           "default: everything the role allows except keys)"),
            name: str = typer.Option("", "--name", help="a label to recognise the key by"),
            days: int = typer.Option(365, "--days", help="expires after this many days (0: never)"),
            data_dir: Path | None = DataDir) -> None:
@@ -64,6 +65,60 @@ def apikey(email: str = typer.Argument(..., help="whose key"),
     expiry = record.expires_at.date().isoformat() if record.expires_at else "never"
     err.print(f"key {record.id} for {user.email}: scopes {', '.join(record.scopes)}; expires {expiry}. "
               "It is shown only now: store it safely.")
+
+
+def _user_or_fail(hub: Hub, email: str):
+    from litterhub.services import auth
+
+    user = auth.find_user(hub, email)
+    if user is None:
+        _fail(f"no account {email!r}")
+    return user
+
+
+@users_app.command("keys")
+def keys(email: str = typer.Argument(..., help="whose keys"), as_json: bool = typer.Option(False, "--json"),
+         data_dir: Path | None = DataDir) -> None:
+    """List an account's API keys (never the secrets), with the key that made each."""
+    from litterhub.services import auth
+
+    hub = Hub.open(data_dir)
+    items = auth.list_api_keys(hub, _user_or_fail(hub, email).id)
+    if as_json:
+        typer.echo(json.dumps([{"id": k.id, "name": k.name, "scopes": list(k.scopes), "parent_id": k.parent_id,
+                                "expires_at": k.expires_at, "revoked_at": k.revoked_at} for k in items],
+                              default=str))
+        return
+    table = Table(title=f"API keys of {email}")
+    for col in ("id", "name", "scopes", "made by", "expires", "revoked"):
+        table.add_column(col)
+    for k in items:
+        table.add_row(k.id, k.name, ", ".join(k.scopes), k.parent_id or "", str(k.expires_at or "never")[:16],
+                      str(k.revoked_at or "")[:16])
+    console.print(table)
+
+
+@users_app.command("revoke-key")
+def revoke_key(key_id: str = typer.Argument(..., help="the key's id (mlh_<id>_…)"),
+               data_dir: Path | None = DataDir) -> None:
+    """Revoke a key and every key it made."""
+    from litterhub.services import auth
+
+    revoked = auth.revoke_api_key(Hub.open(data_dir), key_id, actor="cli")
+    if not revoked:
+        _fail(f"no active key {key_id!r}")
+    console.print(f"revoked {', '.join(revoked)}")
+
+
+@users_app.command("end-sessions")
+def end_sessions(email: str = typer.Argument(..., help="whose browser sessions"),
+                 data_dir: Path | None = DataDir) -> None:
+    """Sign an account out of every browser at once (its API keys stay valid; revoke them separately)."""
+    from litterhub.services import auth
+
+    hub = Hub.open(data_dir)
+    n = auth.end_sessions(hub, _user_or_fail(hub, email).id, actor="cli")
+    console.print(f"ended {n} session(s) of {email}")
 
 
 @users_app.command("list")

@@ -444,12 +444,13 @@ def _descendants(conn, key_id: str) -> list[str]:
 
 def create_api_key(hub: Hub, user_id: int, scopes: list[str] | None = None, name: str = "",
                    expires_in_days: int | None = DEFAULT_KEY_DAYS, actor: str = "cli",
-                   parent: Principal | None = None, fit_parent: bool = False) -> tuple[str, ApiKey]:
+                   parent: Principal | None = None, fit_parent: bool = True) -> tuple[str, ApiKey]:
     """A new key for the user; returns the plaintext (shown once, never stored) and its record.
 
     `parent` is the credential asking (None: the operator's CLI). A key asking needs the `keys` scope, and the
-    new key gets at most its scopes and expires no later than it (`fit_parent` shortens a longer wish instead
-    of refusing it); a session may grant what the account's role allows. `expires_in_days` None: never.
+    new key gets at most its scopes and expires no later than it (`fit_parent`: a longer wish is shortened;
+    else refused, as the API does when a lifetime is asked for explicitly); a session may grant what the
+    account's role allows. `expires_in_days` None: never.
     """
     user = get_user(hub, user_id)
     if parent is not None:

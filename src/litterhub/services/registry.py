@@ -3,6 +3,10 @@ discuss them, match capacity needs with offers, import/export, and load the bund
 
 Every write names its caller (`Caller`: audit name and role); permission checks live here, so the API, the
 web forms and the CLI enforce the same rules. Every decision writes an audit_log row in the same transaction.
+
+Access (issue 13): a contributor's link waits for a reviewer (`pending`) and is shown to nobody but its author
+and reviewers until approved; capacity requests (their messages are private) are listed only to their parties,
+the requester and the offer's owner, and to moderators (reviewers and admins).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from litterhub.registry.workflow import capacity_move, review_move
 from litterhub.services.auth import at_least, audit
 from litterhub.services.hub import Hub
 from litterhub.store import registry_tables as rt
+from litterhub.store import session_tables  # noqa: F401  (review columns of registry_links)
 
 SEED_DIR = Path(__file__).resolve().parents[1] / "registry" / "seed"
 SEED_ACTOR = "seed"
@@ -279,9 +284,15 @@ def titles(hub: Hub, ids: list[str]) -> dict[str, str]:
 
 # --- links ---------------------------------------------------------------------------------------------------
 
+LINK_PUBLISHED, LINK_PENDING = "published", "pending"
+LINK_ACTIONS = ("approve", "reject")
+
+
 def add_link(hub: Hub, source_id: str, target_id: str, link_type: str, caller: Caller,
              note: str | None = None) -> dict[str, Any]:
+    """A reviewer's link is public at once; a contributor's waits for review (`pending`)."""
     _need(caller, "contributor", "linking records")
+    status = LINK_PUBLISHED if caller.can("reviewer") else LINK_PENDING
     if source_id == target_id:
         raise RegistryError(422, "constraint-error", "a record cannot link to itself")
     with hub.engine.begin() as conn:
@@ -295,12 +306,58 @@ def add_link(hub: Hub, source_id: str, target_id: str, link_type: str, caller: C
             rt.registry_links.c.type == link_type))).first()
         if exists:
             raise RegistryError(409, "link-exists", "these records are already linked this way")
+        now = _now()
+        reviewed = {"reviewed_by": caller.actor, "reviewed_at": now} if status == LINK_PUBLISHED else {}
         link_id = conn.execute(insert(rt.registry_links).values(
             source_id=source_id, target_id=target_id, type=link_type, note=(note or "").strip()[:1000] or None,
-            created_by=caller.actor, created_at=_now())).inserted_primary_key[0]
+            created_by=caller.actor, created_at=now, status=status, **reviewed)).inserted_primary_key[0]
         audit(conn, caller.actor, "registry.linked", f"registry:{source_id}",
-              {"link": link_id, "type": link_type, "target": target_id})
-    return {"id": link_id, "source_id": source_id, "target_id": target_id, "type": link_type}
+              {"link": link_id, "type": link_type, "target": target_id, "status": status})
+    return {"id": link_id, "source_id": source_id, "target_id": target_id, "type": link_type, "status": status}
+
+
+def review_link(hub: Hub, link_id: int, action: str, caller: Caller, reason: str | None = None) -> dict[str, Any]:
+    """Approve a pending link (it becomes public) or reject it (it is removed; the reason is in the audit log)."""
+    _need(caller, "reviewer", "reviewing links")
+    if action not in LINK_ACTIONS:
+        raise RegistryError(400, "constraint-error", "action is approve or reject")
+    reason = (reason or "").strip() or None
+    if action == "reject" and not reason:
+        raise RegistryError(400, "reason-required", "say why the link is rejected",
+                            [{"code": "missing-value", "field": "reason", "message": "a reason is required"}])
+    with hub.engine.begin() as conn:
+        row = conn.execute(select(rt.registry_links).where(rt.registry_links.c.id == link_id)).mappings().first()
+        if row is None:
+            raise RegistryError(404, "not-found", f"no link {link_id}")
+        if row["status"] != LINK_PENDING:
+            raise RegistryError(409, "bad-transition", f"link {link_id} is {row['status']}, not pending")
+        if action == "approve":
+            conn.execute(update(rt.registry_links).where(rt.registry_links.c.id == link_id).values(
+                status=LINK_PUBLISHED, reviewed_by=caller.actor, reviewed_at=_now()))
+        else:
+            conn.execute(rt.registry_links.delete().where(rt.registry_links.c.id == link_id))
+        audit(conn, caller.actor, f"registry.link_{action}d", f"registry:{row['source_id']}",
+              {"link": link_id, "reason": reason})
+    return {"id": link_id, "status": LINK_PUBLISHED if action == "approve" else "rejected"}
+
+
+def pending_links(hub: Hub, caller: Caller | None, record_id: str | None = None) -> list[dict[str, Any]]:
+    """Links waiting for review: all of them for reviewers, one's own for contributors, none for the public."""
+    if caller is None or not caller.can("contributor"):
+        return []
+    lk, src, dst = rt.registry_links, rt.registry_records.alias("src"), rt.registry_records.alias("dst")
+    q = (select(lk.c.id, lk.c.source_id, lk.c.target_id, lk.c.type, lk.c.note, lk.c.created_at,
+                src.c.title.label("source_title"), dst.c.title.label("target_title"))
+         .join(src, src.c.id == lk.c.source_id).join(dst, dst.c.id == lk.c.target_id)
+         .where(lk.c.status == LINK_PENDING).order_by(lk.c.created_at, lk.c.id))
+    if not caller.can("reviewer"):
+        q = q.where(lk.c.created_by == caller.actor)
+    if record_id:
+        q = q.where(or_(lk.c.source_id == record_id, lk.c.target_id == record_id))
+    with hub.engine.connect() as conn:
+        rows = conn.execute(q).mappings().all()
+    return [{**dict(r), "label": LINK_TYPES[r["type"]].label if r["type"] in LINK_TYPES else r["type"]}
+            for r in rows]
 
 
 def remove_link(hub: Hub, link_id: int, caller: Caller) -> None:
@@ -315,13 +372,15 @@ def remove_link(hub: Hub, link_id: int, caller: Caller) -> None:
 
 
 def neighbourhood(hub: Hub, record_id: str) -> list[dict[str, Any]]:
-    """Every link touching the record, read from this record's side, with the other record's title and type."""
+    """Every reviewed link touching the record, read from this record's side, with the other record's title and
+    type (links waiting for review: `pending_links`)."""
     lk, r = rt.registry_links, rt.registry_records
     with hub.engine.connect() as conn:
         rows = conn.execute(select(lk, r.c.title, r.c.type.label("other_type")).join(
             r, or_(and_(lk.c.source_id == record_id, r.c.id == lk.c.target_id),
                    and_(lk.c.target_id == record_id, r.c.id == lk.c.source_id)))
             .where(or_(lk.c.source_id == record_id, lk.c.target_id == record_id))
+            .where(lk.c.status == LINK_PUBLISHED)
             .where(r.c.published_revision.is_not(None)).order_by(lk.c.type, r.c.title)).mappings().all()
     out = []
     for row in rows:
@@ -517,23 +576,33 @@ def act_on_request(hub: Hub, request_id: int, action: str, caller: Caller, outco
     return get_request(hub, request_id)
 
 
+REQUEST_FIELDS = ("id", "need_id", "offer_id", "status", "message", "outcome", "created_at", "updated_at")
+
+
 def get_request(hub: Hub, request_id: int) -> dict[str, Any]:
+    """One request by id, unfiltered: for services acting on it (they check the caller); listings go through
+    `list_requests`."""
     with hub.engine.connect() as conn:
         req = conn.execute(select(rt.capacity_requests).where(
             rt.capacity_requests.c.id == request_id)).mappings().first()
     if req is None:
         raise RegistryError(404, "not-found", f"no capacity request {request_id}")
-    return {k: req[k] for k in ("id", "need_id", "offer_id", "status", "message", "outcome", "created_at",
-                                "updated_at")}
+    return {k: req[k] for k in REQUEST_FIELDS}
 
 
-def list_requests(hub: Hub, record_id: str | None = None) -> list[dict[str, Any]]:
-    q = select(rt.capacity_requests.c.id).order_by(rt.capacity_requests.c.id)
+def list_requests(hub: Hub, caller: Caller | None, record_id: str | None = None) -> list[dict[str, Any]]:
+    """The capacity requests `caller` may read: its own (as requester or as the offer's owner) or, for
+    moderators, all. Messages are private to the parties, so nobody else sees even that a request exists."""
+    if caller is None or not caller.can("contributor"):
+        return []
+    cr, offer = rt.capacity_requests, rt.registry_records
+    q = select(*[cr.c[k] for k in REQUEST_FIELDS]).join(offer, offer.c.id == cr.c.offer_id).order_by(cr.c.id)
+    if not caller.can("reviewer"):
+        q = q.where(or_(cr.c.requested_by == caller.actor, offer.c.created_by == caller.actor))
     if record_id:
-        q = q.where(or_(rt.capacity_requests.c.need_id == record_id, rt.capacity_requests.c.offer_id == record_id))
+        q = q.where(or_(cr.c.need_id == record_id, cr.c.offer_id == record_id))
     with hub.engine.connect() as conn:
-        ids = conn.execute(q).scalars().all()
-    return [get_request(hub, i) for i in ids]
+        return [dict(r) for r in conn.execute(q).mappings()]
 
 
 # --- import / export -----------------------------------------------------------------------------------------
@@ -547,8 +616,8 @@ def export_records(hub: Hub, fmt: str = "json") -> str:
                             .order_by(r.c.id)).scalars().all()
         ids = {d["id"] for d in rows}
         links = [{"source": s, "target": t, "type": ty} for s, t, ty in conn.execute(select(
-            rt.registry_links.c.source_id, rt.registry_links.c.target_id, rt.registry_links.c.type).order_by(
-            rt.registry_links.c.id)) if s in ids and t in ids]
+            rt.registry_links.c.source_id, rt.registry_links.c.target_id, rt.registry_links.c.type).where(
+            rt.registry_links.c.status == LINK_PUBLISHED).order_by(rt.registry_links.c.id)) if s in ids and t in ids]
     if fmt == "csv":
         return csvio.write_csv([(d, "published") for d in rows])
     if fmt != "json":
@@ -611,9 +680,10 @@ def import_records(hub: Hub, payload: str, fmt: str, caller: Caller, publish: bo
             if conn.execute(select(rt.registry_links.c.id).where(and_(
                     rt.registry_links.c.source_id == s, rt.registry_links.c.target_id == t,
                     rt.registry_links.c.type == ty))).first() is None:
+                status = LINK_PUBLISHED if publish else LINK_PENDING  # unreviewed imports wait like any link
                 conn.execute(insert(rt.registry_links).values(source_id=s, target_id=t, type=ty,
                                                               note=link.get("note"), created_by=caller.actor,
-                                                              created_at=_now()))
+                                                              created_at=_now(), status=status))
                 linked += 1
         audit(conn, caller.actor, "registry.imported", "registry", {"created": len(created), "links": linked})
     return {"created": created, "skipped": skipped, "links": linked}

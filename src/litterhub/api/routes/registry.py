@@ -1,5 +1,7 @@
 """/api/v1/registry: the knowledge registry (records, revisions, review, links, comments, capacity matching,
-import/export). Reading is open; every write needs an account of the right role (api/security.py)."""
+import/export). Reading is open; every write needs an account of the right role (api/security.py).
+Contributors' links wait for a reviewer before they are public; capacity requests are private to their parties
+and moderators."""
 
 from __future__ import annotations
 
@@ -49,6 +51,11 @@ class LinkIn(BaseModel):
     target: str
     type: str
     note: str | None = Field(None, max_length=1000)
+
+
+class LinkReviewIn(BaseModel):
+    action: Literal["approve", "reject"]
+    reason: str | None = Field(None, max_length=2000)
 
 
 class CommentIn(BaseModel):
@@ -150,7 +157,22 @@ def suggestions(record_id: str, hub: Hub = Depends(get_hub),
 @router.post("/links", status_code=201, responses=PROBLEMS)
 def add_link(body: LinkIn, hub: Hub = Depends(get_hub),
              principal: Principal = Depends(require_role("contributor"))) -> dict[str, Any]:
+    """A reviewer's link is public at once; a contributor's is `pending` until a reviewer approves it."""
     return _call(svc.add_link, hub, body.source, body.target, body.type, caller_of(principal), body.note)
+
+
+@router.get("/links/pending", responses=PROBLEMS)
+def pending_links(record: str | None = None, hub: Hub = Depends(get_hub),
+                  principal: Principal = Depends(require_role("contributor"))) -> list[dict[str, Any]]:
+    """Links waiting for review: every one for reviewers, your own for contributors."""
+    return svc.pending_links(hub, caller_of(principal), record)
+
+
+@router.post("/links/{link_id}/review", responses=PROBLEMS)
+def review_link(link_id: int, body: LinkReviewIn, hub: Hub = Depends(get_hub),
+                principal: Principal = Depends(require_role("reviewer"))) -> dict[str, Any]:
+    """Approve a pending link (it becomes public) or reject it with a reason (it is removed)."""
+    return _call(svc.review_link, hub, link_id, body.action, caller_of(principal), body.reason)
 
 
 @router.delete("/links/{link_id}", status_code=204, responses=PROBLEMS)
@@ -188,8 +210,9 @@ def matches(record_id: str, hub: Hub = Depends(get_hub)) -> list[dict[str, Any]]
 
 @router.get("/capacity/requests", responses=PROBLEMS)
 def capacity_requests(record: str | None = None, hub: Hub = Depends(get_hub),
-                      _principal: Principal = Depends(require_role("contributor"))) -> list[dict[str, Any]]:
-    return svc.list_requests(hub, record)
+                      principal: Principal = Depends(require_role("contributor"))) -> list[dict[str, Any]]:
+    """Requests you made or that address your offers (reviewers and admins: all)."""
+    return svc.list_requests(hub, caller_of(principal), record)
 
 
 @router.post("/capacity/requests", status_code=201, responses=PROBLEMS)

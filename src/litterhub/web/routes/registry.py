@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import math
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -93,7 +93,8 @@ def _record_page(request: Request, hub: Hub, record_id: str, status_code: int = 
                 graph=_svg_graph(svc.graph(hub, record_id)) if published else None,
                 comments=svc.comments(hub, record_id, caller) if published else [],
                 suggestions=svc.suggest_links(hub, record_id) if me is not None and me.can("reviewer") else [],
-                matches=matches, requests=svc.list_requests(hub, record_id) if matches or me else [],
+                matches=matches, requests=svc.list_requests(hub, caller, record_id),
+                pending_links=svc.pending_links(hub, caller, record_id),
                 type_labels=TYPE_LABELS, source_url=source_url, link_types=LINK_TYPES, region_titles=region_titles,
                 **extra)
 
@@ -219,7 +220,26 @@ def review_queue(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request, "reviewer")
     if isinstance(who, Response):
         return who
-    return page(request, "registry/review.html", queue=svc.review_queue(hub, _caller(who)), type_labels=TYPE_LABELS)
+    return page(request, "registry/review.html", queue=svc.review_queue(hub, _caller(who)), type_labels=TYPE_LABELS,
+                pending_links=svc.pending_links(hub, _caller(who)))
+
+
+@router.post("/registry/links/{link_id}/review")
+async def post_link_review(link_id: int, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    """A reviewer approves or rejects a contributor's link, from the record page or the review queue."""
+    who = need(request, "reviewer")
+    if isinstance(who, Response):
+        return who
+    form = await _posted(request)
+    back = form.get("record_id", "")
+    try:
+        svc.review_link(hub, link_id, form.get("action", ""), _caller(who), form.get("reason"))
+    except svc.RegistryError as exc:
+        if back:
+            return _record_page(request, hub, back, status_code=exc.status, error=str(exc))
+        return page(request, "not_found.html", status_code=exc.status, what=str(exc))
+    target = f"/registry/records/{quote(back, safe='')}#neighbourhood" if back else "/registry/review"
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post("/registry/records/{record_id}/links")
