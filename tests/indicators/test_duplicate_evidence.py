@@ -190,3 +190,19 @@ def test_api_and_web_list_pairs_and_exclusions(scanned):
         assert exact["second_event_id"] in page.text and "pair-low" not in page.text
         assert f'id="excluded-count">{report.excluded_events}<' in page.text
         assert client.get("/duplicates", params={"confidence": "certain"}).status_code == 400
+
+
+def test_sdg_value_of_a_copied_export_equals_the_single_export(scanned):
+    """The issue's symptom: with the copy scanned, USA's SDG 14.1.1b is the value of one copy of the MDMAP export."""
+    hub, _, ids, _, _, _ = scanned
+
+    def values(datasets):
+        table = indicators.sdg(hub, "USA", datasets).tables["sdg"]
+        return {year: (value, n) for year, value, n in zip(table["TIME_PERIOD"], table["OBS_VALUE"],
+                                                            table["N_SURVEYS"], strict=True)}
+
+    single, both = values([ids["mdmap"]]), values([ids["mdmap"], ids["mdmap-copy"]])
+    assert 2023 in single and single[2023][1] == 48  # the 48 transects of 2023, each counted once
+    assert both.keys() == single.keys()
+    for year in single:
+        assert both[year][0] == pytest.approx(single[year][0]) and both[year][1] == single[year][1]
