@@ -146,7 +146,10 @@ def get_site(hub: Hub, site_id: str) -> dict[str, Any]:
             raise NotFound(f"site {site_id!r} not found")
         events = conn.execute(select(t.events).where(t.events.c.site_id == site_id)
                               .order_by(t.events.c.event_date, t.events.c.event_id)).all()
-    return {**row._mapping, "events": [_event_dict(e._mapping) for e in events]}
+    from litterhub.vocab.regions import describe_location
+
+    return {**row._mapping, "regions": describe_location(row.lon, row.lat),
+            "events": [_event_dict(e._mapping) for e in events]}
 
 
 def _event_dict(m) -> dict[str, Any]:

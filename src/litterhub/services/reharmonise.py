@@ -16,6 +16,7 @@ import pyarrow as pa
 from sqlalchemy import delete, func, insert, select, update
 
 from litterhub.harmonize.observations import harmonize_observations, vocabulary_version
+from litterhub.harmonize.regions import with_marine_regions
 from litterhub.model.schema import LAKE_TABLES, conform
 from litterhub.services.datasets import NotFound
 from litterhub.services.hub import Hub
@@ -73,6 +74,8 @@ def _publish_reharmonised(hub: Hub, dataset_id: str, actor: str, force: bool) ->
                 out = _with_version(batch, version)
                 if table == "observations":
                     out = harmonize_observations(out)
+                elif table == "events":  # the marine-region polygons are vocabulary too (docs/regions.md)
+                    out = with_marine_regions(out, keep_source=True)
                 staged.write(table, conform(out, LAKE_TABLES[table]))
         source = hub.lake.version_dir(dataset_id, current.version)
         for name in SIDE_FILES:

@@ -180,7 +180,7 @@ def regions_at(lat: float, lon: float) -> dict[str, object]:
     """The MSFD region, subregion and Regional Seas programme of one point (coarse boxes, see SOURCES.md)."""
     import numpy as np
 
-    from litterhub.vocab.regions import KINDS, assign, regions
+    from litterhub.vocab.regions import KINDS, assign, describe_location, regions
 
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise CoverageInputError("litter-coordinate-out-of-range", f"lat {lat}, lon {lon} is not a WGS84 point")
@@ -189,6 +189,7 @@ def regions_at(lat: float, lon: float) -> dict[str, object]:
     for kind in KINDS:
         code = assign(np.array([lon]), np.array([lat]), kind)[0]
         out[kind] = {"code": code, "name": table[code].name} if code else None
+    out["polygons"] = describe_location(lon, lat)  # marine region, FAO area, EEZ guess (docs/regions.md)
     return out
 
 
