@@ -420,3 +420,29 @@ def test_width_revisions_on_sqlite_and_postgresql(any_hub):
     assert list(svc.list_widths(any_hub)["width_m"]) == [50.0]
     used = indicators.sdg(any_hub).tables["widths_used"]
     assert list(zip(used["site_id"], used["revision"], strict=True)) == [(site, 2)]
+
+
+@pytest.mark.browser
+@pytest.mark.integration
+def test_sdg_page_at_360px_shows_the_assumed_badge_and_the_reasons(real, browser):
+    from tests.conftest import serve_in_thread
+
+    from litterhub.api.app import create_app
+
+    url, server = serve_in_thread(create_app(real))
+    try:
+        page = browser.new_page(viewport={"width": 360, "height": 800})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url + "/sdg?country=GBR&assume_width=50&lang=fr")
+        assert page.locator("#sdg-assumed-note .badge-assumed").is_visible()
+        assert page.locator("#sdg-values .badge-assumed").count() == len(indicators.sdg(real, "GBR", None, 50)
+                                                                          .tables["sdg"])
+        assert "LARGEUR SUPPOSÉE" in page.inner_text("#sdg-assumed-note")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360  # tables scroll inside their box
+        page.goto(url + "/sdg?country=NLD")
+        reason = page.inner_text("#country-NLD-EN_MAR_BEALITSQ")
+        assert "not computable, because" in reason and "widths set" in reason
+        assert not errors
+    finally:
+        server.should_exit = True
