@@ -28,10 +28,11 @@ from litterhub.services.contributions import (
     upload_path,
 )
 from litterhub.services.hub import Hub
-from litterhub.services.ingest import INDEX_COLUMNS, ingest_file
+from litterhub.services.ingest import INDEX_COLUMNS, _find_version_by_sha, ingest_file
 from litterhub.store import contrib_tables as ct
 from litterhub.store import tables as t
 from litterhub.store.locks import DatasetBusy, dataset_lock
+from litterhub.store.raw import sha256_of
 
 AUTO_ACTOR = "system:auto-approve"
 RECOVERY_ACTOR = "system:publish-recovery"
@@ -204,13 +205,13 @@ def _approve(hub: Hub, sub: Submission, actor: str, reviewer_id: int | None, not
     return Decision(load(hub, sub.id), True)
 
 
-def _finish(hub: Hub, sub: Submission, actor: str, note: str, rollback_to: str) -> int | None:
+def _finish(hub: Hub, sub: Submission, actor: str, note: str, rollback_to: str, resume: bool = False) -> int | None:
     """Publish a submission that is in "publishing" (unless under embargo) and mark it approved; on failure
     move it back to `rollback_to`. The caller holds the dataset's write lock."""
     now = datetime.now(UTC)
     embargoed = sub.embargo_until is not None and sub.embargo_until > now.date()
     try:
-        version = None if embargoed else publish(hub, sub, actor)
+        version = None if embargoed else publish(hub, sub, actor, resume)
     except BaseException:
         _cas(hub, sub.id, "publishing", actor, "submission.publish-failed", None, status=rollback_to)
         raise
@@ -245,7 +246,7 @@ def recover_publishing(hub: Hub, only: str | None = None) -> list[str]:
                     continue
                 handled.append(sid)
                 try:
-                    _finish(hub, sub, RECOVERY_ACTOR, "", rollback_to="in-review" if sub.reviewer_id else "submitted")
+                    _finish(hub, sub, RECOVERY_ACTOR, "", "in-review" if sub.reviewer_id else "submitted", resume=True)
                 except Exception as exc:  # noqa: BLE001 - rolled back to the queue; a person looks at it
                     logging.getLogger(__name__).warning("interrupted approval of %s rolled back: %s", sid, exc)
         except DatasetBusy:
@@ -272,14 +273,21 @@ def _check_target(hub: Hub, sub: Submission) -> None:
         raise ContributionError("conflict", f"dataset {sub.dataset_id!r} belongs to another contributor")
 
 
-def publish(hub: Hub, sub: Submission, actor: str) -> int:
-    """Ingest an approved submission as a new version of its dataset; returns the version number."""
-    _check_target(hub, sub)
-    _align_version_counter(hub, sub.dataset_id)
+def publish(hub: Hub, sub: Submission, actor: str, resume: bool = False) -> int:
+    """Ingest an approved submission as a new version of its dataset; returns the version number.
+
+    With `resume` (finishing an approval whose publisher died) a version of these very bytes that the
+    crash left committed is adopted as it is: the target was checked before the crash."""
     if sub.kind == "survey":
         path, fmt, filename = survey_table(hub, sub.dataset_id, sub.id), "mlw", f"{sub.dataset_id}.csv"
     else:
         path, fmt, filename = upload_path(hub, sub), sub.format or "auto", sub.original_filename or "upload.csv"
+    committed = _find_version_by_sha(hub, sub.dataset_id, sha256_of(path)) if resume else None
+    if committed is not None:
+        _describe_dataset(hub, sub, committed["version"])
+        return committed["version"]
+    _check_target(hub, sub)
+    _align_version_counter(hub, sub.dataset_id)
     result = ingest_file(hub, path, fmt, sub.dataset_id, actor=actor, original_filename=filename,
                          **ingest_options(sub))
     if not result.ok or result.version is None:
