@@ -149,3 +149,32 @@ def test_cli_json(scanned):
     payload = json.loads(out.output)
     assert len(payload["pairs"]) == len(report.pairs)
     assert payload["path"] is None
+
+
+def test_a_new_version_suspends_the_old_scans_exclusions(hub, tmp_path):
+    """An exclusion holds only while both datasets are at the versions scanned: a new version of either never
+    makes a survey vanish on the strength of an old scan."""
+    from litterhub.services.duplicates import stored_report
+    from litterhub.services.setup import DEMO_DIR
+
+    source = DEMO_DIR / "mdmap-maine-2016-2023.csv"
+    assert ingest_file(hub, source, "mdmap", "maine-a").ok
+    assert ingest_file(hub, source, "mdmap", "maine-b", allow_copy=True).ok
+    report = detect_duplicates(hub)
+    with source.open(newline="", encoding="utf-8-sig") as fh:
+        totals = [float(r["total_debris_items"] or 0) for r in csv.DictReader(fh)]
+    n_transects, n_empty = len(totals), sum(t == 0 for t in totals)
+    assert report.excluded_events == len(exclusion_list(hub)) == n_transects
+    assert {x["dataset_id"] for x in exclusion_list(hub)} == {"maine-b"}  # "a" before "b": the stable order
+    changed = tmp_path / "maine-b.csv"
+    changed.write_bytes(source.read_bytes().replace(b"Kinney Shores Beach", b"Kinney Shores"))
+    assert ingest_file(hub, changed, "mdmap", "maine-b").version == 2
+    assert exclusion_list(hub) == []
+    stale = stored_report(hub)
+    assert stale.stale_datasets == ["maine-b"] and stale.excluded_events == 0
+    rescanned = detect_duplicates(hub)
+    # other bytes now: transects that found nothing have nothing that proves them copies, so they stay (flagged)
+    assert n_empty > 0 and rescanned.excluded_events == n_transects - n_empty
+    assert stored_report(hub).stale_datasets == []
+    empty = [p for p in rescanned.pairs if p["first_total"] == p["second_total"] == 0]
+    assert len(empty) == n_empty and all(p["action"] == "flag" and p["confidence"] == "low" for p in empty)

@@ -217,15 +217,17 @@ def event_flags(pairs: pa.Table) -> pa.Table:
         FROM both_sides GROUP BY event_id ORDER BY event_id
     """).to_arrow_table().to_pylist()
     reasons = _reasons(pairs, excluded)
+    dataset_of = {f["event_id"]: f["dataset_id"] for f in flags}
     for f in flags:
         f["flag"] = FLAG
         f["use_for_indicators"] = f["event_id"] not in excluded
         f["kept_copy"] = excluded.get(f["event_id"])
+        f["kept_dataset_id"] = dataset_of.get(f["kept_copy"]) if f["kept_copy"] else None
         f["reason"] = reasons.get(f["event_id"])
     schema = pa.schema([("event_id", pa.string()), ("dataset_id", pa.string()), ("flag", pa.string()),
                         ("use_for_indicators", pa.bool_()), ("duplicate_of", pa.string()),
-                        ("kept_copy", pa.string()), ("confidence", pa.string()), ("similarity", pa.float64()),
-                        ("distance_m", pa.float64()), ("reason", pa.string())])
+                        ("kept_copy", pa.string()), ("kept_dataset_id", pa.string()), ("confidence", pa.string()),
+                        ("similarity", pa.float64()), ("distance_m", pa.float64()), ("reason", pa.string())])
     return pa.Table.from_pylist(flags, schema=schema)
 
 

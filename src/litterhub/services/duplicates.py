@@ -5,12 +5,16 @@ name and renamed): `lake/_derived/duplicate_sources.parquet` (one row per flagge
 the copy kept instead, the reason) and `lake/_derived/duplicate_pairs.parquet` (every candidate pair with its
 evidence and confidence). The flags are mirrored into the catalog's event index (`qc_flags` gets
 `litter-duplicate-source`, plus `litter-duplicate-source-excluded` on an exact copy indicators skip). Running the
-scan again replaces the previous result. The default action flags; only exact copies are left out of indicators,
-one copy of each survey is always kept, and `exclusion_list` gives every exclusion for an indicator's provenance.
+scan again replaces the previous result. `lake/_derived/duplicate_scan.json` records the dataset versions scanned:
+an exclusion only holds while both the excluded copy's and the kept copy's datasets are still at those versions, so
+a new or retracted version never makes a survey vanish on the strength of an old scan (run the scan again). The
+default action flags; only exact copies are left out of indicators, one copy of each survey is always kept, and
+`exclusion_list` gives every exclusion for an indicator's provenance.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,6 +41,7 @@ EXCLUDED_FLAG = f"{FLAG}-excluded"
 DERIVED = "_derived"
 FILENAME = "duplicate_sources.parquet"
 PAIRS_FILENAME = "duplicate_pairs.parquet"
+SCAN_FILENAME = "duplicate_scan.json"
 GENERIC_REASON = "marked as an exact copy of another dataset's survey by the duplicate scan"
 
 
@@ -52,13 +57,15 @@ class DuplicateReport:
     path: str | None = None
     settings: dict[str, float] = field(default_factory=dict)
     stored: bool = False
+    stale_datasets: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         by_confidence = Counter(p["confidence"] for p in self.pairs)
         return {"datasets": self.datasets, "pairs": self.pairs, "flagged_events": self.flagged_events,
                 "excluded_events": self.excluded_events, "exclusions": self.exclusions,
                 "confidence_counts": {c: by_confidence.get(c, 0) for c in CONFIDENCES},
-                "path": self.path, "stored": self.stored, "settings": self.settings}
+                "path": self.path, "stored": self.stored, "stale_datasets": self.stale_datasets,
+                "settings": self.settings}
 
 
 def result_path(hub: Hub) -> Path:
@@ -67,6 +74,10 @@ def result_path(hub: Hub) -> Path:
 
 def pairs_path(hub: Hub) -> Path:
     return hub.lake.root / DERIVED / PAIRS_FILENAME
+
+
+def scan_path(hub: Hub) -> Path:
+    return hub.lake.root / DERIVED / SCAN_FILENAME
 
 
 def current_versions(hub: Hub) -> list[tuple[str, int]]:
@@ -88,9 +99,10 @@ def detect_duplicates(hub: Hub, max_distance_m: float = SAME_SITE_DISTANCE_M, mi
     report = _report(len(versions), pairs, flags, {"max_distance_m": max_distance_m,
                                                    "min_similarity": min_similarity})
     if write:
-        previous = excluded_and_flagged(hub)[1]
+        previous = _flagged(hub)
         _write_sidecar(pairs_path(hub), pairs)
         _write_sidecar(result_path(hub), flags)
+        _write_atomic(scan_path(hub), json.dumps({"versions": dict(versions)}).encode())
         _mirror_into_catalog(hub, flags, previous)
         report.path = str(result_path(hub))
         report.stored = True
@@ -102,46 +114,62 @@ def stored_report(hub: Hub) -> DuplicateReport | None:
     if not pairs_path(hub).exists() or not result_path(hub).exists():
         return None
     pairs, flags = pq.read_table(pairs_path(hub)), pq.read_table(result_path(hub))
-    report = _report(len({d for p in pairs.to_pylist() for d in (p["first_dataset_id"], p["second_dataset_id"])}),
-                     pairs, flags, {})
+    valid = _still_scanned(hub)
+    scanned = json.loads(scan_path(hub).read_text(encoding="utf-8")).get("versions", {}) \
+        if scan_path(hub).exists() else {}
+    report = _report(len(scanned), pairs, flags, {}, valid)
     report.path, report.stored = str(result_path(hub)), True
+    current = dict(current_versions(hub))
+    report.stale_datasets = sorted(d for d in set(scanned) | set(current) if scanned.get(d) != current.get(d)) \
+        if scanned else []
     return report
 
 
-def _report(n_datasets: int, pairs: pa.Table, flags: pa.Table, settings: dict[str, float]) -> DuplicateReport:
+def _report(n_datasets: int, pairs: pa.Table, flags: pa.Table, settings: dict[str, float],
+            valid: set[str] | None = None) -> DuplicateReport:
     rows = pairs.to_pylist()
     for p in rows:
         p["event_date"] = p["event_date"].isoformat() if p["event_date"] is not None else None
         p["evidence"] = describe(p)
+    exclusions = _exclusions(flags, valid)
     return DuplicateReport(datasets=n_datasets, pairs=rows, flagged_events=flags.num_rows,
-                           excluded_events=flags.num_rows - sum(flags.column("use_for_indicators").to_pylist()),
-                           exclusions=_exclusions(flags), settings=settings)
+                           excluded_events=len(exclusions), exclusions=exclusions, settings=settings)
 
 
 def excluded_and_flagged(hub: Hub) -> tuple[set[str], set[str]]:
     """(events indicators must skip, all flagged events) from the last stored scan; empty sets if none."""
+    return {x["event_id"] for x in exclusion_list(hub)}, _flagged(hub)
+
+
+def _flagged(hub: Hub) -> set[str]:
     path = result_path(hub)
-    if not path.exists():
-        return set(), set()
-    table = pq.read_table(path, columns=["event_id", "use_for_indicators"])
-    ids = table.column("event_id").to_pylist()
-    use = table.column("use_for_indicators").to_pylist()
-    return {e for e, u in zip(ids, use, strict=True) if not u}, set(ids)
+    return set(pq.read_table(path, columns=["event_id"]).column("event_id").to_pylist()) if path.exists() else set()
 
 
 def exclusion_list(hub: Hub) -> list[dict[str, Any]]:
     """Every event indicators leave out, for the indicator's provenance: {event_id, dataset_id, duplicate_of, reason}.
 
-    `duplicate_of` is the copy that is counted instead. Empty when no scan was stored.
+    `duplicate_of` is the copy that is counted instead. Empty when no scan was stored; an exclusion whose datasets
+    changed version since the scan is dropped (both copies are counted until the scan is run again).
     """
     path = result_path(hub)
-    return _exclusions(pq.read_table(path)) if path.exists() else []
+    return _exclusions(pq.read_table(path), _still_scanned(hub)) if path.exists() else []
 
 
-def _exclusions(flags: pa.Table) -> list[dict[str, Any]]:
+def _still_scanned(hub: Hub) -> set[str] | None:
+    """Datasets whose current version is the one the stored scan read (None: no record, trust the scan)."""
+    if not scan_path(hub).exists():
+        return None
+    scanned = json.loads(scan_path(hub).read_text(encoding="utf-8")).get("versions", {})
+    return {d for d, v in current_versions(hub) if scanned.get(d) == v}
+
+
+def _exclusions(flags: pa.Table, valid: set[str] | None = None) -> list[dict[str, Any]]:
     out = []
     for row in flags.to_pylist():
         if row.get("use_for_indicators", True):
+            continue
+        if valid is not None and not {row.get("dataset_id"), row.get("kept_dataset_id")} <= valid:
             continue
         out.append({"event_id": row["event_id"], "dataset_id": row.get("dataset_id"),
                     "duplicate_of": row.get("kept_copy") or row.get("duplicate_of"),
@@ -150,10 +178,18 @@ def _exclusions(flags: pa.Table) -> list[dict[str, Any]]:
 
 
 def _write_sidecar(path: Path, table: pa.Table) -> None:
+    buffer = pa.BufferOutputStream()
+    pq.write_table(table, buffer, compression="zstd")
+    _write_atomic(path, buffer.getvalue().to_pybytes())
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary name, fsync, rename: readers see the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    pq.write_table(table, tmp, compression="zstd")
-    with tmp.open("rb") as fh:
+    with tmp.open("wb") as fh:
+        fh.write(data)
+        fh.flush()
         os.fsync(fh.fileno())
     tmp.replace(path)
 
