@@ -233,6 +233,11 @@ def region(lat: float = typer.Option(..., "--lat", help="WGS84 latitude"),
     for kind in ("msfd-subregion", "msfd-region", "regional-sea"):
         hit = found[kind]
         console.print(f"{kind}: " + (f"{hit['code']} ({hit['name']})" if hit else "none"), highlight=False)
+    where = found["polygons"]  # docs/regions.md
+    basis = (f"{where['marine_region_basis']}, {where['marine_region_distance_km']} km"
+             if where["marine_region"] else f"no marine polygon within {where['max_coast_km']:g} km")
+    console.print(f"marine region: {where['marine_region'] or 'none'} ({basis}); FAO area: "
+                  f"{where['fao_area'] or 'none'}; EEZ guess: {where['eez_guess'] or 'none'}", highlight=False)
 
 
 @vocab_app.command("table")
