@@ -28,6 +28,7 @@ from collections.abc import Callable
 from fastapi import Depends, Request, Response
 from fastapi.security import HTTPBearer
 
+from litterhub.api import limits
 from litterhub.api.deps import get_hub
 from litterhub.api.problems import Problem
 from litterhub.services import auth
@@ -216,28 +217,19 @@ def limiter(request: Request) -> RateLimiter:
     return state.rate_limiter
 
 
-def _parse_limit(value: str, default: tuple[int, int]) -> tuple[int, int]:
-    try:
-        n, per = value.split("/")
-        return int(n), int(per)
-    except (ValueError, AttributeError):
-        return default
-
-
 def write_limit() -> tuple[int, int]:
-    """Writes per window per caller: LITTERHUB_WRITE_RATE as 'N/SECONDS' (default 120/60)."""
-    return _parse_limit(os.environ.get("LITTERHUB_WRITE_RATE", ""), (120, 60))
+    """Writes per window per caller (LITTERHUB_WRITE_RATE; every limit is in api/limits.py)."""
+    return limits.write_rate()
 
 
 def client_key(request: Request) -> str:
-    """API key id when there is one, else the client address (X-Forwarded-For only via LITTERHUB_TRUST_PROXY)."""
+    """API key id when there is one, else the account, else the client address (api/guards.py has already
+    replaced the peer address by the X-Forwarded-For client only when the peer is a trusted proxy)."""
     principal = getattr(request.state, "lh_principal", None)
     if principal is not None and principal.key_id:
         return f"key:{principal.key_id}"
     if principal is not None:
         return f"user:{principal.id}"
-    if os.environ.get("LITTERHUB_TRUST_PROXY") == "1" and request.headers.get("x-forwarded-for"):
-        return "ip:" + request.headers["x-forwarded-for"].split(",")[0].strip()
     return "ip:" + (request.client.host if request.client else "unknown")
 
 
