@@ -446,3 +446,15 @@ def test_sdg_page_at_360px_shows_the_assumed_badge_and_the_reasons(real, browser
         assert not errors
     finally:
         server.should_exit = True
+
+
+def test_widths_read_operations_honour_their_contract(demo_hub):
+    import schemathesis
+    from tests.opendata.test_opendata_contract import _run_all
+
+    from litterhub.api.app import create_app
+
+    schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", create_app(demo_hub)).include(method="GET")
+    ran, failures = _run_all(schema, {"widths"})
+    assert ran == 3
+    assert not failures, "\n\n".join(failures)
