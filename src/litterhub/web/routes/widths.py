@@ -87,7 +87,7 @@ async def give_width(request: Request, hub: Hub = Depends(get_hub)) -> Response:
         entry = await run_in_threadpool(svc.give_width, hub, svc.giver_for(who), fields.get("site_id", ""),
                                         fields.get("width_m", ""), fields.get("source", ""), fields.get("note"))
     except svc.WidthError as exc:
-        return _widths(request, hub, str(exc), exc.status if exc.status != 403 else 400, fields)
+        return _widths(request, hub, str(exc), exc.status, fields)
     return RedirectResponse(f"/widths/{entry['site_id']}?done={entry['revision']}", status_code=303)
 
 
