@@ -126,3 +126,45 @@ def test_wizard_shows_the_known_dataset_and_a_copy_checkbox(hub, people, tmp_pat
         sent = browser.post(f"/contribute/submissions/{sub.id}/submit", data={**form, "allow_copy": "on"},
                             follow_redirects=False)
         assert sent.status_code == 303 and c.load(hub, sub.id).status == "submitted"
+
+
+def test_browser_wizard_and_duplicates_page_at_360_px(hub, people, browser):
+    """Chromium: the wizard names the dataset holding the bytes, refuses without the checkbox and sends with it;
+    the duplicates page lists the resulting pair without sideways scrolling on a 360 px phone."""
+    from tests.conftest import serve_in_thread
+
+    from litterhub.api.app import create_app
+    from litterhub.services.duplicates import detect_duplicates
+
+    base, server = serve_in_thread(create_app(hub))
+    try:
+        context = browser.new_context(viewport={"width": 360, "height": 740})
+        page = context.new_page()
+        page.goto(f"{base}/account/login")
+        page.fill("#email", "ana@example.org")
+        page.fill("#password", PASSWORD)
+        page.click("form.stack button[type=submit]")
+        page.wait_for_url(f"{base}/account")
+        page.goto(f"{base}/contribute/upload")
+        page.set_input_files("#file", str(MLW))
+        page.click("#upload-button")
+        page.wait_for_selector("#known-copies")
+        assert "mlw-sample" in page.inner_text("#known-copies")
+        page.check("input[name=licence][value='CC0-1.0']")
+        with page.expect_navigation():
+            page.click("#submit-button")  # without the checkbox: refused, the page says why
+        assert "mlw-sample version 1" in page.content() and page.is_visible("#allow-copy")
+        page.check("input[name=licence][value='CC0-1.0']")
+        page.check("#allow-copy")
+        page.click("#submit-button")
+        page.wait_for_selector("#status")
+        assert "waiting for review" in page.inner_text("#status")
+        sid = page.url.rstrip("/").rsplit("/", 1)[1]
+        r.approve(hub, people["rui"], sid)
+        detect_duplicates(hub)
+        page.goto(f"{base}/duplicates")
+        assert int(page.inner_text("#pair-count")) > 0 and page.locator("#pairs tr.pair-exact").count() > 0
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360 + 1
+        context.close()
+    finally:
+        server.should_exit = True
