@@ -109,7 +109,7 @@ def test_without_widths_the_named_countries_say_why_and_list_their_beaches(real)
 def test_widths_from_the_table_make_a_country_computable(real):
     missing = indicators.sdg(real, "NLD").tables["missing_widths"]
     widths = {s: 30.0 + i for i, s in enumerate(missing["site_id"])}
-    stored = svc.import_widths(real, svc.CLI_OPERATOR, fill(missing, lambda r: widths[r.site_id]))
+    stored = svc.import_widths(real, svc.CLI_OPERATOR, fill(missing, lambda r: widths[r.site_id])).entries
     assert len(stored) == len(widths) and {e["revision"] for e in stored} == {1}
 
     result = indicators.sdg(real, "NLD")
@@ -248,6 +248,21 @@ def test_refusals_have_stable_codes_and_store_nothing(real):
         svc.import_widths(real, svc.CLI_OPERATOR, "site,width\nx,1\n")
     assert "site_id" in str(caught.value)
     assert svc.list_widths(real).empty  # all or nothing
+
+
+def test_a_partly_filled_template_stores_the_filled_rows_and_keeps_the_others_listed(real):
+    missing = indicators.sdg(real, "NLD").tables["missing_widths"]
+    text = svc.template_csv(missing).splitlines()
+    header, rows = text[0], text[1:]
+    first = rows[0].split(",")
+    first[1:3] = ["35", "profile 2022"]
+    done = svc.import_widths(real, svc.CLI_OPERATOR, "\n".join([header, ",".join(first), *rows[1:]]) + "\n")
+    assert [e["site_id"] for e in done.entries] == [first[0]]
+    assert done.skipped_lines == list(range(3, len(rows) + 2))
+    after = set(indicators.sdg(real, "NLD").tables["missing_widths"]["site_id"])
+    assert after == set(missing["site_id"]) - {first[0]}
+    with pytest.raises(svc.WidthError, match="no filled-in rows"):
+        svc.import_widths(real, svc.CLI_OPERATOR, "\n".join([header, *rows[1:]]) + "\n")
 
 
 # --- the three faces: API, web, CLI --------------------------------------------------------------------------

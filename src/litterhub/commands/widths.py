@@ -77,9 +77,10 @@ def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False,
     def run(hub):
         return widths.import_widths(hub, widths.cli_giver(hub, by), text, source)
 
-    entries = _call(run, data_dir)
-    typer.echo(json.dumps({"stored": len(entries), "entries": entries}) if as_json
-               else f"stored {len(entries)} width(s) as new revisions")
+    done = _call(run, data_dir)
+    skipped = f"; {len(done.skipped_lines)} row(s) without a width left as they are" if done.skipped_lines else ""
+    typer.echo(json.dumps(done.as_dict()) if as_json
+               else f"stored {len(done.entries)} width(s) as new revisions{skipped}")
 
 
 @widths_app.command("list")

@@ -205,9 +205,22 @@ def give_width(hub: Hub, giver: Giver, site_id: str, width_m: Any, source: str, 
     return _write(hub, [entry], giver)[0]
 
 
-def import_widths(hub: Hub, giver: Giver, text: str, default_source: str | None = None) -> list[dict[str, Any]]:
+@dataclass
+class Imported:
+    """What an import stored, and the lines of the template's rows left blank (no width and no source)."""
+
+    entries: list[dict[str, Any]]
+    skipped_lines: list[int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"stored": len(self.entries), "skipped_blank_rows": len(self.skipped_lines),
+                "skipped_lines": self.skipped_lines, "entries": self.entries}
+
+
+def import_widths(hub: Hub, giver: Giver, text: str, default_source: str | None = None) -> Imported:
     """All or nothing: a CSV with columns site_id, width_m, source (or --source for every row), note. Every bad
-    row is reported with its line; nothing is stored unless every row is good."""
+    row is reported with its line; nothing is stored unless every row is good. A row of the `--missing`
+    template left blank (neither a width nor its own source) is skipped and said so: the beach stays listed."""
     _may_write(giver)
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip().lower() for h in reader.fieldnames or []]
@@ -220,12 +233,16 @@ def import_widths(hub: Hub, giver: Giver, text: str, default_source: str | None 
     reader.fieldnames = header
     entries: list[_Entry] = []
     errors: list[dict[str, Any]] = []
+    skipped: list[int] = []
     for row in reader:
         line = reader.line_num
-        if len(entries) + len(errors) >= MAX_IMPORT_ROWS:
+        if len(entries) + len(errors) + len(skipped) >= MAX_IMPORT_ROWS:
             raise WidthError("width-file-invalid", f"at most {MAX_IMPORT_ROWS} rows per file", field="file")
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue  # a blank line
+        if not (row.get("width_m") or "").strip() and not (row.get("source") or "").strip():
+            skipped.append(line)  # a beach of the template not filled in (yet)
+            continue
         try:
             site = _text(row.get("site_id"), "site_id", 40, required=False)
             if not site:
@@ -239,8 +256,9 @@ def import_widths(hub: Hub, giver: Giver, text: str, default_source: str | None 
         raise WidthError("width-file-invalid", f"{len(errors)} row(s) are not usable; nothing was stored",
                          field="file", errors=errors)
     if not entries:
-        raise WidthError("width-file-invalid", "the file has no rows", field="file")
-    return _write(hub, entries, giver)
+        raise WidthError("width-file-invalid", "the file has no filled-in rows (each needs site_id, width_m and "
+                         "source)", field="file")
+    return Imported(_write(hub, entries, giver), skipped)
 
 
 # --- reading -----------------------------------------------------------------------------------------------

@@ -97,7 +97,8 @@ async def import_widths(request: Request, source: str | None = Query(None, max_l
                         hub: Hub = Depends(get_hub),
                         principal: Principal = Depends(require_role(svc.WRITE_ROLE, svc.WRITE_SCOPE))
                         ) -> dict[str, Any]:
-    """A CSV body (site_id, width_m, source, note), all or nothing; every bad row is listed with its line."""
+    """A CSV body (site_id, width_m, source, note), all or nothing; every bad row is listed with its line. Rows
+    of the /widths/missing template left blank are skipped and counted."""
     raw = await request.body()
     if len(raw) > MAX_IMPORT_BYTES:
         raise Problem(413, f"at most {MAX_IMPORT_BYTES // (1024 * 1024)} MiB of CSV per request")
@@ -107,7 +108,7 @@ async def import_widths(request: Request, source: str | None = Query(None, max_l
         raise Problem(400, "the body is not UTF-8 text", errors=[{"code": "width-file-invalid", "field": "body",
                                                                  "message": "not UTF-8"}]) from None
     try:
-        entries = await run_in_threadpool(svc.import_widths, hub, svc.giver_for(principal), text, source)
+        done = await run_in_threadpool(svc.import_widths, hub, svc.giver_for(principal), text, source)
     except svc.WidthError as exc:
         raise _problem(exc) from None
-    return {"stored": len(entries), "entries": entries}
+    return done.as_dict()
