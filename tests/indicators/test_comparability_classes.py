@@ -253,3 +253,24 @@ def test_browser_shows_class_labels(browser, live_server, demo_hub):
     assert page.locator("#indicator-chart-class strong").inner_text() == expected[0]
     assert not errors, errors
     page.close()
+
+
+def test_every_result_lists_the_duplicate_copies_it_left_out(hub, shared_data):
+    """A deliberate copy of the OSPAR file: after the duplicate scan, each indicator leaves the copy's surveys out
+    and lists every one of them (event, dataset, the copy counted instead, why) in its provenance."""
+    from litterhub.services.duplicates import detect_duplicates
+    from litterhub.services.ingest import ingest_file
+
+    path = shared_data / "ospar-nl-litteR" / "beach-litter-nl-2012-2017.csv"
+    assert ingest_file(hub, path, "ospar", "ospar-a").ok
+    assert ingest_file(hub, path, "ospar", "ospar-b", allow_copy=True).ok
+    detect_duplicates(hub)
+    for fn in (indicators.beach, indicators.composition, indicators.threshold, indicators.ospar):
+        result = fn(hub)
+        listed = result.as_dict()["excluded_events"]
+        assert len(listed) == 95, fn.__name__  # one copy of each of the 95 surveys
+        assert {r["dataset_id"] for r in listed} in ({"ospar-a"}, {"ospar-b"})
+        assert all(r["duplicate_of"] and r["reason"] for r in listed)
+    surveys = indicators.beach(hub).tables["surveys"]
+    assert surveys["event_id"].nunique() == 95
+    assert not set(surveys["event_id"]) & {r["event_id"] for r in listed}
