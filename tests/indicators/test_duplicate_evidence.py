@@ -190,6 +190,7 @@ def test_api_and_web_list_pairs_and_exclusions(scanned):
         assert exact["second_event_id"] in page.text and "pair-low" not in page.text
         assert f'id="excluded-count">{report.excluded_events}<' in page.text
         assert client.get("/duplicates", params={"confidence": "certain"}).status_code == 400
+        assert 'href="/duplicates"' in client.get("/datasets").text  # how people find the page
 
 
 def test_sdg_value_of_a_copied_export_equals_the_single_export(scanned):
