@@ -33,7 +33,7 @@ from litterhub.analysis.comparability import (
 )
 from litterhub.model.csvsafe import safe_cell
 from litterhub.services.datasets import BadRequest, NotFound
-from litterhub.services.duplicates import excluded_and_flagged
+from litterhub.services.duplicates import excluded_and_flagged, exclusion_list
 from litterhub.services.hub import Hub
 from litterhub.store import tables as t
 
@@ -96,17 +96,8 @@ def _base_warnings(con: duckdb.DuckDBPyConnection, n_duplicates: int, events: st
 
 def excluded_events(hub: Hub, versions: list[tuple[str, int]]) -> list[dict[str, Any]]:
     """The duplicate copies left out of indicators over `versions`: {event_id, dataset_id, duplicate_of, reason}."""
-    from litterhub.services import duplicates
-
-    listing = getattr(duplicates, "exclusion_list", None)
-    if listing is not None:
-        rows = listing(hub)
-    else:  # before the duplicate scan listed its exclusions: the bare ids, with the scan's generic reason
-        excluded, _ = excluded_and_flagged(hub)
-        rows = [{"event_id": e, "dataset_id": e.split(":", 1)[0] if ":" in e else None, "duplicate_of": None,
-                 "reason": "marked as the second copy of a survey by the duplicate scan"} for e in sorted(excluded)]
     used = {d for d, _ in versions}
-    return [r for r in rows if r.get("dataset_id") is None or r.get("dataset_id") in used]
+    return [r for r in exclusion_list(hub) if r.get("dataset_id") in used]
 
 
 def _classes(con: duckdb.DuckDBPyConnection, events: str, pool: bool, klass: str | None,
