@@ -17,6 +17,7 @@ from sqlalchemy import select
 from litterhub.analysis import sdg as sdg_analysis
 from litterhub.services import indicators
 from litterhub.services import widths as svc
+from litterhub.store import tables as t
 from litterhub.store import width_tables as wt
 
 os.environ.setdefault("LITTERHUB_TESTING", "1")
@@ -150,10 +151,14 @@ def test_a_new_width_is_a_new_revision_the_latest_applies_and_history_stays(real
     assert set(history["given_by"]) == {"cli"} and history["given_at"].notna().all()
     in_force = svc.list_widths(real, country="NLD")
     assert list(in_force.loc[in_force["site_id"] == site, "revision"]) == [2]
-    with real.engine.connect() as conn:  # the first entry is still stored as given
+    with real.engine.connect() as conn:  # the first entry is still stored as given, and both are audited
         stored = conn.execute(select(wt.site_widths.c.revision, wt.site_widths.c.width_m)
                               .where(wt.site_widths.c.site_id == site)).all()
+        audited = conn.execute(select(t.audit_log.c.actor, t.audit_log.c.detail)
+                               .where(t.audit_log.c.action == "site.width.given",
+                                      t.audit_log.c.target == f"site:{site}")).all()
     assert sorted(stored) == [(1, 40.0), (2, 80.0)]
+    assert sorted((a, d["revision"], d["width_m"]) for a, d in audited) == [("cli", 1, 40.0), ("cli", 2, 80.0)]
 
 
 def test_an_assumed_width_is_used_only_when_asked_and_flagged_everywhere(real):
@@ -382,7 +387,13 @@ def test_web_sdg_page_and_width_form(api, real):
     assert saved.status_code == 303 and saved.headers["location"] == f"/widths/{site}?done=1"
     history = api.get(saved.headers["location"])
     assert history.status_code == 200 and "beach profile 2021" in history.text and "42.5" in history.text
-    assert "A reviewer" in history.text
+    assert "A reviewer" in history.text and 'id="width-saved"' in history.text
+    hostile = '<script>alert("w")</script>'
+    again = api.post("/widths", data={"site_id": site, "width_m": "43", "source": hostile, "csrf_token": token},
+                     follow_redirects=False)
+    assert again.headers["location"] == f"/widths/{site}?done=2"
+    listing = api.get("/widths").text
+    assert hostile not in listing and "&lt;script&gt;" in listing and "42.5" not in listing  # only the latest
     assert site not in {s for s in indicators.sdg(real, "NLD").tables["missing_widths"]["site_id"]}
 
 
@@ -409,6 +420,17 @@ def test_cli_widths_and_sdg(real, tmp_path):
     assert r.exit_code == 0 and f"stored {len(missing)}" in r.output
     r = runner.invoke(app, ["widths", "history", site, "--json", *data])
     assert [e["revision"] for e in __import__("json").loads(r.output)] == [2, 1]
+    from litterhub.services import auth
+
+    officer = auth.create_user(real, "officer@example.org", PASSWORD, role="reviewer")
+    auth.create_user(real, "helper@example.org", PASSWORD, role="contributor")
+    r = runner.invoke(app, ["widths", "set", site, "61", "--source", "s", "--by", "officer@example.org", *data])
+    assert r.exit_code == 0 and "revision 3" in r.output
+    assert svc.list_widths(real, site_id=site)["given_by"].iloc[0] == f"user:{officer.id}"
+    for who, code in (("helper@example.org", "width-forbidden"), ("nobody@example.org", "width-unknown-user")):
+        r = runner.invoke(app, ["widths", "set", site, "62", "--source", "s", "--by", who, *data])
+        assert r.exit_code == 1 and code in r.output, who
+    assert list(svc.list_widths(real, site_id=site)["revision"]) == [3]
     r = runner.invoke(app, ["analyse", "sdg", "--country", "NLD", *data])
     assert r.exit_code == 0 and "computed" in r.output and "Netherlands" in r.output
     out = tmp_path / "sdg.csv"
