@@ -37,6 +37,21 @@ def test_revoke_key_cascades_and_end_sessions(hub):
     assert r.exit_code == 2 and "no account" in r.output
 
 
+def test_password_reset_ends_sessions(hub):
+    runner = CliRunner()
+    data = ["--data-dir", str(hub.settings.data_dir)]
+    ana = auth.create_user(hub, "ana@example.org", PASSWORD)
+    token, _ = auth.start_session(hub, ana.id)
+    r = runner.invoke(app, ["users", "password", "ana@example.org", *data], input="short\n")
+    assert r.exit_code == 2 and "at least 10" in r.output
+    assert auth.session_for_token(hub, token) is not None  # nothing changed
+    r = runner.invoke(app, ["users", "password", "ana@example.org", *data], input="a brand new passphrase\n")
+    assert r.exit_code == 0, r.output
+    assert auth.authenticate(hub, "ana@example.org", "a brand new passphrase").id == ana.id
+    assert auth.authenticate(hub, "ana@example.org", PASSWORD) is None
+    assert auth.session_for_token(hub, token) is None
+
+
 def test_key_made_by_a_session_is_bounded_by_the_role(hub):
     ana = auth.create_user(hub, "ana@example.org", PASSWORD)
     session = auth.principal_for_session(hub, ana.id)

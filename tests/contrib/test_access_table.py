@@ -290,6 +290,24 @@ def session_after_end_sessions(ctx: Ctx):
         return browser.get("/api/v1/auth/me")
 
 
+def session_after_password_change(ctx: Ctx):
+    """A password change elsewhere signs out every other browser; the changing one stays signed in."""
+    ctx.user("ana@example.org")
+    with ctx.browser() as thief, ctx.browser() as owner:
+        sign_in(thief, "ana@example.org")
+        csrf = sign_in(owner, "ana@example.org")
+        wrong = owner.post("/account/password", data={"csrf_token": csrf, "current_password": "not my password",
+                                                      "new_password": "a brand new passphrase",
+                                                      "new_password2": "a brand new passphrase"})
+        assert wrong.status_code == 422 and thief.get("/api/v1/auth/me").status_code == 200
+        r = owner.post("/account/password", follow_redirects=False,
+                       data={"csrf_token": csrf, "current_password": PASSWORD,
+                             "new_password": "a brand new passphrase", "new_password2": "a brand new passphrase"})
+        assert r.status_code == 303 and 'id="password-changed"' in owner.get(r.headers["location"]).text
+        assert auth.authenticate(ctx.hub, "ana@example.org", "a brand new passphrase") is not None
+        return thief.get("/api/v1/auth/me")
+
+
 def contributor_link(ctx: Ctx):
     made = ctx.two_records()
     r = ctx.client.post("/api/v1/registry/links", headers=bearer(made["ana"]),
@@ -365,6 +383,7 @@ TABLE = [
     Row(8, "GET /api/v1/auth/me (saved cookie after logout)", 401, cookie_after_logout),
     Row(8, "GET /api/v1/registry/review-queue (session of a demoted reviewer)", 403, session_after_demotion),
     Row(8, "GET /api/v1/auth/me (session after an admin ended it)", 401, session_after_end_sessions),
+    Row(8, "GET /api/v1/auth/me (other browser, after a password change)", 401, session_after_password_change),
     Row(9, "POST /api/v1/registry/links (contributor): pending, not public", 201, contributor_link),
     Row(9, "GET /api/v1/registry/records/{id}/links (after a reviewer approves)", 200, link_after_review),
     Row(9, "POST /account/register (known address): same answer as a new one", 303, register_known_address),

@@ -110,6 +110,21 @@ def revoke_key(key_id: str = typer.Argument(..., help="the key's id (mlh_<id>_â€
     console.print(f"revoked {', '.join(revoked)}")
 
 
+@users_app.command("password")
+def password(email: str = typer.Argument(..., help="whose password"),
+             data_dir: Path | None = DataDir) -> None:
+    """Set a new password read from standard input (first line) and sign the account out everywhere."""
+    from litterhub.services import auth
+
+    hub = Hub.open(data_dir)
+    user = _user_or_fail(hub, email)
+    try:
+        auth.change_password(hub, user.id, None, sys.stdin.readline().rstrip("\r\n"), actor="cli")
+    except auth.AuthError as exc:
+        _fail(str(exc))
+    console.print(f"password of {email} changed; every session of the account ended")
+
+
 @users_app.command("end-sessions")
 def end_sessions(email: str = typer.Argument(..., help="whose browser sessions"),
                  data_dir: Path | None = DataDir) -> None:

@@ -385,6 +385,26 @@ def authenticate(hub: Hub, email: str, password: str) -> User | None:
     return user
 
 
+def change_password(hub: Hub, user_id: int, current: str | None, new: str, actor: str) -> None:
+    """Set a new password after checking the current one (`current` None: an operator's reset), and end every
+    session of the account, so a password change also throws out whoever else was signed in."""
+    check_password_strength(new)
+    if current is not None:
+        with hub.engine.connect() as conn:
+            stored = conn.execute(select(t.users.c.password_hash).where(t.users.c.id == user_id)).scalar()
+        try:
+            password_hasher().verify(stored or "", current)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            raise AuthError("wrong-password", "the current password is not right") from None
+    hashed = hash_password(new)
+    with hub.engine.begin() as conn:
+        n = conn.execute(update(t.users).where(t.users.c.id == user_id).values(password_hash=hashed)).rowcount
+        if not n:
+            raise AuthError("no-such-user", f"no user {user_id}")
+        conn.execute(delete(st.sessions).where(st.sessions.c.user_id == user_id))
+        audit(conn, actor, "user.password_changed", f"user:{user_id}", {"reset": current is None})
+
+
 # --- API keys ------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

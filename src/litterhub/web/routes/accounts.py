@@ -129,17 +129,39 @@ def logout(request: Request) -> Response:
 
 
 @router.get("/account", response_class=HTMLResponse)
-def account(request: Request, hub: Hub = Depends(get_hub)) -> Response:
+def account(request: Request, hub: Hub = Depends(get_hub), password_changed: bool = False) -> Response:
     who = need(request, "public")
     if isinstance(who, Response):
         return who
-    return _account_page(request, hub, who)
+    return _account_page(request, hub, who, password_changed=password_changed)
 
 
-def _account_page(request: Request, hub: Hub, who: Principal, new_key: str | None = None) -> HTMLResponse:
-    return page(request, "accounts/account.html", keys=auth.list_api_keys(hub, who.id), new_key=new_key,
-                scopes=auth.grantable_scopes(who.role), default_scopes=auth.default_scopes(who.role),
-                notices=auth.notices(hub, who.id))
+def _account_page(request: Request, hub: Hub, who: Principal, new_key: str | None = None, status_code: int = 200,
+                  **context: Any) -> HTMLResponse:
+    return page(request, "accounts/account.html", status_code=status_code, keys=auth.list_api_keys(hub, who.id),
+                new_key=new_key, scopes=auth.grantable_scopes(who.role),
+                default_scopes=auth.default_scopes(who.role), notices=auth.notices(hub, who.id), **context)
+
+
+@router.post("/account/password", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
+async def change_password(request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    """Check the current password, set the new one (both hashed off the event loop) and end every session of
+    the account; this browser gets a fresh one."""
+    who = need(request, "public")
+    if isinstance(who, Response):
+        return who
+    check_rate(request, "login", *LOGIN_RATE)  # guessing the current password is a sign-in attempt
+    form = await _form(request)
+    try:
+        if form.get("new_password") != form.get("new_password2"):
+            raise auth.AuthError("password-mismatch", "the two passwords differ")
+        await off_loop(auth.change_password, hub, who.id, form.get("current_password", ""),
+                       form.get("new_password", ""), who.actor)
+    except auth.AuthError as exc:
+        return _account_page(request, hub, who, status_code=422, password_error=str(exc))
+    response = RedirectResponse("/account?password_changed=1", status_code=303)
+    log_in(request, response, who.user)
+    return response
 
 
 @router.post("/account/profile", dependencies=[Depends(csrf_protect)])
