@@ -89,7 +89,8 @@ def test_login_is_rate_limited(browser, hub):
     assert codes[:10] == [401] * 10 and codes[10] == 429
 
 
-CSRF_FORMS = ["/account/profile", "/account/keys", "/account/logout", "/contribute/upload", "/contribute/survey",
+CSRF_FORMS = ["/account/profile", "/account/keys", "/account/logout", "/account/password", "/contribute/upload",
+              "/contribute/survey",
               "/contribute/submissions/{sid}/submit", "/contribute/submissions/{sid}/mapping",
               "/review/{sid}/approve", "/review/{sid}/reject", "/review/{sid}/claim", "/review/{sid}/assign",
               "/review-versions/retract"]
