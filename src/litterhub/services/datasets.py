@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from litterhub.services.hub import Hub
 from litterhub.store import tables as t
@@ -22,6 +22,29 @@ class NotFound(LookupError):
 
 class BadRequest(ValueError):
     """A query parameter has an invalid value (the message says which and why)."""
+
+
+# --- what the public may see ------------------------------------------------------------------------------------
+# A retracted version is hidden from every public read (docs/api.md, "Retraction"): a dataset is listed while it
+# has a published current version; a version's files, report and metadata are served only while it is published;
+# a site is public while an event of a published current version is at it. The event index holds exactly the
+# events of current versions (retraction rebuilds it from the fallback version), so it is the one test for sites.
+
+PUBLISHED = "published"
+
+
+def public_site():
+    """SQL condition on `sites`: some event of a current, published dataset version is at the site."""
+    return exists(select(t.events.c.event_id).where(t.events.c.site_id == t.sites.c.id))
+
+
+def require_published(hub: Hub, dataset_id: str, version: int) -> None:
+    """NotFound unless the dataset version exists and is published (a retracted version is not found)."""
+    v = t.dataset_versions
+    with hub.engine.connect() as conn:
+        status = conn.execute(select(v.c.status).where(v.c.dataset_id == dataset_id, v.c.version == version)).scalar()
+    if status != PUBLISHED:
+        raise NotFound(f"dataset {dataset_id!r} version {version} not found")
 
 
 def list_datasets(hub: Hub) -> list[dict[str, Any]]:
@@ -58,7 +81,9 @@ def get_dataset(hub: Hub, dataset_id: str) -> dict[str, Any]:
                     .where(t.dataset_versions.c.dataset_id == dataset_id)
                     .order_by(t.dataset_versions.c.version)
                 ).all()
-            ds["versions"] = [{**r._mapping, "created_at": r.created_at.isoformat()} for r in versions]
+            ds["versions"] = [{**r._mapping, "created_at": r.created_at.isoformat()} if r.status == PUBLISHED
+                              else {"version": r.version, "status": r.status}  # a tombstone: nothing of its content
+                              for r in versions]
             return ds
     raise NotFound(f"dataset {dataset_id!r} not found")
 
@@ -66,7 +91,8 @@ def get_dataset(hub: Hub, dataset_id: str) -> dict[str, Any]:
 def get_report(hub: Hub, dataset_id: str, version: int) -> dict[str, Any]:
     with hub.engine.connect() as conn:
         row = conn.execute(select(t.dataset_versions.c.report).where(
-            t.dataset_versions.c.dataset_id == dataset_id, t.dataset_versions.c.version == version)).first()
+            t.dataset_versions.c.dataset_id == dataset_id, t.dataset_versions.c.version == version,
+            t.dataset_versions.c.status == PUBLISHED)).first()
     if row is None:
         raise NotFound(f"dataset {dataset_id!r} version {version} not found")
     return row.report
@@ -75,10 +101,12 @@ def get_report(hub: Hub, dataset_id: str, version: int) -> dict[str, Any]:
 def headline_counts(hub: Hub) -> dict[str, int]:
     with hub.engine.connect() as conn:
         return {
-            "datasets": conn.execute(select(func.count()).select_from(t.datasets)).scalar() or 0,
-            "sites": conn.execute(select(func.count()).select_from(t.sites)).scalar() or 0,
+            "datasets": conn.execute(select(func.count()).select_from(t.datasets)
+                                     .where(t.datasets.c.current_version > 0)).scalar() or 0,
+            "sites": conn.execute(select(func.count()).select_from(t.sites).where(public_site())).scalar() or 0,
             "events": conn.execute(select(func.count()).select_from(t.events)).scalar() or 0,
-            "countries": conn.execute(select(func.count(func.distinct(t.sites.c.country)))).scalar() or 0,
+            "countries": conn.execute(select(func.count(func.distinct(t.sites.c.country)))
+                                      .where(public_site())).scalar() or 0,
         }
 
 
@@ -141,7 +169,7 @@ def sites_geojson(hub: Hub, bbox: str | None = None, dataset_id: str | None = No
 
 def get_site(hub: Hub, site_id: str) -> dict[str, Any]:
     with hub.engine.connect() as conn:
-        row = conn.execute(select(t.sites).where(t.sites.c.id == site_id)).first()
+        row = conn.execute(select(t.sites).where(t.sites.c.id == site_id, public_site())).first()
         if row is None:
             raise NotFound(f"site {site_id!r} not found")
         events = conn.execute(select(t.events).where(t.events.c.site_id == site_id)

@@ -61,14 +61,6 @@ class EventQuery:
 
 # --- selecting rows --------------------------------------------------------------------------------------------
 
-def _version_exists(hub: Hub, dataset_id: str, version: int) -> None:
-    v = t.dataset_versions
-    with hub.engine.connect() as conn:
-        row = conn.execute(select(v.c.status).where(v.c.dataset_id == dataset_id, v.c.version == version)).first()
-    if row is None:
-        raise svc.NotFound(f"dataset {dataset_id!r} version {version} not found")
-
-
 def _current_versions(hub: Hub, dataset: str | None) -> list[tuple[str, int]]:
     d = t.datasets
     query = select(d.c.id, d.c.current_version).where(d.c.current_version > 0)
@@ -138,7 +130,7 @@ class _Source:
 def version_source(hub: Hub, dataset_id: str, version: int, table: str = "events") -> _Source:
     if table not in LAKE_TABLES:
         raise svc.BadRequest(f"table must be one of {sorted(LAKE_TABLES)}")
-    _version_exists(hub, dataset_id, version)
+    svc.require_published(hub, dataset_id, version)  # a retracted version is not served
     order = "ORDER BY event_date, event_id" if table == "events" else ""
     return _Source(table, hub.lake.files(table, [(dataset_id, version)]), order=order)
 

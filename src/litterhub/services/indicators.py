@@ -32,7 +32,7 @@ from litterhub.analysis.comparability import (
     warning,
 )
 from litterhub.model.csvsafe import safe_cell
-from litterhub.services.datasets import BadRequest, NotFound
+from litterhub.services.datasets import BadRequest, NotFound, require_published
 from litterhub.services.duplicates import excluded_and_flagged, exclusion_list
 from litterhub.services.hub import Hub
 from litterhub.store import tables as t
@@ -67,8 +67,7 @@ def resolve_versions(hub: Hub, datasets: list[str] | None) -> list[tuple[str, in
             number = int(version) if version else int(rows[ident])
         except ValueError:
             raise BadRequest(f"dataset version must be a number: {name!r}") from None
-        if not hub.lake.version_dir(ident, number).exists():
-            raise NotFound(f"dataset {ident!r} has no version {number}")
+        require_published(hub, ident, number)  # the catalog decides, never the lake folder (retractions)
         out.append((ident, number))
     return out
 

@@ -205,7 +205,8 @@ def _versions(hub: Hub) -> dict[str, list[VersionInfo]]:
     with hub.engine.connect() as conn:
         rows = conn.execute(select(v.c.dataset_id, v.c.version, v.c.created_at, v.c.sha256, v.c.original_filename,
                                    v.c.rows_accepted, v.c.vocab_version, v.c.status, v.c.n_events,
-                                   v.c.n_observations, v.c.date_min, v.c.date_max, v.c.bbox).order_by(v.c.version))
+                                   v.c.n_observations, v.c.date_min, v.c.date_max, v.c.bbox)
+                            .where(v.c.status == svc.PUBLISHED).order_by(v.c.version))  # retracted: not described
         for r in rows:
             bbox = tuple(r.bbox) if r.bbox and len(r.bbox) == 4 else None
             out.setdefault(r.dataset_id, []).append(VersionInfo(

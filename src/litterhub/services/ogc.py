@@ -45,7 +45,7 @@ def _extent_all(hub: Hub) -> tuple[tuple[float, float, float, float] | None, tup
     s, e = t.sites, t.events
     with hub.engine.connect() as conn:
         x0, y0, x1, y1 = conn.execute(select(func.min(s.c.lon), func.min(s.c.lat), func.max(s.c.lon),
-                                             func.max(s.c.lat))).one()
+                                             func.max(s.c.lat)).where(svc.public_site())).one()
         d0, d1 = conn.execute(select(func.min(e.c.event_date), func.max(e.c.event_date))).one()
     bbox = (x0, y0, x1, y1) if x0 is not None else None
     return bbox, (d0.isoformat() if d0 else None, d1.isoformat() if d1 else None)
@@ -186,7 +186,7 @@ def items(hub: Hub, c: Collection, bbox: tuple[float, float, float, float] | Non
     """One page of features and the number matched (for numberMatched and the `next` link)."""
     s, e = t.sites, t.events
     if c.kind == "sites":
-        query = select(s).where(s.c.lat.is_not(None))
+        query = select(s).where(s.c.lat.is_not(None), svc.public_site())
         if interval:
             query = query.where(exists(select(e.c.event_id).where(e.c.site_id == s.c.id,
                                                                   _date_clause(e.c.event_date, interval))))
@@ -208,7 +208,7 @@ def item(hub: Hub, c: Collection, feature_id: str) -> dict[str, Any]:
     s, e = t.sites, t.events
     with hub.engine.connect() as conn:
         if c.kind == "sites":
-            row = conn.execute(select(s).where(s.c.id == feature_id)).first()
+            row = conn.execute(select(s).where(s.c.id == feature_id, svc.public_site())).first()
             feature = _site_feature
         else:
             row = conn.execute(_events_select(c).where(e.c.event_id == feature_id)).first()

@@ -69,7 +69,8 @@ def _version(hub: Hub, dataset_id: str, version: int | None) -> VersionRef:
             raise NotFound(f"dataset {dataset_id!r} not found")
         v = version if version is not None else ds.current_version
         row = conn.execute(select(t.dataset_versions).where(t.dataset_versions.c.dataset_id == dataset_id,
-                                                            t.dataset_versions.c.version == v)).first()
+                                                            t.dataset_versions.c.version == v,
+                                                            t.dataset_versions.c.status == "published")).first()
     if row is None:
         raise NotFound(f"dataset {dataset_id!r} version {v} not found")
     return VersionRef(dataset_id, int(v), row.sha256, row.original_filename, row.lake_path, ds.format,

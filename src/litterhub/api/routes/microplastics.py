@@ -33,12 +33,21 @@ def alphas() -> dict[str, Any]:
     return {"items": svc.alphas()}
 
 
+def _require_published(hub: Hub, dataset_id: str, version: int) -> None:
+    """404 unless the catalog has the version published (a retracted version is not served)."""
+    from litterhub.services.datasets import NotFound, require_published
+
+    try:
+        require_published(hub, dataset_id, version)
+    except NotFound as exc:
+        raise Problem(404, str(exc)) from None
+
+
 @router.get("/datasets/{dataset_id}/versions/{version}/aligned",
             responses={400: {"description": "invalid parameter"}, 404: {"description": "no such version"}})
 def aligned(dataset_id: str, version: int, alpha: float = Query(...), hub: Hub = Depends(get_hub)
             ) -> dict[str, Any]:
-    if not hub.lake.version_dir(dataset_id, version).exists():
-        raise Problem(404, f"dataset {dataset_id!r} version {version} not found")
+    _require_published(hub, dataset_id, version)
     try:
         return svc.align_dataset(hub, dataset_id, version, alpha)
     except AlignmentError as exc:
@@ -50,8 +59,7 @@ def aligned(dataset_id: str, version: int, alpha: float = Query(...), hub: Hub =
 def aligned_csv(dataset_id: str, version: int, alpha: float = Query(...), target_low: float = Query(1.0),
                 target_high: float = Query(5000.0), hub: Hub = Depends(get_hub)) -> Response:
     """The aligned concentrations as CSV (one row per sample, with its unit and lower size limit)."""
-    if not hub.lake.version_dir(dataset_id, version).exists():
-        raise Problem(404, f"dataset {dataset_id!r} version {version} not found")
+    _require_published(hub, dataset_id, version)
     try:
         text = svc.aligned_csv(svc.align_dataset(hub, dataset_id, version, alpha, (target_low, target_high)))
     except AlignmentError as exc:
