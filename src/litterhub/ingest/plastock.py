@@ -23,7 +23,6 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from litterhub.ingest.base import (
     AdapterBatch,
@@ -43,7 +42,7 @@ from litterhub.ingest.cells import Parsed
 from litterhub.ingest.columns import const, floats, number, reject_repeated_ids, text_or_null
 from litterhub.ingest.dates import parse_mixed_dates, slash_order
 from litterhub.ingest.report import ValidationReport
-from litterhub.ingest.textio import Sniff, open_table
+from litterhub.ingest.textio import Sniff, open_table, read_small_table
 from litterhub.ingest.wide import ItemColumn, check_total, parse_items, totals, unpivot
 
 PROGRAMME = "Pla'stock (ASL, Lake Geneva)"
@@ -111,12 +110,13 @@ class Plastock:
         if not path.is_file() or path.stat().st_size > 1 << 20:
             return None
         try:
-            table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
-                column_types={"Plage": pa.string(), "x": pa.float64(), "y": pa.float64()}))
+            table = read_small_table(path)
+            if table is None or not {"Plage", "x", "y"} <= set(table.column_names):
+                return None
+            table = pa.table({"Plage": table.column("Plage"), "x": _float_column(table.column("x")),
+                              "y": _float_column(table.column("y"))})
         except (pa.ArrowInvalid, OSError):
             report.notes.append("asl_beaches.csv beside the file could not be read: beaches have no coordinates")
-            return None
-        if not {"Plage", "x", "y"} <= set(table.column_names):
             return None
         report.notes.append("beach coordinates from asl_beaches.csv, whose x column is the latitude and y the "
                             "longitude (swapped names, read accordingly)")
@@ -412,3 +412,8 @@ def _count(batch: pa.RecordBatch | pa.Table, column: str, lines: np.ndarray, rep
 
 ADAPTER = Plastock()
 
+
+def _float_column(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Companion-file numbers read as text: blank cells are missing, others must parse (ArrowInvalid if not)."""
+    blank = pc.equal(pc.utf8_trim_whitespace(text), "")
+    return pc.if_else(blank, pa.scalar(None, pa.string()), text).cast(pa.float64())

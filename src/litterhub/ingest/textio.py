@@ -92,24 +92,41 @@ def sniff(path: Path) -> Sniff:
     return Sniff(path, size, "text", encoding, bom, delimiter, [h.strip() for h in header], notes)
 
 
+def _line_ends(arr: np.ndarray) -> np.ndarray:
+    """Positions of the bytes that end a physical line: every LF, and every CR not followed by LF.
+
+    Spreadsheets write LF, CRLF or (old Mac Excel) CR alone; Arrow's CSV reader accepts all three, so the
+    line scan must too. The caller makes sure a chunk never ends between the CR and the LF of a CRLF.
+    """
+    lf = arr == 10
+    cr = arr == 13
+    lone_cr = cr.copy()
+    lone_cr[:-1] &= ~lf[1:]
+    return np.flatnonzero(lf | lone_cr)
+
+
 def iter_record_lines(path: Path, quote: int = ord('"'), delimiter: str = ",") -> Iterator[np.ndarray]:
     """Yield, in order, the physical start line of every non-empty record (header included).
 
-    A record ends at a newline outside quotes; the quote parity at each newline is the number of quote
-    bytes before it (a binary search in the chunk's quote positions), so quoted multi-line notes are
-    handled without a Python loop over bytes and without a per-byte counter array.
+    A record ends at a line end (LF, CRLF or a lone CR) outside quotes; the quote parity at each line
+    end is the number of quote bytes before it (a binary search in the chunk's quote positions), so
+    quoted multi-line notes are handled without a Python loop over bytes and without a per-byte counter
+    array. A UTF-8 byte-order mark is not part of the first record (its first cell may be quoted).
     Blank lines are dropped, as the CSV reader drops them. A quote inside an unquoted value (`1,x"y,3`:
     neither after a field boundary nor before one) is literal text for the CSV reader, so it is not counted.
     """
     boundary = np.array([ord(delimiter), 10, 13, quote, -1])
     parity = 0
-    nl_before = 0  # newlines in earlier chunks
-    rec_start = 0  # global byte offset where the current record starts
+    nl_before = 0  # line ends in earlier chunks
     next_line = 1  # line on which the current record starts
     prev_byte = -1
-    offset = 0
     with path.open("rb") as fh:
+        offset = len(codecs.BOM_UTF8) if fh.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8 else 0
+        fh.seek(offset)
+        rec_start = offset  # global byte offset where the current record starts
         while chunk := fh.read(SCAN_CHUNK):
+            if chunk.endswith(b"\r"):  # keep a CRLF in one chunk, so that it counts as one line end
+                chunk += fh.read(1)
             arr = np.frombuffer(chunk, dtype=np.uint8)
             quotes = np.flatnonzero(arr == quote)
             if len(quotes):
@@ -117,7 +134,7 @@ def iter_record_lines(path: Path, quote: int = ord('"'), delimiter: str = ",") -
                 after_q = np.where(quotes + 1 < len(arr), arr[np.minimum(quotes + 1, len(arr) - 1)].astype(np.int64),
                                    -1)  # -1: end of chunk or file, counted as a boundary
                 quotes = quotes[np.isin(before_q, boundary) | np.isin(after_q, boundary)]
-            nl_idx = np.flatnonzero(arr == 10)
+            nl_idx = _line_ends(arr)
             is_sep = (np.searchsorted(quotes, nl_idx) + parity) % 2 == 0
             seps = nl_idx[is_sep]
             if len(seps):
@@ -126,7 +143,7 @@ def iter_record_lines(path: Path, quote: int = ord('"'), delimiter: str = ",") -
                 start_lines = np.concatenate(([next_line], sep_line[:-1] + 1))
                 lengths = seps + offset - starts
                 before = np.where(seps > 0, arr[np.maximum(seps - 1, 0)], prev_byte)
-                empty = (lengths == 0) | ((lengths == 1) & (before == 13))
+                empty = (lengths == 0) | ((lengths == 1) & (before == 13) & (arr[seps] == 10))
                 yield start_lines[~empty]
                 rec_start = int(seps[-1]) + offset + 1
                 next_line = int(sep_line[-1]) + 1
@@ -264,6 +281,17 @@ def open_table(info: Sniff, batch_bytes: int | None = None
             yield batch, cursor.take(batch.num_rows)
 
     return names, batches(), rejected
+
+
+def read_small_table(path: Path) -> pa.Table | None:
+    """A small companion table (beach coordinates, effort) as text columns, read like any export (BOM, line
+    ends and separator sniffed); None when it is not a text table or has no records."""
+    info = sniff(path)
+    if info.kind != "text":
+        return None
+    _, batches, _ = open_table(info)
+    parts = [batch for batch, _ in batches]
+    return pa.Table.from_batches(parts) if parts else None
 
 
 def _unique_names(header: list[str]) -> list[str]:
