@@ -356,7 +356,8 @@ def release_due(hub: Hub, today: datetime | None = None) -> list[str]:
 # --- versions ------------------------------------------------------------------------------------------------
 
 def retract_version(hub: Hub, principal: Principal, dataset_id: str, version: int, reason: str) -> dict[str, Any]:
-    """Hide a published version with a reason; its files and catalog rows are kept (versions are never lost).
+    """Hide a published version with a reason from every public read (docs/api.md, "Retraction"); its files
+    and catalog rows are kept (versions are never lost).
 
     If it was the current version, the dataset falls back to its newest version still published, and the
     event index is rebuilt from that version.
@@ -365,6 +366,14 @@ def retract_version(hub: Hub, principal: Principal, dataset_id: str, version: in
     reason = (reason or "").strip()[:2000]
     if not reason:
         raise ContributionError("invalid", "a retraction needs a reason", "reason", "required-value")
+    try:  # a write like any other: it rebuilds the dataset's event index
+        with dataset_lock(hub.engine, hub.lake.root, dataset_id):
+            return _retract(hub, principal, dataset_id, version, reason)
+    except DatasetBusy as exc:
+        raise ContributionError("conflict", str(exc), code=exc.code) from None
+
+
+def _retract(hub: Hub, principal: Principal, dataset_id: str, version: int, reason: str) -> dict[str, Any]:
     v = t.dataset_versions
     with hub.engine.begin() as conn:
         row = conn.execute(select(v.c.status, v.c.status_reason).where(v.c.dataset_id == dataset_id,

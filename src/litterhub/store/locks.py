@@ -7,7 +7,7 @@ Two mechanisms, both released by the operating system or the database when their
   orphan repair) holds it from choosing the version number to the catalog commit, so writes to one
   dataset serialise. On PostgreSQL it is a session advisory lock (`pg_try_advisory_lock`, keyed by a hash
   of the dataset id) on a connection held for the duration, which covers every host sharing the catalog;
-  on SQLite it is an `fcntl.flock` on `lake/.locks/<dataset>.lock`, which covers every process on the
+  on SQLite it is an `fcntl.flock` on a file under `lake/.locks/`, which covers every process on the
   host (SQLite is single-host by design). A second writer waits up to `LOCK_WAIT_SECONDS` and then gets
   `DatasetBusy`, which every face answers as a clear "busy, retry" (409 on the API), never a 500. The lock
   is re-entrant within a thread (an approval holds it around the ingest it calls).
@@ -22,6 +22,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import re
 import socket
 import threading
 import time
@@ -120,7 +121,9 @@ def _pg_lock(engine: Engine, lake_root: Path, dataset_id: str, wait: float) -> I
 
 
 def lock_path(lake_root: Path, dataset_id: str) -> Path:
-    return lake_root / LOCK_DIR / f"{dataset_id}.lock"
+    """`lake/.locks/<readable part>-<hash>.lock`: the id comes from requests, so it never becomes a path as is."""
+    readable = re.sub(r"[^A-Za-z0-9_-]", "", dataset_id)[:60]
+    return lake_root / LOCK_DIR / f"{readable}-{hashlib.sha256(dataset_id.encode()).hexdigest()[:16]}.lock"
 
 
 @contextmanager
