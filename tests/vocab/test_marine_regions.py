@@ -106,6 +106,8 @@ def test_tables_keep_the_recorded_label_and_assignment_is_idempotent():
     assert once.column("region").to_pylist() == ["North Sea", "lac-leman", "North-east Atlantic Ocean"]
     assert once.column("source_region").to_pylist() == ["Unknown", "lac-leman", "North-east Atlantic Ocean"]
     assert with_marine_regions(once, keep_source=True).equals(once)
+    blank = with_marine_regions(pa.table({"lat": [46.51], "lon": [6.63], "region": ["  "]}), keep_source=True)
+    assert blank.column("region").to_pylist() == [None] and blank.column("source_region").to_pylist() == ["  "]
     sites = with_marine_regions(table)
     assert "source_region" not in sites.column_names and sites.column("region").to_pylist()[0] == "North Sea"
 

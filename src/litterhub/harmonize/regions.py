@@ -27,7 +27,8 @@ def with_marine_regions(table: pa.Table, keep_source: bool = False) -> pa.Table:
         given = pc.coalesce(table.column("source_region").cast(pa.string()), given)
     lon = pc.cast(table.column("lon"), pa.float64()).to_numpy(zero_copy_only=False)
     lat = pc.cast(table.column("lat"), pa.float64()).to_numpy(zero_copy_only=False)
-    region = pc.coalesce(pa.array(marine_region_names(lon, lat), pa.string()), given)
+    label = pc.if_else(pc.equal(pc.utf8_trim_whitespace(given), ""), pa.scalar(None, pa.string()), given)
+    region = pc.coalesce(pa.array(marine_region_names(lon, lat), pa.string()), label)  # a blank cell is no label
     out = table.set_column(table.schema.get_field_index("region"), "region", region)
     if "source_region" in out.column_names:
         return out.set_column(out.schema.get_field_index("source_region"), "source_region", given)
