@@ -31,6 +31,7 @@ EXACT_WILCOXON_MAX_N = 49  # R's wilcox.test: exact p-value only when n < 50, no
 _CHUNK_ELEMENTS = 4_000_000  # upper bound on pairwise matrix size per NumPy pass
 R_CHARACTER_DIGITS = 15  # R's as.character(<double>) writes DBL_DIG = 15 significant digits
 R_WHOLE_DIGITS_LIMIT = 1e15  # whole numbers below this are written exactly in 15 digits (their own key)
+R_KEY_NEIGHBOUR = 1e-13  # relative gap beyond which two doubles cannot print alike at 15 digits (< 1e-14 apart)
 
 __all__ = [
     "AdjustedBoxplot",
@@ -148,21 +149,35 @@ def _size_sums(sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def r_tie_keys(values) -> np.ndarray:
-    """The number R groups a double by in `factor`, `table` and `tapply`: the value at 15 significant digits.
+    """A number per value that is equal for two doubles exactly when R groups them together in `factor`,
+    `table` and `tapply`, and that keeps the values' order.
 
     R's `factor(x)` matches `as.character(x)`, and `as.character` writes a double with 15
     significant digits (DBL_DIG). So `table()` and `tapply(x, x, length)` put 0.1 + 0.2 and 0.3
     in one group although `==`, `unique`, `duplicated`, `sign(x - y)` and `rank` see two values.
-    Whole numbers below 1e15 are their own key; other values are rounded once, correctly (as
-    glibc's printf, which R uses), through their decimal text. Distinct values are formatted once.
+    Two doubles that print alike are less than 1e-14 apart (relative), so only values with a
+    distinct neighbour closer than R_KEY_NEIGHBOUR are rounded, once and correctly, through their
+    15-digit text (as glibc's printf, which R uses); every other value is its own key (whole numbers
+    below 1e15 always are). Rounding moves a value by less than half the neighbour gap, so order holds.
     """
     x = np.asarray(values, dtype=float)
     keys = x.copy()
     fractional = np.isfinite(x) & ((x != np.round(x)) | (np.abs(x) >= R_WHOLE_DIGITS_LIMIT))
-    if fractional.any():
-        distinct, inverse = np.unique(x[fractional], return_inverse=True)
-        rounded = np.array([float(f"{v:.{R_CHARACTER_DIGITS - 1}e}") for v in distinct.tolist()])
-        keys[fractional] = rounded[inverse.ravel()]
+    if not fractional.any():
+        return keys
+    codes, distinct = pd.factorize(x[fractional])
+    distinct = np.asarray(distinct, dtype=float)
+    order = np.argsort(distinct, kind="stable")
+    ordered = distinct[order]
+    near = np.diff(ordered) <= R_KEY_NEIGHBOUR * np.maximum(np.abs(ordered[1:]), np.abs(ordered[:-1]))
+    if near.any():
+        crowded = np.zeros(len(ordered), dtype=bool)
+        crowded[1:] |= near
+        crowded[:-1] |= near
+        idx = order[crowded]
+        distinct = distinct.copy()
+        distinct[idx] = [float(f"{v:.{R_CHARACTER_DIGITS - 1}e}") for v in distinct[idx].tolist()]
+        keys[fractional] = distinct[codes]
     return keys
 
 
