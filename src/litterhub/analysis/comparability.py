@@ -78,7 +78,7 @@ PROTOCOL_FAMILIES: tuple[tuple[str, str, str], ...] = (
      "cleanups recorded with the MLW item list, stretch chosen by the volunteers"),
     ("NOAA MDMAP", r"mdmap", "NOAA's shoreline transects (standing stock and accumulation)"),
     ("MCS Beachwatch", r"beachwatch|marine conservation society", "MCS's 100 m minimum stretch, own item list"),
-    ("Ocean Conservancy ICC", r"ocean conservancy|\bicc\b|tides|clean swell",
+    ("Ocean Conservancy ICC", r"ocean conservancy|\bicc\b|\btides\b|clean swell",
      "International Coastal Cleanup data card: whatever the volunteers collected"),
     ("OpenLitterMap photo", r"openlittermap", "items per photo, no effort"),
     ("Plastic Pirates", r"plastic pirates", "school-class surveys with the project booklet"),
