@@ -215,3 +215,20 @@ def test_api_run_gives_the_same_numbers(tmp_path):
     for column, value in want.items():
         assert close(float(rows[("R1", "TC")][column]), value), column
     assert rows[("R2", "TC")]["S"] is None and rows[("R2", "TC")]["p_value"] is None
+
+
+def test_r_tie_keys_group_as_r_prints_and_keep_order():
+    """Keys equal exactly when the 15-digit text is equal (checked against `decimal`), and sorted like the values."""
+    rng = np.random.default_rng(7)
+    counts = rng.integers(0, 60, 400)
+    lengths = rng.integers(20, 200, 400)
+    base = counts * 100 / lengths
+    values = np.concatenate([base, np.nextafter(base, np.inf), np.nextafter(base, -np.inf), base * (1 + 4e-15),
+                             [0.3, 0.1 + 0.2, 1e15 + 0.5, 123456789012345.6]])
+    keys = stats.r_tie_keys(values)
+    text = [r_key(v) for v in values.tolist()]
+    order = np.argsort(values, kind="stable")
+    assert np.all(np.diff(keys[order]) >= 0)
+    for i, j in zip(order[:-1], order[1:], strict=True):
+        assert (keys[i] == keys[j]) == (text[i] == text[j]), (values[i], values[j])
+    assert len(set(keys.tolist())) < len(set(values.tolist()))  # some distinct doubles do print alike
