@@ -12,6 +12,7 @@ from pathlib import Path
 
 import typer
 
+from litterhub.commands import chemicals as chemicals_cli
 from litterhub.services import registry as svc
 from litterhub.services import search as search_svc
 from litterhub.services.hub import Hub
@@ -96,6 +97,9 @@ def seed(data_dir: Path | None = DataDir) -> None:
     result = svc.load_seed(Hub.open(data_dir))
     typer.echo(f"seed: {len(result['created'])} new record(s), {len(result['skipped'])} already present, "
                f"{result['links']} new link(s)")
+
+
+registry_app.command("import-chemicals")(chemicals_cli.import_chemicals)  # chemicals/: the five databases
 
 
 def register(app: typer.Typer) -> None:

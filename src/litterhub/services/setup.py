@@ -48,4 +48,8 @@ def _describe(summary: dict) -> str:
 
 def load_demo(hub: Hub) -> list[IngestResult]:
     """Ingest the bundled samples (a no-op when they are already in)."""
-    return [ingest_file(hub, DEMO_DIR / name, fmt, dataset_id, actor="demo") for name, fmt, dataset_id in DEMO_FILES]
+    results = [ingest_file(hub, DEMO_DIR / name, fmt, dataset_id, actor="demo") for name, fmt, dataset_id in DEMO_FILES]
+    from litterhub.services.chemicals import load_demo_chemicals
+
+    load_demo_chemicals(hub)  # only the redistributable Stockholm POPs listing (demo/chemicals/SOURCE.md)
+    return results

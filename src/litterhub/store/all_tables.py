@@ -17,6 +17,7 @@ TABLE_MODULES = [
     "litterhub.store.job_tables",
     "litterhub.store.width_tables",
     "litterhub.store.session_tables",
+    "litterhub.store.chemical_tables",
 ]
 
 for _name in TABLE_MODULES:

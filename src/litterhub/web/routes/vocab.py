@@ -3,13 +3,16 @@ each programme calls it. Thin: the same service calls as the API."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
+from litterhub.api.deps import get_hub
+from litterhub.services import chemicals
 from litterhub.services import vocab as svc
+from litterhub.services.hub import Hub
 from litterhub.vocab import VOCAB_VERSION
 from litterhub.vocab.reference import materials
-from litterhub.web.rendering import render
+from litterhub.web.rendering import render, request_language
 
 router = APIRouter(include_in_schema=False)
 
@@ -25,13 +28,14 @@ def index(request: Request, q: str | None = Query(None), material: str | None = 
 
 
 @router.get("/vocab/items/{code}", response_class=HTMLResponse)
-def item(code: str, request: Request) -> HTMLResponse:
+def item(code: str, request: Request, hub: Hub = Depends(get_hub)) -> HTMLResponse:
     try:
         view = svc.show(code)
     except svc.VocabLookupError:
         return render(request, "not_found.html", status_code=404, what=code)
     schemes = {s.scheme: s for s in svc.schemes()}
-    return render(request, "vocab/item.html", view=view, schemes=schemes, version=VOCAB_VERSION)
+    lens = chemicals.lens(hub, code, request_language(request), top=0)  # the chemical lens (services/chemicals.py)
+    return render(request, "vocab/item.html", view=view, schemes=schemes, version=VOCAB_VERSION, lens=lens)
 
 
 @router.get("/vocab/crosswalks/{scheme}", response_class=HTMLResponse)
