@@ -159,6 +159,8 @@ def r_tie_keys(values) -> np.ndarray:
     distinct neighbour closer than R_KEY_NEIGHBOUR are rounded, once and correctly, through their
     15-digit text (as glibc's printf, which R uses); every other value is its own key (whole numbers
     below 1e15 always are). Rounding moves a value by less than half the neighbour gap, so order holds.
+    Whole numbers of 1e15 and more are rounded too, which is R's text when it writes them in scientific
+    notation (no litter count comes near).
     """
     x = np.asarray(values, dtype=float)
     keys = x.copy()
