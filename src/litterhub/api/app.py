@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -19,13 +20,19 @@ from litterhub.api import problems
 from litterhub.api.cors import install_cors
 from litterhub.api.guards import Guards
 from litterhub.api.limits import read_rate
+from litterhub.api.read_cache import ReadCache
 from litterhub.api.security import rate_limit
 from litterhub.services.hub import Hub
 from litterhub.web.rendering import STATIC_DIR
 
 API_PREFIX = "/api/v1"
+# How long a thread may hold the GIL before a waiting one gets it (CPython's default is 5 ms). CPU-heavy work
+# runs in compute-pool threads (api/compute.py); a shorter interval hands the GIL back to the event loop
+# sooner, so light requests keep answering within milliseconds while a litteR run or a Monte Carlo computes.
+GIL_SWITCH_INTERVAL = 0.001
 # every /api/v1 operation may answer these: a malformed Authorization header, or too many requests
 COMMON_RESPONSES = {
+    400: {"description": "a parameter or field is invalid or contains a control character (application/problem+json)"},
     401: {"description": "malformed or unknown credentials (application/problem+json)"},
     429: {"description": "rate limit reached; see the Retry-After header (application/problem+json)"},
 }
@@ -57,8 +64,10 @@ def create_app(hub: Hub) -> FastAPI:
         redoc_url=None,
     )
     app.state.hub = hub
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL)
     problems.install(app)
     install_cors(app)
+    app.add_middleware(ReadCache)  # anonymous public reads from memory while the catalog is unchanged
     app.add_middleware(Guards)  # outermost: client address, rate limits, input hygiene, body limits, headers
     limit, per = read_limit()
     api_limit = Depends(rate_limit("api", limit, per))

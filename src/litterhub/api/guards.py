@@ -6,8 +6,8 @@ In order, for each HTTP request:
    (LITTERHUB_TRUSTED_PROXIES, default none), then the nearest untrusted address becomes `scope["client"]`;
 2. rate limits on the faces that have no router dependency (OGC API, CKAN, catalogue, pages): reads per
    caller, and unsafe methods (form posts, comments) on a tighter write budget;
-3. input hygiene: NUL and other control characters in the path, the query string, and url-encoded or JSON
-   bodies answer 400 with the parameter named, so they never reach a database;
+3. input hygiene: NUL and other control characters in the query string and in url-encoded or JSON bodies
+   answer 400 with the parameter named (in the path: 404, nothing is named so), so they never reach a database;
 4. the body limit of the route (api/limits.py): Content-Length is checked first, then the bytes are
    counted as they stream, and the request is refused with 413 before the limit is passed;
 5. security headers on every response: Content-Security-Policy (a per-request nonce for the templates'
@@ -86,7 +86,7 @@ def _walk_json(value: Any, path: str = "") -> None:
             _walk_json(item, f"{path}[{i}]")
 
 
-async def _send_problem(send: Send, scope: Scope, problem: Problem) -> None:
+async def send_problem(send: Send, scope: Scope, problem: Problem) -> None:
     body = json.dumps({"type": "about:blank", "title": TITLES.get(problem.status_code, "Error"),
                        "status": problem.status_code, "detail": problem.detail, "instance": scope.get("path", ""),
                        "errors": problem.errors}).encode()
@@ -101,6 +101,20 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key == name:
             return value.decode("latin-1")
     return None
+
+
+def charge(scope: Scope, bucket: str, limit: int, per: int) -> None:
+    """Count one request of the client address in `bucket` (the app's shared limiter); 429 past the limit."""
+    from litterhub.api.security import RateLimiter
+
+    state = scope["app"].state
+    if getattr(state, "rate_limiter", None) is None:
+        state.rate_limiter = RateLimiter()
+    host = (scope.get("client") or ("unknown",))[0]
+    retry = state.rate_limiter.hit(bucket, f"ip:{host}", limit, per)
+    if retry is not None:
+        raise Problem(429, f"too many requests; try again in {math.ceil(retry)} s",
+                      headers={"Retry-After": str(max(1, math.ceil(retry)))})
 
 
 class Guards:
@@ -122,7 +136,7 @@ class Guards:
             self._check_target(scope)
             receive = await self._body(scope, receive)
         except Problem as problem:
-            await _send_problem(send, scope, problem)
+            await send_problem(send, scope, problem)
             return
         await self.app(scope, receive, send)
 
@@ -148,25 +162,17 @@ class Guards:
         face = limits.face(scope.get("path", ""))
         if face in (None, "api"):
             return
-        from litterhub.api.security import RateLimiter
-
-        state = scope["app"].state
-        if getattr(state, "rate_limiter", None) is None:
-            state.rate_limiter = RateLimiter()
-        host = (scope.get("client") or ("unknown",))[0]
         if scope["method"] in SAFE_METHODS:
-            bucket, (limit, per) = f"read-{face}", limits.read_rate()
+            charge(scope, f"read-{face}", *limits.read_rate())
         else:
-            bucket, (limit, per) = f"write-{face}", limits.write_rate()
-        retry = state.rate_limiter.hit(bucket, f"ip:{host}", limit, per)
-        if retry is not None:
-            raise Problem(429, f"too many requests; try again in {math.ceil(retry)} s",
-                          headers={"Retry-After": str(max(1, math.ceil(retry)))})
+            charge(scope, f"write-{face}", *limits.write_rate())
 
     # 3. control characters in the path and the query string
     @staticmethod
     def _check_target(scope: Scope) -> None:
-        check_text("path", None, scope.get("path", ""))
+        if CONTROL.search(scope.get("path", "")):  # no resource is named so: 404, as for any unknown path
+            raise Problem(404, "no such resource: the path contains a control character (such as NUL)",
+                          errors=[{"code": "control-character", "field": None, "message": "control character in path"}])
         query = (scope.get("query_string") or b"").decode("latin-1")
         if not query:
             return
