@@ -115,3 +115,28 @@ def test_api_region_table_has_p_values(hub_with_exports):
     assert csv.status_code == 200 and "p_value" in csv.text.splitlines()[0] and "trend_sites" in csv.text
     with_trend = [r for r in rows if r["trend_sites"] > 0]
     assert len(with_trend) >= 10 and all(isinstance(r["p_value"], float) for r in with_trend)
+
+
+def test_web_indicators_page_links_country_trends_with_p_values(hub_with_exports):
+    """/indicators offers the country statistics as CSV; following the link gives p-values for the trends."""
+    import csv
+    import html
+    import io
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from litterhub.api.app import create_app
+
+    hub, _ = hub_with_exports
+    with TestClient(create_app(hub), raise_server_exceptions=False) as client:
+        page = client.get("/indicators")
+        assert page.status_code == 200
+        pattern = r'href="([^"]*group_by=country[^"]*table=country[^"]*)"'
+        links = [html.unescape(h) for h in re.findall(pattern, page.text)]
+        assert links
+        response = client.get(links[0])
+    assert response.status_code == 200, response.text
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    with_trend = [r for r in rows if int(r["trend_sites"]) > 0]
+    assert with_trend and all(0 <= float(r["p_value"]) <= 1 for r in with_trend)
