@@ -120,12 +120,20 @@ def test_trawl_densities_are_measurements_not_counts(real_hub, lake_events, shar
     assert trawls["total_count"].isna().all()
     raw = pd.read_csv(shared_data / "eriksen2023-surface-trawls" / "FinalMerge.csv", usecols=["X..km2"])
     assert trawls["items_per_m2"].sum() * 1e6 == pytest.approx(raw["X..km2"].dropna().sum(), rel=1e-9)
+    # no survey total of 0 for a tow that found plastic: tows have no totals, and the result says why
+    beach = indicators.beach(real_hub, ["trawls", "ospar-nl"])
+    assert set(beach.tables["surveys"]["dataset_id"]) == {"ospar-nl"}
+    warned = {w.code: w.values for w in beach.warnings}["density-not-counted"]
+    assert warned == {"events": len(trawls)}
+    totals = indicators.composition(real_hub, ["trawls"]).tables["totals"]
+    assert totals["surveys_with_density_only"].sum() == totals["surveys"].sum() == len(trawls)
 
 
 def test_unmapped_codes_are_listed_apart_with_their_share():
     events = pd.DataFrame({"event_id": ["a", "b"], "dataset_id": "d", "event_date": pd.to_datetime(["2020-01-01"] * 2),
                            "compartment": "beach", "event_type": "monitoring", "protocol": "OSPAR 100 m",
                            "length_m": 100.0, "area_m2": None, "volume_m3": None, "dry_mass_kg": None,
+                           "total_count": [96.0, 4.0], "items_per_m2": None,
                            "lower_size_um": None, "upper_size_um": None, "mesh_um": None})
     obs = pd.DataFrame({"event_id": ["a", "a", "b"], "count": [90.0, 6.0, 4.0], "material": ["plastic", None, None],
                         "relation": ["exactMatch", None, None], "rollup_code": ["G27", None, None],
@@ -162,9 +170,10 @@ def test_threshold_and_ospar_per_class(real_hub):
     assessment = tv.tables["assessment"]
     assert set(assessment[CLASS]) <= {c.label for c in tv.classes}
     surveys = tv.tables["surveys"]
+    for label, units in assessment.groupby(CLASS):  # every survey in one unit of its own class, none of another
+        assert 0 < units["n"].sum() <= (surveys[CLASS] == label).sum()
     for row in assessment.itertuples():
-        unit = surveys[(surveys[CLASS] == getattr(row, CLASS)) & (surveys["country"] == row.country)
-                       & (surveys["region"] == row.region)]
+        unit = surveys[(surveys[CLASS] == getattr(row, CLASS)) & (surveys["country"] == row.country)]
         assert row.n <= len(unit)
     assert not surveys["dataset_id"].eq("trawls").any()
     ospar = indicators.ospar(real_hub, group_by="country")

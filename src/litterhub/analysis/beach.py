@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from litterhub.analysis.comparability import CLASS_COLUMN, CLASS_SQL
+from litterhub.analysis.comparability import CLASS_COLUMN, CLASS_SQL, COUNTED_SQL
 from litterhub.analysis.litter.stats import MIN_TREND_SURVEYS, beach_statistics
 from litterhub.vocab.reference import use_group_members
 
@@ -75,7 +75,8 @@ def survey_totals(
     `per_100m`, counts are scaled by 100 / length_m and events without a length are left out (the
     caller reports them). `exclude_codes` / `exclude_materials` drop observations by master code or
     material before summing (the EU threshold value's definition of total abundance). The comparability class
-    (analysis/comparability.py) of every survey travels with it, so no caller needs to pool across classes.
+    (analysis/comparability.py) of every survey travels with it, so no caller needs to pool across classes;
+    events that carry a published density instead of counts (COUNTED_SQL) have no totals.
     """
     excl = ""
     if exclude_codes:
@@ -95,7 +96,7 @@ def survey_totals(
         WITH ev AS (
             SELECT event_id, dataset_id, version, site_id, country, region, CAST(event_date AS DATE) AS event_date,
                    length_m, {CLASS_SQL} AS {CLASS_COLUMN}
-            FROM {events} WHERE {event_filter(date_from, date_to)}{length_ok}
+            FROM {events} WHERE {event_filter(date_from, date_to)}{length_ok} AND {COUNTED_SQL}
         ),
         per_event AS (
             SELECT o.event_id, {", ".join(sums)}

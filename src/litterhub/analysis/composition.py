@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from litterhub.analysis.beach import event_filter, group_members_table
-from litterhub.analysis.comparability import CLASS_COLUMN, CLASS_SQL
+from litterhub.analysis.comparability import CLASS_COLUMN, CLASS_SQL, COUNTED_SQL
 from litterhub.vocab.items import master_list
 from litterhub.vocab.reference import use_group_members, use_groups
 
@@ -43,7 +43,8 @@ def source_table() -> pd.DataFrame:
 def composition(con: duckdb.DuckDBPyConnection, events: str = "events", observations: str = "observations", *,
                 top: int = 10, date_from=None, date_to=None) -> dict[str, pd.DataFrame]:
     """Tables `items` (top `top` harmonised items by total), `unmapped` (source codes the vocabulary does not
-    map, with their share), `groups`, `materials`, `sources` and `totals`, each **per comparability class**
+    map, with their share), `groups`, `materials`, `sources` and `totals` (surveys, those with a published
+    density instead of counts, total and unmapped count), each **per comparability class**
     (column `comparability_class`, classes with most surveys first); shares are % of the class's total count.
 
     Counts are never added across classes (analysis/comparability.py), and a source code without a mapping is
@@ -52,7 +53,8 @@ def composition(con: duckdb.DuckDBPyConnection, events: str = "events", observat
     con.register("_group_members", group_members_table())
     con.register("_source_map", source_table())
     con.sql(f"""
-        SELECT event_id, {CLASS_SQL} AS cls FROM {events} WHERE {event_filter(date_from, date_to)}
+        SELECT event_id, {CLASS_SQL} AS cls, NOT {COUNTED_SQL} AS density_only
+        FROM {events} WHERE {event_filter(date_from, date_to)}
     """).create_view("_comp_events")  # noqa: S608 - relation names and dates from our own code
     con.sql(f"""
         SELECT e.cls, o.event_id, o.count, o.material, o.relation, o.source_name,
@@ -63,9 +65,11 @@ def composition(con: duckdb.DuckDBPyConnection, events: str = "events", observat
     """).create_view("_comp")  # noqa: S608 - relation names from our own code
     # one row per class: its surveys, its total count, its rank (most surveys first)
     con.sql("""
-        SELECT e.cls, e.surveys, coalesce(c.total, 0) AS total_count, coalesce(c.unmapped, 0) AS unmapped_count,
+        SELECT e.cls, e.surveys, e.density_only, coalesce(c.total, 0) AS total_count,
+               coalesce(c.unmapped, 0) AS unmapped_count,
                row_number() OVER (ORDER BY e.surveys DESC, e.cls) AS class_rank
-        FROM (SELECT cls, count(*) AS surveys FROM _comp_events GROUP BY cls) e
+        FROM (SELECT cls, count(*) AS surveys, count(*) FILTER (WHERE density_only) AS density_only
+              FROM _comp_events GROUP BY cls) e
         LEFT JOIN (SELECT cls, sum(count) AS total, sum(count) FILTER (WHERE unmapped) AS unmapped
                    FROM _comp GROUP BY cls) c ON c.cls = e.cls
     """).create_view("_comp_classes")
@@ -112,7 +116,8 @@ def composition(con: duckdb.DuckDBPyConnection, events: str = "events", observat
             dict(zip(surveys[CLASS_COLUMN], surveys["surveys"], strict=True))).astype(float)
         frame.drop(columns=["rank"], inplace=True)
     totals = con.sql(f"""
-        SELECT cls AS {CLASS_COLUMN}, surveys, total_count, unmapped_count,
+        SELECT cls AS {CLASS_COLUMN}, surveys, density_only AS surveys_with_density_only, total_count,
+               unmapped_count,
                CASE WHEN total_count > 0 THEN 100.0 * unmapped_count / total_count END AS unmapped_pct
         FROM _comp_classes ORDER BY class_rank
     """).df()  # noqa: S608 - fixed SQL

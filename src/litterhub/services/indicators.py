@@ -24,6 +24,7 @@ from litterhub.analysis import sdg as sdg_analysis
 from litterhub.analysis import threshold as threshold_analysis
 from litterhub.analysis.comparability import (
     CLASS_COLUMN,
+    COUNTED_SQL,
     ComparabilityClass,
     IndicatorResult,
     check_events,
@@ -123,6 +124,15 @@ def _class_warning(classes: list[ComparabilityClass]) -> list:
                     "added across classes", **{c.label: c.events for c in classes})]
 
 
+def _density_warning(con: duckdb.DuckDBPyConnection, events: str) -> list:
+    """Events carrying a published density instead of counts (trawl pieces/km²) have no survey totals: say so."""
+    n = con.sql(f"SELECT count(*) FROM {events} WHERE NOT {COUNTED_SQL}").fetchall()[0][0]  # noqa: S608
+    if not n:
+        return []
+    return [warning("density-not-counted", f"{n} events carry a density the source published (e.g. trawl "
+                    "pieces/km²), not item counts: they have no survey totals here (see microplastics)", events=n)]
+
+
 def _labelled(frame: pd.DataFrame | None, label: str) -> pd.DataFrame | None:
     """`frame` with the class label as its first column."""
     if frame is None:
@@ -188,9 +198,10 @@ def beach(hub: Hub, datasets: list[str] | None = None, group_by: str = "site", d
     versions = resolve_versions(hub, datasets)
     con, dup = _open(hub, versions)
     con.sql(f"SELECT * FROM events WHERE {beach_analysis.event_filter(lo, hi)}").create_view("_window")  # noqa: S608
-    con.sql("SELECT * FROM _window WHERE length_m > 0" if per_100m else "SELECT * FROM _window").create_view("_used")
+    con.sql(f"SELECT * FROM _window WHERE {COUNTED_SQL}" + (" AND length_m > 0" if per_100m else "")  # noqa: S608
+            ).create_view("_used")
     classes = _classes(con, "_used", pool, klass)
-    warnings = _base_warnings(con, dup, "_window") + _class_warning(classes)
+    warnings = _base_warnings(con, dup, "_window") + _class_warning(classes) + _density_warning(con, "_window")
     if per_100m:
         n_no_length = con.sql("SELECT count(*) FROM _window WHERE NOT coalesce(length_m > 0, false)").fetchall()[0][0]
         if n_no_length:
@@ -281,9 +292,10 @@ def ospar(hub: Hub, datasets: list[str] | None = None, end_year: int | None = No
         raise BadRequest("group_by must be country or region")
     versions = resolve_versions(hub, datasets)
     con, dup = _open(hub, versions)
-    con.sql(f"SELECT * FROM events WHERE {beach_analysis.event_filter()} AND length_m > 0").create_view("_used")  # noqa: S608
+    con.sql(f"SELECT * FROM events WHERE {beach_analysis.event_filter()} AND length_m > 0 AND {COUNTED_SQL}"  # noqa: S608
+            ).create_view("_used")
     classes = _classes(con, "_used", pool, klass)
-    warnings = _base_warnings(con, dup) + _class_warning(classes)
+    warnings = _base_warnings(con, dup) + _class_warning(classes) + _density_warning(con, "events")
     totals = beach_analysis.survey_totals(con, per_100m=True)
     per_class = []
     for c in classes:
