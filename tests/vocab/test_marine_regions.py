@@ -121,6 +121,18 @@ def test_shipped_polygons_are_small_and_documented():
         assert text in source
 
 
+def test_marine_region_api_lists_names_and_serves_shapes(client):
+    listed = client.get("/api/v1/marine-regions").json()
+    names = {e["name"] for e in listed["regions"]}
+    assert {"North Sea", "Gulf of Maine", "South Pacific Ocean", "Caribbean Sea"} <= names
+    assert listed["max_coast_km"] == r.MAX_COAST_KM and listed["count"] == len(names)
+    med = client.get("/api/v1/marine-regions/shape", params={"name": "Mediterranean Sea"}).json()
+    assert len(med["features"]) == 2 and {f["geometry"]["type"] for f in med["features"]} <= {"Polygon", "MultiPolygon"}
+    missing = client.get("/api/v1/marine-regions/shape", params={"name": "Sea of Tranquility"})
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("application/problem+json")
+    assert missing.json()["errors"][0]["code"] == "litter-region-not-found"
+
+
 @pytest.fixture()
 def upgraded_hub(tmp_path, monkeypatch):
     """A hub whose Maine sample was ingested by a release without polygon regions (labels as recorded)."""

@@ -253,3 +253,21 @@ def describe_location(lon: float | None, lat: float | None) -> dict[str, object]
         code = assign(x, y, kind)[0]
         out[key] = table[code].name if code else None
     return out
+
+
+def marine_region_names_list() -> list[dict[str, object]]:
+    """The marine regions a site can get: name, Natural Earth feature class and number of polygon parts."""
+    out: dict[str, dict[str, object]] = {}
+    for props in polygon_layer("sea").properties:
+        entry = out.setdefault(props["name"], {"name": props["name"], "featurecla": props["featurecla"], "parts": 0})
+        entry["parts"] = int(entry["parts"]) + 1
+    return sorted(out.values(), key=lambda e: str(e["name"]))
+
+
+def marine_region_shape(name: str) -> dict[str, object] | None:
+    """GeoJSON FeatureCollection of the polygon(s) of one marine region (None when no region has that name)."""
+    layer = polygon_layer("sea")
+    n = len(layer.properties)  # tree entries beyond n are the ±360° search copies, not features
+    features = [{"type": "Feature", "properties": dict(props), "geometry": json.loads(shapely.to_geojson(geom))}
+                for props, geom in zip(layer.properties, layer.geoms[:n], strict=True) if props["name"] == name]
+    return {"type": "FeatureCollection", "features": features} if features else None
