@@ -111,13 +111,27 @@ def _poll(try_once, dataset_id: str, wait: float) -> None:
 @contextmanager
 def _pg_lock(engine: Engine, lake_root: Path, dataset_id: str, wait: float) -> Iterator[None]:
     key = advisory_key(dataset_id)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        _poll(lambda: bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()),
-              dataset_id, wait)
+    held: list = []
+
+    def try_once() -> bool:  # a waiter gives its pooled connection back between tries
+        conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        if conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
+            held.append(conn)
+            return True
+        conn.close()
+        return False
+
+    _poll(try_once, dataset_id, wait)
+    conn = held[0]
+    try:
+        yield
+    finally:
         try:
-            yield
-        finally:
             conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+        except Exception:  # noqa: BLE001 - never return a connection that may still hold the lock to the pool
+            conn.invalidate()
+        finally:
+            conn.close()
 
 
 def lock_path(lake_root: Path, dataset_id: str) -> Path:
