@@ -7,7 +7,7 @@ callers asking for the same result at the same time wait for that one computatio
 
 The fingerprint is read from the catalog on every call, so a version published, retracted or re-scanned for
 duplicates by any process (CLI, another server worker) is seen at once:
-- every dataset's current version and the number of versions (publish, retract),
+- the number of datasets, of versions, and the sum of current versions (publish, retract),
 - the newest audit-log entry (every catalog write of the hub is audited in the same transaction),
 - the duplicate scan's result file (its size and modification time).
 
@@ -35,19 +35,25 @@ _entries: dict[str, OrderedDict[Hashable, object]] = {}
 _inflight: dict[tuple[str, Hashable], threading.Lock] = {}
 
 
+_STATE = select(
+    select(func.max(t.audit_log.c.id)).scalar_subquery(),
+    select(func.count()).select_from(t.dataset_versions).scalar_subquery(),
+    select(func.count()).select_from(t.datasets).scalar_subquery(),
+    select(func.coalesce(func.sum(t.datasets.c.current_version), 0)).scalar_subquery(),
+)
+
+
 def fingerprint(hub: Hub) -> Hashable:
-    """What the published catalog looks like now (cheap: three small queries and one stat)."""
+    """What the published catalog looks like now: one round trip (newest audit entry, number of versions,
+    number of datasets and sum of their current versions) and one stat of the duplicate scan's result."""
     with hub.engine.connect() as conn:
-        current = tuple(conn.execute(select(t.datasets.c.id, t.datasets.c.current_version)
-                                     .order_by(t.datasets.c.id)).all())
-        versions = conn.execute(select(func.count()).select_from(t.dataset_versions)).scalar()
-        audited = conn.execute(select(func.max(t.audit_log.c.id))).scalar()
+        state = tuple(conn.execute(_STATE).one())
     try:
         stat = result_path(hub).stat()
         scan = (stat.st_size, stat.st_mtime_ns)
     except OSError:
         scan = None
-    return (tuple(tuple(row) for row in current), versions, audited, scan)
+    return (state, scan)
 
 
 def _hub_key(hub: Hub) -> str:
