@@ -186,6 +186,29 @@ def test_reassign_regions_upgrades_sites_and_events_through_cli_api_web(upgraded
     assert "Gulf of Maine" in page and "FAO" in page and "Atlantic, Northwest" in page
 
 
+def test_reassign_through_the_api_needs_a_reviewer(upgraded_hub):
+    from litterhub.api.app import create_app
+    from litterhub.services import auth
+
+    hub, dataset, _ = upgraded_hub
+    client = TestClient(create_app(hub))
+    url = "/api/v1/marine-regions/reassign"
+    assert client.post(url).status_code == 401
+    contributor = auth.create_user(hub, "c@example.org", "a long enough passphrase", role="contributor")
+    key, _ = auth.create_api_key(hub, contributor.id)
+    assert client.post(url, headers={"Authorization": f"Bearer {key}"}).status_code == 403
+    reviewer = auth.create_user(hub, "r@example.org", "a long enough passphrase", role="reviewer")
+    key, _ = auth.create_api_key(hub, reviewer.id)
+    headers = {"Authorization": f"Bearer {key}"}
+    missing = client.post(url, params={"dataset": "nope"}, headers=headers)
+    assert missing.status_code == 404 and missing.json()["errors"][0]["code"] == "litter-dataset-not-found"
+    dry = client.post(url, params={"dry_run": "true"}, headers=headers).json()
+    assert dry["stored"] is False and dry["datasets"][0]["version"] is None and dry["sites_changed"] > 0
+    done = client.post(url, headers=headers).json()
+    assert done["datasets"][0] == {**dry["datasets"][0], "version": 2}
+    assert client.get("/api/v1/sites").json()["features"][0]["properties"]["region"] == "Gulf of Maine"
+
+
 def test_reassign_unknown_dataset_is_a_one_line_error(upgraded_hub):
     _, _, data = upgraded_hub
     out = CliRunner().invoke(app, ["sites", "reassign-regions", "--dataset", "nope", "--data-dir", str(data)])

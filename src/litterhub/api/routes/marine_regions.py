@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
+from litterhub.api.deps import get_hub
 from litterhub.api.problems import Problem
+from litterhub.api.security import Principal, require_role
+from litterhub.services.hub import Hub
 from litterhub.vocab.regions import MAX_COAST_KM, marine_region_names_list, marine_region_shape
 
 router = APIRouter(prefix="/marine-regions", tags=["vocabulary"])
@@ -28,3 +31,25 @@ def marine_region(name: str = Query(..., max_length=200, description="region nam
         message = f"no marine region named {name!r}; GET /api/v1/marine-regions lists them"
         raise Problem(404, message, [{"code": "litter-region-not-found", "field": "name", "message": message}])
     return shape
+
+
+@router.post("/reassign", responses={401: {"description": "sign in"}, 403: {"description": "reviewers only"},
+                                     404: {"description": "unknown dataset (problem+json)"},
+                                     409: {"description": "a dataset is being written: dataset-busy (problem+json)"}})
+def reassign(dataset: list[str] | None = Query(None, description="only these datasets (default: all)"),
+             dry_run: bool = Query(False, description="report what would change; store nothing"),
+             hub: Hub = Depends(get_hub),
+             principal: Principal = Depends(require_role("reviewer", scope="curate"))) -> dict[str, Any]:
+    """Give stored sites and events today's marine regions (a hub upgraded in place): sites are updated, a dataset
+    whose events change is published as its next version. The same as `litterhub sites reassign-regions`."""
+    from litterhub.services.datasets import NotFound
+    from litterhub.services.regions import reassign_regions
+    from litterhub.store.locks import DatasetBusy
+
+    try:
+        return reassign_regions(hub, dataset or None, actor=f"user:{principal.id}", write=not dry_run).as_dict()
+    except NotFound as exc:
+        raise Problem(404, str(exc), [{"code": "litter-dataset-not-found", "field": "dataset",
+                                       "message": str(exc)}]) from None
+    except DatasetBusy as exc:
+        raise Problem(409, str(exc), [{"code": exc.code, "field": None, "message": str(exc)}]) from None
