@@ -216,6 +216,12 @@ def test_cli_prints_one_block_per_class_and_refuses_pooling(real_hub):
     doc = json.loads(run(app, ["analyse", "threshold", "-d", "mlw-sample", "-d", "ospar-nl", "--pool", "--json",
                                "--data-dir", data]).stdout)
     assert len(doc["comparability_classes"]) == 1 and doc["excluded_events"] == []
+    label = next(b[2] for b in blocks if b[2].startswith("beach ·"))
+    only = json.loads(run(app, ["analyse", "composition", "--class", label, "--json", "--data-dir", data]).stdout)
+    assert [c["label"] for c in only["comparability_classes"]] == [label]
+    assert {r[CLASS] for r in only["tables"]["items"]} == {label}
+    unknown = run(app, ["analyse", "beach", "--class", "no such class", "--data-dir", data])
+    assert unknown.exit_code == 2 and "no such class" in unknown.output
 
 
 def test_api_labels_classes_and_refuses_pooling(real_client):
