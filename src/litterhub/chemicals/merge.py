@@ -26,7 +26,8 @@ def _grouped(claims: pd.DataFrame, field: str) -> dict[str, list[dict]]:
     """{cas: [{code, sources: {source: [details]}, lines: {source: [lines]}}]} for one field."""
     part = claims[claims["field"] == field].sort_values(["cas", "value", "source", "line"])
     out: dict[str, dict[str, dict]] = defaultdict(dict)
-    for cas, value, source, detail, line in part[["cas", "value", "source", "detail", "line"]].itertuples(index=False):
+    columns = [part[c].to_numpy() for c in ("cas", "value", "source", "detail", "line")]
+    for cas, value, source, detail, line in zip(*columns, strict=True):
         entry = out[cas].setdefault(value, {"code": value, "sources": {}, "lines": {}})
         details, lines = entry["sources"].setdefault(source, []), entry["lines"].setdefault(source, [])
         if detail and detail not in details:
@@ -39,27 +40,27 @@ def _grouped(claims: pd.DataFrame, field: str) -> dict[str, list[dict]]:
 def _texts(claims: pd.DataFrame, field: str) -> dict[str, list[dict]]:
     """{cas: [{value, sources}]} for free-text fields (names, use levels, …), case-insensitively distinct."""
     part = claims[claims["field"] == field]
-    if part.empty:
-        return {}
-    part = part.assign(_key=part["value"].str.lower())
-    agg = part.groupby(["cas", "_key"], sort=False).agg(value=("value", "first"),
-                                                          sources=("source", lambda s: sorted(set(s)))).reset_index()
-    out: dict[str, list[dict]] = defaultdict(list)
-    for cas, _key, value, sources in agg.itertuples(index=False):
-        out[cas].append({"value": value, "sources": sources})
-    return out
+    part = part.assign(_key=part["value"].str.lower()).drop_duplicates(["cas", "_key", "source"])
+    out: dict[str, dict[str, dict]] = defaultdict(dict)
+    for cas, key, value, source in zip(part["cas"].to_numpy(), part["_key"].to_numpy(), part["value"].to_numpy(),
+                                       part["source"].to_numpy(), strict=True):
+        entry = out[cas].setdefault(key, {"value": value, "sources": []})
+        if source not in entry["sources"]:
+            entry["sources"].append(source)
+    return {cas: [{**e, "sources": sorted(e["sources"])} for e in entries.values()] for cas, entries in out.items()}
 
 
 def _listings(claims: pd.DataFrame) -> dict[str, list[dict]]:
     part = claims[claims["field"] == "listing"]
     out: dict[str, dict[str, dict]] = defaultdict(dict)
-    for cas, code, source, detail, listed, line in part[["cas", "value", "source", "detail", "listed", "line"]] \
-            .itertuples(index=False):
-        entry = out[cas].setdefault(code, {"code": code, "listed_by": {}, "not_listed_by": {}, "lines": {}})
-        side = entry["listed_by"] if listed == "yes" else entry["not_listed_by"]
-        side.setdefault(source, [])
-        if detail and detail not in side[source]:
-            side[source].append(detail)
+    columns = [part[c].to_numpy() for c in ("cas", "value", "source", "detail", "listed", "line")]
+    for cas, code, source, detail, listed, line in zip(*columns, strict=True):
+        entry = out[cas].get(code)
+        if entry is None:
+            entry = out[cas][code] = {"code": code, "listed_by": {}, "not_listed_by": {}, "lines": {}}
+        side = (entry["listed_by"] if listed == "yes" else entry["not_listed_by"]).setdefault(source, [])
+        if detail and detail not in side:
+            side.append(detail)
         entry["lines"].setdefault(source, []).append(int(line))
     return {cas: list(entries.values()) for cas, entries in out.items()}
 

@@ -17,7 +17,7 @@ from litterhub.services.hub import Hub
 
 router = APIRouter(tags=["chemicals"])
 PROBLEMS = {400: {"description": "bad query (problem+json)"}, 404: {"description": "unknown CAS or item"}}
-FacetQuery = Query(None, description="repeatable; codes as in the facets of a search")
+FACET_HELP = "repeatable; codes as in the facets of a search"
 
 
 def _problem(exc: svc.ChemicalsError) -> Problem:
@@ -31,10 +31,13 @@ def filters_of(function, polymer, hazard, flag, listing, source, conflict) -> di
 
 @router.get("/chemicals", responses=PROBLEMS)
 async def search(q: str = Query("", max_length=300, description="name, CAS or words in any UN language"),
-                 function: list[str] | None = FacetQuery, polymer: list[str] | None = FacetQuery,
-                 hazard: list[str] | None = FacetQuery, flag: list[str] | None = FacetQuery,
-                 listing: list[str] | None = FacetQuery, source: list[str] | None = FacetQuery,
-                 conflict: list[str] | None = FacetQuery,
+                 function: list[str] | None = Query(None, description=FACET_HELP),
+                 polymer: list[str] | None = Query(None, description=FACET_HELP),
+                 hazard: list[str] | None = Query(None, description=FACET_HELP),
+                 flag: list[str] | None = Query(None, description=FACET_HELP),
+                 listing: list[str] | None = Query(None, description=FACET_HELP),
+                 source: list[str] | None = Query(None, description=FACET_HELP),
+                 conflict: list[str] | None = Query(None, description=FACET_HELP),
                  limit: int = Query(25, ge=1, le=svc.MAX_LIMIT), offset: int = Query(0, ge=0),
                  lang: str = Query("en", pattern="^(en|fr|es|ar|ru|zh)$"),
                  format: str | None = Query(None, pattern="^(csv|json)$", description="download the whole result"),

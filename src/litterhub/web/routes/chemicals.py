@@ -17,14 +17,13 @@ from litterhub.web.rendering import render, request_language
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 25
-FacetQuery = Query(None)
 
 
 @router.get("/chemicals", response_class=HTMLResponse)
-def browse(request: Request, q: str = Query("", max_length=300), function: list[str] | None = FacetQuery,
-           polymer: list[str] | None = FacetQuery, hazard: list[str] | None = FacetQuery,
-           flag: list[str] | None = FacetQuery, listing: list[str] | None = FacetQuery,
-           source: list[str] | None = FacetQuery, conflict: list[str] | None = FacetQuery,
+def browse(request: Request, q: str = Query("", max_length=300), function: list[str] | None = Query(None),
+           polymer: list[str] | None = Query(None), hazard: list[str] | None = Query(None),
+           flag: list[str] | None = Query(None), listing: list[str] | None = Query(None),
+           source: list[str] | None = Query(None), conflict: list[str] | None = Query(None),
            page_no: int = Query(1, alias="page", ge=1, le=10000), hub: Hub = Depends(get_hub)) -> HTMLResponse:
     lang = request_language(request)
     given = {"function": function or [], "polymer": polymer or [], "hazard": hazard or [], "flag": flag or [],
