@@ -4,7 +4,8 @@ and capacity requests.
 
 The full-text index itself (FTS5 on SQLite, a tsvector + GIN index on PostgreSQL) is dialect-specific, so
 it is created by migration 0300 only; the portable `registry_search` table holds the normalised text it
-indexes.
+indexes. Migration 0310 adds the triggers that keep `registry_facet_counts` and, on PostgreSQL, the trigram index
+over `registry_terms`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ registry_records = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_registry_records_type_status", "type", "status"),
+    Index("ix_registry_records_title", "title", "id"),  # browse order without sorting every record (0310)
 )
 
 registry_revisions = Table(
@@ -50,6 +52,14 @@ registry_facets = Table(
     Column("facet", String(20), primary_key=True),
     Column("value", String(120), primary_key=True),
     Index("ix_registry_facets_facet_value", "facet", "value"),
+)
+
+registry_facet_counts = Table(  # kept by triggers on registry_facets (migration 0310): whole-registry facets
+    "registry_facet_counts",
+    metadata,
+    Column("facet", String(20), primary_key=True),
+    Column("value", String(120), primary_key=True),
+    Column("n", Integer, nullable=False),
 )
 
 registry_links = Table(
@@ -80,6 +90,9 @@ registry_terms = Table(
     "registry_terms",
     metadata,
     Column("term", String(200), primary_key=True),
+    # PostgreSQL: trigram GIN for typo tolerance and prefix completion (LIKE 'abc%'); SQLite has no trigram index,
+    # so there it is a plain b-tree that duplicates the primary key (kept so both schemas declare the same names).
+    Index("ix_registry_terms_trgm", "term", postgresql_using="gin", postgresql_ops={"term": "gin_trgm_ops"}),
 )
 
 registry_comments = Table(
