@@ -149,8 +149,8 @@ def _aliases() -> list[tuple[str, str, str]]:
     for key, labels in v.search_words().items():
         facet, code = key.split(":", 1)
         names = {*labels, code, code.replace("-", " ")}
-        names |= {m for label in labels for m in re.findall(r"\(([^)]+)\)", label)}
-        names |= {label.split(" (")[0] for label in labels}
+        names |= {m for label in labels for m in re.findall(r"[(（]([^)）]+)[)）]", label)}  # also full-width
+        names |= {re.split(r" \(|（", label)[0] for label in labels}
         names |= set(EXTRA_ALIASES.get(key, []))
         out += [(n.lower().strip(), facet, code) for n in names if len(n.strip()) >= 2]
     return sorted(set(out), key=lambda a: -len(a[0]))
