@@ -106,3 +106,15 @@ def test_postgresql_plans_use_the_gin_indexes(request, tmp_path):
         assert "stockholm" in search_svc.search(hub, "stockholn")["corrected"]["stockholn"]
     finally:
         hub.close()
+
+
+def test_api_and_web_say_when_the_total_is_an_estimate(seeded_client, monkeypatch):
+    monkeypatch.setattr(rsearch, "RANK_LIMIT", 10)
+    body = seeded_client.get("/api/v1/search", params={"q": "plastic"}).json()
+    assert body["total_exact"] is False and body["rank_limit"] == 10 and body["facets_exact"] is False
+    page = seeded_client.get("/registry", params={"q": "plastic"}).text
+    assert f"≈ {body['total']}" in page
+    assert "cover the first 10 matches" in page
+    monkeypatch.setattr(rsearch, "RANK_LIMIT", 500)
+    page = seeded_client.get("/registry", params={"q": "plastic"}).text
+    assert "≈" not in page and "cover the first" not in page

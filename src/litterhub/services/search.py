@@ -56,7 +56,8 @@ def search(hub: Hub, q: str = "", filters: dict[str, list[str]] | None = None, l
               for facet, values in page.facets.items()}
     next_offset = offset + limit if offset + limit < page.total else None
     return {"query": q, "total": page.total, "limit": limit, "offset": offset, "next_offset": next_offset,
-            "total_exact": page.total_exact, "ranked_exact": page.ranked_exact, "mode": page.mode,
+            "total_exact": page.total_exact, "ranked_exact": page.ranked_exact, "rank_limit": rsearch.RANK_LIMIT,
+            "mode": page.mode,
             "corrected": page.corrected, "results": results, "facets": facets, "facets_exact": page.facets_exact,
             "filters": filters}
 
