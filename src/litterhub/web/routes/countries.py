@@ -1,0 +1,72 @@
+"""Country profiles (/countries, /countries/ISO3) and country-group pages (/regions, /regions/ID).
+
+The pages render the plain data of services/countries.py (the same as the JSON API and the CLI), computed in the
+shared compute pool; an unknown code or id is a 404 page. `/regions` are country groups (Regional Seas
+programmes, fisheries bodies, river basin commissions, MEAs, UN groups), not the marine regions sites lie in.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+
+from litterhub.api.compute import offload
+from litterhub.api.deps import get_hub
+from litterhub.api.routes.registry import caller_of
+from litterhub.services import countries as svc
+from litterhub.services.datasets import NotFound
+from litterhub.services.hub import Hub
+from litterhub.web.rendering import render
+from litterhub.web.routes.accounts import viewer
+
+router = APIRouter(include_in_schema=False)
+WORLD = "/static/vendor/world-atlas/countries-110m.json"
+KIND_LABELS = ("regional-seas", "fisheries-body", "river-basin", "mea", "un-regional-group", "transnational")
+
+
+def _bars(rows: list[dict], key: str, value: str) -> list[dict]:
+    """Bar heights (percent of the largest) for a small server-drawn chart."""
+    top = max((r[value] or 0 for r in rows), default=0)
+    return [{"label": r[key], "value": r[value], "pct": round(100 * (r[value] or 0) / top, 1) if top else 0}
+            for r in rows]
+
+
+@router.get("/countries", response_class=HTMLResponse)
+async def countries_page(request: Request, q: str = Query("", max_length=100),
+                         hub: Hub = Depends(get_hub)) -> HTMLResponse:
+    rows = await offload(request, svc.country_index, hub, q)
+    return render(request, "countries/index.html", rows=rows, q=q, world=WORLD,
+                  highlight=[{"numeric": r["numeric"], "href": f"/countries/{r['country']}", "name": r["name"]}
+                             for r in rows if r["numeric"]])
+
+
+@router.get("/countries/{code}", response_class=HTMLResponse)
+async def country_page(request: Request, code: str, hub: Hub = Depends(get_hub)) -> HTMLResponse:
+    try:
+        p = await offload(request, svc.profile, hub, code, caller_of(viewer(request)))
+    except NotFound:
+        return render(request, "not_found.html", status_code=404, what=code[:20])
+    sdg_rows = [r for r in p["indicators"]["sdg"]["rows"] if r.get("HEADLINE")]
+    return render(request, "countries/profile.html", p=p, world=WORLD,
+                  sdg_bars=_bars([{"year": r["TIME_PERIOD"], "v": r["OBS_VALUE"], "cls": r["comparability_class"]}
+                                  for r in sdg_rows], "year", "v"),
+                  points=[{"lat": s["lat"], "lon": s["lon"], "name": s["name"], "n": s["surveys"]}
+                          for s in p["monitoring"]["sites"] if s["lat"] is not None],
+                  highlight=[{"numeric": p["numeric"], "name": p["name"]}] if p["numeric"] else [])
+
+
+@router.get("/regions", response_class=HTMLResponse)
+async def regions_page(request: Request, hub: Hub = Depends(get_hub)) -> HTMLResponse:
+    rows = await offload(request, svc.region_index, hub)
+    return render(request, "countries/regions.html", rows=rows, kinds=KIND_LABELS)
+
+
+@router.get("/regions/{group_id}", response_class=HTMLResponse)
+async def region_page(request: Request, group_id: str, hub: Hub = Depends(get_hub)) -> HTMLResponse:
+    try:
+        r = await offload(request, svc.region, hub, group_id, caller_of(viewer(request)))
+    except NotFound:
+        return render(request, "not_found.html", status_code=404, what=group_id[:60])
+    return render(request, "countries/region.html", r=r, world=WORLD,
+                  highlight=[{"numeric": m["numeric"], "href": f"/countries/{m['country']}", "name": m["name"]}
+                             for m in r["members"] if m["numeric"]])
