@@ -311,20 +311,25 @@ def test_10_forwarded_for_only_from_trusted_proxies(app, monkeypatch):
     assert statuses == [200, 200, 200]
 
 
-@pytest.mark.parametrize("path", ["/", "/datasets", "/litter", "/api/v1/health", "/ogc"])
+@pytest.mark.parametrize("path", ["/", "/datasets", "/indicators", "/litter", "/api/v1/health", "/ogc"])
 def test_10_security_headers(client, path):
-    """Every response: CSP with frame-ancestors 'none', Referrer-Policy, nosniff; inline scripts carry the nonce."""
-    r = client.get(path)
-    assert r.status_code == 200
-    csp = r.headers["content-security-policy"]
-    assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp and "'unsafe-inline'" not in \
-        csp.split("script-src")[1].split(";")[0]
-    assert r.headers["referrer-policy"] and r.headers["x-content-type-options"] == "nosniff"
-    if r.headers["content-type"].startswith("text/html"):
+    """Every response: CSP with frame-ancestors 'none', Referrer-Policy, nosniff; inline scripts carry the nonce
+    of their own response (also when the page is answered again from the read cache)."""
+    nonces = []
+    for _ in range(2):
+        r = client.get(path)
+        assert r.status_code == 200
+        csp = r.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp and "'unsafe-inline'" not in \
+            csp.split("script-src")[1].split(";")[0]
+        assert r.headers["referrer-policy"] and r.headers["x-content-type-options"] == "nosniff"
         nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
-        inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", r.text)
-        assert all(f'nonce="{nonce}"' in attrs or "application/" in attrs for attrs in inline)
-        assert not re.search(r"\son[a-z]+=\"", r.text)  # no inline event handlers
+        nonces.append(nonce)
+        if r.headers["content-type"].startswith("text/html"):
+            inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", r.text)
+            assert all(f'nonce="{nonce}"' in attrs or "application/" in attrs for attrs in inline)
+            assert not re.search(r"\son[a-z]+=\"", r.text)  # no inline event handlers
+    assert nonces[0] != nonces[1]
 
 
 def test_10_bidi_controls_removed_from_displayed_names():

@@ -9,7 +9,9 @@ change made by any process is seen by the next request.
 
 Only what cannot differ between callers is kept: GET/HEAD without credentials (no Authorization, API key or
 session cookie), on ALLOWED paths, answered 200 without Set-Cookie and at most MAX_ENTRY_BYTES long. HTML
-pages are never kept (they carry a per-response CSP nonce and CSRF tokens). The store is bounded by
+pages are kept only on the read-only catalog views (home, datasets, sites, indicators) and only when they set
+no cookie (a page with a form sets the CSRF cookie, so it is never kept); the page's CSP nonce is replaced by
+the new response's nonce on every hit. The store is bounded by
 MAX_TOTAL_BYTES, least recently used first out. A kept answer is gzipped once, on its first hit by a client
 that accepts gzip (an indicator over the whole lake shrinks from ~6 MB to a few hundred KB).
 """
@@ -30,11 +32,14 @@ from litterhub.api.problems import Problem
 from litterhub.services.result_cache import fingerprint
 
 ALLOWED = re.compile(r"^/api/v1/(datasets|sites|events|indicators|registry/(records|search|map|types))(/|$)"
-                     r"|^/ogc(/|$)|^/api/3/action/|^/api/action/|^/catalog")
+                     r"|^/ogc(/|$)|^/api/3/action/|^/api/action/|^/catalog"
+                     r"|^/$|^/datasets(/|$)|^/sites/|^/indicators$")  # pages: read-only views of the catalog
+HTML = b"text/html"
 NEVER = re.compile(r"/rejected\.csv$|/download|\.parquet$")  # large downloads stream from disk already
 CREDENTIALS = (b"authorization", b"x-api-key")
 SESSION_COOKIE = b"litterhub_session"
-VARY_HEADERS = (b"accept", b"accept-language", b"origin")
+# host: answers name their own URLs; cookie: the page language
+VARY_HEADERS = (b"host", b"accept", b"accept-language", b"origin", b"cookie")
 MAX_ENTRY_BYTES = 8 * 2**20  # an indicator over the whole lake is ~6 MB of JSON
 MAX_TOTAL_BYTES = 64 * 2**20
 GZIP_MIN_BYTES = 1024  # below this the header costs more than it saves
@@ -44,7 +49,8 @@ GZIP_LEVEL = 5  # compressed once per entry; level 5 gets ~all of level 9's rati
 class _Store:
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.entries: OrderedDict[Any, list] = OrderedDict()  # [status, headers, body, gzipped body or None]
+        # [status, headers, body, gzipped body or None, CSP nonce the body was rendered with]
+        self.entries: OrderedDict[Any, list] = OrderedDict()
         self.size = 0
 
     def get(self, key: Any) -> list | None:
@@ -90,7 +96,8 @@ class ReadCache:
             return
         hub = scope["app"].state.hub
         headers = dict(scope.get("headers") or [])
-        key = (scope["method"], scope["path"], scope.get("query_string", b""),
+        key = (scope["method"], scope.get("scheme"), scope.get("root_path"), scope["path"],
+               scope.get("query_string", b""),
                tuple(headers.get(h, b"") for h in VARY_HEADERS), await to_thread.run_sync(fingerprint, hub))
         hit = self.store.get(key)
         if hit is not None:
@@ -101,7 +108,11 @@ class ReadCache:
                     await send_problem(send, scope, problem)
                     return
             status, response_headers, body = hit[:3]
-            if len(body) >= GZIP_MIN_BYTES and b"gzip" in headers.get(b"accept-encoding", b""):
+            html = dict(response_headers).get(b"content-type", b"").startswith(HTML)
+            if html:  # the page was rendered with the nonce of its first response
+                nonce = scope["state"]["csp_nonce"].encode()
+                body = body.replace(b'nonce="' + hit[4] + b'"', b'nonce="' + nonce + b'"')
+            elif len(body) >= GZIP_MIN_BYTES and b"gzip" in headers.get(b"accept-encoding", b""):
                 if hit[3] is None:
                     hit[3] = await to_thread.run_sync(gzip.compress, body, GZIP_LEVEL)
                 body = hit[3]
@@ -117,9 +128,10 @@ class ReadCache:
             if message["type"] == "http.response.start":
                 names = {k.lower() for k, _ in message.get("headers") or []}
                 content_type = dict(message.get("headers") or []).get(b"content-type", b"")
-                captured["keep"] = (message["status"] == 200 and b"set-cookie" not in names
-                                    and not content_type.startswith(b"text/html"))
-                captured["start"] = message
+                captured["keep"] = message["status"] == 200 and b"set-cookie" not in names and (
+                    not content_type.startswith(HTML) or "csp_nonce" in scope.get("state", {}))
+                # a copy: the middleware outside adds its own headers (CSP with this response's nonce) to `message`
+                captured["start"] = {"status": message["status"], "headers": list(message.get("headers") or [])}
             elif message["type"] == "http.response.body" and captured["keep"]:
                 captured["size"] += len(message.get("body", b""))
                 if captured["size"] > MAX_ENTRY_BYTES:
@@ -130,7 +142,8 @@ class ReadCache:
                 if not message.get("more_body") and captured["keep"]:
                     start = captured["start"]
                     self.store.put(key, [start["status"], list(start.get("headers") or []),
-                                         b"".join(captured["chunks"]), None])
+                                         b"".join(captured["chunks"]), None,
+                                         scope.get("state", {}).get("csp_nonce", "").encode()])
             await send(message)
 
         await self.app(scope, receive, capture)
