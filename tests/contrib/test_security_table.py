@@ -194,6 +194,21 @@ def test_1_litter_run_as_a_job(client, any_hub, shared_data):
     assert client.get(r.headers["location"]).status_code == 404  # another caller
 
 
+def test_1_refused_input_ends_the_job_failed_with_the_problem(client, shared_data):
+    """An anonymous job with a refused settings file ends `failed` with the 422 the synchronous call gives."""
+    files = {**litter_files(shared_data), "settings": ("settings.yaml", b"percentage_total_count: 0\n")}
+    r = client.post("/api/v1/litter/runs", files=files, headers={"Prefer": "respond-async"})
+    assert r.status_code == 202
+    job = {"status": "queued"}
+    for _ in range(600):  # bounded
+        job = client.get(r.headers["location"]).json()
+        if job["status"] in ("done", "failed"):
+            break
+        threading.Event().wait(0.1)
+    assert job["status"] == "failed" and job["result"] is None
+    assert job["error"]["status"] == 422 and job["error"]["errors"][0]["code"] == "litter-settings-percentage"
+
+
 def test_1_draft_quota(client, any_hub, monkeypatch):
     """A contributor over LITTERHUB_MAX_DRAFTS drafts -> 429 with code litter-draft-quota."""
     monkeypatch.setenv("LITTERHUB_MAX_DRAFTS", "1")
