@@ -34,7 +34,7 @@ def item(code: str, request: Request, hub: Hub = Depends(get_hub)) -> HTMLRespon
     except svc.VocabLookupError:
         return render(request, "not_found.html", status_code=404, what=code)
     schemes = {s.scheme: s for s in svc.schemes()}
-    lens = chemicals.lens(hub, code, request_language(request), top=0)  # the chemical lens (services/chemicals.py)
+    lens = chemicals.lens(hub, code, request_language(request), top=8)  # the chemical lens (services/chemicals.py)
     return render(request, "vocab/item.html", view=view, schemes=schemes, version=VOCAB_VERSION, lens=lens)
 
 
