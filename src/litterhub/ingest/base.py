@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import duckdb
 import numpy as np
@@ -20,6 +21,9 @@ import pyarrow.compute as pc
 from litterhub.ingest.cells import future, near_null_island, parse_number
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import Sniff
+
+if TYPE_CHECKING:
+    from litterhub.ingest.mapping import Mapping
 
 SITE_SCHEMA = pa.schema(
     [
@@ -60,8 +64,14 @@ class AdapterBatch:
 
 
 class Adapter(Protocol):
-    name: str
-    title: str
+    """What the registry and `services.ingest` use of a format: every attribute is declared here."""
+
+    name: str  # the --format value
+    title: str  # one line for `litterhub formats` and the upload form
+    priority: int  # --format auto asks lower values first (specific formats 50, default 100, generic last)
+    kinds: tuple[str, ...]  # `Sniff.kind`s this format reads ("text", "xlsx", ...)
+    effort_expected: bool  # False when the programme records no survey effort (no density warning then)
+    personal_columns: tuple[str, ...]  # columns never read nor quarantined (personal data)
 
     def detect(self, info: Sniff) -> str | None:
         """A sentence saying why this file is in this adapter's format, or None."""
@@ -69,6 +79,27 @@ class Adapter(Protocol):
     def defaults(self, filename: str) -> DatasetDefaults: ...
 
     def read(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]: ...
+
+    def bind(self, mapping: Mapping) -> Adapter:
+        """This format with a user's mapping file; only the generic format takes one."""
+
+
+class AdapterBase:
+    """The defaults of `Adapter`'s declared attributes; every adapter class derives from it."""
+
+    name: str
+    title: str
+    about: DatasetDefaults  # the dataset metadata it suggests; `title` may hold "{file}", the upload's name
+    priority: int = 100
+    kinds: tuple[str, ...] = ("text",)
+    effort_expected: bool = True
+    personal_columns: tuple[str, ...] = ()
+
+    def defaults(self, filename: str) -> DatasetDefaults:
+        return replace(self.about, title=self.about.title.format(file=Path(filename).name))
+
+    def bind(self, mapping: Mapping) -> Adapter:
+        raise TypeError(f"format {self.name!r} takes no mapping file")
 
 
 def site_ids(programme: str, keys: pa.Array) -> pa.Array:
@@ -205,10 +236,15 @@ def missing_required(info: Sniff, required: list[str], what: str, report: Valida
 
 
 def duplicate_rows(fingerprints: RowFingerprints, batch: pa.RecordBatch, names: list[str], lines: np.ndarray,
-                   report: ValidationReport) -> np.ndarray:
-    """Count the batch's rows in and report rows repeating an earlier row exactly (kept once); the repeat mask."""
+                   report: ValidationReport, exclude: np.ndarray | None = None) -> np.ndarray:
+    """Count the batch's rows in and report rows repeating an earlier row exactly (kept once); the repeat mask.
+
+    Rows in `exclude` (e.g. a totals footer, already reported as such) are never called duplicates.
+    """
     report.rows_in += batch.num_rows
     dup = fingerprints.duplicates(batch, names)
+    if exclude is not None:
+        dup &= ~exclude
     report.add_many("duplicate-row", lines[dup], None, "this row repeats an earlier row exactly; kept once")
     return dup
 

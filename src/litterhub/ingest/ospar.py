@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -31,9 +30,6 @@ import pyarrow.compute as pc
 from litterhub.ingest.base import (
     AdapterBatch,
     DatasetDefaults,
-    KeyCounter,
-    RowFingerprints,
-    duplicate_rows,
     flag_cells,
     flag_lists,
     future_dates,
@@ -45,8 +41,9 @@ from litterhub.ingest.base import (
 from litterhub.ingest.cells import parse_date, parse_number
 from litterhub.ingest.countries import column_to_alpha3
 from litterhub.ingest.report import ValidationReport
+from litterhub.ingest.tabular import DateColumn, EventKey, FileState, Rows, Survey, TabularAdapter, site_day
 from litterhub.ingest.textio import Sniff, open_table
-from litterhub.ingest.wide import ItemColumn, parse_items, totals, unpivot
+from litterhub.ingest.wide import ItemColumn
 
 ITEM_RE = re.compile(r"^(?P<material>[^:\[\]]+):\s*(?P<name>.*?)\s*\[(?P<code>\d+)\]\s*$")
 PROGRAMME = "OSPAR beach litter monitoring"
@@ -102,10 +99,28 @@ def _layout(header: list[str]) -> Layout | None:
     return None
 
 
-class Ospar:
+@dataclass
+class _State(FileState):
+    layout: Layout = LITTER
+    outside: int = 0  # surveys with Period -1
+
+
+class Ospar(TabularAdapter):
     name = "ospar"
     title = "OSPAR beach litter, 100 m surveys (litteR wide layout or native OSPAR export)"
     priority = 50
+    programme = PROGRAMME
+    about = DatasetDefaults(
+        title="OSPAR beach litter surveys ({file})",
+        description="Beach litter counts on 100 m survey units with the OSPAR beach litter list, as kept in "
+        "the OSPAR beach litter database (here as published with the litteR package).",
+        publisher="OSPAR Commission; Rijkswaterstaat (NL data)",
+        licence="GPL-3.0-or-later",
+        citation="OSPAR Commission beach litter database; Walvoort, D. & van Loon, W. litteR: Litter Analysis "
+        "(R package), https://CRAN.R-project.org/package=litteR",
+        source_programme=PROGRAMME,
+        protocol="OSPAR beach litter monitoring, 100 m (OSPAR 2010 guideline)",
+    )
 
     def detect(self, info: Sniff) -> str | None:
         if info.kind != "text":
@@ -120,33 +135,20 @@ class Ospar:
         return (f"columns {layout.site}, {layout.date} and {len(items)} 'Material: Name [OSPAR code]' item "
                 f"columns are the {layout.name} layout of OSPAR beach litter surveys")
 
-    def defaults(self, filename: str) -> DatasetDefaults:
-        return DatasetDefaults(
-            title=f"OSPAR beach litter surveys ({Path(filename).name})",
-            description="Beach litter counts on 100 m survey units with the OSPAR beach litter list, as kept in "
-            "the OSPAR beach litter database (here as published with the litteR package).",
-            publisher="OSPAR Commission; Rijkswaterstaat (NL data)",
-            licence="GPL-3.0-or-later",
-            citation="OSPAR Commission beach litter database; Walvoort, D. & van Loon, W. litteR: Litter Analysis "
-            "(R package), https://CRAN.R-project.org/package=litteR",
-            source_programme=PROGRAMME,
-            protocol="OSPAR beach litter monitoring, 100 m (OSPAR 2010 guideline)",
-        )
-
     def read(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
         if LONG_COLUMNS <= set(info.header):
             yield from self._read_long(info, report)
-            return
-        layout = _layout(info.header)
-        if layout is None:
+        elif _layout(info.header) is None:
             report.fail("missing-label", "neither location_code/date (litteR) nor RefNo/Survey date (OSPAR export) "
                         "columns are present", line=1)
-            return
-        names, batches, rejected = open_table(info)
+        else:
+            yield from super().read(info, report)
+
+    def start(self, names: list[str], report: ValidationReport) -> FileState:
+        layout = _layout(names)
         items, skipped = item_columns(names)
         if not items:
             report.fail("missing-label", "no 'Material: Name [OSPAR code]' item columns", line=1)
-            return
         report.notes.append(f"{layout.name} layout; every survey is {SURVEY_LENGTH_M:g} m of beach, so counts are "
                             "items per 100 m; blank item cells mean 'not recorded' (0 in totals)")
         if skipped:
@@ -155,83 +157,52 @@ class Ospar:
         if off:
             report.notes.append(f"{len(off)} columns kept but not counted toward the total (survey fields, "
                                 "pollutants 108-111, national splits), as litteR's 'included' flag")
-        fingerprints, keys = RowFingerprints(), KeyCounter()
-        periods = {"outside": 0}
-        for batch, lines in batches:
-            yield self._batch(batch, lines, layout, items, names, fingerprints, keys, periods, report)
-        report_bad_records(rejected, report)
-        if periods["outside"]:
-            report.notes.append(f"{periods['outside']} surveys have Period -1 (outside the standard survey "
-                                "windows): kept, protocol says so")
+        return _State(names, items, layout=layout)
 
-    def _batch(self, batch: pa.RecordBatch, lines: np.ndarray, layout: Layout, items: list[ItemColumn],
-               names: list[str], fingerprints: RowFingerprints, keys: KeyCounter, periods: dict[str, int],
-               report: ValidationReport) -> AdapterBatch:
-        bad = duplicate_rows(fingerprints, batch, names, lines, report)
-        dates = parse_date(batch.column(layout.date), layout.date_format)
-        flag_cells(report, dates.invalid, lines, layout.date, "type-error", batch.column(layout.date),
-                   "date {!r} is not " + layout.date_label)
-        report.add_many("required-value", lines[dates.blank], layout.date, "the survey date is empty")
-        bad |= dates.invalid | dates.blank
-        fut = future_dates(report, dates.values, lines, batch, layout.date)
-        bad |= fut
-        site = pc.utf8_trim_whitespace(batch.column(layout.site))
-        no_site = pc.equal(site, "").to_numpy(zero_copy_only=False)
-        report.add_many("required-value", lines[no_site], layout.site, "the beach reference is empty")
-        bad |= no_site
+    def dates(self, rows: Rows, state: _State) -> np.ndarray:
+        lay = state.layout
+        return self.declared_date(rows, DateColumn(lay.date, lay.date_format, lay.date_label,
+                                                   "the survey date is empty"))
 
-        matrix = parse_items(batch, items, lines, report)
-        bad |= matrix.bad_row
-        keep = kept_rows(bad, report)
+    def coordinates(self, rows: Rows) -> tuple[np.ndarray, np.ndarray]:
+        """OSPAR surveys are placed by their beach reference, not by coordinates: it must be given."""
+        site = _layout(rows.batch.schema.names).site
+        no_site = pc.equal(pc.utf8_trim_whitespace(rows.batch.column(site)), "").to_numpy(zero_copy_only=False)
+        rows.report.add_many("required-value", rows.lines[no_site], site, "the beach reference is empty")
+        rows.bad |= no_site
+        return super().coordinates(rows)
 
-        sub = batch.filter(pa.array(keep))
-        m = int(keep.sum())
-        kept_lines = lines[keep]
-        site_key = pc.utf8_trim_whitespace(sub.column(layout.site))
-        sid = site_ids(PROGRAMME, site_key)
-        day = dates.values[keep]
-        base = np.char.add(np.char.add(site_key.to_numpy(zero_copy_only=False).astype(str), "/"), day.astype(str))
-        seq = keys.number(base)
-        repeat = seq > 0
-        report.add_many("litter-duplicate-event", kept_lines[repeat], layout.date,
-                        "another survey at the same beach and date: kept as a separate survey")
-        event_keys = pa.array(np.where(repeat, np.char.add(np.char.add(base, "-"), seq.astype(str)), base),
-                              pa.string())
-        country, unknown = column_to_alpha3(pc.utf8_trim_whitespace(sub.column(layout.country))) \
-            if layout.country in names else (pa.nulls(m, pa.string()), [])
-        for name in unknown:
-            report.add("litter-unknown-country", f"country {name!r} not recognised", column=layout.country)
-        region = pc.utf8_trim_whitespace(sub.column(layout.region)) if layout.region in names \
-            else pa.nulls(m, pa.string())
+    def site_key(self, s: Survey) -> pa.Array:
+        return s.text(s.state.layout.site)
+
+    def event_keys(self, s: Survey) -> pa.Array:
+        return self.suffixed(s, site_day(s.site_key, s.day), EventKey(
+            s.state.layout.date, "another survey at the same beach and date: kept as a separate survey"))
+
+    def columns(self, s: Survey) -> dict:
+        lay, m = s.state.layout, len(s)
         protocol = np.full(m, "OSPAR beach litter monitoring, 100 m", dtype=object)
         outside = np.zeros(m, bool)
-        if "Period" in names:
-            period = parse_number(sub.column("Period")).values
-            outside = period < 0
-            periods["outside"] += int(outside.sum())
+        if s.has("Period"):
+            outside = parse_number(s.rows.column("Period")).values < 0
+            s.state.outside += int(outside.sum())
             protocol[outside] = "OSPAR beach litter monitoring, 100 m (outside the standard survey periods)"
-        events = pa.table(
-            {
-                "source_event_id": event_keys,
-                "site_id": sid,
-                "event_date": pa.array(day, pa.date32()),
-                "event_type": pa.array(["monitoring"] * m, pa.string()),
-                "protocol": pa.array(protocol.tolist(), pa.string()),
-                "compartment": pa.array(["beach"] * m, pa.string()),
-                "quality_tier": pa.array(["accredited-monitoring"] * m, pa.string()),
-                "country": country,
-                "region": region,
-                "length_m": pa.array(np.full(m, SURVEY_LENGTH_M)),
-                "total_count": pa.array(totals(matrix.values[keep], items)),
-                "qc_flags": flag_lists({"litter-outside-survey-period": outside}, m),
-                "source_line": pa.array(kept_lines, pa.int64()),
-            }
-        )
-        observations = unpivot(matrix.values[keep], items, event_keys, kept_lines)
-        name_col = pc.utf8_trim_whitespace(sub.column(layout.site_name)) if layout.site_name in names else site_key
-        sites = sites_table(sid, name_col, events, PROGRAMME, site_key, lat=None, lon=None, country=country,
-                            region=region)
-        return AdapterBatch(events, observations, sites)
+        return {
+            "event_type": s.const("monitoring"), "protocol": pa.array(protocol.tolist(), pa.string()),
+            "compartment": s.const("beach"), "quality_tier": s.const("accredited-monitoring"),
+            "country": s.country(lay.country), "region": s.text(lay.region),
+            "length_m": pa.array(np.full(m, SURVEY_LENGTH_M)),
+            "qc_flags": flag_lists({"litter-outside-survey-period": outside}, m),
+        }
+
+    def sites(self, s: Survey, events: pa.Table) -> pa.Table:
+        name = s.text(s.state.layout.site_name) if s.has(s.state.layout.site_name) else s.site_key
+        return sites_table(s.site_id, name, events, PROGRAMME, s.site_key)
+
+    def finish(self, state: _State, report: ValidationReport) -> None:
+        if state.outside:
+            report.notes.append(f"{state.outside} surveys have Period -1 (outside the standard survey "
+                                "windows): kept, protocol says so")
 
     def _read_long(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
         """litteR long layout: validate row by batch, then group surveys in DuckDB."""

@@ -2,7 +2,7 @@
 
 Every module in `litterhub.ingest` that defines `ADAPTER` (an object following `base.Adapter`) is a
 format; `--format auto` asks each adapter in turn (most specific first, by `ADAPTER.priority`,
-default 100) and explains its choice.
+`base.AdapterBase` gives 100) and explains its choice.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def _discover() -> dict[str, Adapter]:
         adapter = getattr(module, "ADAPTER", None)
         if adapter is not None:
             found.append(adapter)
-    found.sort(key=lambda a: (getattr(a, "priority", 100), a.name))
+    found.sort(key=lambda a: (a.priority, a.name))
     return {a.name: a for a in found}
 
 

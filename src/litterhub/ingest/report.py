@@ -1,7 +1,8 @@
 """Validation reports: every rejected row with line, column, a stable code and a plain message.
 
 Codes reuse frictionless-py's error types verbatim where one fits and add hub-specific ones in the
-same kebab-case style with the `litter-` prefix (documented in docs/errors.md). Counts per code are
+same kebab-case style with the `litter-` prefix (documented in docs/errors.md). `CODES` is the one table
+of codes: an adapter with a code of its own adds it here, never at import time. Counts per code are
 exact; the list of individual issues is capped so that a hostile file cannot exhaust memory.
 """
 
@@ -57,6 +58,11 @@ CODES: dict[str, tuple[str, str]] = {
     "litter-too-large": ("error", "The input is larger than the limit for this kind of file"),
     "known-file-other-dataset": ("error", "The same bytes are already in the hub under another dataset id"),
     "known-file-other-dataset-allowed": ("warning", "The same bytes are in the hub already: ingested as a copy"),
+    # programme-specific adapter codes (every code lives in this one table; none is added at import)
+    "litter-summary-row": ("error", "A totals/summary row is not a survey"),
+    "litter-effort-inconsistent": ("warning", "Rows of one survey disagree on the survey effort"),
+    "litter-effort-suspect": ("warning", "The survey effort looks implausible; check its unit"),
+    "litter-unknown-reference": ("error", "A row refers to a survey or beach that is not defined"),
     # publishing (store/locks.py): nothing was stored, the same command succeeds once the other writer is done
     "dataset-busy": ("error", "Another process is writing this dataset: retry in a moment"),
 }

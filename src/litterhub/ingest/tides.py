@@ -15,248 +15,173 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from litterhub.ingest.base import (
-    AdapterBatch,
-    DatasetDefaults,
-    KeyCounter,
-    RowFingerprints,
-    blank_null_island,
-    flag_cells,
-    kept_rows,
-    missing_required,
-    number_column,
-    report_bad_records,
-    site_ids,
-    sites_table,
-)
+from litterhub.ingest.base import DatasetDefaults, blank_null_island, sites_table
 from litterhub.ingest.cells import future, out_of_range, parse_date, parse_number
-from litterhub.ingest.countries import column_to_alpha3
-from litterhub.ingest.report import CODES, ValidationReport
-from litterhub.ingest.textio import Sniff, open_table
-from litterhub.ingest.wide import ItemColumn, check_total, parse_items, totals, unpivot
-
-CODES.setdefault("litter-summary-row", ("error", "A totals/summary row is not a survey"))
+from litterhub.ingest.columns import floats
+from litterhub.ingest.report import ValidationReport
+from litterhub.ingest.tabular import EventKey, FileState, Rows, Survey, TabularAdapter
+from litterhub.ingest.textio import Sniff
+from litterhub.ingest.wide import ItemColumn, ItemMatrix, check_total, unpivot
 
 POUND_KG = 0.45359237
 MILE_M = 1609.344
 PROGRAMME = "Ocean Conservancy TIDES"
-REQUIRED = ["Cleanup ID", "Cleanup Date", "GPS", "Pounds", "Miles"]
 META = {"Cleanup ID", "Zone", "State", "Country", "GPS", "Cleanup Type", "Environment", "Cleanup Date",
         "Group Name", "Adults", "Children", "People", "Pounds", "Miles", "# of bags", "Total Items Collected"}
 DATE_FORMATS = (("%Y-%m-%d", "ISO YYYY-MM-DD"), ("%m/%d/%Y", "US M/D/YYYY"))
 GPS_RE = r"^\s*(?P<lat>[-+]?\d+(?:\.\d+)?)\s*[,;]\s*(?P<lon>[-+]?\d+(?:\.\d+)?)\s*$"
 FOOTER = re.compile(r"^\s*\"?totals?\s*:?\"?\s*(,|;|\t|$)", re.IGNORECASE)
+FOOTER_MESSAGE = "'Totals' footer row: not a cleanup (checked against the column sums instead)"
 PER_LENGTH = re.compile(r"1 yard/met(er|re)", re.IGNORECASE)
 COMPARTMENTS = {"beach": "beach", "underwater": "seafloor", "watercraft": "surface-water", "land": "land",
                 "inland": "land", "marine": "beach"}
 
 
-class Tides:
+class Tides(TabularAdapter):
     name = "tides"
     title = "Ocean Conservancy TIDES / Clean Swell cleanup export (wide, ICC data card)"
     priority = 50
+    programme = PROGRAMME
+    about = DatasetDefaults(
+        title="Ocean Conservancy TIDES cleanups ({file})",
+        description="Cleanups recorded with the Ocean Conservancy International Coastal Cleanup data card "
+        "(TIDES database / Clean Swell app). Cleanups are not standardised surveys: use them for composition "
+        "and totals, not for per-100 m trends.",
+        publisher="Ocean Conservancy",
+        licence="LicenseRef-OceanConservancy-TIDES-terms",
+        citation="Ocean Conservancy. Trash Information and Data for Education and Solutions (TIDES), "
+        "International Coastal Cleanup data. https://www.coastalcleanupdata.org/",
+        source_programme=PROGRAMME,
+        protocol="Ocean Conservancy ICC data card (TIDES / Clean Swell)",
+    )
+    required = ("Cleanup ID", "Cleanup Date", "GPS", "Pounds", "Miles")
+    required_what = "TIDES"
+    numbers = ("Pounds", "Miles", "People", "Adults", "Children", "Total Items Collected")
+    event_key = EventKey("Cleanup ID", "Cleanup ID seen before with different values: kept as a separate cleanup")
 
     def detect(self, info: Sniff) -> str | None:
-        if info.kind != "text":
-            return None
-        header = set(info.header)
-        if {"Cleanup ID", "Cleanup Date", "Pounds", "Miles"} <= header:
+        if info.kind == "text" and {"Cleanup ID", "Cleanup Date", "Pounds", "Miles"} <= set(info.header):
             items = [h for h in info.header if h not in META]
             return (f"columns Cleanup ID, Cleanup Date, Pounds, Miles and {len(items)} ICC data-card item columns "
                     "are the Ocean Conservancy TIDES / Clean Swell export layout")
         return None
 
-    def defaults(self, filename: str) -> DatasetDefaults:
-        return DatasetDefaults(
-            title=f"Ocean Conservancy TIDES cleanups ({Path(filename).name})",
-            description="Cleanups recorded with the Ocean Conservancy International Coastal Cleanup data card "
-            "(TIDES database / Clean Swell app). Cleanups are not standardised surveys: use them for composition "
-            "and totals, not for per-100 m trends.",
-            publisher="Ocean Conservancy",
-            licence="LicenseRef-OceanConservancy-TIDES-terms",
-            citation="Ocean Conservancy. Trash Information and Data for Education and Solutions (TIDES), "
-            "International Coastal Cleanup data. https://www.coastalcleanupdata.org/",
-            source_programme=PROGRAMME,
-            protocol="Ocean Conservancy ICC data card (TIDES / Clean Swell)",
-        )
-
-    def read(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
-        if missing_required(info, REQUIRED, "TIDES", report):
-            return
-        names, batches, rejected = open_table(info)
+    def start(self, names: list[str], report: ValidationReport) -> FileState:
         items = [ItemColumn(c, "oc-icc", c, name=c) for c in names if c not in META]
-        state = _FileState(items)
         report.notes.append("Pounds converted to kg (x 0.45359237), Miles to metres (x 1609.344); "
                             "empty item cells mean 0")
         per_length = [it.column for it in items if PER_LENGTH.search(it.column)]
         if per_length:
             report.notes.append(f"{', '.join(per_length)}: counted per yard/metre of line, not per item "
                                 "(kept in totals as on the data card; observations flagged litter-count-per-length)")
-        for batch, lines in batches:
-            yield self._batch(batch, lines, items, names, state, report)
-        footers = [r for r in rejected if FOOTER.match(r.text)]
-        report_bad_records([r for r in rejected if not FOOTER.match(r.text)], report)
-        for rec in footers:  # a Totals row with fewer cells than the header: still a footer, not a bad cleanup
-            report.rows_in += 1
-            report.rows_rejected += 1
-            report.add("litter-summary-row", "'Totals' footer row: not a cleanup (checked against the column sums "
-                       "instead)", line=rec.line, column="Cleanup ID")
-            state.footer_from_text(info, rec.line)
-        state.finish(report)
+        return _FileState(names, items)
 
-    def _batch(self, batch: pa.RecordBatch, lines: np.ndarray, items: list[ItemColumn], names: list[str],
-               state: _FileState, report: ValidationReport) -> AdapterBatch:
-        n = batch.num_rows
-        report.rows_in += n
-        ids = pc.utf8_trim_whitespace(batch.column("Cleanup ID"))
+    def summary_rows(self, rows: Rows, state: _FileState) -> np.ndarray:
+        ids = pc.utf8_trim_whitespace(rows.batch.column("Cleanup ID"))
         footer = pc.fill_null(pc.match_substring_regex(ids, r"(?i)^totals?\s*:?$"), False).to_numpy(
             zero_copy_only=False)
-        bad = footer.copy()
-        if footer.any():
-            report.add_many("litter-summary-row", lines[footer], "Cleanup ID",
-                            "'Totals' footer row: not a cleanup (checked against the column sums instead)")
-            state.footer_lines.extend(int(x) for x in lines[footer])
-            state.footer = parse_items(batch.filter(pa.array(footer)), items, lines[footer],
-                                       ValidationReport()).values.sum(axis=0)
+        rows.report.add_many("litter-summary-row", rows.lines[footer], "Cleanup ID", FOOTER_MESSAGE)
+        state.footer_lines.extend(int(x) for x in rows.lines[footer])
+        return footer
 
-        dup = state.fingerprints.duplicates(batch, names) & ~footer
-        report.add_many("duplicate-row", lines[dup], None, "this row repeats an earlier row exactly; kept once")
-        bad |= dup
-
-        day = self._dates(batch.column("Cleanup Date"), lines, ~footer, state, report)
-        bad |= np.isnat(day) & ~footer
-        fut = future(day)
-        flag_cells(report, fut, lines, "Cleanup Date", "litter-future-date", batch.column("Cleanup Date"),
-                   "date {!r} lies in the future")
-        bad |= fut
-
-        lat, lon = self._gps(batch.column("GPS"), lines, report)
-        oor = out_of_range(lat, lon)
-        flag_cells(report, oor, lines, "GPS", "litter-coordinates-out-of-range", batch.column("GPS"),
-                   "GPS {!r} is outside the valid latitude/longitude range")
-        bad |= oor
-        blank_null_island(lat, lon, oor, lines, "GPS", report)
-
-        effort = {c: number_column(batch, c, lines, report) for c in
-                  ("Pounds", "Miles", "People", "Adults", "Children", "Total Items Collected")}
-        matrix = parse_items(batch, items, lines, report)
-        bad |= matrix.bad_row & ~footer
-        keep = kept_rows(bad, report)
-
-        sub = batch.filter(pa.array(keep))
-        kept_lines = lines[keep]
-        values = matrix.values[keep]
-        state.column_sums += np.nan_to_num(values, nan=0.0).sum(axis=0)
-        total = totals(values, items)
-        src_total = effort["Total Items Collected"][keep]
-        check_total(report, kept_lines, src_total, total, "Total Items Collected")
-
-        m = len(kept_lines)
-        event_id = pc.utf8_trim_whitespace(sub.column("Cleanup ID")).to_numpy(zero_copy_only=False).astype(str)
-        seq = state.keys.number(event_id)
-        repeat = seq > 0
-        report.add_many("litter-duplicate-event", kept_lines[repeat], "Cleanup ID",
-                        "Cleanup ID seen before with different values: kept as a separate cleanup")
-        event_keys = pa.array(np.where(repeat, np.char.add(np.char.add(event_id, "-"), seq.astype(str)), event_id),
-                              pa.string())
-        klat, klon = lat[keep], lon[keep]
-        zone = pc.utf8_trim_whitespace(sub.column("Zone")) if "Zone" in names else pa.nulls(m, pa.string())
-        site_key = self._site_key(klat, klon, zone)
-        sid = site_ids(PROGRAMME, site_key)
-        country, unknown = column_to_alpha3(pc.utf8_trim_whitespace(sub.column("Country"))) \
-            if "Country" in names else (pa.nulls(m, pa.string()), [])
-        for name in unknown:
-            report.add("litter-unknown-country", f"country {name!r} not recognised", column="Country")
-        ctype = pc.utf8_lower(pc.utf8_trim_whitespace(sub.column("Cleanup Type"))) if "Cleanup Type" in names \
-            else pa.nulls(m, pa.string())
-        compartment = _lookup(ctype, COMPARTMENTS)
-        region = pc.utf8_trim_whitespace(sub.column("State")) if "State" in names else pa.nulls(m, pa.string())
-        people = effort["People"][keep]
-        people = np.where(np.isnan(people), effort["Adults"][keep] + np.nan_to_num(effort["Children"][keep]), people)
-        events = pa.table(
-            {
-                "source_event_id": event_keys,
-                "site_id": sid,
-                "event_date": pa.array(day[keep], pa.date32()),
-                "event_type": pa.array(["cleanup"] * m, pa.string()),
-                "protocol": pa.array(["Ocean Conservancy ICC data card (TIDES / Clean Swell)"] * m, pa.string()),
-                "compartment": compartment,
-                "quality_tier": pa.array(["citizen-science"] * m, pa.string()),
-                "lat": pa.array(klat, pa.float64(), from_pandas=True),
-                "lon": pa.array(klon, pa.float64(), from_pandas=True),
-                "country": country,
-                "region": region,
-                "length_m": pa.array(effort["Miles"][keep] * MILE_M, pa.float64(), from_pandas=True),
-                "total_mass_kg": pa.array(effort["Pounds"][keep] * POUND_KG, pa.float64(), from_pandas=True),
-                "people": pa.array(people, pa.float64(), from_pandas=True).cast(pa.int32()),
-                "total_count": pa.array(total),
-                "source_total": pa.array(src_total, pa.float64(), from_pandas=True),
-                "source_line": pa.array(kept_lines, pa.int64()),
-            }
-        )
-        observations = _flag_per_length(unpivot(values, items, event_keys, kept_lines))
-        name = pc.if_else(pc.is_null(zone), site_key, zone) if m else zone
-        sites = sites_table(sid, name, events, PROGRAMME, site_key, country=country, region=region,
-                            compartment=compartment)
-        return AdapterBatch(events, observations, sites)
-
-    @staticmethod
-    def _dates(col: pa.Array, lines: np.ndarray, rows: np.ndarray, state: _FileState,
-               report: ValidationReport) -> np.ndarray:
+    def dates(self, rows: Rows, state: _FileState) -> np.ndarray:
         """ISO or US month/day/year, each parsed with its own explicit format; anything else is rejected."""
+        col = rows.batch.column("Cleanup Date")
         out = np.full(len(col), np.datetime64("NaT"), dtype="datetime64[D]")
         invalid = np.ones(len(col), bool)
-        blank = None
         for fmt, label in DATE_FORMATS:
             parsed = parse_date(col, fmt)
-            blank = parsed.blank
             hit = ~np.isnat(parsed.values) & np.isnat(out)
-            if (hit & rows).any():
+            if (hit & ~rows.skip).any():
                 state.formats.add(label)
             out = np.where(hit, parsed.values, out)
             invalid &= ~hit
-        invalid &= rows
-        flag_cells(report, invalid & ~blank, lines, "Cleanup Date", "type-error", col,
-                   "date {!r} is neither YYYY-MM-DD nor M/D/YYYY")
-        report.add_many("required-value", lines[invalid & blank], "Cleanup Date", "the cleanup date is empty")
+        invalid &= ~rows.skip
+        rows.flag(invalid & ~parsed.blank, "Cleanup Date", "type-error", "date {!r} is neither YYYY-MM-DD nor M/D/YYYY",
+                  reject=False)
+        rows.report.add_many("required-value", rows.lines[invalid & parsed.blank], "Cleanup Date",
+                             "the cleanup date is empty")
+        rows.bad |= np.isnat(out) & ~rows.skip
+        rows.flag(future(out), "Cleanup Date", "litter-future-date", "date {!r} lies in the future")
         return out
 
-    @staticmethod
-    def _gps(col: pa.Array, lines: np.ndarray, report: ValidationReport) -> tuple[np.ndarray, np.ndarray]:
+    def coordinates(self, rows: Rows) -> tuple[np.ndarray, np.ndarray]:
+        col = rows.batch.column("GPS")
         text = pc.utf8_trim_whitespace(col)
         found = pc.extract_regex(text, GPS_RE)
         ok = pc.is_valid(found).to_numpy(zero_copy_only=False)
         blank = pc.equal(text, "").to_numpy(zero_copy_only=False)
         lat = parse_number(pc.fill_null(pc.struct_field(found, "lat"), "")).values
         lon = parse_number(pc.fill_null(pc.struct_field(found, "lon"), "")).values
-        flag_cells(report, ~ok & ~blank, lines, "GPS", "type-error", col,
-                   "GPS {!r} is not a 'lat, lon' pair; location left empty")
+        rows.flag(~ok & ~blank, "GPS", "type-error", "GPS {!r} is not a 'lat, lon' pair; location left empty",
+                  reject=False)
+        oor = rows.flag(out_of_range(lat, lon), "GPS", "litter-coordinates-out-of-range",
+                        "GPS {!r} is outside the valid latitude/longitude range")
+        blank_null_island(lat, lon, oor, rows.lines, "GPS", rows.report)
         return lat, lon
 
-    @staticmethod
-    def _site_key(lat: np.ndarray, lon: np.ndarray, zone: pa.Array) -> pa.Array:
+    def check(self, rows: Rows, state: _FileState, matrix: ItemMatrix) -> None:
+        if rows.skip.any():
+            state.footer = matrix.values[rows.skip].sum(axis=0)
+
+    def accepted(self, s: Survey) -> None:
+        s.state.column_sums += np.nan_to_num(s.values, nan=0.0).sum(axis=0)
+        check_total(s.report, s.lines, s.numbers["Total Items Collected"], s.total(), "Total Items Collected")
+
+    def site_key(self, s: Survey) -> pa.Array:
         """Cleanups have no site id: the GPS point rounded to 4 decimals (about 10 m), else the zone."""
-        has = ~np.isnan(lat) & ~np.isnan(lon)
-        rounded = np.char.add(np.char.add(np.round(np.nan_to_num(lat), 4).astype(str), ","),
-                              np.round(np.nan_to_num(lon), 4).astype(str))
-        zone_text = pc.fill_null(zone, "unknown").to_numpy(zero_copy_only=False).astype(str)
+        has = ~np.isnan(s.lat) & ~np.isnan(s.lon)
+        rounded = np.char.add(np.char.add(np.round(np.nan_to_num(s.lat), 4).astype(str), ","),
+                              np.round(np.nan_to_num(s.lon), 4).astype(str))
+        zone_text = pc.fill_null(s.text("Zone"), "unknown").to_numpy(zero_copy_only=False).astype(str)
         return pa.array(np.where(has, rounded, np.char.add("zone:", zone_text)), pa.string())
 
+    def event_keys(self, s: Survey) -> pa.Array:
+        return self.suffixed(s, s.text("Cleanup ID").to_numpy(zero_copy_only=False).astype(str))
 
-class _FileState:
-    """What must be remembered across batches of one file."""
+    def columns(self, s: Survey) -> dict:
+        n = s.numbers
+        people = np.where(np.isnan(n["People"]), n["Adults"] + np.nan_to_num(n["Children"]), n["People"])
+        return {
+            "event_type": s.const("cleanup"),
+            "protocol": s.const("Ocean Conservancy ICC data card (TIDES / Clean Swell)"),
+            "compartment": _lookup(pc.utf8_lower(s.text("Cleanup Type")), COMPARTMENTS),
+            "quality_tier": s.const("citizen-science"), "country": s.country("Country"), "region": s.text("State"),
+            "length_m": floats(n["Miles"] * MILE_M), "total_mass_kg": floats(n["Pounds"] * POUND_KG),
+            "people": floats(people).cast(pa.int32()), "source_total": floats(n["Total Items Collected"]),
+        }
 
-    def __init__(self, items: list[ItemColumn]) -> None:
-        self.items = items
-        self.fingerprints = RowFingerprints()
-        self.keys = KeyCounter()
+    def observations(self, s: Survey) -> pa.Table:
+        return _flag_per_length(unpivot(s.values, s.state.items, s.event_keys, s.lines))
+
+    def sites(self, s: Survey, events: pa.Table) -> pa.Table:
+        zone = s.text("Zone")
+        name = pc.if_else(pc.is_null(zone), s.site_key, zone) if len(s) else zone
+        return sites_table(s.site_id, name, events, PROGRAMME, s.site_key)
+
+    def refused(self, info: Sniff, rejected: list, state: _FileState, report: ValidationReport) -> None:
+        super().refused(info, [r for r in rejected if not FOOTER.match(r.text)], state, report)
+        for rec in rejected:  # a Totals row with fewer cells than the header: still a footer, not a bad cleanup
+            if FOOTER.match(rec.text):
+                report.rows_in += 1
+                report.rows_rejected += 1
+                report.add("litter-summary-row", FOOTER_MESSAGE, line=rec.line, column="Cleanup ID")
+                state.footer_from_text(info, rec.line)
+
+    def finish(self, state: _FileState, report: ValidationReport) -> None:
+        state.finish(report)
+
+
+class _FileState(FileState):
+    """What a TIDES file remembers across batches: date formats seen, column sums, its totals footer."""
+
+    def __init__(self, names: list[str], items: list[ItemColumn]) -> None:
+        super().__init__(names, items)
         self.formats: set[str] = set()
         self.column_sums = np.zeros(len(items))
         self.footer: np.ndarray | None = None
