@@ -17,30 +17,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from litterhub.harmonize.concentration import KM2_IN_M2, grams_per_km2_to_kg
-from litterhub.ingest.base import (
-    AdapterBatch,
-    DatasetDefaults,
-    KeyCounter,
-    RowFingerprints,
-    duplicate_rows,
-    flag_cells,
-    kept_rows,
-    report_bad_records,
-    site_ids,
-    sites_table,
-)
+from litterhub.ingest.base import AdapterBatch, DatasetDefaults, flag_cells
 from litterhub.ingest.cells import future, out_of_range
 from litterhub.ingest.columns import blank_no_data, const, floats, number, reject_repeated_ids, text_or_null
 from litterhub.ingest.dates import from_parts
 from litterhub.ingest.report import ValidationReport
-from litterhub.ingest.textio import Sniff, open_table
+from litterhub.ingest.tabular import FileState, Rows, Survey, TabularAdapter
+from litterhub.ingest.textio import Sniff
+from litterhub.ingest.wide import ItemMatrix
 
 PROGRAMME = "Eriksen et al. 2023 global surface trawls"
 SCHEME = "eriksen-trawl"
@@ -91,32 +81,32 @@ def _layout(header: list[str]) -> Layout | None:
     return next((lay for lay in LAYOUTS if lay.signature <= names), None)
 
 
-class EriksenTrawls:
+@dataclass
+class _State(FileState):
+    layout: Layout = FINAL_MERGE
+
+
+class EriksenTrawls(TabularAdapter):
     name = "eriksen"
     title = "Surface-trawl microplastics, pieces/km² and g/km² (Eriksen et al. 2023 / 2014)"
     priority = 50
-    effort_expected = True
+    programme = PROGRAMME
+    about = DatasetDefaults(
+        title="Global surface-trawl plastic concentrations ({file})",
+        description="Floating plastic counts (pieces/km²) and masses (g/km²) from manta and neuston net tows "
+        "1971-2019, compiled by Eriksen et al. (2023); each tow cites its contributing study.",
+        publisher="5 Gyres Institute / Eriksen et al.",
+        licence="CC-BY-4.0",
+        citation="Eriksen, M. et al. (2023). A growing plastic smog, now estimated to be over 170 trillion "
+        "plastic particles afloat in the world's oceans. PLOS ONE 18(3): e0281596.",
+        source_programme=PROGRAMME,
+        protocol="surface trawl (manta / neuston net), as per the contributing study",
+    )
 
     def detect(self, info: Sniff) -> str | None:
-        if info.kind != "text":
-            return None
-        lay = _layout(info.header)
-        if lay is None:
-            return None
-        return f"columns {', '.join(sorted(lay.signature))} are the {lay.name} surface-trawl layout"
-
-    def defaults(self, filename: str) -> DatasetDefaults:
-        return DatasetDefaults(
-            title=f"Global surface-trawl plastic concentrations ({Path(filename).name})",
-            description="Floating plastic counts (pieces/km²) and masses (g/km²) from manta and neuston net tows "
-            "1971-2019, compiled by Eriksen et al. (2023); each tow cites its contributing study.",
-            publisher="5 Gyres Institute / Eriksen et al.",
-            licence="CC-BY-4.0",
-            citation="Eriksen, M. et al. (2023). A growing plastic smog, now estimated to be over 170 trillion "
-            "plastic particles afloat in the world's oceans. PLOS ONE 18(3): e0281596.",
-            source_programme=PROGRAMME,
-            protocol="surface trawl (manta / neuston net), as per the contributing study",
-        )
+        lay = _layout(info.header) if info.kind == "text" else None
+        return None if lay is None else f"columns {', '.join(sorted(lay.signature))} are the {lay.name} " \
+            "surface-trawl layout"
 
     def read(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
         lay = _layout(info.header)
@@ -124,129 +114,98 @@ class EriksenTrawls:
             report.fail("missing-label", "not a surface-trawl table: expected X..km2, Total.Wieght..g..km.2, "
                         "Mesh.Size, Latitude, Longitude, Year (FinalMerge) or the Eriksen 2014 columns", line=1)
             return
-        names, batches, rejected = open_table(info)
-        fingerprints = RowFingerprints()
         report.notes.append(f"{lay.name} layout: counts in pieces/km² and masses in g/km², stored per reference "
                             "km² (area_m2 = 1,000,000); not converted to pieces/m³ (tow depth not given)")
         if lay is SEA_EDUCATION:
             report.notes.append("SEA densities are 'Not Adjusted' (no wind-mixing correction), as the file says")
-        ids = KeyCounter()
-        for batch, lines in batches:
-            yield self._batch(batch, lines, lay, names, fingerprints, ids, report)
-        report_bad_records(rejected, report)
+        yield from super().read(info, report)
 
-    def _batch(self, batch: pa.RecordBatch, lines: np.ndarray, lay: Layout, names: list[str],
-               fingerprints: RowFingerprints, ids: KeyCounter, report: ValidationReport) -> AdapterBatch:
-        bad = duplicate_rows(fingerprints, batch, names, lines, report)
+    def start(self, names: list[str], report: ValidationReport) -> FileState:
+        return _State(names, [], layout=_layout(names))
 
-        year = number(batch, lay.year, lines, report, what="year")
-        month = number(batch, lay.month, lines, report, what="month")
-        day = number(batch, lay.day, lines, report, what="day")
+    def dates(self, rows: Rows, state: _State) -> np.ndarray:
+        """Year, month and day columns; a missing day is the first of the month (reported as partial)."""
+        lay = state.layout
+        year, month, day = (rows.parsed(c, what=w) for c, w in ((lay.year, "year"), (lay.month, "month"),
+                                                                 (lay.day, "day")))
         no_day = day.blank & ~year.blank & ~month.blank
         dates, invalid = from_parts(year.values, month.values, np.where(no_day, 1.0, day.values))
-        flag_cells(report, invalid, lines, lay.year, "type-error", batch.column(lay.year),
-                   "year {!r} with its month and day is not a valid date")
-        report.add_many("litter-date-partial", lines[no_day & ~invalid], lay.day,
-                        "day not given: the date is the first of the month")
-        fut = future(dates)
-        flag_cells(report, fut, lines, lay.year, "litter-future-date", batch.column(lay.year),
-                   "year {!r}: the date lies in the future")
-        bad |= invalid | fut | year.invalid | month.invalid | day.invalid
+        rows.flag(invalid, lay.year, "type-error", "year {!r} with its month and day is not a valid date")
+        rows.report.add_many("litter-date-partial", rows.lines[no_day & ~invalid], lay.day,
+                             "day not given: the date is the first of the month")
+        rows.flag(future(dates), lay.year, "litter-future-date", "year {!r}: the date lies in the future")
+        rows.bad |= year.invalid | month.invalid | day.invalid
+        return dates
 
-        lat = number(batch, lay.lat, lines, report, what="latitude")
-        lon = number(batch, lay.lon, lines, report, what="longitude")
-        oor = out_of_range(lat.values, lon.values)
-        flag_cells(report, oor, lines, lay.lat, "litter-coordinates-out-of-range", batch.column(lay.lat),
-                   "latitude/longitude out of range (latitude {!r})")
-        missing_xy = lat.blank | lon.blank
-        flag_cells(report, missing_xy & ~oor, lines, lay.lat, "required-value", batch.column(lay.lat),
-                   "tow position missing (latitude {!r})")
-        bad |= oor | missing_xy | lat.invalid | lon.invalid
+    def coordinates(self, rows: Rows) -> tuple[np.ndarray, np.ndarray]:
+        lay = _layout(rows.batch.schema.names)
+        lat, lon = rows.parsed(lay.lat, what="latitude"), rows.parsed(lay.lon, what="longitude")
+        oor = rows.flag(out_of_range(lat.values, lon.values), lay.lat, "litter-coordinates-out-of-range",
+                        "latitude/longitude out of range (latitude {!r})")
+        rows.flag((lat.blank | lon.blank) & ~oor, lay.lat, "required-value", "tow position missing (latitude {!r})")
+        rows.bad |= lat.blank | lon.blank | lat.invalid | lon.invalid
+        return lat.values, lon.values
 
-        total = number(batch, lay.total, lines, report, thousands=True, what="pieces/km²")
-        flag_cells(report, total.blank, lines, lay.total, "required-value", batch.column(lay.total),
-                   "no pieces/km² value ({!r})")
+    def measure(self, rows: Rows) -> dict[str, np.ndarray]:
+        lay = _layout(rows.batch.schema.names)
+        total = rows.parsed(lay.total, thousands=True, what="pieces/km²")
+        rows.flag(total.blank, lay.total, "required-value", "no pieces/km² value ({!r})")
         with np.errstate(invalid="ignore"):
-            negative = total.values < 0
-        flag_cells(report, negative, lines, lay.total, "litter-negative-count", batch.column(lay.total),
-                   "pieces/km² {!r} is negative")
-        bad |= total.blank | total.invalid | negative
-        mass = number(batch, lay.mass, lines, report, thousands=True, what="g/km²")
+            rows.flag(total.values < 0, lay.total, "litter-negative-count", "pieces/km² {!r} is negative")
+        rows.bad |= total.invalid
+        mass = rows.parsed(lay.mass, thousands=True, what="g/km²")
+        mesh, suspect = self._mesh(rows.batch, lay, rows.lines, rows.report)
+        return {"total": total.values, "mass": mass.values, "mesh": mesh, "suspect": suspect}
 
-        mesh_um, suspect = self._mesh(batch, lay, lines, report)
-        if lay is FINAL_MERGE and lay.event_id in names:
-            bad = reject_repeated_ids(pc.utf8_trim_whitespace(batch.column(lay.event_id)), bad, ids, lines, report,
-                                      lay.event_id)
-        keep = kept_rows(bad, report)
-        k = int(keep.sum())
-        sub = batch.filter(pa.array(keep))
-        kept_lines = lines[keep]
-        lat_k, lon_k = lat.values[keep], lon.values[keep]
-        if lay.event_id and lay.event_id in names:
-            event_keys = pc.utf8_trim_whitespace(sub.column(lay.event_id))
-            event_keys = pc.if_else(pc.equal(event_keys, ""), pc.cast(pa.array(kept_lines), pa.string()), event_keys)
-        else:
-            event_keys = pc.cast(pa.array(kept_lines), pa.string())
-        event_keys = pc.binary_join_element_wise(const(k, "line"), pc.cast(pa.array(kept_lines), pa.string()), "-") \
-            if lay is not FINAL_MERGE else event_keys
-        site_key = pc.binary_join_element_wise(pc.cast(pc.round(floats(lat_k), 2), pa.string()),
-                                               pc.cast(pc.round(floats(lon_k), 2), pa.string()), ",")
-        sid = site_ids(PROGRAMME, site_key)
-        mesh_k, suspect_k = mesh_um[keep], suspect[keep]
-        per_km2 = total.values[keep]
-        mass_kg = grams_per_km2_to_kg(mass.values[keep])
-        offsets = np.concatenate(([0], np.cumsum(suspect_k))).astype(np.int32)
-        flags = pa.ListArray.from_arrays(pa.array(offsets), const(int(suspect_k.sum()), "litter-mesh-suspect"))
-        source = text_or_null(sub, lay.source)
-        events = pa.table({
-            "source_event_id": event_keys,
-            "survey_group": source,
-            "site_id": sid,
-            "event_date": pa.array(dates[keep], pa.date32()),
-            "event_type": const(k, "sampling"),
-            "protocol": const(k, "surface trawl (manta / neuston net)"),
-            "compartment": const(k, "surface-water"),
-            "quality_tier": const(k, "accredited-monitoring"),
-            "lat": floats(lat_k),
-            "lon": floats(lon_k),
-            "area_m2": floats(np.full(k, KM2_IN_M2)),
-            "lower_size_um": floats(np.where(suspect_k, mesh_k, np.where(np.isnan(mesh_k), np.nan, mesh_k))),
-            "mesh_um": floats(np.where(suspect_k, np.nan, mesh_k)),
-            "upper_size_um": floats(number(sub, "TopLim", kept_lines, ValidationReport()).values),
-            "total_count": floats(np.full(k, np.nan)),  # a density has no item count
-            "items_per_m2": floats(per_km2 / KM2_IN_M2),  # the published pieces/km² as a density per m²
-            "total_mass_kg": floats(mass_kg),
-            "source_total": floats(per_km2),
-            "qc_flags": flags,
-            "source_line": pa.array(kept_lines, pa.int64()),
-        })
-        obs = [pa.table({
-            "source_event_id": event_keys, "source_scheme": const(k, SCHEME), "source_code": const(k, lay.total),
-            "source_name": const(k, "plastic pieces per km²"), "count": floats(np.full(k, np.nan)),
-            "items_per_km2": floats(per_km2), "mass_kg": floats(mass_kg),
-            "counts_toward_total": const(k, False, pa.bool_()),
-            "source_line": pa.array(kept_lines, pa.int64()), "source_column": const(k, lay.total),
-        })]
+    def check(self, rows: Rows, state: _State, matrix: ItemMatrix) -> None:
+        lay = state.layout
+        if lay is FINAL_MERGE and lay.event_id in state.names:
+            rows.bad = reject_repeated_ids(pc.utf8_trim_whitespace(rows.batch.column(lay.event_id)), rows.bad,
+                                           state.keys, rows.lines, rows.report, lay.event_id)
+
+    def site_key(self, s: Survey) -> pa.Array:
+        return pc.binary_join_element_wise(pc.cast(pc.round(floats(s.lat), 2), pa.string()),
+                                           pc.cast(pc.round(floats(s.lon), 2), pa.string()), ",")
+
+    def event_keys(self, s: Survey) -> pa.Array:
+        """FinalMerge's own row id (unique: repeats were rejected), else `line-<n>`."""
+        lines = pc.cast(pa.array(s.lines), pa.string())
+        if s.state.layout is not FINAL_MERGE:
+            return pc.binary_join_element_wise(s.const("line"), lines, "-")
+        if not s.has(s.state.layout.event_id):
+            return lines
+        ids = s.text(s.state.layout.event_id)
+        return pc.if_else(pc.equal(ids, ""), lines, ids)
+
+    def columns(self, s: Survey) -> dict:
+        n = s.numbers
+        mesh, suspect = n["mesh"], n["suspect"]
+        offsets = np.concatenate(([0], np.cumsum(suspect))).astype(np.int32)
+        return {
+            "survey_group": text_or_null(s.rows, s.state.layout.source), "event_type": s.const("sampling"),
+            "protocol": s.const("surface trawl (manta / neuston net)"), "compartment": s.const("surface-water"),
+            "quality_tier": s.const("accredited-monitoring"), "area_m2": floats(np.full(len(s), KM2_IN_M2)),
+            "lower_size_um": floats(mesh), "mesh_um": floats(np.where(suspect, np.nan, mesh)),
+            "upper_size_um": floats(number(s.rows, "TopLim", s.lines, s.report, what="upper size limit").values),
+            "total_count": floats(np.full(len(s), np.nan)),  # a density has no item count
+            "items_per_m2": floats(n["total"] / KM2_IN_M2),  # the published pieces/km² as a density per m²
+            "total_mass_kg": floats(grams_per_km2_to_kg(n["mass"])), "source_total": floats(n["total"]),
+            "qc_flags": pa.ListArray.from_arrays(pa.array(offsets), const(int(suspect.sum()), "litter-mesh-suspect")),
+        }
+
+    def observations(self, s: Survey) -> pa.Table:
+        """The published total, and the size-class sub-totals that do not add to it."""
+        lay = s.state.layout
+        obs = [_densities(s.event_keys, s.lines, lay.total, "plastic pieces per km²", s.numbers["total"], None,
+                          mass_kg=floats(grams_per_km2_to_kg(s.numbers["mass"])))]
         for column, size_class in lay.breakdown:
-            if column not in names:
-                continue
-            part = number(sub, column, kept_lines, report, thousands=True, what="pieces/km²")
-            has = ~np.isnan(part.values)
-            if not has.any():
-                continue
-            idx = pa.array(np.flatnonzero(has))
-            obs.append(pa.table({
-                "source_event_id": event_keys.take(idx), "source_scheme": const(len(idx), SCHEME),
-                "source_code": const(len(idx), column), "source_name": const(len(idx), column),
-                "count": floats(np.full(len(idx), np.nan)), "items_per_km2": floats(part.values[has]),
-                "size_class": const(len(idx), size_class),
-                "counts_toward_total": const(len(idx), False, pa.bool_()),
-                "source_line": pa.array(kept_lines[has], pa.int64()), "source_column": const(len(idx), column),
-            }))
-        observations = pa.concat_tables(obs, promote_options="default")
-        sites = sites_table(sid, site_key, None, PROGRAMME, site_key, lat=floats(lat_k), lon=floats(lon_k),
-                            compartment=const(k, "surface-water"))
-        return AdapterBatch(events, observations, sites)
+            if s.has(column):
+                part = number(s.rows, column, s.lines, s.report, thousands=True, what="pieces/km²").values
+                has = ~np.isnan(part)
+                if has.any():
+                    idx = pa.array(np.flatnonzero(has))
+                    obs.append(_densities(s.event_keys.take(idx), s.lines[has], column, column, part[has], size_class))
+        return pa.concat_tables(obs, promote_options="default")
 
     @staticmethod
     def _mesh(batch: pa.RecordBatch, lay: Layout, lines: np.ndarray, report: ValidationReport
@@ -268,6 +227,20 @@ class EriksenTrawls:
                    "mesh size {!r} (µm) is not a net mesh (the 2014 table calls these '>5mm' / '>200mm' classes): "
                    "kept as the lower size limit, mesh left empty")
         return v, suspect
+
+
+def _densities(keys: pa.Array, lines: np.ndarray, column: str, name: str, per_km2: np.ndarray,
+               size_class: str | None, **extra: pa.Array) -> pa.Table:
+    """Observation rows holding a published pieces/km² (no item count; not added to the event's total)."""
+    k = len(lines)
+    cols = {"source_event_id": keys, "source_scheme": const(k, SCHEME), "source_code": const(k, column),
+            "source_name": const(k, name), "count": floats(np.full(k, np.nan)), "items_per_km2": floats(per_km2),
+            **extra}
+    if size_class is not None:
+        cols["size_class"] = const(k, size_class)
+    cols.update(counts_toward_total=const(k, False, pa.bool_()), source_line=pa.array(lines, pa.int64()),
+                source_column=const(k, column))
+    return pa.table(cols)
 
 
 ADAPTER = EriksenTrawls()

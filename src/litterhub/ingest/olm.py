@@ -12,32 +12,19 @@ excludes them too); `custom_tag_1..3` hold free text. An empty cell means "not t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from litterhub.ingest.base import (
-    AdapterBatch,
-    DatasetDefaults,
-    KeyCounter,
-    RowFingerprints,
-    duplicate_rows,
-    flag_cells,
-    future_dates,
-    kept_rows,
-    report_bad_records,
-    site_ids,
-    sites_table,
-)
-from litterhub.ingest.cells import near_null_island, out_of_range
-from litterhub.ingest.columns import const, floats, number, reject_repeated_ids
+from litterhub.ingest.base import DatasetDefaults
+from litterhub.ingest.cells import Parsed, near_null_island, out_of_range
+from litterhub.ingest.columns import floats, number, reject_repeated_ids
 from litterhub.ingest.dates import parse_date_strict
 from litterhub.ingest.report import ValidationReport
-from litterhub.ingest.textio import Sniff, open_table
-from litterhub.ingest.wide import ItemColumn, check_total, parse_items, totals, unpivot
+from litterhub.ingest.tabular import DateColumn, FileState, Rows, Survey, TabularAdapter
+from litterhub.ingest.textio import Sniff
+from litterhub.ingest.wide import ItemColumn, ItemMatrix, check_total
 
 PROGRAMME = "OpenLitterMap"
 SIGNATURE = {"id", "verification", "date_taken", "lat", "lon", "total_litter"}
@@ -65,109 +52,84 @@ def item_columns(names: list[str]) -> tuple[list[ItemColumn], int]:
     return items, brands
 
 
-class OpenLitterMap:
+def _day_taken(col: pa.Array) -> Parsed:
+    """`YYYY-MM-DD hh:mm:ss`: the day is its first ten characters."""
+    return parse_date_strict(pc.utf8_slice_codeunits(pc.utf8_trim_whitespace(col), 0, 10), "%Y-%m-%d")
+
+
+class OpenLitterMap(TabularAdapter):
     name = "olm"
     title = "OpenLitterMap photo export (one row per photo, tag columns)"
     priority = 50
     effort_expected = False
     personal_columns = PERSONAL_COLUMNS
+    programme = PROGRAMME
+    about = DatasetDefaults(
+        title="OpenLitterMap photos ({file})",
+        description="Geotagged photos of litter tagged by OpenLitterMap users (items per photo; no survey "
+        "effort, so no densities).",
+        publisher="OpenLitterMap",
+        licence="ODbL-1.0",
+        citation="Lynch, S. (2018). OpenLitterMap.com - Open Data on Plastic Pollution with Blockchain Rewards "
+        "(Littercoin). Open Geospatial Data, Software and Standards 3, 6. Data: openlittermap.com.",
+        source_programme=PROGRAMME,
+        protocol="OpenLitterMap photo tagging (no effort)",
+    )
+    required = tuple(sorted(SIGNATURE))
+    required_what = "OpenLitterMap"
+    date = DateColumn("date_taken", "", "YYYY-MM-DD hh:mm:ss", parser=_day_taken)
 
     def detect(self, info: Sniff) -> str | None:
-        if info.kind != "text" or not SIGNATURE <= set(info.header):
-            return None
         markers = [h for h in info.header if MARKER.match(h)]
-        if markers:
+        if info.kind == "text" and SIGNATURE <= set(info.header) and markers:
             return (f"columns id, verification, date_taken, total_litter and {len(markers)} upper-case category "
                     "marker columns are the OpenLitterMap export layout")
         return None
 
-    def defaults(self, filename: str) -> DatasetDefaults:
-        return DatasetDefaults(
-            title=f"OpenLitterMap photos ({Path(filename).name})",
-            description="Geotagged photos of litter tagged by OpenLitterMap users (items per photo; no survey "
-            "effort, so no densities).",
-            publisher="OpenLitterMap",
-            licence="ODbL-1.0",
-            citation="Lynch, S. (2018). OpenLitterMap.com - Open Data on Plastic Pollution with Blockchain Rewards "
-            "(Littercoin). Open Geospatial Data, Software and Standards 3, 6. Data: openlittermap.com.",
-            source_programme=PROGRAMME,
-            protocol="OpenLitterMap photo tagging (no effort)",
-        )
-
-    def read(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
-        missing = sorted(SIGNATURE - set(info.header))
-        if missing:
-            report.fail("missing-label", f"required OpenLitterMap column(s) missing: {', '.join(missing)}", line=1)
-            return
-        names, batches, rejected = open_table(info)
+    def items(self, names: list[str], report: ValidationReport) -> list[ItemColumn]:
         items, brands = item_columns(names)
         report.notes.append(f"photos have no survey effort: items per photo only, no densities; {brands} brand "
                             "column(s) and the upper-case category markers are not item counts; phone and address "
                             "are personal and not read")
-        fingerprints = RowFingerprints()
-        ids = KeyCounter()
-        for batch, lines in batches:
-            yield self._batch(batch, lines, names, items, fingerprints, ids, report)
-        report_bad_records(rejected, report)
+        return items
 
-    def _batch(self, batch: pa.RecordBatch, lines: np.ndarray, names: list[str], items: list[ItemColumn],
-               fingerprints: RowFingerprints, ids: KeyCounter, report: ValidationReport) -> AdapterBatch:
-        bad = duplicate_rows(fingerprints, batch, names, lines, report)
-        taken = pc.utf8_slice_codeunits(pc.utf8_trim_whitespace(batch.column("date_taken")), 0, 10)
-        dates = parse_date_strict(taken, "%Y-%m-%d")
-        flag_cells(report, dates.invalid | dates.blank, lines, "date_taken", "type-error", batch.column("date_taken"),
-                   "date {!r} is not YYYY-MM-DD hh:mm:ss")
-        fut = future_dates(report, dates.values, lines, batch, "date_taken")
-        bad |= dates.invalid | dates.blank | fut
-        lat = number(batch, "lat", lines, report, what="latitude")
-        lon = number(batch, "lon", lines, report, what="longitude")
-        missing_xy = lat.blank | lon.blank | lat.invalid | lon.invalid
-        oor = out_of_range(lat.values, lon.values)
-        flag_cells(report, oor, lines, "lat", "litter-coordinates-out-of-range", batch.column("lat"),
-                   "latitude/longitude out of range (latitude {!r})")
-        flag_cells(report, (lat.blank | lon.blank) & ~oor, lines, "lat", "required-value", batch.column("lat"),
-                   "a photo needs its position (latitude {!r})")
-        bad |= oor | missing_xy
-        null_island = near_null_island(lat.values, lon.values) & ~bad
-        report.add_many("litter-coordinates-suspect", lines[null_island], "lat",
-                        "coordinates near (0, 0): photo position left empty")
-        matrix = parse_items(batch, items, lines, report)
-        bad |= matrix.bad_row
-        src_total = number(batch, "total_litter", lines, report, what="total")
-        bad = reject_repeated_ids(pc.utf8_trim_whitespace(batch.column("id")), bad, ids, lines, report, "id")
-        keep = kept_rows(bad, report)
+    def coordinates(self, rows: Rows) -> tuple[np.ndarray, np.ndarray]:
+        """A photo needs its position; near (0, 0) it is reported and left empty."""
+        lat = rows.parsed("lat", what="latitude")
+        lon = rows.parsed("lon", what="longitude")
+        rows.flag(out_of_range(lat.values, lon.values), "lat", "litter-coordinates-out-of-range",
+                  "latitude/longitude out of range (latitude {!r})")
+        rows.flag(lat.blank | lon.blank, "lat", "required-value", "a photo needs its position (latitude {!r})",
+                  reject=False)
+        rows.bad |= lat.blank | lon.blank | lat.invalid | lon.invalid
+        null_island = near_null_island(lat.values, lon.values) & ~rows.bad
+        rows.report.add_many("litter-coordinates-suspect", rows.lines[null_island], "lat",
+                             "coordinates near (0, 0): photo position left empty")
+        return np.where(null_island, np.nan, lat.values), np.where(null_island, np.nan, lon.values)
 
-        sub = batch.filter(pa.array(keep))
-        kept_lines = lines[keep]
-        k = len(kept_lines)
-        total = totals(matrix.values[keep], items)
-        st = src_total.values[keep]
-        check_total(report, kept_lines, st, total, "total_litter", what="item tags")
-        lat_k = np.where(null_island[keep], np.nan, lat.values[keep])
-        lon_k = np.where(null_island[keep], np.nan, lon.values[keep])
-        site_key = pc.binary_join_element_wise(pc.fill_null(pc.cast(pc.round(floats(lat_k), 4), pa.string()), "?"),
-                                               pc.fill_null(pc.cast(pc.round(floats(lon_k), 4), pa.string()), "?"),
-                                               ",")
-        sid = site_ids(PROGRAMME, site_key)
-        event_keys = pc.utf8_trim_whitespace(sub.column("id"))
-        events = pa.table({
-            "source_event_id": event_keys,
-            "site_id": sid,
-            "event_date": pa.array(dates.values[keep], pa.date32()),
-            "start_time": pc.utf8_slice_codeunits(pc.utf8_trim_whitespace(sub.column("date_taken")), 11, 16),
-            "event_type": const(k, "photo"),
-            "protocol": const(k, "OpenLitterMap photo tagging (no effort)"),
-            "compartment": pa.nulls(k, pa.string()),
-            "quality_tier": const(k, "citizen-science"),
-            "lat": floats(lat_k),
-            "lon": floats(lon_k),
-            "total_count": floats(total),
-            "source_total": floats(st),
-            "source_line": pa.array(kept_lines, pa.int64()),
-        })
-        observations = unpivot(matrix.values[keep], items, event_keys, kept_lines)
-        sites = sites_table(sid, site_key, None, PROGRAMME, site_key, lat=floats(lat_k), lon=floats(lon_k))
-        return AdapterBatch(events, observations, sites)
+    def check(self, rows: Rows, state: FileState, matrix: ItemMatrix) -> None:
+        rows.bad = reject_repeated_ids(pc.utf8_trim_whitespace(rows.batch.column("id")), rows.bad, state.keys,
+                                       rows.lines, rows.report, "id")
+
+    def measure(self, rows: Rows) -> dict[str, np.ndarray]:
+        return {"total": number(rows.batch, "total_litter", rows.lines, rows.report, what="total").values}
+
+    def accepted(self, s: Survey) -> None:
+        check_total(s.report, s.lines, s.numbers["total"], s.total(), "total_litter", what="item tags")
+
+    def site_key(self, s: Survey) -> pa.Array:
+        return pc.binary_join_element_wise(pc.fill_null(pc.cast(pc.round(floats(s.lat), 4), pa.string()), "?"),
+                                           pc.fill_null(pc.cast(pc.round(floats(s.lon), 4), pa.string()), "?"), ",")
+
+    def event_keys(self, s: Survey) -> pa.Array:
+        return s.text("id")  # unique: repeated ids were rejected (`check`)
+
+    def columns(self, s: Survey) -> dict:
+        return {
+            "start_time": pc.utf8_slice_codeunits(s.text("date_taken"), 11, 16), "event_type": s.const("photo"),
+            "protocol": s.const("OpenLitterMap photo tagging (no effort)"), "compartment": s.nulls(),
+            "quality_tier": s.const("citizen-science"), "source_total": floats(s.numbers["total"]),
+        }
 
 
 ADAPTER = OpenLitterMap()
