@@ -19,7 +19,6 @@ to the file, which suits these exchange files).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -28,6 +27,7 @@ import pyarrow.compute as pc
 
 from litterhub.harmonize.seafloor import swept_area_m2
 from litterhub.ingest.base import (
+    AdapterBase,
     AdapterBatch,
     DatasetDefaults,
     flag_cells,
@@ -38,13 +38,11 @@ from litterhub.ingest.base import (
     sites_table,
 )
 from litterhub.ingest.cells import Parsed, future, near_null_island, out_of_range, parse_date, parse_number
+from litterhub.ingest.columns import floats
 from litterhub.ingest.countries import column_to_alpha3
-from litterhub.ingest.report import CODES, ValidationReport
+from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.sheets import SHEET_KINDS, SheetError, headers, open_sheet, read_sheet
 from litterhub.ingest.textio import Sniff, open_table
-
-CODES.setdefault("litter-effort-suspect", ("warning", "The survey effort looks implausible; check its unit"))
-CODES.setdefault("litter-unknown-reference", ("error", "A row refers to a survey or beach that is not defined"))
 
 PROGRAMME = "EMODnet Chemistry marine litter"
 SCHEMES = {"tsg-ml": "tsg-ml", "tsg_ml": "tsg-ml", "ospar": "ospar", "unep": "unep-ioc", "unep_marlin": "unep-ioc",
@@ -66,7 +64,7 @@ def _rank_expr(column: str) -> str:
     return f"CASE {column} {cases} ELSE 99 END"
 
 
-class Emodnet:
+class Emodnet(AdapterBase):
     name = "emodnet"
     title = "EMODnet marine litter exchange formats (beach litter workbook, seafloor trawl litter table)"
     priority = 50
@@ -84,18 +82,17 @@ class Emodnet:
                         "ItemCode, NoItems) is the EMODnet beach litter exchange format")
         return None
 
-    def defaults(self, filename: str) -> DatasetDefaults:
-        return DatasetDefaults(
-            title=f"EMODnet marine litter exchange data ({Path(filename).name})",
-            description="Beach or seafloor litter data in the EMODnet Chemistry exchange formats (beach surveys with "
-            "the MSFD TSG-ML list; seafloor litter per trawl haul).",
-            publisher="EMODnet Chemistry; OGS / NODC-Italy (Marine Litter Manager)",
-            licence="CC0-1.0",
-            citation="EMODnet Chemistry marine litter data formats; example data from nodc-it/marine-litter-manager "
-            "(OGS, NODC Italy), CC0 1.0.",
-            source_programme=PROGRAMME,
-            protocol="EMODnet Chemistry marine litter exchange format",
-        )
+    about = DatasetDefaults(
+        title="EMODnet marine litter exchange data ({file})",
+        description="Beach or seafloor litter data in the EMODnet Chemistry exchange formats (beach surveys with "
+        "the MSFD TSG-ML list; seafloor litter per trawl haul).",
+        publisher="EMODnet Chemistry; OGS / NODC-Italy (Marine Litter Manager)",
+        licence="CC0-1.0",
+        citation="EMODnet Chemistry marine litter data formats; example data from nodc-it/marine-litter-manager "
+        "(OGS, NODC Italy), CC0 1.0.",
+        source_programme=PROGRAMME,
+        protocol="EMODnet Chemistry marine litter exchange format",
+    )
 
     def read(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
         if info.kind == "text":
@@ -152,12 +149,7 @@ class Emodnet:
                  report: ValidationReport) -> pa.Table:
         """One row per valid survey with its effort (SurveyLength, else the beach's BeachLength) and position."""
         def num(table: pa.Table, col: str, lines: np.ndarray) -> np.ndarray:
-            if col not in table.column_names:
-                return np.full(table.num_rows, np.nan)
-            parsed = parse_number(table.column(col), decimal_comma=True)
-            flag_cells(report, parsed.invalid, lines, f"Surveys/{col}" if table is surveys else f"Beaches/{col}",
-                       "type-error", table.column(col), "{!r} is not a number; treated as missing")
-            return parsed.values
+            return _sheet_number(table, "Surveys", col, lines, report)
 
         code = pc.utf8_trim_whitespace(surveys.column("SurveyCode"))
         dates = parse_date(pc.utf8_slice_codeunits(surveys.column("SurveyDate"), 0, 10), "%Y-%m-%d")
@@ -176,26 +168,9 @@ class Emodnet:
         lon = np.nanmean(np.column_stack([num(surveys, "SurveyStartLongitude", rows),
                                           num(surveys, "SurveyEndLongitude", rows)]), axis=1) \
             if "SurveyStartLongitude" in surveys.column_names else np.full(len(rows), np.nan)
-        name = beach_code
-        country = pa.nulls(len(rows), pa.string())
+        name, country = beach_code, pa.nulls(len(rows), pa.string())
         if beaches is not None and "BeachCode" in beaches.column_names:
-            b_lines = np.arange(2, beaches.num_rows + 2)
-            idx = pc.index_in(beach_code, value_set=pc.utf8_trim_whitespace(beaches.column("BeachCode")))
-            b_len = pa.array(num(beaches, "BeachLength", b_lines), pa.float64(), from_pandas=True).take(idx)
-            b_len = pc.fill_null(b_len, np.nan).to_numpy(zero_copy_only=False).astype(float)
-            fallback = np.isnan(length) & ~np.isnan(b_len)
-            if fallback.any():
-                report.notes.append(f"SurveyLength empty for {int(fallback.sum())} surveys: the beach's BeachLength "
-                                    "is used as the surveyed length")
-            length = np.where(np.isnan(length), b_len, length)
-            for target, col in ((lat, "BeachLatitude"), (lon, "BeachLongitude")):
-                vals = pa.array(num(beaches, col, b_lines), pa.float64(), from_pandas=True).take(idx)
-                vals = pc.fill_null(vals, np.nan).to_numpy(zero_copy_only=False).astype(float)
-                target[np.isnan(target)] = vals[np.isnan(target)]
-            if "BeachName" in beaches.column_names:
-                name = pc.coalesce(pc.utf8_trim_whitespace(beaches.column("BeachName")).take(idx), beach_code)
-            if "Country" in beaches.column_names:
-                country = pc.utf8_trim_whitespace(beaches.column("Country")).take(idx)
+            length, name, country = _from_beaches(beaches, beach_code, length, lat, lon, report)
         oor = out_of_range(lat, lon)
         report.add_many("litter-coordinates-out-of-range", rows[oor], "Surveys/SurveyStartLatitude",
                         "coordinates out of range: location left empty")
@@ -209,10 +184,10 @@ class Emodnet:
         table = pa.table({
             "event": code, "beach": beach_code, "beach_name": name, "country_raw": pc.cast(country, pa.string()),
             "day": pa.array(dates.values, pa.date32()), "survey_type": stype,
-            "length": pa.array(length, pa.float64(), from_pandas=True),
-            "width": pa.array(width, pa.float64(), from_pandas=True),
-            "area": pa.array(area, pa.float64(), from_pandas=True),
-            "lat": pa.array(lat, pa.float64(), from_pandas=True), "lon": pa.array(lon, pa.float64(), from_pandas=True),
+            "length": floats(length),
+            "width": floats(width),
+            "area": floats(area),
+            "lat": floats(lat), "lon": floats(lon),
             "line": pa.array(rows, pa.int64()),
         })
         return table.filter(pa.array(ok))
@@ -355,10 +330,10 @@ class Emodnet:
             "event": event, "station": station, "day": pa.array(dates.values, pa.date32()),
             "start_time": pc.utf8_slice_codeunits(text("Shot_timestamp"), 11, 16),
             "country": text("Country"), "gear": text("Gear"),
-            "lat": pa.array(lat, pa.float64(), from_pandas=True), "lon": pa.array(lon, pa.float64(), from_pandas=True),
-            "distance": pa.array(num("Distance"), pa.float64(), from_pandas=True),
-            "wing": pa.array(num("WingSpread"), pa.float64(), from_pandas=True),
-            "minutes": pa.array(num("HaulDur"), pa.float64(), from_pandas=True),
+            "lat": floats(lat), "lon": floats(lon),
+            "distance": floats(num("Distance")),
+            "wing": floats(num("WingSpread")),
+            "minutes": floats(num("HaulDur")),
             "ref": batch.column("LTREF"), "code": code,
             "count": pa.array(items.values, pa.float64()), "line": pa.array(lines, pa.int64()),
         }).filter(mask)
@@ -390,7 +365,7 @@ class Emodnet:
             "quality_tier": pa.array(["accredited-monitoring"] * n, pa.string()),
             "lat": hauls.column("lat"), "lon": hauls.column("lon"), "country": country,
             "length_m": hauls.column("distance"), "width_m": hauls.column("wing"),
-            "area_m2": pa.array(swept_area_m2(distance, wing), pa.float64(), from_pandas=True),
+            "area_m2": floats(swept_area_m2(distance, wing)),
             "duration_min": hauls.column("minutes"),
             "total_count": pc.fill_null(hauls.column("total_count"), 0.0), "source_line": hauls.column("line"),
             "qc_flags": flag_lists({"litter-effort-suspect": slow}, n),
@@ -398,6 +373,41 @@ class Emodnet:
         sites = sites_table(sid, hauls.column("station"), events, PROGRAMME, hauls.column("station"),
                             lat=hauls.column("lat"), lon=hauls.column("lon"), country=country, region=None)
         return AdapterBatch(events, observations, sites)
+
+
+def _sheet_number(table: pa.Table, sheet: str, col: str, lines: np.ndarray, report: ValidationReport) -> np.ndarray:
+    """An optional number of the Surveys or Beaches sheet (decimal comma); bad cells reported, treated as missing."""
+    if col not in table.column_names:
+        return np.full(table.num_rows, np.nan)
+    parsed = parse_number(table.column(col), decimal_comma=True)
+    flag_cells(report, parsed.invalid, lines, f"{sheet}/{col}", "type-error", table.column(col),
+               "{!r} is not a number; treated as missing")
+    return parsed.values
+
+
+def _from_beaches(beaches: pa.Table, beach_code: pa.Array, length: np.ndarray, lat: np.ndarray, lon: np.ndarray,
+                  report: ValidationReport) -> tuple[np.ndarray, pa.Array, pa.Array]:
+    """What a survey leaves empty, its beach gives: length, position (filled in place), name and country."""
+    b_lines = np.arange(2, beaches.num_rows + 2)
+    idx = pc.index_in(beach_code, value_set=pc.utf8_trim_whitespace(beaches.column("BeachCode")))
+
+    def per_survey(col: str) -> np.ndarray:
+        vals = floats(_sheet_number(beaches, "Beaches", col, b_lines, report)).take(idx)
+        return pc.fill_null(vals, np.nan).to_numpy(zero_copy_only=False).astype(float)
+
+    b_len = per_survey("BeachLength")
+    fallback = np.isnan(length) & ~np.isnan(b_len)
+    if fallback.any():
+        report.notes.append(f"SurveyLength empty for {int(fallback.sum())} surveys: the beach's BeachLength "
+                            "is used as the surveyed length")
+    for target, col in ((lat, "BeachLatitude"), (lon, "BeachLongitude")):
+        vals = per_survey(col)
+        target[np.isnan(target)] = vals[np.isnan(target)]
+    name = pc.coalesce(pc.utf8_trim_whitespace(beaches.column("BeachName")).take(idx), beach_code) \
+        if "BeachName" in beaches.column_names else beach_code
+    country = pc.utf8_trim_whitespace(beaches.column("Country")).take(idx) if "Country" in beaches.column_names \
+        else pa.nulls(len(beach_code), pa.string())
+    return np.where(np.isnan(length), b_len, length), name, country
 
 
 def _item_count(batch: pa.RecordBatch, column: str, lines: np.ndarray, report: ValidationReport,

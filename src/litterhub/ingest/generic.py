@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from litterhub.ingest.base import (
+    AdapterBase,
     AdapterBatch,
     DatasetDefaults,
     KeyCounter,
@@ -42,7 +43,7 @@ MAX_LONG_BYTES = 256 << 20  # long layouts are grouped into events in memory
 PROGRAMME = "generic mapping"
 
 
-class GenericAdapter:
+class GenericAdapter(AdapterBase):
     name = "generic"
     title = "Any CSV or XLSX described by a mapping file (litterhub mapping draft FILE)"
     priority = 10_000

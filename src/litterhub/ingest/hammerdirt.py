@@ -20,7 +20,6 @@ is proportional to the file (about 100 bytes per row), which suits these survey 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -28,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from litterhub.ingest.base import (
+    AdapterBase,
     AdapterBatch,
     DatasetDefaults,
     flag_cells,
@@ -39,10 +39,9 @@ from litterhub.ingest.base import (
     sites_table,
 )
 from litterhub.ingest.cells import parse_date, parse_number
-from litterhub.ingest.report import CODES, ValidationReport
+from litterhub.ingest.columns import floats
+from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import Sniff, open_table, sniff
-
-CODES.setdefault("litter-effort-inconsistent", ("warning", "Rows of one survey disagree on the survey effort"))
 
 PROGRAMME = "hammerdirt IQAASL"
 AGGREGATES: dict[str, tuple[str, ...]] = {
@@ -58,7 +57,7 @@ def _pick(header: list[str] | set[str], *names: str) -> str | None:
     return next((n for n in names if n in header), None)
 
 
-class Hammerdirt:
+class Hammerdirt(AdapterBase):
     name = "hammerdirt"
     title = "Swiss IQAASL / hammerdirt shoreline surveys (long format, G-codes, pcs/m)"
     priority = 50
@@ -74,19 +73,18 @@ class Hammerdirt:
                     "hammerdirt / IQAASL long format")
         return None
 
-    def defaults(self, filename: str) -> DatasetDefaults:
-        return DatasetDefaults(
-            title=f"Swiss lake and river shoreline litter, hammerdirt / IQAASL ({Path(filename).name})",
-            description="Shoreline litter surveys on Swiss lakes, rivers and mountain sites with the MSFD G-code list "
-            "and Swiss extensions (IQAASL, funded by the Swiss Federal Office for the Environment).",
-            publisher="hammerdirt",
-            licence="GPL-3.0-only",
-            citation="hammerdirt (2021). IQAASL: Identification, quantification and analysis of anthropogenic Swiss "
-            "litter. Swiss Federal Office for the Environment. https://hammerdirt-analyst.github.io/IQAASL-End-0f-"
-            "Sampling-2021/",
-            source_programme=PROGRAMME,
-            protocol="IQAASL shoreline survey (MSFD beach-litter method adapted to lakes and rivers)",
-        )
+    about = DatasetDefaults(
+        title="Swiss lake and river shoreline litter, hammerdirt / IQAASL ({file})",
+        description="Shoreline litter surveys on Swiss lakes, rivers and mountain sites with the MSFD G-code list "
+        "and Swiss extensions (IQAASL, funded by the Swiss Federal Office for the Environment).",
+        publisher="hammerdirt",
+        licence="GPL-3.0-only",
+        citation="hammerdirt (2021). IQAASL: Identification, quantification and analysis of anthropogenic Swiss "
+        "litter. Swiss Federal Office for the Environment. https://hammerdirt-analyst.github.io/IQAASL-End-0f-"
+        "Sampling-2021/",
+        source_programme=PROGRAMME,
+        protocol="IQAASL shoreline survey (MSFD beach-litter method adapted to lakes and rivers)",
+    )
 
     def read(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
         header = info.header
@@ -147,7 +145,7 @@ class Hammerdirt:
                                                                                                      np.nan)
         return pa.table({
             "event": event, "site": site, "day": day, "code": code.filter(mask),
-            "quantity": pa.array(qty.values[keep]), "length": pa.array(length, pa.float64(), from_pandas=True),
+            "quantity": pa.array(qty.values[keep]), "length": floats(length),
             "feature_type": pc.utf8_trim_whitespace(batch.column("feature_type")).filter(mask)
             if "feature_type" in cols else pa.nulls(int(keep.sum()), pa.string()),
             "water": batch.column("feature_name").filter(mask) if "feature_name" in cols
@@ -156,50 +154,11 @@ class Hammerdirt:
         })
 
     def _shape(self, rows: pa.Table, info: Sniff, has_length: bool, report: ValidationReport) -> AdapterBatch:
-        con = duckdb.connect()
-        con.register("r", rows)
-        con.register("agg", pa.table({
-            "agg": pa.array([a for a, parts in AGGREGATES.items() for _ in parts], pa.string()),
-            "part": pa.array([p for parts in AGGREGATES.values() for p in parts], pa.string()),
-        }))
-        # aggregate vs parts: the larger side counts toward the total, the other is kept as a breakdown
-        con.sql("""
-            CREATE TEMP TABLE sides AS
-            WITH a AS (SELECT r.event, agg.agg, sum(r.quantity) AS q FROM r JOIN agg ON r.code = agg.agg
-                       GROUP BY ALL),
-                 p AS (SELECT r.event, agg.agg, sum(r.quantity) AS q FROM r JOIN agg ON r.code = agg.part
-                       GROUP BY ALL)
-            SELECT a.event, a.agg, a.q AS agg_q, p.q AS parts_q FROM a JOIN p USING (event, agg)
-        """)
-        both = con.sql("SELECT count(*), count(*) FILTER (WHERE agg_q > 0 AND parts_q > 0) FROM sides").fetchall()[0]
-        if both[0]:
-            report.notes.append(f"{both[0]} survey x aggregate pairs list both a pseudo-code (Gfrags/Gfoams/Gcaps) and "
-                                f"its parts ({both[1]} with items on both sides): only the larger side counts toward "
-                                "the total")
-        observations = con.sql("""
-            SELECT r.event AS source_event_id, 'swiss-iqaasl' AS source_scheme, r.code AS source_code,
-                   r.code AS source_name, r.quantity AS count,
-                   NOT coalesce(
-                       (s1.agg IS NOT NULL AND s1.agg_q < s1.parts_q)          -- the aggregate row yields
-                       OR (s2.agg IS NOT NULL AND s2.agg_q >= s2.parts_q),      -- a part row yields
-                       false) AS counts_toward_total,
-                   r.line AS source_line, 'quantity' AS source_column
-            FROM r
-            LEFT JOIN sides s1 ON s1.event = r.event AND s1.agg = r.code
-            LEFT JOIN agg ON agg.part = r.code
-            LEFT JOIN sides s2 ON s2.event = r.event AND s2.agg = agg.agg
-            ORDER BY r.line
-        """).to_arrow_table()
+        """Surveys from the accepted rows: aggregate codes or their parts toward the total, effort per survey."""
+        con = _sides(rows, report)
+        observations = _observations(con)
         con.register("o", observations)
-        events = con.sql("""
-            WITH t AS (SELECT source_event_id, sum(count) FILTER (WHERE counts_toward_total) AS total
-                       FROM o GROUP BY ALL)
-            SELECT r.event AS source_event_id, min(r.site) AS site, min(r.day) AS day, mode(r.length) AS length,
-                   count(DISTINCT r.length) AS n_lengths, min(r.feature_type) AS feature_type,
-                   min(r.water) AS water, min(r.line) AS line, any_value(t.total) AS total
-            FROM r JOIN t ON t.source_event_id = r.event
-            GROUP BY r.event ORDER BY line
-        """).to_arrow_table()
+        events = _surveys(con)
         lines = events.column("line").to_numpy()
         inconsistent = events.column("n_lengths").to_numpy() > 1
         report.add_many("litter-effort-inconsistent", lines[inconsistent], "length",
@@ -213,37 +172,100 @@ class Hammerdirt:
         if short.any():
             report.notes.append(f"{int(short.sum())} surveys are shorter than {SHORT_SURVEY_M:g} m (values per 100 m "
                                 "are inflated; the EU threshold method drops them)")
-        n = events.num_rows
-        site_key = events.column("site")
-        sid = site_ids(PROGRAMME, site_key)
-        coords = _sidecar_sites(info, site_key)
-        feature = pc.coalesce(events.column("feature_type"), coords["feature_type"])
-        compartment = pc.take(pa.array([COMPARTMENT.get(k) for k in ("l", "r", "p")] + [None], pa.string()),
-                              pc.fill_null(pc.index_in(feature, value_set=pa.array(["l", "r", "p"])), 3))
-        events_out = pa.table({
-            "source_event_id": events.column("source_event_id"),
-            "site_id": sid,
-            "event_date": events.column("day"),
-            "event_type": pa.array(["monitoring"] * n, pa.string()),
-            "protocol": pa.array(["IQAASL shoreline survey (hammerdirt)"] * n, pa.string()),
-            "compartment": compartment,
-            "quality_tier": pa.array(["trained-volunteers"] * n, pa.string()),
-            "lat": coords["lat"], "lon": coords["lon"],
-            "country": coords["country"],
-            "region": pc.cast(events.column("water"), pa.string()),
-            "length_m": pa.array(length, pa.float64(), from_pandas=True),
-            "area_m2": pa.array(extra.get("area", np.full(n, np.nan)), pa.float64(), from_pandas=True),
-            "duration_min": pa.array(extra.get("minutes", np.full(n, np.nan)), pa.float64(), from_pandas=True),
-            "people": pa.array(extra.get("people", np.full(n, np.nan)), pa.float64(), from_pandas=True)
-            .cast(pa.int32()),
-            "total_mass_kg": pa.array(extra.get("mass", np.full(n, np.nan)), pa.float64(), from_pandas=True),
-            "total_count": pc.fill_null(events.column("total"), 0.0),
-            "qc_flags": flag_lists({"litter-short-survey": short, "litter-effort-inconsistent": inconsistent}, n),
-            "source_line": events.column("line"),
-        })
-        sites = sites_table(sid, site_key, events_out, PROGRAMME, site_key, lat=coords["lat"], lon=coords["lon"],
-                            country=coords["country"], compartment=compartment)
-        return AdapterBatch(events_out, observations, sites)
+        flags = flag_lists({"litter-short-survey": short, "litter-effort-inconsistent": inconsistent}, len(lines))
+        return _batch(events, observations, info, length, extra, flags)
+
+
+def _sides(rows: pa.Table, report: ValidationReport) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection holding the rows `r` and, per survey, each aggregate code against its parts."""
+    con = duckdb.connect()
+    con.register("r", rows)
+    con.register("agg", pa.table({
+        "agg": pa.array([a for a, parts in AGGREGATES.items() for _ in parts], pa.string()),
+        "part": pa.array([p for parts in AGGREGATES.values() for p in parts], pa.string()),
+    }))
+    # aggregate vs parts: the larger side counts toward the total, the other is kept as a breakdown
+    con.sql("""
+        CREATE TEMP TABLE sides AS
+        WITH a AS (SELECT r.event, agg.agg, sum(r.quantity) AS q FROM r JOIN agg ON r.code = agg.agg
+                   GROUP BY ALL),
+             p AS (SELECT r.event, agg.agg, sum(r.quantity) AS q FROM r JOIN agg ON r.code = agg.part
+                   GROUP BY ALL)
+        SELECT a.event, a.agg, a.q AS agg_q, p.q AS parts_q FROM a JOIN p USING (event, agg)
+    """)
+    both = con.sql("SELECT count(*), count(*) FILTER (WHERE agg_q > 0 AND parts_q > 0) FROM sides").fetchall()[0]
+    if both[0]:
+        report.notes.append(f"{both[0]} survey x aggregate pairs list both a pseudo-code (Gfrags/Gfoams/Gcaps) and "
+                            f"its parts ({both[1]} with items on both sides): only the larger side counts toward "
+                            "the total")
+    return con
+
+
+def _observations(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """One observation per row; of an aggregate and its parts only the larger side counts toward the total."""
+    return con.sql("""
+        SELECT r.event AS source_event_id, 'swiss-iqaasl' AS source_scheme, r.code AS source_code,
+               r.code AS source_name, r.quantity AS count,
+               NOT coalesce(
+                   (s1.agg IS NOT NULL AND s1.agg_q < s1.parts_q)          -- the aggregate row yields
+                   OR (s2.agg IS NOT NULL AND s2.agg_q >= s2.parts_q),      -- a part row yields
+                   false) AS counts_toward_total,
+               r.line AS source_line, 'quantity' AS source_column
+        FROM r
+        LEFT JOIN sides s1 ON s1.event = r.event AND s1.agg = r.code
+        LEFT JOIN agg ON agg.part = r.code
+        LEFT JOIN sides s2 ON s2.event = r.event AND s2.agg = agg.agg
+        ORDER BY r.line
+    """).to_arrow_table()
+
+
+def _surveys(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """One row per survey with its most frequent length, how many lengths it has, and its total."""
+    return con.sql("""
+        WITH t AS (SELECT source_event_id, sum(count) FILTER (WHERE counts_toward_total) AS total
+                   FROM o GROUP BY ALL)
+        SELECT r.event AS source_event_id, min(r.site) AS site, min(r.day) AS day, mode(r.length) AS length,
+               count(DISTINCT r.length) AS n_lengths, min(r.feature_type) AS feature_type,
+               min(r.water) AS water, min(r.line) AS line, any_value(t.total) AS total
+        FROM r JOIN t ON t.source_event_id = r.event
+        GROUP BY r.event ORDER BY line
+    """).to_arrow_table()
+
+
+def _batch(events: pa.Table, observations: pa.Table, info: Sniff, length: np.ndarray, extra: dict[str, np.ndarray],
+           flags: pa.ListArray) -> AdapterBatch:
+    """Canonical events and sites of the surveys (position and country from the sidecar beaches table)."""
+    n = events.num_rows
+    site_key = events.column("site")
+    sid = site_ids(PROGRAMME, site_key)
+    coords = _sidecar_sites(info, site_key)
+    feature = pc.coalesce(events.column("feature_type"), coords["feature_type"])
+    compartment = pc.take(pa.array([COMPARTMENT.get(k) for k in ("l", "r", "p")] + [None], pa.string()),
+                          pc.fill_null(pc.index_in(feature, value_set=pa.array(["l", "r", "p"])), 3))
+    events_out = pa.table({
+        "source_event_id": events.column("source_event_id"),
+        "site_id": sid,
+        "event_date": events.column("day"),
+        "event_type": pa.array(["monitoring"] * n, pa.string()),
+        "protocol": pa.array(["IQAASL shoreline survey (hammerdirt)"] * n, pa.string()),
+        "compartment": compartment,
+        "quality_tier": pa.array(["trained-volunteers"] * n, pa.string()),
+        "lat": coords["lat"], "lon": coords["lon"],
+        "country": coords["country"],
+        "region": pc.cast(events.column("water"), pa.string()),
+        "length_m": floats(length),
+        "area_m2": floats(extra.get("area", np.full(n, np.nan))),
+        "duration_min": floats(extra.get("minutes", np.full(n, np.nan))),
+        "people": floats(extra.get("people", np.full(n, np.nan)))
+        .cast(pa.int32()),
+        "total_mass_kg": floats(extra.get("mass", np.full(n, np.nan))),
+        "total_count": pc.fill_null(events.column("total"), 0.0),
+        "qc_flags": flags,
+        "source_line": events.column("line"),
+    })
+    sites = sites_table(sid, site_key, events_out, PROGRAMME, site_key, lat=coords["lat"], lon=coords["lon"],
+                        country=coords["country"], compartment=compartment)
+    return AdapterBatch(events_out, observations, sites)
 
 
 def _sidecar(info: Sniff, *names: str) -> pa.Table | None:
@@ -271,7 +293,7 @@ def _sidecar_sites(info: Sniff, site_key: pa.Array) -> dict[str, pa.Array]:
         return out
     idx = pc.index_in(site_key, value_set=pc.utf8_trim_whitespace(table.column("slug")))
     for key, col in (("lat", "latitude"), ("lon", "longitude")):
-        out[key] = pa.array(parse_number(table.column(col)).values, pa.float64(), from_pandas=True).take(idx)
+        out[key] = floats(parse_number(table.column(col)).values).take(idx)
     if "country" in table.column_names:
         iso2 = pc.utf8_upper(pc.utf8_trim_whitespace(table.column("country"))).take(idx)
         out["country"] = pc.if_else(pc.equal(iso2, "CH"), "CHE", pa.nulls(n, pa.string()))
@@ -301,7 +323,7 @@ def _sidecar_effort(info: Sniff, events: pa.Table, report: ValidationReport) -> 
     def col(name: str) -> np.ndarray:
         if name not in table.column_names:
             return np.full(n, np.nan)
-        vals = pa.array(parse_number(table.column(name)).values, pa.float64(), from_pandas=True).take(idx)
+        vals = floats(parse_number(table.column(name)).values).take(idx)
         return pc.fill_null(vals, np.nan).to_numpy(zero_copy_only=False).astype(float)
 
     people = col("num_parts_staff") + col("num_parts_other")

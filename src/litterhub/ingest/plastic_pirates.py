@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -24,6 +23,7 @@ import pyarrow.compute as pc
 
 from litterhub.ingest.base import (
     SITE_SCHEMA,
+    AdapterBase,
     AdapterBatch,
     DatasetDefaults,
     KeyCounter,
@@ -35,7 +35,7 @@ from litterhub.ingest.base import (
     site_ids,
     sites_table,
 )
-from litterhub.ingest.cells import future, out_of_range
+from litterhub.ingest.cells import future, out_of_range, parse_number
 from litterhub.ingest.columns import blank_no_data, const, floats, number, reject_repeated_ids, text_or_null
 from litterhub.ingest.countries import column_to_alpha3
 from litterhub.ingest.dates import parse_date_strict
@@ -95,7 +95,7 @@ def _kind(header: list[str]) -> str | None:
     return None
 
 
-class PlasticPirates:
+class PlasticPirates(AdapterBase):
     name = "plastic-pirates"
     title = "Plastic Pirates – Go Europe! riverbank, floating and particle data"
     priority = 50
@@ -115,18 +115,17 @@ class PlasticPirates:
                 "particles": "columns DatasetID, MicroplasticID, SizeMM, Type and FTIR_Polymer_standardised are the "
                              "Plastic Pirates particle table"}[kind]
 
-    def defaults(self, filename: str) -> DatasetDefaults:
-        return DatasetDefaults(
-            title=f"Plastic Pirates – Go Europe! ({Path(filename).name})",
-            description="Litter on and in European rivers sampled by school groups in 2022-2024 and verified by "
-            "experts of the partner institutes (riverbank groups A and B, floating litter, microplastic particles).",
-            publisher="Flanders Marine Institute (VLIZ) for Plastic Pirates – Go Europe!",
-            licence="CC-BY-4.0",
-            citation="Plastic Pirates – Go Europe! (2025). Riverbank and floating litter data v2.0.0. VLIZ. "
-            "doi:10.5281/zenodo.15535434 and doi:10.5281/zenodo.15535538.",
-            source_programme=PROGRAMME,
-            protocol="Plastic Pirates – Go Europe! project booklet (groups A, B, C)",
-        )
+    about = DatasetDefaults(
+        title="Plastic Pirates – Go Europe! ({file})",
+        description="Litter on and in European rivers sampled by school groups in 2022-2024 and verified by "
+        "experts of the partner institutes (riverbank groups A and B, floating litter, microplastic particles).",
+        publisher="Flanders Marine Institute (VLIZ) for Plastic Pirates – Go Europe!",
+        licence="CC-BY-4.0",
+        citation="Plastic Pirates – Go Europe! (2025). Riverbank and floating litter data v2.0.0. VLIZ. "
+        "doi:10.5281/zenodo.15535434 and doi:10.5281/zenodo.15535538.",
+        source_programme=PROGRAMME,
+        protocol="Plastic Pirates – Go Europe! project booklet (groups A, B, C)",
+    )
 
     def read(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
         kind = _kind(info.header)
@@ -206,13 +205,14 @@ class PlasticPirates:
         return bad, dates.values, np.where(lat.invalid, np.nan, lat.values), np.where(lon.invalid, np.nan, lon.values)
 
     def _sites(self, sub: pa.RecordBatch | pa.Table, lat: np.ndarray, lon: np.ndarray, compartment: str,
-               report: ValidationReport) -> tuple[pa.Array, pa.Table]:
+               report: ValidationReport | None) -> tuple[pa.Array, pa.Table]:
+        """Sites of the rows; `report` is None for the floating file's rows (reported when that file is read)."""
         k = sub.num_rows
         key = pc.binary_join_element_wise(pc.fill_null(pc.cast(pc.round(floats(lat), 4), pa.string()), "?"),
                                           pc.fill_null(pc.cast(pc.round(floats(lon), 4), pa.string()), "?"), ",")
         sid = site_ids(PROGRAMME, key)
         country, unknown = column_to_alpha3(pc.fill_null(text_or_null(sub, "CountryResponsible"), ""))
-        for name in unknown:
+        for name in unknown if report is not None else ():
             report.add("litter-unknown-country", f"country {name!r} not recognised", column="CountryResponsible")
         place = text_or_null(sub, "SamplingPlace")
         river = text_or_null(sub, "SamplingRiver")
@@ -225,12 +225,29 @@ class PlasticPirates:
     def _datasets(self, batch: pa.RecordBatch, lines: np.ndarray, names: list[str], groups: tuple[Group, ...],
                   items: dict[str, list[ItemColumn]], fingerprints: RowFingerprints, ids: KeyCounter,
                   report: ValidationReport) -> AdapterBatch:
-        n = batch.num_rows
         dup = duplicate_rows(fingerprints, batch, names, lines, report)
         bad, dates, lat, lon = self._metadata(batch, lines, report)
         bad |= dup
         bad = reject_repeated_ids(pc.utf8_trim_whitespace(batch.column("DatasetID")), bad, ids, lines, report,
                                   "DatasetID")
+        usable, matrices, bad = self._groups(batch, lines, names, groups, items, bad, report)
+        report.rows_rejected += int(bad.sum())
+        report.rows_accepted += int((~bad).sum())
+        people = number(batch, "SamplingParticipants", lines, report, what="number of participants").values
+        parts = [self._group(g, batch.filter(pa.array(usable[g.key])), lines[usable[g.key]], dates[usable[g.key]],
+                             lat[usable[g.key]], lon[usable[g.key]], people[usable[g.key]],
+                             matrices[g.key][usable[g.key]], items[g.key], report)
+                 for g in groups if usable[g.key].any()]
+        if not parts:
+            empty = pa.table({"source_event_id": pa.array([], pa.string())})
+            return AdapterBatch(empty, empty, SITE_SCHEMA.empty_table())
+        return AdapterBatch(*(pa.concat_tables([p[i] for p in parts], promote_options="default") for i in range(3)))
+
+    def _groups(self, batch: pa.RecordBatch, lines: np.ndarray, names: list[str], groups: tuple[Group, ...],
+                items: dict[str, list[ItemColumn]], bad: np.ndarray, report: ValidationReport
+                ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
+        """Per group: the rows that sampled and qualified it, and its item counts; rows with no group rejected."""
+        n = batch.num_rows
         cleaned = pa.RecordBatch.from_arrays(
             [blank_no_data(batch.column(c)) if any(c == it.column for g in groups for it in items[g.key])
              else batch.column(c) for c in names], names=names)
@@ -246,8 +263,7 @@ class PlasticPirates:
             report.add_many("litter-not-sampled", lines[rows], f"{g.prefix}_Qualified",
                             [f"group {g.key} not stored: not sampled or not qualified"
                              + (f" ({reason[i]})" if reason[i] else "") for i in rows])
-            sub_report = report if ok.any() else ValidationReport()
-            m = parse_items(cleaned.filter(pa.array(ok)), items[g.key], lines[ok], sub_report)
+            m = parse_items(cleaned.filter(pa.array(ok)), items[g.key], lines[ok], report)
             full = np.full((n, len(items[g.key])), np.nan)
             full[ok] = m.values
             bad_rows = np.zeros(n, bool)
@@ -262,53 +278,36 @@ class PlasticPirates:
         nothing = ~bad & ~any_group
         report.add_many("litter-no-observations", lines[nothing], None,
                         "no group of this dataset was sampled and qualified: nothing to store")
-        bad |= nothing
-        report.rows_rejected += int(bad.sum())
-        report.rows_accepted += int((~bad).sum())
+        return usable, matrices, bad | nothing
 
-        events, observations, sites = [], [], []
-        for g in groups:
-            ok = usable[g.key]
-            if not ok.any():
-                continue
-            sub = batch.filter(pa.array(ok))
-            k = int(ok.sum())
-            kept_lines = lines[ok]
-            keys = pc.binary_join_element_wise(pc.utf8_trim_whitespace(sub.column("DatasetID")), const(k, g.key), "/")
-            sid, site_table = self._sites(sub, lat[ok], lon[ok], g.compartment, report)
-            effort = self._effort(g, sub, kept_lines, report)
-            matrix = matrices[g.key][ok]
-            total = totals(matrix, items[g.key])
-            if g.key == "B":
-                self._check_total(effort["source_total"], total, kept_lines, report,
-                                  f"{g.prefix}_Results_TotalNumber(incl.SUP)")
-            ev = {
-                "source_event_id": keys, "survey_group": pc.utf8_trim_whitespace(sub.column("DatasetID")),
-                "site_id": sid, "event_date": pa.array(dates[ok], pa.date32()), "event_type": const(k, "monitoring"),
-                "protocol": const(k, g.protocol), "compartment": const(k, g.compartment),
-                "quality_tier": const(k, "citizen-science"), "lat": floats(lat[ok]), "lon": floats(lon[ok]),
-                "country": site_table.column("country"), "region": site_table.column("region"),
-                "people": floats(number(sub, "SamplingParticipants", kept_lines, ValidationReport()).values),
-                "total_count": floats(total), "source_line": pa.array(kept_lines, pa.int64()), **effort,
-            }
-            ev["people"] = ev["people"].cast(pa.int32(), safe=False)
-            events.append(pa.table(ev))
-            obs = unpivot(matrix, items[g.key], keys, kept_lines)
-            size = "micro" if g.key == "floating-micro" else "macro"
-            if g.key == "floating-micro":
-                size_np = np.where(pc.match_substring(obs.column("source_code"), "Meso").to_numpy(
-                    zero_copy_only=False), "meso", "micro")
-                obs = obs.append_column("size_class", pa.array(size_np, pa.string()))
-            else:
-                obs = obs.append_column("size_class", const(obs.num_rows, size))
-            observations.append(obs)
-            sites.append(site_table)
-        if not events:
-            empty = pa.table({"source_event_id": pa.array([], pa.string())})
-            return AdapterBatch(empty, empty, SITE_SCHEMA.empty_table())
-        return AdapterBatch(pa.concat_tables(events, promote_options="default"),
-                            pa.concat_tables(observations, promote_options="default"),
-                            pa.concat_tables(sites, promote_options="default"))
+    def _group(self, g: Group, sub: pa.RecordBatch, kept_lines: np.ndarray, dates: np.ndarray, lat: np.ndarray,
+               lon: np.ndarray, people: np.ndarray, matrix: np.ndarray, items: list[ItemColumn],
+               report: ValidationReport) -> tuple[pa.Table, pa.Table, pa.Table]:
+        """Events, observations and sites of one group over the rows that sampled it."""
+        k = len(kept_lines)
+        keys = pc.binary_join_element_wise(pc.utf8_trim_whitespace(sub.column("DatasetID")), const(k, g.key), "/")
+        sid, site_table = self._sites(sub, lat, lon, g.compartment, report)
+        effort = self._effort(g, sub, kept_lines, report)
+        total = totals(matrix, items)
+        if g.key == "B":
+            self._check_total(effort["source_total"], total, kept_lines, report,
+                              f"{g.prefix}_Results_TotalNumber(incl.SUP)")
+        events = pa.table({
+            "source_event_id": keys, "survey_group": pc.utf8_trim_whitespace(sub.column("DatasetID")),
+            "site_id": sid, "event_date": pa.array(dates, pa.date32()), "event_type": const(k, "monitoring"),
+            "protocol": const(k, g.protocol), "compartment": const(k, g.compartment),
+            "quality_tier": const(k, "citizen-science"), "lat": floats(lat), "lon": floats(lon),
+            "country": site_table.column("country"), "region": site_table.column("region"),
+            "people": floats(people).cast(pa.int32(), safe=False),
+            "total_count": floats(total), "source_line": pa.array(kept_lines, pa.int64()), **effort,
+        })
+        obs = unpivot(matrix, items, keys, kept_lines)
+        if g.key == "floating-micro":
+            size = pa.array(np.where(pc.match_substring(obs.column("source_code"), "Meso").to_numpy(
+                zero_copy_only=False), "meso", "micro"), pa.string())
+        else:
+            size = const(obs.num_rows, "macro")
+        return events, obs.append_column("size_class", size), site_table
 
     @staticmethod
     def _check_total(source_total: pa.Array, total: np.ndarray, lines: np.ndarray, report: ValidationReport,
@@ -395,7 +394,7 @@ class PlasticPirates:
             report.add_many("litter-not-sampled", lines[~found & ~bad], "DatasetID",
                             "dataset not in the floating file: particle kept without date or position")
             bad |= ~ok & found
-        size = number(batch, "SizeMM", lines, ValidationReport(), markers=("na", "NA", "not measurable"))
+        size = number(batch, "SizeMM", lines, report, markers=("na", "NA", "not measurable"), what="size")
         keep = kept_rows(bad, report)
         sub = batch.filter(pa.array(keep))
         kept_lines = lines[keep]
@@ -429,12 +428,12 @@ class PlasticPirates:
         if meta is not None:
             j = pc.index_in(ds_ev, value_set=meta.column("DatasetID").combine_chunks())
             meta_rows = meta.take(j)  # null index -> null row (particles of datasets missing from the file)
-            rep = ValidationReport()
-            lat = number(meta_rows, "SamplingCoordinatesLatitude", np.zeros(m, np.int64), rep).values
-            lon = number(meta_rows, "SamplingCoordinatesLongitude", np.zeros(m, np.int64), rep).values
+            # the floating file's own cells are reported when that file is ingested; here they only place particles
+            lat = parse_number(blank_no_data(meta_rows.column("SamplingCoordinatesLatitude"))).values
+            lon = parse_number(blank_no_data(meta_rows.column("SamplingCoordinatesLongitude"))).values
             dates = parse_date_strict(blank_no_data(pc.fill_null(meta_rows.column("SamplingDate"), "")),
                                       "%Y-%m-%d").values
-        sid, site_table = self._sites(meta_rows, lat, lon, "surface-water", ValidationReport())
+        sid, site_table = self._sites(meta_rows, lat, lon, "surface-water", None)
         events = pa.table({
             "source_event_id": grouped.column("key"), "survey_group": ds_ev, "site_id": sid,
             "event_date": pa.array(dates, pa.date32()), "event_type": const(m, "sampling"),

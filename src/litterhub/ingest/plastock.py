@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from litterhub.ingest.base import (
+    AdapterBase,
     AdapterBatch,
     DatasetDefaults,
     KeyCounter,
@@ -56,7 +57,7 @@ CORE_AREA_M2 = 0.01
 MAX_LONG_BYTES = 64 << 20  # the long macro layout is grouped into events in memory
 
 
-class Plastock:
+class Plastock(AdapterBase):
     name = "plastock"
     title = "Pla'stock Lake Geneva macro-litter (items/m²) and sand-core microplastics"
     priority = 50
@@ -153,6 +154,48 @@ class Plastock:
 
     def _macro(self, batch: pa.RecordBatch, lines: np.ndarray, names: list[str], info: Sniff,
                report: ValidationReport) -> AdapterBatch:
+        keep, day, parsed = self._macro_rows(batch, lines, names, report)
+        sub = batch.filter(pa.array(keep))
+        kept_lines = lines[keep]
+        k = len(kept_lines)
+        plage = pc.utf8_trim_whitespace(sub.column("Plage"))
+        position = pc.fill_null(text_or_null(sub, "Position"), "?")
+        area = floats(parsed["area"])
+        event_key = pc.binary_join_element_wise(plage, position, pc.cast(pa.array(day, pa.date32()), pa.string()),
+                                                pc.fill_null(pc.cast(area, pa.string()), "?"), "/")
+        observations = pa.table({
+            "source_event_id": event_key, "source_scheme": const(k, "tsg-ml"), "source_code": text_or_null(sub, "Code"),
+            "source_name": text_or_null(sub, "Objet"), "count": floats(parsed["qty"]),
+            "mass_kg": floats(parsed["mass"]), "size_class": const(k, "macro"),
+            "counts_toward_total": const(k, True, pa.bool_()),
+            "flags": _cross_references(pc.replace_substring_regex(text_or_null(sub, "OPSAR"), r"\.0+$", ""),
+                                       text_or_null(sub, "UNEP")),
+            "source_line": pa.array(kept_lines, pa.int64()), "source_column": const(k, "Quantité"),
+        })
+        # one event per beach x position x date x area: first line, summed counts (vectorised group-by)
+        groups = pa.table({
+            "key": event_key, "line": pa.array(kept_lines, pa.int64()), "count": floats(parsed["qty"]),
+            "mass": floats(parsed["mass"]), "idx": pa.array(np.arange(k)),
+        }).group_by("key").aggregate([("line", "min"), ("count", "sum"), ("mass", "sum"), ("idx", "min")])
+        first = groups.column("idx_min").combine_chunks()
+        sid, sites = self._sites(plage.take(first), self._beach_coordinates(info, report))
+        m = groups.num_rows
+        events = pa.table({
+            "source_event_id": groups.column("key"), "survey_group": text_or_null(sub.take(first), "Saison"),
+            "site_id": sid, "event_date": pa.array(day, pa.date32()).take(first), "event_type": const(m, "monitoring"),
+            "protocol": pc.binary_join_element_wise(const(m, "Pla'stock macro-litter per area, position"),
+                                                    position.take(first), " "),
+            "compartment": const(m, "lakeshore"), "quality_tier": const(m, "trained-volunteers"),
+            "lat": sites.column("lat"), "lon": sites.column("lon"), "region": const(m, "Lake Geneva"),
+            "area_m2": area.take(first), "duration_min": floats(parsed["minutes"]).take(first),
+            "lower_size_um": floats(np.full(m, np.nan)), "total_count": groups.column("count_sum"),
+            "total_mass_kg": groups.column("mass_sum"), "source_line": groups.column("line_min"),
+        })
+        return AdapterBatch(events, observations, sites)
+
+    def _macro_rows(self, batch: pa.RecordBatch, lines: np.ndarray, names: list[str], report: ValidationReport
+                    ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+        """Validate the macro rows: the kept mask, their dates, and their parsed numbers (kept rows only)."""
         bad = duplicate_rows(RowFingerprints(), batch, names, lines, report)
 
         text = pc.utf8_trim_whitespace(batch.column("Date"))
@@ -178,67 +221,8 @@ class Plastock:
         minutes = number(batch, "Temps", lines, report, what="search time")
         mass = number(batch, "Poids", lines, report, what="weight")
         keep = kept_rows(bad, report)
-
-        sub = batch.filter(pa.array(keep))
-        kept_lines = lines[keep]
-        k = len(kept_lines)
-        day = dates.values[keep]
-        plage = pc.utf8_trim_whitespace(sub.column("Plage"))
-        position = pc.fill_null(text_or_null(sub, "Position"), "?")
-        area_k = area.values[keep]
-        area_text = pc.cast(floats(area_k), pa.string())
-        event_key = pc.binary_join_element_wise(plage, position, pc.cast(pa.array(day, pa.date32()), pa.string()),
-                                                pc.fill_null(area_text, "?"), "/")
-        ospar = text_or_null(sub, "OPSAR")
-        ospar = pc.replace_substring_regex(ospar, r"\.0+$", "")
-        flags = _cross_references(ospar, text_or_null(sub, "UNEP"))
-        observations = pa.table({
-            "source_event_id": event_key,
-            "source_scheme": const(k, "tsg-ml"),
-            "source_code": code.filter(pa.array(keep)),
-            "source_name": text_or_null(sub, "Objet"),
-            "count": floats(qty.values[keep]),
-            "mass_kg": floats(mass.values[keep]),
-            "size_class": const(k, "macro"),
-            "counts_toward_total": const(k, True, pa.bool_()),
-            "flags": flags,
-            "source_line": pa.array(kept_lines, pa.int64()),
-            "source_column": const(k, "Quantité"),
-        })
-        # one event per beach x position x date x area: first line, summed counts (vectorised group-by)
-        groups = pa.table({
-            "key": event_key, "line": pa.array(kept_lines, pa.int64()), "count": floats(qty.values[keep]),
-            "mass": floats(mass.values[keep]), "idx": pa.array(np.arange(k)),
-        }).group_by("key").aggregate([("line", "min"), ("count", "sum"), ("mass", "sum"), ("idx", "min")])
-        first = groups.column("idx_min").combine_chunks()
-        ev = sub.take(first)
-        plage_ev = plage.take(first)
-        coords = self._beach_coordinates(info, report)
-        sid, sites = self._sites(plage_ev, coords)
-        m = groups.num_rows
-        position_ev = position.take(first)
-        events = pa.table({
-            "source_event_id": groups.column("key"),
-            "survey_group": text_or_null(ev, "Saison"),
-            "site_id": sid,
-            "event_date": pa.array(day, pa.date32()).take(first),
-            "event_type": const(m, "monitoring"),
-            "protocol": pc.binary_join_element_wise(
-                const(m, "Pla'stock macro-litter per area, position"), position_ev,
-                " "),
-            "compartment": const(m, "lakeshore"),
-            "quality_tier": const(m, "trained-volunteers"),
-            "lat": sites.column("lat"),
-            "lon": sites.column("lon"),
-            "region": const(m, "Lake Geneva"),
-            "area_m2": floats(area_k).take(first),
-            "duration_min": floats(minutes.values[keep]).take(first),
-            "lower_size_um": floats(np.full(m, np.nan)),
-            "total_count": groups.column("count_sum"),
-            "total_mass_kg": groups.column("mass_sum"),
-            "source_line": groups.column("line_min"),
-        })
-        return AdapterBatch(events, observations, sites)
+        return keep, dates.values[keep], {"qty": qty.values[keep], "area": area.values[keep],
+                                          "minutes": minutes.values[keep], "mass": mass.values[keep]}
 
     # -- micro, long layout -------------------------------------------------------------------------------
     def _read_micro_long(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
