@@ -42,6 +42,10 @@ def test_cli_search_and_show(chem_import):
     runner = CliRunner()
     r = runner.invoke(app, ["chemicals", "search", "增塑剂", "--json", "--limit", "3", *data])
     assert r.exit_code == 0 and json.loads(r.output)["recognised"][0]["code"] == "plasticiser"
+    r = runner.invoke(app, ["chemicals", "search", "--polymer", "PVC", "--flag", "CMR", "--format", "csv", *data])
+    lines = r.output.strip().splitlines()
+    assert r.exit_code == 0 and lines[0].startswith("cas,name") and len(lines) > 10
+    assert all(",PVC" in ln or "; PVC" in ln or "PVC;" in ln for ln in lines[1:])
     r = runner.invoke(app, ["chemicals", "show", "117-81-7", *data])
     assert r.exit_code == 0 and "CONFLICT listing eu-toys" in r.output and "plasticiser" in r.output
     r = runner.invoke(app, ["chemicals", "show", "117-81-8", *data])
@@ -63,6 +67,7 @@ def test_web_pages_in_six_languages(chem_client):
                           ("ru", "Химические вещества")]:
         item = chem_client.get("/vocab/items/G95", params={"lang": lang})
         assert item.status_code == 200 and heading in item.text and 'data-polymer="PP"' in item.text
+        assert 'id="lens-examples"' in item.text and "/chemicals/117-81-7" in item.text
     assert chem_client.get("/chemicals/12-34-5").status_code == 404
     assert chem_client.get("/chemicals/<script>").status_code in (400, 404)
 
