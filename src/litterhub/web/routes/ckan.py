@@ -1,7 +1,8 @@
 """Read-only CKAN-compatible Action API at /api/3/action/{action}, in CKAN's response and error envelopes.
 
 Parameters come from the query string (GET) or a JSON body (POST, what ckanapi sends); harvesters and
-ckanapi/ckanr clients work unchanged. Only read actions exist; anything else is CKAN's 400 "not known".
+ckanapi/ckanr clients work unchanged. Only read actions exist (services/ckan.py ACTIONS); anything else is
+CKAN's 400 "not known".
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ from litterhub.web.i18n import negotiate
 
 router = APIRouter(include_in_schema=False)
 
-ACTIONS = ("package_list", "package_search", "package_show", "organization_list", "status_show", "tag_list",
-           "group_list", "resource_show")
 CORS = {"Access-Control-Allow-Origin": "*"}
 
 
 def _help(request: Request, action: str) -> str:
-    return f"{str(request.base_url).rstrip('/')}/api/3/action/help_show?name={action}"
+    """The action's help_show URL; for an action the API lacks, help_show's own help (which lists them all),
+    so that every `help` link resolves."""
+    name = action if action in svc.ACTIONS else "help_show"
+    return f"{str(request.base_url).rstrip('/')}/api/3/action/help_show?name={name}"
 
 
 async def _params(request: Request) -> dict[str, Any]:
@@ -58,35 +60,17 @@ def _language(request: Request, params: dict[str, Any]) -> str:
     return negotiate(str(params.get("lang") or "") or None, None, request.headers.get("accept-language"))
 
 
-def _run(action: str, hub: Hub, base: str, params: dict[str, Any], lang: str = "en") -> Any:
-    if action == "package_list":
-        return svc.package_list(hub, base)
-    if action == "package_search":
-        return svc.package_search(hub, base, params, lang)
-    if action == "package_show":
-        return svc.package_show(hub, base, params.get("id") or params.get("name"))
-    if action == "organization_list":
-        return svc.organization_list(hub, base, str(params.get("all_fields", "")).lower() in ("true", "1"))
-    if action == "tag_list":
-        return svc.tag_list(hub, base)
-    if action == "group_list":
-        return []  # the hub has no CKAN groups; themes are DCAT themes
-    if action == "resource_show":
-        return svc.resource_show(hub, base, params.get("id"))
-    return svc.status_show(base)
-
-
 @router.api_route("/api/3/action/{action}", methods=["GET", "POST"])
 @router.api_route("/api/action/{action}", methods=["GET", "POST"])  # unversioned path, used by ckanapi
 async def action(action: str, request: Request, hub: Hub = Depends(get_hub)) -> JSONResponse:
     base = str(request.base_url).rstrip("/")
-    if action not in ACTIONS:
+    if action not in svc.ACTIONS:
         return JSONResponse({"help": _help(request, action), "success": False,
                              "error": {"__type": "Bad Request", "message": f"Action name not known: {action}"}},
                             status_code=400, headers=CORS)
     try:
         params = await _params(request)
-        result = await run_in_threadpool(_run, action, hub, base, params, _language(request, params))
+        result = await run_in_threadpool(svc.run, action, hub, base, params, _language(request, params))
     except svc.CkanError as exc:
         return _error(request, action, exc)
     return JSONResponse({"help": _help(request, action), "success": True, "result": result}, headers=CORS)
