@@ -1,18 +1,22 @@
-"""OGC API - Features (Part 1 Core) collections and items over the catalog's site and event index.
+"""OGC API - Features (Parts 1, 2 and 3) collections and items over the catalog's site and event index.
 
-Behaviour follows pygeoapi's tested rules: bbox as minLon,minLat,maxLon,maxLat (CRS84, optionally with
-heights), datetime as an instant or a closed/half-bounded interval with '..', limit clamped to MAX_LIMIT.
-Queries are single SQL statements with LIMIT/OFFSET and a COUNT for numberMatched, so pages stay cheap.
+Part 1: bbox as minLon,minLat,maxLon,maxLat (CRS84, optionally with heights), datetime as an instant or an
+interval with '..' or an ISO 8601 duration on one side, limit in [1, MAX_LIMIT] (larger values clamped).
+Part 2: output and bbox in CRS84 (lon/lat) or EPSG:4326 (lat/lon axis order). Part 3: CQL2 text/JSON
+filters over each collection's queryables (services/cql2.py). Queries are single SQL statements with
+LIMIT/OFFSET and a COUNT for numberMatched, so pages stay cheap and numberMatched is exact.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select
 
+from litterhub.services import cql2
 from litterhub.services import datasets as svc
 from litterhub.services.hub import Hub
 from litterhub.services.metadata import list_dataset_meta
@@ -22,8 +26,22 @@ CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
 )
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+EPSG4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"
+# Every collection's CRS list (Part 2); features are stored in CRS84. EPSG:4326 has lat/lon axis order.
+CRS_LIST = (CRS84, EPSG4326)
+TRS = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
+# 10000 is the OGC test suite's NUMBERMATCHED_LIMIT too: one page can hold a whole checked collection.
 DEFAULT_LIMIT, MAX_LIMIT = 100, 10000
 RESERVED = ("sites", "events")
 BadRequest, NotFound = svc.BadRequest, svc.NotFound
@@ -41,6 +59,11 @@ class Collection:
     temporal_property: str | None
 
 
+def rfc3339_interval(start: date | None, end: date | None) -> tuple[str | None, str | None]:
+    """A whole-day extent as RFC 3339 date-times: first instant of the first day, last of the last day."""
+    return (f"{start.isoformat()}T00:00:00Z" if start else None, f"{end.isoformat()}T23:59:59Z" if end else None)
+
+
 def _extent_all(hub: Hub) -> tuple[tuple[float, float, float, float] | None, tuple[str | None, str | None]]:
     s, e = t.sites, t.events
     with hub.engine.connect() as conn:
@@ -48,7 +71,7 @@ def _extent_all(hub: Hub) -> tuple[tuple[float, float, float, float] | None, tup
                                              func.max(s.c.lat)).where(svc.public_site())).one()
         d0, d1 = conn.execute(select(func.min(e.c.event_date), func.max(e.c.event_date))).one()
     bbox = (x0, y0, x1, y1) if x0 is not None else None
-    return bbox, (d0.isoformat() if d0 else None, d1.isoformat() if d1 else None)
+    return bbox, rfc3339_interval(d0, d1)
 
 
 def collections(hub: Hub) -> list[Collection]:
@@ -63,7 +86,7 @@ def collections(hub: Hub) -> list[Collection]:
             continue
         out.append(Collection(ds.id, ds.title["en"], f"Sampling events of dataset {ds.id} (version {ds.version}, "
                               f"licence {ds.licence}); temporal property: event_date.", "events", ds.id, ds.bbox,
-                              (ds.start.isoformat() if ds.start else None, ds.end.isoformat() if ds.end else None),
+                              rfc3339_interval(ds.start, ds.end),
                               "event_date"))
     return out
 
@@ -94,14 +117,42 @@ def _parse_instant(text: str, end: bool) -> date | None:
         raise BadRequest(f"datetime must be RFC 3339 (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ), got {text!r}") from None
 
 
+_DURATION = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+
+
+def _add_duration(d: date, text: str, sign: int) -> date:
+    """d plus (sign=1) or minus (sign=-1) an ISO 8601 duration such as P2D or P1M6DT12H (whole days kept)."""
+    m = _DURATION.fullmatch(text)
+    if not m or text in ("P", "PT"):
+        raise BadRequest(f"datetime duration must be ISO 8601 (e.g. P2D, P1M), got {text!r}")
+    y, mo, w, dd, h, mi, sec = (int(g) if g else 0 for g in m.groups())
+    months = d.month - 1 + sign * (12 * y + mo)
+    year, month = d.year + months // 12, months % 12 + 1
+    day = min(d.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31,
+                      31, 30, 31, 30, 31][month - 1])
+    return date(year, month, day) + sign * timedelta(weeks=w, days=dd, hours=h, minutes=mi, seconds=sec)
+
+
 def parse_datetime(text: str | None) -> tuple[date | None, date | None] | None:
-    """An instant or an interval `start/end` where either side may be '..' (open)."""
+    """An instant or an interval `start/end`: either side may be '..' (open) or an ISO 8601 duration."""
     if not text:
         return None
     if "/" in text:
         a, b = text.split("/", 1)
         if a in ("..", "") and b in ("..", ""):
             raise BadRequest("datetime interval must have at least one bound")
+        if a.startswith("P") and b.startswith("P"):
+            raise BadRequest("datetime interval needs at least one date, not two durations")
+        if b.startswith("P"):
+            lo = _parse_instant(a, False)
+            if lo is None:
+                raise BadRequest("a duration needs a start date before it")
+            return lo, _add_duration(lo, b, 1)
+        if a.startswith("P"):
+            hi = _parse_instant(b, True)
+            if hi is None:
+                raise BadRequest("a duration needs an end date after it")
+            return _add_duration(hi, a, -1), hi
         lo, hi = _parse_instant(a, False), _parse_instant(b, True)
         if lo and hi and lo > hi:
             raise BadRequest("datetime interval start is after its end")
@@ -135,6 +186,81 @@ def parse_offset(text: str | None) -> int:
     if n < 0:
         raise BadRequest("offset must be >= 0")
     return n
+
+
+def parse_crs(text: str | None, name: str = "crs") -> str:
+    """A CRS URI of CRS_LIST (default CRS84); anything else is a 400 naming the supported ones."""
+    if text is None or text == "":
+        return CRS84
+    uri = text.strip().strip("[]")  # safe-CURIE form [EPSG:4326] is accepted too
+    uri = {"EPSG:4326": EPSG4326, "OGC:CRS84": CRS84}.get(uri, uri)
+    if uri not in CRS_LIST:
+        raise BadRequest(f"{name} must be one of {list(CRS_LIST)}, got {text!r}")
+    return uri
+
+
+def bbox_in_crs84(bbox: tuple[float, float, float, float] | None, crs: str):
+    """A bbox given in EPSG:4326 (lat,lon order) as the CRS84 (lon,lat) box the queries use."""
+    if bbox is None or crs == CRS84:
+        return bbox
+    lat0, lon0, lat1, lon1 = bbox
+    return lon0, lat0, lon1, lat1
+
+
+def to_crs(feature: dict[str, Any], crs: str) -> dict[str, Any]:
+    """The feature with its point in the requested CRS (EPSG:4326 swaps to lat/lon axis order)."""
+    geometry = feature.get("geometry")
+    if crs == EPSG4326 and geometry:
+        lon, lat = geometry["coordinates"]
+        feature["geometry"] = {"type": "Point", "coordinates": [lat, lon]}
+    return feature
+
+
+def queryables(c: Collection) -> dict[str, cql2.Queryable]:
+    """The filterable properties of a collection (names are the features' property names)."""
+    s, e = t.sites, t.events
+    Q = cql2.Queryable
+    if c.kind == "sites":
+        return {"name": Q(s.c.name, "string", "site name"),
+                "country": Q(s.c.country, "string", "ISO 3166-1 alpha-3 country code"),
+                "region": Q(s.c.region, "string", "region or sea area"),
+                "compartment": Q(s.c.compartment, "string", "environmental compartment (beach, seafloor, ...)"),
+                "source_programme": Q(s.c.source_programme, "string", "monitoring programme of the site")}
+    out = {"dataset_id": Q(e.c.dataset_id, "string", "dataset identifier"),
+           "country": Q(e.c.country, "string", "ISO 3166-1 alpha-3 country code"),
+           "programme": Q(s.c.source_programme, "string", "monitoring programme (of the site)"),
+           "event_date": Q(e.c.event_date, "date", "sampling date (whole day)"),
+           "event_type": Q(e.c.event_type, "string", "survey, cleanup, tow, ..."),
+           "compartment": Q(e.c.compartment, "string", "environmental compartment (beach, seafloor, ...)"),
+           "total_count": Q(e.c.total_count, "number", "total number of litter items counted"),
+           "items_per_100m": Q(e.c.items_per_100m, "number", "items per 100 m of shoreline"),
+           "items_per_m2": Q(e.c.items_per_m2, "number", "items per square metre")}
+    if c.dataset_id:
+        del out["dataset_id"]
+    return out
+
+
+def queryables_schema(c: Collection, url: str) -> dict[str, Any]:
+    """The Part 3 queryables resource: a JSON Schema (2020-12) of the filterable properties."""
+    props = {"geometry": {"format": "geometry-point", "x-ogc-role": "primary-geometry",
+                          "description": "site location (CRS84)"}}
+    props.update({name: q.schema() for name, q in queryables(c).items()})
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": url, "type": "object",
+            "title": c.title, "properties": props, "additionalProperties": False}
+
+
+def parse_filter(c: Collection, text: str | None, lang: str | None, filter_crs: str | None = None):
+    """The SQL clause of a CQL2 filter on this collection, or None; BadRequest says what is wrong."""
+    if lang and not text:
+        raise BadRequest("filter-lang given without a filter")
+    if not text:
+        return None
+    if filter_crs and parse_crs(filter_crs, "filter-crs") != CRS84:
+        raise BadRequest(f"filter-crs must be {CRS84} (geometries in filters are lon/lat)")
+    try:
+        return cql2.to_clause(text, lang, queryables(c), cql2.Point(t.sites.c.lon, t.sites.c.lat))
+    except cql2.FilterError as exc:
+        raise BadRequest(str(exc)) from None
 
 
 def _bbox_clause(bbox: tuple[float, float, float, float]):
@@ -174,14 +300,15 @@ def _event_feature(r) -> dict[str, Any]:
 
 def _events_select(c: Collection):
     e, s = t.events, t.sites
-    query = select(*e.c, s.c.lon, s.c.lat).outerjoin(s, s.c.id == e.c.site_id)
+    query = select(*e.c, s.c.source_programme.label("programme"), s.c.lon, s.c.lat).outerjoin(
+        s, s.c.id == e.c.site_id)
     if c.dataset_id:
         query = query.where(e.c.dataset_id == c.dataset_id)
     return query
 
 
 def items(hub: Hub, c: Collection, bbox: tuple[float, float, float, float] | None,
-          interval: tuple[date | None, date | None] | None, limit: int, offset: int
+          interval: tuple[date | None, date | None] | None, limit: int, offset: int, where=None
           ) -> tuple[list[dict[str, Any]], int]:
     """One page of features and the number matched (for numberMatched and the `next` link)."""
     s, e = t.sites, t.events
@@ -198,6 +325,8 @@ def items(hub: Hub, c: Collection, bbox: tuple[float, float, float, float] | Non
         order, feature = [e.c.event_date, e.c.event_id], _event_feature
     if bbox:
         query = query.where(_bbox_clause(bbox))
+    if where is not None:
+        query = query.where(where)
     with hub.engine.connect() as conn:
         matched = conn.execute(select(func.count()).select_from(query.subquery())).scalar() or 0
         rows = conn.execute(query.order_by(*order).limit(limit).offset(offset)).all()

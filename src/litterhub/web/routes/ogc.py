@@ -1,8 +1,10 @@
-"""OGC API - Features Part 1 Core at /ogc (sites, events, one collection per dataset), GeoJSON only.
+"""OGC API - Features at /ogc (sites, events, one collection per dataset), GeoJSON only.
 
-Mounted at the root (not under /api/v1) with its own OpenAPI 3.0 document at /ogc/api, as OGC clients
-(QGIS, OWSLib, GDAL) expect. Unknown query parameters are a 400 problem+json, limit is clamped, and paging
-uses `next`/`prev` links carrying an offset.
+Part 1 Core, Part 2 CRS (CRS84 and EPSG:4326, `Content-Crs` on every feature response) and Part 3 filtering
+(CQL2 text/JSON over `/collections/{id}/queryables`). Mounted at the root (not under /api/v1) with its own
+OpenAPI 3.0 document at /ogc/api, as OGC clients (QGIS, OWSLib, GDAL) expect. Unknown query parameters are a
+400 problem+json, limit is clamped to its declared maximum, and paging uses `next`/`prev` links carrying an
+offset.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ router = APIRouter(prefix="/ogc", include_in_schema=False)
 JSON, GEOJSON = "application/json", "application/geo+json"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 CORS = {"Access-Control-Allow-Origin": "*"}
-ITEM_PARAMS = {"bbox", "datetime", "limit", "offset", "f"}
+SCHEMA_JSON = "application/schema+json"
+ITEM_PARAMS = {"bbox", "bbox-crs", "crs", "datetime", "limit", "offset", "filter", "filter-lang", "filter-crs", "f"}
+QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 
 
 def _base(request: Request) -> str:
@@ -45,8 +49,9 @@ def _check_params(request: Request, allowed: set[str]) -> None:
                       [{"code": "constraint-error", "field": "f", "message": "use f=json"}])
 
 
-def _json(body: Any, media: str = JSON) -> JSONResponse:
-    return JSONResponse(body, media_type=media, headers=CORS)
+def _json(body: Any, media: str = JSON, crs: str | None = None) -> JSONResponse:
+    headers = {**CORS, "Content-Crs": f"<{crs}>"} if crs else CORS
+    return JSONResponse(body, media_type=media, headers=headers)
 
 
 def _call(fn, *args):
@@ -60,14 +65,15 @@ def _call(fn, *args):
 
 def _collection_doc(c: svc.Collection, base: str) -> dict[str, Any]:
     href = f"{base}/collections/{quote(c.id, safe='')}"
-    extent: dict[str, Any] = {"temporal": {"interval": [list(c.interval)],
-                                           "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}}
+    extent: dict[str, Any] = {"temporal": {"interval": [list(c.interval)], "trs": svc.TRS}}
     if c.bbox:
         extent["spatial"] = {"bbox": [list(c.bbox)], "crs": svc.CRS84}
     doc = {"id": c.id, "title": c.title, "description": c.description, "itemType": "feature",
-           "crs": [svc.CRS84], "extent": extent,
+           "crs": list(svc.CRS_LIST), "storageCrs": svc.CRS84, "extent": extent,
            "links": [{"href": href, "rel": "self", "type": JSON, "title": c.title},
-                     {"href": f"{href}/items", "rel": "items", "type": GEOJSON, "title": f"{c.title} (GeoJSON)"}]}
+                     {"href": f"{href}/items", "rel": "items", "type": GEOJSON, "title": f"{c.title} (GeoJSON)"},
+                     {"href": f"{href}/queryables", "rel": QUERYABLES_REL, "type": SCHEMA_JSON,
+                      "title": "queryables (CQL2 filter properties)"}]}
     if c.temporal_property:
         doc["temporalProperty"] = c.temporal_property
     return doc
@@ -129,10 +135,13 @@ def items(collection_id: str, request: Request, hub: Hub = Depends(get_hub)) -> 
     _check_params(request, ITEM_PARAMS)
     q = request.query_params
     c = _call(svc.collection, hub, collection_id)
-    bbox = _call(svc.parse_bbox, q.get("bbox"))
+    crs = _call(svc.parse_crs, q.get("crs"), "crs")
+    bbox = svc.bbox_in_crs84(_call(svc.parse_bbox, q.get("bbox")), _call(svc.parse_crs, q.get("bbox-crs"), "bbox-crs"))
     interval = _call(svc.parse_datetime, q.get("datetime"))
     limit, offset = _call(svc.parse_limit, q.get("limit")), _call(svc.parse_offset, q.get("offset"))
-    features, matched = svc.items(hub, c, bbox, interval, limit, offset)
+    where = _call(svc.parse_filter, c, q.get("filter"), q.get("filter-lang"), q.get("filter-crs"))
+    features, matched = svc.items(hub, c, bbox, interval, limit, offset, where)
+    features = [svc.to_crs(f, crs) for f in features]
     href = f"{_base(request)}/collections/{quote(c.id, safe='')}/items"
     links = [{"href": str(request.url), "rel": "self", "type": GEOJSON, "title": "this page"},
              {"href": f"{_base(request)}/collections/{quote(c.id, safe='')}", "rel": "collection", "type": JSON,
@@ -143,14 +152,24 @@ def items(collection_id: str, request: Request, hub: Hub = Depends(get_hub)) -> 
         links.append(_page_link(href, request, max(offset - limit, 0), limit, "prev"))
     return _json({"type": "FeatureCollection", "features": features, "numberMatched": matched,
                   "numberReturned": len(features), "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                  "links": links}, GEOJSON)
+                  "links": links}, GEOJSON, crs)
+
+
+@router.get("/collections/{collection_id}/queryables")
+def queryables(collection_id: str, request: Request, hub: Hub = Depends(get_hub)) -> JSONResponse:
+    """Part 3: the properties a CQL2 `filter` may name, as a JSON Schema."""
+    _check_params(request, set())
+    c = _call(svc.collection, hub, collection_id)
+    url = f"{_base(request)}/collections/{quote(c.id, safe='')}/queryables"
+    return _json(svc.queryables_schema(c, url), SCHEMA_JSON)
 
 
 @router.get("/collections/{collection_id}/items/{feature_id:path}")
 def item(collection_id: str, feature_id: str, request: Request, hub: Hub = Depends(get_hub)) -> JSONResponse:
-    _check_params(request, set())
+    _check_params(request, {"crs"})
     c = _call(svc.collection, hub, collection_id)
-    feature = _call(svc.item, hub, c, feature_id)
+    crs = _call(svc.parse_crs, request.query_params.get("crs"), "crs")
+    feature = svc.to_crs(_call(svc.item, hub, c, feature_id), crs)
     base = f"{_base(request)}/collections/{quote(c.id, safe='')}"
     feature["links"] = [
         {"href": f"{base}/items/{quote(feature_id, safe='')}", "rel": "self", "type": GEOJSON, "title": "this feature"},
@@ -158,7 +177,7 @@ def item(collection_id: str, feature_id: str, request: Request, hub: Hub = Depen
          "title": "this feature as JSON"},
         {"href": base, "rel": "collection", "type": JSON, "title": c.title},
     ]
-    return _json(feature, GEOJSON)
+    return _json(feature, GEOJSON, crs)
 
 
 # --- OpenAPI 3.0 document --------------------------------------------------------------------------------------
@@ -180,6 +199,9 @@ def openapi_document(base: str, collection_ids: list[str]) -> dict[str, Any]:
          "description": "encoding (JSON/GeoJSON only)"}
     cid = {"name": "collectionId", "in": "path", "required": True,
            "schema": {"type": "string", "enum": collection_ids or ["sites"]}}
+    crs_enum = {"type": "string", "format": "uri", "enum": list(svc.CRS_LIST), "default": svc.CRS84}
+    crs = {"name": "crs", "in": "query", "required": False, "style": "form", "explode": False,
+           "description": "CRS of the returned geometries (Part 2)", "schema": crs_enum}
     errors = {"400": {"description": "invalid or unknown parameter", **PROBLEM_RESPONSE},
               "404": {"description": "not found", **PROBLEM_RESPONSE}}
     link = {"type": "object", "required": ["href", "rel"],
@@ -199,7 +221,8 @@ def openapi_document(base: str, collection_ids: list[str]) -> dict[str, Any]:
     return {
         "openapi": "3.0.3",
         "info": {"title": "litterhub OGC API - Features", "version": litterhub.__version__,
-                 "description": "OGC API - Features Part 1 Core over marine litter sites and sampling events.",
+                 "description": "OGC API - Features Parts 1 (Core), 2 (CRS) and 3 (CQL2 filtering) over marine litter "
+                                "sites and sampling events.",
                  "license": {"name": "Data: each dataset's own licence; see /ogc/collections"}},
         "servers": [{"url": base}],
         "paths": {
@@ -221,16 +244,30 @@ def openapi_document(base: str, collection_ids: list[str]) -> dict[str, Any]:
                     "description": "instant or interval start/end, '..' for open ends (RFC 3339)",
                     "schema": {"type": "string"}}, {
                     "name": "limit", "in": "query", "required": False, "style": "form", "explode": False,
-                    "description": "page size, default 100; values above 10000 are clamped to 10000",
-                    "schema": {"type": "integer", "minimum": 1, "default": 100}}, {
+                    "description": f"page size, default {svc.DEFAULT_LIMIT}; values above {svc.MAX_LIMIT} are "
+                                   f"clamped to {svc.MAX_LIMIT}",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": svc.MAX_LIMIT,
+                               "default": svc.DEFAULT_LIMIT}}, {
                     "name": "offset", "in": "query", "required": False,
                     "description": "number of features to skip (follow the `next` link)",
-                    "schema": {"type": "integer", "minimum": 0, "default": 0}}],
+                    "schema": {"type": "integer", "minimum": 0, "default": 0}}, crs, {
+                    "name": "bbox-crs", "in": "query", "required": False, "style": "form", "explode": False,
+                    "description": "CRS of bbox (EPSG:4326 is lat,lon order)", "schema": crs_enum}, {
+                    "name": "filter", "in": "query", "required": False, "style": "form", "explode": False,
+                    "description": "CQL2 filter over the collection's queryables (see /queryables)",
+                    "schema": {"type": "string"}}, {
+                    "name": "filter-lang", "in": "query", "required": False, "style": "form", "explode": False,
+                    "schema": {"type": "string", "enum": ["cql2-text", "cql2-json"], "default": "cql2-text"}}, {
+                    "name": "filter-crs", "in": "query", "required": False, "style": "form", "explode": False,
+                    "schema": {"type": "string", "enum": [svc.CRS84], "default": svc.CRS84}}],
                 "responses": {"200": _ok(GEOJSON, _ref("featureCollectionGeoJSON"), "features"), **errors}}},
+            "/collections/{collectionId}/queryables": {"get": {
+                "operationId": "getQueryables", "parameters": [cid, f],
+                "responses": {"200": _ok(SCHEMA_JSON, {"type": "object"}, "queryables (JSON Schema)"), **errors}}},
             "/collections/{collectionId}/items/{featureId}": {"get": {
                 "operationId": "getFeature",
                 "parameters": [cid, {"name": "featureId", "in": "path", "required": True,
-                                     "schema": {"type": "string"}}, f],
+                                     "schema": {"type": "string"}}, f, crs],
                 "responses": {"200": _ok(GEOJSON, _ref("featureGeoJSON"), "feature"), **errors}}},
         },
         "components": {"schemas": {
