@@ -121,7 +121,7 @@ def ingest_file(hub: Hub, path: Path, fmt: str = "auto", dataset_id: str | None 
                 return IngestResult(dataset_id, None, None, report)
             bound_mapping = load_mapping(mapping)
             info = sniff(path)
-            detection = Detection(get_adapter("generic").bind(bound_mapping),  # type: ignore[attr-defined]
+            detection = Detection(get_adapter("generic").bind(bound_mapping),
                                   "format 'generic' with the mapping given by the user")
         else:
             info, detection = resolve(path, fmt)
@@ -144,7 +144,7 @@ def ingest_file(hub: Hub, path: Path, fmt: str = "auto", dataset_id: str | None 
     if info.kind == "empty":
         report.fail("litter-empty-file", f"{filename} is empty: there is nothing to ingest", line=1)
         return result
-    kinds = getattr(adapter, "kinds", ("text",))
+    kinds = adapter.kinds
     if info.kind not in kinds:
         wanted = "a delimited text table" if tuple(kinds) == ("text",) else " or ".join(kinds)
         report.fail("format-error", f"{filename} is a {info.kind} file, but the {adapter.name} format is {wanted}")
@@ -193,7 +193,7 @@ def _store(hub: Hub, path: Path, filename: str, info, detection: Detection, repo
     sites: list[pa.Table] = []
     n_events = n_obs = 0
     date_min = date_max = None
-    effort_expected = getattr(adapter, "effort_expected", True)
+    effort_expected = adapter.effort_expected
     no_effort = 0
     event_ids = KeyCounter()
     try:
