@@ -228,6 +228,18 @@ def _rectangle(geometry: dict[str, Any]) -> tuple[float, float, float, float]:
     raise FilterError("spatial filters accept BBOX(...) or an axis-aligned rectangular polygon")
 
 
+def _standard_between(node: Any) -> Any:
+    """CQL2-JSON 1.0 writes BETWEEN as args [property, low, high]; pygeofilter 0.4 reads [property, [low, high]]."""
+    if isinstance(node, list):
+        return [_standard_between(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    node = {k: _standard_between(v) for k, v in node.items()}
+    if node.get("op") == "between" and isinstance(node.get("args"), list) and len(node["args"]) == 3:
+        node["args"] = [node["args"][0], node["args"][1:]]
+    return node
+
+
 def parse(text: str, lang: str | None = None) -> tuple[Any, bool]:
     """Parse CQL2 text or JSON with pygeofilter; returns (AST, is_json)."""
     lang = lang or "cql2-text"
@@ -235,7 +247,7 @@ def parse(text: str, lang: str | None = None) -> tuple[Any, bool]:
         raise FilterError(f"filter-lang must be one of {list(LANGUAGES)}, got {lang!r}")
     try:
         if lang == "cql2-json":
-            return parse_json(json.loads(text)), True
+            return parse_json(_standard_between(json.loads(text))), True
         return parse_text(text), False
     except FilterError:
         raise
