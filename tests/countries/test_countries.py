@@ -168,3 +168,10 @@ def test_pages_in_chromium(browser, live_server, width, lang):
     assert page.locator("#trends tbody tr").count() >= 1
     assert not errors, errors
     page.close()
+
+
+@pytest.mark.parametrize(("lang", "name"), [("fr", "États-Unis"), ("zh", "美国"), ("ar", "الولايات المتحدة")])
+def test_country_names_follow_the_interface_language(client, lang, name):
+    r = client.get("/countries/USA", params={"lang": lang})
+    assert r.status_code == 200 and f"<h1>{name} <code>USA</code></h1>" in r.text
+    assert name in client.get("/countries", params={"lang": lang}).text

@@ -7,6 +7,10 @@ programmes, fisheries bodies, river basin commissions, MEAs, UN groups), not the
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import pycountry
+from babel import Locale
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
@@ -16,12 +20,25 @@ from litterhub.api.routes.registry import caller_of
 from litterhub.services import countries as svc
 from litterhub.services.datasets import NotFound
 from litterhub.services.hub import Hub
-from litterhub.web.rendering import render
+from litterhub.web.rendering import render, request_language
 from litterhub.web.routes.accounts import viewer
 
 router = APIRouter(include_in_schema=False)
 WORLD = "/static/vendor/world-atlas/countries-110m.json"
 KIND_LABELS = ("regional-seas", "fisheries-body", "river-basin", "mea", "un-regional-group", "transnational")
+
+
+@lru_cache(maxsize=8)
+def _territories(lang: str) -> dict[str, str]:
+    """Country names in the interface language (CLDR via Babel), keyed by ISO alpha-3."""
+    names = Locale.parse(lang).territories
+    return {c.alpha_3: names[c.alpha_2] for c in pycountry.countries if c.alpha_2 in names}
+
+
+def _localise(request: Request, rows: list[dict], key: str = "country") -> list[dict]:
+    """`rows` with `name` in the page's language where CLDR has one (the data keep the English name)."""
+    names = _territories(request_language(request))
+    return [{**r, "name": names.get(r[key], r["name"])} for r in rows]
 
 
 def _bars(rows: list[dict], key: str, value: str) -> list[dict]:
@@ -34,7 +51,7 @@ def _bars(rows: list[dict], key: str, value: str) -> list[dict]:
 @router.get("/countries", response_class=HTMLResponse)
 async def countries_page(request: Request, q: str = Query("", max_length=100),
                          hub: Hub = Depends(get_hub)) -> HTMLResponse:
-    rows = await offload(request, svc.country_index, hub, q)
+    rows = _localise(request, await offload(request, svc.country_index, hub, q))
     return render(request, "countries/index.html", rows=rows, q=q, world=WORLD,
                   highlight=[{"numeric": r["numeric"], "href": f"/countries/{r['country']}", "name": r["name"]}
                              for r in rows if r["numeric"]])
@@ -46,6 +63,7 @@ async def country_page(request: Request, code: str, hub: Hub = Depends(get_hub))
         p = await offload(request, svc.profile, hub, code, caller_of(viewer(request)))
     except NotFound:
         return render(request, "not_found.html", status_code=404, what=code[:20])
+    p = {**p, "name": _localise(request, [p])[0]["name"]}
     sdg_rows = [r for r in p["indicators"]["sdg"]["rows"] if r.get("HEADLINE")]
     return render(request, "countries/profile.html", p=p, world=WORLD,
                   sdg_bars=_bars([{"year": r["TIME_PERIOD"], "v": r["OBS_VALUE"], "cls": r["comparability_class"]}
@@ -67,6 +85,7 @@ async def region_page(request: Request, group_id: str, hub: Hub = Depends(get_hu
         r = await offload(request, svc.region, hub, group_id, caller_of(viewer(request)))
     except NotFound:
         return render(request, "not_found.html", status_code=404, what=group_id[:60])
+    r = {**r, "members": _localise(request, r["members"])}
     return render(request, "countries/region.html", r=r, world=WORLD,
                   highlight=[{"numeric": m["numeric"], "href": f"/countries/{m['country']}", "name": m["name"]}
                              for m in r["members"] if m["numeric"]])
