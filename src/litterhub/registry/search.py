@@ -28,8 +28,9 @@ MAX_QUERY_TOKENS = 12
 # Ranking, facet counts and the total cost time in proportion to the matches they read. Past RANK_LIMIT matches
 # only the first RANK_LIMIT in index order are ranked and give the facet counts (`ranked_exact`/`facets_exact`
 # False) and the total is an estimate (`total_exact` False). Why 500: at 100 k records it bounds a broad query
-# (a word in 58 % of the records) to a few milliseconds of database work (docs/benchmarks.md), and bm25/ts_rank
-# favour title matches so strongly that the best 20 of 500 matches of a broad word all have it in their title.
+# (a word in 58 % of the records) to a few milliseconds of database work (docs/benchmarks.md). The price, measured
+# there: for such a word the page is the best of 500, not of all (for `plastic` 5 of the top 20 have it in their
+# title against 20 of 20 with every match ranked); a title-first candidate tier is the next step.
 RANK_LIMIT = 500
 FACET_TOKEN_PREFIX = "lhf"  # facet values as index terms; migration 0310 writes the same tokens
 
