@@ -289,22 +289,9 @@ class Emodnet(AdapterBase):
         cols = batch.schema.names
 
         def num(col: str) -> np.ndarray:
-            if col not in cols:
-                return np.full(batch.num_rows, np.nan)
-            parsed = parse_number(batch.column(col), decimal_comma=True)
-            flag_cells(report, parsed.invalid, lines, col, "type-error", batch.column(col),
-                       "{!r} is not a number; treated as missing")
-            return parsed.values
+            return _sheet_number(batch, "", col, lines, report)
 
-        dates = parse_date(pc.utf8_slice_codeunits(batch.column("Date"), 0, 10), "%Y-%m-%d") if "Date" in cols \
-            else parse_date(pc.utf8_slice_codeunits(batch.column("Shot_timestamp"), 0, 10), "%Y-%m-%d")
-        flag_cells(report, dates.invalid | dates.blank, lines, "Date", "type-error",
-                   batch.column("Date") if "Date" in cols else batch.column("Shot_timestamp"),
-                   "date {!r} is not YYYY-MM-DD")
-        bad = dates.invalid | dates.blank
-        fut = future(dates.values)
-        report.add_many("litter-future-date", lines[fut], "Date", "the haul date lies in the future")
-        bad |= fut
+        dates, bad = _haul_dates(batch, lines, report)
         items, negative = _item_count(batch, "LT_Items", lines, report)
         unit = pc.utf8_lower(pc.utf8_trim_whitespace(batch.column("UnitItem")))
         wrong_unit = ~pc.equal(unit, "items/haul").to_numpy(zero_copy_only=False) & ~items.blank
@@ -327,7 +314,7 @@ class Emodnet(AdapterBase):
             return pc.utf8_trim_whitespace(batch.column(col)) if col in cols else pa.nulls(batch.num_rows, pa.string())
 
         return pa.table({
-            "event": event, "station": station, "day": pa.array(dates.values, pa.date32()),
+            "event": event, "station": station, "day": pa.array(dates, pa.date32()),
             "start_time": pc.utf8_slice_codeunits(text("Shot_timestamp"), 11, 16),
             "country": text("Country"), "gear": text("Gear"),
             "lat": floats(lat), "lon": floats(lon),
@@ -375,12 +362,23 @@ class Emodnet(AdapterBase):
         return AdapterBatch(events, observations, sites)
 
 
-def _sheet_number(table: pa.Table, sheet: str, col: str, lines: np.ndarray, report: ValidationReport) -> np.ndarray:
-    """An optional number of the Surveys or Beaches sheet (decimal comma); bad cells reported, treated as missing."""
+def _haul_dates(batch: pa.RecordBatch, lines: np.ndarray, report: ValidationReport) -> tuple[np.ndarray, np.ndarray]:
+    """The haul day (`Date`, else the day of `Shot_timestamp`) and the mask of rows it rejects."""
+    col = batch.column("Date") if "Date" in batch.schema.names else batch.column("Shot_timestamp")
+    dates = parse_date(pc.utf8_slice_codeunits(col, 0, 10), "%Y-%m-%d")
+    flag_cells(report, dates.invalid | dates.blank, lines, "Date", "type-error", col, "date {!r} is not YYYY-MM-DD")
+    fut = future(dates.values)
+    report.add_many("litter-future-date", lines[fut], "Date", "the haul date lies in the future")
+    return dates.values, dates.invalid | dates.blank | fut
+
+
+def _sheet_number(table: pa.Table | pa.RecordBatch, sheet: str, col: str, lines: np.ndarray,
+                  report: ValidationReport) -> np.ndarray:
+    """An optional number (decimal comma) of a sheet ("" for the haul table); bad cells reported, kept missing."""
     if col not in table.column_names:
         return np.full(table.num_rows, np.nan)
     parsed = parse_number(table.column(col), decimal_comma=True)
-    flag_cells(report, parsed.invalid, lines, f"{sheet}/{col}", "type-error", table.column(col),
+    flag_cells(report, parsed.invalid, lines, f"{sheet}/{col}" if sheet else col, "type-error", table.column(col),
                "{!r} is not a number; treated as missing")
     return parsed.values
 

@@ -207,53 +207,60 @@ class Ospar(TabularAdapter):
     def _read_long(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
         """litteR long layout: validate row by batch, then group surveys in DuckDB."""
         _, batches, rejected = open_table(info)
-        parts = []
-        for batch, lines in batches:
-            report.rows_in += batch.num_rows
-            dates = parse_date(batch.column("date"), "%Y-%m-%d")
-            flag_cells(report, dates.invalid | dates.blank, lines, "date", "type-error", batch.column("date"),
-                       "date {!r} is not YYYY-MM-DD")
-            fut = future_dates(report, dates.values, lines, batch, "date")
-            count = parse_number(batch.column("abundance"))
-            parts_ = pc.extract_regex(pc.utf8_trim_whitespace(batch.column("type_name")),
-                                      r"^(?P<material>[^:\[\]]+):\s*(?P<name>.*?)\s*\[(?P<code>\d+)\]\s*$")
-            no_type = ~pc.is_valid(parts_).to_numpy(zero_copy_only=False)
-            flag_cells(report, no_type, lines, "type_name", "type-error", batch.column("type_name"),
-                       "type {!r} is not 'Material: Name [OSPAR code]'")
-            code = pc.fill_null(pc.struct_field(parts_, "code"), "")
-            pellets = pc.equal(code, "998").to_numpy(zero_copy_only=False)
-            text_ok = pellets & ~count.blank  # Yes/No/NA survey field: not a count, accepted and skipped
-            bad_count = (count.invalid | count.blank) & ~pellets
-            flag_cells(report, bad_count, lines, "abundance", "type-error", batch.column("abundance"),
-                       "abundance {!r} is not a number")
-            with np.errstate(invalid="ignore"):
-                negative = count.values < 0
-            report.add_many("litter-negative-count", lines[negative], "abundance", "abundance is negative")
-            bad = dates.invalid | dates.blank | fut | no_type | bad_count | negative
-            keep = kept_rows(bad, report)
-            material = pc.utf8_lower(pc.utf8_trim_whitespace(pc.fill_null(pc.struct_field(parts_, "material"), "")))
-            icode = pc.cast(pc.if_else(pc.equal(code, ""), "0", code), pa.int64()).to_numpy(zero_copy_only=False)
-            toward = (~pc.equal(material, "survey").to_numpy(zero_copy_only=False)
-                      & ~np.isin(icode, [int(c) for c in POLLUTANTS]) & (icode <= 121))
-            mask = pa.array(keep & ~text_ok)
-
-            def col(name: str, b: pa.RecordBatch = batch) -> pa.Array:
-                return pc.utf8_trim_whitespace(b.column(name)) if name in b.schema.names \
-                    else pa.nulls(b.num_rows, pa.string())
-
-            parts.append(pa.table({
-                "site": col("location_code"), "site_name": col("location_name"), "country": col("country_code"),
-                "region": col("region_name"), "day": pa.array(dates.values, pa.date32()),
-                "type_name": col("type_name"), "code": code, "count": pa.array(count.values),
-                "toward": pa.array(toward), "line": pa.array(lines, pa.int64()),
-            }).filter(mask))
+        parts = [self._long_rows(batch, lines, report) for batch, lines in batches]
         report_bad_records(rejected, report)
         report.notes.append("litteR long layout; every survey is 100 m of beach; Survey: Pellets [998] rows are a "
                             "Yes/No/NA survey field and are not stored as counts")
-        if not parts:
-            return
+        if parts:
+            yield self._long_surveys(pa.concat_tables(parts), report)
+
+    @staticmethod
+    def _long_rows(batch: pa.RecordBatch, lines: np.ndarray, report: ValidationReport) -> pa.Table:
+        """Validate one batch of survey x item rows; the accepted count rows, typed, for grouping."""
+        report.rows_in += batch.num_rows
+        dates = parse_date(batch.column("date"), "%Y-%m-%d")
+        flag_cells(report, dates.invalid | dates.blank, lines, "date", "type-error", batch.column("date"),
+                   "date {!r} is not YYYY-MM-DD")
+        fut = future_dates(report, dates.values, lines, batch, "date")
+        count = parse_number(batch.column("abundance"))
+        parts_ = pc.extract_regex(pc.utf8_trim_whitespace(batch.column("type_name")),
+                                  r"^(?P<material>[^:\[\]]+):\s*(?P<name>.*?)\s*\[(?P<code>\d+)\]\s*$")
+        no_type = ~pc.is_valid(parts_).to_numpy(zero_copy_only=False)
+        flag_cells(report, no_type, lines, "type_name", "type-error", batch.column("type_name"),
+                   "type {!r} is not 'Material: Name [OSPAR code]'")
+        code = pc.fill_null(pc.struct_field(parts_, "code"), "")
+        pellets = pc.equal(code, "998").to_numpy(zero_copy_only=False)
+        text_ok = pellets & ~count.blank  # Yes/No/NA survey field: not a count, accepted and skipped
+        bad_count = (count.invalid | count.blank) & ~pellets
+        flag_cells(report, bad_count, lines, "abundance", "type-error", batch.column("abundance"),
+                   "abundance {!r} is not a number")
+        with np.errstate(invalid="ignore"):
+            negative = count.values < 0
+        report.add_many("litter-negative-count", lines[negative], "abundance", "abundance is negative")
+        bad = dates.invalid | dates.blank | fut | no_type | bad_count | negative
+        keep = kept_rows(bad, report)
+        material = pc.utf8_lower(pc.utf8_trim_whitespace(pc.fill_null(pc.struct_field(parts_, "material"), "")))
+        icode = pc.cast(pc.if_else(pc.equal(code, ""), "0", code), pa.int64()).to_numpy(zero_copy_only=False)
+        toward = (~pc.equal(material, "survey").to_numpy(zero_copy_only=False)
+                  & ~np.isin(icode, [int(c) for c in POLLUTANTS]) & (icode <= 121))
+        mask = pa.array(keep & ~text_ok)
+
+        def col(name: str, b: pa.RecordBatch = batch) -> pa.Array:
+            return pc.utf8_trim_whitespace(b.column(name)) if name in b.schema.names \
+                else pa.nulls(b.num_rows, pa.string())
+
+        return pa.table({
+            "site": col("location_code"), "site_name": col("location_name"), "country": col("country_code"),
+            "region": col("region_name"), "day": pa.array(dates.values, pa.date32()),
+            "type_name": col("type_name"), "code": code, "count": pa.array(count.values),
+            "toward": pa.array(toward), "line": pa.array(lines, pa.int64()),
+        }).filter(mask)
+
+    @staticmethod
+    def _long_surveys(rows: pa.Table, report: ValidationReport) -> AdapterBatch:
+        """Group the accepted rows into surveys (site x date) with DuckDB."""
         con = duckdb.connect()
-        con.register("r", pa.concat_tables(parts))
+        con.register("r", rows)
         observations = con.sql("""
             SELECT site || '/' || strftime(day, '%Y-%m-%d') AS source_event_id, 'ospar' AS source_scheme,
                    code AS source_code, type_name AS source_name, count, toward AS counts_toward_total,
@@ -282,7 +289,7 @@ class Ospar(TabularAdapter):
         })
         sites = sites_table(sid, ev.column("name"), events, PROGRAMME, ev.column("site"), lat=None, lon=None,
                             country=country, region=ev.column("region"))
-        yield AdapterBatch(events, observations, sites)
+        return AdapterBatch(events, observations, sites)
 
 
 ADAPTER = Ospar()

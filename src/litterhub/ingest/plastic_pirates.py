@@ -371,55 +371,32 @@ class PlasticPirates(AdapterBase):
 
     def _particles(self, batch: pa.RecordBatch, lines: np.ndarray, names: list[str], meta: pa.Table | None,
                    fingerprints: RowFingerprints, report: ValidationReport) -> AdapterBatch:
-        n = batch.num_rows
-        report.rows_in += n
         # particles without an id may legitimately repeat (same size, type and polymer): only id'd rows are checked
         has_id = pc.is_valid(text_or_null(batch, "MicroplasticID")).to_numpy(zero_copy_only=False)
-        bad = fingerprints.duplicates(batch, names) & has_id
-        report.add_many("duplicate-row", lines[bad], None, "this row repeats an earlier row exactly; kept once")
+        bad = duplicate_rows(fingerprints, batch, names, lines, report, exclude=~has_id)
         dataset = pc.utf8_trim_whitespace(batch.column("DatasetID"))
         no_id = pc.equal(dataset, "").to_numpy(zero_copy_only=False)
         flag_cells(report, no_id, lines, "DatasetID", "required-value", batch.column("DatasetID"), "no dataset id {!r}")
         bad |= no_id
-        idx = None
         if meta is not None:
-            idx = pc.index_in(dataset, value_set=meta.column("DatasetID").combine_chunks())
-            found = pc.is_valid(idx).to_numpy(zero_copy_only=False)
-            q = pc.take(blank_no_data(meta.column("DatasetQualified").combine_chunks()), idx)
-            qm = pc.take(blank_no_data(meta.column("FloatingMicro_Qualified").combine_chunks()), idx)
-            ok = pc.fill_null(pc.and_(pc.not_equal(q, "0"), pc.equal(qm, "1")), False).to_numpy(zero_copy_only=False)
-            report.add_many("litter-disqualified", lines[~ok & found & ~bad], "DatasetID",
-                            "the dataset's micro sample is not qualified by the experts (floating file: "
-                            "DatasetQualified 0 or FloatingMicro_Qualified not 1)")
-            report.add_many("litter-not-sampled", lines[~found & ~bad], "DatasetID",
-                            "dataset not in the floating file: particle kept without date or position")
-            bad |= ~ok & found
+            bad |= _unqualified(dataset, meta, lines, bad, report)
         size = number(batch, "SizeMM", lines, report, markers=("na", "NA", "not measurable"), what="size")
         keep = kept_rows(bad, report)
         sub = batch.filter(pa.array(keep))
         kept_lines = lines[keep]
-        k = len(kept_lines)
         ds = dataset.filter(pa.array(keep))
-        keys = pc.binary_join_element_wise(ds, const(k, "floating-micro"), "/")
-        particle_id = text_or_null(sub, "MicroplasticID")
-        method = text_or_null(sub, "FTIR_MethodUsed")
-        none_found = pc.fill_null(pc.match_substring(method, "no plastic particles were found"), False)
-        is_particle = pc.and_(pc.invert(none_found), pc.is_valid(particle_id))
-        type_text = pc.utf8_lower(pc.fill_null(text_or_null(sub, "Type"), ""))
-        shape_idx = pc.index_in(type_text, value_set=pa.array(list(SHAPES)))
-        shape = pc.coalesce(pc.take(pa.array(list(SHAPES.values())), shape_idx),
-                            pc.if_else(pc.equal(type_text, ""), pa.scalar(None, pa.string()), type_text))
-        polymer = text_or_null(sub, "FTIR_Polymer_standardised")
-        id_method = pc.if_else(pc.is_valid(polymer), pa.scalar("FTIR"), pa.scalar("visual"))
-        particles = pa.table({
-            "source_event_id": keys, "particle_id": particle_id, "size_um": floats(size.values[keep] * 1000.0),
-            "shape": shape, "colour": text_or_null(sub, "Colour"), "polymer": polymer, "id_method": id_method,
-            "source_line": pa.array(kept_lines, pa.int64()),
-        }).filter(is_particle)
+        keys = pc.binary_join_element_wise(ds, const(len(kept_lines), "floating-micro"), "/")
+        particles, is_particle = _particle_table(sub, keys, size.values[keep] * 1000.0, kept_lines)
         # one event per dataset: its number of particles, date and position from the floating file
         grouped = pa.table({"key": keys, "line": pa.array(kept_lines, pa.int64()),
                             "particle": pc.cast(is_particle, pa.int64()), "ds": ds}) \
             .group_by(["key", "ds"]).aggregate([("line", "min"), ("particle", "sum")])
+        events, site_table = self._dataset_events(grouped, meta)
+        observations = pa.table({"source_event_id": pa.array([], pa.string())})
+        return AdapterBatch(events, observations, site_table, particles)
+
+    def _dataset_events(self, grouped: pa.Table, meta: pa.Table | None) -> tuple[pa.Table, pa.Table]:
+        """One event per dataset, placed and dated by the floating file's row of that dataset (if present)."""
         m = grouped.num_rows
         ds_ev = grouped.column("ds").combine_chunks()
         lat = lon = np.full(m, np.nan)
@@ -443,8 +420,44 @@ class PlasticPirates(AdapterBase):
             "total_count": pc.cast(grouped.column("particle_sum"), pa.float64()),
             "source_line": grouped.column("line_min"),
         })
-        observations = pa.table({"source_event_id": pa.array([], pa.string())})
-        return AdapterBatch(events, observations, site_table, particles)
+        return events, site_table
+
+
+def _unqualified(dataset: pa.Array, meta: pa.Table, lines: np.ndarray, bad: np.ndarray,
+                 report: ValidationReport) -> np.ndarray:
+    """Particles of datasets the experts did not qualify (reported, rejected); unknown datasets are kept."""
+    idx = pc.index_in(dataset, value_set=meta.column("DatasetID").combine_chunks())
+    found = pc.is_valid(idx).to_numpy(zero_copy_only=False)
+    q = pc.take(blank_no_data(meta.column("DatasetQualified").combine_chunks()), idx)
+    qm = pc.take(blank_no_data(meta.column("FloatingMicro_Qualified").combine_chunks()), idx)
+    ok = pc.fill_null(pc.and_(pc.not_equal(q, "0"), pc.equal(qm, "1")), False).to_numpy(zero_copy_only=False)
+    report.add_many("litter-disqualified", lines[~ok & found & ~bad], "DatasetID",
+                    "the dataset's micro sample is not qualified by the experts (floating file: "
+                    "DatasetQualified 0 or FloatingMicro_Qualified not 1)")
+    report.add_many("litter-not-sampled", lines[~found & ~bad], "DatasetID",
+                    "dataset not in the floating file: particle kept without date or position")
+    return ~ok & found
+
+
+def _particle_table(sub: pa.RecordBatch, keys: pa.Array, size_um: np.ndarray, lines: np.ndarray
+                    ) -> tuple[pa.Table, pa.Array]:
+    """The particles of the kept rows (rows saying 'no plastic particles were found' are not particles)."""
+    particle_id = text_or_null(sub, "MicroplasticID")
+    none_found = pc.fill_null(pc.match_substring(text_or_null(sub, "FTIR_MethodUsed"),
+                                                 "no plastic particles were found"), False)
+    is_particle = pc.and_(pc.invert(none_found), pc.is_valid(particle_id))
+    type_text = pc.utf8_lower(pc.fill_null(text_or_null(sub, "Type"), ""))
+    shape_idx = pc.index_in(type_text, value_set=pa.array(list(SHAPES)))
+    shape = pc.coalesce(pc.take(pa.array(list(SHAPES.values())), shape_idx),
+                        pc.if_else(pc.equal(type_text, ""), pa.scalar(None, pa.string()), type_text))
+    polymer = text_or_null(sub, "FTIR_Polymer_standardised")
+    id_method = pc.if_else(pc.is_valid(polymer), pa.scalar("FTIR"), pa.scalar("visual"))
+    particles = pa.table({
+        "source_event_id": keys, "particle_id": particle_id, "size_um": floats(size_um),
+        "shape": shape, "colour": text_or_null(sub, "Colour"), "polymer": polymer, "id_method": id_method,
+        "source_line": pa.array(lines, pa.int64()),
+    }).filter(is_particle)
+    return particles, is_particle
 
 
 ADAPTER = PlasticPirates()

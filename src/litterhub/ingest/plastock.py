@@ -137,9 +137,7 @@ class Plastock(AdapterBase):
 
     # -- macro ---------------------------------------------------------------------------------------------
     def _read_macro(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
-        if info.size > MAX_LONG_BYTES:
-            report.fail("litter-too-large", f"Pla'stock macro files are grouped in memory; this one is larger than "
-                        f"{MAX_LONG_BYTES >> 20} MiB", line=1)
+        if _too_large(info, "macro", report):
             return
         names, batches, rejected = open_table(info)
         parts = list(batches)
@@ -227,9 +225,7 @@ class Plastock(AdapterBase):
     # -- micro, long layout -------------------------------------------------------------------------------
     def _read_micro_long(self, info: Sniff, report: ValidationReport) -> Iterator[AdapterBatch]:
         """`long_form_micro.csv`: one row per core x shape total (fibres, fdure, souple)."""
-        if info.size > MAX_LONG_BYTES:
-            report.fail("litter-too-large", f"Pla'stock long files are grouped in memory; this one is larger than "
-                        f"{MAX_LONG_BYTES >> 20} MiB", line=1)
+        if _too_large(info, "long", report):
             return
         names, batches, rejected = open_table(info)
         parts = list(batches)
@@ -243,10 +239,8 @@ class Plastock(AdapterBase):
 
     def _micro_long(self, batch: pa.Table, lines: np.ndarray, names: list[str], info: Sniff,
                     report: ValidationReport) -> AdapterBatch:
-        n = batch.num_rows
-        report.rows_in += n
-        bad = RowFingerprints().duplicates(batch.to_batches()[0], names) if n else np.zeros(0, bool)
-        report.add_many("duplicate-row", lines[bad], None, "this row repeats an earlier row exactly; kept once")
+        bad = duplicate_rows(RowFingerprints(), batch.to_batches()[0], names, lines, report) if batch.num_rows \
+            else np.zeros(0, bool)
         sample = text_or_null(batch, "échantillon")
         no_id = pc.is_null(sample).to_numpy(zero_copy_only=False)
         flag_cells(report, no_id, lines, "échantillon", "required-value", batch.column("échantillon"),
@@ -273,19 +267,9 @@ class Plastock(AdapterBase):
         })
         groups = _group_first(keys, kept_lines, count.values[keep])
         first = groups.column("idx_min").combine_chunks()
-        m = groups.num_rows
         plage = pc.utf8_trim_whitespace(sub.column("Plage")).take(first)
         sid, sites = self._sites(plage, self._beach_coordinates(info, report))
-        events = pa.table({
-            "source_event_id": groups.column("key"), "site_id": sid, "event_date": pa.nulls(m, pa.date32()),
-            "event_type": const(m, "sampling"),
-            "protocol": const(m, "Pla'stock sand core 10x10x5 cm, particles 0.3-5 mm"),
-            "compartment": const(m, "sediment"), "quality_tier": const(m, "trained-volunteers"),
-            "lat": sites.column("lat"), "lon": sites.column("lon"), "region": const(m, "Lake Geneva"),
-            "area_m2": floats(np.full(m, CORE_AREA_M2)), "lower_size_um": floats(np.full(m, 300.0)),
-            "upper_size_um": floats(np.full(m, 5000.0)), "total_count": groups.column("count_sum"),
-            "source_line": groups.column("line_min"),
-        })
+        events = _core_events(groups.column("key"), sid, sites, groups.column("count_sum"), groups.column("line_min"))
         return AdapterBatch(events, observations, sites)
 
     # -- micro ---------------------------------------------------------------------------------------------
@@ -320,31 +304,14 @@ class Plastock(AdapterBase):
         keep = kept_rows(bad, report)
         sub = batch.filter(pa.array(keep))
         kept_lines = lines[keep]
-        k = len(kept_lines)
         total = totals(matrix.values[keep], items)
         src_total = added.values[keep]
         check_total(report, kept_lines, src_total, total, "added", what="the colour counts")
         event_keys = sample.filter(pa.array(keep))
         plage = pc.utf8_trim_whitespace(sub.column("Plage"))
         sid, sites = self._sites(plage, coords)
-        events = pa.table({
-            "source_event_id": event_keys,
-            "site_id": sid,
-            "event_date": pa.nulls(k, pa.date32()),
-            "event_type": const(k, "sampling"),
-            "protocol": const(k, "Pla'stock sand core 10x10x5 cm, particles 0.3-5 mm"),
-            "compartment": const(k, "sediment"),
-            "quality_tier": const(k, "trained-volunteers"),
-            "lat": sites.column("lat"),
-            "lon": sites.column("lon"),
-            "region": const(k, "Lake Geneva"),
-            "area_m2": floats(np.full(k, CORE_AREA_M2)),
-            "lower_size_um": floats(np.full(k, 300.0)),
-            "upper_size_um": floats(np.full(k, 5000.0)),
-            "total_count": floats(total),
-            "source_total": floats(src_total),
-            "source_line": pa.array(kept_lines, pa.int64()),
-        })
+        events = _core_events(event_keys, sid, sites, floats(total), pa.array(kept_lines, pa.int64()),
+                              source_total=floats(src_total))
         obs = unpivot(matrix.values[keep], items, event_keys, kept_lines)
         shape = pa.array([MICRO_SHAPES[c[:2]] for c in MICRO_COLUMNS])
         colour = pa.array([MICRO_COLOURS[c[2]] for c in MICRO_COLUMNS])
@@ -352,6 +319,29 @@ class Plastock(AdapterBase):
         obs = obs.append_column("shape", pc.take(shape, col_idx)).append_column("colour", pc.take(colour, col_idx))
         obs = obs.append_column("size_class", const(obs.num_rows, "micro"))
         return AdapterBatch(events, obs, sites)
+
+
+def _too_large(info: Sniff, layout: str, report: ValidationReport) -> bool:
+    """Layouts grouped in memory refuse files above MAX_LONG_BYTES (litter-too-large, line 1)."""
+    if info.size <= MAX_LONG_BYTES:
+        return False
+    report.fail("litter-too-large", f"Pla'stock {layout} files are grouped in memory; this one is larger than "
+                f"{MAX_LONG_BYTES >> 20} MiB", line=1)
+    return True
+
+
+def _core_events(keys: pa.Array, sid: pa.Array, sites: pa.Table, total: pa.Array, line: pa.Array,
+                 **extra: pa.Array) -> pa.Table:
+    """Events of sand cores (10 x 10 cm, particles 0.3-5 mm); the files give no sampling date."""
+    m = len(keys)
+    return pa.table({
+        "source_event_id": keys, "site_id": sid, "event_date": pa.nulls(m, pa.date32()),
+        "event_type": const(m, "sampling"), "protocol": const(m, "Pla'stock sand core 10x10x5 cm, particles 0.3-5 mm"),
+        "compartment": const(m, "sediment"), "quality_tier": const(m, "trained-volunteers"),
+        "lat": sites.column("lat"), "lon": sites.column("lon"), "region": const(m, "Lake Geneva"),
+        "area_m2": floats(np.full(m, CORE_AREA_M2)), "lower_size_um": floats(np.full(m, 300.0)),
+        "upper_size_um": floats(np.full(m, 5000.0)), "total_count": total, **extra, "source_line": line,
+    })
 
 
 def _group_first(keys: pa.Array, lines: np.ndarray, counts: np.ndarray) -> pa.Table:
