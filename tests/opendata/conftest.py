@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -17,25 +18,34 @@ def opendata_app(demo_hub):
     return create_app(demo_hub)
 
 
-@pytest.fixture(scope="session")
-def http_server(opendata_app):
-    """uvicorn on a free 127.0.0.1 port in a daemon thread; yields the base URL."""
+@contextmanager
+def serve(app):
+    """uvicorn serving `app` on a free 127.0.0.1 port in a daemon thread; yields the base URL."""
     import uvicorn
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()
-    server = uvicorn.Server(uvicorn.Config(opendata_app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.time() + 20
     while not server.started and time.time() < deadline:
         time.sleep(0.05)
     assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def http_server(opendata_app):
+    """The demo hub over real HTTP; yields the base URL."""
+    with serve(opendata_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +60,9 @@ def ogc_schema(opendata_app):
     import schemathesis
 
     return schemathesis.openapi.from_asgi("/ogc/api", opendata_app)
+
+
+@pytest.fixture(scope="session")
+def serve_app():
+    """`serve(app)` for tests that need their own hub over real HTTP (e.g. one they ingest into)."""
+    return serve

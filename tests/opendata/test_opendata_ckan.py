@@ -76,3 +76,99 @@ def test_facet_titles_and_labels_follow_the_request_language(client):
     assert zh.json()["result"]["search_facets"]["compartment"]["title"] == "环境介质"
     en = client.get("/api/3/action/package_search", params=params).json()["result"]
     assert en["search_facets"]["compartment"]["items"][0]["display_name"] == "Beach / coastline"
+
+
+def _search(client, **params):
+    r = client.get("/api/3/action/package_search", params=params)
+    return r.status_code, r.json()
+
+
+def _found(client, **params) -> list[str]:
+    status, body = _search(client, **params)
+    assert status == 200, body
+    return sorted(p["name"] for p in body["result"]["results"])
+
+
+def test_solr_filter_grammar(client):
+    from datetime import datetime, timedelta
+
+    pkgs = {p["name"]: p for p in client.get("/api/3/action/current_package_list_with_resources").json()["result"]}
+    assert sorted(pkgs) == ["mdmap-maine", "mlw-sample"] and all(p["resources"] for p in pkgs.values())
+    maine = pkgs["mdmap-maine"]
+    modified = datetime.fromisoformat(maine["metadata_modified"])
+    floor = modified.replace(microsecond=0)
+    # date ranges: with and without fractions and Z, open at either end, inclusive and exclusive bounds
+    assert "mdmap-maine" in _found(client, fq=f"metadata_modified:[{floor.isoformat()} TO *]")
+    assert "mdmap-maine" in _found(client, fq=f"metadata_modified:[{modified.isoformat()}Z TO *]")
+    assert "mdmap-maine" not in _found(client, fq=f"metadata_modified:{{{modified.isoformat()}Z TO *]")
+    before = (floor - timedelta(seconds=1)).isoformat()
+    assert "mdmap-maine" not in _found(client, fq=f"metadata_modified:[* TO {before}Z]")
+    assert "mdmap-maine" in _found(client, fq=f"metadata_created:[* TO {datetime(2999, 1, 1).isoformat()}Z]")
+    # OR / AND / NOT, -field, quoted values, field groups, implicit AND between clauses
+    orgs = {p["owner_org"] for p in pkgs.values()}
+    assert _found(client, fq=" OR ".join(f"organization:{o}" for o in orgs)) == sorted(pkgs)
+    assert _found(client, fq=f"-organization:{maine['owner_org']}") == ["mlw-sample"]
+    assert _found(client, fq=f"organization:({' OR '.join(orgs)}) AND NOT name:mlw-sample") == ["mdmap-maine"]
+    assert _found(client, fq=f"-organization:{maine['owner_org']} name:mdmap-maine") == []
+    assert _found(client, q='tags:"marine litter"', fq="name:mdmap-*") == ["mdmap-maine"]
+    assert _found(client, q="*:*", fq_list='["license_id:cc-zero", "version:[1 TO *]"]') == ["mdmap-maine"]
+
+
+def test_sorts_and_unknown_parameters(client):
+    pkgs = client.get("/api/3/action/current_package_list_with_resources").json()["result"]
+    by_id = [p["name"] for p in sorted(pkgs, key=lambda p: p["id"])]
+    for sort, expected in [("id asc", by_id), ("id desc", by_id[::-1]), ("name desc", ["mlw-sample", "mdmap-maine"]),
+                           ("title asc", sorted((p["name"] for p in pkgs), key=lambda n: next(
+                               p["title"].lower() for p in pkgs if p["name"] == n))),
+                           ("metadata_modified desc, name asc", [p["name"] for p in sorted(
+                               pkgs, key=lambda p: (p["metadata_modified"], p["name"]), reverse=True)]),
+                           ("score desc,metadata_created asc", [p["name"] for p in sorted(
+                               pkgs, key=lambda p: p["metadata_created"])])]:
+        status, body = _search(client, sort=sort, include_private="true", facet="true", wt="json")
+        assert status == 200, (sort, body)
+        assert [p["name"] for p in body["result"]["results"]] == expected, sort
+
+
+@pytest.mark.parametrize("param,value", [
+    ("fq", "title:litter~2"), ("fq", "name:/mdmap.*/"), ("fq", "{!lucene}name:x"), ("q", "title:(a OR b"),
+    ("fq", 'name:"unbalanced'), ("fq", "metadata_modified:[NOW-1DAY TO *]"), ("fq", "popularity:[1 TO 2]"),
+    ("fq", "no_such_field:x"), ("sort", "id"), ("sort", "views_recent desc"), ("rows", "-1"), ("rows", "many"),
+    ("fq", "title:[a TO b]"), ("fq", "name:x^2"),
+])
+def test_unsupported_syntax_is_cleanly_refused(client, param, value):
+    status, body = _search(client, **{param: value})
+    assert status == 409, body
+    assert body["success"] is False and body["error"]["__type"] == "Validation Error" and body["error"][param]
+
+
+def test_every_action_answers_and_its_help_resolves(client):
+    pkg = client.get("/api/3/action/package_show", params={"id": "mlw-sample"}).json()["result"]
+    calls = {"package_list": {"limit": 1, "offset": 1}, "package_search": {}, "package_show": {"id": "mlw-sample"},
+             "current_package_list_with_resources": {"limit": 1}, "resource_show": {"id": pkg["resources"][0]["id"]},
+             "organization_list": {"all_fields": "true"}, "organization_show": {"id": pkg["owner_org"]},
+             "group_list": {"all_fields": "true"}, "group_show": {"id": pkg["groups"][0]["name"]},
+             "tag_list": {"query": "LITTER"}, "license_list": {}, "status_show": {},
+             "help_show": {"name": "package_search"}}
+    answers = {}
+    for action, params in calls.items():
+        r = client.get(f"/api/3/action/{action}", params=params)
+        assert r.status_code == 200 and r.json()["success"] is True, (action, r.text[:300])
+        answers[action] = r.json()["result"]
+        help_url = r.json()["help"].split("://", 1)[1].split("/", 1)[1]
+        helped = client.get("/" + help_url).json()
+        assert helped["success"] is True and len(helped["result"]) > 40, action
+    assert answers["package_list"] == ["mlw-sample"]
+    assert answers["organization_show"]["package_count"] == 1 and "packages" not in answers["organization_show"]
+    assert pkg["name"] in [p["name"] for p in client.get("/api/3/action/group_show", params={
+        "id": pkg["groups"][0]["name"], "include_datasets": "true"}).json()["result"]["packages"]]
+    assert answers["tag_list"] and all("litter" in t.lower() for t in answers["tag_list"])
+    ids = [lic["id"] for lic in answers["license_list"]]
+    assert {"cc-by", "cc-zero", "odc-odbl", "notspecified"} <= set(ids)
+    assert pkg["license_id"] in ids and pkg["license_title"] == "Creative Commons Attribution"
+    assert {"key": "spdx_license_id", "value": "CC-BY-4.0"} in pkg["extras"]
+    assert "fq" in answers["help_show"] and "metadata_modified" in answers["help_show"]
+    missing = client.get("/api/3/action/organization_show", params={"id": "nobody"})
+    assert missing.status_code == 404 and missing.json()["error"]["__type"] == "Not Found Error"
+    unknown = client.get("/api/3/action/package_create").json()
+    assert client.get("/" + unknown["help"].split("://", 1)[1].split("/", 1)[1]).json()["success"] is True
+    assert client.get("/api/3/action/help_show", params={"name": "nope"}).status_code == 404
