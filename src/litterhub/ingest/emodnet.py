@@ -38,7 +38,7 @@ from litterhub.ingest.base import (
     sites_table,
 )
 from litterhub.ingest.cells import Parsed, future, near_null_island, out_of_range, parse_date, parse_number
-from litterhub.ingest.columns import floats
+from litterhub.ingest.columns import const, floats
 from litterhub.ingest.countries import column_to_alpha3
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.sheets import SHEET_KINDS, SheetError, headers, open_sheet, read_sheet
@@ -246,7 +246,7 @@ class Emodnet(AdapterBase):
             "event_type": pc.if_else(cleanup, "cleanup", "monitoring"),
             "protocol": pc.if_else(cleanup, "EMODnet beach litter (cleaning survey)",
                                    "EMODnet beach litter (MSFD monitoring survey)"),
-            "compartment": pa.array(["beach"] * n, pa.string()),
+            "compartment": const(n, "beach"),
             "quality_tier": pc.if_else(cleanup, "trained-volunteers", "accredited-monitoring"),
             "lat": ev.column("lat"), "lon": ev.column("lon"), "country": country,
             "length_m": ev.column("length"), "width_m": ev.column("width"), "area_m2": ev.column("area"),
@@ -345,11 +345,11 @@ class Emodnet(AdapterBase):
         events = pa.table({
             "source_event_id": hauls.column("event"), "survey_group": hauls.column("station"), "site_id": sid,
             "event_date": hauls.column("day"), "start_time": hauls.column("start_time"),
-            "event_type": pa.array(["monitoring"] * n, pa.string()),
-            "protocol": pc.binary_join_element_wise(pa.array(["seafloor litter bottom trawl, gear"] * n, pa.string()),
+            "event_type": const(n, "monitoring"),
+            "protocol": pc.binary_join_element_wise(const(n, "seafloor litter bottom trawl, gear"),
                                                     gear, " "),
-            "compartment": pa.array(["seafloor"] * n, pa.string()),
-            "quality_tier": pa.array(["accredited-monitoring"] * n, pa.string()),
+            "compartment": const(n, "seafloor"),
+            "quality_tier": const(n, "accredited-monitoring"),
             "lat": hauls.column("lat"), "lon": hauls.column("lon"), "country": country,
             "length_m": hauls.column("distance"), "width_m": hauls.column("wing"),
             "area_m2": floats(swept_area_m2(distance, wing)),

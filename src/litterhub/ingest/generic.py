@@ -252,12 +252,49 @@ class GenericAdapter(AdapterBase):
     # -- long ----------------------------------------------------------------------------------------------
     def _long(self, batch: pa.Table, lines: np.ndarray, names: list[str], fingerprints: RowFingerprints,
               report: ValidationReport) -> AdapterBatch:
+        """One row per event x item: validated rows, their observations, events grouped by event key."""
         m = self.mapping
         lg = m.long
-        report.rows_in += batch.num_rows
-        rb = batch.to_batches()[0] if batch.num_rows else None
-        dup = fingerprints.duplicates(rb, names) if rb is not None else np.zeros(0, bool)
-        report.add_many("duplicate-row", lines[dup], None, "this row repeats an earlier row exactly; kept once")
+        keep, fields, count, mass = self._long_rows(batch, lines, names, fingerprints, report)
+        sub = batch.filter(pa.array(keep))
+        kept_lines = lines[keep]
+        k = len(kept_lines)
+        if "id" in m.event:
+            key = pc.fill_null(text_or_null(sub, m.event["id"]), "?")
+        else:
+            site = m.event.get("site") or m.event.get("site_name")
+            site_text = pc.fill_null(text_or_null(sub, site), "?") if site else const(k, "?")
+            key = pc.binary_join_element_wise(site_text, pc.cast(pa.array(fields["date"][keep], pa.date32()),
+                                                                 pa.string()), "/")
+        observations = pa.table({
+            "source_event_id": key, "source_scheme": const(k, m.scheme), "source_code": text_or_null(sub, lg["code"]),
+            "source_name": text_or_null(sub, lg["name"]) if "name" in lg else pa.nulls(k, pa.string()),
+            "count": floats(count[keep]), "mass_kg": floats(mass[keep]),
+            "counts_toward_total": const(k, True, pa.bool_()), "source_line": pa.array(kept_lines, pa.int64()),
+            "source_column": const(k, lg["count"]),
+        })
+        grouped = pa.table({"key": key, "line": pa.array(kept_lines, pa.int64()), "count": floats(count[keep]),
+                            "mass": floats(mass[keep]), "idx": pa.array(np.arange(k))}) \
+            .group_by("key").aggregate([("line", "min"), ("count", "sum"), ("mass", "sum"), ("idx", "min")])
+        first = grouped.column("idx_min").combine_chunks().to_numpy(zero_copy_only=False)
+        rows = np.flatnonzero(keep)[first]
+        pick = np.zeros(batch.num_rows, bool)
+        pick[rows] = True
+        order = np.argsort(rows)  # filter() keeps file order; line the group keys up with it
+        g_keys = grouped.column("key").combine_chunks().take(pa.array(order))
+        g_total = grouped.column("count_sum").combine_chunks().to_numpy(zero_copy_only=False)[order]
+        g_mass = grouped.column("mass_sum").combine_chunks().to_numpy(zero_copy_only=False)[order]
+        events, sites = self._site_and_events(batch.filter(pa.array(pick)), pick, dict(fields), g_keys,
+                                              lines[pick], g_total, report, mass=g_mass)
+        return AdapterBatch(events, observations, sites)
+
+    def _long_rows(self, batch: pa.Table, lines: np.ndarray, names: list[str], fingerprints: RowFingerprints,
+                   report: ValidationReport) -> tuple[np.ndarray, dict, np.ndarray, np.ndarray]:
+        """Validate the rows: the kept mask, the event fields, and each row's count and mass (kg)."""
+        m = self.mapping
+        lg = m.long
+        rows = batch.to_batches()[0] if batch.num_rows else pa.record_batch({})
+        dup = duplicate_rows(fingerprints, rows, names, lines, report)
         bad, fields = self._event_fields(batch, lines, report)
         bad |= dup
         code = text_or_null(batch, lg["code"])
@@ -274,40 +311,7 @@ class GenericAdapter(AdapterBase):
         bad |= no_code | count.invalid | missing | negative
         mass = number(batch, lg["mass"], lines, report, decimal_comma=m.decimal_comma, what="mass").values \
             * m.factor("mass") if "mass" in lg else np.full(batch.num_rows, np.nan)
-        keep = kept_rows(bad, report)
-        sub = batch.filter(pa.array(keep))
-        kept_lines = lines[keep]
-        k = len(kept_lines)
-        if "id" in m.event:
-            key = pc.fill_null(text_or_null(sub, m.event["id"]), "?")
-        else:
-            site = m.event.get("site") or m.event.get("site_name")
-            site_text = pc.fill_null(text_or_null(sub, site), "?") if site else const(k, "?")
-            key = pc.binary_join_element_wise(site_text, pc.cast(pa.array(fields["date"][keep], pa.date32()),
-                                                                 pa.string()), "/")
-        observations = pa.table({
-            "source_event_id": key, "source_scheme": const(k, m.scheme), "source_code": code.filter(pa.array(keep)),
-            "source_name": text_or_null(sub, lg["name"]) if "name" in lg else pa.nulls(k, pa.string()),
-            "count": floats(count_values[keep]), "mass_kg": floats(mass[keep]),
-            "counts_toward_total": const(k, True, pa.bool_()), "source_line": pa.array(kept_lines, pa.int64()),
-            "source_column": const(k, lg["count"]),
-        })
-        grouped = pa.table({"key": key, "line": pa.array(kept_lines, pa.int64()), "count": floats(count_values[keep]),
-                            "mass": floats(mass[keep]), "idx": pa.array(np.arange(k))}) \
-            .group_by("key").aggregate([("line", "min"), ("count", "sum"), ("mass", "sum"), ("idx", "min")])
-        first = grouped.column("idx_min").combine_chunks().to_numpy(zero_copy_only=False)
-        rows = np.flatnonzero(keep)[first]
-        pick = np.zeros(batch.num_rows, bool)
-        pick[rows] = True
-        order = np.argsort(rows)  # filter() keeps file order; line the group keys up with it
-        ev_sub = batch.filter(pa.array(pick))
-        ev_fields = {f: v for f, v in fields.items()}
-        g_keys = grouped.column("key").combine_chunks().take(pa.array(order))
-        g_total = grouped.column("count_sum").combine_chunks().to_numpy(zero_copy_only=False)[order]
-        g_mass = grouped.column("mass_sum").combine_chunks().to_numpy(zero_copy_only=False)[order]
-        events, sites = self._site_and_events(ev_sub, pick, ev_fields, g_keys,
-                                              lines[pick], g_total, report, mass=g_mass)
-        return AdapterBatch(events, observations, sites)
+        return kept_rows(bad, report), fields, count_values, mass
 
 
 ADAPTER = GenericAdapter()

@@ -32,18 +32,19 @@ from litterhub.ingest.base import (
     DatasetDefaults,
     flag_cells,
     flag_lists,
-    future_dates,
     kept_rows,
     report_bad_records,
     site_ids,
     sites_table,
 )
-from litterhub.ingest.cells import parse_date, parse_number
-from litterhub.ingest.columns import floats
+from litterhub.ingest.cells import parse_number
+from litterhub.ingest.columns import const, floats
 from litterhub.ingest.report import ValidationReport
+from litterhub.ingest.tabular import DateColumn, Rows, TabularAdapter
 from litterhub.ingest.textio import Sniff, open_table, sniff
 
 PROGRAMME = "hammerdirt IQAASL"
+DATE = DateColumn("date", "%Y-%m-%d", "YYYY-MM-DD", "the survey date is empty")
 AGGREGATES: dict[str, tuple[str, ...]] = {
     "Gfrags": ("G75", "G76", "G77", "G78", "G79", "G80"),
     "Gfoams": ("G81", "G82", "G83"),
@@ -110,13 +111,9 @@ class Hammerdirt(AdapterBase):
                   report: ValidationReport) -> pa.Table:
         """Check one batch and return its accepted rows in a slim typed table."""
         report.rows_in += batch.num_rows
-        dates = parse_date(batch.column("date"), "%Y-%m-%d")
-        flag_cells(report, dates.invalid, lines, "date", "type-error", batch.column("date"),
-                   "date {!r} is not YYYY-MM-DD")
-        report.add_many("required-value", lines[dates.blank], "date", "the survey date is empty")
-        bad = dates.invalid | dates.blank
-        fut = future_dates(report, dates.values, lines, batch, "date")
-        bad |= fut
+        checked = Rows(batch, lines, report, np.zeros(batch.num_rows, bool))
+        day = TabularAdapter.declared_date(checked, DATE)
+        bad = checked.bad
         qty = parse_number(batch.column("quantity"))
         flag_cells(report, qty.invalid, lines, "quantity", "type-error", batch.column("quantity"),
                    "quantity {!r} is not a number")
@@ -133,7 +130,7 @@ class Hammerdirt(AdapterBase):
             bad |= empty
         keep = kept_rows(bad, report)
         mask = pa.array(keep)
-        day = pa.array(dates.values, pa.date32()).filter(mask)
+        day = pa.array(day, pa.date32()).filter(mask)
         site = site.filter(mask)
         if event_col:  # "('slug', 'YYYY-MM-DD')" -> "slug/YYYY-MM-DD"
             event = pc.replace_substring_regex(pc.utf8_trim_whitespace(batch.column(event_col)).filter(mask),
@@ -246,10 +243,10 @@ def _batch(events: pa.Table, observations: pa.Table, info: Sniff, length: np.nda
         "source_event_id": events.column("source_event_id"),
         "site_id": sid,
         "event_date": events.column("day"),
-        "event_type": pa.array(["monitoring"] * n, pa.string()),
-        "protocol": pa.array(["IQAASL shoreline survey (hammerdirt)"] * n, pa.string()),
+        "event_type": const(n, "monitoring"),
+        "protocol": const(n, "IQAASL shoreline survey (hammerdirt)"),
         "compartment": compartment,
-        "quality_tier": pa.array(["trained-volunteers"] * n, pa.string()),
+        "quality_tier": const(n, "trained-volunteers"),
         "lat": coords["lat"], "lon": coords["lon"],
         "country": coords["country"],
         "region": pc.cast(events.column("water"), pa.string()),

@@ -39,6 +39,7 @@ from litterhub.ingest.base import (
     sites_table,
 )
 from litterhub.ingest.cells import parse_date, parse_number
+from litterhub.ingest.columns import const
 from litterhub.ingest.countries import column_to_alpha3
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.tabular import DateColumn, EventKey, FileState, Rows, Survey, TabularAdapter, site_day
@@ -280,10 +281,10 @@ class Ospar(TabularAdapter):
         sid = site_ids(PROGRAMME, ev.column("site"))
         events = pa.table({
             "source_event_id": ev.column("source_event_id"), "site_id": sid, "event_date": ev.column("day"),
-            "event_type": pa.array(["monitoring"] * n, pa.string()),
-            "protocol": pa.array(["OSPAR beach litter monitoring, 100 m"] * n, pa.string()),
-            "compartment": pa.array(["beach"] * n, pa.string()),
-            "quality_tier": pa.array(["accredited-monitoring"] * n, pa.string()),
+            "event_type": const(n, "monitoring"),
+            "protocol": const(n, "OSPAR beach litter monitoring, 100 m"),
+            "compartment": const(n, "beach"),
+            "quality_tier": const(n, "accredited-monitoring"),
             "country": country, "region": ev.column("region"), "length_m": pa.array(np.full(n, SURVEY_LENGTH_M)),
             "total_count": pc.fill_null(ev.column("total"), 0.0), "source_line": ev.column("line"),
         })
