@@ -68,6 +68,7 @@ def test_web_pages_in_six_languages(chem_client):
         item = chem_client.get("/vocab/items/G95", params={"lang": lang})
         assert item.status_code == 200 and heading in item.text and 'data-polymer="PP"' in item.text
         assert 'id="lens-examples"' in item.text and "/chemicals/117-81-7" in item.text
+    assert 'href="/chemicals"' in chem_client.get("/registry", params={"lang": "es"}).text  # reachable from Knowledge
     assert chem_client.get("/chemicals/12-34-5").status_code == 404
     assert chem_client.get("/chemicals/<script>").status_code in (400, 404)
 
