@@ -71,10 +71,23 @@ def test_composition_shares_agree_with_survey_totals(demo_hub):
         assert items["fail_rate"].between(0, 1).all()
 
 
+def as_lake(frame, schema):
+    """`frame` with every other column of the lake's schema empty, typed as the lake types it."""
+    import pyarrow as pa
+
+    full = frame.copy()
+    for name in schema.names:
+        if name not in full.columns:
+            full[name] = None
+    return pa.Table.from_pandas(full[schema.names], schema=schema, preserve_index=False)
+
+
 def test_floating_plastic_density_per_country_year():
     """Surface-water tows with a towed area give EN_MAR_PLASDD; non-plastic items are not counted."""
     import duckdb
     import pandas as pd
+
+    from litterhub.model.schema import EVENT_SCHEMA, OBSERVATION_SCHEMA
 
     events = pd.DataFrame({
         "event_id": ["t1", "t2", "t3", "b1"], "dataset_id": "d", "version": 1, "site_id": ["s1", "s1", "s2", "b"],
@@ -82,15 +95,17 @@ def test_floating_plastic_density_per_country_year():
         "event_date": pd.to_datetime(["2020-05-01", "2020-06-01", "2021-05-01", "2020-05-01"]),
         "compartment": ["surface-water", "surface-water", "surface-water", "beach"],
         "area_m2": [2000.0, 4000.0, 1000.0, None], "length_m": [None, None, None, 100.0],
-        "width_m": [None, None, None, None],
+        "width_m": [None, None, None, None], "event_type": ["sampling"] * 3 + ["monitoring"],
+        "protocol": ["surface trawl (manta / neuston net)"] * 3 + ["OSPAR 100 m"],
     })
     obs = pd.DataFrame({
         "event_id": ["t1", "t1", "t2", "t3", "b1"], "count": [10.0, 5.0, 8.0, 3.0, 50.0],
         "material": [None, "wood", "plastic", None, "plastic"], "counts_toward_total": True,
+        "dataset_id": "d", "version": 1,
     })
     con = duckdb.connect()
-    con.register("ev", events)
-    con.register("ob", obs)
+    con.register("ev", as_lake(events, EVENT_SCHEMA))
+    con.register("ob", as_lake(obs, OBSERVATION_SCHEMA))
     rows, reasons = sdg.country_year(sdg.densities(con, "ev", "ob"))
     floating = rows[rows["SERIES_CODE"] == sdg.FLOATING_SERIES].set_index("TIME_PERIOD")
     # 2020: median of 10/2000e-6 = 5000 and 8/4000e-6 = 2000 per km² (the wood item is not plastic)

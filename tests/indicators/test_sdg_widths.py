@@ -63,16 +63,30 @@ def real(loaded_dir, tmp_path):
 
 
 def lake_beach_events(hub) -> pd.DataFrame:
-    """Every marine beach survey straight from the Parquet lake, with its counted items (not through the SDG SQL)."""
+    """Every marine beach survey straight from the Parquet lake, with its counted items (not through the SDG SQL)
+    and its comparability class (the one definition, analysis/comparability.py)."""
+    import duckdb
+
+    from litterhub.analysis.comparability import CLASS_SQL
+
     frames = []
     for dataset, version in indicators.resolve_versions(hub, None):
-        events = hub.lake.read_table("events", dataset, version).to_pandas()
+        table = hub.lake.read_table("events", dataset, version)
+        events = table.to_pandas()
         obs = hub.lake.read_table("observations", dataset, version).to_pandas()
         counted = obs[obs["counts_toward_total"]].groupby("event_id")["count"].sum()
         events["counted"] = events["event_id"].map(counted).fillna(0.0)
         events["event_date"] = pd.to_datetime(events["event_date"])
+        con = duckdb.connect()
+        con.register("t", table)
+        events["comparability_class"] = [r[0] for r in con.execute(f"SELECT {CLASS_SQL} FROM t").fetchall()]  # noqa: S608
         frames.append(events[events["compartment"] == "beach"])
     return pd.concat(frames, ignore_index=True)
+
+
+def by_cell(rows: pd.DataFrame) -> pd.Series:
+    """SDG values keyed by (year, comparability class): one value per country × year × class."""
+    return rows.set_index(["TIME_PERIOD", "comparability_class"])["OBS_VALUE"]
 
 
 def fill(missing: pd.DataFrame, width) -> str:
@@ -123,10 +137,12 @@ def test_widths_from_the_table_make_a_country_computable(real):
     events = lake_beach_events(real)
     nld = events[events["country"] == "NLD"].copy()
     nld["density"] = nld["counted"] / (nld["length_m"] * nld["site_id"].map(widths)) * 1e6
-    expected = nld.groupby(nld["event_date"].dt.year)["density"].median()
+    cells = [nld["event_date"].dt.year, nld["comparability_class"]]
+    expected, n = nld.groupby(cells)["density"].median(), nld.groupby(cells).size()
+    assert len(rows) == len(expected) and rows["comparability_class"].nunique() == 2  # OSPAR monitoring, MLW cleanups
     for row in rows.itertuples():
-        assert row.OBS_VALUE == pytest.approx(expected[row.TIME_PERIOD], rel=1e-12)
-        assert row.N_SURVEYS == (nld["event_date"].dt.year == row.TIME_PERIOD).sum()
+        assert row.OBS_VALUE == pytest.approx(expected[(row.TIME_PERIOD, row.comparability_class)], rel=1e-12)
+        assert row.N_SURVEYS == n[(row.TIME_PERIOD, row.comparability_class)]
     used = result.tables["widths_used"]
     assert set(used["site_id"]) == set(widths) and set(used["revision"]) == {1}
     assert set(used["source"]) == {"national survey sheet 2024"}
@@ -137,14 +153,14 @@ def test_a_new_width_is_a_new_revision_the_latest_applies_and_history_stays(real
     sites = indicators.sdg(real, "NLD").tables["missing_widths"]
     site = noordwijk if noordwijk in set(sites["site_id"]) else sites["site_id"].iloc[0]
     first = svc.give_width(real, svc.CLI_OPERATOR, site, 40, "survey sheet 2016")
-    before = indicators.sdg(real, "NLD").tables["sdg"].set_index("TIME_PERIOD")["OBS_VALUE"]
+    before = by_cell(indicators.sdg(real, "NLD").tables["sdg"])
     second = svc.give_width(real, svc.CLI_OPERATOR, site, "80", "orthophoto 2020", note="remeasured")
-    after = indicators.sdg(real, "NLD").tables["sdg"].set_index("TIME_PERIOD")["OBS_VALUE"]
+    after = by_cell(indicators.sdg(real, "NLD").tables["sdg"])
     assert (first["revision"], second["revision"]) == (1, 2)
     # only this site has a width: twice the width is half the density, year by year
     assert list(after.index) == list(before.index) and len(after)
-    for year in after.index:
-        assert after[year] == pytest.approx(before[year] / 2, rel=1e-12)
+    for cell in after.index:
+        assert after[cell] == pytest.approx(before[cell] / 2, rel=1e-12)
     history = svc.list_widths(real, site_id=site, history=True)
     assert list(history["revision"]) == [2, 1] and list(history["width_m"]) == [80.0, 40.0]
     assert list(history["source"]) == ["orthophoto 2020", "survey sheet 2016"]
@@ -171,8 +187,9 @@ def test_an_assumed_width_is_used_only_when_asked_and_flagged_everywhere(real):
     assert set(rows["WIDTH_SOURCE"]) == {sdg_analysis.ASSUMED}
     # the value is the lake's counted items over length × 50 m
     gbr = lake_beach_events(real).query("country == 'GBR' and length_m > 0")
-    expected = (gbr["counted"] / (gbr["length_m"] * 50) * 1e6).groupby(gbr["event_date"].dt.year).median()
-    assert rows.set_index("TIME_PERIOD")["OBS_VALUE"].to_dict() == pytest.approx(expected.to_dict(), rel=1e-12)
+    expected = (gbr["counted"] / (gbr["length_m"] * 50) * 1e6).groupby(
+        [gbr["event_date"].dt.year, gbr["comparability_class"]]).median()
+    assert by_cell(rows).to_dict() == pytest.approx(expected.to_dict(), rel=1e-12)
     # CSV column, JSON fields, warning
     table = pd.read_csv(io.StringIO(indicators.as_csv(result, "sdg")))
     assert table["WIDTH_ASSUMED"].all() and set(table["NATURE"]) == {"E"}

@@ -153,25 +153,33 @@ def sdg_cmd(
     assume_width: float = typer.Option(None, "--assume-width", metavar="METRES",
                                        help="beach width for sites with none from the survey or the width table; "
                                             "every value it touches is flagged WIDTH_ASSUMED (NATURE E)"),
-    csv: Path = typer.Option(None, "--csv", help="write the SDG data-exchange CSV here"),
+    csv: Path = typer.Option(None, "--csv", help="write the SDG data-exchange CSV here (one row per country, year "
+                                                  "and comparability class; HEADLINE marks the value to report)"),
+    pool: bool = POOL,
+    klass: str = CLASS,
     as_json: bool = AS_JSON,
     data_dir: str = DATA_DIR,
 ) -> None:
-    """SDG 14.1.1b: beach litter and floating plastic per km² per country and year; countries that cannot be
-    computed say why, with the beaches that lack a width (give them with `litterhub widths`)."""
+    """SDG 14.1.1b: beach litter and floating plastic per km² per country, year and comparability class (the
+    headline class flagged); countries that cannot be computed say why, with the beaches that lack a width (give
+    them with `litterhub widths`)."""
     from litterhub.services import indicators
 
     result = _run(indicators.sdg, country=country, datasets=dataset or None, assume_width=assume_width,
-                  data_dir=data_dir)
+                  pool=pool, klass=klass, data_dir=data_dir)
     if csv:
         csv.write_text(indicators.as_csv(result, "sdg"), encoding="utf-8")
         typer.echo(f"wrote {len(result.tables['sdg'])} rows to {csv}", err=as_json)
     _emit(result, [("sdg", ["SERIES_CODE", "GEO_AREA_CODE", "GEO_AREA_NAME", "TIME_PERIOD", "OBS_VALUE",
-                            "UNIT_LABEL", "N_SURVEYS", "N_NOT_COMPUTED", "WIDTH_SOURCE", "WIDTH_ASSUMED",
-                            "NATURE"]),
-                   ("countries", ["series", "country", "status", "surveys", "surveys_computed", "surveys_assumed",
-                                  "sites_without_width"])], as_json)
+                            "UNIT_LABEL", "HEADLINE", "N_SURVEYS", "N_NOT_COMPUTED", "WIDTH_SOURCE",
+                            "WIDTH_ASSUMED", "NATURE"])], as_json)
     if not as_json:
+        countries = result.tables["countries"]
+        if len(countries):  # a status per country over all its classes, printed once
+            columns = ["series", "country", "status", "surveys", "surveys_computed", "surveys_assumed",
+                       "years_headline", "classes", "sites_without_width"]
+            typer.echo("\ncountries:")
+            typer.echo(countries[columns].to_string(index=False))
         _explain_gaps(result)
 
 

@@ -316,10 +316,11 @@ def ospar(hub: Hub, datasets: list[str] | None = None, end_year: int | None = No
 
 
 def sdg(hub: Hub, country: str | None = None, datasets: list[str] | None = None,
-        assume_width: float | None = None) -> IndicatorResult:
-    """SDG 14.1.1b rows (beach litter and floating plastic per km²) per country and year, with their sources; the
-    beach width comes from the survey, else the site's width table, else `assume_width` (only when given, and
-    flagged); countries without any say why and which beaches lack a width (services/widths.py)."""
+        assume_width: float | None = None, pool: bool = False, klass: str | None = None) -> IndicatorResult:
+    """SDG 14.1.1b rows (beach litter and floating plastic per km²) per country × year × comparability class, with
+    their sources and the headline class flagged (analysis/sdg.py); the beach width comes from the survey, else the
+    site's width table, else `assume_width` (only when given, and flagged); countries without any say why and which
+    beaches lack a width (services/widths.py). `pool=True` over several classes is refused (IncomparableClasses)."""
     from litterhub.services import widths
 
     if country and not (len(country) == 3 and country.isalpha()):
@@ -331,15 +332,23 @@ def sdg(hub: Hub, country: str | None = None, datasets: list[str] | None = None,
     versions = resolve_versions(hub, datasets)
     con, dup = _open(hub, versions)
     where = f"country = '{country.upper()}'" if country else "true"
-    con.sql(f"SELECT * FROM events WHERE {where}").create_view("_sdg_events")  # noqa: S608 - letters only
-    warnings = _base_warnings(con, dup, "_sdg_events")
-    tables, notes, summary = widths.sdg_tables(hub, con, country, assume_width)
+    compartments = ", ".join(f"'{c}'" for c in sdg_analysis.COMPARTMENTS)
+    con.sql(f"SELECT * FROM events WHERE {where} AND compartment IN ({compartments}) "  # noqa: S608 - letters only
+            f"AND {beach_analysis.event_filter()}").create_view("_sdg_events")
+    classes = _classes(con, "_sdg_events", pool, klass)
+    warnings = _base_warnings(con, dup, "_sdg_events") + _class_warning(classes)
+    tables, notes, summary = widths.sdg_tables(hub, con, country, assume_width, "_sdg_events", klass)
     warnings += [warning(code, message, **extra) for code, message, extra in notes]
     return IndicatorResult("sdg-14.1.1b", versions,
-                           params={"country": country and country.upper(), "statistic": "median over surveys",
+                           params={"country": country and country.upper(), "pool": pool, "class": klass,
+                                   "statistic": "median over the surveys of one country, year and comparability "
+                                                "class",
+                                   "headline": "per series, country and year: the largest class of monitoring "
+                                               "surveys (beach) or tows (floating) under a recognised protocol",
                                    "assume_width_m": assume_width, "width_assumed": summary["width_assumed"],
                                    "width_order": "survey, site width table, assumed (only when asked)"},
-                           tables=tables, warnings=warnings, summary=summary)
+                           tables=tables, warnings=warnings, summary={**summary, "classes": len(classes)},
+                           classes=classes, excluded_events=excluded_events(hub, versions))
 
 
 def composition(hub: Hub, datasets: list[str] | None = None, top: int = 10, date_from: str | date | None = None,

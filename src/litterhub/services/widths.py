@@ -321,15 +321,19 @@ def register_latest(hub: Hub, con: duckdb.DuckDBPyConnection, name: str = "_site
 
 # --- the SDG computation with widths ------------------------------------------------------------------------
 
-def sdg_tables(hub: Hub, con: duckdb.DuckDBPyConnection, country: str | None, assume_width: float | None
+def sdg_tables(hub: Hub, con: duckdb.DuckDBPyConnection, country: str | None, assume_width: float | None,
+               events: str = "events", klass: str | None = None
                ) -> tuple[dict[str, pd.DataFrame], list[tuple[str, str, dict[str, Any]]], dict[str, Any]]:
-    """SDG 14.1.1b over the connection's `events`/`observations`: (tables, warnings as (code, message, extra),
-    summary). Tables: `sdg` (country-year values), `countries` (computed / partly / not computable, because…),
-    `not_computable` (per country-year and reason), `missing_widths` (the beaches to give a width for),
-    `widths_used` (the width-table entries behind the values)."""
+    """SDG 14.1.1b over the connection's `events` (or relation `events`)/`observations`: (tables, warnings as
+    (code, message, extra), summary). Tables: `sdg` (country × year × comparability-class values), `countries`
+    (computed / partly / not computable, because…), `not_computable` (per country-year-class and reason),
+    `missing_widths` (the beaches to give a width for), `widths_used` (the width-table entries behind the
+    values). `klass` keeps the surveys of that comparability class only."""
     assume_width = check_assumed(assume_width)
     widths = register_latest(hub, con)
-    per_event = sdg_analysis.densities(con, country=country, widths=widths, assume_width=assume_width)
+    per_event = sdg_analysis.densities(con, events, country=country, widths=widths, assume_width=assume_width)
+    if klass:
+        per_event = per_event[per_event[sdg_analysis.CLASS_COLUMN] == klass].reset_index(drop=True)
     tables = sdg_analysis.tables(per_event)
     names = site_names(hub, tables["missing_widths"]["site_id"].tolist())
     tables["missing_widths"].insert(2, "site_name", tables["missing_widths"]["site_id"].map(names))
@@ -359,6 +363,8 @@ def sdg_tables(hub: Hub, con: duckdb.DuckDBPyConnection, country: str | None, as
                "countries_partly_computed": int(status.get("partly computed", 0)),
                "countries_not_computable": int(status.get("not computable", 0)),
                "surveys_with_assumed_width": n_assumed, "width_assumed": bool(n_assumed),
+               "headline_values": int(tables["sdg"][sdg_analysis.HEADLINE_FIELD].sum()) if len(tables["sdg"]) else 0,
+               "surveys_with_published_density": int((per_event["width_source"] == sdg_analysis.FROM_DENSITY).sum()),
                "assumed_width_m": assume_width,
                "surveys_by_width_source": {str(k): int(v) for k, v in
                                            per_event["width_source"].value_counts().items()}}

@@ -106,10 +106,13 @@ def sdg(request: Request,
         country: str | None = Query(None, min_length=3, max_length=3), dataset: list[str] | None = DATASET,
         assume_width: float | None = Query(None, description="beach width (m) for sites with none from the survey "
                                            "or the width table; every value it touches is flagged WIDTH_ASSUMED"),
+        pool: bool = POOL, klass: str | None = CLASS,
         format: str = FORMAT, table: str | None = TABLE, hub: Hub = Depends(get_hub)) -> Any:
-    """SDG 14.1.1b per country and year; format=csv gives the SDG data-exchange layout. The tables `countries`,
+    """SDG 14.1.1b per country, year and comparability class (`HEADLINE` marks the one value per series, country
+    and year to report: monitoring surveys, or tows, under a recognised protocol); format=csv gives the SDG
+    data-exchange layout with the columns `comparability_class` and `HEADLINE`. The tables `countries`,
     `not_computable` and `missing_widths` say which countries cannot be computed, why, and what to provide."""
-    return _answer(request, lambda: svc.sdg(hub, country, dataset, assume_width), format, table, "sdg")
+    return _answer(request, lambda: svc.sdg(hub, country, dataset, assume_width, pool, klass), format, table, "sdg")
 
 
 @router.get("/composition", responses=ERRORS)

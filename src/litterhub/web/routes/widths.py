@@ -1,17 +1,20 @@
-"""Web pages for SDG 14.1.1b and its beach widths: /sdg (values per country and year, an ASSUMED badge where an
-assumed width entered a value, and for every country not computed the reason and the beaches lacking a
-width), /widths (the widths in force and the form to give one: sign-in with the reviewer role and CSRF, like
+"""Web pages for SDG 14.1.1b and its beach widths: /sdg (values per country, year and comparability class, the
+headline value of each country-year marked, an ASSUMED badge where an assumed width entered a value, the
+duplicate copies left out, and for every country not computed the reason and the beaches lacking a width;
+`pool=1` over several classes is refused with an explanation, HTTP 409), /widths (the widths in force and the
+form to give one: sign-in with the reviewer role and CSRF, like
 every form) and /widths/{site} (every revision of a site's width)."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from litterhub.analysis.comparability import records
+from litterhub.analysis.comparability import IncomparableClasses, records
 from litterhub.api.deps import get_hub
 from litterhub.api.security import check_rate, verify_csrf, write_limit
 from litterhub.services import indicators
@@ -32,18 +35,22 @@ def _country(request: Request) -> str:
 async def sdg_page(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     country = _country(request)
     assumed_text = (request.query_params.get("assume_width") or "").strip()
-    error, data = None, None
+    klass = (request.query_params.get("class") or "").strip()[:500] or None
+    pool = (request.query_params.get("pool") or "").lower() in ("1", "true", "on", "yes")
+    error, data, refused, status = None, None, None, 200
     try:
         assume = svc.check_assumed(assumed_text) if assumed_text else None
-        result = await run_in_threadpool(indicators.sdg, hub, country or None, None, assume)
+        result = await run_in_threadpool(indicators.sdg, hub, country or None, None, assume, pool, klass)
         data = _view(result)
-    except svc.WidthError as exc:
-        error = str(exc)
-    except (BadRequest, NotFound) as exc:
-        error = str(exc)
-    status = 400 if error else 200
+    except IncomparableClasses as exc:
+        error, refused, status = str(exc), exc.classes, exc.status
+    except NotFound as exc:
+        error, status = str(exc), 404
+    except (svc.WidthError, BadRequest) as exc:
+        error, status = str(exc), 400
     return page(request, "widths/sdg.html", status_code=status, country=country, assume_width=assumed_text,
-                data=data, error=error, shown=SITES_SHOWN)
+                data=data, error=error, refused=refused, klass=klass or "", shown=SITES_SHOWN,
+                class_query=lambda label: urlencode([("class", label)]))
 
 
 def _view(result) -> dict[str, Any]:
@@ -54,7 +61,7 @@ def _view(result) -> dict[str, Any]:
     return {"rows": records(tables["sdg"]), "countries": records(tables["countries"]),
             "missing": by_country, "missing_total": totals, "widths_used": records(tables["widths_used"]),
             "warnings": [w.as_dict() for w in result.warnings], "summary": result.summary,
-            "versions": result.versions}
+            "versions": result.versions, "classes": result.classes, "excluded": result.excluded_events}
 
 
 @router.get("/widths", response_class=HTMLResponse)
