@@ -206,6 +206,9 @@ def _where(filters: dict[str, list[str]], words: list[str]):
             sub = select(chem_facets.c.cas).where(chem_facets.c.facet == facet, chem_facets.c.value.in_(values))
             clauses.append(chem_substances.c.cas.in_(sub))
     for word in words:
+        if v.is_cas_like(word):  # a CAS number names one substance: no substring matches (117-81-7 ≠ 1117-81-7)
+            clauses.append(chem_substances.c.cas == word)
+            continue
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         clauses.append(chem_substances.c.search_text.like(f"%{escaped}%", escape="\\"))
     return and_(*clauses) if clauses else None
