@@ -155,6 +155,7 @@ def test_pages_in_chromium(browser, live_server, width, lang):
     page = browser.new_page(viewport={"width": width, "height": 900})
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
     for path in ("/countries", "/countries/USA", "/regions/northeast-atlantic"):
         page.goto(f"{live_server}{path}?lang={lang}")
         assert page.get_attribute("html", "lang") == lang
