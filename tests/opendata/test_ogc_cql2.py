@@ -131,3 +131,12 @@ def test_openapi_declares_the_filter_parameters(client):
     params = {p["name"] for p in client.get("/ogc/api").json()["paths"]["/collections/{collectionId}/items"]["get"]
               ["parameters"]}
     assert {"filter", "filter-lang", "filter-crs", "crs", "bbox-crs"} <= params
+
+
+def test_queryables_as_query_parameters_are_equality_filters(client, every_event):
+    country = sorted({f["properties"]["country"] for f in every_event if f["properties"]["country"]})[-1]
+    r = client.get(EVENTS, params={"country": country, "limit": 10000})
+    assert r.status_code == 200
+    assert {f["id"] for f in r.json()["features"]} == _expect(every_event, lambda q, g: q["country"] == country)
+    assert client.get(EVENTS, params={"total_count": "many"}).status_code == 400
+    assert client.get("/ogc/collections/sites/items", params={"total_count": "1"}).status_code == 400

@@ -11,6 +11,7 @@ a timestamp literal compared with a date queryable is compared by its UTC calend
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -23,6 +24,8 @@ from sqlalchemy import and_, not_, or_, true
 from sqlalchemy.sql.elements import ColumnElement
 
 LANGUAGES = ("cql2-text", "cql2-json")
+# Names of the Part 3 drafts, still sent by clients (GDAL <= 3.8 OAPIF sends filter-lang=cql-text).
+ALIASES = {"cql-text": "cql2-text", "cql-json": "cql2-json"}
 # The one geometry queryable of every collection (point features).
 GEOMETRY = "geometry"
 
@@ -62,7 +65,8 @@ def _date_of(value: Any) -> date:
         try:
             return _date_of(datetime.fromisoformat(value.replace("Z", "+00:00")))
         except ValueError:
-            pass
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}T?", value):  # GDAL writes a date as 'YYYY-MM-DDT'
+                return _date_of(date.fromisoformat(value[:10]))
     raise FilterError(f"{value!r} is not a date or timestamp")
 
 
@@ -240,9 +244,21 @@ def _standard_between(node: Any) -> Any:
     return node
 
 
+def typed(q: Queryable, text: str) -> Any:
+    """A query-parameter value (always text) as the queryable's type, for `?country=BEL&total_count=5`."""
+    if q.type == "number":
+        try:
+            return float(text)
+        except ValueError:
+            raise FilterError(f"a number is needed, got {text!r}") from None
+    if q.type == "date":
+        return _date_of(text)
+    return text
+
+
 def parse(text: str, lang: str | None = None) -> tuple[Any, bool]:
     """Parse CQL2 text or JSON with pygeofilter; returns (AST, is_json)."""
-    lang = lang or "cql2-text"
+    lang = ALIASES.get(lang or "cql2-text", lang or "cql2-text")
     if lang not in LANGUAGES:
         raise FilterError(f"filter-lang must be one of {list(LANGUAGES)}, got {lang!r}")
     try:

@@ -28,6 +28,7 @@ CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
     "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
@@ -263,6 +264,27 @@ def parse_filter(c: Collection, text: str | None, lang: str | None, filter_crs: 
         raise BadRequest(str(exc)) from None
 
 
+def parameter_filter(c: Collection, params: dict[str, str]):
+    """Part 3 queryables as query parameters: `?country=BEL&total_count=5` means equality on each, ANDed."""
+    qs = queryables(c)
+    clauses = []
+    for name, text in params.items():
+        if name in qs:
+            try:
+                clauses.append(qs[name].column == cql2.typed(qs[name], text))
+            except cql2.FilterError as exc:
+                raise BadRequest(f"{name}: {exc}") from None
+    return and_(*clauses) if clauses else None
+
+
+def all_queryable_names() -> list[str]:
+    """Every queryable of any collection kind (declared as optional parameters in the OpenAPI document)."""
+    names: dict[str, None] = {}
+    for kind, ds in (("sites", None), ("events", "any")):
+        names.update(dict.fromkeys(queryables(Collection("", "", "", kind, ds, None, (None, None), None))))
+    return list(names)
+
+
 def _bbox_clause(bbox: tuple[float, float, float, float]):
     s = t.sites
     x0, y0, x1, y1 = bbox
@@ -325,8 +347,9 @@ def items(hub: Hub, c: Collection, bbox: tuple[float, float, float, float] | Non
         order, feature = [e.c.event_date, e.c.event_id], _event_feature
     if bbox:
         query = query.where(_bbox_clause(bbox))
-    if where is not None:
-        query = query.where(where)
+    for clause in where if isinstance(where, list | tuple) else [where]:
+        if clause is not None:
+            query = query.where(clause)
     with hub.engine.connect() as conn:
         matched = conn.execute(select(func.count()).select_from(query.subquery())).scalar() or 0
         rows = conn.execute(query.order_by(*order).limit(limit).offset(offset)).all()

@@ -132,14 +132,15 @@ def _page_link(href: str, request: Request, offset: int, limit: int, rel: str) -
 @router.get("/collections/{collection_id}/items")
 def items(collection_id: str, request: Request, hub: Hub = Depends(get_hub)) -> JSONResponse:
     """Features with bbox (CRS84), datetime (instant or interval, '..' open) and limit/offset paging."""
-    _check_params(request, ITEM_PARAMS)
-    q = request.query_params
     c = _call(svc.collection, hub, collection_id)
+    _check_params(request, ITEM_PARAMS | set(svc.queryables(c)))
+    q = request.query_params
     crs = _call(svc.parse_crs, q.get("crs"), "crs")
     bbox = svc.bbox_in_crs84(_call(svc.parse_bbox, q.get("bbox")), _call(svc.parse_crs, q.get("bbox-crs"), "bbox-crs"))
     interval = _call(svc.parse_datetime, q.get("datetime"))
     limit, offset = _call(svc.parse_limit, q.get("limit")), _call(svc.parse_offset, q.get("offset"))
-    where = _call(svc.parse_filter, c, q.get("filter"), q.get("filter-lang"), q.get("filter-crs"))
+    where = [_call(svc.parse_filter, c, q.get("filter"), q.get("filter-lang"), q.get("filter-crs")),
+             _call(svc.parameter_filter, c, dict(q))]
     features, matched = svc.items(hub, c, bbox, interval, limit, offset, where)
     features = [svc.to_crs(f, crs) for f in features]
     href = f"{_base(request)}/collections/{quote(c.id, safe='')}/items"
@@ -257,9 +258,14 @@ def openapi_document(base: str, collection_ids: list[str]) -> dict[str, Any]:
                     "description": "CQL2 filter over the collection's queryables (see /queryables)",
                     "schema": {"type": "string"}}, {
                     "name": "filter-lang", "in": "query", "required": False, "style": "form", "explode": False,
-                    "schema": {"type": "string", "enum": ["cql2-text", "cql2-json"], "default": "cql2-text"}}, {
+                    "description": "cql-text is accepted as the Part 3 draft name of cql2-text (GDAL sends it)",
+                    "schema": {"type": "string", "enum": ["cql2-text", "cql2-json", "cql-text"],
+                               "default": "cql2-text"}}, {
                     "name": "filter-crs", "in": "query", "required": False, "style": "form", "explode": False,
-                    "schema": {"type": "string", "enum": [svc.CRS84], "default": svc.CRS84}}],
+                    "schema": {"type": "string", "enum": [svc.CRS84], "default": svc.CRS84}},
+                    *({"name": name, "in": "query", "required": False, "style": "form", "explode": False,
+                       "description": f"queryable {name}: equality filter (where the collection has it)",
+                       "schema": {"type": "string"}} for name in svc.all_queryable_names())],
                 "responses": {"200": _ok(GEOJSON, _ref("featureCollectionGeoJSON"), "features"), **errors}}},
             "/collections/{collectionId}/queryables": {"get": {
                 "operationId": "getQueryables", "parameters": [cid, f],
