@@ -37,6 +37,16 @@ CATALOG_DESCRIPTION = {
     "zh": "来自多个监测计划的海洋垃圾和微塑料统一监测数据，公开共享。",
 }
 HUB_PUBLISHER = "litterhub"
+# ADMS publisher types (http://purl.org/adms/publishertype/) for DCAT-AP's agent dct:type. The hub is an open,
+# non-commercial knowledge hub; a publisher's type comes from its registry actor record (`kind`), and kinds
+# with no ADMS counterpart (networks) get none rather than a guess.
+PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
+HUB_PUBLISHER_TYPE = "NonProfitOrganisation"
+ACTOR_KIND_TYPES = {"intergovernmental": "SupraNationalAuthority", "secretariat": "SupraNationalAuthority",
+                    "government": "NationalAuthority", "ngo": "NonGovernmentalOrganisation",
+                    "research": "Academia-ScientificOrganisation"}
+# the catalogue's own metadata is free to reuse (what open-data portals require of harvested metadata)
+CATALOG_LICENCE = "CC0-1.0"
 THEME_ENVIRONMENT = "http://publications.europa.eu/resource/authority/data-theme/ENVI"
 
 # SPDX id -> (title, canonical URL); unknown ids fall back to the SPDX page.
@@ -76,6 +86,7 @@ def slugify(text: str) -> str:
 class Agent:
     name: str
     url: str | None = None
+    type: str | None = None  # ADMS publisher type name, e.g. "NationalAuthority"
 
     @property
     def slug(self) -> str:
@@ -164,6 +175,7 @@ class DataService:
     endpoint_url: str
     description_url: str
     conforms_to: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -177,6 +189,9 @@ class CatalogMeta:
     modified: datetime | None
     datasets: list[DatasetMeta]
     services: list[DataService]
+    issued: datetime | None = None  # the first dataset's publication
+    licence: str = CATALOG_LICENCE
+    bbox: tuple[float, float, float, float] | None = None  # the union of the datasets' extents
 
 
 def _facets(hub: Hub) -> dict[str, dict[str, list[str]]]:
@@ -196,6 +211,26 @@ def _facets(hub: Hub) -> dict[str, dict[str, list[str]]]:
     for per in out.values():
         for key in per:
             per[key] = sorted(set(per[key]))
+    return out
+
+
+def _publisher_types(hub: Hub) -> dict[str, str]:
+    """ADMS publisher type per publisher name, from the published actor records of the registry (names match
+    by title, "title (ACRONYM)" or acronym, case-insensitively)."""
+    from litterhub.store.registry_tables import registry_records as rr
+    from litterhub.store.registry_tables import registry_revisions as rv
+
+    query = (select(rr.c.title, rv.c.data).join(rv, (rv.c.record_id == rr.c.id)
+                                                 & (rv.c.revision == rr.c.published_revision))
+             .where(rr.c.type == "actor"))
+    out: dict[str, str] = {}
+    with hub.engine.connect() as conn:
+        for title, data in conn.execute(query):
+            kind = ACTOR_KIND_TYPES.get((data or {}).get("kind", ""))
+            if kind:
+                acronyms = (data or {}).get("acronyms") or []
+                for name in [title, *acronyms, *(f"{title} ({a})" for a in acronyms)]:
+                    out.setdefault(name.casefold(), kind)
     return out
 
 
@@ -221,15 +256,15 @@ def distributions_for(base_url: str, dataset_id: str, version: int, licence: str
             for key, (title, media, suffix, desc) in FORMATS.items()]
 
 
-def _dataset(base_url: str, row: dict[str, Any], facets: dict[str, list[str]], versions: list[VersionInfo]
-             ) -> DatasetMeta:
+def _dataset(base_url: str, row: dict[str, Any], facets: dict[str, list[str]], versions: list[VersionInfo],
+             publisher_types: dict[str, str] | None = None) -> DatasetMeta:
     bbox = tuple(row["bbox"]) if row.get("bbox") and len(row["bbox"]) == 4 else None
     compartments = facets.get("compartments", [])
     keywords = ["marine litter", row["source_programme"]] + [f"{c} litter" for c in compartments]
     landing = f"{base_url}/datasets/{row['id']}"
     return DatasetMeta(
         id=row["id"], uuid=row["uuid"], title={"en": row["title"]}, description={"en": row["description"]},
-        publisher=Agent(row["publisher"] or HUB_PUBLISHER), licence=row["licence"],
+        publisher=_publisher(row["publisher"], publisher_types or {}), licence=row["licence"],
         source_citation=row["citation"], programme=row["source_programme"], protocol=row["protocol"],
         version=row["version"], issued=datetime.fromisoformat(row["created_at"]),
         modified=datetime.fromisoformat(row["updated_at"]), bbox=bbox,  # type: ignore[arg-type]
@@ -243,11 +278,17 @@ def _dataset(base_url: str, row: dict[str, Any], facets: dict[str, list[str]], v
     )
 
 
+def _publisher(name: str | None, types: dict[str, str]) -> Agent:
+    if not name:
+        return Agent(HUB_PUBLISHER, type=HUB_PUBLISHER_TYPE)
+    return Agent(name, type=types.get(name.casefold()))
+
+
 def list_dataset_meta(hub: Hub, base_url: str) -> list[DatasetMeta]:
     """Metadata of every published dataset (current version), ordered by id."""
     base_url = base_url.rstrip("/")
-    facets, versions = _facets(hub), _versions(hub)
-    return [_dataset(base_url, row, facets.get(row["id"], {}), versions.get(row["id"], []))
+    facets, versions, types = _facets(hub), _versions(hub), _publisher_types(hub)
+    return [_dataset(base_url, row, facets.get(row["id"], {}), versions.get(row["id"], []), types)
             for row in svc.list_datasets(hub)]
 
 
@@ -273,16 +314,22 @@ def version_meta(hub: Hub, base_url: str, dataset_id: str, version: int) -> Data
     return ds
 
 
+OPENAPI_3_1 = "https://spec.openapis.org/oas/v3.1.0"
+CKAN_ACTION_API = "https://docs.ckan.org/en/2.10/api/"
+
+
 def services(base_url: str) -> list[DataService]:
     """The hub's APIs as DCAT data services (the OGC one with its conformance classes)."""
     from litterhub.services.ogc import CONFORMANCE  # local import: ogc builds on this module
 
     return [
-        DataService("api-v1", "litterhub REST API v1", f"{base_url}/api/v1", f"{base_url}/api/v1/openapi.json"),
+        DataService("api-v1", "litterhub REST API v1", f"{base_url}/api/v1", f"{base_url}/api/v1/openapi.json",
+                    [OPENAPI_3_1], ["marine litter", "microplastics", "REST API", "OpenAPI"]),
         DataService("ogc-features", "litterhub OGC API - Features", f"{base_url}/ogc", f"{base_url}/ogc/api",
                     list(CONFORMANCE)),
         DataService("ckan", "litterhub CKAN-compatible action API (read-only)", f"{base_url}/api/3/action",
-                    f"{base_url}/api/3/action/status_show"),
+                    f"{base_url}/api/3/action/help_show?name=package_search", [CKAN_ACTION_API],
+                    ["marine litter", "microplastics", "CKAN", "harvesting"]),
     ]
 
 
@@ -290,6 +337,11 @@ def catalog_meta(hub: Hub, base_url: str) -> CatalogMeta:
     base_url = base_url.rstrip("/")
     datasets = list_dataset_meta(hub, base_url)
     modified = max((d.modified for d in datasets), default=None)
+    boxes = [d.bbox for d in datasets if d.bbox]
+    bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+            max(b[3] for b in boxes)) if boxes else None
     return CatalogMeta(uri=f"{base_url}/catalog", homepage=f"{base_url}/", title=CATALOG_TITLE,
-                       description=CATALOG_DESCRIPTION, publisher=Agent(HUB_PUBLISHER, f"{base_url}/"),
-                       languages=LANGUAGES, modified=modified, datasets=datasets, services=services(base_url))
+                       description=CATALOG_DESCRIPTION,
+                       publisher=Agent(HUB_PUBLISHER, f"{base_url}/", HUB_PUBLISHER_TYPE), languages=LANGUAGES,
+                       modified=modified, datasets=datasets, services=services(base_url),
+                       issued=min((d.issued for d in datasets), default=None), bbox=bbox)

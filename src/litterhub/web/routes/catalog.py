@@ -1,9 +1,17 @@
-"""DCAT-AP 3 catalogue: /catalog.jsonld, /catalog.ttl, /catalog (content negotiation), per dataset too."""
+"""DCAT-AP 3 catalogue: /catalog.jsonld, /catalog.ttl, /catalog (content negotiation), per dataset too.
+
+Every GET route also answers HEAD (harvesters and link checkers probe with it): same status and headers,
+Content-Length of the GET body, no body.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from fastapi.routing import APIRoute
 
 from litterhub.api.deps import get_hub
 from litterhub.api.problems import Problem
@@ -91,3 +99,24 @@ def dataset_uri(uuid: str, request: Request, hub: Hub = Depends(get_hub)) -> Red
         if ds.uuid == uuid:
             return RedirectResponse(ds.landing_page, status_code=303)
     raise Problem(404, f"no dataset with id {uuid!r}")
+
+
+def _headless(endpoint: Callable[..., Response]) -> Callable[..., Response]:
+    """The GET endpoint answering HEAD: its status and headers (Content-Length included), without the body."""
+
+    @functools.wraps(endpoint)  # FastAPI reads the wrapped signature: same parameters and dependencies
+    def head(*args, **kwargs) -> Response:
+        full = endpoint(*args, **kwargs)
+        return Response(status_code=full.status_code, headers=dict(full.headers))
+
+    return head
+
+
+def _answer_head(api: APIRouter) -> None:
+    for route in list(api.routes):
+        if isinstance(route, APIRoute) and "GET" in route.methods:
+            api.add_api_route(route.path, _headless(route.endpoint), methods=["HEAD"], include_in_schema=False,
+                              response_class=Response, name=f"{route.name}_head")
+
+
+_answer_head(router)
