@@ -118,7 +118,7 @@ def prepare(data_dir: Path, database_url: str | None, shared: bool) -> str:
 
 def start_server(data_dir: Path, database_url: str | None, port: int) -> subprocess.Popen:
     env = {**os.environ, "LITTERHUB_DATA": str(data_dir), "LITTERHUB_API_RATE": "100000000/60",
-           "LITTERHUB_COMPUTE_RATE": "100000/60"}
+           "LITTERHUB_COMPUTE_RATE": "100000/60", "LITTERHUB_MAX_DRAFTS": "100000", "LITTERHUB_MAX_DRAFT_MB": "100000"}
     if database_url:
         env["LITTERHUB_DATABASE_URL"] = database_url
     log = (data_dir.parent / "server.log").open("wb")  # a file, not a pipe: a full pipe would stall the server
@@ -282,8 +282,14 @@ def run_one(db: str, args: argparse.Namespace) -> dict[str, object]:
             for _, path in MIX:  # one warm-up request per endpoint (first indicator computation, page templates)
                 httpx.get(base + path, timeout=300)
             sampler = RssSampler(server.pid).start()
+            server_cpu, own_cpu = psutil.Process(server.pid).cpu_times(), psutil.Process().cpu_times()
             load = asyncio.run(mix(base, args.clients, args.duration, args.think))
             rss = sampler.stop()
+            server_cpu_s = sum(psutil.Process(server.pid).cpu_times()[:2]) - sum(server_cpu[:2])
+            own_cpu_s = sum(psutil.Process().cpu_times()[:2]) - sum(own_cpu[:2])
+            load["server_cpu_ms_per_request"] = round(server_cpu_s * 1000 / max(1, load["requests"]), 2)
+            load["server_cpu_share"] = round(server_cpu_s / load["seconds"], 2)  # cores the server got
+            load["client_cpu_share"] = round(own_cpu_s / load["seconds"], 2)
             heavy = asyncio.run(health_under_heavy(base, args.heavy_duration, key)) if args.heavy_duration else {}
             rss_after = psutil.Process(server.pid).memory_info().rss / 2**20
             log = (tmp / "server.log").read_text(errors="replace").splitlines()
@@ -304,9 +310,11 @@ def report(result: dict[str, object]) -> str:
              f"- mix: {load['requests']} requests in {load['seconds']} s ({load['per_second']} req/s), "
              f"5xx: {load['errors_5xx']}, non-2xx: {load['non_2xx']}; p50 {load['p50_ms']} ms, p95 {load['p95_ms']} "
              f"ms, p99 {load['p99_ms']} ms, max {load['max_ms']} ms",
+             f"- server CPU: {load['server_cpu_ms_per_request']} ms per request; the server got "
+             f"{load['server_cpu_share']} cores, the load generator {load['client_cpu_share']}",
              f"- server RSS during the mix: {rss['min_mb']}–{rss['max_mb']} MiB (first quarter "
-             f"{rss['first_quarter_mb']}, last quarter {rss['last_quarter_mb']} MiB, flat: {rss['flat']}); after the heavy phase "
-             f"{result['rss_after_heavy_mb']} MiB"]
+             f"{rss['first_quarter_mb']}, last quarter {rss['last_quarter_mb']} MiB, flat: {rss['flat']}); "
+             f"after the heavy phase {result['rss_after_heavy_mb']} MiB"]
     if heavy:
         lines.append(f"- /api/v1/health under heavy work: {heavy['health_probes']} probes, p50 {heavy['p50_ms']} ms, "
                      f"p99 {heavy['p99_ms']} ms, max {heavy['max_ms']} ms; heavy requests completed "
