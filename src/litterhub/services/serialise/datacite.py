@@ -1,11 +1,15 @@
-"""DataCite Metadata Schema 4 (JSON in the REST API shape, and XML) per dataset version, plus citations.
+"""DataCite Metadata Schema 4.6 (XML, and JSON in the REST API `dois` shape) per dataset version, plus citations.
 
-The hub mints no DOIs itself: the records are ready to be sent to a DataCite member or Zenodo, so the DOI
-identifier appears only once one is known; until then the versioned landing URL is the identifier we cite.
+Every record carries its DOI: `<prefix>/<suffix>`, the prefix from LITTERHUB_DATACITE_PREFIX (default DataCite's
+test prefix 10.5072) and a suffix reserved per dataset version (`litterhub.<dataset>.v<version>`), so the XML is
+valid against the official XSD (identifier is mandatory). Until `litterhub doi mint` registers it, the record
+is a draft and says so (a descriptionType "Other" note, and no `event` in the JSON, which is DataCite's draft
+state); the versioned landing URL stays the address to cite meanwhile.
 """
 
 from __future__ import annotations
 
+import os
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -13,9 +17,31 @@ from litterhub.services.metadata import DatasetMeta
 
 NS = "http://datacite.org/schema/kernel-4"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-SCHEMA_LOCATION = f"{NS} http://schema.datacite.org/meta/kernel-4.5/metadata.xsd"
+SCHEMA_LOCATION = f"{NS} https://schema.datacite.org/meta/kernel-4.6/metadata.xsd"
 PUBLISHER = "litterhub"
 RESOURCE_TYPE = "Harmonised marine litter monitoring data"
+# 10.5072 is DataCite's prefix for tests and examples: a deployment sets its own before minting.
+DEFAULT_PREFIX = "10.5072"
+PREFIX_ENV = "LITTERHUB_DATACITE_PREFIX"
+
+
+def doi_prefix() -> str:
+    """The deployment's DOI prefix (LITTERHUB_DATACITE_PREFIX), DataCite's test prefix when unset."""
+    return os.environ.get(PREFIX_ENV, "").strip() or DEFAULT_PREFIX
+
+
+def doi_suffix(ds: DatasetMeta) -> str:
+    """The suffix reserved for one dataset version: stable, so a draft and its minted DOI agree."""
+    return f"litterhub.{ds.id}.v{ds.version}".lower()
+
+
+def doi(ds: DatasetMeta, prefix: str | None = None) -> str:
+    return f"{prefix or doi_prefix()}/{doi_suffix(ds)}"
+
+
+def draft_note(ds: DatasetMeta, prefix: str | None = None) -> str:
+    return (f"Draft record: the DOI {doi(ds, prefix)} is reserved for version {ds.version} of this dataset and is "
+            f"not yet registered with DataCite, so it does not resolve; cite {ds.version_url} until it is minted.")
 
 
 def citation(ds: DatasetMeta) -> str:
@@ -50,18 +76,21 @@ def _dates(ds: DatasetMeta) -> list[dict[str, str]]:
     return dates
 
 
-def to_json(ds: DatasetMeta) -> dict[str, Any]:
-    """The DataCite REST API `dois` payload (attributes), without a DOI until one is minted."""
+def to_json(ds: DatasetMeta, prefix: str | None = None, event: str | None = None) -> dict[str, Any]:
+    """The DataCite REST API `dois` payload; without `event` DataCite keeps the DOI a draft (and the record says
+    so), `event="publish"` makes it findable (then the draft note is left out)."""
+    prefix = prefix or doi_prefix()
     attributes: dict[str, Any] = {
+        "doi": doi(ds, prefix), "prefix": prefix, "suffix": doi_suffix(ds),
         "types": {"resourceTypeGeneral": "Dataset", "resourceType": RESOURCE_TYPE},
         "url": ds.version_url,
-        "identifiers": [{"identifier": ds.version_url, "identifierType": "URL"}],
         "alternateIdentifiers": [{"alternateIdentifier": ds.uuid, "alternateIdentifierType": "UUID"},
-                                 {"alternateIdentifier": ds.id, "alternateIdentifierType": "litterhub dataset id"}],
+                                 {"alternateIdentifier": ds.id, "alternateIdentifierType": "litterhub dataset id"},
+                                 {"alternateIdentifier": ds.version_url, "alternateIdentifierType": "URL"}],
         "creators": [{"name": ds.publisher.name, "nameType": "Organizational"}],
         "titles": [{"title": text, "lang": lang} for lang, text in ds.title.items()],
         "publisher": {"name": PUBLISHER},
-        "publicationYear": ds.publication_year,
+        "publicationYear": str(ds.publication_year),
         "subjects": [{"subject": kw} for kw in ds.keywords],
         "dates": _dates(ds),
         "language": "en",
@@ -72,10 +101,13 @@ def to_json(ds: DatasetMeta) -> dict[str, Any]:
                         "rightsIdentifierScheme": "SPDX", "schemeUri": "https://spdx.org/licenses/"}],
         "descriptions": [{"description": text, "descriptionType": "Abstract", "lang": lang}
                          for lang, text in ds.description.items() if text]
-        + [{"description": f"Methods: {ds.protocol}", "descriptionType": "Methods", "lang": "en"}],
+        + [{"description": f"Methods: {ds.protocol}", "descriptionType": "Methods", "lang": "en"}]
+        + ([] if event else [{"description": draft_note(ds, prefix), "descriptionType": "Other", "lang": "en"}]),
         "geoLocations": [],
-        "citation": citation(ds),
+        "schemaVersion": NS,
     }
+    if event:
+        attributes["event"] = event
     if ds.bbox:
         x0, y0, x1, y1 = ds.bbox
         attributes["geoLocations"].append({"geoLocationBox": {"westBoundLongitude": x0, "eastBoundLongitude": x1,
@@ -90,18 +122,18 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -
     return el
 
 
-def to_xml(ds: DatasetMeta) -> str:
-    """DataCite 4.5 XML; `xml:lang` on titles, subjects and descriptions."""
-    a = to_json(ds)["data"]["attributes"]
+def to_xml(ds: DatasetMeta, prefix: str | None = None, event: str | None = None) -> str:
+    """DataCite 4.6 XML (valid against the official XSD); `xml:lang` on titles, subjects and descriptions."""
+    a = to_json(ds, prefix, event)["data"]["attributes"]
     ET.register_namespace("", NS)
     ET.register_namespace("xsi", XSI)
     root = ET.Element(f"{{{NS}}}resource", {f"{{{XSI}}}schemaLocation": SCHEMA_LOCATION})
     lang_attr = "{http://www.w3.org/XML/1998/namespace}lang"
+    _sub(root, "identifier", a["doi"], identifierType="DOI")
     alts = _sub(root, "alternateIdentifiers")
     for alt in a["alternateIdentifiers"]:
         _sub(alts, "alternateIdentifier", alt["alternateIdentifier"],
              alternateIdentifierType=alt["alternateIdentifierType"])
-    _sub(alts, "alternateIdentifier", ds.version_url, alternateIdentifierType="URL")
     creators = _sub(root, "creators")
     for c in a["creators"]:
         _sub(_sub(creators, "creator"), "creatorName", c["name"], nameType=c["nameType"])
