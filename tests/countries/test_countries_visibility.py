@@ -43,3 +43,17 @@ def test_profile_without_surveys_says_why(hub):
     advice = profile["design"]
     assert advice["surveys_per_beach_per_year"] is None and "cannot be estimated" in advice["note"]
     assert profile["inventory"]["models"] is not None  # the published models cover the Philippines
+
+
+def test_submitted_inventory_versions_and_sources_reach_the_profile(write_client, hub):
+    from litterhub.services import inventory
+
+    own = [inventory.Override("emission_ratio", 0.05, "DENR 2024 river survey")]
+    inventory.submit_inventory(hub, "PHL", "meijer", "DENR", overrides=own)
+    inventory.submit_inventory(hub, "PHL", "meijer", "DENR")
+    section = countries.profile(hub, "PHL")["inventory"]
+    assert [v["version"] for v in section["versions"]["meijer"]] == [2, 1]
+    assert "DENR 2024 river survey" in section["versions"]["meijer"][1]["sources"]
+    assert [r["country"] for r in countries.country_index(hub)] == ["PHL"]
+    page = write_client.get("/countries/PHL")
+    assert page.status_code == 200 and "DENR 2024 river survey" in page.text

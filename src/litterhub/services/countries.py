@@ -214,8 +214,17 @@ def inventory_section(hub: Hub, code: str) -> dict[str, Any]:
     submitted = inventory_svc.list_inventories(hub, code)
     history = {}
     for row in submitted:
-        history[str(row["method"])] = inventory_svc.versions(hub, code, str(row["method"]))
-    return {"models": models, "submitted": submitted, "versions": history, "page": f"/inventory/{code}"}
+        history[str(row["method"])] = [{**v, "sources": _input_sources(v.get("inputs"))}
+                                       for v in inventory_svc.versions(hub, code, str(row["method"]))]
+    return {"models": models, "submitted": [{**r, "sources": _input_sources(r.get("inputs"))} for r in submitted],
+            "versions": history, "page": f"/inventory/{code}"}
+
+
+def _input_sources(inputs: Any) -> list[str]:
+    """The distinct sources named by a stored inventory's own figures ([{field, value, source}] or
+    {field: {value, source}}); none when it used the published defaults only."""
+    items = inputs.values() if isinstance(inputs, dict) else inputs if isinstance(inputs, list) else []
+    return sorted({str(v["source"]) for v in items if isinstance(v, dict) and v.get("source")})
 
 
 def registry_section(hub: Hub, filters: dict[str, list[str]]) -> dict[str, list[dict[str, Any]]]:
