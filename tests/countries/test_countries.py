@@ -74,6 +74,13 @@ def test_cli_show_and_list(demo_hub, client):
     assert any(line.startswith("USA") for line in listed.output.splitlines())
     bad = _cli(demo_hub, "countries", "show", "QQQ")
     assert bad.exit_code == 2 and bad.output.strip().startswith("error: no country")
+    regions = _cli(demo_hub, "regions", "list")
+    assert regions.exit_code == 0 and sum(" regional-seas " in line for line in regions.output.splitlines()) == 18
+    baltic = _cli(demo_hub, "regions", "show", "baltic", "--json")
+    assert baltic.exit_code == 0
+    assert json.loads(baltic.output)["members"] == client.get("/api/v1/regions/baltic").json()["members"]
+    unknown = _cli(demo_hub, "regions", "show", "atlantis")
+    assert unknown.exit_code == 2 and unknown.output.strip().startswith("error: no region")
 
 
 def _csv_members(shared_data):
