@@ -133,7 +133,7 @@ def test_unmapped_codes_are_listed_apart_with_their_share():
     events = pd.DataFrame({"event_id": ["a", "b"], "dataset_id": "d", "event_date": pd.to_datetime(["2020-01-01"] * 2),
                            "compartment": "beach", "event_type": "monitoring", "protocol": "OSPAR 100 m",
                            "length_m": 100.0, "area_m2": None, "volume_m3": None, "dry_mass_kg": None,
-                           "total_count": [96.0, 4.0], "items_per_m2": None,
+                           "total_count": [96.0, 4.0], "items_per_m2": None, "concentration": None,
                            "lower_size_um": None, "upper_size_um": None, "mesh_um": None})
     obs = pd.DataFrame({"event_id": ["a", "a", "b"], "count": [90.0, 6.0, 4.0], "material": ["plastic", None, None],
                         "relation": ["exactMatch", None, None], "rollup_code": ["G27", None, None],

@@ -219,3 +219,26 @@ def test_cli_api_and_web_show_classes_apart_and_list_exclusions(loaded, result):
         french = client.get("/sdg", params={"assume_width": WIDTH, "lang": "fr"})
         assert french.status_code == 200 and "Classe de comparabilité" in french.text
         assert client.get("/sdg", params={"class": "no such class"}).status_code == 404
+
+
+def test_ncei_concentrations_are_never_survey_counts(hub, tmp_path, shared_data):
+    """NCEI publishes concentrations (pieces/m³, per kg, per 10 minutes of hand picking on a beach): stored as a
+    measurement, they never become a survey's item count, even for the beach rows (pieces/10 mins)."""
+    src = shared_data / "ncei-microplastics" / "NPSG_West_Marine_Microplastics_WGS84.csv"
+    with src.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    unit = rows[0].index("Unit")
+    for line in (2, 3, 4):
+        rows[line][unit] = "pieces/10 mins"  # beach hand picking
+    path = tmp_path / "ncei-beach.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    result = ingest_file(hub, path, "auto", "ncei-beach")
+    assert result.ok
+    events = hub.lake.read_table("events", "ncei-beach", result.version).to_pylist()
+    beach_events = [e for e in events if e["compartment"] == "beach"]
+    assert len(beach_events) == 3 and all(e["total_count"] is None and e["concentration"] > 0 for e in beach_events)
+    beach = indicators.beach(hub, ["ncei-beach"])
+    assert beach.tables["surveys"].empty  # before: the concentrations were summed as counts of items
+    warned = [w for w in beach.warnings if w.code == "density-not-counted"]
+    assert warned and warned[0].values["events"] == len(events)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 from datetime import date, datetime
 
-import numpy as np
 import pyarrow.compute as pc
 import pytest
 
@@ -32,12 +31,20 @@ def test_ncei(shared_data, ingest, name):
     dates = [datetime.strptime(row["Date"], "%m/%d/%Y %I:%M:%S %p").date() for row in rows]
     lo, hi = pc.min_max(events.column("event_date")).values()
     assert (lo.as_py(), hi.as_py()) == (min(dates), max(dates))
-    # pieces/m3 stored against one reference m3, never converted: the sum of concentrations is the file's
+    # pieces/m3 stored as a measurement (concentration, per one reference m3), never as an item count, never
+    # converted: each event's concentration is its row's Measurement
     units = {row["Unit"] for row in rows}
     assert units == {"pieces/m3"}
     assert pc.all(pc.equal(events.column("volume_m3"), 1.0)).as_py()
     assert pc.sum(events.column("area_m2")).as_py() is None
-    assert pc.sum(events.column("total_count")).as_py() == pytest.approx(sum(float(row["Measurement"]) for row in rows))
+    measured = {row["OBJECTID"]: float(row["Measurement"]) for row in rows}
+    stored = dict(zip(events.column("source_event_id").to_pylist(), events.column("concentration").to_pylist(),
+                      strict=True))
+    assert stored == pytest.approx({k: measured[k] for k in stored})
+    assert set(events.column("concentration_unit").to_pylist()) == {"particles/m3"}
+    assert pc.count(events.column("total_count")).as_py() == 0 and pc.count(observations.column("count")).as_py() == 0
+    assert not pc.any(observations.column("counts_toward_total")).as_py()
+    assert pc.count(events.column("items_per_m2")).as_py() == 0  # a volume concentration is no areal density
     assert unit_of(EVENT_SCHEMA, "volume_m3") == "m3"
     assert any("pieces/m3" in n for n in r.notes)
     assert set(observations.column("source_scheme").to_pylist()) == {"ncei-microplastics"}
@@ -139,6 +146,11 @@ def test_ncei_mixed_units_are_each_placed_not_mixed(hub, tmp_path, shared_data):
     assert by_line[3]["compartment"] == "sediment"
     assert by_line[4]["duration_min"] == 10 and by_line[4]["volume_m3"] is None
     assert by_line[5]["volume_m3"] == 1
+    # each row keeps its own unit beside its concentration (the file's Measurement), never a count
+    units = {3: "particles/kg dw", 4: "particles/10 min", 5: "particles/m3"}
+    for line, unit in units.items():
+        assert by_line[line]["concentration_unit"] == unit and by_line[line]["total_count"] is None
+        assert by_line[line]["concentration"] == pytest.approx(float(rows[line - 1][rows[0].index("Measurement")]))
     note = next(n for n in result.report.notes if n.startswith("Unit column"))
     assert "'pieces kg-1 d.w.'" in note and "'pieces/10 mins'" in note
 

@@ -110,9 +110,10 @@ DIMENSIONS: tuple[tuple[str, str], ...] = (
     ("event_type", EVENT_TYPE_SQL),
     ("protocol_family", PROTOCOL_FAMILY_SQL),
 )
-# An event whose number is a density the source published (trawl pieces/km²: items_per_m2 without a total_count)
-# has no item count: survey totals leave it out rather than count it as a survey that found nothing.
-COUNTED_SQL = "NOT (total_count IS NULL AND items_per_m2 IS NOT NULL)"
+# An event whose number is a density or concentration the source published (trawl pieces/km²: items_per_m2;
+# NCEI pieces/m³: concentration; both without a total_count) has no item count: survey totals leave it out
+# rather than count it as a survey that found nothing.
+COUNTED_SQL = "NOT (total_count IS NULL AND (items_per_m2 IS NOT NULL OR concentration IS NOT NULL))"
 CLASS_SEPARATOR = " · "
 CLASS_COLUMN = "comparability_class"
 # the class label of an event row: the five dimensions joined, e.g.

@@ -4,8 +4,11 @@ Format facts (docs/formats-batch2.md): `Measurement` is already a concentration 
 `Unit` — `pieces/m3` (surface nets), `pieces kg-1 d.w.` (sediment) and `pieces/10 mins` (hand
 picking) are mixed in one column in the full database, so every row's unit is checked and rows in a
 unit the hub cannot place are rejected, never mixed. `Date` is `M/D/YYYY 12:00:00 AM`. `x`/`y`
-repeat longitude/latitude. The concentration is stored against one reference unit of effort
-(`harmonize.concentration`), so nothing is converted between areal and volumetric units.
+repeat longitude/latitude. The concentration is stored as a measurement, never as an item count: the
+event's `concentration` and `concentration_unit` (pieces/km² also as `items_per_m2`, like the trawls), with
+`total_count` and the observation's `count` empty and `counts_toward_total` false; the effort column holds one
+reference unit only to name the unit family (`harmonize.concentration`), and nothing is converted between
+areal and volumetric units.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from litterhub.harmonize.concentration import reference_effort
+from litterhub.harmonize.concentration import KM2_IN_M2, reference_effort
 from litterhub.ingest.base import DatasetDefaults
 from litterhub.ingest.cells import out_of_range
 from litterhub.ingest.columns import floats, reject_repeated_ids, text_or_null
@@ -36,6 +39,15 @@ EFFORT_COLUMNS = ("volume_m3", "area_m2", "dry_mass_kg", "duration_min")
 @dataclass
 class _State(FileState):
     units: Counter = field(default_factory=Counter)  # accepted rows per unit, for the report's note
+
+
+KM2_UNIT = "particles/km2"  # the one unit that is also an areal density (event items_per_m2, like the trawls)
+
+
+def _hub_units(units: pa.Array) -> np.ndarray:
+    """The hub's name of each row's unit (`harmonize.concentration`); rows reach here only with a placed unit."""
+    names = {u: reference_effort(u or "").unit for u in pc.unique(units).to_pylist()}
+    return np.asarray([names[u] for u in units.to_pylist()], dtype=object)
 
 
 class NCEIMicroplastics(TabularAdapter):
@@ -113,21 +125,28 @@ class NCEIMicroplastics(TabularAdapter):
             eff = reference_effort(u or "")
             effort[eff.effort_column][unit_np == u] = eff.effort_value
             compartment[unit_np == u] = eff.compartment_hint
-        conc = floats(s.numbers["Measurement"])
+        conc, hub_units = floats(s.numbers["Measurement"]), _hub_units(units)
         return {
             "event_type": s.const("sampling"), "protocol": text_or_null(s.rows, "Sampling Method"),
             "compartment": pa.array(compartment.tolist(), pa.string()),
             "quality_tier": s.const("accredited-monitoring"),
             "region": pc.coalesce(text_or_null(s.rows, "Regions"), text_or_null(s.rows, "Oceans")),
-            **{c: floats(v) for c, v in effort.items()}, "total_count": conc, "source_total": conc,
+            **{c: floats(v) for c, v in effort.items()},
+            # a concentration is a measurement, never an item count (analysis/comparability.py COUNTED_SQL)
+            "total_count": floats(np.full(len(s), np.nan)), "concentration": conc,
+            "concentration_unit": pa.array(hub_units.tolist(), pa.string()),
+            "items_per_m2": floats(np.where(hub_units == KM2_UNIT, conc.to_numpy(zero_copy_only=False) / KM2_IN_M2,
+                                            np.nan)),
         }
 
     def observations(self, s: Survey) -> pa.Table:
         return pa.table({
             "source_event_id": s.event_keys, "source_scheme": s.const(SCHEME), "source_code": s.const("Measurement"),
             "source_name": pc.binary_join_element_wise(s.const("microplastics"), s.text("Unit"), " per "),
-            "count": floats(s.numbers["Measurement"]), "size_class": s.const("micro"),
-            "counts_toward_total": s.const(True, pa.bool_()), "source_line": pa.array(s.lines, pa.int64()),
+            "count": floats(np.full(len(s), np.nan)), "size_class": s.const("micro"),
+            "items_per_km2": floats(np.where(_hub_units(s.text("Unit")) == KM2_UNIT,
+                                             floats(s.numbers["Measurement"]).to_numpy(zero_copy_only=False), np.nan)),
+            "counts_toward_total": s.const(False, pa.bool_()), "source_line": pa.array(s.lines, pa.int64()),
             "source_column": s.const("Measurement"),
         })
 

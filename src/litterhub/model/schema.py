@@ -51,6 +51,11 @@ EVENT_SCHEMA = pa.schema(
         _f("total_mass_kg", pa.float64(), "kg", "total litter mass where weighed"),
         _f("items_per_100m", pa.float64(), "item/100m", "derived: total_count * 100 / length_m"),
         _f("items_per_m2", pa.float64(), "item/m2", "derived: total_count / area_m2"),
+        _f("concentration", pa.float64(), doc="a concentration the source published per one reference unit of the "
+           "effort column (unit in concentration_unit, e.g. NCEI pieces/m³): a measurement, never a count; "
+           "total_count is then empty"),
+        _f("concentration_unit", pa.string(), doc="unit of `concentration`: particles/m3 | particles/km2 | "
+           "particles/kg dw | particles/10 min"),
         _f("source_total", pa.float64(), "item", "the source file's own total column, when it has one"),
         _f("qc_flags", FLAGS, doc="quality flags, e.g. litter-effort-missing"),
         _f("source_line", pa.int64(), doc="physical line of the record in the raw file (1 = header)"),
