@@ -118,3 +118,17 @@ def test_api_and_web_say_when_the_total_is_an_estimate(seeded_client, monkeypatc
     monkeypatch.setattr(rsearch, "RANK_LIMIT", 500)
     page = seeded_client.get("/registry", params={"q": "plastic"}).text
     assert "≈" not in page and "cover the first" not in page
+
+
+def test_cli_says_when_the_total_is_an_estimate(seeded_hub, monkeypatch):
+    from typer.testing import CliRunner
+
+    from litterhub.cli import app
+
+    data = ["--data-dir", str(seeded_hub.settings.data_dir)]
+    monkeypatch.setattr(rsearch, "RANK_LIMIT", 10)
+    r = CliRunner().invoke(app, ["registry", "search", "plastic", *data])
+    assert r.exit_code == 0 and "(estimated; the first 10 ranked)" in r.output
+    monkeypatch.setattr(rsearch, "RANK_LIMIT", 500)
+    r = CliRunner().invoke(app, ["registry", "search", "plastic", *data])
+    assert r.exit_code == 0 and "estimated" not in r.output

@@ -86,7 +86,8 @@ def search(query: str = typer.Argument(""), type_: list[str] = typer.Option(None
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, default=str, indent=1))
         return
-    typer.echo(f"{result['total']} record(s)")
+    estimated = "" if result["total_exact"] else f" (estimated; the first {result['rank_limit']} ranked)"
+    typer.echo(f"{result['total']} record(s){estimated}")
     for hit in result["results"]:
         typer.echo(f"{hit['id']}\t{hit['type']}\t{hit['title']}")
 

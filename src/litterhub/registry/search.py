@@ -143,9 +143,10 @@ class SearchPage:
     ranked_exact: bool = True  # False: the hits are the best of the first RANK_LIMIT matches
 
 
-# PostgreSQL: a typo is looked up through the trigram index. Similarity 0.2 keeps every word one edit away from a
-# 4-letter word (the worst case: 2 of 5 trigrams shared) and two edits away from an 8-letter one.
-TRIGRAM_THRESHOLD = 0.2
+# PostgreSQL: a typo is looked up through the trigram index (`%`: similarity strictly above the threshold). 0.15
+# keeps the worst cases of the edit limits: one substitution inside a 4-letter word (2 of 8 distinct trigrams
+# shared: 0.25) and two inside an 8-letter word (3 of 15: 0.2). Edit distance then decides, as on SQLite.
+TRIGRAM_THRESHOLD = 0.15
 
 
 def _max_typos(token: str) -> int:
