@@ -203,6 +203,13 @@ def test_incremental_harvest_picks_up_a_new_version(hub, tmp_path, serve_app):
         before = next(p for p in first if p["name"] == "mdmap-maine")["metadata_modified"]
         assert updated[0]["metadata_modified"] > before
         incremental.assert_all_answers_ok()
+        # organisation filter and incremental together: `(org OR org) metadata_modified:[...]`, all must hold
+        maine_org = updated[0]["owner_org"]
+        others = sorted({p["owner_org"] for p in first} - {maine_org})
+        assert _names(HarvesterReplay(base, {"organizations_filter_include": [maine_org, *others]})
+                      .gather(last_job)) == ["mdmap-maine"]
+        assert HarvesterReplay(base, {"organizations_filter_include": others}).gather(last_job) == []
+        assert HarvesterReplay(base, {"organizations_filter_exclude": [maine_org]}).gather(last_job) == []
         upto = requests.get(f"{base}/api/3/action/package_search",
                             params={"fq": f"metadata_modified:[* TO {latest.isoformat()}Z]"}, timeout=30).json()
         assert _names(upto["result"]["results"]) == _names([p for p in first if p["name"] != "mdmap-maine"])
