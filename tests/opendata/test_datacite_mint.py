@@ -174,3 +174,30 @@ def test_cli_mints_with_credentials_from_settings(hub, fake_server, monkeypatch)
     monkeypatch.setenv("LITTERHUB_DATACITE_PASSWORD", "wrong")
     r = runner.invoke(app, ["doi", "mint", "mlw-sample@1", "--base-url", BASE, "--data-dir", data])
     assert r.exit_code == 1 and "error [bad-credentials]" in r.output
+
+
+
+def test_after_minting_the_api_records_drop_the_draft_note(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from litterhub.api.app import create_app
+    from litterhub.services.hub import Hub
+    from litterhub.services.setup import initialise, load_demo
+
+    own = Hub.open(tmp_path / "data")
+    try:
+        initialise(own)
+        load_demo(own)
+        client = TestClient(create_app(own))
+
+        def notes() -> list[str]:
+            attrs = client.get("/api/v1/datasets/mdmap-maine/versions/1/datacite.json").json()["data"]["attributes"]
+            return [d["description"] for d in attrs["descriptions"] if d["descriptionType"] == "Other"]
+
+        assert notes()[0].startswith("Draft record")
+        assert "Draft record" in client.get("/api/v1/datasets/mdmap-maine/versions/1/datacite.xml").text
+        doi.mint(own, BASE, "mdmap-maine@1", SETTINGS, FakeDataCite().transport())
+        assert notes() == []
+        assert "Draft record" not in client.get("/api/v1/datasets/mdmap-maine/versions/1/datacite.xml").text
+    finally:
+        own.close()

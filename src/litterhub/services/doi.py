@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
+from litterhub.services import auth
 from litterhub.services import datasets as svc
 from litterhub.services.hub import Hub
 from litterhub.services.metadata import version_meta
@@ -96,6 +97,11 @@ def _already_exists(response: httpx.Response) -> bool:
     return response.status_code == 409 or (response.status_code == 422 and "already been taken" in _errors(response))
 
 
+def is_registered(hub: Hub, dataset_id: str, version: int) -> bool:
+    """Whether this hub registered the DOI of that version (its records then drop the draft note)."""
+    return f"{dataset_id}@{version}" in registered(hub)
+
+
 def status(hub: Hub, base_url: str, ref: str) -> dict[str, Any]:
     """The DOI of one version and whether this hub registered it (`draft` otherwise)."""
     dataset_id, version = parse_ref(ref)
@@ -108,8 +114,9 @@ def status(hub: Hub, base_url: str, ref: str) -> dict[str, Any]:
 
 
 def mint(hub: Hub, base_url: str, ref: str, settings: DataCiteSettings | None = None,
-         transport: httpx.BaseTransport | None = None) -> dict[str, Any]:
-    """Register (publish) the DOI of DATASET@VERSION with DataCite; returns what DataCite answered."""
+         transport: httpx.BaseTransport | None = None, actor: str = "cli") -> dict[str, Any]:
+    """Register (publish) the DOI of DATASET@VERSION with DataCite; returns what DataCite answered. Only the
+    operator (CLI, holding the DataCite credentials) mints; the registration is audited."""
     dataset_id, version = parse_ref(ref)
     settings = settings or DataCiteSettings.from_env()
     host = urlsplit(base_url).hostname or ""
@@ -122,9 +129,9 @@ def mint(hub: Hub, base_url: str, ref: str, settings: DataCiteSettings | None = 
         raise DoiError("not-found", str(exc)) from None
     payload = datacite.to_json(ds, settings.prefix, event="publish")
     doi = payload["data"]["attributes"]["doi"]
-    auth = (settings.repository_id, settings.password)
+    credentials = (settings.repository_id, settings.password)
     headers = {"Content-Type": MEDIA, "Accept": MEDIA}
-    with httpx.Client(transport=transport, timeout=TIMEOUT_S, auth=auth, headers=headers) as client:
+    with httpx.Client(transport=transport, timeout=TIMEOUT_S, auth=credentials, headers=headers) as client:
         try:
             response = client.post(f"{settings.api_url}/dois", json=payload)
             if _already_exists(response):
@@ -144,4 +151,6 @@ def mint(hub: Hub, base_url: str, ref: str, settings: DataCiteSettings | None = 
     entry = {"doi": attributes.get("doi", doi), "state": attributes.get("state", "findable"), "url": ds.version_url,
              "registered_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "api_url": settings.api_url}
     _record(hub, f"{dataset_id}@{version}", entry)
+    with hub.engine.begin() as conn:  # also a new catalog fingerprint: cached public records drop "draft"
+        auth.audit(conn, actor, "dataset.doi.registered", f"dataset:{dataset_id}@{version}", entry)
     return entry

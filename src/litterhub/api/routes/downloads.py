@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from litterhub.api.deps import get_hub
 from litterhub.api.problems import Problem
 from litterhub.services import datasets as svc
+from litterhub.services import doi
 from litterhub.services import downloads as dl
 from litterhub.services import metadata as md
 from litterhub.services.hub import Hub
@@ -96,14 +97,16 @@ def datapackage(dataset_id: str, version: int, request: Request, hub: Hub = Depe
 def datacite_json(dataset_id: str, version: int, request: Request, hub: Hub = Depends(get_hub)) -> JSONResponse:
     """DataCite 4 metadata (REST API `dois` payload) of one version, with the suggested citation."""
     ds = _call(md.version_meta, hub, _base(request), dataset_id, version)
-    return JSONResponse(datacite.to_json(ds), media_type="application/vnd.datacite.datacite+json")
+    draft = not doi.is_registered(hub, dataset_id, version)
+    return JSONResponse(datacite.to_json(ds, draft=draft), media_type="application/vnd.datacite.datacite+json")
 
 
 @router.get("/datasets/{dataset_id}/versions/{version}/datacite.xml", response_class=Response,
-            responses={200: {"description": "DataCite 4.5 XML", "content": {"application/xml": {}}}, **PROBLEMS})
+            responses={200: {"description": "DataCite 4.6 XML", "content": {"application/xml": {}}}, **PROBLEMS})
 def datacite_xml(dataset_id: str, version: int, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     ds = _call(md.version_meta, hub, _base(request), dataset_id, version)
-    return Response(datacite.to_xml(ds), media_type="application/xml")
+    return Response(datacite.to_xml(ds, draft=not doi.is_registered(hub, dataset_id, version)),
+                    media_type="application/xml")
 
 
 @router.get("/datasets/{dataset_id}/versions/{version}/citation", responses=PROBLEMS)

@@ -76,10 +76,13 @@ def _dates(ds: DatasetMeta) -> list[dict[str, str]]:
     return dates
 
 
-def to_json(ds: DatasetMeta, prefix: str | None = None, event: str | None = None) -> dict[str, Any]:
-    """The DataCite REST API `dois` payload; without `event` DataCite keeps the DOI a draft (and the record says
-    so), `event="publish"` makes it findable (then the draft note is left out)."""
+def to_json(ds: DatasetMeta, prefix: str | None = None, event: str | None = None,
+            draft: bool | None = None) -> dict[str, Any]:
+    """The DataCite REST API `dois` payload. Without `event` DataCite keeps the DOI a draft; `event="publish"`
+    makes it findable. `draft` (default: no event) says whether the record carries the draft note; a DOI this
+    hub registered is shown with draft=False."""
     prefix = prefix or doi_prefix()
+    draft = event is None if draft is None else draft
     attributes: dict[str, Any] = {
         "doi": doi(ds, prefix), "prefix": prefix, "suffix": doi_suffix(ds),
         "types": {"resourceTypeGeneral": "Dataset", "resourceType": RESOURCE_TYPE},
@@ -102,7 +105,7 @@ def to_json(ds: DatasetMeta, prefix: str | None = None, event: str | None = None
         "descriptions": [{"description": text, "descriptionType": "Abstract", "lang": lang}
                          for lang, text in ds.description.items() if text]
         + [{"description": f"Methods: {ds.protocol}", "descriptionType": "Methods", "lang": "en"}]
-        + ([] if event else [{"description": draft_note(ds, prefix), "descriptionType": "Other", "lang": "en"}]),
+        + ([{"description": draft_note(ds, prefix), "descriptionType": "Other", "lang": "en"}] if draft else []),
         "geoLocations": [],
         "schemaVersion": NS,
     }
@@ -122,9 +125,9 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -
     return el
 
 
-def to_xml(ds: DatasetMeta, prefix: str | None = None, event: str | None = None) -> str:
+def to_xml(ds: DatasetMeta, prefix: str | None = None, draft: bool = True) -> str:
     """DataCite 4.6 XML (valid against the official XSD); `xml:lang` on titles, subjects and descriptions."""
-    a = to_json(ds, prefix, event)["data"]["attributes"]
+    a = to_json(ds, prefix, draft=draft)["data"]["attributes"]
     ET.register_namespace("", NS)
     ET.register_namespace("xsi", XSI)
     root = ET.Element(f"{{{NS}}}resource", {f"{{{XSI}}}schemaLocation": SCHEMA_LOCATION})
