@@ -41,10 +41,11 @@ async def _call(request: Request, fn, *args) -> Any:
 
 
 @router.get("/countries")
-async def countries(request: Request, q: str = Query("", max_length=100, description="code or name contains"),
-                    hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    """Every country with surveys, published registry records or a submitted inventory."""
-    rows = await _call(request, svc.country_index, hub, q)
+def countries(q: str = Query("", max_length=100, description="code or name contains"),
+              hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    """Every country with surveys, published registry records or a submitted inventory (a light catalogue read,
+    in the server's thread pool and not charged to the compute quota)."""
+    rows = svc.country_index(hub, q)
     return {"count": len(rows), "countries": rows}
 
 
@@ -56,9 +57,10 @@ async def country(request: Request, code: str, hub: Hub = Depends(get_hub)) -> d
 
 
 @router.get("/regions")
-async def regions(request: Request, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    """Regional Seas programmes, fisheries bodies and river basin commissions with records, MEAs and other groups."""
-    rows = await _call(request, svc.region_index, hub)
+def regions(hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    """Regional Seas programmes, fisheries bodies and river basin commissions with records, MEAs and other groups
+    (a light read, not charged to the compute quota)."""
+    rows = svc.region_index(hub)
     return {"count": len(rows), "regions": rows}
 
 

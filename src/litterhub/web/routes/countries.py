@@ -49,9 +49,10 @@ def _bars(rows: list[dict], key: str, value: str) -> list[dict]:
 
 
 @router.get("/countries", response_class=HTMLResponse)
-async def countries_page(request: Request, q: str = Query("", max_length=100),
-                         hub: Hub = Depends(get_hub)) -> HTMLResponse:
-    rows = _localise(request, await offload(request, svc.country_index, hub, q))
+def countries_page(request: Request, q: str = Query("", max_length=100),
+                   hub: Hub = Depends(get_hub)) -> HTMLResponse:
+    """A light catalogue read (thread pool, no compute quota)."""
+    rows = _localise(request, svc.country_index(hub, q))
     return render(request, "countries/index.html", rows=rows, q=q, world=WORLD,
                   highlight=[{"numeric": r["numeric"], "href": f"/countries/{r['country']}", "name": r["name"]}
                              for r in rows if r["numeric"]])
@@ -74,8 +75,8 @@ async def country_page(request: Request, code: str, hub: Hub = Depends(get_hub))
 
 
 @router.get("/regions", response_class=HTMLResponse)
-async def regions_page(request: Request, hub: Hub = Depends(get_hub)) -> HTMLResponse:
-    rows = await offload(request, svc.region_index, hub)
+def regions_page(request: Request, hub: Hub = Depends(get_hub)) -> HTMLResponse:
+    rows = svc.region_index(hub)
     return render(request, "countries/regions.html", rows=rows, kinds=KIND_LABELS)
 
 
