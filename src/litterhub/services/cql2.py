@@ -56,17 +56,18 @@ class Point:
     lat: Any
 
 
-def _date_of(value: Any) -> date:
+def date_of(value: Any) -> date:
+    """The (UTC) calendar day of a date, a date-time or their ISO 8601 / RFC 3339 text."""
     if isinstance(value, datetime):
         return (value.astimezone(UTC) if value.tzinfo else value).date()
     if isinstance(value, date):
         return value
     if isinstance(value, str):
         try:
-            return _date_of(datetime.fromisoformat(value.replace("Z", "+00:00")))
+            return date_of(datetime.fromisoformat(value.replace("Z", "+00:00")))
         except ValueError:
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}T?", value):  # GDAL writes a date as 'YYYY-MM-DDT'
-                return _date_of(date.fromisoformat(value[:10]))
+                return date_of(date.fromisoformat(value[:10]))
     raise FilterError(f"{value!r} is not a date or timestamp")
 
 
@@ -118,7 +119,7 @@ class _Translator(Evaluator):
         if value is None:
             return None
         if q.type == "date":
-            return _date_of(value)
+            return date_of(value)
         if q.type == "number" and not (isinstance(value, int | float) and not isinstance(value, bool)):
             raise FilterError(f"a number is needed to compare with a numeric queryable, got {value!r}")
         if q.type == "string" and not isinstance(value, str):
@@ -183,8 +184,8 @@ class _Translator(Evaluator):
         if q.type != "date":
             raise FilterError(f"temporal operator {node.op.value} needs a date queryable")
         lo, hi = (rhs if isinstance(rhs, tuple) else (rhs, rhs))
-        lo = None if lo in (None, "..") else _date_of(lo)
-        hi = None if hi in (None, "..") else _date_of(hi)
+        lo = None if lo in (None, "..") else date_of(lo)
+        hi = None if hi in (None, "..") else date_of(hi)
         col, op = q.column, node.op.name
         lower = col >= lo if lo else true()
         upper = col <= hi if hi else true()
@@ -252,7 +253,7 @@ def typed(q: Queryable, text: str) -> Any:
         except ValueError:
             raise FilterError(f"a number is needed, got {text!r}") from None
     if q.type == "date":
-        return _date_of(text)
+        return date_of(text)
     return text
 
 

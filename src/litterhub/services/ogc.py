@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select
@@ -111,10 +111,8 @@ def _parse_instant(text: str, end: bool) -> date | None:
     if text in ("..", ""):
         return None
     try:
-        if "T" in text:
-            return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
-        return date.fromisoformat(text)
-    except ValueError:
+        return cql2.date_of(text)  # the UTC calendar day of a date-time: events are whole days
+    except cql2.FilterError:
         raise BadRequest(f"datetime must be RFC 3339 (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ), got {text!r}") from None
 
 
