@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from litterhub.services import doi
 from litterhub.services import downloads as dl
 from litterhub.services.hub import Hub
 from litterhub.services.metadata import catalog_meta
@@ -66,9 +67,10 @@ def export_hub(hub: Hub, out_dir: Path | None = None, base_url: str = DEFAULT_BA
                 dl.write_datapackage(hub, ds, fh)
             parquet = folder / f"{ds.id}-v{ds.version}.parquet"
             dl.write_geoparquet(dl.version_source(hub, ds.id, ds.version), str(parquet))
-            (folder / "datacite.json").write_text(json.dumps(datacite.to_json(ds), indent=1, ensure_ascii=False),
-                                                  encoding="utf-8")
-            (folder / "datacite.xml").write_text(datacite.to_xml(ds), encoding="utf-8")
+            draft = not doi.is_registered(hub, ds.id, ds.version)
+            (folder / "datacite.json").write_text(json.dumps(datacite.to_json(ds, draft=draft), indent=1,
+                                                             ensure_ascii=False), encoding="utf-8")
+            (folder / "datacite.xml").write_text(datacite.to_xml(ds, draft=draft), encoding="utf-8")
             (folder / "CITATION.txt").write_text(datacite.citation(ds) + "\n", encoding="utf-8")
         files = {str(p.relative_to(tmp)): {"bytes": p.stat().st_size, "sha256": _sha256(p)}
                  for p in sorted(tmp.rglob("*")) if p.is_file()}
