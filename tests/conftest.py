@@ -12,6 +12,9 @@ SHARED_DATA = Path(os.environ.get("LITTERHUB_SHARED_DATA", REPO.parent / "shared
 IN_CI = os.environ.get("CI", "").lower() == "true"
 # the suite makes thousands of requests from one test client within a minute; the limiter itself is tested
 os.environ.setdefault("LITTERHUB_API_RATE", "1000000/60")
+# the same holds for CPU-heavy requests: the session-wide test client is one caller for the whole suite, so the
+# per-minute compute budget would depend on test order; tests of the compute limiter set their own figures
+os.environ.setdefault("LITTERHUB_COMPUTE_RATE", "1000000/60")
 
 
 @pytest.fixture(scope="session")
