@@ -187,6 +187,7 @@ def test_an_adapter_yielding_one_id_twice_is_refused_cleanly(hub, monkeypatch):
     import pyarrow as pa
 
     from litterhub.ingest import mdmap
+    from litterhub.ingest.base import AdapterBatch
 
     original = mdmap.MDMAP.read
 
@@ -195,7 +196,7 @@ def test_an_adapter_yielding_one_id_twice_is_refused_cleanly(hub, monkeypatch):
             n = batch.events.num_rows
             events = batch.events.set_column(batch.events.column_names.index("source_event_id"), "source_event_id",
                                              pa.array(["same"] * n, pa.string()))
-            yield mdmap.AdapterBatch(events, batch.observations, batch.sites, batch.particles)
+            yield AdapterBatch(events, batch.observations, batch.sites, batch.particles)
 
     monkeypatch.setattr(mdmap.MDMAP, "read", same_ids)
     result = ingest_file(hub, MDMAP, "mdmap", "broken")
