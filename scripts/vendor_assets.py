@@ -28,6 +28,10 @@ FILES = {
     "vega-lite/LICENSE": "vega-lite/LICENSE",
     "vega-embed/build/vega-embed.min.js": "vega-embed/vega-embed.min.js",
     "vega-embed/LICENSE": "vega-embed/LICENSE",
+    "swagger-ui-dist/swagger-ui-bundle.js": "swagger-ui/swagger-ui-bundle.js",
+    "swagger-ui-dist/swagger-ui.css": "swagger-ui/swagger-ui.css",
+    "swagger-ui-dist/LICENSE": "swagger-ui/LICENSE",
+    "swagger-ui-dist/NOTICE": "swagger-ui/NOTICE",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-# (/api/v1/docs is FastAPI's Swagger page, whose assets come from jsDelivr: not reachable offline)
+# (/api/v1/docs: tests/contrib/test_no_cdn.py)
 PAGES = ["/", "/datasets", "/datasets/mlw-sample", "/indicators", "/inventory", "/inventory/PHL", "/litter",
          "/registry/map", "/microplastics"]
 

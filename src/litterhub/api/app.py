@@ -11,6 +11,7 @@ import pkgutil
 import sys
 
 from fastapi import APIRouter, Depends, FastAPI
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 import litterhub
@@ -60,7 +61,7 @@ def create_app(hub: Hub) -> FastAPI:
         description="Open global knowledge hub on marine litter and microplastics. Read endpoints are open; "
         "/api/v1 is stable: fields are only added, never renamed or removed, within v1.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # served by api_docs() below from the vendored Swagger UI, not FastAPI's CDN page
         redoc_url=None,
     )
     app.state.hub = hub
@@ -75,5 +76,20 @@ def create_app(hub: Hub) -> FastAPI:
         app.include_router(router, prefix=API_PREFIX, dependencies=[api_limit], responses=COMMON_RESPONSES)
     for router in _routers(litterhub.web.routes):
         app.include_router(router)
+    app.add_api_route(f"{API_PREFIX}/docs", api_docs, methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
+
+
+# Swagger UI from npm (scripts/vendor_assets.py), started by a static script: no CDN, no inline script.
+API_DOCS_HTML = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>litterhub API</title><link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css"></head>
+<body><div id="swagger-ui" data-openapi="{API_PREFIX}/openapi.json"></div>
+<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/js/api_docs.js"></script></body></html>"""
+
+
+async def api_docs() -> HTMLResponse:
+    """The interactive API documentation, served entirely by the hub."""
+    return HTMLResponse(API_DOCS_HTML)
