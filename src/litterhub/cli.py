@@ -1,7 +1,13 @@
 """The `litterhub` command line: thin wrappers that parse arguments, call a service and print.
 
-Core commands live here; each capability adds its own commands from a module in
+Core commands live in `litterhub.commands.core`; each capability adds its own commands from a module in
 `litterhub.commands` that exposes `register(app)`, so capabilities stay in their own files.
+
+Start-up contract: importing this module imports no capability. `COMMANDS` names every command, the
+module that registers it and its one-line help, so `litterhub --help` is printed from that table and
+`litterhub CMD ...` imports only CMD's module (pandas, DuckDB, SQLAlchemy and FastAPI load only for
+the commands that use them). A module in `litterhub.commands` missing from the table still works: it is
+imported eagerly, at the old cost, and tests/foundation/test_cli_startup.py fails until it is listed.
 """
 
 from __future__ import annotations
@@ -10,10 +16,106 @@ import importlib
 import os
 import pkgutil
 import sys
+from difflib import get_close_matches
+from typing import NamedTuple
 
 import typer
+import typer.core
+import typer.main
+from typer import _click as click  # typer vendors its own click; its groups and commands are of that one
+from typer._click.exceptions import UsageError
 
 import litterhub.commands
+
+
+class Entry(NamedTuple):
+    """Where a top-level command comes from and the line `litterhub --help` shows for it."""
+
+    module: str
+    help: str
+
+
+# Order is the order of `litterhub --help` (modules alphabetically, then registration order).
+COMMANDS: dict[str, Entry] = {
+    "analyse": Entry("analyse", "Indicators on the hub's datasets (litteR statistics, EU TV, OSPAR, SDG 14.1.1b)."),
+    "chemicals": Entry("chemicals", "Chemicals in plastics: search, show a substance, the lens of an item."),
+    "init": Entry("core", "Create the data directory and the catalog (applies migrations; safe to repeat)."),
+    "ingest": Entry("core", "Validate, harmonise and store a programme export as a new dataset version."),
+    "validate": Entry("core", "Check a file completely without storing anything (same report as ingest)."),
+    "datasets": Entry("core", "List the datasets in the hub with their current version."),
+    "serve": Entry("core", "Start the web hub and API."),
+    "demo": Entry("core", "Initialise the hub, load the bundled real samples and serve it."),
+    "countries": Entry("countries", "Country profiles: monitoring, indicators, inventories, records, memberships."),
+    "regions": Entry("countries", "Regional Seas programmes and other country groups."),
+    "doi": Entry("doi", "DataCite DOIs of dataset versions (drafts until minted)."),
+    "duplicates": Entry("duplicates", "Find the same survey arriving through two datasets (site, date, transect, "
+                        "items); flag every pair with its evidence, leave only exact copies out of indicators."),
+    "export": Entry("export", "Bulk snapshot of every dataset's current version, with the catalogue and a "
+                    "checksummed manifest."),
+    "inventory": Entry("inventory", "National source inventories: plastic leakage to waterways and the ocean "
+                       "(Jambeck 2015, Meijer 2021, Borrelle 2020, primary microplastics)."),
+    "litter": Entry("litter", "Run litteR's analysis (litteR 1.0.0 compatible) on a litteR settings file."),
+    "mapping": Entry("mapping", "Declarative column mappings for programmes without their own adapter (then: "
+                     "litterhub ingest FILE --format generic --mapping mapping.yaml)."),
+    "microplastics": Entry("microplastics", "Microplastic size-range alignment (Koelmans et al. 2020; Kooi et al. "
+                           "2021)."),
+    "quarantine": Entry("quarantine", "Rejected rows of a dataset version with their reasons; re-submit them once "
+                        "corrected."),
+    "registry": Entry("registry", "Knowledge registry: import, export, search, seed."),
+    "sites": Entry("sites", "Sites and their marine regions."),
+    "users": Entry("users", "Accounts, roles and API keys."),
+    "vocab": Entry("vocab", "Harmonised monitoring vocabulary: master items, crosswalks, coverage, SKOS."),
+    "widths": Entry("widths", "Beach widths per site for SDG 14.1.1b (versioned: a new entry never overwrites)."),
+}
+
+
+def module_commands(module_name: str) -> click.Group:
+    """The click group of everything `litterhub.commands.<module_name>` registers (imports that module)."""
+    module = importlib.import_module(f"litterhub.commands.{module_name}")
+    holder = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    holder.callback()(lambda: None)  # a callback makes typer build a group even for a single command
+    module.register(holder)
+    return typer.main.get_group(holder)
+
+
+class LazyGroup(typer.core.TyperGroup):
+    """The top-level group: lists `COMMANDS` without importing them, loads one when it is invoked."""
+
+    _describing = False
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        eager = [name for name in self.commands if name not in COMMANDS]
+        return [*COMMANDS, *eager]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in COMMANDS:
+            return self.commands.get(cmd_name)
+        entry = COMMANDS[cmd_name]
+        if self._describing:  # the overview needs only the name and the line of the table
+            return typer.core.TyperCommand(cmd_name, help=entry.help)
+        command = module_commands(entry.module).commands.get(cmd_name)
+        if command is not None:
+            self.commands[cmd_name] = command
+        return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as exc:  # typer suggests only among loaded commands; offer all of them
+            matches = get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if matches and "Did you mean" not in exc.message:
+                exc.message = exc.message.rstrip(".") + ". Did you mean " + ", ".join(map(repr, matches)) + "?"
+            raise
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self._describing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._describing = False
+
 
 app = typer.Typer(
     name="litterhub",
@@ -21,18 +123,28 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=LazyGroup,
 )
 
 
-def _register_capabilities() -> None:
+@app.callback()
+def _root() -> None:
+    """litterhub: open global knowledge hub on marine litter and microplastics."""
+
+
+def _register_unlisted() -> None:
+    """Register, eagerly, command modules that `COMMANDS` does not name yet (listing files is cheap)."""
+    listed = {entry.module for entry in COMMANDS.values()}
     for info in sorted(pkgutil.iter_modules(litterhub.commands.__path__), key=lambda m: m.name):
+        if info.name in listed:
+            continue
         module = importlib.import_module(f"litterhub.commands.{info.name}")
         register = getattr(module, "register", None)
         if register is not None:
             register(app)
 
 
-_register_capabilities()
+_register_unlisted()
 
 
 def main() -> None:
