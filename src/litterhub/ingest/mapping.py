@@ -271,8 +271,40 @@ def _numeric(values: list[str]) -> bool:
     return bool(filled) and all(re.fullmatch(r"\s*-?\d+([.,]\d+)?\s*", v) for v in filled)
 
 
-def draft_mapping(header: list[str], samples: dict[str, list[str]], sheet: str | None = None) -> str:
-    """A proposed mapping (YAML text with comments) from a file's header and a few sample values per column."""
+# A long file names its items in a column: codes such as G27, OSPAR 64 or "Cigarette butts"; a wide file has
+# one numeric column per item. More than MAX_WIDE_CODES G-code columns means wide whatever else is there.
+MAX_WIDE_CODES = 3
+ITEM_CODE = re.compile(r"[A-Za-z]{1,4}[-_ ]?\d{1,4}[a-z]?")
+
+
+def _textual(values: list[str]) -> bool:
+    """Sample values that name things (some filled, not all numbers): an item column of a long file."""
+    filled = [v for v in values if v.strip()]
+    return bool(filled) and not _numeric(filled)
+
+
+def _long_columns(header: list[str], samples: dict[str, list[str]], taken: set[str]) -> dict[str, str]:
+    """The long layout's columns when the file has one: a numeric count column and an item column
+    (code or name) holding text. An item column with names only serves as both code and name (scheme custom)."""
+    long = {key: col for key, names in LONG_GUESSES.items() if (col := _guess(header, names, taken))}
+    if "count" not in long or not _numeric(samples.get(long["count"], [])):
+        return {}
+    items = [c for c in (long.get("code"), long.get("name")) if c and _textual(samples.get(c, []))]
+    if not items:
+        return {}
+    long.setdefault("code", items[0])
+    return long
+
+
+def _item_scheme(values: list[str]) -> str:
+    filled = [v.strip() for v in values if v.strip()]
+    if filled and all(re.fullmatch(r"G\d+[a-z]?", v) for v in filled):
+        return "tsg-ml"
+    return "custom"
+
+
+def draft_document(header: list[str], samples: dict[str, list[str]], sheet: str | None = None) -> dict[str, Any]:
+    """A proposed mapping as a dict (the wizard's column picker starts from it; draft_mapping writes it out)."""
     taken: set[str] = set()
     event: dict[str, str] = {}
     for key, names in GUESSES.items():
@@ -280,30 +312,36 @@ def draft_mapping(header: list[str], samples: dict[str, list[str]], sheet: str |
         if col:
             event[key] = col
             taken.add(col)
-    long = {}
-    for key, names in LONG_GUESSES.items():
-        col = _guess(header, names, taken)
-        if col:
-            long[key] = col
     gcodes = [h for h in header if re.fullmatch(r"G\d+[a-z]?", h)]
-    numeric = [h for h in header if h not in taken and _numeric(samples.get(h, []))]
-    layout = "long" if "code" in long and "count" in long and len(gcodes) < 3 else "wide"
+    long = _long_columns(header, samples, taken) if len(gcodes) < MAX_WIDE_CODES else {}
+    layout = "long" if long else "wide"
     doc: dict[str, Any] = {"title": "", "publisher": "", "licence": "", "layout": layout}
     if sheet:
         doc["sheet"] = sheet
-    doc["scheme"] = "tsg-ml" if gcodes or layout == "long" else "custom"
+    doc["scheme"] = "tsg-ml" if gcodes else (_item_scheme(samples.get(long["code"], [])) if long else "custom")
     doc["event"] = event
     doc["date_format"] = guess_date_format(samples.get(event.get("date", ""), []))
     doc["units"] = {"length": "mi" if _norm(event.get("length", "")) == "miles" else "m", "area": "m2", "mass": "kg"}
     doc["blank"] = "not-recorded"
     doc["compartment"] = "beach"
-    if layout == "wide":
-        doc["items"] = {"pattern": r"^G\d+[a-z]?$"} if gcodes else {"columns": [h for h in numeric
-                                                                               if h not in long.values()]}
+    if layout == "long":
+        doc["long"] = long
+    elif gcodes:
+        doc["items"] = {"pattern": r"^G\d+[a-z]?$"}
     else:
-        doc["long"] = {k: v for k, v in long.items()}
+        doc["items"] = {"columns": [h for h in header if h not in taken and _numeric(samples.get(h, []))]}
+    return doc
+
+
+def render_mapping(doc: dict[str, Any]) -> str:
+    """A mapping document as the YAML the generic reader takes, with a short header comment."""
     body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
     return ("# litterhub mapping draft: check every line, then run\n"
             "#   litterhub ingest FILE --format generic --mapping THIS.yaml\n"
             "# keys: docs/formats-batch2.md (generic). blank: zero | not-recorded; units.length: m|km|mi|ft|yd\n"
             + body)
+
+
+def draft_mapping(header: list[str], samples: dict[str, list[str]], sheet: str | None = None) -> str:
+    """A proposed mapping (YAML text with comments) from a file's header and a few sample values per column."""
+    return render_mapping(draft_document(header, samples, sheet))
