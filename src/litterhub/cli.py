@@ -61,6 +61,7 @@ COMMANDS: dict[str, Entry] = {
                            "2021)."),
     "quarantine": Entry("quarantine", "Rejected rows of a dataset version with their reasons; re-submit them once "
                         "corrected."),
+    "report": Entry("report", "Reporting packs: a country's figures for one year as PDF, CSV and a manifest."),
     "registry": Entry("registry", "Knowledge registry: import, export, search, seed."),
     "sites": Entry("sites", "Sites and their marine regions."),
     "users": Entry("users", "Accounts, roles and API keys."),
@@ -78,19 +79,24 @@ def module_commands(module_name: str) -> click.Group:
     return typer.main.get_group(holder)
 
 
+# listing the package's files is cheap; a table entry whose module is absent is not offered
+_PRESENT = {info.name for info in pkgutil.iter_modules(litterhub.commands.__path__)}
+OFFERED = {name: entry for name, entry in COMMANDS.items() if entry.module in _PRESENT}
+
+
 class LazyGroup(typer.core.TyperGroup):
-    """The top-level group: lists `COMMANDS` without importing them, loads one when it is invoked."""
+    """The top-level group: lists the table's commands without importing them, loads one when it is invoked."""
 
     _describing = False
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        eager = [name for name in self.commands if name not in COMMANDS]
-        return [*COMMANDS, *eager]
+        eager = [name for name in self.commands if name not in OFFERED]
+        return [*OFFERED, *eager]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in self.commands or cmd_name not in COMMANDS:
+        if cmd_name in self.commands or cmd_name not in OFFERED:
             return self.commands.get(cmd_name)
-        entry = COMMANDS[cmd_name]
+        entry = OFFERED[cmd_name]
         if self._describing:  # the overview needs only the name and the line of the table
             return typer.core.TyperCommand(cmd_name, help=entry.help)
         command = module_commands(entry.module).commands.get(cmd_name)
@@ -133,18 +139,17 @@ def _root() -> None:
 
 
 def _register_unlisted() -> None:
-    """Register, eagerly, command modules that `COMMANDS` does not name yet (listing files is cheap)."""
+    """Register, eagerly, command modules that `COMMANDS` does not name yet (so nothing new goes missing)."""
     listed = {entry.module for entry in COMMANDS.values()}
-    for info in sorted(pkgutil.iter_modules(litterhub.commands.__path__), key=lambda m: m.name):
-        if info.name in listed:
-            continue
-        module = importlib.import_module(f"litterhub.commands.{info.name}")
-        register = getattr(module, "register", None)
+    for name in sorted(_PRESENT - listed):
+        register = getattr(importlib.import_module(f"litterhub.commands.{name}"), "register", None)
         if register is not None:
             register(app)
 
 
 _register_unlisted()
+
+
 
 
 def main() -> None:
