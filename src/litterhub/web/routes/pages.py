@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse
 from litterhub.api.deps import get_hub
 from litterhub.services import datasets as svc
 from litterhub.services import metadata as md
+from litterhub.services import site_page
 from litterhub.services.hub import Hub
 from litterhub.services.serialise import datacite, schemaorg
 from litterhub.web.rendering import render, request_language
@@ -44,8 +45,10 @@ def dataset(dataset_id: str, request: Request, version: int | None = None, hub: 
 
 @router.get("/sites/{site_id}", response_class=HTMLResponse)
 def site(site_id: str, request: Request, hub: Hub = Depends(get_hub)) -> HTMLResponse:
+    """The site page: map, survey timeline, item mix, datasets and downloads (a plain `def`: FastAPI runs it in
+    its thread pool, so the lake read of services/site_page.py stays off the event loop)."""
     try:
-        s = svc.get_site(hub, site_id)
+        s = site_page.site_page(hub, site_id)
     except svc.NotFound:
         return render(request, "not_found.html", status_code=404, what=site_id)
     return render(request, "site.html", site=s)
