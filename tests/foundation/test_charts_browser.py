@@ -1,0 +1,116 @@
+"""Charts in Chromium, in the page's language and direction: translated axis titles, years on time axes, the
+log scale labelled, top-N legends with "others", the empty-state message, legends clear of the plot in Arabic;
+and the site page's charts."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+
+YEAR = re.compile(r"(19|20)\d\d")
+# the parts of a drawn Vega chart, read from its SVG (Vega's SVG renderer names marks by role)
+READ_CHART = """(sel) => {
+  const el = document.querySelector(sel);
+  const box = (n) => { const r = n.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const axes = Array.from(el.querySelectorAll("g.role-axis")).map((a) => ({
+    aria: a.getAttribute("aria-label") || "",
+    title: Array.from(a.querySelectorAll(".role-axis-title text")).map((t) => t.textContent).join(" "),
+    labels: Array.from(a.querySelectorAll(".role-axis-label text")).map((t) => t.textContent),
+  }));
+  return {
+    axes: axes,
+    legend: Array.from(el.querySelectorAll("g.role-legend")).map(box),
+    legendLabels: Array.from(el.querySelectorAll(".role-legend-label text")).map((t) => t.textContent),
+    grid: Array.from(el.querySelectorAll(".role-axis-grid")).map(box),
+    loading: el.querySelectorAll(".chart-loading").length,
+  };
+}"""
+
+
+def _open(browser, url: str, ready: str):
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_selector(ready, timeout=30_000)
+    strings = json.loads(page.text_content("#chart-strings"))
+    return page, errors, strings
+
+
+def _x_axis(chart: dict) -> dict:
+    return next(a for a in chart["axes"] if a["aria"].startswith("X-axis"))
+
+
+def _y_axis(chart: dict) -> dict:
+    return next(a for a in chart["axes"] if a["aria"].startswith("Y-axis"))
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1
+
+
+@pytest.mark.parametrize("lang", ["zh", "ar"])
+def test_indicator_time_series_speaks_the_page_language(browser, live_server, lang):
+    page, errors, s = _open(browser, f"{live_server}/indicators?lang={lang}", "#indicator-timeseries[data-rendered]")
+    assert s["lang"] == lang
+    chart = page.evaluate(READ_CHART, "#indicator-timeseries")
+    x, y = _x_axis(chart), _y_axis(chart)
+    assert x["title"] == s["survey_date"] and y["title"] == s["items_per_100m"]
+    assert x["labels"] and all(YEAR.search(label) for label in x["labels"]), x["labels"]
+    # top-10 legend: the demo has more sites than that, the rest is one translated "others" entry
+    assert len(chart["legendLabels"]) == 11 and chart["legendLabels"][-1] == s["others"]
+    assert chart["loading"] == 0
+    if lang == "ar":  # right to left: the legend sits below the plot, never over it
+        plot = [min(b[0] for b in chart["grid"]), min(b[1] for b in chart["grid"]),
+                max(b[2] for b in chart["grid"]), max(b[3] for b in chart["grid"])]
+        assert chart["legend"] and not any(_overlap(box, plot) for box in chart["legend"]), (chart["legend"], plot)
+        assert page.get_attribute("#indicator-timeseries", "dir") == "ltr"
+    assert not errors, errors
+    page.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "ar"])
+def test_empty_date_range_shows_the_message(browser, live_server, lang):
+    url = f"{live_server}/indicators?lang={lang}&dataset=mlw-sample&from=1900-01-01&to=1900-12-31"
+    page, errors, s = _open(browser, url, "#indicator-timeseries .chart-empty")
+    assert page.text_content("#indicator-timeseries .chart-empty") == s["empty"]
+    assert page.locator("#indicator-timeseries svg").count() == 0
+    assert not errors, errors
+    page.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "ar"])
+def test_dataset_chart_labels_its_log_scale(browser, live_server, lang):
+    page, errors, s = _open(browser, f"{live_server}/datasets/mlw-sample?lang={lang}", "#chart[data-rendered]")
+    chart = page.evaluate(READ_CHART, "#chart")
+    x, y = _x_axis(chart), _y_axis(chart)
+    assert x["title"] == s["survey_date"]
+    assert y["title"] == f"{s['items_per_100m']} {s['log_scale']}"
+    assert all(YEAR.search(label) for label in x["labels"]), x["labels"]
+    assert not errors, errors
+    page.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_site_page_draws_its_map_timeline_and_item_mix(browser, live_server, lang):
+    import urllib.request
+
+    with urllib.request.urlopen(f"{live_server}/api/v1/sites") as r:  # noqa: S310 - the local test server
+        feats = json.load(r)["features"]
+    site = max(feats, key=lambda f: (f["properties"]["n_events"], f["id"]))
+    page, errors, s = _open(browser, f"{live_server}/sites/{site['id']}?lang={lang}", "#site-timeline[data-rendered]")
+    page.wait_for_selector("#site-mix-chart[data-rendered]", timeout=30_000)
+    page.wait_for_selector("#site-map[data-rendered]", timeout=30_000)
+    timeline = page.evaluate(READ_CHART, "#site-timeline")
+    x, y = _x_axis(timeline), _y_axis(timeline)
+    assert x["title"] == s["survey_date"] and y["title"] == s["items_total"]
+    assert all(YEAR.search(label) for label in x["labels"]), x["labels"]
+    mix = page.evaluate(READ_CHART, "#site-mix-chart")
+    assert _x_axis(mix)["title"] == s["share_pct"]
+    assert s["others"] in _y_axis(mix)["labels"]
+    assert not errors, errors
+    page.close()
