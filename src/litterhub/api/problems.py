@@ -6,13 +6,15 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
 TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
           409: "Conflict", 413: "Content Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Content",
-          429: "Too Many Requests", 500: "Internal Server Error"}
+          429: "Too Many Requests", 500: "Internal Server Error",
+          503: "Service Unavailable"}
 
 
 class Problem(HTTPException):
@@ -46,10 +48,46 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    if (busy := overload_problem(exc)) is not None:  # raised in a middleware, past the handlers below
+        return await _http_error(request, busy)
     return problem_response(500, "an unexpected error occurred; it has been logged", request.url.path)
+
+
+# --- overload: a full connection pool or work queue means "come back shortly", never a bug (never a 500) ------
+# Seconds a client is asked to wait: a burst that exhausts the catalog pool or the compute queue clears within
+# a few seconds once the requests ahead finish (see docs/benchmarks.md), and a shorter hint would only bring
+# the same crowd back while it is still there.
+RETRY_AFTER_BUSY = 5
+
+
+class Overloaded(Exception):
+    """Raise when a shared queue (compute slots, jobs) is full: answered 503 with Retry-After, code `code`."""
+
+    def __init__(self, detail: str, code: str = "overloaded", retry_after: int = RETRY_AFTER_BUSY):
+        super().__init__(detail)
+        self.detail, self.code, self.retry_after = detail, code, retry_after
+
+
+def overload_problem(exc: BaseException) -> Problem | None:
+    """The 503 answer for an exhausted resource, or None when `exc` is something else."""
+    if isinstance(exc, Overloaded):
+        detail, code, wait = exc.detail, exc.code, exc.retry_after
+    elif isinstance(exc, PoolTimeout):  # QueuePool: every catalog connection stayed taken for pool_timeout
+        detail = "the hub is busy: every catalog connection is in use; retry in a few seconds"
+        code, wait = "db-pool-exhausted", RETRY_AFTER_BUSY
+    else:
+        return None
+    return Problem(503, detail, errors=[{"code": code, "field": None, "message": detail}],
+                   headers={"Retry-After": str(wait)})
+
+
+async def _overloaded(request: Request, exc: Exception) -> Response:
+    return await _http_error(request, overload_problem(exc))
 
 
 def install(app) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(PoolTimeout, _overloaded)
+    app.add_exception_handler(Overloaded, _overloaded)
     app.add_exception_handler(Exception, _unexpected)
