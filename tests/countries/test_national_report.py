@@ -163,3 +163,30 @@ def test_bad_inputs_are_clear_errors(report_hub, report_client):
     assert report_client.get("/api/v1/reports/files/..%2Fcatalog.zip").status_code == 404
     button = report_client.post("/countries/USA/report", data={"year": "1800"}, follow_redirects=False)
     assert button.status_code == 400 and 'id="report-problem"' in button.text
+
+
+def _font_of(textpage, index: int) -> str:
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    buffer = ctypes.create_string_buffer(256)
+    pdfium_c.FPDFText_GetFontInfo(textpage, index, buffer, 256, ctypes.byref(ctypes.c_int()))
+    return buffer.value.decode()
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("zh", "指标"), ("ar", "المؤشرات")])
+def test_report_in_the_chosen_language_draws_its_script(report_hub, tmp_path, lang, heading):
+    """`--lang` renders the page's own translated partial, in a font that has the script's glyphs (not tofu)."""
+    from litterhub.web.i18n import translations
+
+    assert translations(lang).gettext("Indicators") == heading  # the catalogue's word, so the check below is real
+    done = _cli(report_hub, "report", "national", "USA", "--year", str(YEAR), "--lang", lang, "--out", str(tmp_path))
+    assert done.exit_code == 0, done.output
+    pdf = pypdfium2.PdfDocument(tmp_path / f"litterhub-national-USA-{YEAR}-{lang}" / "report.pdf")
+    page = next(pdf[i] for i in range(len(pdf)) if heading in pdf[i].get_textpage().get_text_range())
+    textpage = page.get_textpage()
+    font = _font_of(textpage, textpage.get_text_range().index(heading))
+    assert font and "Mono" not in font
+    if lang == "zh":
+        assert "DejaVu" not in font, font  # DejaVu has no CJK glyphs: the heading would be empty boxes
