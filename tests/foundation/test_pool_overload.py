@@ -101,3 +101,30 @@ def test_in_a_route_a_full_queue_or_pool_is_503():
     res = client.get("/query")
     _assert_busy(res)
     assert res.json()["errors"][0]["code"] == "db-pool-exhausted"
+
+
+def test_a_full_compute_line_is_refused_and_a_shorter_one_admitted():
+    """`compute.admit` counts the calls really waiting on the slots' limiter (held here by the test)."""
+    import anyio
+
+    from litterhub.api.compute import QUEUE_PER_SLOT, _Pool, admit
+
+    async def scenario() -> list[str]:
+        shared = _Pool(1)
+        seen = []
+        async with anyio.create_task_group() as tasks:
+            await shared.limiter.acquire()  # the only slot is busy
+            for _ in range(QUEUE_PER_SLOT):
+                admit(shared)  # there is room in the line: admitted, then waits
+                tasks.start_soon(shared.limiter.acquire_on_behalf_of, object())
+                while shared.limiter.statistics().tasks_waiting < len(seen) + 1:
+                    await anyio.sleep(0)
+                seen.append("queued")
+            try:
+                admit(shared)
+            except Overloaded as exc:
+                seen.append(exc.code)
+            tasks.cancel_scope.cancel()
+        return seen
+
+    assert anyio.run(scenario) == ["queued"] * QUEUE_PER_SLOT + ["compute-queue-full"]

@@ -25,7 +25,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from litterhub.api import limits
-from litterhub.api.problems import Problem
+from litterhub.api.problems import Overloaded, Problem
 from litterhub.api.security import check_rate, client_key, current_user
 from litterhub.services import jobs
 
@@ -38,6 +38,20 @@ class _Pool:
     def __init__(self, slots: int):
         self.limiter = anyio.CapacityLimiter(slots)
         self.held: dict[str, int] = {}
+
+
+# Calls that may wait for a compute slot, per slot, before more are answered 503 + Retry-After: heavy calls take
+# seconds each, so a longer line would keep its last caller waiting past the 30-60 s after which proxies and
+# clients give up; telling them to come back is honest, a hung request is not.
+QUEUE_PER_SLOT = 4
+
+
+def admit(shared: _Pool) -> None:
+    """Refuse (503) a new heavy call or job when the line for the compute slots is full."""
+    waiting = shared.limiter.statistics().tasks_waiting
+    if waiting >= QUEUE_PER_SLOT * shared.limiter.total_tokens:
+        raise Overloaded(f"the hub is busy: {waiting} heavy requests are waiting for a compute slot; retry shortly",
+                         code="compute-queue-full")
 
 
 def pool(request: Request) -> _Pool:
@@ -66,6 +80,7 @@ async def offload(request: Request, fn: Callable[..., T], *args, **kwargs) -> T:
                       errors=[{"code": "compute-quota", "field": None,
                                "message": f"at most {limits.compute_per_caller()} at once per caller"}],
                       headers={"Retry-After": "5"})
+    admit(shared)  # after the caller's own quota: one caller flooding is told 429, a crowd is told 503
     shared.held[who] = shared.held.get(who, 0) + 1
     try:
         return await to_thread.run_sync(partial(fn, *args, **kwargs), limiter=shared.limiter)
@@ -98,6 +113,7 @@ async def start_job(request: Request, kind: str, work: Callable[[jobs.Progress],
     """Queue `work` as a job in the shared compute pool and answer 202 with its URL (Location header)."""
     hub = request.app.state.hub
     check_rate(request, "compute", *limits.compute_rate())
+    admit(pool(request))
     try:
         job_id = jobs.create(hub, kind, job_owner(request), limits.compute_per_caller())
     except jobs.JobQuota as exc:
