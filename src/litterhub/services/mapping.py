@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
+import yaml
 
-from litterhub.ingest.mapping import Mapping, MappingError, draft_mapping, load_mapping
+from litterhub.ingest.mapping import Mapping, MappingError, draft_mapping, load_mapping, parse_mapping
 from litterhub.ingest.textio import open_table, sniff
 
 SAMPLE_ROWS = 200
@@ -60,3 +62,112 @@ def check_mapping(mapping: Path | str, data: Path | None = None) -> Mapping:
                 raise MappingError(f"mapping key 'sheet': {sheet!r} is not a sheet of {data.name}")
             m.check_against(heads[sheet])
     return m
+
+
+# -- the column picker: one column per role instead of YAML ----------------------------------------------------
+# role -> (section of the mapping, key). The picker (web and API) speaks roles; the generic reader reads YAML.
+ROLES: dict[str, tuple[str, str]] = {
+    "date": ("event", "date"), "site_name": ("event", "site_name"), "lat": ("event", "lat"),
+    "lon": ("event", "lon"), "length": ("event", "length"), "people": ("event", "people"),
+    "item": ("long", "code"), "count": ("long", "count"),
+}
+LENGTH_UNITS = ("m", "km", "mi", "ft", "yd")
+
+
+def roles_of(mapping_text: str) -> dict[str, Any]:
+    """The picker's choices read back from a mapping (empty choices when the YAML is not readable)."""
+    try:
+        doc = yaml.safe_load(mapping_text or "") or {}
+    except yaml.YAMLError:
+        doc = {}
+    if not isinstance(doc, dict):
+        doc = {}
+    roles: dict[str, Any] = {}
+    for role, (section, key) in ROLES.items():
+        part = doc.get(section)
+        roles[role] = str(part.get(key) or "") if isinstance(part, dict) else ""
+    items = doc.get("items") if isinstance(doc.get("items"), dict) else {}
+    roles["layout"] = doc.get("layout") if doc.get("layout") in ("wide", "long") else "wide"
+    roles["item_columns"] = [str(c) for c in (items.get("columns") or []) if isinstance(c, str | int)]
+    roles["date_format"] = str(doc.get("date_format") or "%Y-%m-%d")
+    units = doc.get("units") if isinstance(doc.get("units"), dict) else {}
+    roles["length_unit"] = units.get("length") if units.get("length") in LENGTH_UNITS else "m"
+    roles["scheme"] = str(doc.get("scheme") or "custom")
+    return roles
+
+
+def mapping_from_roles(choices: dict[str, Any], header: list[str]) -> str:
+    """The YAML the generic reader takes, from the picker's choices (one column per role).
+
+    Raises MappingError naming the role when a choice is not a column of the file or a required one is missing,
+    so the page can point at the select at fault."""
+    from litterhub.ingest.mapping import DATE_FORMATS, render_mapping
+
+    columns = set(header)
+    doc: dict[str, Any] = {"layout": "long" if choices.get("layout") == "long" else "wide"}
+    for role, (section, key) in ROLES.items():
+        col = str(choices.get(role) or "")
+        if not col:
+            continue
+        if col not in columns:
+            raise MappingError(f"{role}: {col!r} is not a column of the file")
+        if section == "long" and doc["layout"] != "long":
+            continue
+        doc.setdefault(section, {})[key] = col
+    if "date" not in doc.get("event", {}):
+        raise MappingError("date: choose the column that holds the survey date")
+    if doc["layout"] == "long":
+        if not {"code", "count"} <= set(doc.get("long", {})):
+            raise MappingError("item: a long file needs its item column and its count column")
+        doc["long"]["name"] = doc["long"]["code"]
+    else:
+        picked = [str(c) for c in choices.get("item_columns") or []]
+        unknown = [c for c in picked if c not in columns]
+        if unknown or not picked:
+            raise MappingError(f"item_columns: {unknown[0]!r} is not a column of the file" if unknown
+                               else "item_columns: choose the columns that hold item counts")
+        doc["items"] = {"columns": picked}
+    fmt = str(choices.get("date_format") or "%Y-%m-%d")
+    doc["date_format"] = fmt if fmt in DATE_FORMATS else "%Y-%m-%d"
+    unit = str(choices.get("length_unit") or "m")
+    doc["units"] = {"length": unit if unit in LENGTH_UNITS else "m"}
+    doc["scheme"] = str(choices.get("scheme") or "custom")
+    doc["blank"] = "not-recorded"
+    doc["compartment"] = "beach"
+    text = render_mapping(doc)
+    parse_mapping(text)  # the same validation the reader applies
+    return text
+
+
+# How many of a person's earlier uploads are searched for a mapping that fits a new file (newest first).
+REUSE_LOOKBACK = 50
+
+
+def offered_mapping(hub, sub) -> str | None:
+    """The mapping the picker starts from: the one saved with this submission; else the newest mapping the same
+    person confirmed for an earlier upload whose columns all exist in this file (reusable); else a fresh draft."""
+    from litterhub.services import contributions as svc
+
+    if sub.kind != "upload" or (sub.payload or {}).get("mapping"):
+        return svc.draft_mapping_for(hub, sub)
+    header = list((sub.report or {}).get("header") or [])
+    if header:
+        for text in _earlier_mappings(hub, sub):
+            try:
+                parse_mapping(text).check_against(header)
+            except MappingError:
+                continue
+            return text
+    return svc.draft_mapping_for(hub, sub)
+
+
+def _earlier_mappings(hub, sub) -> list[str]:
+    from sqlalchemy import select
+
+    from litterhub.store import contrib_tables as ct
+
+    s = ct.submissions.c
+    with hub.engine.connect() as conn:
+        rows = conn.execute(select(s.payload).where(s.user_id == sub.user_id, s.kind == "upload", s.id != sub.id)
+                            .order_by(s.updated_at.desc()).limit(REUSE_LOOKBACK)).scalars().all()
+    return [p["mapping"] for p in rows if isinstance(p, dict) and isinstance(p.get("mapping"), str)]

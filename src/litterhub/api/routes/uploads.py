@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
 from litterhub.api.compute import offload, start_job, wants_job
@@ -23,8 +24,10 @@ from litterhub.api.deps import get_hub
 from litterhub.api.guards import check_fields
 from litterhub.api.problems import Problem
 from litterhub.api.routes.submissions import PROBLEMS, call, contributor
+from litterhub.ingest.mapping import MappingError
 from litterhub.services import contributions as svc
 from litterhub.services import jobs
+from litterhub.services import mapping as mapping_svc
 from litterhub.services.auth import Principal
 from litterhub.services.hub import Hub
 
@@ -161,3 +164,42 @@ def _store(hub: Hub, principal: Principal, path: Path, filename: str, limits: sv
             raise Problem(exc.status, f"{exc} (draft submission {sub.id} is kept)", errors=[exc.as_error()],
                           headers=location) from None
     return sub.as_dict(), location
+
+
+# --- the column mapping of an uploaded draft (the wizard's column picker, for API clients) ---------------------
+
+class MappingBody(BaseModel):
+    """Either the mapping YAML itself, or one column per role (the picker's answer); roles win when both."""
+    mapping: str | None = Field(None, max_length=svc.MAX_MAPPING_CHARS, description="mapping YAML (generic reader)")
+    roles: dict[str, Any] | None = Field(None, description="role -> column: date, site_name, lat, lon, length, "
+                                         "people, item, count; layout (long|wide), item_columns (list), "
+                                         "date_format, length_unit, scheme")
+
+
+@router.get("/uploads/{sid}/mapping", responses=PROBLEMS)
+def proposed_mapping(sid: str, principal: Principal = Depends(contributor),
+                     hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    """The mapping proposed for (or saved with) an uploaded draft: the YAML, its roles and the file's columns."""
+    sub = call(svc.get_submission, hub, principal, sid)
+    text = mapping_svc.offered_mapping(hub, sub)
+    if text is None:
+        raise Problem(409, "this submission has no column mapping (not an upload, or not a table this hub can map)")
+    return {"mapping": text, "roles": mapping_svc.roles_of(text), "header": (sub.report or {}).get("header") or [],
+            "saved": bool((sub.payload or {}).get("mapping"))}
+
+
+@router.put("/uploads/{sid}/mapping", responses=PROBLEMS)
+async def confirm_mapping(sid: str, body: MappingBody, request: Request, principal: Principal = Depends(contributor),
+                          hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    """Confirm a mapping: it is saved with the submission and the file is validated again with it (off the loop)."""
+    sub = call(svc.get_submission, hub, principal, sid)
+    if body.roles is not None:
+        try:
+            text = mapping_svc.mapping_from_roles(body.roles, list((sub.report or {}).get("header") or []))
+        except MappingError as exc:
+            raise Problem(422, str(exc), errors=[{"field": "roles", "code": "invalid", "message": str(exc)}]) from None
+    elif body.mapping:
+        text = body.mapping
+    else:
+        raise Problem(422, "give 'mapping' (YAML) or 'roles' (one column per role)")
+    return (await offload(request, call, svc.apply_mapping, hub, principal, sid, text)).as_dict()

@@ -18,7 +18,9 @@ from litterhub.api.guards import check_fields
 from litterhub.api.problems import Problem
 from litterhub.api.routes.uploads import save_upload
 from litterhub.api.security import check_rate, verify_csrf, write_limit
+from litterhub.ingest.mapping import DATE_FORMATS, MappingError
 from litterhub.services import contributions as svc
+from litterhub.services import mapping as mapping_svc
 from litterhub.services.hub import Hub
 from litterhub.services.known_bytes import known_elsewhere
 from litterhub.web.routes.accounts import need, page
@@ -95,11 +97,45 @@ def submission(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Respo
         sub = svc.get_submission(hub, who, sid)
     except svc.ContributionError:
         return page(request, "not_found.html", status_code=404, what=sid)
-    mapping = svc.draft_mapping_for(hub, sub) if sub.kind == "upload" and (
+    mapping = mapping_svc.offered_mapping(hub, sub) if sub.kind == "upload" and (
         not (sub.report or {}).get("format_known", True) or sub.format == "generic") else None
-    return page(request, "contribute/submission.html", sub=sub, licences=svc.LICENCES, error=None,
-                item_names=svc.item_names(), mapping=mapping, mapping_supported=svc.mapping_supported(),
-                today=date.today().isoformat(), known_copies=known_elsewhere(hub, sub.sha256 or "", sub.dataset_id))
+    return _submission_page(request, hub, sub, mapping)
+
+
+def _submission_page(request: Request, hub: Hub, sub, mapping: str | None, status_code: int = 200,
+                     error: str | None = None, roles: dict | None = None) -> HTMLResponse:
+    """The submission page; with a mapping, the column picker starts from its roles (or the ones just chosen)."""
+    picker = (roles or mapping_svc.roles_of(mapping)) if mapping is not None else None
+    return page(request, "contribute/submission.html", status_code=status_code, sub=sub, licences=svc.LICENCES,
+                error=error, item_names=svc.item_names(), mapping=mapping, mapping_supported=svc.mapping_supported(),
+                picker=picker, roles=mapping_svc.ROLES, length_units=mapping_svc.LENGTH_UNITS,
+                date_formats=DATE_FORMATS, today=date.today().isoformat(),
+                known_copies=known_elsewhere(hub, sub.sha256 or "", sub.dataset_id))
+
+
+@router.post("/contribute/submissions/{sid}/columns", response_class=HTMLResponse)
+async def columns(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    """The column picker: one column per role becomes the mapping YAML, validated off the event loop."""
+    who = need(request)
+    if isinstance(who, Response):
+        return who
+    await verify_csrf(request)
+    check_rate(request, "write", *write_limit())
+    form = await request.form()
+    choices = {k: v for k, v in form.items() if isinstance(v, str)}
+    choices["item_columns"] = [v for v in form.getlist("item_columns") if isinstance(v, str)]
+    try:
+        sub = svc.get_submission(hub, who, sid)
+    except svc.ContributionError:
+        return page(request, "not_found.html", status_code=404, what=sid)
+    try:
+        text = mapping_svc.mapping_from_roles(choices, list((sub.report or {}).get("header") or []))
+        await offload(request, svc.apply_mapping, hub, who, sid, text)
+    except (MappingError, svc.ContributionError) as exc:
+        status = exc.status if isinstance(exc, svc.ContributionError) else 422
+        return _submission_page(request, hub, sub, svc.draft_mapping_for(hub, sub) or "", status, str(exc),
+                                roles=choices)
+    return _back(sid)
 
 
 async def _decide(request: Request, hub: Hub, sid: str, action) -> Response:
