@@ -21,6 +21,7 @@ from litterhub.api.security import check_rate, verify_csrf, write_limit
 from litterhub.ingest.mapping import DATE_FORMATS, MappingError
 from litterhub.services import contributions as svc
 from litterhub.services import mapping as mapping_svc
+from litterhub.services import templates as templates_svc
 from litterhub.services.hub import Hub
 from litterhub.services.known_bytes import known_elsewhere
 from litterhub.web.routes.accounts import need, page
@@ -52,7 +53,7 @@ def upload_form(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     if isinstance(who, Response):
         return who
     return page(request, "contribute/upload.html", error=None, limits=svc.Limits.from_env(),
-                datasets=svc.my_datasets(hub, who))
+                datasets=svc.my_datasets(hub, who), templates=templates_svc.templates())
 
 
 @router.post("/contribute/upload", response_class=HTMLResponse)
@@ -86,6 +87,21 @@ async def upload(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
     return _back(sub.id)
+
+
+TEMPLATE_TYPES = {"csv": ("text/csv; charset=utf-8", templates_svc.as_csv),
+                  "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", templates_svc.as_xlsx)}
+
+
+@router.get("/contribute/templates/{name}.{ext}")
+def template_file(name: str, ext: str, request: Request) -> Response:
+    """A blank template for a common protocol (CSV or XLSX) that the wizard reads without a mapping by hand."""
+    template = templates_svc.templates().get(name)
+    if template is None or ext not in TEMPLATE_TYPES:
+        return page(request, "not_found.html", status_code=404, what=f"{name}.{ext}")
+    media_type, write = TEMPLATE_TYPES[ext]
+    return Response(write(template), media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="litterhub-{name}.{ext}"'})
 
 
 @router.get("/contribute/submissions/{sid}", response_class=HTMLResponse)
