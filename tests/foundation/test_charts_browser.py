@@ -114,3 +114,13 @@ def test_site_page_draws_its_map_timeline_and_item_mix(browser, live_server, lan
     assert s["others"] in _y_axis(mix)["labels"]
     assert not errors, errors
     page.close()
+
+
+def test_microplastics_chart_without_aligned_samples_says_so(browser, live_server):
+    """The demo's beach datasets have no net samples to align: a translated message, not an empty chart."""
+    url = f"{live_server}/microplastics?lang=ar&dataset=mlw-sample"
+    page, errors, s = _open(browser, url, "#chart .chart-empty")
+    assert page.text_content("#chart .chart-empty") == s["empty"] and s["measured"] != "Measured concentration"
+    assert page.locator("#chart svg").count() == 0
+    assert not errors, errors
+    page.close()
