@@ -77,3 +77,27 @@ def test_site_page_chart_strings_are_translated(client):
 def test_unknown_site_is_a_404_page(client):
     r = client.get("/sites/no-such-site")
     assert r.status_code == 404 and "text/html" in r.headers["content-type"]
+
+
+def test_site_summary_api_and_cli_agree_with_the_page(client, demo_hub):
+    from typer.testing import CliRunner
+
+    from litterhub.cli import app
+
+    site = _busiest_site(client)
+    html = client.get(f"/sites/{site['id']}").text
+    api = client.get(f"/api/v1/sites/{site['id']}/summary").json()
+    assert api["timeline"] == _data_block(html, "site-timeline-data")
+    assert api["mix"][0]["chart"] == _data_block(html, "site-mix-data")
+    assert [d["url"] for d in api["downloads"]][0].startswith("/api/v1/events/download.csv?site=")
+    missing = client.get("/api/v1/sites/no-such-site/summary")
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("application/problem+json")
+    data = ["--data-dir", str(demo_hub.settings.data_dir)]
+    out = CliRunner().invoke(app, ["sites", "show", site["id"], "--json", *data])
+    assert out.exit_code == 0, out.output
+    cli = json.loads(out.stdout)
+    assert cli["mix"] == api["mix"] and [d["id"] for d in cli["datasets"]] == [d["id"] for d in api["datasets"]]
+    text = CliRunner().invoke(app, ["sites", "show", site["id"], *data])
+    assert text.exit_code == 0 and "download csv: /api/v1/events/download.csv?site=" in text.stdout
+    bad = CliRunner().invoke(app, ["sites", "show", "no-such-site", *data])
+    assert bad.exit_code == 2 and "litter-site-not-found" in bad.output

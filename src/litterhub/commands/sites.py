@@ -52,3 +52,40 @@ def reassign_regions_command(
     for d in result.datasets:
         done = f" -> version {d.version}" if d.version else ""
         typer.echo(f"  {d.dataset_id} v{d.from_version}: {d.events_changed} of {d.events} events {verb}{done}")
+
+
+@sites_app.command("show")
+def show_command(
+    site_id: str = typer.Argument(..., help="the site id (as in /sites/<id>)"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    data_dir: Path | None = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA",
+                                         help="data directory (default ./litterhub-data)"),
+) -> None:
+    """What the site page shows: datasets and programmes, the item mix per comparability class, downloads."""
+    from litterhub.services.datasets import NotFound
+    from litterhub.services.hub import Hub
+    from litterhub.services.site_page import site_page
+
+    hub = Hub.open(data_dir)
+    try:
+        page = site_page(hub, site_id)
+    except NotFound as exc:
+        typer.echo(f"error [litter-site-not-found] {exc}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        hub.close()
+    page.pop("events", None)
+    if as_json:
+        typer.echo(json.dumps(page, default=str))
+        return
+    typer.echo(f"{page['name']} ({page['id']}), {page.get('country') or '-'}: {len(page['timeline'])} counted surveys")
+    for d in page["datasets"]:
+        typer.echo(f"  dataset {d['id']} v{d['version']} ({d['programme']}, {d['licence']}): {d['surveys']} surveys")
+    for m in page["mix"]:
+        typer.echo(f"  [{m['cls']}] {m['surveys']} surveys, {m['total']:g} items")
+        for r in m["items"]:
+            typer.echo(f"    {r['pct']:5.1f} %  {r['name']} ({r['item']})")
+        if m["others"]:
+            typer.echo(f"    {m['others']['pct']:5.1f} %  others")
+    for d in page["downloads"]:
+        typer.echo(f"  download {d['format']}: {d['url']}")
