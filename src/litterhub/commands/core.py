@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from litterhub.services.hub import Hub
+if TYPE_CHECKING:
+    from litterhub.services.hub import Hub
 
 console = Console()
 err = Console(stderr=True)
 
 
 def _hub(data_dir: Path | None) -> Hub:
+    from litterhub.services.hub import Hub  # SQLAlchemy, Alembic, DuckDB, pyarrow: not for `--help`
+
     return Hub.open(data_dir)
 
 
