@@ -33,23 +33,43 @@ def problem_response(status: int, detail: str, instance: str, errors: list[dict[
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+def _for_people(request: Request, status: int, detail: str | None,
+                headers: dict[str, str] | None = None) -> Response | None:
+    """An HTML error page in the reader's language when a browser asks for a web page, else None."""
+    from litterhub.web.chrome import wants_html  # the web face builds on the API package, not the reverse
+    from litterhub.web.errors import html_error
+
+    if not wants_html(request):
+        return None
+    try:
+        return html_error(request, status, detail, headers)
+    except Exception:  # noqa: BLE001 - a page that cannot render still answers, as a problem document
+        return None
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
     errors = getattr(exc, "errors", None)
     detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "Error")
+    if (page := _for_people(request, exc.status_code, detail, getattr(exc, "headers", None))) is not None:
+        return page
     return problem_response(exc.status_code, detail, request.url.path, errors, getattr(exc, "headers", None))
 
 
-async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
     errors = [{"code": "type-error" if "type" in e.get("type", "") or "parsing" in e.get("type", "")
                else "constraint-error", "field": ".".join(str(p) for p in e.get("loc", [])[1:]) or None,
                "message": e.get("msg", "")} for e in exc.errors()]
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid request"
+    if (page := _for_people(request, 400, detail)) is not None:
+        return page
     return problem_response(400, detail, request.url.path, errors)
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected(request: Request, exc: Exception) -> Response:
     if (busy := overload_problem(exc)) is not None:  # raised in a middleware, past the handlers below
         return await _http_error(request, busy)
+    if (page := _for_people(request, 500, None)) is not None:
+        return page
     return problem_response(500, "an unexpected error occurred; it has been logged", request.url.path)
 
 

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from litterhub.web.chrome import language_links, signed_in
 from litterhub.web.i18n import UN_LANGUAGES, direction, negotiate, translations
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -67,8 +68,11 @@ def request_language(request: Request) -> str:
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     lang = request_language(request)
+    for key, value in signed_in(request).items():  # the header's sign-in link or sign-out button
+        context.setdefault(key, value)
     html = environment(lang).get_template(template).render(
         request=request, lang=lang, dir=direction(lang), languages=UN_LANGUAGES,
+        language_links=language_links(request, UN_LANGUAGES),
         csp_nonce=getattr(request.state, "csp_nonce", ""),  # set per request by api/guards.py
         fmt_number=lambda v, digits=1: "–" if v is None else format_decimal(round(v, digits), locale=lang),
         **context,
