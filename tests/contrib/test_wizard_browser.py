@@ -62,6 +62,9 @@ def test_volunteer_uploads_a_long_csv_through_the_column_picker(browser, server,
     page.wait_for_selector("#licence-step")
     assert "6" in page.inner_text("#row-counts")  # the six rows, read as surveys with their items
     assert page.locator("#rejected-rows").count() == 0
+    preview = page.inner_text("#survey-preview")  # the first surveys as parsed: one per beach and date
+    assert "Praia do Norte/2024-03-02" in preview and "Cigarette butts: 37" in preview
+    assert "Praia da Arda/2024-04-13" in preview
     page.screenshot(path=str(SHOTS / "2-checked-390.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
 

@@ -59,7 +59,10 @@ def test_web_column_picker_confirms_a_long_csv_and_offers_it_again(hub):
         assert sub.usable and sub.report["rows_accepted"] == 6 and sub.format == "generic"
         saved = parse_mapping(sub.payload["mapping"])
         assert saved.layout == "long" and saved.long["count"] == "count" and saved.event["people"] == "volunteers"
-        assert 'id="licence-step"' in web.get(location).text
+        checked = web.get(location).text
+        assert 'id="licence-step"' in checked and 'id="survey-preview"' in checked
+        # three surveys parsed from six rows; the 2 March survey has 37 + 4 + 2 items
+        assert checked.count("<tr><td><bdi>Praia d") == 3 and "<td>43.0</td>" in checked
         # the next upload by the same person starts from the confirmed mapping (length in km this time)
         form2 = {**form, "length_unit": "km"}
         web.post(f"{location}/columns", data=form2, follow_redirects=False)

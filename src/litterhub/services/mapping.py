@@ -171,3 +171,34 @@ def _earlier_mappings(hub, sub) -> list[str]:
         rows = conn.execute(select(s.payload).where(s.user_id == sub.user_id, s.kind == "upload", s.id != sub.id)
                             .order_by(s.updated_at.desc()).limit(REUSE_LOOKBACK)).scalars().all()
     return [p["mapping"] for p in rows if isinstance(p, dict) and isinstance(p.get("mapping"), str)]
+
+
+# The wizard's preview: the first surveys as the generic reader parses them with the chosen mapping (the full
+# validation report, with every rejected row, comes from contributions.validate_upload in the compute pool).
+PREVIEW_SURVEYS = 5
+PREVIEW_ITEMS = 6
+
+
+def preview(path: Path, mapping_text: str, limit: int = PREVIEW_SURVEYS) -> list[dict[str, Any]]:
+    """The first `limit` surveys read from the file with the mapping: date, place, effort, people, total and
+    the largest item counts. Empty when the mapping cannot be read (the report says why)."""
+    from litterhub.ingest.registry import get_adapter
+    from litterhub.ingest.report import ValidationReport
+    from litterhub.ingest.textio import sniff
+
+    try:
+        adapter = get_adapter("generic").bind(load_mapping(mapping_text))
+        batches = adapter.read(sniff(path), ValidationReport())
+        batch = next(iter(batches), None)
+    except (MappingError, OSError, ValueError):
+        return []
+    if batch is None:
+        return []
+    events = batch.events.slice(0, limit).to_pylist()
+    items: dict[str, list[tuple[str, float]]] = {}
+    for obs in batch.observations.to_pylist():
+        items.setdefault(obs["source_event_id"], []).append((obs["source_name"] or obs["source_code"], obs["count"]))
+    return [{"id": e["source_event_id"], "date": e["event_date"], "lat": e["lat"], "lon": e["lon"],
+             "length_m": e["length_m"], "people": e["people"], "total": e["total_count"],
+             "items": sorted(items.get(e["source_event_id"], []), key=lambda kv: -(kv[1] or 0))[:PREVIEW_ITEMS]}
+            for e in events]

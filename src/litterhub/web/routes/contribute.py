@@ -115,16 +115,19 @@ def submission(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Respo
         return page(request, "not_found.html", status_code=404, what=sid)
     mapping = mapping_svc.offered_mapping(hub, sub) if sub.kind == "upload" and (
         not (sub.report or {}).get("format_known", True) or sub.format == "generic") else None
-    return _submission_page(request, hub, sub, mapping)
+    saved = (sub.payload or {}).get("mapping") if sub.kind == "upload" else None
+    preview = mapping_svc.preview(svc.upload_path(hub, sub), saved) if saved else []  # a sync route: in a thread
+    return _submission_page(request, hub, sub, mapping, preview=preview)
 
 
 def _submission_page(request: Request, hub: Hub, sub, mapping: str | None, status_code: int = 200,
-                     error: str | None = None, roles: dict | None = None) -> HTMLResponse:
+                     error: str | None = None, roles: dict | None = None,
+                     preview: list | None = None) -> HTMLResponse:
     """The submission page; with a mapping, the column picker starts from its roles (or the ones just chosen)."""
     picker = (roles or mapping_svc.roles_of(mapping)) if mapping is not None else None
     return page(request, "contribute/submission.html", status_code=status_code, sub=sub, licences=svc.LICENCES,
                 error=error, item_names=svc.item_names(), mapping=mapping, mapping_supported=svc.mapping_supported(),
-                picker=picker, roles=mapping_svc.ROLES, length_units=mapping_svc.LENGTH_UNITS,
+                picker=picker, roles=mapping_svc.ROLES, preview=preview or [], length_units=mapping_svc.LENGTH_UNITS,
                 date_formats=DATE_FORMATS, today=date.today().isoformat(),
                 known_copies=known_elsewhere(hub, sub.sha256 or "", sub.dataset_id))
 
