@@ -154,6 +154,7 @@ def test_unknown_url_is_an_html_page_in_the_readers_language(browser, live_serve
     assert response.headers["content-type"].startswith("text/html")
     assert page.evaluate("document.documentElement.lang") == "fr"
     assert page.locator("h1").text_content().strip() == "Page introuvable"
+    assert "Not Found" not in page.content()  # the generic English reason is not repeated under the French title
     assert page.locator("main a[href='/']").count() == 1
     page.close()
 
@@ -180,3 +181,32 @@ def test_favicon(client):
     svg = client.get("/static/img/favicon.svg")
     assert svg.status_code == 200 and "<svg" in svg.text
     assert '<link rel="icon" href="/static/img/favicon.svg"' in client.get("/").text
+
+
+def test_header_signs_in_and_out_on_every_page(hub):
+    """Anonymous: a sign-in link back to the page. Signed in: the person's name and a working sign-out button, also
+    on pages that know nothing of accounts (the header finds the session itself)."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from litterhub.api.app import create_app
+    from litterhub.services import auth
+
+    def token(html: str) -> str:
+        return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+    auth.create_user(hub, "phone@example.org", "a long enough passphrase 42")
+    with TestClient(create_app(hub)) as web:
+        anonymous = web.get("/datasets?lang=en").text
+        assert '<a href="/account/login?next=/datasets%3Flang%3Den">Sign in</a>' in anonymous
+        assert "Sign out" not in anonymous
+        login = web.get("/account/login")
+        web.post("/account/login", data={"email": "phone@example.org", "password": "a long enough passphrase 42",
+                                         "csrf_token": token(login.text), "next": "/datasets"})
+        signed_in = web.get("/datasets?lang=en").text
+        header = signed_in.split("</header>")[0]
+        assert "phone@example.org" in header and "Sign out" in header and "Sign in<" not in header
+        out = web.post("/account/logout", data={"csrf_token": token(header)}, follow_redirects=False)
+        assert out.status_code == 303
+        assert "Sign in" in web.get("/datasets?lang=en").text.split("</header>")[0]

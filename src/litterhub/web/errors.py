@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from litterhub.api.problems import TITLES
 from litterhub.web.i18n import translations
 from litterhub.web.rendering import render, request_language
 
@@ -40,8 +41,11 @@ def _messages(status: int) -> tuple[str, str]:
 
 def html_error(request: Request, status: int, detail: str | None = None,
                headers: dict[str, str] | None = None) -> HTMLResponse:
-    """The error page of `status`; `detail` (the technical reason, not translated) shown only below 500."""
+    """The error page of `status`; `detail` (the technical reason, not translated) shown only below 500 and only
+    when it says more than the status's generic English title (which the translated title already says)."""
     title, explanation = _messages(status)
+    if detail == TITLES.get(status):
+        detail = None
     gettext = translations(request_language(request)).gettext
     response = render(request, "error.html", status_code=status, status=status, title=gettext(title),
                       explanation=gettext(explanation), detail=detail if status < 500 else None)
