@@ -41,12 +41,16 @@ def _open(browser, url: str, ready: str):
     return page, errors, strings
 
 
-def _x_axis(chart: dict) -> dict:
-    return next(a for a in chart["axes"] if a["aria"].startswith("X-axis"))
-
-
-def _y_axis(chart: dict) -> dict:
-    return next(a for a in chart["axes"] if a["aria"].startswith("Y-axis"))
+def _axes(chart: dict, x_title: str) -> tuple[dict, dict]:
+    """(x, y): the chart has two axes, one titled `x_title`; both carry their title as ARIA label (not Vega's
+    English "X-axis titled …")."""
+    axes = [a for a in chart["axes"] if a["title"] or a["labels"]]  # grid lines are axes without text
+    assert len(axes) == 2, axes
+    assert all(a["aria"] == a["title"] for a in axes if a["title"]), axes
+    assert not any(re.match(r"[XY]-axis", a["aria"]) for a in axes), axes  # Vega's English default
+    x = [a for a in axes if a["title"] == x_title]
+    assert len(x) == 1, (x_title, axes)
+    return x[0], next(a for a in axes if a is not x[0])
 
 
 def _overlap(a, b) -> bool:
@@ -58,8 +62,8 @@ def test_indicator_time_series_speaks_the_page_language(browser, live_server, la
     page, errors, s = _open(browser, f"{live_server}/indicators?lang={lang}", "#indicator-timeseries[data-rendered]")
     assert s["lang"] == lang
     chart = page.evaluate(READ_CHART, "#indicator-timeseries")
-    x, y = _x_axis(chart), _y_axis(chart)
-    assert x["title"] == s["survey_date"] and y["title"] == s["items_per_100m"]
+    x, y = _axes(chart, s["survey_date"])
+    assert y["title"] == s["items_per_100m"]
     assert x["labels"] and all(YEAR.search(label) for label in x["labels"]), x["labels"]
     # top-10 legend: the demo has more sites than that, the rest is one translated "others" entry
     assert len(chart["legendLabels"]) == 11 and chart["legendLabels"][-1] == s["others"]
@@ -87,8 +91,7 @@ def test_empty_date_range_shows_the_message(browser, live_server, lang):
 def test_dataset_chart_labels_its_log_scale(browser, live_server, lang):
     page, errors, s = _open(browser, f"{live_server}/datasets/mlw-sample?lang={lang}", "#chart[data-rendered]")
     chart = page.evaluate(READ_CHART, "#chart")
-    x, y = _x_axis(chart), _y_axis(chart)
-    assert x["title"] == s["survey_date"]
+    x, y = _axes(chart, s["survey_date"])
     assert y["title"] == f"{s['items_per_100m']} {s['log_scale']}"
     assert all(YEAR.search(label) for label in x["labels"]), x["labels"]
     assert not errors, errors
@@ -106,12 +109,12 @@ def test_site_page_draws_its_map_timeline_and_item_mix(browser, live_server, lan
     page.wait_for_selector("#site-mix-chart[data-rendered]", timeout=30_000)
     page.wait_for_selector("#site-map[data-rendered]", timeout=30_000)
     timeline = page.evaluate(READ_CHART, "#site-timeline")
-    x, y = _x_axis(timeline), _y_axis(timeline)
-    assert x["title"] == s["survey_date"] and y["title"] == s["items_total"]
+    x, y = _axes(timeline, s["survey_date"])
+    assert y["title"] == s["items_total"]
     assert all(YEAR.search(label) for label in x["labels"]), x["labels"]
     mix = page.evaluate(READ_CHART, "#site-mix-chart")
-    assert _x_axis(mix)["title"] == s["share_pct"]
-    assert s["others"] in _y_axis(mix)["labels"]
+    share, items = _axes(mix, s["share_pct"])
+    assert s["others"] in items["labels"]
     assert not errors, errors
     page.close()
 

@@ -68,6 +68,19 @@
                      "#9c755f", "#79706e"];
   const palette = (n, withOthers) => TABLEAU10.slice(0, n).concat(withOthers ? ["#bab0ac"] : []);
 
+  // Vega writes English ARIA labels for axes ("X-axis titled …"); an axis description replaces them, so screen
+  // readers hear the translated title. Walks layers, facets and concatenations.
+  function describeAxes(spec) {
+    if (!spec || typeof spec !== "object") return;
+    const enc = spec.encoding || {};
+    ["x", "y"].forEach((ch) => {
+      const e = enc[ch];
+      if (e && e.title && e.axis !== null) e.axis = Object.assign({ description: e.title }, e.axis || {});
+    });
+    (spec.layer || []).concat(spec.spec ? [spec.spec] : [], spec.hconcat || [], spec.vconcat || [],
+                              spec.concat || []).forEach(describeAxes);
+  }
+
   function note(el, cls, text) {
     const p = document.createElement("p");
     p.className = cls; p.setAttribute("role", "status"); p.textContent = text;
@@ -92,6 +105,8 @@
     loading.setAttribute("aria-live", "polite");
     el.setAttribute("aria-busy", "true");
     const loc = locales(s.lang);
+    describeAxes(spec);
+    spec.description = spec.description || el.getAttribute("aria-label") || undefined;
     spec.config = Object.assign({
       font: "system-ui, sans-serif",
       legend: Object.assign({ labelLimit: 220 }, rtl ? { orient: "bottom", direction: "horizontal", columns: 2 } : {}),

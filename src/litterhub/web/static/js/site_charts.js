@@ -33,7 +33,7 @@
       width: Math.max(160, Math.min(420, mix.clientWidth - 240)),
       mark: "bar",
       encoding: {
-        y: { field: "label", type: "nominal", sort: { field: "rank" }, title: null, axis: { labelLimit: 220 } },
+        y: { field: "label", type: "nominal", sort: { field: "rank" }, title: null, axis: { labelLimit: 220, description: C.t("item") } },
         x: { field: "pct", type: "quantitative", title: C.t("share_pct") },
         color: { field: "is_others", type: "nominal", legend: null,
                  scale: { domain: [false, true], range: ["#4e79a7", "#bab0ac"] } },
