@@ -93,3 +93,22 @@ def test_api_proposes_and_confirms_a_mapping(write_client, make_user):
     assert again["saved"] is True and again["roles"]["count"] == "count"
     other, other_key = make_user("other@example.org")
     assert write_client.get(f"/api/v1/uploads/{sid}/mapping", headers=bearer(other_key)).status_code == 404
+
+
+def test_api_proposes_a_mapping_for_a_spreadsheet(write_client, make_user):
+    """An XLSX in no programme's format gets the same proposal as its CSV twin (first sheet)."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for line in VOLUNTEER.strip().splitlines():
+        book.active.append(line.split(","))
+    out = io.BytesIO()
+    book.save(out)
+    _, key = make_user("sheet@example.org")
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    write_client.post("/api/v1/uploads", headers=bearer(key), files={"file": ("mine.xlsx", out.getvalue(), xlsx)})
+    sid = write_client.get("/api/v1/submissions", headers=bearer(key)).json()["items"][0]["id"]
+    body = write_client.get(f"/api/v1/uploads/{sid}/mapping", headers=bearer(key)).json()
+    assert body["roles"]["layout"] == "long" and body["roles"]["count"] == "count"

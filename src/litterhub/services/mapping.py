@@ -158,7 +158,13 @@ def offered_mapping(hub, sub) -> str | None:
             except MappingError:
                 continue
             return text
-    return svc.draft_mapping_for(hub, sub)
+    drafted = svc.draft_mapping_for(hub, sub)  # text tables
+    if drafted is None and svc.mapping_supported():  # spreadsheets: the same draft from the first sheet
+        try:
+            drafted = draft_for_file(svc.upload_path(hub, sub))
+        except (DraftError, MappingError, OSError, ValueError):
+            return None
+    return drafted
 
 
 def _earlier_mappings(hub, sub) -> list[str]:
