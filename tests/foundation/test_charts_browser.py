@@ -127,3 +127,35 @@ def test_microplastics_chart_without_aligned_samples_says_so(browser, live_serve
     assert page.locator("#chart svg").count() == 0
     assert not errors, errors
     page.close()
+
+
+def test_inventory_scenario_chart_is_translated(browser, live_server):
+    page, errors, s = _open(browser, f"{live_server}/inventory/SWZ?lang=zh", "#scenario-chart[data-rendered]")
+    chart = page.evaluate(READ_CHART, "#scenario-chart")
+    x, y = _axes(chart, s["year"])
+    assert y["title"] == s["emission_t"] and all(re.fullmatch(r"(19|20)\d\d", v) for v in x["labels"])
+    assert not errors, errors
+    page.close()
+
+
+def test_litter_run_chart_is_translated(browser, live_server, shared_data, tmp_path):
+    ref = shared_data / "litter-reference" / "input"
+    settings = tmp_path / "settings.yaml"
+    settings.write_text("date_min: 2012-01-01\ndate_max: 2017-12-31\npercentage_total_count: 80\n")
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{live_server}/litter?lang=ar")
+    page.set_input_files("#settings", str(settings))
+    page.set_input_files("#data", str(ref / "beach-litter-nl-2012-2017.csv"))
+    page.set_input_files("#types", str(ref / "types-ospar-tests.csv"))
+    page.locator("#settings").evaluate("(el) => el.form.submit()")
+    page.wait_for_selector("#litter-chart[data-rendered]", timeout=60_000)
+    s = json.loads(page.text_content("#chart-strings"))
+    assert s["lang"] == "ar"
+    chart = page.evaluate(READ_CHART, "#litter-chart")
+    x, y = _axes(chart, s["survey_date"])
+    assert y["title"] == s["total_count"] and all(YEAR.search(v) for v in x["labels"])
+    assert len(chart["legendLabels"]) <= 11
+    assert not errors, errors
+    page.close()
