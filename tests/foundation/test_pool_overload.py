@@ -78,6 +78,7 @@ def test_exhausted_pool_on_a_web_page_is_503_too(one_connection_hub):
         finally:
             held.close()
         _assert_busy(res)
+        assert res.headers["content-type"].startswith("text/html")  # a page for people, not a problem document
 
 
 def test_in_a_route_a_full_queue_or_pool_is_503():
