@@ -159,3 +159,14 @@ def test_litter_run_chart_is_translated(browser, live_server, shared_data, tmp_p
     assert len(chart["legendLabels"]) <= 11
     assert not errors, errors
     page.close()
+
+
+def test_numbers_follow_the_page_language(browser, live_server):
+    """French groups thousands with a (narrow) no-break space, not the English comma."""
+    page, errors, s = _open(browser, f"{live_server}/indicators?lang=fr", "#indicator-timeseries[data-rendered]")
+    chart = page.evaluate(READ_CHART, "#indicator-timeseries")
+    _, y = _axes(chart, s["survey_date"])
+    big = [v for v in y["labels"] if len(re.sub(r"\D", "", v)) >= 4]
+    assert big and all(re.fullmatch(r"\d{1,3}([\u202f\u00a0 ]\d{3})+", v) for v in big), y["labels"]
+    assert not errors, errors
+    page.close()
