@@ -222,9 +222,10 @@ def test_route_table_401_and_403(table, method, path, role):
         assert r.status_code == 403, (lower, r.text)
 
 
-# Anonymous by design: calculators that store nothing a person contributed (rate limited instead).
+# Anonymous by design: calculators that store nothing a person contributed (rate limited and held to the compute
+# quota instead). The national reporting pack stores only a bundle derived from published data, by its checksum.
 ANONYMOUS_COMPUTE = {"POST /api/v1/inventory/jambeck", "POST /api/v1/inventory/microplastics",
-                     "POST /api/v1/litter/runs"}
+                     "POST /api/v1/litter/runs", "POST /api/v1/reports/national/{code}"}
 
 
 def test_every_write_route_in_the_app_rejects_anonymous(write_client):
