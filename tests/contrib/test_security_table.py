@@ -35,6 +35,15 @@ MLW = (DEMO_DIR / "mlw-sample.csv").read_bytes()
 LITTER_SETTINGS = b"date_min: 2012-01-01\ndate_max: 2017-12-31\npercentage_total_count: 80\n"
 
 
+def _run(coroutine):
+    """asyncio.run in a thread of its own: Playwright's sync API (session-wide browser fixtures of other test
+    files) keeps an event loop running in the main thread, where asyncio.run would refuse to start."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 # --- helpers -----------------------------------------------------------------------------------------------
 
 def token(html: str) -> str:
@@ -78,7 +87,7 @@ def run_asgi(app, method: str, path: str, headers: list[tuple[str, str]] | None 
              "path": path, "raw_path": path.encode(), "query_string": query.encode(), "root_path": "",
              "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or [])], "client": client,
              "server": ("testserver", 80)}
-    asyncio.run(app(scope, receive, send))
+    _run(app(scope, receive, send))
     start = next(m for m in messages if m["type"] == "http.response.start")
     return start["status"], pulled, {k.decode(): v.decode() for k, v in start["headers"]}
 
@@ -239,7 +248,7 @@ def test_1_compute_quota_per_caller(app, any_hub, monkeypatch):
             gate.set()
             return second.status_code, (await first).status_code
 
-    assert asyncio.run(scenario()) == (429, 200)
+    assert _run(scenario()) == (429, 200)
 
 
 # --- finding 9: the comment form's write rate --------------------------------------------------------------
@@ -428,7 +437,7 @@ def test_health_answers_while_heavy_work_runs(app, any_hub, shared_data, monkeyp
             gate.set()
             return health.status_code, heavy_done_first, (await heavy).status_code
 
-    health_status, heavy_done_first, heavy_status = asyncio.run(scenario())
+    health_status, heavy_done_first, heavy_status = _run(scenario())
     assert entered.is_set() and health_status == 200 and not heavy_done_first
     assert heavy_status in (200, 201)
 

@@ -106,6 +106,8 @@ def test_in_a_route_a_full_queue_or_pool_is_503():
 
 def test_a_full_compute_line_is_refused_and_a_shorter_one_admitted():
     """`compute.admit` counts the calls really waiting on the slots' limiter (held here by the test)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     import anyio
 
     from litterhub.api.compute import QUEUE_PER_SLOT, _Pool, admit
@@ -128,4 +130,7 @@ def test_a_full_compute_line_is_refused_and_a_shorter_one_admitted():
             tasks.cancel_scope.cancel()
         return seen
 
-    assert anyio.run(scenario) == ["queued"] * QUEUE_PER_SLOT + ["compute-queue-full"]
+    # in a thread of its own: Playwright's sync API (session-wide browser fixtures) keeps a loop running here
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        seen_in_order = pool.submit(anyio.run, scenario).result()
+    assert seen_in_order == ["queued"] * QUEUE_PER_SLOT + ["compute-queue-full"]
