@@ -70,6 +70,15 @@ def client(demo_hub):
         yield c
 
 
+@pytest.fixture(autouse=True)
+def _forget_language_choice(request):
+    """The session-wide `client` keeps cookies; a test that picks ?lang=ar must not leave the next test in Arabic
+    (pages remember an explicit choice in the `lang` cookie, as a person would want)."""
+    yield
+    if "client" in request.fixturenames:
+        request.getfixturevalue("client").cookies.pop("lang", None)
+
+
 @pytest.fixture()
 def write_client(hub):
     """An in-process HTTP client over a fresh, empty hub (for tests that write)."""

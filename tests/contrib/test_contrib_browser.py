@@ -54,13 +54,10 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
+def chromium(browser):
+    """The session's Chromium (tests/conftest.py): a second sync_playwright() in the same thread is refused
+    while another test file's browser is alive."""
+    return browser
 
 
 def sign_in(page, base: str, email: str) -> None:
