@@ -74,9 +74,11 @@ def client(demo_hub):
 def _forget_language_choice(request):
     """The session-wide `client` keeps cookies; a test that picks ?lang=ar must not leave the next test in Arabic
     (pages remember an explicit choice in the `lang` cookie, as a person would want)."""
+    used = request.getfixturevalue("client") if "client" in request.fixturenames else None
     yield
-    if "client" in request.fixturenames:
-        request.getfixturevalue("client").cookies.pop("lang", None)
+    cookies = getattr(used, "cookies", None)
+    if cookies is not None:
+        cookies.pop("lang", None)
 
 
 @pytest.fixture()
