@@ -21,7 +21,7 @@ from sqlalchemy import select
 from tests.contrib.test_contrib_web import sign_in, token
 
 from litterhub.api.app import create_app
-from litterhub.api.deps import hash_slots
+from litterhub.http.deps import hash_slots
 from litterhub.services import auth
 from litterhub.services import registry as svc
 from litterhub.store import tables as t

@@ -8,7 +8,7 @@ import pytest
 from fastapi import APIRouter, Depends
 from sqlalchemy import select, update
 
-from litterhub.api import security
+from litterhub.http import security
 from litterhub.services import auth
 from litterhub.store import contrib_tables as ct
 from litterhub.store import tables as t

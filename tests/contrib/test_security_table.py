@@ -143,7 +143,7 @@ def test_1_anonymous_200mb_body_refused_by_content_length_before_reading(app):
 def test_1_streamed_body_refused_once_past_the_limit(app):
     """POST /api/v1/litter/runs (anonymous, reads its form) chunked without Content-Length: 413 as soon as the
     route's limit is passed, not after the whole body."""
-    from litterhub.api.limits import body_limit
+    from litterhub.http.limits import body_limit
 
     head = b'--xyz\r\nContent-Disposition: form-data; name="data"; filename="d.csv"\r\nContent-Type: text/csv\r\n\r\n'
     status, pulled, _ = run_asgi(app, "POST", "/api/v1/litter/runs",

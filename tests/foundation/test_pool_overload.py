@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from litterhub.api.app import create_app
-from litterhub.api.problems import PROBLEM_JSON, RETRY_AFTER_BUSY, Overloaded, install
+from litterhub.http.problems import PROBLEM_JSON, RETRY_AFTER_BUSY, Overloaded, install
 from litterhub.services.hub import Hub
 from litterhub.store.database import make_engine
 from litterhub.store.settings import DEFAULT_POOL_OVERFLOW, DEFAULT_POOL_SIZE, PoolSettings
@@ -110,7 +110,7 @@ def test_a_full_compute_line_is_refused_and_a_shorter_one_admitted():
 
     import anyio
 
-    from litterhub.api.compute import QUEUE_PER_SLOT, _Pool, admit
+    from litterhub.http.compute import QUEUE_PER_SLOT, _Pool, admit
 
     async def scenario() -> list[str]:
         shared = _Pool(1)

@@ -17,12 +17,12 @@ from fastapi.staticfiles import StaticFiles
 import litterhub
 import litterhub.api.routes
 import litterhub.web.routes
-from litterhub.api import problems
-from litterhub.api.cors import install_cors
-from litterhub.api.guards import Guards
-from litterhub.api.limits import read_rate
-from litterhub.api.read_cache import ReadCache
-from litterhub.api.security import rate_limit
+from litterhub.http import problems
+from litterhub.http.cors import install_cors
+from litterhub.http.guards import Guards
+from litterhub.http.limits import read_rate
+from litterhub.http.read_cache import ReadCache
+from litterhub.http.security import rate_limit
 from litterhub.services.hub import Hub
 from litterhub.web.rendering import STATIC_DIR
 

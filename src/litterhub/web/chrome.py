@@ -33,7 +33,7 @@ def signed_in(request: Request) -> dict[str, Any]:
 
     Only looked up when the session cookie is present, and never an error: a broken or expired session simply
     shows the sign-in link (the page itself decides what an anonymous visitor may see)."""
-    from litterhub.api.security import SESSION_COOKIE, csrf_token, current_user
+    from litterhub.http.security import SESSION_COOKIE, csrf_token, current_user
 
     if SESSION_COOKIE not in request.cookies:
         return {"me": None}

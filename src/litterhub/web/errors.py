@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from litterhub.api.problems import TITLES
+from litterhub.http.problems import TITLES
 from litterhub.web.i18n import translations
 from litterhub.web.rendering import render, request_language
 

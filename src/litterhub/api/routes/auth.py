@@ -11,9 +11,9 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from litterhub.api.deps import get_hub
-from litterhub.api.problems import Problem
-from litterhub.api.security import require_role
+from litterhub.http.deps import get_hub
+from litterhub.http.problems import Problem
+from litterhub.http.security import require_role
 from litterhub.services import auth
 from litterhub.services.auth import Principal
 from litterhub.services.hub import Hub

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from litterhub.api.deps import get_hub
-from litterhub.api.problems import Problem
+from litterhub.http.deps import get_hub
+from litterhub.http.problems import Problem
 from litterhub.services import chemicals as svc
 from litterhub.services import vocab as vocab_svc
 from litterhub.services.hub import Hub

@@ -13,11 +13,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.encoders import jsonable_encoder
 
-from litterhub.api.compute import offload
-from litterhub.api.deps import get_hub
-from litterhub.api.problems import Problem
 from litterhub.api.routes.registry import caller_of
-from litterhub.api.security import current_user
+from litterhub.http.compute import offload
+from litterhub.http.deps import get_hub
+from litterhub.http.problems import Problem
+from litterhub.http.security import current_user
 from litterhub.services import countries as svc
 from litterhub.services.datasets import NotFound
 from litterhub.services.hub import Hub

@@ -7,8 +7,8 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from litterhub.api.deps import get_hub
-from litterhub.api.problems import Problem
+from litterhub.http.deps import get_hub
+from litterhub.http.problems import Problem
 from litterhub.services import datasets as svc
 from litterhub.services import doi
 from litterhub.services import downloads as dl

@@ -16,8 +16,8 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 
 from litterhub.analysis.comparability import IncomparableClasses, IndicatorResult
-from litterhub.api.deps import get_hub
-from litterhub.api.problems import Problem
+from litterhub.http.deps import get_hub
+from litterhub.http.problems import Problem
 from litterhub.services import indicators as svc
 from litterhub.services.datasets import BadRequest, NotFound
 from litterhub.services.hub import Hub

@@ -14,10 +14,10 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from litterhub.api.compute import offload
-from litterhub.api.deps import get_hub
-from litterhub.api.problems import Problem
-from litterhub.api.security import require_role
+from litterhub.http.compute import offload
+from litterhub.http.deps import get_hub
+from litterhub.http.problems import Problem
+from litterhub.http.security import require_role
 from litterhub.services import inventory as svc
 from litterhub.services.auth import Principal
 from litterhub.services.hub import Hub

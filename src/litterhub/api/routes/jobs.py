@@ -11,9 +11,9 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 
-from litterhub.api.compute import job_owner
-from litterhub.api.deps import get_hub
-from litterhub.api.problems import Problem
+from litterhub.http.compute import job_owner
+from litterhub.http.deps import get_hub
+from litterhub.http.problems import Problem
 from litterhub.services import jobs as svc
 from litterhub.services.hub import Hub
 

@@ -17,11 +17,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import FileResponse
 
-from litterhub.api.compute import offload, start_job, wants_job
-from litterhub.api.deps import get_hub
-from litterhub.api.limits import LITTER_FILE_BYTES
-from litterhub.api.problems import Problem
-from litterhub.api.security import current_user
+from litterhub.http.compute import offload, start_job, wants_job
+from litterhub.http.deps import get_hub
+from litterhub.http.limits import LITTER_FILE_BYTES
+from litterhub.http.problems import Problem
+from litterhub.http.security import current_user
 from litterhub.services import jobs
 from litterhub.services import litter as svc
 from litterhub.services.auth import Principal

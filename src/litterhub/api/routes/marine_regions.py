@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 
-from litterhub.api.deps import get_hub
-from litterhub.api.problems import Problem
-from litterhub.api.security import Principal, require_role
+from litterhub.http.deps import get_hub
+from litterhub.http.problems import Problem
+from litterhub.http.security import Principal, require_role
 from litterhub.services.hub import Hub
 from litterhub.vocab.regions import MAX_COAST_KM, marine_region_names_list, marine_region_shape
 

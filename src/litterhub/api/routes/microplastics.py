@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from litterhub.analysis.microplastics.alignment import AlignmentError
-from litterhub.api.deps import get_hub
-from litterhub.api.problems import Problem
+from litterhub.http.deps import get_hub
+from litterhub.http.problems import Problem
 from litterhub.services import microplastics as svc
 from litterhub.services.hub import Hub
 

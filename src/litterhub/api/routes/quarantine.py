@@ -11,9 +11,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, UploadFile
 from fastapi.responses import StreamingResponse
 
-from litterhub.api.deps import get_hub
-from litterhub.api.problems import Problem
-from litterhub.api.security import require_role
+from litterhub.http.deps import get_hub
+from litterhub.http.problems import Problem
+from litterhub.http.security import require_role
 from litterhub.services import quarantine as svc
 from litterhub.services.hub import Hub
 

@@ -11,9 +11,9 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from litterhub.api.deps import get_hub
-from litterhub.api.problems import Problem
-from litterhub.api.security import current_user, require_role
+from litterhub.http.deps import get_hub
+from litterhub.http.problems import Problem
+from litterhub.http.security import current_user, require_role
 from litterhub.registry.entities import TOPICS
 from litterhub.registry.links import LINK_TYPES
 from litterhub.services import registry as svc

@@ -16,9 +16,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 
-from litterhub.api.compute import start_job
-from litterhub.api.deps import get_hub
-from litterhub.api.problems import Problem
+from litterhub.http.compute import start_job
+from litterhub.http.deps import get_hub
+from litterhub.http.problems import Problem
 from litterhub.services import jobs, reports
 from litterhub.services.datasets import BadRequest, NotFound
 from litterhub.services.hub import Hub

@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 
-from litterhub.api.deps import get_hub
 from litterhub.api.routes.registry import _call, _filters
+from litterhub.http.deps import get_hub
 from litterhub.services import search as search_svc
 from litterhub.services.hub import Hub
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from litterhub.api.deps import get_hub
 from litterhub.api.routes.datasets import PROBLEMS, _call
+from litterhub.http.deps import get_hub
 from litterhub.services import site_page
 from litterhub.services.hub import Hub
 

@@ -12,10 +12,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
-from litterhub.api.compute import offload
-from litterhub.api.deps import get_hub
-from litterhub.api.problems import Problem
-from litterhub.api.security import require_role
+from litterhub.http.compute import offload
+from litterhub.http.deps import get_hub
+from litterhub.http.problems import Problem
+from litterhub.http.security import require_role
 from litterhub.services import contributions as svc
 from litterhub.services import review
 from litterhub.services.auth import Principal

@@ -19,11 +19,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
-from litterhub.api.compute import offload, start_job, wants_job
-from litterhub.api.deps import get_hub
-from litterhub.api.guards import check_fields
-from litterhub.api.problems import Problem
 from litterhub.api.routes.submissions import PROBLEMS, call, contributor
+from litterhub.http.compute import offload, start_job, wants_job
+from litterhub.http.deps import get_hub
+from litterhub.http.guards import check_fields
+from litterhub.http.problems import Problem
 from litterhub.ingest.mapping import MappingError
 from litterhub.services import contributions as svc
 from litterhub.services import jobs

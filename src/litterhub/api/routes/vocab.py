@@ -8,9 +8,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from litterhub.api.deps import get_hub
-from litterhub.api.problems import Problem
-from litterhub.api.security import Principal, require_role
+from litterhub.http.deps import get_hub
+from litterhub.http.problems import Problem
+from litterhub.http.security import Principal, require_role
 from litterhub.services import vocab as svc
 from litterhub.services.hub import Hub
 from litterhub.vocab import VOCAB_VERSION

@@ -16,9 +16,9 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from litterhub.analysis.comparability import records
-from litterhub.api.deps import get_hub
-from litterhub.api.problems import Problem
-from litterhub.api.security import require_role
+from litterhub.http.deps import get_hub
+from litterhub.http.problems import Problem
+from litterhub.http.security import require_role
 from litterhub.services import indicators
 from litterhub.services import widths as svc
 from litterhub.services.auth import Principal

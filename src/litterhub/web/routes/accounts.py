@@ -16,9 +16,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from litterhub.api.deps import get_hub, off_loop
-from litterhub.api.problems import Problem
-from litterhub.api.security import (
+from litterhub.http.deps import get_hub, off_loop
+from litterhub.http.problems import Problem
+from litterhub.http.security import (
     check_rate,
     csrf_protect,
     csrf_token,

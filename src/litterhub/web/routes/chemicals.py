@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from litterhub.api.deps import get_hub
 from litterhub.chemicals import vocabulary as v
+from litterhub.http.deps import get_hub
 from litterhub.services import chemicals as svc
 from litterhub.services.hub import Hub
 from litterhub.web.rendering import render, request_language

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from litterhub.api.deps import get_hub
+from litterhub.http.deps import get_hub
 from litterhub.services import ckan as svc
 from litterhub.services.hub import Hub
 from litterhub.web.i18n import negotiate

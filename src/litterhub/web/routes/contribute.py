@@ -12,12 +12,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from litterhub.api.compute import offload
-from litterhub.api.deps import get_hub
-from litterhub.api.guards import check_fields
-from litterhub.api.problems import Problem
 from litterhub.api.routes.uploads import save_upload
-from litterhub.api.security import check_rate, verify_csrf, write_limit
+from litterhub.http.compute import offload
+from litterhub.http.deps import get_hub
+from litterhub.http.guards import check_fields
+from litterhub.http.problems import Problem
+from litterhub.http.security import check_rate, verify_csrf, write_limit
 from litterhub.ingest.mapping import DATE_FORMATS, MappingError
 from litterhub.services import contributions as svc
 from litterhub.services import mapping as mapping_svc

@@ -14,9 +14,9 @@ from babel import Locale
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from litterhub.api.compute import offload
-from litterhub.api.deps import get_hub
 from litterhub.api.routes.registry import caller_of
+from litterhub.http.compute import offload
+from litterhub.http.deps import get_hub
 from litterhub.services import countries as svc
 from litterhub.services.datasets import NotFound
 from litterhub.services.hub import Hub

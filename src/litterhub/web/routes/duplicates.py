@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from litterhub.api.deps import get_hub
+from litterhub.http.deps import get_hub
 from litterhub.services import duplicates as svc
 from litterhub.services.hub import Hub
 from litterhub.web.rendering import render

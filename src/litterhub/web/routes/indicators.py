@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from litterhub.analysis.comparability import IncomparableClasses
-from litterhub.api.deps import get_hub
+from litterhub.http.deps import get_hub
 from litterhub.services import indicators as svc
 from litterhub.services.datasets import BadRequest, NotFound, list_datasets
 from litterhub.services.hub import Hub

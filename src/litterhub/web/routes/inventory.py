@@ -7,8 +7,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from litterhub.api.deps import get_hub
-from litterhub.api.security import check_rate, verify_csrf, write_limit
+from litterhub.http.deps import get_hub
+from litterhub.http.security import check_rate, verify_csrf, write_limit
 from litterhub.services import inventory as svc
 from litterhub.services.hub import Hub
 from litterhub.web.rendering import render

@@ -7,12 +7,12 @@ from babel.numbers import format_decimal
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from litterhub.api.compute import offload
-from litterhub.api.deps import get_hub
-from litterhub.api.limits import LITTER_FILE_BYTES
-from litterhub.api.problems import Problem
 from litterhub.api.routes.litter import run_owner
-from litterhub.api.security import csrf_token, current_user, verify_csrf, with_csrf_cookie
+from litterhub.http.compute import offload
+from litterhub.http.deps import get_hub
+from litterhub.http.limits import LITTER_FILE_BYTES
+from litterhub.http.problems import Problem
+from litterhub.http.security import csrf_token, current_user, verify_csrf, with_csrf_cookie
 from litterhub.services import litter as svc
 from litterhub.services.hub import Hub
 from litterhub.web.rendering import render, request_language

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from litterhub.analysis.microplastics.alignment import AlignmentError
-from litterhub.api.deps import get_hub
+from litterhub.http.deps import get_hub
 from litterhub.services import microplastics as svc
 from litterhub.services.datasets import list_datasets
 from litterhub.services.hub import Hub

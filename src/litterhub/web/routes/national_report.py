@@ -8,10 +8,10 @@ import json
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from litterhub.api.compute import job_owner, start_job
-from litterhub.api.deps import get_hub
-from litterhub.api.problems import Problem
 from litterhub.api.routes.reports import check, work
+from litterhub.http.compute import job_owner, start_job
+from litterhub.http.deps import get_hub
+from litterhub.http.problems import Problem
 from litterhub.services import jobs
 from litterhub.services.hub import Hub
 from litterhub.web.rendering import render

@@ -18,8 +18,8 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 import litterhub
-from litterhub.api.deps import get_hub
-from litterhub.api.problems import Problem
+from litterhub.http.deps import get_hub
+from litterhub.http.problems import Problem
 from litterhub.services import ogc as svc
 from litterhub.services.hub import Hub
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from litterhub.api.deps import get_hub
+from litterhub.http.deps import get_hub
 from litterhub.services import datasets as svc
 from litterhub.services import metadata as md
 from litterhub.services import site_page

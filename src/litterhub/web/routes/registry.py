@@ -12,8 +12,8 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from litterhub.api.deps import get_hub
-from litterhub.api.security import verify_csrf
+from litterhub.http.deps import get_hub
+from litterhub.http.security import verify_csrf
 from litterhub.registry.entities import ENTITY_TYPES, TOPICS, TYPE_LABELS, source_url
 from litterhub.registry.links import LINK_TYPES
 from litterhub.services import registry as svc

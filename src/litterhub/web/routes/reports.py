@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from litterhub.api.deps import get_hub
+from litterhub.http.deps import get_hub
 from litterhub.services import datasets as datasets_svc
 from litterhub.services import quarantine as quarantine_svc
 from litterhub.services.hub import Hub

@@ -6,9 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from litterhub.api.compute import offload
-from litterhub.api.deps import get_hub
-from litterhub.api.security import check_rate, verify_csrf, write_limit
+from litterhub.http.compute import offload
+from litterhub.http.deps import get_hub
+from litterhub.http.security import check_rate, verify_csrf, write_limit
 from litterhub.services import auth, review
 from litterhub.services import contributions as svc
 from litterhub.services.hub import Hub

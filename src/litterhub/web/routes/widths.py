@@ -15,8 +15,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from litterhub.analysis.comparability import IncomparableClasses, records
-from litterhub.api.deps import get_hub
-from litterhub.api.security import check_rate, verify_csrf, write_limit
+from litterhub.http.deps import get_hub
+from litterhub.http.security import check_rate, verify_csrf, write_limit
 from litterhub.services import indicators
 from litterhub.services import widths as svc
 from litterhub.services.datasets import BadRequest, NotFound

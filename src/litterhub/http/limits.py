@@ -1,0 +1,159 @@
+"""Every request limit of the hub in one place: rates per face, body sizes per route, compute slots.
+
+Each figure has a default that suits a small public server and one environment variable to change it
+(documented in docs/operations.md, "Jobs and limits"). Nothing here touches HTTP; the middleware in
+`api/guards.py`, the dependencies in `api/security.py` and the offloading in `api/compute.py` read it.
+
+- Rates are fixed windows per caller ('N/SECONDS'): reads on every public face (API, OGC API, CKAN,
+  catalogue, pages) share one figure because a scraper is the same load whichever door it uses; unsafe
+  methods (writes, form posts, comments) have a tighter one.
+- Body limits are enforced while the body streams (Content-Length first), so an oversize body is refused
+  before it is buffered; routes that take files get their file limit plus a small form overhead.
+- Compute slots bound how much CPU-heavy work runs at once (process-wide) and per caller.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from functools import lru_cache
+
+FORM_OVERHEAD = 256 * 1024  # multipart boundaries, headers and small text fields around the files
+DEFAULT_BODY_BYTES = 1 * 2**20  # JSON and form posts of the hub are a few KiB; 1 MiB leaves room for long texts
+
+
+def _rate(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    value = os.environ.get(name, "")
+    try:
+        n, per = value.split("/")
+        return int(n), int(per)
+    except (ValueError, AttributeError):
+        return default
+
+
+def _int(name: str, default: int) -> int:
+    try:
+        return max(1, int(os.environ.get(name, "")))
+    except ValueError:
+        return default
+
+
+def read_rate() -> tuple[int, int]:
+    """Reads per window per caller on each public face: LITTERHUB_API_RATE, default 600/60 (10 a second)."""
+    return _rate("LITTERHUB_API_RATE", (600, 60))
+
+
+def write_rate() -> tuple[int, int]:
+    """Unsafe requests per window per caller: LITTERHUB_WRITE_RATE, default 120/60."""
+    return _rate("LITTERHUB_WRITE_RATE", (120, 60))
+
+
+def compute_rate() -> tuple[int, int]:
+    """CPU-heavy requests (litteR runs, Monte Carlo, uploads) per window per caller: LITTERHUB_COMPUTE_RATE,
+    default 30/60."""
+    return _rate("LITTERHUB_COMPUTE_RATE", (30, 60))
+
+
+def compute_slots() -> int:
+    """CPU-heavy calls running at once in this process: LITTERHUB_COMPUTE_SLOTS, default 2 (one per core of a
+    small server; more slots only make every call slower and raise peak memory)."""
+    return _int("LITTERHUB_COMPUTE_SLOTS", 2)
+
+
+def compute_per_caller() -> int:
+    """CPU-heavy calls one caller may have running or queued at once: LITTERHUB_COMPUTE_PER_CALLER, default 2;
+    more answer 429, so one caller cannot occupy every slot."""
+    return _int("LITTERHUB_COMPUTE_PER_CALLER", 2)
+
+
+# --- body limits per route ------------------------------------------------------------------------------------
+
+def _upload_bytes() -> int:
+    mb = os.environ.get("LITTERHUB_MAX_UPLOAD_MB")
+    try:
+        return int(float(mb) * 2**20) if mb else 50 * 2**20
+    except ValueError:
+        return 50 * 2**20
+
+
+def _photo_bytes() -> int:
+    mb = os.environ.get("LITTERHUB_MAX_PHOTO_MB")
+    try:
+        return int(float(mb) * 2**20) if mb else 5 * 2**20
+    except ValueError:
+        return 5 * 2**20
+
+
+LITTER_FILE_BYTES = 50 * 2**20  # per litteR input file (the pages state 50 MiB; the OSPAR reference file is 0.5 MiB)
+INVENTORY_CSV_BYTES = 5 * 2**20
+REGISTRY_IMPORT_BYTES = 10 * 2**20
+CORRECTIONS_BYTES = 256 * 2**20
+SURVEY_PHOTOS = 5
+
+
+def body_rules() -> list[tuple[re.Pattern[str], int]]:
+    """(path pattern, largest body) for the routes that take files; every other route gets DEFAULT_BODY_BYTES."""
+    upload = _upload_bytes() + FORM_OVERHEAD
+    return [
+        (re.compile(r"^/api/v1/uploads$|^/contribute/upload$|^/contribute/submissions/[^/]+/file$"), upload),
+        (re.compile(r"^/api/v1/litter/runs$|^/litter$"), 3 * LITTER_FILE_BYTES + FORM_OVERHEAD),
+        (re.compile(r"^/contribute/survey$|^/contribute/submissions/[^/]+/survey$"),
+         SURVEY_PHOTOS * _photo_bytes() + FORM_OVERHEAD),
+        (re.compile(r"^/api/v1/inventory/"), INVENTORY_CSV_BYTES + FORM_OVERHEAD),
+        (re.compile(r"^/api/v1/registry/import$"), REGISTRY_IMPORT_BYTES + FORM_OVERHEAD),
+        (re.compile(r"^/api/v1/datasets/[^/]+/versions/[^/]+/rejected\.csv$"), CORRECTIONS_BYTES + FORM_OVERHEAD),
+    ]
+
+
+def body_limit(path: str) -> int:
+    for pattern, limit in body_rules():
+        if pattern.search(path):
+            return limit
+    return DEFAULT_BODY_BYTES
+
+
+# --- faces and trusted proxies --------------------------------------------------------------------------------
+
+def face(path: str) -> str | None:
+    """Which public face a path belongs to (its own rate bucket), or None for static files.
+
+    /api/v1 routes are limited by their router dependency (which knows API keys); every other face here.
+    """
+    if path.startswith("/static/"):
+        return None
+    if path.startswith("/api/v1/") or path == "/api/v1":
+        return "api"
+    if path.startswith("/ogc"):
+        return "ogc"
+    if path.startswith(("/api/3/", "/api/action/")):
+        return "ckan"
+    if path.startswith(("/catalog", "/id/")) or path.endswith((".jsonld", ".ttl", ".rdf")):
+        return "catalogue"
+    return "pages"
+
+
+@lru_cache(maxsize=8)
+def _networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    nets = []
+    for part in value.replace(";", ",").split(","):
+        part = part.strip()
+        if part:
+            nets.append(ipaddress.ip_network(part, strict=False))
+    return tuple(nets)
+
+
+def trusted_proxies() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Addresses whose X-Forwarded-For is believed: LITTERHUB_TRUSTED_PROXIES (comma-separated IPs or CIDRs),
+    default none: a client cannot choose its own address for the rate limits."""
+    return _networks(os.environ.get("LITTERHUB_TRUSTED_PROXIES", ""))
+
+
+def is_trusted(host: str | None) -> bool:
+    if not host:
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return any(address in net for net in trusted_proxies())
