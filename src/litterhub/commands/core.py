@@ -24,6 +24,12 @@ def _hub(data_dir: Path | None) -> Hub:
     return Hub.open(data_dir)
 
 
+# The server's compute pool runs heavy work in threads (http/compute.py); with CPython's default 5 ms switch
+# interval the event loop waits up to 5 ms per thread for the GIL at every await that released it, so a health
+# check behind three heavy requests took ~250 ms (bench/load.py). 1 ms keeps the loop's turn short; the heavy
+# threads lose a few per cent to extra switches, which the load benchmark measures.
+SERVER_SWITCH_INTERVAL_S = 0.001
+
 DataDir = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA", help="data directory (default ./litterhub-data)")
 Mapping = typer.Option(None, "--mapping", help="YAML column mapping for --format generic (litterhub mapping draft)")
 
@@ -134,12 +140,15 @@ def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Opt
     """Start the web hub and API."""
     import uvicorn
 
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     app = create_app(_hub(data_dir))
     console.print(f"litterhub is serving on http://{host}:{port}/  (API: http://{host}:{port}/api/v1/)")
     # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; the app honours it only
     # from LITTERHUB_TRUSTED_PROXIES (api/guards.py)
+    import sys
+
+    sys.setswitchinterval(SERVER_SWITCH_INTERVAL_S)
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
 
 

@@ -4,8 +4,9 @@ The open faces (the /api/v1 catalogue reads, OGC API, CKAN, DCAT catalogue) answ
 until something is published, retracted or re-scanned: a GeoJSON of every site costs a quarter of a second
 to build and serialise, and a harvester or a dashboard asks for it over and over. This middleware keeps such
 answers keyed by (path, query, Accept, Accept-Language, Origin) and the catalog fingerprint of
-`services/result_cache.py`, which is read from the database on every request (in a worker thread), so a
-change made by any process is seen by the next request.
+`services/result_cache.py`, checked on every request (see `_CatalogFingerprint`: on SQLite re-read when the
+catalog file or its log changed, on PostgreSQL read in a worker thread), so a change made by any process is
+seen by the next request.
 
 Only what cannot differ between callers is kept: GET/HEAD without credentials (no Authorization, API key or
 session cookie), on ALLOWED paths, answered 200 without Set-Cookie and at most MAX_ENTRY_BYTES long. HTML
@@ -19,6 +20,7 @@ that accepts gzip (an indicator over the whole lake shrinks from ~6 MB to a few 
 from __future__ import annotations
 
 import gzip
+import os
 import re
 import threading
 from collections import OrderedDict
@@ -29,7 +31,7 @@ from anyio import to_thread
 from litterhub.http import limits
 from litterhub.http.guards import ASGIApp, Message, Receive, Scope, Send, charge, send_problem
 from litterhub.http.problems import Problem
-from litterhub.services.result_cache import fingerprint
+from litterhub.services.result_cache import fingerprint, fingerprint_scan
 
 ALLOWED = re.compile(r"^/api/v1/(datasets|sites|events|indicators|registry/(records|search|map|types))(/|$)"
                      r"|^/ogc(/|$)|^/api/3/action/|^/api/action/|^/catalog"
@@ -71,13 +73,40 @@ class _Store:
                 self.size -= len(old[2])
 
 
-async def _fingerprint(hub: Any) -> Any:
-    """The catalog fingerprint. On SQLite it is one indexed query on a local file (~0.2 ms) and runs inline:
-    under CPU contention a hop to a worker thread and back costs more than the query. On PostgreSQL it is a
-    network round trip and runs in a worker thread."""
-    if hub.engine.dialect.name == "sqlite":
-        return fingerprint(hub)
-    return await to_thread.run_sync(fingerprint, hub)
+class _CatalogFingerprint:
+    """The catalog fingerprint, re-read only when the catalog may have changed.
+
+    On SQLite every commit, by any process, changes the catalog file or its write-ahead log (size, mtime,
+    inode), so one `stat` of each (microseconds, on the event loop) says whether the fingerprint query
+    (~0.2 ms, inline: a hop to a worker thread and back costs more under CPU contention) must run again.
+    On PostgreSQL another process's commit leaves no local trace, so the query runs for every request, in a
+    worker thread (a network round trip never runs on the loop)."""
+
+    def __init__(self) -> None:
+        self.files: tuple[Any, ...] | None = None
+        self.value: Any = None
+
+    @staticmethod
+    def _files(path: str) -> tuple[Any, ...]:
+        marks = []
+        for name in (path, path + "-wal"):
+            try:
+                stat = os.stat(name)
+                marks.append((stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
+            except OSError:
+                marks.append(None)
+        return tuple(marks)
+
+    async def current(self, hub: Any) -> Any:
+        if hub.engine.dialect.name != "sqlite":
+            return await to_thread.run_sync(fingerprint, hub)
+        path = hub.engine.url.database
+        files = self._files(path) if path and path != ":memory:" else None
+        if files is None or files != self.files:
+            self.value = fingerprint(hub)  # the duplicate scan's file is stat-ed inside, as before
+            self.files = files
+            return self.value
+        return (self.value[0], fingerprint_scan(hub))
 
 
 def _cacheable_request(scope: Scope) -> bool:
@@ -98,6 +127,7 @@ class ReadCache:
     def __init__(self, app: ASGIApp):
         self.app = app
         self.store = _Store()
+        self.catalog = _CatalogFingerprint()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not _cacheable_request(scope):
@@ -107,12 +137,12 @@ class ReadCache:
         headers = dict(scope.get("headers") or [])
         key = (scope["method"], scope.get("scheme"), scope.get("root_path"), scope["path"],
                scope.get("query_string", b""),
-               tuple(headers.get(h, b"") for h in VARY_HEADERS), await _fingerprint(hub))
+               tuple(headers.get(h, b"") for h in VARY_HEADERS), await self.catalog.current(hub))
         hit = self.store.get(key)
         if hit is not None:
             if scope["path"].startswith("/api/v1/"):  # the router's rate limit, which a hit does not reach
                 try:
-                    charge(scope, "api", *limits.read_rate())
+                    charge(scope, "api", *limits.read_rate(hub.settings))
                 except Problem as problem:
                     await send_problem(send, scope, problem)
                     return

@@ -48,12 +48,16 @@ def fingerprint(hub: Hub) -> Hashable:
     number of datasets and sum of their current versions) and one stat of the duplicate scan's result."""
     with hub.engine.connect() as conn:
         state = tuple(conn.execute(_STATE).one())
+    return (state, fingerprint_scan(hub))
+
+
+def fingerprint_scan(hub: Hub) -> Hashable:
+    """The duplicate scan's part of the fingerprint: its result file's size and modification time."""
     try:
         stat = result_path(hub).stat()
-        scan = (stat.st_size, stat.st_mtime_ns)
     except OSError:
-        scan = None
-    return (state, scan)
+        return None
+    return (stat.st_size, stat.st_mtime_ns)
 
 
 def _hub_key(hub: Hub) -> str:
