@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, func, or_, select
 
+from litterhub.services import lake_events, summaries
 from litterhub.services.hub import Hub
+from litterhub.store import summary_tables as st
 from litterhub.store import tables as t
 
 MAX_PAGE = 1000
@@ -27,15 +29,15 @@ class BadRequest(ValueError):
 # --- what the public may see ------------------------------------------------------------------------------------
 # A retracted version is hidden from every public read (docs/api.md, "Retraction"): a dataset is listed while it
 # has a published current version; a version's files, report and metadata are served only while it is published;
-# a site is public while an event of a published current version is at it. The event index holds exactly the
-# events of current versions (retraction rebuilds it from the fallback version), so it is the one test for sites.
+# a site is public while an event of a published current version is at it. Summaries are kept per version and
+# read only for current versions (services/summaries.py), so they are the one test for sites.
 
 PUBLISHED = "published"
 
 
 def public_site():
     """SQL condition on `sites`: some event of a current, published dataset version is at the site."""
-    return exists(select(t.events.c.event_id).where(t.events.c.site_id == t.sites.c.id))
+    return summaries.public_site()
 
 
 def require_published(hub: Hub, dataset_id: str, version: int) -> None:
@@ -104,7 +106,7 @@ def headline_counts(hub: Hub) -> dict[str, int]:
             "datasets": conn.execute(select(func.count()).select_from(t.datasets)
                                      .where(t.datasets.c.current_version > 0)).scalar() or 0,
             "sites": conn.execute(select(func.count()).select_from(t.sites).where(public_site())).scalar() or 0,
-            "events": conn.execute(select(func.count()).select_from(t.events)).scalar() or 0,
+            "events": lake_events.summary_count(hub),
             "countries": conn.execute(select(func.count(func.distinct(t.sites.c.country)))
                                       .where(public_site())).scalar() or 0,
         }
@@ -134,21 +136,36 @@ def _bbox_clause(bbox: tuple[float, float, float, float]):
     return and_(lat_ok, or_(t.sites.c.lon >= x0, t.sites.c.lon <= x1))  # crosses the antimeridian
 
 
-def sites_geojson(hub: Hub, bbox: str | None = None, dataset_id: str | None = None) -> dict[str, Any]:
+MAX_SITES = 10000  # features per /api/v1/sites page; follow `next_cursor` for the rest
+
+
+def sites_geojson(hub: Hub, bbox: str | None = None, dataset_id: str | None = None, limit: int | None = None,
+                  cursor: str | None = None) -> dict[str, Any]:
+    """Sites with their event statistics (from the per-version summaries), ordered by id and paged by id."""
     box = parse_bbox(bbox)
-    stats = (select(t.events.c.site_id, func.count().label("n_events"),
-                    func.min(t.events.c.event_date).label("first"), func.max(t.events.c.event_date).label("last"),
-                    func.avg(t.events.c.items_per_100m).label("mean_items_per_100m"))
-             .group_by(t.events.c.site_id))
+    limit = MAX_SITES if limit is None else limit
+    if not 1 <= limit <= MAX_SITES:
+        raise BadRequest(f"limit must be between 1 and {MAX_SITES}")
+    ss, s = st.site_summaries, t.sites
+    stats = (select(ss.c.site_id, func.sum(ss.c.n_events).label("n_events"),
+                    func.min(ss.c.first_date).label("first"), func.max(ss.c.last_date).label("last"),
+                    func.sum(ss.c.sum_items_per_100m).label("total"), func.sum(ss.c.n_density).label("n_density"))
+             .join(t.datasets, summaries.current(ss)).where(ss.c.lat.is_not(None)).group_by(ss.c.site_id))
     if dataset_id:
-        stats = stats.where(t.events.c.dataset_id == dataset_id)
-    stats = stats.subquery()
-    query = select(t.sites, stats.c.n_events, stats.c.first, stats.c.last, stats.c.mean_items_per_100m).join(
-        stats, stats.c.site_id == t.sites.c.id).where(t.sites.c.lat.is_not(None)).order_by(t.sites.c.id)
+        stats = stats.where(ss.c.dataset_id == dataset_id)
     if box:
-        query = query.where(_bbox_clause(box))
+        stats = stats.where(summaries.bbox_clause(box))
+    if cursor:
+        stats = stats.where(ss.c.site_id > _decode_site_cursor(cursor))
+    stats = stats.order_by(ss.c.site_id).limit(limit + 1).subquery()
+    query = select(s, stats.c.n_events, stats.c.first, stats.c.last, stats.c.total, stats.c.n_density).join(
+        stats, stats.c.site_id == s.c.id).order_by(s.c.id)
     with hub.engine.connect() as conn:
         rows = conn.execute(query).all()
+    nxt = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        nxt = base64.urlsafe_b64encode(json.dumps(["site", rows[-1].id]).encode()).decode()
     features = [
         {
             "type": "Feature",
@@ -156,15 +173,28 @@ def sites_geojson(hub: Hub, bbox: str | None = None, dataset_id: str | None = No
             "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
             "properties": {
                 "name": r.name, "country": r.country, "region": r.region, "compartment": r.compartment,
-                "source_programme": r.source_programme, "n_events": r.n_events,
+                "source_programme": r.source_programme, "n_events": int(r.n_events),
                 "first_event": r.first.isoformat() if r.first else None,
                 "last_event": r.last.isoformat() if r.last else None,
-                "mean_items_per_100m": r.mean_items_per_100m,
+                "mean_items_per_100m": r.total / r.n_density if r.n_density else None,
             },
         }
         for r in rows
     ]
-    return {"type": "FeatureCollection", "features": features}
+    out: dict[str, Any] = {"type": "FeatureCollection", "features": features}
+    if nxt:
+        out["next_cursor"] = nxt
+    return out
+
+
+def _decode_site_cursor(cursor: str) -> str:
+    try:
+        kind, site_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError, json.JSONDecodeError):
+        kind = site_id = None
+    if kind != "site" or not isinstance(site_id, str):
+        raise BadRequest("cursor is not valid: use the next_cursor value of a previous page")
+    return site_id
 
 
 def get_site(hub: Hub, site_id: str) -> dict[str, Any]:
@@ -172,12 +202,11 @@ def get_site(hub: Hub, site_id: str) -> dict[str, Any]:
         row = conn.execute(select(t.sites).where(t.sites.c.id == site_id, public_site())).first()
         if row is None:
             raise NotFound(f"site {site_id!r} not found")
-        events = conn.execute(select(t.events).where(t.events.c.site_id == site_id)
-                              .order_by(t.events.c.event_date, t.events.c.event_id)).all()
+    events = _all_events(hub, lake_events.Filter(site=site_id))
     from litterhub.vocab.regions import describe_location
 
     return {**row._mapping, "regions": describe_location(row.lon, row.lat),
-            "events": [_event_dict(e._mapping) for e in events]}
+            "events": events}
 
 
 def _event_dict(m) -> dict[str, Any]:
@@ -193,18 +222,6 @@ class EventPage:
     next_cursor: str | None
 
 
-def _encode_cursor(d: str | None, event_id: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps([d, event_id]).encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[date | None, str]:
-    try:
-        d, event_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return (date.fromisoformat(d) if d else None), str(event_id)
-    except (ValueError, TypeError, json.JSONDecodeError):
-        raise BadRequest("cursor is not valid: use the next_cursor value of a previous page") from None
-
-
 def _parse_date(name: str, text: str | None) -> date | None:
     if not text:
         return None
@@ -214,45 +231,60 @@ def _parse_date(name: str, text: str | None) -> date | None:
         raise BadRequest(f"{name} must be a date YYYY-MM-DD, got {text!r}") from None
 
 
+def _all_events(hub: Hub, f: lake_events.Filter) -> list[dict[str, Any]]:
+    """Every event matching `f` (a site's record: small), read page by page from the lake."""
+    out: list[dict[str, Any]] = []
+    after = None
+    while True:
+        rows, nxt = lake_events.page(hub, f, MAX_PAGE, after)
+        out.extend(rows)
+        if nxt is None:
+            return out
+        after = (rows[-1]["event_date"] and date.fromisoformat(rows[-1]["event_date"]), rows[-1]["event_id"])
+
+
 def list_events(hub: Hub, dataset: str | None = None, site: str | None = None, country: str | None = None,
                 date_from: str | None = None, date_to: str | None = None, limit: int = 100,
                 cursor: str | None = None) -> EventPage:
-    """Events ordered by (date, id) with keyset pagination, so pages stay stable while data is added."""
+    """Events ordered by (date, id) with keyset pagination, so pages stay stable while data is added; read from
+    the lake's current versions (services/lake_events.py)."""
     if not 1 <= limit <= MAX_PAGE:
         raise BadRequest(f"limit must be between 1 and {MAX_PAGE}")
-    e = t.events
-    query = select(e).order_by(e.c.event_date, e.c.event_id).limit(limit + 1)
-    if dataset:
-        query = query.where(e.c.dataset_id == dataset)
-    if site:
-        query = query.where(e.c.site_id == site)
-    if country:
-        query = query.where(e.c.country == country.upper())
-    lo, hi = _parse_date("from", date_from), _parse_date("to", date_to)
-    if lo:
-        query = query.where(e.c.event_date >= lo)
-    if hi:
-        query = query.where(e.c.event_date <= hi)
-    if cursor:
-        d, event_id = _decode_cursor(cursor)
-        query = query.where(or_(e.c.event_date > d, and_(e.c.event_date == d, e.c.event_id > event_id)))
-    with hub.engine.connect() as conn:
-        rows = [_event_dict(r._mapping) for r in conn.execute(query)]
-    nxt = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        nxt = _encode_cursor(rows[-1]["event_date"], rows[-1]["event_id"])
+    f = lake_events.Filter(dataset=dataset, site=site, country=country.upper() if country else None,
+                           date_from=_parse_date("from", date_from), date_to=_parse_date("to", date_to))
+    try:
+        after = lake_events.decode_cursor(cursor) if cursor else None
+    except lake_events.BadCursor as exc:
+        raise BadRequest(str(exc)) from None
+    rows, nxt = lake_events.page(hub, f, limit, after)
     return EventPage(rows, nxt)
 
 
-def density_series(hub: Hub, dataset_id: str) -> list[dict[str, Any]]:
-    """Items per 100 m per event over time (the dataset page chart); events without a density are left out."""
-    e = t.events
-    with hub.engine.connect() as conn:
-        rows = conn.execute(
-            select(e.c.event_date, e.c.items_per_100m, e.c.event_type, e.c.site_id)
-            .where(e.c.dataset_id == dataset_id, e.c.items_per_100m.is_not(None))
-            .order_by(e.c.event_date)
-        ).all()
-    return [{"date": r.event_date.isoformat(), "items_per_100m": r.items_per_100m, "event_type": r.event_type,
-             "site_id": r.site_id} for r in rows]
+SERIES_PERIODS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+MAX_SERIES = 10000
+
+
+def density_series(hub: Hub, dataset_id: str, aggregate: str | None = None, limit: int | None = None,
+                   cursor: str | None = None) -> EventPage:
+    """Items per 100 m over time (the dataset page chart); events without a density are left out.
+
+    Without `aggregate`: one item per event, ordered by (date, event id), paged by `limit` and `cursor`.
+    With `aggregate` (day, month or year): one item per period and event type, computed on the server with
+    the number of events, mean, median, minimum and maximum (`items_per_100m` is the mean, so a chart of
+    either shape plots the same field)."""
+    limit = MAX_SERIES if limit is None else limit
+    if not 1 <= limit <= MAX_SERIES:
+        raise BadRequest(f"limit must be between 1 and {MAX_SERIES}")
+    if aggregate is not None and aggregate not in SERIES_PERIODS:
+        raise BadRequest(f"aggregate must be one of {', '.join(SERIES_PERIODS)}, got {aggregate!r}")
+    try:
+        return EventPage(*lake_events.series(hub, dataset_id, aggregate and SERIES_PERIODS[aggregate], limit, cursor))
+    except lake_events.BadCursor as exc:
+        raise BadRequest(str(exc)) from None
+
+
+def chart_series(hub: Hub, dataset_id: str) -> list[dict[str, Any]]:
+    """The dataset page's chart: every event while they fit one page, else one point per month and event type
+    (bounded whatever the dataset's size)."""
+    page = density_series(hub, dataset_id)
+    return page.items if page.next_cursor is None else density_series(hub, dataset_id, "month").items

@@ -31,7 +31,7 @@ from litterhub.ingest.rejections import RecordingReport
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import sniff
 from litterhub.model.schema import EVENT_SCHEMA, OBSERVATION_SCHEMA, PARTICLE_SCHEMA, conform
-from litterhub.services import known_bytes
+from litterhub.services import known_bytes, summaries
 from litterhub.services.hub import Hub
 from litterhub.services.publishing import write_lock
 from litterhub.store import tables as t
@@ -442,6 +442,7 @@ def _register(hub: Hub, dataset_id: str, version: int, sha: str, filename: str, 
             conn.execute(insert(t.sites), new_sites)
         conn.execute(delete(t.events).where(t.events.c.dataset_id == dataset_id))
         index_events(conn, hub, dataset_id, version)
+        summaries.write(conn, hub, dataset_id, version)  # in this transaction: visible together or not at all
         conn.execute(insert(t.audit_log).values(
             at=now, actor=actor, action="dataset.version.published", target=f"dataset:{dataset_id}",
             detail={"version": version, "sha256": sha, "rows_in": report.rows_in,

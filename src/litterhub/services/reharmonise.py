@@ -19,6 +19,7 @@ from litterhub.harmonize.observations import harmonize_observations, vocabulary_
 from litterhub.harmonize.regions import with_marine_regions
 from litterhub.model.schema import LAKE_TABLES, conform
 from litterhub.services.datasets import NotFound
+from litterhub.services import summaries
 from litterhub.services.hub import Hub
 from litterhub.services.ingest import index_events
 from litterhub.services.publishing import write_lock
@@ -105,6 +106,7 @@ def _register(hub: Hub, current, version: int, lake_path: str, checksums: dict[s
                      .values(current_version=version, updated_at=now))
         conn.execute(delete(t.events).where(t.events.c.dataset_id == current.dataset_id))
         index_events(conn, hub, current.dataset_id, version)
+        summaries.write(conn, hub, current.dataset_id, version)
         conn.execute(insert(t.audit_log).values(
             at=now, actor=actor, action="dataset.version.reharmonised", target=f"dataset:{current.dataset_id}",
             detail={"from_version": current.version, "version": version, "vocab_version": vocab}))

@@ -52,17 +52,24 @@ def dataset_report(dataset_id: str, version: int, hub: Hub = Depends(get_hub)) -
 
 
 @router.get("/datasets/{dataset_id}/series", responses=PROBLEMS)
-def dataset_series(dataset_id: str, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    """Items per 100 m for every survey of the dataset that has a density (for charts)."""
+def dataset_series(dataset_id: str,
+                   aggregate: str | None = Query(None, description="day | month | year: one item per period and "
+                                                 "event type (n_events, mean, median, min, max)"),
+                   limit: int = Query(svc.MAX_SERIES, ge=1, le=svc.MAX_SERIES),
+                   cursor: str | None = None, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    """Items per 100 m for the surveys of the dataset that have a density (for charts); follow `next_cursor`."""
     _call(svc.get_dataset, hub, dataset_id)
-    return {"dataset_id": dataset_id, "unit": "items/100m", "items": svc.density_series(hub, dataset_id)}
+    page = _call(svc.density_series, hub, dataset_id, aggregate, limit, cursor)
+    return {"dataset_id": dataset_id, "unit": "items/100m", "aggregate": aggregate, "items": page.items,
+            "next_cursor": page.next_cursor}
 
 
 @router.get("/sites", responses=PROBLEMS)
 def sites(bbox: str | None = Query(None, description="minLon,minLat,maxLon,maxLat (WGS84)"),
-          dataset: str | None = None, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    """All surveyed sites as a GeoJSON FeatureCollection."""
-    return _call(svc.sites_geojson, hub, bbox, dataset)
+          dataset: str | None = None, limit: int = Query(svc.MAX_SITES, ge=1, le=svc.MAX_SITES),
+          cursor: str | None = None, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    """Surveyed sites as a GeoJSON FeatureCollection, by id; follow `next_cursor` for the next page."""
+    return _call(svc.sites_geojson, hub, bbox, dataset, limit, cursor)
 
 
 @router.get("/sites/{site_id}", responses=PROBLEMS)

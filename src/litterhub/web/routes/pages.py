@@ -38,7 +38,7 @@ def dataset(dataset_id: str, request: Request, version: int | None = None, hub: 
         return render(request, "not_found.html", status_code=404, what=dataset_id)
     report = svc.get_report(hub, dataset_id, ds["version"])
     lang = request_language(request)
-    return render(request, "dataset.html", ds=ds, report=report, series=svc.density_series(hub, dataset_id),
+    return render(request, "dataset.html", ds=ds, report=report, series=svc.chart_series(hub, dataset_id),
                   meta=meta, jsonld=schemaorg.dataset(meta, f"{base}/catalog", lang),
                   cite={"text": datacite.citation(meta), "bibtex": datacite.bibtex(meta), "ris": datacite.ris(meta)})
 
