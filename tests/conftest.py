@@ -64,7 +64,7 @@ def client(demo_hub):
     """An in-process HTTP client for the API and web pages over the demo hub."""
     from fastapi.testclient import TestClient
 
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     with TestClient(create_app(demo_hub)) as c:
         yield c
@@ -86,7 +86,7 @@ def write_client(hub):
     """An in-process HTTP client over a fresh, empty hub (for tests that write)."""
     from fastapi.testclient import TestClient
 
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     with TestClient(create_app(hub)) as c:
         yield c
@@ -142,7 +142,7 @@ def serve_in_thread(app):
 @pytest.fixture(scope="session")
 def live_server(demo_hub):
     """The demo hub served over real HTTP on 127.0.0.1 (for browsers and HTTP client libraries)."""
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     url, server = serve_in_thread(create_app(demo_hub))
     yield url

@@ -38,7 +38,7 @@ def chem_hub(chem_import):
 def chem_client(chem_hub):
     from fastapi.testclient import TestClient
 
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     with TestClient(create_app(chem_hub)) as c:
         yield c

@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 @pytest.fixture(scope="module")
 def chem_server(chem_hub):
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     url, server = serve_in_thread(create_app(chem_hub))
     yield url

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.contrib.test_contrib_web import sign_in, token
 
-from litterhub.api.app import create_app
+from litterhub.app import create_app
 from litterhub.http.deps import hash_slots
 from litterhub.services import auth
 from litterhub.services import registry as svc

@@ -196,7 +196,7 @@ def table(tmp_path_factory):
     """One hub with a key per role, shared by the route table (it only reads)."""
     from fastapi.testclient import TestClient
 
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
     from litterhub.services.hub import Hub
 
     h = Hub.open(tmp_path_factory.mktemp("routes") / "data")

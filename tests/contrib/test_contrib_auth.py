@@ -90,7 +90,7 @@ def test_expired_and_revoked_keys_fail(hub):
 
 
 def _probe_app(hub):
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     app = create_app(hub)
     router = APIRouter()

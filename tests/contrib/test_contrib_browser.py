@@ -32,7 +32,7 @@ def server(tmp_path_factory):
     """The app over a fresh hub, served by uvicorn in a background thread; yields (base url, hub)."""
     import uvicorn
 
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
     from litterhub.services import auth
     from litterhub.services.hub import Hub
 

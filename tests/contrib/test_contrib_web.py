@@ -7,7 +7,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from litterhub.api.app import create_app
+from litterhub.app import create_app
 from litterhub.services import auth
 from litterhub.services import contributions as c
 from litterhub.services.setup import DEMO_DIR

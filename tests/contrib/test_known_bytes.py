@@ -106,7 +106,7 @@ def _token(html: str) -> str:
 
 
 def test_wizard_shows_the_known_dataset_and_a_copy_checkbox(hub, people, tmp_path):
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     sub = _draft(hub, people["ana"], tmp_path)
     other = tmp_path / "other.csv"  # bytes the hub does not hold: no checkbox
@@ -133,7 +133,7 @@ def test_browser_wizard_and_duplicates_page_at_360_px(hub, people, browser):
     the duplicates page lists the resulting pair without sideways scrolling on a 360 px phone."""
     from tests.conftest import serve_in_thread
 
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
     from litterhub.services.duplicates import detect_duplicates
 
     base, server = serve_in_thread(create_app(hub))

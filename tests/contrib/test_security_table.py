@@ -23,7 +23,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from litterhub.api.app import create_app
+from litterhub.app import create_app
 from litterhub.services import auth
 from litterhub.services import contributions as contrib
 from litterhub.services import inventory as inventory_svc

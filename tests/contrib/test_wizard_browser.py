@@ -20,7 +20,7 @@ SHOTS = Path(os.environ.get("LITTERHUB_SCREENSHOTS", "/tmp/litterhub-screenshots
 
 @pytest.fixture()
 def server(hub):
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     auth.create_user(hub, "vol@example.org", PASSWORD, display_name="Vol")
     url, srv = serve_in_thread(create_app(hub))

@@ -8,7 +8,7 @@ import re
 from fastapi.testclient import TestClient
 from tests.contrib.test_wizard_draft import VOLUNTEER
 
-from litterhub.api.app import create_app
+from litterhub.app import create_app
 from litterhub.ingest.mapping import parse_mapping
 from litterhub.services import auth
 from litterhub.services import contributions as c

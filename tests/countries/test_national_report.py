@@ -38,7 +38,7 @@ def report_hub(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def report_client(report_hub):
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     with TestClient(create_app(report_hub)) as c:
         yield c

@@ -75,7 +75,7 @@ def test_openapi_document(client):
 def test_api_rate_limit_answers_429_with_retry_after(hub, monkeypatch):
     from fastapi.testclient import TestClient
 
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     monkeypatch.setenv("LITTERHUB_API_RATE", "5/60")
     limited = TestClient(create_app(hub))

@@ -190,7 +190,7 @@ def test_header_signs_in_and_out_on_every_page(hub):
 
     from fastapi.testclient import TestClient
 
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
     from litterhub.services import auth
 
     def token(html: str) -> str:

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from litterhub.api.app import create_app
+from litterhub.app import create_app
 from litterhub.http.problems import PROBLEM_JSON, RETRY_AFTER_BUSY, Overloaded, install
 from litterhub.services.hub import Hub
 from litterhub.store.database import make_engine

@@ -49,7 +49,7 @@ def test_user_text_is_escaped(hub, tmp_path):
 
     from fastapi.testclient import TestClient
 
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
     from litterhub.services.ingest import ingest_file
     from litterhub.services.setup import DEMO_DIR
 

@@ -45,7 +45,7 @@ def real_hub(tmp_path_factory, shared_data):
 def real_client(real_hub):
     from fastapi.testclient import TestClient
 
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     with TestClient(create_app(real_hub)) as c:
         yield c

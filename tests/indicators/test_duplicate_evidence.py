@@ -169,7 +169,7 @@ def test_cli_shows_evidence_and_confidence(scanned):
 
 
 def test_api_and_web_list_pairs_and_exclusions(scanned):
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     hub, _, _, report, _, _ = scanned
     stored = stored_report(hub)

@@ -174,7 +174,7 @@ def test_a_trawl_gives_its_published_density_never_zero(loaded, shared_data):
 
 
 def test_cli_api_and_web_show_classes_apart_and_list_exclusions(loaded, result):
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
     from litterhub.cli import app
 
     hub, data, _ = loaded

@@ -296,7 +296,7 @@ PASSWORD = "correct horse battery"
 def api(real):
     from fastapi.testclient import TestClient
 
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
     from litterhub.services import auth
 
     keys = {}
@@ -481,7 +481,7 @@ def test_width_revisions_on_sqlite_and_postgresql(any_hub):
 def test_sdg_page_at_360px_shows_the_assumed_badge_and_the_reasons(real, browser):
     from tests.conftest import serve_in_thread
 
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     url, server = serve_in_thread(create_app(real))
     try:
@@ -506,7 +506,7 @@ def test_widths_read_operations_honour_their_contract(demo_hub):
     import schemathesis
     from tests.opendata.test_opendata_contract import _run_all
 
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", create_app(demo_hub)).include(method="GET")
     ran, failures = _run_all(schema, {"widths"})

@@ -103,7 +103,7 @@ def test_cli_country_and_region_json_carry_p_values(hub_with_exports, shared_dat
 def test_api_region_table_has_p_values(hub_with_exports):
     from fastapi.testclient import TestClient
 
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     hub, _ = hub_with_exports
     with TestClient(create_app(hub), raise_server_exceptions=False) as client:
@@ -126,7 +126,7 @@ def test_web_indicators_page_links_country_trends_with_p_values(hub_with_exports
 
     from fastapi.testclient import TestClient
 
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     hub, _ = hub_with_exports
     with TestClient(create_app(hub), raise_server_exceptions=False) as client:

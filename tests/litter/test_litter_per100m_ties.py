@@ -195,7 +195,7 @@ def test_api_run_gives_the_same_numbers(tmp_path):
     """POST /api/v1/litter/runs with the same three files: the regional table as JSON, NA as null."""
     from fastapi.testclient import TestClient
 
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
     from litterhub.services.hub import Hub
 
     settings = write_inputs(tmp_path)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from litterhub.api.app import create_app
+from litterhub.app import create_app
 from litterhub.services.hub import Hub
 
 SETTINGS = b"date_min: 2012-01-01\ndate_max: 2017-12-31\npercentage_total_count: 80\n"

@@ -13,7 +13,7 @@ import pytest
 
 @pytest.fixture(scope="session")
 def opendata_app(demo_hub):
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     return create_app(demo_hub)
 

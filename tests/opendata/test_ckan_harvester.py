@@ -172,7 +172,7 @@ def test_group_filters_and_remote_orgs_and_groups_create(remote):
 
 def test_incremental_harvest_picks_up_a_new_version(hub, tmp_path, serve_app):
     """First harvest, a new version is ingested (metadata_modified moves), the incremental harvest finds it."""
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
     from litterhub.services.ingest import ingest_file
     from litterhub.services.setup import DEMO_DIR, load_demo
 

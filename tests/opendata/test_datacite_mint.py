@@ -180,7 +180,7 @@ def test_cli_mints_with_credentials_from_settings(hub, fake_server, monkeypatch)
 def test_after_minting_the_api_records_drop_the_draft_note(tmp_path):
     from fastapi.testclient import TestClient
 
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
     from litterhub.services.hub import Hub
     from litterhub.services.setup import initialise, load_demo
 

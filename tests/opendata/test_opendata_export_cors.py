@@ -28,7 +28,7 @@ def test_export_command_writes_a_checksummed_snapshot(demo_hub, tmp_path):
 
 
 def test_cors_allows_any_origin_to_read_but_not_to_write(demo_hub):
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
     from litterhub.http.cors import install_cors
 
     app = create_app(demo_hub)

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 
 def test_older_versions_stay_downloadable_and_citable(hub, tmp_path):
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
     from litterhub.services.ingest import ingest_file
     from litterhub.services.setup import DEMO_DIR
 

@@ -189,7 +189,7 @@ def _leaks(seen: dict, hidden: dict[str, set[str]]) -> dict[str, list[str]]:
 def crawls(world):
     from fastapi.testclient import TestClient
 
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     warnings.simplefilter("ignore")
     app = create_app(world["hub"])

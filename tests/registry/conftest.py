@@ -28,7 +28,7 @@ def seeded_hub(tmp_path_factory):
 def seeded_client(seeded_hub):
     from fastapi.testclient import TestClient
 
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     with TestClient(create_app(seeded_hub)) as c:
         yield c

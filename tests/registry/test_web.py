@@ -8,7 +8,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from litterhub.api.app import create_app
+from litterhub.app import create_app
 from litterhub.registry.entities import ENTITY_TYPES
 from litterhub.services import auth
 from litterhub.services import registry as svc

@@ -80,7 +80,7 @@ def api_view(hub: Hub) -> dict:
     """What a reader sees through the API: the dataset listing, its page, its events and its download."""
     from fastapi.testclient import TestClient
 
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

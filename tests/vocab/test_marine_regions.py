@@ -174,7 +174,7 @@ def test_reassign_regions_upgrades_sites_and_events_through_cli_api_web(upgraded
     assert grouped.exit_code == 0, grouped.output
     assert "Gulf of Maine" in grouped.output and "Unknown" not in grouped.output
 
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     client = TestClient(create_app(hub))
     features = client.get("/api/v1/sites").json()["features"]
@@ -187,7 +187,7 @@ def test_reassign_regions_upgrades_sites_and_events_through_cli_api_web(upgraded
 
 
 def test_reassign_through_the_api_needs_a_reviewer(upgraded_hub):
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
     from litterhub.services import auth
 
     hub, dataset, _ = upgraded_hub

@@ -15,17 +15,18 @@ def national_cmd(code: str = typer.Argument(..., help="ISO 3166-1 alpha-3, e.g. 
                  year: int = typer.Option(..., "--year", help="reporting year"),
                  out: Path = typer.Option(Path("."), "--out", help="directory for the pack and its zip"),
                  lang: str = typer.Option("en", "--lang", help="report language: ar, en, es, fr, ru, zh"),
-                 data_dir: str = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA",
+                 data_dir: str = typer.Option(None, "--data-dir",
                                               help="hub data directory")) -> None:
     """Write the pack (report.pdf, SDG 14.1.1b CSV, MSFD tables, manifest.json) under OUT and its zip beside it;
     the same bundle as the country page's button and the API job."""
     from litterhub.services import reports
     from litterhub.services.datasets import BadRequest, NotFound
     from litterhub.services.hub import Hub
+    from litterhub.web.report_pdf import render_pdf
 
     hub = Hub.open(data_dir)
     try:
-        bundle = reports.national(hub, code, year, lang)
+        bundle = reports.national(hub, code, year, lang, render_pdf)
     except (NotFound, BadRequest) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -1,7 +1,17 @@
-"""One error shape for every endpoint: RFC 9457 problem details plus an `errors` list of {code, field, message}."""
+"""One error shape for every endpoint: RFC 9457 problem details plus an `errors` list of {code, field, message}.
+
+The handlers installed here are the only place an exception becomes an HTTP answer:
+- a `HubError` (litterhub/errors.py: every service error) answers its own status, code, field and message;
+- a `Problem` (raised by a route for what only HTTP knows: a bad multipart body, a missing header) likewise;
+- request validation errors answer 400, an exhausted pool or queue 503 with Retry-After, anything else 500.
+For machines (API paths, or no `text/html` in Accept) the answer is problem+json; a browser asking for a page
+gets the HTML error page that the web face registers with `install(app, page=...)` (the factory passes
+`web/errors.py` `html_error`), so this package never imports the web face.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import HTTPException, Request
@@ -9,6 +19,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from litterhub.errors import HubError, Unavailable
 
 PROBLEM_JSON = "application/problem+json"
 TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
@@ -33,16 +45,27 @@ def problem_response(status: int, detail: str, instance: str, errors: list[dict[
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+# First path segments whose errors stay machine-readable (problem+json) whatever the Accept header says: the API
+# faces (/api/v1, CKAN's /api/3, OGC API) and static files.
+MACHINE_SEGMENTS = frozenset({"api", "ogc", "static"})
+PageRenderer = Callable[[Request, int, "str | None", "dict[str, str] | None"], Response]
+
+
+def wants_html(request: Request) -> bool:
+    """A browser asking for a page (Accept: text/html) on a non-API path gets an HTML error page."""
+    if request.url.path.split("/")[1:2] and request.url.path.split("/")[1] in MACHINE_SEGMENTS:
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
 def _for_people(request: Request, status: int, detail: str | None,
                 headers: dict[str, str] | None = None) -> Response | None:
     """An HTML error page in the reader's language when a browser asks for a web page, else None."""
-    from litterhub.web.chrome import wants_html  # the web face builds on the API package, not the reverse
-    from litterhub.web.errors import html_error
-
-    if not wants_html(request):
+    page: PageRenderer | None = getattr(request.app.state, "error_page", None)
+    if page is None or not wants_html(request):
         return None
     try:
-        return html_error(request, status, detail, headers)
+        return page(request, status, detail, headers)
     except Exception:  # noqa: BLE001 - a page that cannot render still answers, as a problem document
         return None
 
@@ -53,6 +76,14 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
     if (page := _for_people(request, exc.status_code, detail, getattr(exc, "headers", None))) is not None:
         return page
     return problem_response(exc.status_code, detail, request.url.path, errors, getattr(exc, "headers", None))
+
+
+async def _hub_error(request: Request, exc: HubError) -> Response:
+    """Every service refusal: its status, code, field and message, as a page or a problem document."""
+    status, detail, headers = exc.status, str(exc), exc.headers
+    if (page := _for_people(request, status, detail, headers)) is not None:
+        return page
+    return problem_response(status, detail, request.url.path, exc.entries(), headers)
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -68,6 +99,8 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
 async def _unexpected(request: Request, exc: Exception) -> Response:
     if (busy := overload_problem(exc)) is not None:  # raised in a middleware, past the handlers below
         return await _http_error(request, busy)
+    if isinstance(exc, HubError):  # likewise: a refusal raised in a middleware still answers its own status
+        return await _hub_error(request, exc)
     if (page := _for_people(request, 500, None)) is not None:
         return page
     return problem_response(500, "an unexpected error occurred; it has been logged", request.url.path)
@@ -80,12 +113,12 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 RETRY_AFTER_BUSY = 5
 
 
-class Overloaded(Exception):
+class Overloaded(Unavailable):
     """Raise when a shared queue (compute slots, jobs) is full: answered 503 with Retry-After, code `code`."""
 
     def __init__(self, detail: str, code: str = "overloaded", retry_after: int = RETRY_AFTER_BUSY):
-        super().__init__(detail)
-        self.detail, self.code, self.retry_after = detail, code, retry_after
+        super().__init__(detail, code=code, headers={"Retry-After": str(retry_after)})
+        self.detail, self.retry_after = detail, retry_after
 
 
 def overload_problem(exc: BaseException) -> Problem | None:
@@ -105,9 +138,13 @@ async def _overloaded(request: Request, exc: Exception) -> Response:
     return await _http_error(request, overload_problem(exc))
 
 
-def install(app) -> None:
+def install(app, page: PageRenderer | None = None) -> None:
+    """Register the handlers; `page(request, status, detail, headers)` renders the HTML error page for browsers
+    (None: problem documents only)."""
+    app.state.error_page = page
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HubError, _hub_error)
     app.add_exception_handler(PoolTimeout, _overloaded)
     app.add_exception_handler(Overloaded, _overloaded)
     app.add_exception_handler(Exception, _unexpected)

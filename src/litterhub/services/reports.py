@@ -1,11 +1,12 @@
 """The national reporting pack: one country's profile for one reporting year as a bundle of files.
 
 Contract:
-- `national(hub, iso3, year, lang)` returns a `Bundle`: a PDF report rendered with WeasyPrint from the country
-  page's own templates (countries/report.html includes countries/_indicators.html), the SDG 14.1.1 (b)
-  data-exchange CSV, the MSFD threshold-value and trend tables as CSV, and `manifest.json` (every file with its
-  sha256 and size, the dataset versions used, the hub version and the parameters). The CLI
-  (`litterhub report national`), the API job and the page's button all call it, so they write the same bytes.
+- `national(hub, iso3, year, lang, render_pdf)` returns a `Bundle`: a PDF report rendered by `render_pdf` (the
+  layer above passes web/report_pdf.py: WeasyPrint from the country page's own templates, countries/report.html
+  including countries/_indicators.html), the SDG 14.1.1 (b) data-exchange CSV, the MSFD threshold-value and
+  trend tables as CSV, and `manifest.json` (every file with its sha256 and size, the dataset versions used, the
+  hub version and the parameters). The CLI (`litterhub report national`), the API job and the page's button all
+  call it, so they write the same bytes.
 - Numbers are never computed here: they are the country profile's (services/countries.py), whose cached results
   are the CLI's `analyse` results.
 - Deterministic: the same published inputs give byte-identical files. Nothing depends on the clock: the PDF's
@@ -23,7 +24,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 from sqlalchemy import select, tuple_
@@ -33,6 +34,13 @@ from litterhub.services import countries, indicators
 from litterhub.services.datasets import BadRequest
 from litterhub.services.hub import Hub
 from litterhub.store import tables as t
+
+
+class PdfRenderer(Protocol):
+    """(profile, year, lang, context) -> (html, pdf bytes): the report's PDF, made by the layer that has templates."""
+
+    def __call__(self, p: dict[str, Any], year: int, lang: str, context: dict[str, Any]) -> tuple[str, bytes]: ...
+
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100  # beach-litter monitoring programmes start in the 1990s
 EPOCH = datetime(1980, 1, 1, tzinfo=UTC)  # zip's earliest date: a hub without data still gets a fixed timestamp
@@ -135,30 +143,9 @@ def _gaps(p: dict[str, Any], year: int) -> list[dict[str, str]]:
     return out
 
 
-def _render_pdf(p: dict[str, Any], year: int, lang: str, context: dict[str, Any]) -> tuple[str, bytes]:
-    """The report's HTML (the page's templates) and its PDF; WeasyPrint is imported here, only when a pack is made."""
-    from babel.numbers import format_decimal
-    from weasyprint import HTML
-
-    from litterhub.web.i18n import UN_LANGUAGES, direction
-    from litterhub.web.rendering import STATIC_DIR, environment
-    from litterhub.web.routes.countries import _bars
-
-    if lang not in UN_LANGUAGES:
-        raise BadRequest(f"lang must be one of {', '.join(UN_LANGUAGES)}, got {lang!r}")
-    headline = [r for r in p["indicators"]["sdg"]["rows"] if r.get("HEADLINE")]
-    html = environment(lang).get_template("countries/report.html").render(
-        p=p, year=year, lang=lang, dir=direction(lang), page_css=(STATIC_DIR / "css/countries.css").read_text(),
-        fmt_number=lambda v, digits=1: "–" if v is None else format_decimal(round(v, digits), locale=lang),
-        sdg_bars=_bars([{"year": r["TIME_PERIOD"], "v": r["OBS_VALUE"]} for r in headline], "year", "v"),
-        **context)
-    pdf = HTML(string=html, base_url=str(STATIC_DIR)).write_pdf(pdf_identifier=hashlib.sha256(
-        html.encode()).hexdigest()[:32].encode())
-    return html, pdf
-
-
-def national(hub: Hub, code: str, year: int, lang: str = "en") -> Bundle:
-    """The reporting pack of country `code` for `year` (see the module contract)."""
+def national(hub: Hub, code: str, year: int, lang: str, render_pdf: PdfRenderer) -> Bundle:
+    """The reporting pack of country `code` for `year` (see the module contract); `render_pdf` is the PDF maker
+    the caller's layer provides (web/report_pdf.py: the page's templates), so this service never imports a face."""
     year = check_year(year)
     p = countries.profile(hub, code)
     code = p["country"]
@@ -188,7 +175,7 @@ def national(hub: Hub, code: str, year: int, lang: str = "en") -> Bundle:
     context = {"hub_version": __version__, "created": created, "versions": [f"{d}@{v}" for d, v in versions],
                "sources": _sources(hub, versions, datasets), "gaps": _gaps(p, year), "provenance": provenance,
                "methods": {"sdg": sdg.params, "threshold": tv.params}}
-    _, pdf = _render_pdf(p, year, lang, context)
+    _, pdf = render_pdf(p, year, lang, context)
     files = {FILES["pdf"]: pdf, **{FILES[k]: v.encode() for k, v in csv.items()}}
     manifest = {
         "kind": "litterhub national reporting pack", "hub_version": __version__, "created": created,

@@ -16,11 +16,6 @@ from fastapi import Request
 # recognise theirs. Capitalised as a menu entry in each script.
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español", "ru": "Русский", "zh": "中文", "ar": "العربية"}
 
-# First path segments whose errors stay machine-readable (problem+json) whatever the Accept header says: the API
-# faces (/api/v1, CKAN's /api/3, OGC API) and static files.
-MACHINE_SEGMENTS = frozenset({"api", "ogc", "static"})
-
-
 def language_links(request: Request, languages: list[str]) -> list[dict[str, str]]:
     """One link per language to this same page (its other query parameters kept), the choice made by ?lang=."""
     kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
@@ -43,9 +38,3 @@ def signed_in(request: Request) -> dict[str, Any]:
     except Exception:  # noqa: BLE001 - the header must render even when the session store cannot answer
         return {"me": None}
 
-
-def wants_html(request: Request) -> bool:
-    """A browser asking for a page (Accept: text/html) on a non-API path gets an HTML error page."""
-    if request.url.path.split("/")[1:2] and request.url.path.split("/")[1] in MACHINE_SEGMENTS:
-        return False
-    return "text/html" in request.headers.get("accept", "")

@@ -1,6 +1,6 @@
 """HTML error pages for people: the web face's counterpart of the API's problem+json (api/problems.py).
 
-A browser that asks for a page (Accept: text/html, a non-API path; see `chrome.wants_html`) and meets an error
+A browser that asks for a page (Accept: text/html, a non-API path; see `http/problems.py` `wants_html`) and meets an error
 gets a page in its own language with the header and a link home, with the same status code. The API faces keep
 their problem documents. The messages per status are defined once here.
 """

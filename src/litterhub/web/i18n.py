@@ -12,26 +12,16 @@ from pathlib import Path
 
 from babel import Locale
 
+from litterhub.model.languages import DEFAULT_LANGUAGE as DEFAULT
+from litterhub.model.languages import UN_LANGUAGES, negotiate
+
+__all__ = ["DEFAULT", "LOCALE_DIR", "UN_LANGUAGES", "direction", "negotiate", "translations"]
 LOCALE_DIR = Path(__file__).parent / "locale"
-UN_LANGUAGES = ["en", "fr", "es", "ar", "ru", "zh"]
-DEFAULT = "en"
 
 
 @lru_cache(maxsize=16)
 def translations(lang: str) -> gettext.NullTranslations:
     return gettext.translation("messages", localedir=LOCALE_DIR, languages=[lang], fallback=True)
-
-
-def negotiate(query_lang: str | None, cookie_lang: str | None, accept_language: str | None) -> str:
-    for candidate in (query_lang, cookie_lang):
-        if candidate and candidate in UN_LANGUAGES:
-            return candidate
-    if accept_language:
-        for part in accept_language.split(","):
-            code = part.split(";")[0].strip().lower().split("-")[0]
-            if code in UN_LANGUAGES:
-                return code
-    return DEFAULT
 
 
 def direction(lang: str) -> str:

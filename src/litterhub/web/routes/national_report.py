@@ -8,10 +8,10 @@ import json
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from litterhub.api.routes.reports import check, work
 from litterhub.http.compute import job_owner, start_job
 from litterhub.http.deps import get_hub
 from litterhub.http.problems import Problem
+from litterhub.http.reports import check, work
 from litterhub.services import jobs
 from litterhub.services.hub import Hub
 from litterhub.web.rendering import render
@@ -24,7 +24,7 @@ async def start(request: Request, code: str, year: int = Form(...), lang: str = 
                 hub: Hub = Depends(get_hub)):
     try:
         check(code, year, lang)
-        answer = await start_job(request, "national-report", work(hub, code.upper(), year, lang))
+        answer = await start_job(request, "national-report", work(request, hub, code.upper(), year, lang))
     except Problem as exc:
         return render(request, "countries/report_job.html", status_code=exc.status_code, code=code.upper()[:3],
                       job=None, problem=exc.detail)

@@ -15,9 +15,9 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from litterhub.http.deps import get_hub
+from litterhub.model.languages import negotiate
 from litterhub.services import ckan as svc
 from litterhub.services.hub import Hub
-from litterhub.web.i18n import negotiate
 
 router = APIRouter(include_in_schema=False)
 
