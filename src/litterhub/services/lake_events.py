@@ -273,3 +273,17 @@ def _decode_period_cursor(cursor: str) -> tuple[str, str]:
     except (ValueError, TypeError, json.JSONDecodeError):
         pass
     raise BadCursor("cursor is not valid: use the next_cursor value of a previous page of the same aggregate")
+
+
+def site_ids(hub: Hub, f: Filter) -> set[str]:
+    """The sites of the events matching `f`."""
+    pairs = versions(hub, f)
+    if not pairs:
+        return set()
+    con = _connect(hub, pairs)
+    try:
+        where, params = f.sql()
+        sql = f"SELECT DISTINCT site_id FROM ev WHERE site_id IS NOT NULL AND {where}"  # noqa: S608
+        return {r[0] for r in con.execute(sql, params).fetchall()}
+    finally:
+        con.close()

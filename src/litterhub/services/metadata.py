@@ -195,23 +195,10 @@ class CatalogMeta:
 
 
 def _facets(hub: Hub) -> dict[str, dict[str, list[str]]]:
-    """Compartments, regions and countries per dataset, from the event index (one grouped query each)."""
-    e, s = t.events, t.sites
-    out: dict[str, dict[str, list[str]]] = {}
-    queries = {
-        "compartments": select(e.c.dataset_id, e.c.compartment).where(e.c.compartment.is_not(None)).distinct(),
-        "countries": select(e.c.dataset_id, e.c.country).where(e.c.country.is_not(None)).distinct(),
-        "regions": select(e.c.dataset_id, s.c.region).join(s, s.c.id == e.c.site_id)
-        .where(s.c.region.is_not(None)).distinct(),
-    }
-    with hub.engine.connect() as conn:
-        for key, query in queries.items():
-            for dataset_id, value in conn.execute(query):
-                out.setdefault(dataset_id, {}).setdefault(key, []).append(value)
-    for per in out.values():
-        for key in per:
-            per[key] = sorted(set(per[key]))
-    return out
+    """Compartments, regions, countries and programmes per dataset, from the version summaries."""
+    from litterhub.services.summaries import facets
+
+    return facets(hub)
 
 
 def _publisher_types(hub: Hub) -> dict[str, str]:

@@ -1,14 +1,18 @@
-"""OGC API - Features (Parts 1, 2 and 3) collections and items over the catalog's site and event index.
+"""OGC API - Features (Parts 1, 2 and 3): sites from the catalog and its summaries, events from the lake.
 
 Part 1: bbox as minLon,minLat,maxLon,maxLat (CRS84, optionally with heights), datetime as an instant or an
 interval with '..' or an ISO 8601 duration on one side, limit in [1, MAX_LIMIT] (larger values clamped).
 Part 2: output and bbox in CRS84 (lon/lat) or EPSG:4326 (lat/lon axis order). Part 3: CQL2 text/JSON
-filters over each collection's queryables (services/cql2.py). Queries are single SQL statements with
-LIMIT/OFFSET and a COUNT for numberMatched, so pages stay cheap and numberMatched is exact.
+filters over each collection's queryables (services/cql2.py). Sites are one SQL statement over `sites` (public
+by the per-version summaries); events are read from the current versions' Parquet with DuckDB, filters pushed
+down (services/lake_events.py). Pages continue with a keyset cursor (offset still works); numberMatched is
+exact: from the version summaries when nothing is filtered, else counted by the same query.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,10 +20,11 @@ from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select
 
-from litterhub.services import cql2
+from litterhub.services import cql2, lake_events, summaries
 from litterhub.services import datasets as svc
 from litterhub.services.hub import Hub
 from litterhub.services.metadata import list_dataset_meta
+from litterhub.store import summary_tables as st
 from litterhub.store import tables as t
 
 CONFORMANCE = (
@@ -66,11 +71,13 @@ def rfc3339_interval(start: date | None, end: date | None) -> tuple[str | None, 
 
 
 def _extent_all(hub: Hub) -> tuple[tuple[float, float, float, float] | None, tuple[str | None, str | None]]:
-    s, e = t.sites, t.events
+    """Box of the public sites and date range of the current versions, from the summaries."""
+    ss, sv, d = st.site_summaries, st.summary_versions, t.datasets
     with hub.engine.connect() as conn:
-        x0, y0, x1, y1 = conn.execute(select(func.min(s.c.lon), func.min(s.c.lat), func.max(s.c.lon),
-                                             func.max(s.c.lat)).where(svc.public_site())).one()
-        d0, d1 = conn.execute(select(func.min(e.c.event_date), func.max(e.c.event_date))).one()
+        x0, y0, x1, y1 = conn.execute(select(func.min(ss.c.lon), func.min(ss.c.lat), func.max(ss.c.lon),
+                                             func.max(ss.c.lat)).join(d, summaries.current(ss))).one()
+        d0, d1 = conn.execute(select(func.min(sv.c.date_min), func.max(sv.c.date_max))
+                              .join(d, summaries.current(sv))).one()
     bbox = (x0, y0, x1, y1) if x0 is not None else None
     return bbox, rfc3339_interval(d0, d1)
 
@@ -217,7 +224,7 @@ def to_crs(feature: dict[str, Any], crs: str) -> dict[str, Any]:
 
 def queryables(c: Collection) -> dict[str, cql2.Queryable]:
     """The filterable properties of a collection (names are the features' property names)."""
-    s, e = t.sites, t.events
+    s, e = t.sites, lake_events.EVENT_COLUMNS
     Q = cql2.Queryable
     if c.kind == "sites":
         return {"name": Q(s.c.name, "string", "site name"),
@@ -227,7 +234,7 @@ def queryables(c: Collection) -> dict[str, cql2.Queryable]:
                 "source_programme": Q(s.c.source_programme, "string", "monitoring programme of the site")}
     out = {"dataset_id": Q(e.c.dataset_id, "string", "dataset identifier"),
            "country": Q(e.c.country, "string", "ISO 3166-1 alpha-3 country code"),
-           "programme": Q(s.c.source_programme, "string", "monitoring programme (of the site)"),
+           "programme": Q(e.c.programme, "string", "monitoring programme (of the dataset)"),
            "event_date": Q(e.c.event_date, "date", "sampling date (whole day)"),
            "event_type": Q(e.c.event_type, "string", "survey, cleanup, tow, ..."),
            "compartment": Q(e.c.compartment, "string", "environmental compartment (beach, seafloor, ...)"),
@@ -257,7 +264,8 @@ def parse_filter(c: Collection, text: str | None, lang: str | None, filter_crs: 
     if filter_crs and parse_crs(filter_crs, "filter-crs") != CRS84:
         raise BadRequest(f"filter-crs must be {CRS84} (geometries in filters are lon/lat)")
     try:
-        return cql2.to_clause(text, lang, queryables(c), cql2.Point(t.sites.c.lon, t.sites.c.lat))
+        columns = t.sites if c.kind == "sites" else lake_events.EVENT_COLUMNS
+        return cql2.to_clause(text, lang, queryables(c), cql2.Point(columns.c.lon, columns.c.lat))
     except cql2.FilterError as exc:
         raise BadRequest(str(exc)) from None
 
@@ -283,13 +291,12 @@ def all_queryable_names() -> list[str]:
     return list(names)
 
 
-def _bbox_clause(bbox: tuple[float, float, float, float]):
-    s = t.sites
+def _bbox_clause(bbox: tuple[float, float, float, float], columns=t.sites):
     x0, y0, x1, y1 = bbox
-    lat_ok = s.c.lat.between(y0, y1)
+    lat_ok = columns.c.lat.between(y0, y1)
     if x0 <= x1:
-        return and_(lat_ok, s.c.lon.between(x0, x1))
-    return and_(lat_ok, or_(s.c.lon >= x0, s.c.lon <= x1))
+        return and_(lat_ok, columns.c.lon.between(x0, x1))
+    return and_(lat_ok, or_(columns.c.lon >= x0, columns.c.lon <= x1))
 
 
 def _date_clause(column, interval: tuple[date | None, date | None]):
@@ -309,60 +316,98 @@ def _site_feature(r) -> dict[str, Any]:
                            "source_programme": r.source_programme}}
 
 
-def _event_feature(r) -> dict[str, Any]:
-    m = dict(r._mapping)
+def _event_feature(m: dict[str, Any]) -> dict[str, Any]:
     lon, lat = m.pop("lon"), m.pop("lat")
-    if isinstance(m.get("event_date"), date):
-        m["event_date"] = m["event_date"].isoformat()
     geometry = {"type": "Point", "coordinates": [lon, lat]} if lon is not None and lat is not None else None
     return {"type": "Feature", "id": m["event_id"], "geometry": geometry, "properties": m}
 
 
-def _events_select(c: Collection):
-    e, s = t.events, t.sites
-    query = select(*e.c, s.c.source_programme.label("programme"), s.c.lon, s.c.lat).outerjoin(
-        s, s.c.id == e.c.site_id)
-    if c.dataset_id:
-        query = query.where(e.c.dataset_id == c.dataset_id)
-    return query
+EVENT_EXTRA = ("programme", "lon", "lat")
+
+
+def _clauses(where) -> list:
+    return [c for c in (where if isinstance(where, list | tuple) else [where]) if c is not None]
 
 
 def items(hub: Hub, c: Collection, bbox: tuple[float, float, float, float] | None,
           interval: tuple[date | None, date | None] | None, limit: int, offset: int, where=None
           ) -> tuple[list[dict[str, Any]], int]:
-    """One page of features and the number matched (for numberMatched and the `next` link)."""
-    s, e = t.sites, t.events
+    """One page of features and the number matched (offset paging; `items_page` also gives the next cursor)."""
+    features, matched, _ = items_page(hub, c, bbox, interval, limit, offset, where)
+    return features, matched
+
+
+def items_page(hub: Hub, c: Collection, bbox: tuple[float, float, float, float] | None,
+               interval: tuple[date | None, date | None] | None, limit: int, offset: int, where=None,
+               cursor: str | None = None) -> tuple[list[dict[str, Any]], int, str | None]:
+    """One page of features, the number matched (numberMatched) and the cursor of the next page (None at the end).
+
+    Pages follow the keyset `cursor` when one is given (the `next` link's), else skip `offset` features."""
     if c.kind == "sites":
-        query = select(s).where(s.c.lat.is_not(None), svc.public_site())
-        if interval:
-            query = query.where(exists(select(e.c.event_id).where(e.c.site_id == s.c.id,
-                                                                  _date_clause(e.c.event_date, interval))))
-        order, feature = [s.c.id], _site_feature
-    else:
-        query = _events_select(c)
-        if interval:
-            query = query.where(_date_clause(e.c.event_date, interval))
-        order, feature = [e.c.event_date, e.c.event_id], _event_feature
+        return _site_items(hub, bbox, interval, limit, offset, _clauses(where), cursor)
+    lo, hi = interval or (None, None)
+    extra = [lake_events.clause_sql(_bbox_clause(bbox, lake_events.EVENT_COLUMNS))] if bbox else []
+    f = lake_events.Filter(dataset=c.dataset_id, date_from=lo, date_to=hi,
+                           where_sql=extra + [lake_events.clause_sql(w) for w in _clauses(where)])
+    try:
+        after = lake_events.decode_cursor(cursor) if cursor else None
+    except lake_events.BadCursor as exc:
+        raise BadRequest(str(exc)) from None
+    rows, nxt = lake_events.page(hub, f, limit, after, 0 if after else offset, extra=EVENT_EXTRA)
+    return [_event_feature(r) for r in rows], lake_events.count(hub, f), nxt
+
+
+def _site_items(hub: Hub, bbox, interval, limit: int, offset: int, where: list, cursor: str | None):
+    s = t.sites
+    query = select(s).where(s.c.lat.is_not(None), svc.public_site(), *where)
     if bbox:
         query = query.where(_bbox_clause(bbox))
-    for clause in where if isinstance(where, list | tuple) else [where]:
-        if clause is not None:
-            query = query.where(clause)
+    after = svc._decode_site_cursor(cursor) if cursor else None
     with hub.engine.connect() as conn:
-        matched = conn.execute(select(func.count()).select_from(query.subquery())).scalar() or 0
-        rows = conn.execute(query.order_by(*order).limit(limit).offset(offset)).all()
-    return [feature(r) for r in rows], matched
+        if interval:  # exact: the sites whose summaries overlap the interval, checked against the lake's events
+            rows = [r for r in conn.execute(query.where(_overlaps(interval)).order_by(s.c.id))
+                    if r.id in _sites_with_events_in(hub, interval)]
+            matched = len(rows)
+            rows = [r for r in rows if after is None or r.id > after]
+            rows = rows[0 if after else offset:][:limit + 1]
+        else:
+            matched = conn.execute(select(func.count()).select_from(query.subquery())).scalar() or 0
+            paged = query.where(s.c.id > after) if after else query.offset(offset)
+            rows = conn.execute(paged.order_by(s.c.id).limit(limit + 1)).all()
+    nxt = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        nxt = base64.urlsafe_b64encode(json.dumps(["site", rows[-1].id]).encode()).decode()
+    return [_site_feature(r) for r in rows], matched, nxt
+
+
+def _overlaps(interval: tuple[date | None, date | None]):
+    """Sites whose current summaries' date range meets the interval (a superset of those with an event in it)."""
+    ss, d = st.site_summaries, t.datasets
+    lo, hi = interval
+    inner = select(ss.c.id).join(d, summaries.current(ss)).where(ss.c.site_id == t.sites.c.id)
+    if lo:
+        inner = inner.where(ss.c.last_date >= lo)
+    if hi:
+        inner = inner.where(ss.c.first_date <= hi)
+    return exists(inner)
+
+
+def _sites_with_events_in(hub: Hub, interval: tuple[date | None, date | None]) -> set[str]:
+    lo, hi = interval
+    f = lake_events.Filter(date_from=lo, date_to=hi)
+    return lake_events.site_ids(hub, f)
 
 
 def item(hub: Hub, c: Collection, feature_id: str) -> dict[str, Any]:
-    s, e = t.sites, t.events
-    with hub.engine.connect() as conn:
-        if c.kind == "sites":
+    s = t.sites
+    if c.kind == "sites":
+        with hub.engine.connect() as conn:
             row = conn.execute(select(s).where(s.c.id == feature_id, svc.public_site())).first()
-            feature = _site_feature
-        else:
-            row = conn.execute(_events_select(c).where(e.c.event_id == feature_id)).first()
-            feature = _event_feature
-    if row is None:
-        raise NotFound(f"feature {feature_id!r} not found in collection {c.id!r}")
-    return feature(row)
+        if row is not None:
+            return _site_feature(row)
+    else:
+        found = lake_events.get(hub, feature_id, c.dataset_id, extra=EVENT_EXTRA)
+        if found is not None and (c.dataset_id is None or found["dataset_id"] == c.dataset_id):
+            return _event_feature(found)
+    raise NotFound(f"feature {feature_id!r} not found in collection {c.id!r}")
