@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 import pycountry
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from litterhub.errors import Unprocessable
 from litterhub.registry.cas import validate_cas
 
 UN_LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")
@@ -34,6 +35,8 @@ Str = Annotated[str, Field(min_length=1, max_length=300)]
 Text = Annotated[str, Field(max_length=10_000)]
 Year = Annotated[int, Field(ge=1800, le=2100)]
 DateStr = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+Verification = Literal["verified", "unverified", "needs-review"]
+VERIFICATION_STATES = ("verified", "unverified", "needs-review")
 
 
 def check_country(code: str) -> str:
@@ -73,17 +76,59 @@ class Listing(BaseModel):
 
 
 class Progress(BaseModel):
-    """Progress an industry initiative reported for one year, with where it was reported."""
+    """Progress an industry initiative reported for one year, with where it was reported; `metric`, `value` and
+    `unit` when the report gives a figure (the compendium compares those)."""
 
     model_config = ConfigDict(extra="forbid")
     year: Year
     text: Text
+    source: str
+    metric: str | None = Field(None, max_length=120)
+    value: float | None = None
+    unit: str | None = Field(None, max_length=40)
+
+    @field_validator("source")
+    @classmethod
+    def _src(cls, v: str) -> str:
+        return check_source(v)
+
+
+class Commitment(BaseModel):
+    """A commitment of an industry initiative: what, the target (value, unit, year) and the baseline it is
+    measured from, each as the initiative states it."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: Text
+    metric: str | None = Field(None, max_length=120)
+    target_value: float | None = None
+    unit: str | None = Field(None, max_length=40)
+    target_year: Year | None = None
+    baseline_value: float | None = None
+    baseline_year: Year | None = None
     source: str
 
     @field_validator("source")
     @classmethod
     def _src(cls, v: str) -> str:
         return check_source(v)
+
+
+class Covered(BaseModel):
+    """A master item a policy targets (vocab/data/master_items.csv), with the products in the policy's words."""
+
+    model_config = ConfigDict(extra="forbid")
+    item: str
+    products: str = Field("", max_length=300)
+
+    @field_validator("item")
+    @classmethod
+    def _item(cls, v: str) -> str:
+        from litterhub.vocab.items import master_list
+
+        found = master_list().get(v.strip())
+        if found is None:
+            raise ValueError(f"{v!r} is not a master item code (vocab/data/master_items.csv)")
+        return found.code
 
 
 class RecordBase(BaseModel):
@@ -105,7 +150,12 @@ class RecordBase(BaseModel):
     topics: list[str] = Field(default_factory=list)
     tags: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(default_factory=list)
     sources: list[str] = Field(..., min_length=1, description="URLs or DOIs backing every fact in the record")
-    licence: str = Field("CC-BY-4.0", description="SPDX id of the licence of this record's text")
+    licence: str = Field("CC-BY-4.0", description="SPDX id of the licence of this record's text, or 'facts-only' "
+                         "(facts taken from a source whose text is not reproduced)")
+    verification: Verification = Field("unverified", description="verified: every fact checked against the source "
+                                       "document; unverified: entered from the source's description or knowledge "
+                                       "and not checked against the document; needs-review: a doubt was raised")
+    as_of: DateStr | None = Field(None, description="date the facts were taken from the source (YYYY[-MM[-DD]])")
 
     @field_validator("id")
     @classmethod
@@ -196,6 +246,8 @@ class Initiative(RecordBase):
     funding: Text = ""
     results: Text = ""
     regional_activity: str | None = Field(None, description="id of the region record it belongs to")
+    location: str | None = Field(None, max_length=300, description="where a project or demonstration runs")
+    partners: list[Str] = Field(default_factory=list, description="partner organisations as named by the source")
 
 
 Compartment = Literal["beach", "riverbank", "lakeshore", "surface-water", "water-column", "seafloor", "sediment",
@@ -225,17 +277,27 @@ class Report(RecordBase):
 
 class Policy(RecordBase):
     type: Literal["policy"] = "policy"
-    kind: Literal["ban", "levy", "epr", "regulation", "directive", "convention", "resolution", "action-plan",
-                  "strategy", "standard", "other"]
+    kind: Literal["ban", "levy", "epr", "deposit-return", "regulation", "directive", "convention", "resolution",
+                  "action-plan", "strategy", "standard", "other"]
     status: Literal["proposed", "adopted", "in-force", "repealed", "superseded"]
     jurisdiction: str | None = None
     adopted: DateStr | None = None
     in_force: DateStr | None = None
     reference: str | None = Field(None, description="official number, e.g. Directive (EU) 2019/904")
+    start_year: Year | None = Field(None, description="year the measure started to apply")
+    covers: list[Covered] = Field(default_factory=list, description="master items the measure targets")
+
+
+SCOPES = ("product-design", "standards", "innovation", "production-volumes", "additives")
 
 
 class IndustryInitiative(RecordBase):
     type: Literal["industry_initiative"] = "industry_initiative"
+    actors: list[Str] = Field(default_factory=list, description="who runs or signs it, as named by the source")
+    sector: str | None = Field(None, max_length=200, description="value-chain sector, e.g. packaging, resin production")
+    scope: list[Literal["product-design", "standards", "innovation", "production-volumes", "additives"]] = Field(
+        default_factory=list, description="the 9(d) areas the initiative addresses")
+    commitments: list[Commitment] = Field(default_factory=list)
     product_design: Text = ""
     standards: list[Str] = Field(default_factory=list)
     innovation: Text = ""
@@ -285,6 +347,29 @@ class Financing(RecordBase):
     deadline: DateStr | None = None
 
 
+LIFE_CYCLE_STAGES = ("design", "production", "distribution", "use", "collection", "sorting", "recycling",
+                     "recovery", "disposal", "cleanup")
+EVIDENCE_LEVELS = ("evaluated", "monitored", "case-study", "expert-guidance", "not-assessed")
+
+
+class Practice(RecordBase):
+    """A waste-management or recycling practice, or a guidance document on one: where in the life cycle, which
+    material, in what setting, at what cost, and how strong the evidence that it works is."""
+
+    type: Literal["practice"] = "practice"
+    kind: Literal["practice", "guidance"]
+    life_cycle_stages: list[Literal["design", "production", "distribution", "use", "collection", "sorting",
+                                    "recycling", "recovery", "disposal", "cleanup"]] = Field(default_factory=list)
+    materials: list[Str] = Field(default_factory=list, description="e.g. PET, plastic packaging, fishing gear")
+    settings: list[Literal["urban", "rural", "island", "coastal", "port", "at-sea", "riverine", "industrial",
+                           "national"]] = Field(default_factory=list)
+    cost: Text = Field("", description="cost as the source gives it (amount, currency, per what), or empty")
+    evidence_level: Literal["evaluated", "monitored", "case-study", "expert-guidance", "not-assessed"] = Field(
+        "not-assessed", description="evaluated: independent evaluation of outcomes; monitored: outcomes measured by "
+        "the implementer; case-study: described experience; expert-guidance: recommended by an expert body")
+    publisher: str | None = Field(None, max_length=300)
+
+
 class Event(RecordBase):
     type: Literal["event"] = "event"
     start_date: DateStr
@@ -295,7 +380,8 @@ class Event(RecordBase):
 
 class Region(RecordBase):
     type: Literal["region"] = "region"
-    kind: Literal["regional-seas", "river-basin", "fisheries-body", "marine-region", "political"]
+    kind: Literal["regional-seas", "river-basin", "fisheries-body", "marine-region", "political", "mea",
+                  "un-regional-group", "transnational"]
     convention: str | None = None
     secretariat: str | None = None
 
@@ -303,17 +389,18 @@ class Region(RecordBase):
 ENTITY_TYPES: dict[str, type[RecordBase]] = {
     m.model_fields["type"].default: m
     for m in (Actor, Initiative, Guideline, Report, Policy, IndustryInitiative, Additive, CapacityNeed,
-              CapacityOffer, Financing, Event, Region)
+              CapacityOffer, Financing, Event, Region, Practice)
 }
 TYPE_LABELS = {
     "actor": "Actor", "initiative": "Initiative or project", "guideline": "Guideline or protocol",
     "report": "Report or publication", "policy": "Policy or measure", "industry_initiative": "Industry initiative",
     "additive": "Additive or chemical", "capacity_need": "Capacity need", "capacity_offer": "Capacity offer",
     "financing": "Financing opportunity", "event": "Event", "region": "Region",
+    "practice": "Practice or guidance",
 }
 
 
-class RecordError(ValueError):
+class RecordError(Unprocessable, ValueError):
     """A record that cannot be stored; `errors` are {code, field, message} like every hub error."""
 
     def __init__(self, message: str, errors: list[dict[str, Any]] | None = None, code: str = "invalid-record"):
@@ -363,6 +450,6 @@ def record_text_fields(record: RecordBase) -> list[str]:
                 walk(v)
 
     dumped = record.model_dump(exclude={"id", "type", "sources", "licence", "url", "countries", "languages",
-                                        "regions", "dataset_ids"})
+                                        "regions", "dataset_ids", "verification", "as_of"})
     walk(dumped)
     return out

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
+from litterhub.errors import HubError
 from litterhub.registry import csvio, matching
 from litterhub.registry import search as rsearch
 from litterhub.registry.entities import ENTITY_TYPES, RecordBase, RecordError, parse_record, slugify
@@ -35,7 +36,7 @@ SEED_ACTOR = "seed"
 MAX_COMMENT = 5000
 
 
-class RegistryError(Exception):
+class RegistryError(HubError):
     """A registry request that cannot be done: a stable code, an HTTP-like status, and a message for people."""
 
     def __init__(self, status: int, code: str, message: str, errors: list[dict[str, Any]] | None = None):
@@ -690,12 +691,13 @@ def import_records(hub: Hub, payload: str, fmt: str, caller: Caller, publish: bo
 
 
 def load_seed(hub: Hub) -> dict[str, Any]:
-    """Load the bundled, sourced seed records and links as published content; records already present are kept."""
+    """Load the bundled, sourced seed records and links as published content; records already present are kept.
+    A file's `defaults` (e.g. the date its facts were taken) fill what its records leave out."""
     records: list[dict] = []
     links: list[dict] = []
     for path in sorted(SEED_DIR.glob("*.json")):
         doc = json.loads(path.read_text(encoding="utf-8"))
-        records += doc.get("records", [])
+        records += [{**doc.get("defaults", {}), **r} for r in doc.get("records", [])]
         links += doc.get("links", [])
     return import_records(hub, json.dumps({"records": records, "links": links}), "json",
                           Caller(SEED_ACTOR, "admin"), publish=True, skip_existing=True)

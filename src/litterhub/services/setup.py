@@ -28,7 +28,7 @@ def initialise(hub: Hub) -> list[str]:
     recovered = recover_publishing(hub)
     seeded = load_seed(hub)
     lines = [f"catalog: {hub.settings.database_url.split('@')[-1]}", f"lake: {hub.settings.lake_dir}",
-             f"registry seed: {_describe(seeded)}"]
+             f"registry seed: {_describe(seeded)}", *_knowledge_upkeep(hub)]
     if repaired["swept"]:
         lines.append(f"removed {repaired['swept']} interrupted write(s)")
     if repaired["set_aside"]:
@@ -38,6 +38,22 @@ def initialise(hub: Hub) -> list[str]:
     if recovered:
         lines.append(f"finished or rolled back {len(recovered)} interrupted approval(s): {', '.join(recovered)}")
     return lines
+
+
+def _knowledge_upkeep(hub: Hub) -> list[str]:
+    """Seeded records brought up to their seed files, and country-group records to the GPML lists when present
+    (services/knowledge.py; both idempotent)."""
+    from litterhub.services import knowledge, regional_groups
+
+    out = []
+    refreshed = knowledge.refresh_seed(hub)
+    if refreshed["updated"]:
+        out.append(f"registry seed: updated {len(refreshed['updated'])} record(s)")
+    if regional_groups.csv_available(hub):
+        groups = knowledge.import_groups(hub)
+        if groups["created"] or groups["updated"]:
+            out.append(f"country groups: created {len(groups['created'])}, updated {len(groups['updated'])}")
+    return out
 
 
 def _describe(summary: dict) -> str:

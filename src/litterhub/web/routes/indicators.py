@@ -13,9 +13,10 @@ from fastapi.responses import HTMLResponse, Response
 from litterhub.analysis.comparability import IncomparableClasses
 from litterhub.http.deps import get_hub
 from litterhub.services import indicators as svc
+from litterhub.services import knowledge
 from litterhub.services.datasets import BadRequest, NotFound, list_datasets
 from litterhub.services.hub import Hub
-from litterhub.web.rendering import render
+from litterhub.web.rendering import render, request_language
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,4 +44,7 @@ def indicators_page(request: Request, dataset: list[str] | None = Query(None), g
         return render(request, "indicators/index.html", status_code=404, data=None, error=str(exc), **context)
     except BadRequest as exc:
         return render(request, "indicators/index.html", status_code=400, data=None, error=str(exc), **context)
-    return render(request, "indicators/index.html", data=data, error=None, **context)
+    shown = [c for c in data["classes"] if c["chart"]] or data["classes"][:1]
+    lens = knowledge.lens_for_items(hub, [r["item"] for r in shown[0]["items"]], request_language(request)) \
+        if shown else []  # the chemical lens of the top items (services/knowledge.py)
+    return render(request, "indicators/index.html", data=data, error=None, lens=lens, **context)
