@@ -285,9 +285,8 @@ def import_groups(hub: Hub) -> dict[str, Any]:
     a Regional Seas record whose members differ. Without the CSV: KnowledgeError (nothing changes)."""
     groups = [g for g in regional_groups.groups(hub) if g.source == regional_groups.SOURCE]
     if not groups:
-        raise KnowledgeError(f"no country-group lists in {regional_groups.groups_dir(hub)} (set LITTERHUB_GROUPS_DIR "
-                             "to the folder holding gpml_country_groups_members.csv)", code="knowledge-no-groups",
-                             status=422)
+        raise KnowledgeError("no country-group lists found: set LITTERHUB_GROUPS_DIR to the folder holding "
+                             "gpml_country_groups_members.csv", code="knowledge-no-groups", status=422)
     created, updated, unchanged = [], [], []
     for g in groups:
         record_id = group_record_id(g)

@@ -49,7 +49,7 @@ def _knowledge_upkeep(hub: Hub) -> list[str]:
     refreshed = knowledge.refresh_seed(hub)
     if refreshed["updated"]:
         out.append(f"registry seed: updated {len(refreshed['updated'])} record(s)")
-    if regional_groups.csv_available(hub):
+    if any(g.source == regional_groups.SOURCE for g in regional_groups.groups(hub)):  # the GPML lists are there
         groups = knowledge.import_groups(hub)
         if groups["created"] or groups["updated"]:
             out.append(f"country groups: created {len(groups['created'])}, updated {len(groups['updated'])}")
