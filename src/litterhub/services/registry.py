@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
-from litterhub.errors import HubError
 from litterhub.registry import csvio, matching
 from litterhub.registry import search as rsearch
 from litterhub.registry.entities import ENTITY_TYPES, RecordBase, RecordError, parse_record, slugify
@@ -36,7 +35,7 @@ SEED_ACTOR = "seed"
 MAX_COMMENT = 5000
 
 
-class RegistryError(HubError):
+class RegistryError(Exception):
     """A registry request that cannot be done: a stable code, an HTTP-like status, and a message for people."""
 
     def __init__(self, status: int, code: str, message: str, errors: list[dict[str, Any]] | None = None):
