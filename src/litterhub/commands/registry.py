@@ -102,6 +102,91 @@ def seed(data_dir: Path | None = DataDir) -> None:
 
 registry_app.command("import-chemicals")(chemicals_cli.import_chemicals)  # chemicals/: the five databases
 
+# --- knowledge views (services/knowledge.py) -----------------------------------------------------------------
+
+def _knowledge():
+    from litterhub.services import knowledge
+
+    return knowledge
+
+
+def _knowledge_fail(exc) -> None:
+    typer.echo(f"error: [{exc.code}] {exc}", err=True)
+    raise typer.Exit(code=1)
+
+
+@registry_app.command("stats")
+def stats(as_json: bool = typer.Option(False, "--json"), data_dir: Path | None = DataDir) -> None:
+    """Published records by type, name language and verification state; records lacking a source/licence/date."""
+    result = _knowledge().stats(Hub.open(data_dir))
+    if as_json:
+        typer.echo(json.dumps(result, indent=1))
+        return
+    typer.echo(f"{result['total']} published record(s)")
+    typer.echo("type	records	" + "	".join(result["by_verification"]))
+    for kind, n in result["by_type"].items():
+        states = result["by_type_and_verification"][kind]
+        typer.echo(f"{kind}	{n}	" + "	".join(str(states[s]) for s in result["by_verification"]))
+    typer.echo("names by language: " + ", ".join(f"{k} {v}" for k, v in result["by_language"].items()))
+    typer.echo("missing: " + ", ".join(f"{k} {v}" for k, v in result["missing"].items()))
+
+
+@registry_app.command("compendium")
+def compendium(fmt: str = typer.Option("text", "--format", help="text, json or csv"),
+               data_dir: Path | None = DataDir) -> None:
+    """Industry initiatives compared: actors, sector, scope, commitments with targets, reported progress."""
+    knowledge = _knowledge()
+    result = knowledge.compendium(Hub.open(data_dir))
+    if fmt == "json":
+        typer.echo(json.dumps(result, indent=1, ensure_ascii=False))
+    elif fmt == "csv":
+        sys.stdout.write(knowledge.compendium_csv(result))
+    elif fmt == "text":
+        for r in result["initiatives"]:
+            scope = ", ".join(s for s, on in r["scope"].items() if on) or "-"
+            latest = r["latest_figure"]
+            figure = f"{latest['year']}: {latest['metric']} {latest['value']:g} {latest.get('unit') or ''}" \
+                if latest else "-"
+            typer.echo(f"{r['id']}	scope: {scope}	commitments: {len(r['commitments'])} "
+                       f"(targets {len(r['targets'])})	progress: {figure}	{r['verification']}")
+    else:
+        typer.echo("error: --format is text, json or csv", err=True)
+        raise typer.Exit(code=2)
+
+
+@registry_app.command("measures")
+def measures(country: str = typer.Argument(..., help="ISO 3166-1 alpha-3 code"),
+             as_json: bool = typer.Option(False, "--json"), data_dir: Path | None = DataDir) -> None:
+    """A country's national measures and the master items they target, with the first year."""
+    knowledge = _knowledge()
+    try:
+        result = knowledge.measures(Hub.open(data_dir), country)
+    except knowledge.KnowledgeError as exc:
+        _knowledge_fail(exc)
+    if as_json:
+        typer.echo(json.dumps(result, indent=1, ensure_ascii=False))
+        return
+    for it in result["items"]:
+        typer.echo(f"measures targeting {it['name']} ({it['item']}) here since {it['since'] or 'an unknown year'}")
+    for m in result["measures"]:
+        typer.echo(f"{m['since'] or '-'}	{m['kind']}	{m['status']}	{m['id']}	{m['title']}")
+    if not result["measures"]:
+        typer.echo(f"no national measure recorded for {result['country']}")
+
+
+@registry_app.command("import-groups")
+def import_groups(data_dir: Path | None = DataDir) -> None:
+    """Write the Regional Seas and other country groups, with their members from the GPML lists
+    (LITTERHUB_GROUPS_DIR), as registry region records (safe to repeat)."""
+    knowledge = _knowledge()
+    try:
+        result = knowledge.import_groups(Hub.open(data_dir))
+    except knowledge.KnowledgeError as exc:
+        _knowledge_fail(exc)
+    typer.echo(f"country groups: {len(result['created'])} created, {len(result['updated'])} updated, "
+               f"{len(result['unchanged'])} unchanged; {result['members']} memberships from {result['source']}")
+
+
 
 def register(app: typer.Typer) -> None:
     app.add_typer(registry_app, name="registry")
