@@ -194,4 +194,7 @@ def release_embargoes(data_dir: Path | None = DataDir) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    from litterhub.commands.figures import focal_app  # `users focal-point …`: assignments live with the figures
+
+    users_app.add_typer(focal_app, name="focal-point")
     app.add_typer(users_app, name="users")

@@ -18,6 +18,7 @@ TABLE_MODULES = [
     "litterhub.store.width_tables",
     "litterhub.store.session_tables",
     "litterhub.store.chemical_tables",
+    "litterhub.store.figure_tables",
     "litterhub.store.summary_tables",
 ]
 

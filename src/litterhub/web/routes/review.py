@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from litterhub.http.compute import offload
 from litterhub.http.deps import get_hub
 from litterhub.http.security import check_rate, verify_csrf, write_limit
-from litterhub.services import auth, review
+from litterhub.services import auth, focal_points, review
 from litterhub.services import contributions as svc
 from litterhub.services.hub import Hub
 from litterhub.web.routes.accounts import need, page
@@ -26,7 +26,8 @@ def queue(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     released = review.release_due(hub)
     done = request.query_params.get("done")
     return page(request, "review/queue.html", items=review.queue(hub, who), released=len(released),
-                message=done if done in DONE_MESSAGES else None)
+                message=done if done in DONE_MESSAGES else None,
+                figures_queue=focal_points.queue(hub, focal_points.acting_for(who)))
 
 
 @router.get("/review/{sid}", response_class=HTMLResponse)
