@@ -52,7 +52,6 @@ COMMANDS: dict[str, Entry] = {
                         "items); flag every pair with its evidence, leave only exact copies out of indicators."),
     "export": Entry("export", "Bulk snapshot of every dataset's current version, with the catalogue and a "
                     "checksummed manifest."),
-    "figures": Entry("figures", "National figures: a focal point's own inventory inputs and beach widths, reviewed."),
     "inventory": Entry("inventory", "National source inventories: plastic leakage to waterways and the ocean "
                        "(Jambeck 2015, Meijer 2021, Borrelle 2020, primary microplastics)."),
     "litter": Entry("litter", "Run litteR's analysis (litteR 1.0.0 compatible) on a litteR settings file."),
@@ -65,6 +64,7 @@ COMMANDS: dict[str, Entry] = {
     "report": Entry("report", "Reporting packs: a country's figures for one year as PDF, CSV and a manifest."),
     "registry": Entry("registry", "Knowledge registry: import, export, search, seed."),
     "sites": Entry("sites", "Sites and their marine regions."),
+    "summaries": Entry("summaries", "Per-version summaries (sites, facets, counts) that the read faces serve."),
     "users": Entry("users", "Accounts, roles and API keys."),
     "vocab": Entry("vocab", "Harmonised monitoring vocabulary: master items, crosswalks, coverage, SKOS."),
     "widths": Entry("widths", "Beach widths per site for SDG 14.1.1b (versioned: a new entry never overwrites)."),

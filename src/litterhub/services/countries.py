@@ -25,13 +25,14 @@ from sqlalchemy import func, select
 from litterhub.analysis import design
 from litterhub.analysis.beach import statistics as beach_statistics
 from litterhub.analysis.comparability import CLASS_COLUMN
-from litterhub.services import indicators, knowledge, regional_groups
+from litterhub.services import indicators, lake_events, regional_groups, summaries
 from litterhub.services import inventory as inventory_svc
 from litterhub.services import registry as registry_svc
 from litterhub.services import search as search_svc
 from litterhub.services.datasets import NotFound
 from litterhub.services.hub import Hub
 from litterhub.services.result_cache import cached
+from litterhub.store import summary_tables as st
 from litterhub.store import tables as t
 
 HEADLINE_GROUP = "TC"  # total count: the headline of litteR's tables
@@ -88,11 +89,11 @@ def _versions(result) -> list[str]:
 # --- the index ------------------------------------------------------------------------------------------------
 
 def _survey_counts(hub: Hub) -> dict[str, dict[str, Any]]:
-    e = t.events
-    query = (select(e.c.country, func.count().label("surveys"), func.count(func.distinct(e.c.site_id)).label("sites"),
-                    func.min(e.c.event_date), func.max(e.c.event_date))
-             .where(e.c.country.is_not(None))
-             .group_by(e.c.country))
+    """Surveys, sites and first/last survey per country, from the current versions' site summaries."""
+    ss = st.site_summaries
+    query = (select(ss.c.country, func.sum(ss.c.n_events), func.count(func.distinct(ss.c.site_id)),
+                    func.min(ss.c.first_date), func.max(ss.c.last_date))
+             .join(t.datasets, summaries.current(ss)).where(ss.c.country.is_not(None)).group_by(ss.c.country))
     with hub.engine.connect() as conn:
         return {c: {"surveys": int(n), "sites": int(s), "first": lo and lo.isoformat(), "last": hi and hi.isoformat()}
                 for c, n, s, lo, hi in conn.execute(query).all()}
@@ -130,17 +131,17 @@ def check_code(hub: Hub, code: str) -> str:
 
 def monitoring(hub: Hub, code: str) -> dict[str, Any]:
     """Sites, programmes, surveys per year × compartment and the gaps in that record."""
-    s, e = t.sites, t.events
-    per_site = (select(e.c.site_id, func.count().label("n"), func.min(e.c.event_date).label("first"),
-                       func.max(e.c.event_date).label("last")).where(e.c.country == code).group_by(e.c.site_id)
-                ).subquery()
+    s, ss = t.sites, st.site_summaries
+    per_site = (select(ss.c.site_id, func.sum(ss.c.n_events).label("n"), func.min(ss.c.first_date).label("first"),
+                       func.max(ss.c.last_date).label("last")).join(t.datasets, summaries.current(ss))
+                .where(ss.c.country == code).group_by(ss.c.site_id)).subquery()
     with hub.engine.connect() as conn:
         sites = conn.execute(select(s.c.id, s.c.name, s.c.lat, s.c.lon, s.c.compartment, s.c.source_programme,
                                     per_site.c.n, per_site.c.first, per_site.c.last)
                              .join(per_site, per_site.c.site_id == s.c.id)
                              .order_by(s.c.name)).all()
-        rows = conn.execute(select(e.c.event_date, e.c.compartment, e.c.dataset_id, e.c.site_id)
-                            .where(e.c.country == code)).all()
+    rows = lake_events.rows(hub, lake_events.Filter(country=code), ("event_date", "compartment", "dataset_id",
+                                                                     "site_id"))
     frame = pd.DataFrame(rows, columns=["date", "compartment", "dataset", "site_id"])
     frame["year"] = pd.to_datetime(frame["date"]).dt.year
     per_year = (frame.groupby(["year", "compartment"]).size().reset_index(name="surveys")
@@ -272,7 +273,6 @@ def profile(hub: Hub, code: str, caller: registry_svc.Caller | None = None) -> d
         "registry": registry_section(hub, {"country": [code]}),
         "memberships": [g.as_dict() for g in regional_groups.memberships(hub, code)],
         "design": design_section(hub, code),
-        "knowledge": knowledge.profile_section(hub, code),  # national measures, chemical lens (issue 18)
         "groups_source": regional_groups.SOURCE if regional_groups.csv_available() else None,
     }
 

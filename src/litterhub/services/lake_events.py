@@ -287,3 +287,17 @@ def site_ids(hub: Hub, f: Filter) -> set[str]:
         return {r[0] for r in con.execute(sql, params).fetchall()}
     finally:
         con.close()
+
+
+def rows(hub: Hub, f: Filter, columns: tuple[str, ...]) -> list[tuple]:
+    """Chosen columns of every event matching `f` (for aggregations done by the caller; no order)."""
+    pairs = versions(hub, f)
+    if not pairs:
+        return []
+    con = _connect(hub, pairs)
+    try:
+        where, params = f.sql()
+        names = ", ".join(c for c in columns if c in INDEX_COLUMNS)
+        return con.execute(f"SELECT {names} FROM ev WHERE {where}", params).fetchall()  # noqa: S608 - our names
+    finally:
+        con.close()

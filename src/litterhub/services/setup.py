@@ -37,6 +37,11 @@ def initialise(hub: Hub) -> list[str]:
         lines.append(f"left {repaired['busy']} dataset(s) being written by another process to their writer")
     if recovered:
         lines.append(f"finished or rolled back {len(recovered)} interrupted approval(s): {', '.join(recovered)}")
+    from litterhub.services.summaries import backfill
+
+    summarised = backfill(hub)  # versions published before summaries existed (none afterwards: a no-op)
+    if summarised:
+        lines.append(f"summarised {len(summarised)} dataset version(s) published before summaries existed")
     return lines
 
 

@@ -16,13 +16,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pandas as pd
-from sqlalchemy import select
 
 from litterhub.analysis import composition as composition_analysis
 from litterhub.analysis.comparability import CLASS_SQL, COUNTED_SQL, UNIT_FAMILY_SQL
 from litterhub.services import datasets as svc
+from litterhub.services import lake_events
 from litterhub.services.hub import Hub
-from litterhub.store import tables as t
 
 # the item mix lists this many items per class; the rest is one "others" row, so shares add up to 100 %
 TOP_ITEMS = 10
@@ -30,13 +29,8 @@ DOWNLOAD_FORMATS = ("csv", "geojson", "parquet")
 
 
 def site_versions(hub: Hub, site_id: str) -> list[tuple[str, int]]:
-    """(dataset, current version) of every published dataset with an event at the site."""
-    e, d = t.events, t.datasets
-    with hub.engine.connect() as conn:
-        rows = conn.execute(
-            select(d.c.id, d.c.current_version).where(d.c.current_version > 0, d.c.id.in_(
-                select(e.c.dataset_id).where(e.c.site_id == site_id).distinct())).order_by(d.c.id)).all()
-    return [(r.id, int(r.current_version)) for r in rows]
+    """(dataset, current version) of every published dataset with an event at the site (from the summaries)."""
+    return lake_events.versions(hub, lake_events.Filter(site=site_id))
 
 
 def _datasets(hub: Hub, versions: list[tuple[str, int]], events: list[dict[str, Any]]) -> list[dict[str, Any]]:
