@@ -22,6 +22,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from litterhub.errors import Conflict
+
 MICRO_UPPER_UM = 5000.0  # particles below 5 mm are microplastics (GESAMP 2019)
 VISIBLE_LOWER_UM = 4750.0  # a lower limit from 4.75 mm (the sieve that draws the 5 mm line) counts visible items only
 FINE_LOWER_UM = 100.0  # below 100 µm filters and pumps catch several times more particles than 300–500 µm nets
@@ -134,7 +136,7 @@ class ComparabilityClass:
         return {"label": self.label, **self.dimensions, "events": self.events, "datasets": list(self.datasets)}
 
 
-class IncomparableClasses(ValueError):
+class IncomparableClasses(Conflict, ValueError):
     """An explicit request to pool events of several comparability classes into one number: refused."""
 
     code = "incomparable-classes"

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from litterhub.chemicals import vocabulary as v
+from litterhub.errors import InvalidInput
 
 CLAIM_COLUMNS = ["cas", "source", "field", "value", "detail", "listed", "line"]
 CLAIM_FIELDS = ("name", "synonym", "ec_number", "function", "polymer", "hazard", "h_statement", "flag", "listing",
@@ -72,7 +73,7 @@ class SourceFrame:
     rows: int = 0
 
 
-class ChemicalSourceError(ValueError):
+class ChemicalSourceError(InvalidInput, ValueError):
     """A source file is missing or lacks the columns its reader needs (stable `code`)."""
 
     def __init__(self, code: str, message: str) -> None:

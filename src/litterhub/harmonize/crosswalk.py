@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from litterhub.errors import InvalidInput
 from litterhub.vocab import VOCAB_VERSION
 from litterhub.vocab.crosswalks import all_crosswalks
 from litterhub.vocab.items import master_list
@@ -28,7 +29,7 @@ REQUIRED = {"source_scheme": pa.string(), "source_code": pa.string(), "source_na
             "count": pa.float64()}
 
 
-class ObservationShapeError(ValueError):
+class ObservationShapeError(InvalidInput, ValueError):
     """The table lacks a column the crosswalk needs (names the column)."""
 
 

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from litterhub.errors import InvalidInput
+
 EVENT_FIELDS = {
     "id": "the survey's own id (default: the row's line, or site + date for long layouts)",
     "date": "survey date (required)",
@@ -50,7 +52,7 @@ TOP_KEYS = {"format", "title", "description", "publisher", "licence", "citation"
 COMPARTMENTS = ("beach", "riverbank", "lakeshore", "surface-water", "water-column", "seafloor", "sediment", "biota")
 
 
-class MappingError(ValueError):
+class MappingError(InvalidInput, ValueError):
     """The mapping is invalid or does not fit the file; the message names the key at fault."""
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import litterhub.ingest
+from litterhub.errors import InvalidInput
 from litterhub.ingest.base import Adapter
 from litterhub.ingest.textio import Sniff, sniff
 
@@ -31,7 +32,7 @@ def _discover() -> dict[str, Adapter]:
 ADAPTERS: dict[str, Adapter] = _discover()
 
 
-class UnknownFormat(ValueError):
+class UnknownFormat(InvalidInput, ValueError):
     """The file matches no known format (the message says what to do instead)."""
 
 

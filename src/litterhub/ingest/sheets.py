@@ -18,13 +18,14 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from litterhub.errors import InvalidInput
 from litterhub.ingest.textio import Sniff, _unique_names
 
 BATCH_ROWS = 20_000
 SHEET_KINDS = ("xlsx", "xls")
 
 
-class SheetError(ValueError):
+class SheetError(InvalidInput, ValueError):
     """The workbook could not be opened or lacks the sheet asked for (the message says which)."""
 
 

@@ -36,6 +36,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from litterhub.errors import HubError
 from litterhub.services.hub import Hub
 from litterhub.store import contrib_tables as ct
 from litterhub.store import session_tables as st
@@ -65,7 +66,7 @@ PROFILES = {
 }
 
 
-class AuthError(ValueError):
+class AuthError(HubError, ValueError):
     """A request about accounts that cannot be done; `code` is stable, the message is for people."""
 
     FORBIDDEN = frozenset({"key-management-scope", "scope-above-parent", "scope-above-role", "not-your-key"})

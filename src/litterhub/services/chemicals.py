@@ -28,6 +28,7 @@ from sqlalchemy import and_, delete, func, insert, select
 from litterhub.chemicals import vocabulary as v
 from litterhub.chemicals.merge import content_hash, merge
 from litterhub.chemicals.sources import SOURCES, ChemicalSourceError, read_source
+from litterhub.errors import HubError
 from litterhub.services.hub import Hub
 from litterhub.store import registry_tables as rt
 from litterhub.store.chemical_tables import chem_facets, chem_sources, chem_substances
@@ -41,7 +42,7 @@ HONEST_NOTE = ("Associated with these polymers in the source databases, not meas
                "here may or may not be present in a given item.")
 
 
-class ChemicalsError(ValueError):
+class ChemicalsError(HubError, ValueError):
     """A request or an import that cannot be served (stable `code`, HTTP `status`)."""
 
     def __init__(self, code: str, message: str, status: int = 400) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import litterhub
+from litterhub.errors import HubError
 from litterhub.services.ckan_licences import DEFAULT_REGISTER, ckan_licence, license_id
 from litterhub.services.ckan_query import Predicate, QuerySyntaxError, Record, compile_query, utc_naive
 from litterhub.services.hub import Hub
@@ -63,7 +64,7 @@ SORT_KEYS = ("id", "name", "title", "title_string", "metadata_modified", "metada
 DEFAULT_SORT = "score desc, metadata_modified desc"
 
 
-class CkanError(Exception):
+class CkanError(HubError):
     """An action failed; `kind` is CKAN's `__type` and `fields` its per-field messages."""
 
     def __init__(self, kind: str, status: int, fields: dict[str, Any]):

@@ -22,6 +22,8 @@ from luqum import tree
 from luqum.exceptions import ParseError
 from luqum.parser import parser
 
+from litterhub.errors import InvalidInput
+
 DATE_FIELDS = frozenset({"metadata_modified", "metadata_created"})
 NUMBER_FIELDS = frozenset({"version", "num_resources", "num_tags"})
 # every field a record carries (search index fields of CKAN plus the hub's own facets)
@@ -31,7 +33,7 @@ FIELDS = frozenset({"id", "name", "title", "notes", "text", "organization", "own
                    | DATE_FIELDS | NUMBER_FIELDS)
 
 
-class QuerySyntaxError(ValueError):
+class QuerySyntaxError(InvalidInput, ValueError):
     """The query uses syntax or a field this search cannot honour (say which, and what works)."""
 
 

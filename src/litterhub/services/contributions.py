@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
+from litterhub.errors import HubError
 from litterhub.model.csvsafe import safe_cell
 from litterhub.services import auth, known_bytes
 from litterhub.services.auth import Principal
@@ -55,7 +56,7 @@ OPEN_STATUSES = ("submitted", "in-review")
 STATUSES = ("draft", "submitted", "in-review", "changes-requested", "publishing", "approved", "rejected")
 
 
-class ContributionError(Exception):
+class ContributionError(HubError):
     """Why a contribution request cannot be done. `kind` tells the interface which status to answer with."""
 
     KINDS = {"invalid": 422, "not-found": 404, "forbidden": 403, "conflict": 409, "too-large": 413,

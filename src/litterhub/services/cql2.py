@@ -23,6 +23,8 @@ from pygeofilter.parsers.cql2_text import parse as parse_text
 from sqlalchemy import and_, not_, or_, true
 from sqlalchemy.sql.elements import ColumnElement
 
+from litterhub.errors import InvalidInput
+
 LANGUAGES = ("cql2-text", "cql2-json")
 # Names of the Part 3 drafts, still sent by clients (GDAL <= 3.8 OAPIF sends filter-lang=cql-text).
 ALIASES = {"cql-text": "cql2-text", "cql-json": "cql2-json"}
@@ -30,7 +32,7 @@ ALIASES = {"cql-text": "cql2-text", "cql-json": "cql2-json"}
 GEOMETRY = "geometry"
 
 
-class FilterError(ValueError):
+class FilterError(InvalidInput, ValueError):
     """The filter cannot be parsed or translated; the message says why (a 400 on the API)."""
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
+from litterhub.errors import InvalidInput, NotFoundError
 from litterhub.services import lake_events, summaries
 from litterhub.services.hub import Hub
 from litterhub.store import summary_tables as st
@@ -18,11 +19,11 @@ from litterhub.store import tables as t
 MAX_PAGE = 1000
 
 
-class NotFound(LookupError):
+class NotFound(NotFoundError, LookupError):
     """The requested record does not exist."""
 
 
-class BadRequest(ValueError):
+class BadRequest(InvalidInput, ValueError):
     """A query parameter has an invalid value (the message says which and why)."""
 
 

@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
+from litterhub.errors import HubError
 from litterhub.services import auth
 from litterhub.services import datasets as svc
 from litterhub.services.hub import Hub
@@ -32,7 +33,7 @@ TIMEOUT_S = 30.0
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
 
 
-class DoiError(Exception):
+class DoiError(HubError):
     """A refused mint: `code` is stable (docs/api.md lists them), the message says what to do."""
 
     def __init__(self, code: str, message: str) -> None:

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import bindparam, select, update
 
+from litterhub.errors import InvalidInput
 from litterhub.harmonize.duplicates import (
     CONFIDENCES,
     FLAG,
@@ -218,7 +219,7 @@ def _mirror_into_catalog(hub: Hub, flags: pa.Table, previous: set[str]) -> None:
                          updates)
 
 
-class BadDuplicateQuery(ValueError):
+class BadDuplicateQuery(InvalidInput, ValueError):
     """A listing request the service cannot answer (unknown confidence, limit out of range)."""
 
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 
+from litterhub.errors import NotFoundError
 from litterhub.services.hub import Hub
 from litterhub.store import job_tables as jt
 
@@ -39,7 +40,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
 
 
-class JobNotFound(LookupError):
+class JobNotFound(NotFoundError, LookupError):
     """No such job for this caller (also the answer for another caller's job: ids are not confirmed)."""
 
 

@@ -40,6 +40,7 @@ from litterhub.analysis.litter.pipeline import (
     write_result,
 )
 from litterhub.analysis.litter.stats import theil_sen
+from litterhub.errors import NotFoundError
 from litterhub.services.hub import Hub
 
 __all__ = [
@@ -188,7 +189,7 @@ _RUN_ID = re.compile(r"^[0-9a-f]{32}$")
 RUN_TTL_HOURS = 24
 
 
-class RunNotFound(LookupError):
+class RunNotFound(NotFoundError, LookupError):
     """No stored run (or no such file in it, or not the caller's, or expired)."""
 
 

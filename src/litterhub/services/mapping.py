@@ -8,13 +8,14 @@ from typing import Any
 import pyarrow as pa
 import yaml
 
+from litterhub.errors import InvalidInput
 from litterhub.ingest.mapping import Mapping, MappingError, draft_mapping, load_mapping, parse_mapping
 from litterhub.ingest.textio import open_table, sniff
 
 SAMPLE_ROWS = 200
 
 
-class DraftError(ValueError):
+class DraftError(InvalidInput, ValueError):
     """The file cannot be read well enough to propose a mapping (the message says why)."""
 
 

@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import select
 
+from litterhub.errors import Conflict, NotFoundError
 from litterhub.ingest.registry import ADAPTERS
 from litterhub.ingest.rejections import REJECTED_SCHEMA
 from litterhub.ingest.textio import SCAN_CHUNK, Sniff, iter_record_lines, sniff
@@ -42,11 +43,11 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 REDACTED = "[redacted]"
 
 
-class QuarantineError(ValueError):
+class QuarantineError(Conflict, ValueError):
     """The quarantine cannot do what was asked (the message says why and what to do)."""
 
 
-class NotFound(LookupError):
+class NotFound(NotFoundError, LookupError):
     """No such dataset or version."""
 
 

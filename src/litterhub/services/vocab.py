@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from litterhub.errors import InvalidInput, NotFoundError
 from litterhub.harmonize.coverage import Coverage, coverage
 from litterhub.harmonize.crosswalk import ITEM_RELATIONS, apply_crosswalk, rollup_totals
 from litterhub.services.hub import Hub
@@ -29,7 +30,7 @@ from litterhub.vocab.skos import export_skos
 RELATION_ORDER = {"exactMatch": 0, "narrowMatch": 1, "broadMatch": 2, "relatedMatch": 3}
 
 
-class VocabLookupError(LookupError):
+class VocabLookupError(NotFoundError, LookupError):
     """An unknown item code or scheme; the message says what exists instead."""
 
     def __init__(self, code: str, message: str) -> None:
@@ -37,7 +38,7 @@ class VocabLookupError(LookupError):
         super().__init__(message)
 
 
-class CoverageInputError(ValueError):
+class CoverageInputError(InvalidInput, ValueError):
     """The file cannot be read as the given format (stable `code`, message names file/field)."""
 
     def __init__(self, code: str, message: str) -> None:

@@ -30,6 +30,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from litterhub.analysis import sdg as sdg_analysis
+from litterhub.errors import HubError
 from litterhub.model.csvsafe import safe_cell
 from litterhub.services import auth
 from litterhub.services.hub import Hub
@@ -58,7 +59,7 @@ WHAT_TO_PROVIDE = {
 }
 
 
-class WidthError(ValueError):
+class WidthError(HubError, ValueError):
     """A width request that cannot be done: a stable `code`, a message for people, the HTTP status to answer,
     and for a file the problems per line."""
 

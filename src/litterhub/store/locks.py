@@ -34,6 +34,8 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from litterhub.errors import Conflict
+
 LOCK_WAIT_SECONDS = float(os.environ.get("LITTERHUB_LOCK_WAIT", "60"))  # an ingest of a large file takes ~a minute
 POLL_SECONDS = 0.1
 # another host's staging folder is only judged abandoned after a day: flock does not reach across hosts
@@ -43,7 +45,7 @@ LOCK_DIR = ".locks"
 _held = threading.local()
 
 
-class DatasetBusy(RuntimeError):
+class DatasetBusy(Conflict, RuntimeError):
     """Another writer holds the dataset: retry shortly (the interfaces answer 409 / a one-line message)."""
 
     code = "dataset-busy"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from litterhub.errors import InvalidInput
 
-class VocabError(ValueError):
+
+class VocabError(InvalidInput, ValueError):
     """A vocabulary or crosswalk file violates a rule (duplicate id, dangling reference, cycle ...).
 
     `code` is stable (kebab-case, prefixed `litter-vocab-`) so tests and tools can match on it.

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from litterhub.errors import InvalidInput
+
 MISSING_LABEL = "missing-label"
 MISSING_CELL = "missing-cell"
 TYPE_ERROR = "type-error"
@@ -45,8 +47,14 @@ class InputIssue:
         return asdict(self)
 
 
-class InventoryInputError(ValueError):
+# Statuses other than 400 by code (the interfaces answer these; an uploaded table that is refused is a 422).
+STATUS_BY_CODE = {"litter-no-model-inputs": 404, "litter-source-table-missing": 503, "litter-not-found": 404}
+
+
+class InventoryInputError(InvalidInput, ValueError):
     """Raised when inventory inputs are unusable; carries every issue found, not just the first."""
+
+    status_override: int | None = None
 
     def __init__(self, issues: list[InputIssue]) -> None:
         self.issues = list(issues)
@@ -57,6 +65,20 @@ class InventoryInputError(ValueError):
         cls, code: str, message: str, *, line: int | None = None, field: str | None = None
     ) -> InventoryInputError:
         return cls([InputIssue(code=code, message=message, line=line, field=field)])
+
+    @property
+    def status(self) -> int:
+        """The HTTP status of the first issue: missing model inputs are a 404, a missing source table a 503."""
+        return STATUS_BY_CODE.get(self.code, self.status_override or 400)
+
+    @status.setter
+    def status(self, value: int) -> None:
+        self.status_override = value
+
+    @property
+    def errors(self) -> list[dict[str, object]]:  # type: ignore[override]
+        """Every issue as {code, message, line, field}: the problem document's `errors`."""
+        return [issue.as_dict() for issue in self.issues]
 
     @property
     def code(self) -> str:

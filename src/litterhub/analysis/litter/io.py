@@ -24,6 +24,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import yaml
 
+from litterhub.errors import Unprocessable
+
 # stable error / warning codes (kebab-case, hub-specific ones prefixed litter-)
 SETTINGS_FILE_EXTENSION = "litter-settings-extension"
 SETTINGS_UNREADABLE = "litter-settings-unreadable"
@@ -71,7 +73,7 @@ class LogEntry:
     message: str
 
 
-class LitterInputError(Exception):
+class LitterInputError(Unprocessable):
     """An ERROR in litteR's validation: the run stops. Carries the stable code and the log so far."""
 
     def __init__(self, code: str, message: str, log: list[LogEntry] | None = None, field: str | None = None) -> None:

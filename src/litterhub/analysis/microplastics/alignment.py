@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from litterhub.errors import InvalidInput
+
 DEFAULT_RANGE_UM = (1.0, 5000.0)
 MICRO_UPPER_UM = 5000.0
 
@@ -40,7 +42,7 @@ ALPHAS: dict[str, Alpha] = {a.compartment: a for a in (
 )}
 
 
-class AlignmentError(ValueError):
+class AlignmentError(InvalidInput, ValueError):
     """An invalid size range or exponent (the message names the parameter)."""
 
 

@@ -54,15 +54,6 @@ def _json(body: Any, media: str = JSON, crs: str | None = None) -> JSONResponse:
     return JSONResponse(body, media_type=media, headers=headers)
 
 
-def _call(fn, *args):
-    try:
-        return fn(*args)
-    except svc.NotFound as exc:
-        raise Problem(404, str(exc)) from None
-    except svc.BadRequest as exc:
-        raise Problem(400, str(exc)) from None
-
-
 def _collection_doc(c: svc.Collection, base: str) -> dict[str, Any]:
     href = f"{base}/collections/{quote(c.id, safe='')}"
     extent: dict[str, Any] = {"temporal": {"interval": [list(c.interval)], "trs": svc.TRS}}
@@ -120,7 +111,7 @@ def collections(request: Request, hub: Hub = Depends(get_hub)) -> JSONResponse:
 @router.get("/collections/{collection_id}")
 def collection(collection_id: str, request: Request, hub: Hub = Depends(get_hub)) -> JSONResponse:
     _check_params(request, set())
-    return _json(_collection_doc(_call(svc.collection, hub, collection_id), _base(request)))
+    return _json(_collection_doc(svc.collection(hub, collection_id), _base(request)))
 
 
 def _page_link(href: str, request: Request, offset: int, limit: int, rel: str) -> dict[str, str]:
@@ -132,15 +123,15 @@ def _page_link(href: str, request: Request, offset: int, limit: int, rel: str) -
 @router.get("/collections/{collection_id}/items")
 def items(collection_id: str, request: Request, hub: Hub = Depends(get_hub)) -> JSONResponse:
     """Features with bbox (CRS84), datetime (instant or interval, '..' open) and limit/offset paging."""
-    c = _call(svc.collection, hub, collection_id)
+    c = svc.collection(hub, collection_id)
     _check_params(request, ITEM_PARAMS | set(svc.queryables(c)))
     q = request.query_params
-    crs = _call(svc.parse_crs, q.get("crs"), "crs")
-    bbox = svc.bbox_in_crs84(_call(svc.parse_bbox, q.get("bbox")), _call(svc.parse_crs, q.get("bbox-crs"), "bbox-crs"))
-    interval = _call(svc.parse_datetime, q.get("datetime"))
-    limit, offset = _call(svc.parse_limit, q.get("limit")), _call(svc.parse_offset, q.get("offset"))
-    where = [_call(svc.parse_filter, c, q.get("filter"), q.get("filter-lang"), q.get("filter-crs")),
-             _call(svc.parameter_filter, c, dict(q))]
+    crs = svc.parse_crs(q.get("crs"), "crs")
+    bbox = svc.bbox_in_crs84(svc.parse_bbox(q.get("bbox")), svc.parse_crs(q.get("bbox-crs"), "bbox-crs"))
+    interval = svc.parse_datetime(q.get("datetime"))
+    limit, offset = svc.parse_limit(q.get("limit")), svc.parse_offset(q.get("offset"))
+    where = [svc.parse_filter(c, q.get("filter"), q.get("filter-lang"), q.get("filter-crs")),
+             svc.parameter_filter(c, dict(q))]
     features, matched = svc.items(hub, c, bbox, interval, limit, offset, where)
     features = [svc.to_crs(f, crs) for f in features]
     href = f"{_base(request)}/collections/{quote(c.id, safe='')}/items"
@@ -160,7 +151,7 @@ def items(collection_id: str, request: Request, hub: Hub = Depends(get_hub)) -> 
 def queryables(collection_id: str, request: Request, hub: Hub = Depends(get_hub)) -> JSONResponse:
     """Part 3: the properties a CQL2 `filter` may name, as a JSON Schema."""
     _check_params(request, set())
-    c = _call(svc.collection, hub, collection_id)
+    c = svc.collection(hub, collection_id)
     url = f"{_base(request)}/collections/{quote(c.id, safe='')}/queryables"
     return _json(svc.queryables_schema(c, url), SCHEMA_JSON)
 
@@ -168,9 +159,9 @@ def queryables(collection_id: str, request: Request, hub: Hub = Depends(get_hub)
 @router.get("/collections/{collection_id}/items/{feature_id:path}")
 def item(collection_id: str, feature_id: str, request: Request, hub: Hub = Depends(get_hub)) -> JSONResponse:
     _check_params(request, {"crs"})
-    c = _call(svc.collection, hub, collection_id)
-    crs = _call(svc.parse_crs, request.query_params.get("crs"), "crs")
-    feature = svc.to_crs(_call(svc.item, hub, c, feature_id), crs)
+    c = svc.collection(hub, collection_id)
+    crs = svc.parse_crs(request.query_params.get("crs"), "crs")
+    feature = svc.to_crs(svc.item(hub, c, feature_id), crs)
     base = f"{_base(request)}/collections/{quote(c.id, safe='')}"
     feature["links"] = [
         {"href": f"{base}/items/{quote(feature_id, safe='')}", "rel": "self", "type": GEOJSON, "title": "this feature"},

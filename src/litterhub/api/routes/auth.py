@@ -12,7 +12,6 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from litterhub.http.deps import get_hub
-from litterhub.http.problems import Problem
 from litterhub.http.security import require_role
 from litterhub.services import auth
 from litterhub.services.auth import Principal
@@ -22,13 +21,6 @@ router = APIRouter(prefix="/auth", tags=["accounts"])
 PROBLEMS = {401: {"description": "anonymous"}, 403: {"description": "role or scope too low"},
             404: {"description": "not found"}, 422: {"description": "invalid input"},
             429: {"description": "rate limited"}}
-
-
-def _call(fn, *args, **kwargs):
-    try:
-        return fn(*args, **kwargs)
-    except auth.AuthError as exc:
-        raise Problem(exc.status, str(exc), errors=[{"code": exc.code, "field": None, "message": str(exc)}]) from None
 
 
 class KeyBody(BaseModel):
@@ -69,7 +61,7 @@ def me(principal: Principal = Depends(require_role("public"))) -> dict[str, Any]
 @router.get("/keys", responses=PROBLEMS)
 def keys(principal: Principal = Depends(require_role("public")), hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """Your keys (signed in), or the calling key and the keys it made (a key with the `keys` scope)."""
-    items = [_key(k) for k in _call(auth.manageable_keys, hub, principal)]
+    items = [_key(k) for k in auth.manageable_keys(hub, principal)]
     return {"items": items, "count": len(items)}
 
 
@@ -77,7 +69,7 @@ def keys(principal: Principal = Depends(require_role("public")), hub: Hub = Depe
 def create_key(body: KeyBody, principal: Principal = Depends(require_role("public")),
                hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """A new key for yourself: never more scopes, nor a later expiry, than the key you call with."""
-    key, record = _call(auth.create_api_key, hub, principal.id, body.scopes, name=body.name,
+    key, record = auth.create_api_key(hub, principal.id, body.scopes, name=body.name,
                         expires_in_days=body.days or auth.DEFAULT_KEY_DAYS, actor=principal.actor,
                         parent=principal, fit_parent=body.days is None)
     return {"key": key, **_key(record), "note": "this is the only time the key is shown"}
@@ -87,15 +79,15 @@ def create_key(body: KeyBody, principal: Principal = Depends(require_role("publi
 def revoke_key(key_id: str, principal: Principal = Depends(require_role("public")),
                hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """Revoke a key and every key it made (`also_revoked`)."""
-    revoked = _call(auth.revoke_own_key, hub, principal, key_id)
+    revoked = auth.revoke_own_key(hub, principal, key_id)
     return {"id": key_id, "revoked": key_id in revoked, "also_revoked": [k for k in revoked if k != key_id]}
 
 
 @router.post("/users/{user_id}/role", responses=PROBLEMS)
 def set_role(user_id: int, body: RoleBody, principal: Principal = Depends(require_role("admin", scope="admin")),
              hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    _call(auth.get_user, hub, user_id)
-    user = _call(auth.set_role, hub, user_id, body.role, principal.actor)
+    auth.get_user(hub, user_id)
+    user = auth.set_role(hub, user_id, body.role, principal.actor)
     return {"id": user.id, "role": user.role}
 
 
@@ -103,13 +95,13 @@ def set_role(user_id: int, body: RoleBody, principal: Principal = Depends(requir
 def end_sessions(user_id: int, principal: Principal = Depends(require_role("admin", scope="admin")),
                  hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """Sign a user out of every browser at once (their API keys are revoked separately)."""
-    _call(auth.get_user, hub, user_id)
+    auth.get_user(hub, user_id)
     return {"id": user_id, "sessions_ended": auth.end_sessions(hub, user_id, principal.actor)}
 
 
 @router.post("/users/{user_id}/trust", responses=PROBLEMS)
 def set_trust(user_id: int, body: TrustBody, principal: Principal = Depends(require_role("admin", scope="admin")),
               hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    _call(auth.get_user, hub, user_id)
-    user = _call(auth.set_trusted, hub, user_id, body.trusted, principal.actor)
+    auth.get_user(hub, user_id)
+    user = auth.set_trusted(hub, user_id, body.trusted, principal.actor)
     return {"id": user.id, "trusted": user.trusted}

@@ -19,7 +19,6 @@ from litterhub.http.deps import get_hub
 from litterhub.http.problems import Problem
 from litterhub.http.security import current_user
 from litterhub.services import countries as svc
-from litterhub.services.datasets import NotFound
 from litterhub.services.hub import Hub
 
 router = APIRouter(tags=["countries"])
@@ -33,11 +32,9 @@ def _caller(request: Request):
         return None
 
 
-async def _call(request: Request, fn, *args) -> Any:
-    try:
-        return jsonable_encoder(await offload(request, fn, *args))
-    except NotFound as exc:
-        raise Problem(404, str(exc), errors=[{"code": "not-found", "field": None, "message": str(exc)}]) from None
+async def _computed(request: Request, fn, *args) -> Any:
+    """`fn(*args)` in the compute pool, as JSON-ready data (an unknown country is the handler's 404)."""
+    return jsonable_encoder(await offload(request, fn, *args))
 
 
 @router.get("/countries")
@@ -53,7 +50,7 @@ def countries(q: str = Query("", max_length=100, description="code or name conta
 async def country(request: Request, code: str, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """One country: monitoring, indicators per comparability class, inventories, registry records, memberships and
     monitoring-design advice."""
-    return await _call(request, svc.profile, hub, code, _caller(request))
+    return await _computed(request, svc.profile, hub, code, _caller(request))
 
 
 @router.get("/regions")
@@ -67,4 +64,4 @@ def regions(hub: Hub = Depends(get_hub)) -> dict[str, Any]:
 @router.get("/regions/{group_id}", responses=NOT_FOUND)
 async def region(request: Request, group_id: str, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """One country group: members with headline indicators, coverage, regional Kendall trends, registry content."""
-    return await _call(request, svc.region, hub, group_id, _caller(request))
+    return await _computed(request, svc.region, hub, group_id, _caller(request))

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy import text
 
 from litterhub.http.deps import get_hub
-from litterhub.http.problems import Problem
 from litterhub.services import datasets as svc
 from litterhub.services.hub import Hub
 
@@ -16,15 +15,6 @@ router = APIRouter(tags=["datasets"])
 
 PROBLEMS = {400: {"description": "invalid parameter (problem+json)"},
             404: {"description": "not found (problem+json)"}}
-
-
-def _call(fn, *args, **kwargs):
-    try:
-        return fn(*args, **kwargs)
-    except svc.NotFound as exc:
-        raise Problem(404, str(exc)) from None
-    except svc.BadRequest as exc:
-        raise Problem(400, str(exc)) from None
 
 
 @router.get("/health")
@@ -42,13 +32,13 @@ def datasets(hub: Hub = Depends(get_hub)) -> dict[str, Any]:
 
 @router.get("/datasets/{dataset_id}", responses=PROBLEMS)
 def dataset(dataset_id: str, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    return _call(svc.get_dataset, hub, dataset_id)
+    return svc.get_dataset(hub, dataset_id)
 
 
 @router.get("/datasets/{dataset_id}/versions/{version}/report", responses=PROBLEMS)
 def dataset_report(dataset_id: str, version: int, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """The validation report of one dataset version (rejected rows with line, column, code, message)."""
-    return _call(svc.get_report, hub, dataset_id, version)
+    return svc.get_report(hub, dataset_id, version)
 
 
 @router.get("/datasets/{dataset_id}/series", responses=PROBLEMS)
@@ -58,8 +48,8 @@ def dataset_series(dataset_id: str,
                    limit: int = Query(svc.MAX_SERIES, ge=1, le=svc.MAX_SERIES),
                    cursor: str | None = None, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """Items per 100 m for the surveys of the dataset that have a density (for charts); follow `next_cursor`."""
-    _call(svc.get_dataset, hub, dataset_id)
-    page = _call(svc.density_series, hub, dataset_id, aggregate, limit, cursor)
+    svc.get_dataset(hub, dataset_id)
+    page = svc.density_series(hub, dataset_id, aggregate, limit, cursor)
     return {"dataset_id": dataset_id, "unit": "items/100m", "aggregate": aggregate, "items": page.items,
             "next_cursor": page.next_cursor}
 
@@ -69,12 +59,12 @@ def sites(bbox: str | None = Query(None, description="minLon,minLat,maxLon,maxLa
           dataset: str | None = None, limit: int = Query(svc.MAX_SITES, ge=1, le=svc.MAX_SITES),
           cursor: str | None = None, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """Surveyed sites as a GeoJSON FeatureCollection, by id; follow `next_cursor` for the next page."""
-    return _call(svc.sites_geojson, hub, bbox, dataset, limit, cursor)
+    return svc.sites_geojson(hub, bbox, dataset, limit, cursor)
 
 
 @router.get("/sites/{site_id}", responses=PROBLEMS)
 def site(site_id: str, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    return _call(svc.get_site, hub, site_id)
+    return svc.get_site(hub, site_id)
 
 
 @router.get("/events", responses=PROBLEMS)
@@ -89,5 +79,5 @@ def events(
     hub: Hub = Depends(get_hub),
 ) -> dict[str, Any]:
     """Sampling events, ordered by date; follow `next_cursor` for the next page."""
-    page = _call(svc.list_events, hub, dataset, site, country, date_from, date_to, limit, cursor)
+    page = svc.list_events(hub, dataset, site, country, date_from, date_to, limit, cursor)
     return {"items": page.items, "next_cursor": page.next_cursor}

@@ -8,8 +8,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from litterhub.http.deps import get_hub
-from litterhub.http.problems import Problem
-from litterhub.services import datasets as svc
 from litterhub.services import doi
 from litterhub.services import downloads as dl
 from litterhub.services import metadata as md
@@ -26,15 +24,6 @@ MEDIA = {"csv": "text/csv", "geojson": "application/geo+json", "parquet": "appli
 
 def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
-
-
-def _call(fn, *args, **kwargs):
-    try:
-        return fn(*args, **kwargs)
-    except svc.NotFound as exc:
-        raise Problem(404, str(exc)) from None
-    except svc.BadRequest as exc:
-        raise Problem(400, str(exc)) from None
 
 
 def _stream(download: dl.Download) -> StreamingResponse:
@@ -63,40 +52,40 @@ def download_csv(dataset_id: str, version: int, request: Request,
                  table: Literal["events", "observations", "particles"] = Query("events"),
                  hub: Hub = Depends(get_hub)) -> StreamingResponse:
     """One dataset version as CSV (cells that could run as spreadsheet formulas are prefixed with ')."""
-    return _stream(_call(dl.version_download, hub, _base(request), dataset_id, version, "csv", table))
+    return _stream(dl.version_download(hub, _base(request), dataset_id, version, "csv", table))
 
 
 @router.get("/datasets/{dataset_id}/versions/{version}/download.geojson", response_class=StreamingResponse,
             responses=_geojson("events of the version as a GeoJSON FeatureCollection"))
 def download_geojson(dataset_id: str, version: int, request: Request, hub: Hub = Depends(get_hub)
                      ) -> StreamingResponse:
-    return _stream(_call(dl.version_download, hub, _base(request), dataset_id, version, "geojson"))
+    return _stream(dl.version_download(hub, _base(request), dataset_id, version, "geojson"))
 
 
 @router.get("/datasets/{dataset_id}/versions/{version}/download.parquet", response_class=StreamingResponse,
             responses=_binary("application/vnd.apache.parquet", "events of the version as GeoParquet 1.1"))
 def download_parquet(dataset_id: str, version: int, request: Request, hub: Hub = Depends(get_hub)
                      ) -> StreamingResponse:
-    return _stream(_call(dl.version_download, hub, _base(request), dataset_id, version, "parquet"))
+    return _stream(dl.version_download(hub, _base(request), dataset_id, version, "parquet"))
 
 
 @router.get("/datasets/{dataset_id}/versions/{version}/download.zip", response_class=StreamingResponse,
             responses=_binary("application/zip", "Frictionless Data Package (datapackage.json, CSV, schemas)"))
 def download_zip(dataset_id: str, version: int, request: Request, hub: Hub = Depends(get_hub)
                  ) -> StreamingResponse:
-    return _stream(_call(dl.version_download, hub, _base(request), dataset_id, version, "zip"))
+    return _stream(dl.version_download(hub, _base(request), dataset_id, version, "zip"))
 
 
 @router.get("/datasets/{dataset_id}/versions/{version}/datapackage.json", responses=PROBLEMS)
 def datapackage(dataset_id: str, version: int, request: Request, hub: Hub = Depends(get_hub)) -> dict:
     """The Frictionless Data Package descriptor, live: resources are the CSV download URLs."""
-    return _call(dl.live_descriptor, hub, _base(request), dataset_id, version)
+    return dl.live_descriptor(hub, _base(request), dataset_id, version)
 
 
 @router.get("/datasets/{dataset_id}/versions/{version}/datacite.json", responses=PROBLEMS)
 def datacite_json(dataset_id: str, version: int, request: Request, hub: Hub = Depends(get_hub)) -> JSONResponse:
     """DataCite 4 metadata (REST API `dois` payload) of one version, with the suggested citation."""
-    ds = _call(md.version_meta, hub, _base(request), dataset_id, version)
+    ds = md.version_meta(hub, _base(request), dataset_id, version)
     draft = not doi.is_registered(hub, dataset_id, version)
     return JSONResponse(datacite.to_json(ds, draft=draft), media_type="application/vnd.datacite.datacite+json")
 
@@ -104,7 +93,7 @@ def datacite_json(dataset_id: str, version: int, request: Request, hub: Hub = De
 @router.get("/datasets/{dataset_id}/versions/{version}/datacite.xml", response_class=Response,
             responses={200: {"description": "DataCite 4.6 XML", "content": {"application/xml": {}}}, **PROBLEMS})
 def datacite_xml(dataset_id: str, version: int, request: Request, hub: Hub = Depends(get_hub)) -> Response:
-    ds = _call(md.version_meta, hub, _base(request), dataset_id, version)
+    ds = md.version_meta(hub, _base(request), dataset_id, version)
     return Response(datacite.to_xml(ds, draft=not doi.is_registered(hub, dataset_id, version)),
                     media_type="application/xml")
 
@@ -112,13 +101,13 @@ def datacite_xml(dataset_id: str, version: int, request: Request, hub: Hub = Dep
 @router.get("/datasets/{dataset_id}/versions/{version}/citation", responses=PROBLEMS)
 def citation(dataset_id: str, version: int, request: Request, hub: Hub = Depends(get_hub)) -> dict[str, str]:
     """The suggested citation (DataCite form) plus BibTeX and RIS."""
-    ds = _call(md.version_meta, hub, _base(request), dataset_id, version)
+    ds = md.version_meta(hub, _base(request), dataset_id, version)
     return {"citation": datacite.citation(ds), "bibtex": datacite.bibtex(ds), "ris": datacite.ris(ds)}
 
 
 def _query_download(fmt: str, dataset, site, country, date_from, date_to, hub: Hub) -> StreamingResponse:
     q = dl.EventQuery(dataset, site, country, date_from, date_to)
-    return _stream(_call(dl.query_download, hub, q, fmt))
+    return _stream(dl.query_download(hub, q, fmt))
 
 
 @router.get("/events/download.csv", response_class=StreamingResponse,

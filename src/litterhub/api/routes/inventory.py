@@ -30,7 +30,6 @@ PROBLEMS = {
     404: {"description": "no model inputs for this country (problem+json)"},
     422: {"description": "uploaded table refused (problem+json, errors name line and field)"},
 }
-STATUS_BY_CODE = {"litter-no-model-inputs": 404, "litter-source-table-missing": 503, "litter-not-found": 404}
 
 COUNTRY = Query(..., description="ISO 3166-1 alpha-3 code, e.g. PHL", min_length=2, max_length=8)
 OVERRIDE = Query(None, description="Replace a default input: FIELD=VALUE (repeatable)")
@@ -38,17 +37,14 @@ OVERRIDE_SOURCE = Query(None, description="Where the overriding figures come fro
 DETAIL = Query(False, description="Add inputs with their sources, method and compartment")
 
 
-def _problem(exc: svc.InventoryInputError, default_status: int) -> Problem:
-    status = STATUS_BY_CODE.get(exc.code, default_status)
-    issues = [issue.as_dict() for issue in exc.issues]
-    return Problem(status, str(exc), errors=issues)
-
-
-def _call(fn, *args, status: int = 400, **kwargs):
+def _refused_upload(fn, *args):
+    """Call `fn`; an uploaded table it refuses answers 422 (a refused parameter stays 400). Every other status
+    comes from the error itself (analysis/inventory/errors.py) through the app's error handler."""
     try:
-        return fn(*args, **kwargs)
+        return fn(*args)
     except svc.InventoryInputError as exc:
-        raise _problem(exc, status) from None
+        exc.status = 422
+        raise
 
 
 async def _upload_text(request: Request) -> str:
@@ -67,12 +63,12 @@ async def _upload_text(request: Request) -> str:
         data = await request.body()
     if len(data) > MAX_UPLOAD_BYTES:
         raise Problem(413, f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MiB")
-    return _call(svc.decode_upload, data, status=422)
+    return _refused_upload(svc.decode_upload, data)
 
 
-async def _heavy(request: Request, fn, *args, status: int = 400):
-    """`_call` in the compute pool."""
-    return await offload(request, _call, fn, *args, status=status)
+async def _heavy(request: Request, fn, *args, upload: bool = False):
+    """`fn` in the compute pool; `upload`: its refusal is a refused upload (422)."""
+    return await offload(request, _refused_upload, fn, *args) if upload else await offload(request, fn, *args)
 
 
 DRAWS = Query(svc.DEFAULT_DRAWS,
@@ -92,8 +88,8 @@ def jambeck(
     detail: bool = DETAIL,
 ) -> dict[str, Any]:
     """Jambeck et al. 2015: coastal mismanaged plastic waste and marine debris (15–40 %), to the ocean."""
-    found = _call(svc.parse_override_args, override or [], override_source)
-    return _shape(_call(svc.jambeck_country, country, year, found), detail)
+    found = svc.parse_override_args(override or [], override_source)
+    return _shape(svc.jambeck_country(country, year, found), detail)
 
 
 @router.post("/jambeck", responses=PROBLEMS)
@@ -106,7 +102,7 @@ async def jambeck_upload(
     """Jambeck chain on your own inputs: CSV with columns country,coastal_population,
     waste_kg_per_person_day,plastic_share,inadequately_managed_share,littered_share (shares as fractions)."""
     text = await _upload_text(request)
-    return [_shape(e, detail) for e in await _heavy(request, svc.jambeck_from_csv, text, source, year, status=422)]
+    return [_shape(e, detail) for e in await _heavy(request, svc.jambeck_from_csv, text, source, year, upload=True)]
 
 
 @router.get("/meijer", responses=PROBLEMS)
@@ -117,14 +113,14 @@ def meijer(
     detail: bool = DETAIL,
 ) -> dict[str, Any]:
     """Meijer et al. 2021: emission to the ocean = mismanaged plastic waste × country emission ratio."""
-    found = _call(svc.parse_override_args, override or [], override_source)
-    return _shape(_call(svc.meijer_country, country, found), detail)
+    found = svc.parse_override_args(override or [], override_source)
+    return _shape(svc.meijer_country(country, found), detail)
 
 
 @router.get("/meijer/rivers", responses=PROBLEMS)
 def meijer_rivers(country: str | None = Query(None, description="ISO3 filter")) -> dict[str, Any]:
     """Hotspots: the river mouths emitting most to the ocean (Meijer et al. 2021 top 50), largest first."""
-    items = _call(svc.meijer_top_rivers, country)
+    items = svc.meijer_top_rivers(country)
     return {"items": items, "count": len(items), "compartment": "ocean"}
 
 
@@ -141,7 +137,7 @@ async def borrelle(
     detail: bool = DETAIL,
 ) -> dict[str, Any]:
     """Borrelle et al. 2020: emissions to aquatic ecosystems, mean with P10/P90, per scenario."""
-    found = _call(svc.parse_override_args, override or [], override_source)
+    found = svc.parse_override_args(override or [], override_source)
     return _shape(await _heavy(request, svc.borrelle_country, country, year, scenario, draws, seed, found), detail)
 
 
@@ -172,7 +168,7 @@ async def borrelle_totals(
 @router.get("/jambeck/ranking", responses=PROBLEMS)
 def jambeck_ranking(limit: int = Query(20, ge=1, le=250, description="how many countries")) -> dict[str, Any]:
     """Jambeck et al. 2015 Table 1: countries ranked by mismanaged plastic waste 2010."""
-    items = _call(svc.jambeck_ranking, limit)
+    items = svc.jambeck_ranking(limit)
     return {"items": items, "count": len(items), "compartment": "ocean"}
 
 
@@ -183,8 +179,8 @@ def flow(
     override_source: str | None = OVERRIDE_SOURCE,
 ) -> dict[str, Any]:
     """From waste generated to leakage (What a Waste 2.0 defaults), leakage labelled by compartment."""
-    found = _call(svc.parse_override_args, override or [], override_source)
-    return _call(svc.country_flow, country, found)
+    found = svc.parse_override_args(override or [], override_source)
+    return svc.country_flow(country, found)
 
 
 @router.post("/microplastics", responses=PROBLEMS)
@@ -192,7 +188,7 @@ async def microplastics(request: Request) -> dict[str, Any]:
     """Primary microplastics to the ocean from your parameters: CSV with columns
     source,pathway,activity,loss_rate,pathway_share,retention (one row per source × pathway)."""
     text = await _upload_text(request)
-    result = await _heavy(request, svc.microplastics_from_csv, text, status=422)
+    result = await _heavy(request, svc.microplastics_from_csv, text, upload=True)
     return svc.microplastics_summary(result)
 
 
@@ -203,7 +199,7 @@ def list_records(
     hub: Hub = Depends(get_hub),
 ) -> dict[str, Any]:
     """Stored national inventories (latest version of each), comparable across countries."""
-    items = _call(svc.list_inventories, hub, country, method)
+    items = svc.list_inventories(hub, country, method)
     return {"items": items, "count": len(items)}
 
 
@@ -220,11 +216,11 @@ async def submit_record(
         body = await request.json()
     except ValueError:
         raise Problem(400, "send a JSON object") from None
-    return await _heavy(request, svc.submit_from_json, hub, body, principal.actor, status=422)
+    return await _heavy(request, svc.submit_from_json, hub, body, principal.actor, upload=True)
 
 
 @router.get("/records/{country}/{method}", responses=PROBLEMS)
 def record_versions(country: str, method: str, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """Every version of one country's inventory for one method, newest first."""
-    items = _call(svc.versions, hub, country, method)
+    items = svc.versions(hub, country, method)
     return {"items": items, "count": len(items)}

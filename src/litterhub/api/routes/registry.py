@@ -34,13 +34,6 @@ def caller_of(principal: Principal | None) -> svc.Caller | None:
     return svc.Caller(principal.actor, principal.role, principal.user.public_name)
 
 
-def _call(fn, *args, **kwargs):
-    try:
-        return fn(*args, **kwargs)
-    except svc.RegistryError as exc:
-        raise Problem(exc.status, str(exc), errors=exc.errors) from None
-
-
 class ReviewAction(BaseModel):
     action: Literal["start_review", "publish", "reject"]
     reason: str | None = Field(None, max_length=2000)
@@ -99,51 +92,51 @@ def list_records(q: str = Query("", max_length=500), type: list[str] | None = Qu
                  year: list[str] | None = Query(None), limit: int = Query(20, ge=1, le=100),
                  offset: int = Query(0, ge=0), hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """Published records with facet counts (type, country, region, topic, language, year); `q` searches text."""
-    return _call(search_svc.search, hub, q, _filters(type, country, region, topic, language, year), limit, offset)
+    return search_svc.search(hub, q, _filters(type, country, region, topic, language, year), limit, offset)
 
 
 @router.post("/records", status_code=201, responses=PROBLEMS)
 def create(data: dict[str, Any] = Body(...), publish: bool = False, hub: Hub = Depends(get_hub),
            principal: Principal = Depends(require_role("contributor"))) -> dict[str, Any]:
     """Submit a record (it waits for review); reviewers may publish at once with ?publish=true."""
-    return _call(svc.create_record, hub, data, caller_of(principal), publish)
+    return svc.create_record(hub, data, caller_of(principal), publish)
 
 
 @router.get("/records/{record_id}", responses=PROBLEMS)
 def get(record_id: str, revision: int | None = None, hub: Hub = Depends(get_hub),
         principal: Principal | None = Depends(current_user)) -> dict[str, Any]:
-    return _call(svc.get_record, hub, record_id, caller_of(principal), revision)
+    return svc.get_record(hub, record_id, caller_of(principal), revision)
 
 
 @router.put("/records/{record_id}", responses=PROBLEMS)
 def edit(record_id: str, data: dict[str, Any] = Body(...), hub: Hub = Depends(get_hub),
          principal: Principal = Depends(require_role("contributor"))) -> dict[str, Any]:
     """A new revision; it is reviewed before it replaces the published one."""
-    return _call(svc.update_record, hub, record_id, data, caller_of(principal))
+    return svc.update_record(hub, record_id, data, caller_of(principal))
 
 
 @router.post("/records/{record_id}/review", responses=PROBLEMS)
 def review(record_id: str, body: ReviewAction, hub: Hub = Depends(get_hub),
            principal: Principal = Depends(require_role("reviewer"))) -> dict[str, Any]:
-    return _call(svc.review, hub, record_id, body.action, caller_of(principal), body.reason)
+    return svc.review(hub, record_id, body.action, caller_of(principal), body.reason)
 
 
 @router.get("/review-queue", responses=PROBLEMS)
 def queue(status: str | None = None, hub: Hub = Depends(get_hub),
           principal: Principal = Depends(require_role("reviewer"))) -> list[dict[str, Any]]:
-    return _call(svc.review_queue, hub, caller_of(principal), status)
+    return svc.review_queue(hub, caller_of(principal), status)
 
 
 @router.get("/records/{record_id}/links", responses=PROBLEMS)
 def links(record_id: str, hub: Hub = Depends(get_hub)) -> list[dict[str, Any]]:
     """The record's neighbourhood: every link, read from this record's side."""
-    _call(svc.get_record, hub, record_id)
+    svc.get_record(hub, record_id)
     return svc.neighbourhood(hub, record_id)
 
 
 @router.get("/records/{record_id}/graph", responses=PROBLEMS)
 def graph(record_id: str, depth: int = Query(1, ge=1, le=2), hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    _call(svc.get_record, hub, record_id)
+    svc.get_record(hub, record_id)
     return svc.graph(hub, record_id, depth)
 
 
@@ -151,14 +144,14 @@ def graph(record_id: str, depth: int = Query(1, ge=1, le=2), hub: Hub = Depends(
 def suggestions(record_id: str, hub: Hub = Depends(get_hub),
                 _principal: Principal = Depends(require_role("reviewer"))) -> list[dict[str, Any]]:
     """Likely links for reviewers: same region or country and topic, not linked yet."""
-    return _call(svc.suggest_links, hub, record_id)
+    return svc.suggest_links(hub, record_id)
 
 
 @router.post("/links", status_code=201, responses=PROBLEMS)
 def add_link(body: LinkIn, hub: Hub = Depends(get_hub),
              principal: Principal = Depends(require_role("contributor"))) -> dict[str, Any]:
     """A reviewer's link is public at once; a contributor's is `pending` until a reviewer approves it."""
-    return _call(svc.add_link, hub, body.source, body.target, body.type, caller_of(principal), body.note)
+    return svc.add_link(hub, body.source, body.target, body.type, caller_of(principal), body.note)
 
 
 @router.get("/links/pending", responses=PROBLEMS)
@@ -172,40 +165,40 @@ def pending_links(record: str | None = None, hub: Hub = Depends(get_hub),
 def review_link(link_id: int, body: LinkReviewIn, hub: Hub = Depends(get_hub),
                 principal: Principal = Depends(require_role("reviewer"))) -> dict[str, Any]:
     """Approve a pending link (it becomes public) or reject it with a reason (it is removed)."""
-    return _call(svc.review_link, hub, link_id, body.action, caller_of(principal), body.reason)
+    return svc.review_link(hub, link_id, body.action, caller_of(principal), body.reason)
 
 
 @router.delete("/links/{link_id}", status_code=204, responses=PROBLEMS)
 def delete_link(link_id: int, hub: Hub = Depends(get_hub),
                 principal: Principal = Depends(require_role("contributor"))) -> Response:
-    _call(svc.remove_link, hub, link_id, caller_of(principal))
+    svc.remove_link(hub, link_id, caller_of(principal))
     return Response(status_code=204)
 
 
 @router.get("/records/{record_id}/comments", responses=PROBLEMS)
 def list_comments(record_id: str, hub: Hub = Depends(get_hub),
                   principal: Principal | None = Depends(current_user)) -> list[dict[str, Any]]:
-    _call(svc.get_record, hub, record_id)
+    svc.get_record(hub, record_id)
     return svc.comments(hub, record_id, caller_of(principal))
 
 
 @router.post("/records/{record_id}/comments", status_code=201, responses=PROBLEMS)
 def add_comment(record_id: str, body: CommentIn, hub: Hub = Depends(get_hub),
                 principal: Principal = Depends(require_role("contributor"))) -> dict[str, Any]:
-    return _call(svc.add_comment, hub, record_id, body.body, caller_of(principal), body.parent_id)
+    return svc.add_comment(hub, record_id, body.body, caller_of(principal), body.parent_id)
 
 
 @router.post("/comments/{comment_id}/moderate", responses=PROBLEMS)
 def moderate(comment_id: int, body: ModerationIn, hub: Hub = Depends(get_hub),
              principal: Principal = Depends(require_role("reviewer"))) -> dict[str, Any]:
-    _call(svc.moderate_comment, hub, comment_id, body.action, caller_of(principal), body.reason)
+    svc.moderate_comment(hub, comment_id, body.action, caller_of(principal), body.reason)
     return {"id": comment_id, "status": "hidden" if body.action == "hide" else "visible"}
 
 
 @router.get("/records/{record_id}/matches", responses=PROBLEMS)
 def matches(record_id: str, hub: Hub = Depends(get_hub)) -> list[dict[str, Any]]:
     """Capacity matching: offers for a need, or needs for an offer, with the reasons."""
-    return _call(svc.capacity_matches, hub, record_id)
+    return svc.capacity_matches(hub, record_id)
 
 
 @router.get("/capacity/requests", responses=PROBLEMS)
@@ -218,19 +211,19 @@ def capacity_requests(record: str | None = None, hub: Hub = Depends(get_hub),
 @router.post("/capacity/requests", status_code=201, responses=PROBLEMS)
 def request_capacity(body: CapacityRequestIn, hub: Hub = Depends(get_hub),
                      principal: Principal = Depends(require_role("contributor"))) -> dict[str, Any]:
-    return _call(svc.request_capacity, hub, body.need_id, body.offer_id, caller_of(principal), body.message)
+    return svc.request_capacity(hub, body.need_id, body.offer_id, caller_of(principal), body.message)
 
 
 @router.post("/capacity/requests/{request_id}/{action}", responses=PROBLEMS)
 def act_on_request(request_id: int, action: Literal["accept", "decline", "complete", "cancel"],
                    body: CapacityActionIn | None = None, hub: Hub = Depends(get_hub),
                    principal: Principal = Depends(require_role("contributor"))) -> dict[str, Any]:
-    return _call(svc.act_on_request, hub, request_id, action, caller_of(principal), body.outcome if body else None)
+    return svc.act_on_request(hub, request_id, action, caller_of(principal), body.outcome if body else None)
 
 
 @router.get("/export", responses=PROBLEMS)
 def export(format: Literal["json", "csv"] = "json", hub: Hub = Depends(get_hub)) -> Response:
-    text = _call(svc.export_records, hub, format)
+    text = svc.export_records(hub, format)
     media = "text/csv; charset=utf-8" if format == "csv" else "application/json"
     return Response(text, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="litterhub-registry.{format}"'})
@@ -248,7 +241,7 @@ async def import_records(request: Request, format: Literal["json", "csv"] = "jso
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Problem(422, "the file is not UTF-8 text") from None
-    return _call(svc.import_records, hub, text, format, caller_of(principal), publish)
+    return svc.import_records(hub, text, format, caller_of(principal), publish)
 
 
 @router.get("/map")

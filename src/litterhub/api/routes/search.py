@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 
-from litterhub.api.routes.registry import _call, _filters
+from litterhub.api.routes.registry import _filters
 from litterhub.http.deps import get_hub
 from litterhub.services import search as search_svc
 from litterhub.services.hub import Hub
@@ -22,4 +22,4 @@ def search(q: str = Query("", max_length=500, description="words in any UN langu
            limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0),
            hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """Ranked results with facet counts; `corrected` shows which words were matched by spelling tolerance."""
-    return _call(search_svc.search, hub, q, _filters(type, country, region, topic, language, year), limit, offset)
+    return search_svc.search(hub, q, _filters(type, country, region, topic, language, year), limit, offset)

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from litterhub.api.routes.datasets import PROBLEMS, _call
+from litterhub.api.routes.datasets import PROBLEMS
 from litterhub.http.deps import get_hub
 from litterhub.services import site_page
 from litterhub.services.hub import Hub
@@ -19,6 +19,6 @@ router = APIRouter(tags=["datasets"])
 def site_summary(site_id: str, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """The site with its timeline, item mix, datasets and downloads; its events are at /api/v1/events?site=.
     A plain `def`: the lake read runs in the thread pool, off the event loop."""
-    out = _call(site_page.site_page, hub, site_id)
+    out = site_page.site_page(hub, site_id)
     out.pop("events", None)
     return out
