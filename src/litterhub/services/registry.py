@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
+from litterhub.errors import HubError
 from litterhub.registry import csvio, matching
 from litterhub.registry import search as rsearch
 from litterhub.registry.entities import ENTITY_TYPES, RecordBase, RecordError, parse_record, slugify
@@ -35,7 +36,7 @@ SEED_ACTOR = "seed"
 MAX_COMMENT = 5000
 
 
-class RegistryError(Exception):
+class RegistryError(HubError):
     """A registry request that cannot be done: a stable code, an HTTP-like status, and a message for people."""
 
     def __init__(self, status: int, code: str, message: str, errors: list[dict[str, Any]] | None = None):
