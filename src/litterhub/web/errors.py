@@ -1,8 +1,9 @@
-"""HTML error pages for people: the web face's counterpart of the API's problem+json (api/problems.py).
+"""HTML error pages for people: the web face's counterpart of the API's problem+json (http/problems.py).
 
-A browser that asks for a page (Accept: text/html, a non-API path; see `http/problems.py` `wants_html`) and meets an error
-gets a page in its own language with the header and a link home, with the same status code. The API faces keep
-their problem documents. The messages per status are defined once here.
+A browser that asks for a page (Accept: text/html, a non-API path; see `http/problems.py` `wants_html`) and
+meets an error gets a page in its own language with the header and a link home, with the same status code.
+The API faces keep their problem documents. The messages per status are defined once here; `html_error` is
+the page renderer the app factory hands to `http.problems.install`.
 """
 
 from __future__ import annotations

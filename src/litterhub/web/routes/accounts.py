@@ -4,14 +4,13 @@ Sign-in and sign-up hash passwords in a bounded worker thread (`off_loop`), neve
 answers the same whether or not the address has an account (services/auth.register); the new contributor
 then signs in like everyone else. Signing out ends the session on the server.
 
-Also the small helpers the contribution and review pages share: `page` renders with the signed-in user and
-a CSRF token, `need` sends anonymous visitors to the sign-in page.
+The small helpers the contribution and review pages share (`page`, `viewer`, `need`, which raises to send
+anonymous visitors to the sign-in page) live in web/session.py and are re-exported here.
 """
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -21,46 +20,16 @@ from litterhub.http.problems import Problem
 from litterhub.http.security import (
     check_rate,
     csrf_protect,
-    csrf_token,
-    current_user,
     log_in,
     log_out,
-    with_csrf_cookie,
 )
 from litterhub.services import auth
 from litterhub.services.auth import Principal
 from litterhub.services.hub import Hub
-from litterhub.web.rendering import render
+from litterhub.web.session import need, page, viewer  # noqa: F401 - also imported from here
 
 router = APIRouter(include_in_schema=False)
 LOGIN_RATE = (10, 60)  # sign-in attempts per minute per client
-
-
-def viewer(request: Request) -> Principal | None:
-    """The signed-in user of a page (a stray Authorization header in a browser is ignored, not an error)."""
-    try:
-        return current_user(request)
-    except Problem:
-        return None
-
-
-def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """Render a page with `me` (the signed-in principal or None) and `csrf` (the form token)."""
-    context.setdefault("me", viewer(request))
-    response = render(request, template, status_code=status_code, csrf=csrf_token(request), **context)
-    response.headers["Cache-Control"] = "private, no-store"
-    return with_csrf_cookie(request, response)  # type: ignore[return-value]
-
-
-def need(request: Request, role: str = "contributor") -> Principal | Response:
-    """The principal if they may see the page; else a redirect to sign in, or a 403 page."""
-    principal = viewer(request)
-    if principal is None:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/account/login?next={quote(target)}", status_code=303)
-    if not principal.can(role):
-        return page(request, "accounts/forbidden.html", status_code=403, role=role)
-    return principal
 
 
 def safe_next(value: str | None) -> str:
@@ -131,8 +100,6 @@ def logout(request: Request) -> Response:
 @router.get("/account", response_class=HTMLResponse)
 def account(request: Request, hub: Hub = Depends(get_hub), password_changed: bool = False) -> Response:
     who = need(request, "public")
-    if isinstance(who, Response):
-        return who
     return _account_page(request, hub, who, password_changed=password_changed)
 
 
@@ -148,8 +115,6 @@ async def change_password(request: Request, hub: Hub = Depends(get_hub)) -> Resp
     """Check the current password, set the new one (both hashed off the event loop) and end every session of
     the account; this browser gets a fresh one."""
     who = need(request, "public")
-    if isinstance(who, Response):
-        return who
     check_rate(request, "login", *LOGIN_RATE)  # guessing the current password is a sign-in attempt
     form = await _form(request)
     try:
@@ -167,8 +132,6 @@ async def change_password(request: Request, hub: Hub = Depends(get_hub)) -> Resp
 @router.post("/account/profile", dependencies=[Depends(csrf_protect)])
 async def profile(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request, "public")
-    if isinstance(who, Response):
-        return who
     form = await _form(request)
     auth.set_profile(hub, who.id, form.get("display_name"), form.get("show_name") == "on")
     return RedirectResponse("/account", status_code=303)
@@ -178,8 +141,6 @@ async def profile(request: Request, hub: Hub = Depends(get_hub)) -> Response:
 async def new_key(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     """Issue a key and show it once on the page that answers this form."""
     who = need(request, "public")
-    if isinstance(who, Response):
-        return who
     form = await request.form()
     wanted = [s for s in form.getlist("scope") if isinstance(s, str)] or None
     name = form.get("name") if isinstance(form.get("name"), str) else ""
@@ -193,8 +154,6 @@ async def new_key(request: Request, hub: Hub = Depends(get_hub)) -> Response:
 @router.post("/account/keys/{key_id}/revoke", dependencies=[Depends(csrf_protect)])
 def revoke_key(key_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request, "public")
-    if isinstance(who, Response):
-        return who
     if key_id in {k.id for k in auth.list_api_keys(hub, who.id)}:
         auth.revoke_api_key(hub, key_id, who.actor)  # and every key it made
     return RedirectResponse("/account", status_code=303)

@@ -42,16 +42,12 @@ def contribute_home(request: Request, hub: Hub = Depends(get_hub)) -> HTMLRespon
 @router.get("/contribute/mine", response_class=HTMLResponse)
 def mine(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request)
-    if isinstance(who, Response):
-        return who
     return page(request, "contribute/mine.html", submissions=svc.list_mine(hub, who))
 
 
 @router.get("/contribute/upload", response_class=HTMLResponse)
 def upload_form(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request)
-    if isinstance(who, Response):
-        return who
     return page(request, "contribute/upload.html", error=None, limits=svc.Limits.from_env(),
                 datasets=svc.my_datasets(hub, who), templates=templates_svc.templates())
 
@@ -59,8 +55,6 @@ def upload_form(request: Request, hub: Hub = Depends(get_hub)) -> Response:
 @router.post("/contribute/upload", response_class=HTMLResponse)
 async def upload(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request)
-    if isinstance(who, Response):
-        return who
     limits = svc.Limits.from_env()
     if "multipart/form-data" not in (request.headers.get("content-type") or ""):
         await verify_csrf(request)  # a form without a file is still checked for its token first
@@ -107,8 +101,6 @@ def template_file(name: str, ext: str, request: Request) -> Response:
 @router.get("/contribute/submissions/{sid}", response_class=HTMLResponse)
 def submission(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request)
-    if isinstance(who, Response):
-        return who
     try:
         sub = svc.get_submission(hub, who, sid)
     except svc.ContributionError:
@@ -136,8 +128,6 @@ def _submission_page(request: Request, hub: Hub, sub, mapping: str | None, statu
 async def columns(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     """The column picker: one column per role becomes the mapping YAML, validated off the event loop."""
     who = need(request)
-    if isinstance(who, Response):
-        return who
     await verify_csrf(request)
     check_rate(request, "write", *write_limit())
     form = await request.form()
@@ -159,8 +149,6 @@ async def columns(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Re
 
 async def _decide(request: Request, hub: Hub, sid: str, action) -> Response:
     who = need(request)
-    if isinstance(who, Response):
-        return who
     await verify_csrf(request)
     check_rate(request, "write", *write_limit())
     form = await request.form()
@@ -200,8 +188,6 @@ async def mapping(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Re
 @router.post("/contribute/submissions/{sid}/file", response_class=HTMLResponse)
 async def replace_file(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request)
-    if isinstance(who, Response):
-        return who
     if "multipart/form-data" not in (request.headers.get("content-type") or ""):
         await verify_csrf(request)
     form, path, filename = await save_upload(request, svc.Limits.from_env())
@@ -218,8 +204,6 @@ async def replace_file(sid: str, request: Request, hub: Hub = Depends(get_hub)) 
 @router.get("/contribute/submissions/{sid}/photos/{photo_id}")
 def photo(sid: str, photo_id: int, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request)
-    if isinstance(who, Response):
-        return who
     try:
         path, media_type = svc.photo_file(hub, who, sid, photo_id)
     except svc.ContributionError:
@@ -241,9 +225,7 @@ def _survey_page(request: Request, status_code: int = 200, error: str | None = N
 
 @router.get("/contribute/survey", response_class=HTMLResponse)
 def survey_form(request: Request) -> Response:
-    who = need(request)
-    if isinstance(who, Response):
-        return who
+    need(request)
     return _survey_page(request)
 
 
@@ -259,8 +241,6 @@ def _number(values: dict[str, str], name: str, kind=float):
 def edit_survey_form(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     """The survey form filled with a survey the reviewer sent back, to correct and send again."""
     who = need(request)
-    if isinstance(who, Response):
-        return who
     try:
         sub = svc.get_submission(hub, who, sid)
     except svc.ContributionError:
@@ -282,8 +262,6 @@ async def survey(request: Request, hub: Hub = Depends(get_hub)) -> Response:
 
 async def _save_survey(request: Request, hub: Hub, editing: str | None) -> Response:
     who = need(request)
-    if isinstance(who, Response):
-        return who
     limits = svc.Limits.from_env()
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limits.max_photos * limits.max_photo_bytes + PHOTO_OVERHEAD:

@@ -116,8 +116,6 @@ def inventory_country(
 async def inventory_submit(country: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     """Store the country's inventory (signed-in contributors; CSRF-protected form)."""
     who = need(request)
-    if isinstance(who, Response):
-        return who
     await verify_csrf(request)
     check_rate(request, "write", *write_limit())
     form = await request.form()

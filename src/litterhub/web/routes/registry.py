@@ -113,8 +113,6 @@ async def _posted(request: Request) -> dict[str, str]:
 @router.post("/registry/records/{record_id}/comments")
 async def post_comment(record_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request, "contributor")
-    if isinstance(who, Response):
-        return who
     form = await _posted(request)
     parent = form.get("parent_id")
     try:
@@ -127,8 +125,6 @@ async def post_comment(record_id: str, request: Request, hub: Hub = Depends(get_
 @router.post("/registry/records/{record_id}/review")
 async def post_review(record_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request, "reviewer")
-    if isinstance(who, Response):
-        return who
     form = await _posted(request)
     try:
         svc.review(hub, record_id, form.get("action", ""), _caller(who), form.get("reason"))
@@ -188,8 +184,6 @@ def _form_of(data: dict[str, Any]) -> dict[str, str]:
 @router.get("/registry/records/{record_id}/edit", response_class=HTMLResponse)
 def edit_form(record_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request, "contributor")
-    if isinstance(who, Response):
-        return who
     try:
         rec = svc.get_record(hub, record_id, _caller(who))
     except svc.RegistryError as exc:
@@ -201,8 +195,6 @@ def edit_form(record_id: str, request: Request, hub: Hub = Depends(get_hub)) -> 
 @router.post("/registry/records/{record_id}/edit", response_class=HTMLResponse)
 async def edit(record_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request, "contributor")
-    if isinstance(who, Response):
-        return who
     await verify_csrf(request)
     raw = await request.form()
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
@@ -218,8 +210,6 @@ async def edit(record_id: str, request: Request, hub: Hub = Depends(get_hub)) ->
 @router.get("/registry/review", response_class=HTMLResponse)
 def review_queue(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request, "reviewer")
-    if isinstance(who, Response):
-        return who
     return page(request, "registry/review.html", queue=svc.review_queue(hub, _caller(who)), type_labels=TYPE_LABELS,
                 pending_links=svc.pending_links(hub, _caller(who)))
 
@@ -228,8 +218,6 @@ def review_queue(request: Request, hub: Hub = Depends(get_hub)) -> Response:
 async def post_link_review(link_id: int, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     """A reviewer approves or rejects a contributor's link, from the record page or the review queue."""
     who = need(request, "reviewer")
-    if isinstance(who, Response):
-        return who
     form = await _posted(request)
     back = form.get("record_id", "")
     try:
@@ -245,8 +233,6 @@ async def post_link_review(link_id: int, request: Request, hub: Hub = Depends(ge
 @router.post("/registry/records/{record_id}/links")
 async def post_link(record_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request, "contributor")
-    if isinstance(who, Response):
-        return who
     form = await _posted(request)
     try:
         svc.add_link(hub, record_id, form.get("target", "").strip(), form.get("type", ""), _caller(who),
@@ -260,8 +246,6 @@ async def post_link(record_id: str, request: Request, hub: Hub = Depends(get_hub
 async def post_capacity(record_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     """Request an offer for a need, or act on a request (accept, decline, complete with outcome, cancel)."""
     who = need(request, "contributor")
-    if isinstance(who, Response):
-        return who
     form = await _posted(request)
     try:
         if form.get("request_id"):
@@ -276,17 +260,13 @@ async def post_capacity(record_id: str, request: Request, hub: Hub = Depends(get
 
 @router.get("/registry/new", response_class=HTMLResponse)
 def new_form(request: Request) -> Response:
-    who = need(request, "contributor")
-    if isinstance(who, Response):
-        return who
+    need(request, "contributor")
     return _form_page(request, form={}, errors=[])
 
 
 @router.post("/registry/new", response_class=HTMLResponse)
 async def submit(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request, "contributor")
-    if isinstance(who, Response):
-        return who
     await verify_csrf(request)
     raw = await request.form()
     form = {k: v for k, v in raw.items() if isinstance(v, str)}

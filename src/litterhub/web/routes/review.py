@@ -21,8 +21,6 @@ DONE_MESSAGES = {"approve", "reject", "request-changes", "retract"}  # only thes
 @router.get("/review", response_class=HTMLResponse)
 def queue(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request, "reviewer")
-    if isinstance(who, Response):
-        return who
     released = review.release_due(hub)
     done = request.query_params.get("done")
     return page(request, "review/queue.html", items=review.queue(hub, who), released=len(released),
@@ -33,8 +31,6 @@ def queue(request: Request, hub: Hub = Depends(get_hub)) -> Response:
 @router.get("/review/{sid}", response_class=HTMLResponse)
 def detail(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request, "reviewer")
-    if isinstance(who, Response):
-        return who
     return _detail(request, hub, who, sid)
 
 
@@ -68,8 +64,6 @@ ACTIONS = {
 @router.post("/review/{sid}/{action}", response_class=HTMLResponse)
 async def decide(sid: str, action: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request, "reviewer")
-    if isinstance(who, Response):
-        return who
     await verify_csrf(request)
     check_rate(request, "write", *write_limit())
     if action not in ACTIONS:
@@ -89,8 +83,6 @@ async def decide(sid: str, action: str, request: Request, hub: Hub = Depends(get
 async def retract(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     """Hide a published dataset version with a reason (kept, never deleted)."""
     who = need(request, "reviewer")
-    if isinstance(who, Response):
-        return who
     await verify_csrf(request)
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}

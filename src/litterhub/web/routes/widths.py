@@ -84,8 +84,6 @@ def _widths(request: Request, hub: Hub, error: str | None = None, status_code: i
 @router.post("/widths", response_class=HTMLResponse)
 async def give_width(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request, svc.WRITE_ROLE)
-    if isinstance(who, Response):
-        return who
     await verify_csrf(request)
     check_rate(request, "write", *write_limit())
     form = await request.form()
