@@ -80,21 +80,26 @@ def seed_words() -> dict[str, list[str]]:
     return words
 
 
+# The types generated and the fields each one requires (types added later are left out rather than guessed at).
+REQUIRED: dict[str, dict] = {
+    "actor": {"kind": "ngo"}, "initiative": {"kind": "project"}, "report": {"kind": "assessment"},
+    "policy": {"kind": "ban", "status": "in-force"}, "financing": {"kind": "grant"}, "region": {"kind": "marine-region"},
+    "guideline": {}, "industry_initiative": {}, "additive": {}, "capacity_need": {}, "capacity_offer": {}}
+BENCH_TYPES = [t for t in REQUIRED if t in ENTITY_TYPES]
+
+
 def make_record(i: int, rng: random.Random, words: dict[str, list[str]]) -> dict:
     kind = rng.choice(["latin"] * 6 + ["zh", "ar", "ru"])
     pool = words[kind] or words["latin"]
     title = " ".join(rng.choice(pool) for _ in range(rng.randint(3, 8)))
     summary = " ".join(rng.choice(words["latin"]) for _ in range(rng.randint(15, 40)))
-    type_name = rng.choice([t for t in ENTITY_TYPES if t not in ("event",)])
+    type_name = rng.choice(BENCH_TYPES)
     base = {"id": f"bench-{i:07d}", "type": type_name, "title": title[:290] or f"record {i}", "summary": summary,
             "year": rng.randint(1990, 2025), "countries": rng.sample(COUNTRIES, rng.randint(1, 3)),
             "topics": rng.sample(TOPICS, rng.randint(1, 3)),
             "languages": rng.sample(["en", "fr", "es", "ar", "ru", "zh"], rng.randint(1, 2)),
             "sources": [f"https://example.org/bench/{i}"]}
-    required = {"actor": {"kind": "ngo"}, "initiative": {"kind": "project"}, "report": {"kind": "assessment"},
-                "policy": {"kind": "ban", "status": "in-force"}, "financing": {"kind": "grant"},
-                "region": {"kind": "marine-region"}}
-    base.update(required.get(type_name, {}))
+    base.update(REQUIRED[type_name])
     return base
 
 

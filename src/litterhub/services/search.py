@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from litterhub.registry import search as rsearch
 from litterhub.registry.entities import TYPE_LABELS
+from litterhub.registry.glossary import record_names
 from litterhub.services.hub import Hub
 from litterhub.services.registry import RegistryError, published_data
 from litterhub.store import registry_tables as rt
@@ -26,6 +27,12 @@ def _language_label(code: str) -> str:
 def _country_label(code: str) -> str:
     country = pycountry.countries.get(alpha_3=code)
     return (getattr(country, "common_name", None) or country.name) if country else code
+
+
+def _translated_names(record_id: str, official: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Names from the translation overlay in languages the record has no official name in, each with its origin
+    (`machine`: awaiting a native speaker's review) so no page passes a guess off as an official name."""
+    return {lang: n.as_dict() for lang, n in record_names().get(record_id, {}).items() if lang not in official}
 
 
 def search(hub: Hub, q: str = "", filters: dict[str, list[str]] | None = None, limit: int = 20,
@@ -47,6 +54,7 @@ def search(hub: Hub, q: str = "", filters: dict[str, list[str]] | None = None, l
         results.append({"id": hit.id, "type": d.get("type"), "title": d.get("title"), "names": d.get("names", {}),
                         "summary": d.get("summary", ""), "year": d.get("year"), "countries": d.get("countries", []),
                         "regions": d.get("regions", []), "topics": d.get("topics", []),
+                        "translated_names": _translated_names(hit.id, d.get("names", {})),
                         "score": round(hit.score, 4)})
     labels = {"type": TYPE_LABELS, "region": regions,
               "country": {c: _country_label(c) for c in page.facets.get("country", {})},
@@ -57,7 +65,7 @@ def search(hub: Hub, q: str = "", filters: dict[str, list[str]] | None = None, l
     next_offset = offset + limit if offset + limit < page.total else None
     return {"query": q, "total": page.total, "limit": limit, "offset": offset, "next_offset": next_offset,
             "total_exact": page.total_exact, "ranked_exact": page.ranked_exact, "rank_limit": rsearch.RANK_LIMIT,
-            "mode": page.mode,
+            "mode": page.mode, "expanded": page.expanded,
             "corrected": page.corrected, "results": results, "facets": facets, "facets_exact": page.facets_exact,
             "filters": filters}
 

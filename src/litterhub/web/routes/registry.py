@@ -19,6 +19,8 @@ from litterhub.registry.links import LINK_TYPES
 from litterhub.services import registry as svc
 from litterhub.services import search as search_svc
 from litterhub.services.hub import Hub
+from litterhub.web.registry_labels import localise
+from litterhub.web.rendering import request_language
 from litterhub.web.routes.accounts import need, page, viewer
 
 router = APIRouter(include_in_schema=False)
@@ -39,7 +41,8 @@ def browse(request: Request, q: str = Query("", max_length=500), type: list[str]
            hub: Hub = Depends(get_hub)) -> HTMLResponse:
     filters = {"type": type or [], "country": country or [], "region": region or [], "topic": topic or [],
                "language": language or [], "year": year or []}
-    result = search_svc.search(hub, q, filters, PAGE_SIZE, (page_no - 1) * PAGE_SIZE)
+    result = localise(search_svc.search(hub, q, filters, PAGE_SIZE, (page_no - 1) * PAGE_SIZE),
+                      request_language(request))
     base = [("q", q)] if q else []
     for facet, values in filters.items():
         base += [(facet, v) for v in values]
