@@ -17,8 +17,9 @@ import tracemalloc
 
 import numpy as np
 
-from litterhub.analysis.inventory import sources
+from litterhub.analysis.inventory import folders, sources
 from litterhub.services import inventory as service
+from litterhub.store.settings import Settings
 
 
 def run(years: list[int], draws: int) -> dict[str, dict[str, np.ndarray]]:
@@ -33,6 +34,7 @@ def main() -> None:
     args = parser.parse_args()
     years = list(range(2016, 2031)) if args.years == "all" else [2030]
 
+    folders.search_in(Settings.from_env().inventory_folders)  # as a hub does when it opens
     start = time.perf_counter()
     sources.borrelle_table()  # load the input tables once (reported separately)
     load_s = time.perf_counter() - start

@@ -15,6 +15,9 @@ os.environ.setdefault("LITTERHUB_API_RATE", "1000000/60")
 # the same holds for CPU-heavy requests: the session-wide test client is one caller for the whole suite, so the
 # per-minute compute budget would depend on test order; tests of the compute limiter set their own figures
 os.environ.setdefault("LITTERHUB_COMPUTE_RATE", "1000000/60")
+# test hubs hash passwords with the cheap Argon2id profile (a real setting, LITTERHUB_ARGON2_PROFILE); the
+# costs of the default profile are tested where they matter
+os.environ.setdefault("LITTERHUB_ARGON2_PROFILE", "fast")
 
 
 @pytest.fixture(scope="session")
@@ -79,6 +82,17 @@ def _forget_language_choice(request):
     cookies = getattr(used, "cookies", None)
     if cookies is not None:
         cookies.pop("lang", None)
+
+
+@pytest.fixture()
+def configure(monkeypatch):
+    """Change some settings of an open hub for one test, as its LITTERHUB_* variables would have at start:
+    `configure(hub, write_rate=(2, 60))` (field names in store/settings.py); undone after the test."""
+
+    def apply(hub, **changes) -> None:
+        monkeypatch.setattr(hub, "settings", hub.settings.but(**changes))
+
+    return apply
 
 
 @pytest.fixture()

@@ -13,7 +13,6 @@ imported eagerly, at the old cost, and tests/foundation/test_cli_startup.py fail
 from __future__ import annotations
 
 import importlib
-import os
 import pkgutil
 import sys
 from difflib import get_close_matches
@@ -137,6 +136,29 @@ app = typer.Typer(
 @app.callback()
 def _root() -> None:
     """litterhub: open global knowledge hub on marine litter and microplastics."""
+    _check_settings()
+
+
+def _check_settings() -> None:
+    """Fail fast: an unusable LITTERHUB_* value is one line naming the variable and exit status 2, before any
+    command (and so before `serve`) starts."""
+    from litterhub.store.settings import Settings, SettingsError
+
+    try:
+        Settings.from_env()
+    except SettingsError as exc:
+        typer.echo(f"error [{exc.code}]: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _debug() -> bool:
+    """LITTERHUB_DEBUG (Settings.debug): show the traceback of an unexpected failure."""
+    from litterhub.store.settings import Settings, SettingsError
+
+    try:
+        return Settings.from_env().debug
+    except SettingsError:
+        return False
 
 
 def _register_unlisted() -> None:
@@ -161,7 +183,7 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as exc:  # noqa: BLE001 - last line of defence for people at a terminal
-        if os.environ.get("LITTERHUB_DEBUG"):
+        if _debug():
             raise
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         print("(this is a bug or an unusable input; set LITTERHUB_DEBUG=1 for the details)", file=sys.stderr)

@@ -1,13 +1,8 @@
-"""Contribution tests: a cheap Argon2id profile (allowed only under LITTERHUB_TESTING) and account helpers."""
+"""Contribution tests: the cheap Argon2id profile (Settings.argon2_profile "fast") and account helpers."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
-
-os.environ.setdefault("LITTERHUB_TESTING", "1")
-os.environ.setdefault("LITTERHUB_ARGON2_PROFILE", "test")
 
 PASSWORD = "correct horse battery"
 

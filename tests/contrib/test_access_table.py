@@ -21,7 +21,6 @@ from sqlalchemy import select
 from tests.contrib.test_contrib_web import sign_in, token
 
 from litterhub.app import create_app
-from litterhub.http.deps import hash_slots
 from litterhub.services import auth
 from litterhub.services import registry as svc
 from litterhub.store import tables as t
@@ -128,7 +127,7 @@ def health_during_logins(ctx: Ctx, monkeypatch, logins: int = 3) -> tuple[GatedH
     /api/v1/health asked meanwhile (None if the sign-ins never got to hash concurrently) and the sign-in codes."""
     ctx.user("ana@example.org")
     gated = GatedHasher(auth.password_hasher())
-    monkeypatch.setattr(auth, "password_hasher", lambda: gated)
+    monkeypatch.setattr(auth, "password_hasher", lambda *_: gated)
     browser = ctx.browser()
     with browser:
         csrf = token(browser.get("/account/login").text)
@@ -144,7 +143,7 @@ def health_during_logins(ctx: Ctx, monkeypatch, logins: int = 3) -> tuple[GatedH
             th.start()
         health = None
         try:
-            in_flight = min(logins, hash_slots())  # the rest queue for a hashing thread
+            in_flight = min(logins, ctx.hub.settings.hash_slots)  # the rest queue for a hashing thread
             if all(gated.entered.acquire(timeout=GATE_SECONDS) for _ in range(in_flight)):
                 health = browser.get("/api/v1/health").status_code  # while they all hold a thread
         finally:
@@ -340,9 +339,9 @@ def register_known_address(ctx: Ctx):
     hashed = []
     real = auth.hash_password
 
-    def counting(password: str) -> str:
+    def counting(password: str, *profile: str) -> str:
         hashed.append(1)
-        return real(password)
+        return real(password, *profile)
 
     answers = []
     with pytest.MonkeyPatch.context() as mp:

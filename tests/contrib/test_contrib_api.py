@@ -85,8 +85,8 @@ def test_zip_with_one_table_accepted(write_client, keys):
     assert r.status_code == 201 and r.json()["format"] == "mlw" and r.json()["original_filename"] == "mlw.csv"
 
 
-def test_oversized_upload_413(write_client, keys, monkeypatch):
-    monkeypatch.setenv("LITTERHUB_MAX_UPLOAD_MB", "0.01")
+def test_oversized_upload_413(write_client, hub, keys, configure):
+    configure(hub, max_upload_mb=0.01)
     r = upload(write_client, keys["contributor"], data=MLW)
     assert r.status_code == 413 and "limit" in r.json()["detail"]
 
@@ -140,8 +140,8 @@ def test_review_queue_csv_neutralises_formulas(write_client, keys):
     assert r.status_code == 200 and "'=HYPERLINK" in r.text and ',=HYPERLINK' not in r.text
 
 
-def test_write_rate_limited_per_key(write_client, keys, monkeypatch):
-    monkeypatch.setenv("LITTERHUB_WRITE_RATE", "2/60")
+def test_write_rate_limited_per_key(write_client, hub, keys, configure):
+    configure(hub, write_rate=(2, 60))
     codes = [write_client.post("/api/v1/surveys", headers=bearer(keys["contributor"]), json=SURVEY).status_code
              for _ in range(3)]
     assert codes == [201, 201, 429]

@@ -37,11 +37,15 @@ def test_login_rehashes_when_parameters_change(hub, monkeypatch):
         assert conn.execute(select(t.users.c.password_hash)).scalar() != old
 
 
-def test_cheap_profile_refused_outside_tests(monkeypatch):
-    monkeypatch.setenv("LITTERHUB_ARGON2_PROFILE", "test")
-    monkeypatch.delenv("LITTERHUB_TESTING")
-    assert auth.password_profile() == "default"
-    assert auth.password_hasher().memory_cost == 65536
+def test_argon2_profile_is_a_checked_setting(tmp_path, monkeypatch):
+    from litterhub.store.settings import Settings, SettingsError
+
+    monkeypatch.delenv("LITTERHUB_ARGON2_PROFILE")
+    assert Settings.from_env(tmp_path).argon2_profile == "default"
+    assert auth.password_hasher("default").memory_cost == 65536
+    monkeypatch.setenv("LITTERHUB_ARGON2_PROFILE", "test")  # no hidden test switch: an unknown profile stops start-up
+    with pytest.raises(SettingsError, match="LITTERHUB_ARGON2_PROFILE must be one of default, fast"):
+        Settings.from_env(tmp_path)
 
 
 @pytest.mark.parametrize("email,password,code", [("not-an-email", PASSWORD, "invalid-email"),

@@ -152,12 +152,12 @@ def test_unknown_format_shows_headers_and_mapping(browser, hub):
     assert 'id="licence-step"' not in r.text
 
 
-def test_spoofed_and_oversized_uploads_refused_in_the_wizard(browser, hub, monkeypatch):
+def test_spoofed_and_oversized_uploads_refused_in_the_wizard(browser, hub, configure):
     auth.create_user(hub, "ana@example.org", PASSWORD)
     csrf = sign_in(browser, "ana@example.org")
     r = browser.post("/contribute/upload", data={"csrf_token": csrf}, files={"file": ("x.csv", PNG, "text/csv")})
     assert r.status_code == 415 and 'id="upload-error"' in r.text
-    monkeypatch.setenv("LITTERHUB_MAX_UPLOAD_MB", "0.01")
+    configure(hub, max_upload_mb=0.01)
     r = browser.post("/contribute/upload", data={"csrf_token": csrf}, files={"file": ("x.csv", MLW, "text/csv")})
     assert r.status_code == 413 and "limit" in r.text
 

@@ -29,6 +29,7 @@ from litterhub.services import contributions as contrib
 from litterhub.services import inventory as inventory_svc
 from litterhub.services import litter as litter_svc
 from litterhub.services.setup import DEMO_DIR
+from litterhub.store.settings import networks
 
 PASSWORD = "correct horse battery"
 MLW = (DEMO_DIR / "mlw-sample.csv").read_bytes()
@@ -149,7 +150,7 @@ def test_1_streamed_body_refused_once_past_the_limit(app):
     status, pulled, _ = run_asgi(app, "POST", "/api/v1/litter/runs",
                                  [("content-type", "multipart/form-data; boundary=xyz")],
                                  chunks=lambda: (head if i == 0 else b"x" * 2**20 for i in range(400)))
-    assert status == 413 and pulled <= body_limit("/api/v1/litter/runs") // 2**20 + 2
+    assert status == 413 and pulled <= body_limit("/api/v1/litter/runs", app.state.hub.settings) // 2**20 + 2
 
 
 def test_1_small_json_route_has_a_small_limit(app):
@@ -168,7 +169,7 @@ def test_1_monte_carlo_draws_bounded(client):
     assert r.status_code == 400
 
 
-def test_1_litter_run_private_to_its_owner_and_expires(client, any_hub, shared_data, monkeypatch):
+def test_1_litter_run_private_to_its_owner_and_expires(client, any_hub, shared_data, configure):
     """A signed-in account's run: the owner reads it (200), anyone else gets 404; after the retention time 404."""
     owner = bearer(any_hub, "owner@example.org")
     other = bearer(any_hub, "other@example.org")
@@ -182,7 +183,7 @@ def test_1_litter_run_private_to_its_owner_and_expires(client, any_hub, shared_d
     assert client.get(f"/litter/runs/{run_id}").status_code == 404  # the page, anonymous
     listing = client.get(f"/api/v1/litter/runs/{run_id}/files", headers=owner).json()["files"]
     assert "litteR-results.csv" in listing and not any(name.startswith(("input-", ".")) for name in listing)
-    monkeypatch.setenv("LITTERHUB_LITTER_RUN_HOURS", "0")
+    configure(any_hub, litter_run_hours=0)
     assert client.get(link, headers=owner).status_code == 404
 
 
@@ -218,9 +219,9 @@ def test_1_refused_input_ends_the_job_failed_with_the_problem(client, shared_dat
     assert job["error"]["status"] == 422 and job["error"]["errors"][0]["code"] == "litter-settings-percentage"
 
 
-def test_1_draft_quota(client, any_hub, monkeypatch):
+def test_1_draft_quota(client, any_hub, configure):
     """A contributor over LITTERHUB_MAX_DRAFTS drafts -> 429 with code litter-draft-quota."""
-    monkeypatch.setenv("LITTERHUB_MAX_DRAFTS", "1")
+    configure(any_hub, max_drafts=1)
     key = bearer(any_hub, "drafts@example.org")
     first = client.post("/api/v1/uploads", files={"file": ("a.csv", MLW)}, headers=key)
     assert first.status_code == 201, first.text
@@ -228,9 +229,9 @@ def test_1_draft_quota(client, any_hub, monkeypatch):
     assert second.status_code == 429 and second.json()["errors"][0]["code"] == "litter-draft-quota"
 
 
-def test_1_compute_quota_per_caller(app, any_hub, monkeypatch):
+def test_1_compute_quota_per_caller(app, any_hub, monkeypatch, configure):
     """A caller already holding its compute slots gets 429 for the next heavy request, others are unaffected."""
-    monkeypatch.setenv("LITTERHUB_COMPUTE_PER_CALLER", "1")
+    configure(any_hub, compute_per_caller=1)
     gate = threading.Event()
     real = inventory_svc.borrelle_totals
     monkeypatch.setattr(inventory_svc, "borrelle_totals", lambda *a: gate.wait(60) and real(*a))
@@ -253,7 +254,7 @@ def test_1_compute_quota_per_caller(app, any_hub, monkeypatch):
 
 # --- finding 9: the comment form's write rate --------------------------------------------------------------
 
-def test_9_comment_form_rate_limited(client, any_hub, monkeypatch):
+def test_9_comment_form_rate_limited(client, any_hub, configure):
     """POST /registry/records/{id}/comments more than LITTERHUB_WRITE_RATE times a window -> 429."""
     from litterhub.services import registry
 
@@ -262,7 +263,7 @@ def test_9_comment_form_rate_limited(client, any_hub, monkeypatch):
                                               "sources": ["https://example.org/a"], "countries": ["KEN"],
                                               "topics": ["monitoring"]}, registry.Caller("t", "reviewer"),
                                     publish=True)
-    monkeypatch.setenv("LITTERHUB_WRITE_RATE", "4/60")  # the sign-in form post is one of the four
+    configure(any_hub, write_rate=(4, 60))  # the sign-in form post is one of the four
     csrf = sign_in(client, "talker@example.org")
     statuses = [client.post(f"/registry/records/{record['id']}/comments", data={"csrf_token": csrf, "body": f"hi {i}"},
                             follow_redirects=False).status_code for i in range(4)]
@@ -320,16 +321,15 @@ def test_10_zip_with_lying_size_header_is_4xx(client, any_hub):
     assert 400 <= r.status_code < 500
 
 
-def test_10_forwarded_for_only_from_trusted_proxies(app, monkeypatch):
+def test_10_forwarded_for_only_from_trusted_proxies(app, any_hub, configure):
     """X-Forwarded-For from an untrusted peer (even 127.0.0.1) does not give a fresh rate budget; from a
     configured proxy it names the client."""
-    monkeypatch.setenv("LITTERHUB_API_RATE", "2/60")
-    monkeypatch.delenv("LITTERHUB_TRUSTED_PROXIES", raising=False)
+    configure(any_hub, api_rate=(2, 60), trusted_proxies=())
     peer = ("127.0.0.1", 5000)
     statuses = [run_asgi(app, "GET", "/ogc/collections", [("x-forwarded-for", f"192.0.2.{i}")], client=peer)[0]
                 for i in range(3)]
     assert statuses == [200, 200, 429]
-    monkeypatch.setenv("LITTERHUB_TRUSTED_PROXIES", "127.0.0.1/32")
+    configure(any_hub, trusted_proxies=networks("127.0.0.1/32"))
     statuses = [run_asgi(app, "GET", "/ogc/collections", [("x-forwarded-for", f"192.0.2.{i}")], client=peer)[0]
                 for i in range(10, 13)]
     assert statuses == [200, 200, 200]
@@ -382,9 +382,9 @@ def test_10_web_post_to_another_users_submission_is_404(client, any_hub):
 
 @pytest.mark.parametrize("path", ["/ogc/collections", "/api/3/action/package_list", "/datasets", "/catalog",
                                   "/api/v1/datasets"])
-def test_11_every_public_face_is_rate_limited(any_hub, monkeypatch, path):
+def test_11_every_public_face_is_rate_limited(any_hub, configure, path):
     """OGC API, CKAN, pages, catalogue and the API: reads over LITTERHUB_API_RATE per caller -> 429 + Retry-After."""
-    monkeypatch.setenv("LITTERHUB_API_RATE", "3/60")
+    configure(any_hub, api_rate=(3, 60))
     with TestClient(create_app(any_hub)) as c:
         statuses = [c.get(path).status_code for _ in range(4)]
         last = c.get(path)

@@ -72,12 +72,12 @@ def test_openapi_document(client):
         assert path in spec["paths"]
 
 
-def test_api_rate_limit_answers_429_with_retry_after(hub, monkeypatch):
+def test_api_rate_limit_answers_429_with_retry_after(hub, configure):
     from fastapi.testclient import TestClient
 
     from litterhub.app import create_app
 
-    monkeypatch.setenv("LITTERHUB_API_RATE", "5/60")
+    configure(hub, api_rate=(5, 60))
     limited = TestClient(create_app(hub))
     codes = [limited.get("/api/v1/datasets").status_code for _ in range(6)]
     assert codes == [200] * 5 + [429]

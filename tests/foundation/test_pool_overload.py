@@ -17,7 +17,7 @@ from litterhub.app import create_app
 from litterhub.http.problems import PROBLEM_JSON, RETRY_AFTER_BUSY, Overloaded, install
 from litterhub.services.hub import Hub
 from litterhub.store.database import make_engine
-from litterhub.store.settings import DEFAULT_POOL_OVERFLOW, DEFAULT_POOL_SIZE, PoolSettings
+from litterhub.store.settings import DEFAULT_POOL_OVERFLOW, DEFAULT_POOL_SIZE, Settings
 
 
 @pytest.fixture()
@@ -49,10 +49,10 @@ def test_defaults_and_bad_values(monkeypatch, tmp_path):
     make_engine("sqlite:///:memory:").dispose()  # a single-connection pool takes no sizing, and must not fail
     monkeypatch.setenv("LITTERHUB_DB_POOL_SIZE", "lots")
     with pytest.raises(ValueError, match="LITTERHUB_DB_POOL_SIZE must be a whole number"):
-        PoolSettings.from_env()
+        Settings.from_env(tmp_path)
     monkeypatch.setenv("LITTERHUB_DB_POOL_SIZE", "0")
     with pytest.raises(ValueError, match="at least 1"):
-        PoolSettings.from_env()
+        Settings.from_env(tmp_path)
 
 
 def test_exhausted_pool_answers_503_with_retry_after(one_connection_hub):

@@ -6,7 +6,6 @@ width is used only when asked and flagged in every output."""
 from __future__ import annotations
 
 import io
-import os
 import shutil
 from pathlib import Path
 
@@ -19,9 +18,6 @@ from litterhub.services import indicators
 from litterhub.services import widths as svc
 from litterhub.store import tables as t
 from litterhub.store import width_tables as wt
-
-os.environ.setdefault("LITTERHUB_TESTING", "1")
-os.environ.setdefault("LITTERHUB_ARGON2_PROFILE", "test")
 
 REAL_EXPORTS = [
     ("mcs-beachwatch-gbbc/gbbc_2022_raw_data_cleaned.xlsx", "auto"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from litterhub.analysis.inventory import sources
+from litterhub.analysis.inventory import folders, sources
 
 # Same rule as tests/conftest.py's `shared_data` fixture.
 _CHECKOUT_SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -19,8 +19,8 @@ def inventory_sources(monkeypatch: pytest.MonkeyPatch) -> None:
     """Non-bundled tables (Jambeck S1, Borrelle inputs) are read from the shared data folder when it
     exists; tests that need them also request `shared_data`, so they skip (not fail) without it, while
     tests on bundled tables (Meijer, What a Waste) and on user inputs always run."""
-    if SHARED_DATA.is_dir():
-        monkeypatch.setenv("LITTERHUB_INVENTORY_SOURCES", str(SHARED_DATA))
+    if SHARED_DATA.is_dir():  # what a hub opened with LITTERHUB_INVENTORY_SOURCES=<shared data> passes down
+        monkeypatch.setattr(folders, "_SEARCHED", [SHARED_DATA])
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -29,8 +29,6 @@ def _fresh_tables() -> None:
         loader.cache_clear()
 
 
-os.environ.setdefault("LITTERHUB_TESTING", "1")
-os.environ.setdefault("LITTERHUB_ARGON2_PROFILE", "test")
 
 
 @pytest.fixture()

@@ -119,11 +119,13 @@ def test_refusals_have_stable_codes(hub, ref, settings, base, code):
         assert "Bad credentials." in str(err.value)
 
 
-def test_without_credentials_minting_says_what_to_set(monkeypatch):
+def test_without_credentials_minting_says_what_to_set(monkeypatch, tmp_path):
+    from litterhub.store.settings import Settings
+
     monkeypatch.delenv("LITTERHUB_DATACITE_REPOSITORY_ID", raising=False)
     monkeypatch.delenv("LITTERHUB_DATACITE_PASSWORD", raising=False)
     with pytest.raises(doi.DoiError) as err:
-        doi.DataCiteSettings.from_env()
+        doi.DataCiteSettings.from_settings(Settings.from_env(tmp_path))
     assert err.value.code == "not-configured" and "LITTERHUB_DATACITE_PASSWORD" in str(err.value)
 
 

@@ -78,12 +78,12 @@ def test_the_json_schema_rejects_what_the_suite_reported(json_validator, demo_hu
     assert list(json_validator.iter_errors({**attributes, "citation": "x"}))  # not a DataCite property
 
 
-def test_drafts_carry_the_configured_prefix_and_a_reserved_suffix_and_say_so(demo_hub, monkeypatch, xsd):
+def test_drafts_carry_the_configured_prefix_and_a_reserved_suffix_and_say_so(demo_hub, configure, xsd):
     ds = _every_version(demo_hub)[0]
-    monkeypatch.delenv(datacite.PREFIX_ENV, raising=False)
     root = etree.fromstring(datacite.to_xml(ds).encode("utf-8"))
     assert root.find("d:identifier", NS).text == f"10.5072/litterhub.{ds.id}.v{ds.version}"
-    monkeypatch.setenv(datacite.PREFIX_ENV, "10.12345")
+    configure(demo_hub, datacite_prefix="10.12345")  # as LITTERHUB_DATACITE_PREFIX=10.12345 would
+    ds = _every_version(demo_hub)[1]  # a record the hub describes (the first is the golden file's own)
     xml = datacite.to_xml(ds)
     root = etree.fromstring(xml.encode("utf-8"))
     assert root.find("d:identifier", NS).get("identifierType") == "DOI"

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
-
-os.environ.setdefault("LITTERHUB_TESTING", "1")
-os.environ.setdefault("LITTERHUB_ARGON2_PROFILE", "test")
 
 PASSWORD = "correct horse battery"
 

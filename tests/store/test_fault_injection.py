@@ -25,7 +25,7 @@ from litterhub.services.hub import Hub
 from litterhub.services.setup import DEMO_DIR
 from litterhub.store import contrib_tables as ct
 from litterhub.store import tables as t
-from litterhub.store.faults import POINTS
+from litterhub.store.settings import FAULT_POINTS as POINTS
 
 REPO = Path(__file__).resolve().parents[2]
 LITTERHUB = REPO / ".venv" / "bin" / "litterhub"
@@ -285,7 +285,6 @@ def test_a_busy_dataset_is_a_clear_conflict(any_hub, monkeypatch):
     from litterhub.services import contributions as c
     from litterhub.services import review
     from litterhub.services.ingest import ingest_file
-    from litterhub.store import locks
     from litterhub.store.locks import dataset_lock
 
     hub = any_hub
@@ -302,7 +301,7 @@ def test_a_busy_dataset_is_a_clear_conflict(any_hub, monkeypatch):
     holder = threading.Thread(target=hold)
     holder.start()
     holding.wait(30)
-    monkeypatch.setattr(locks, "LOCK_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(hub, "settings", hub.settings.but(lock_wait=0.3))
     try:
         with pytest.raises(c.ContributionError) as busy:
             review.approve(hub, rui, sub.id)

@@ -10,7 +10,7 @@ import typer
 group = typer.Typer(help="Indicators on the hub's datasets (litteR statistics, EU TV, OSPAR, SDG 14.1.1b).",
                     no_args_is_help=True)
 
-DATA_DIR = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA", help="hub data directory")
+DATA_DIR = typer.Option(None, "--data-dir", help="hub data directory")
 DATASETS = typer.Option(None, "--dataset", "-d", help="dataset id (ID or ID@VERSION; repeat; default: all)")
 AS_JSON = typer.Option(False, "--json", help="print the full result as JSON")
 FROM = typer.Option(None, "--from", help="first survey date YYYY-MM-DD")

@@ -14,7 +14,7 @@ from litterhub.services.hub import Hub
 
 chemicals_app = typer.Typer(help="Chemicals in plastics: search, show a substance, the lens of an item.",
                             no_args_is_help=True)
-DataDir = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA", help="data directory (default ./litterhub-data)")
+DataDir = typer.Option(None, "--data-dir", help="data directory (default LITTERHUB_DATA, else ./litterhub-data)")
 JsonOpt = typer.Option(False, "--json", help="print JSON")
 
 

@@ -30,7 +30,7 @@ def _hub(data_dir: Path | None) -> Hub:
 # threads lose a few per cent to extra switches, which the load benchmark measures.
 SERVER_SWITCH_INTERVAL_S = 0.001
 
-DataDir = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA", help="data directory (default ./litterhub-data)")
+DataDir = typer.Option(None, "--data-dir", help="data directory (default LITTERHUB_DATA, else ./litterhub-data)")
 Mapping = typer.Option(None, "--mapping", help="YAML column mapping for --format generic (litterhub mapping draft)")
 
 
@@ -145,9 +145,12 @@ def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Opt
     app = create_app(_hub(data_dir))
     console.print(f"litterhub is serving on http://{host}:{port}/  (API: http://{host}:{port}/api/v1/)")
     # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; the app honours it only
-    # from LITTERHUB_TRUSTED_PROXIES (api/guards.py)
+    # from LITTERHUB_TRUSTED_PROXIES (http/guards.py)
     import sys
 
+    from litterhub.vocab.regions import preload
+
+    preload()
     sys.setswitchinterval(SERVER_SWITCH_INTERVAL_S)
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
 

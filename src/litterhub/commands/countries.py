@@ -9,7 +9,7 @@ import typer
 group = typer.Typer(help="Country profiles: monitoring, indicators, inventories, records, memberships.",
                     no_args_is_help=True)
 regions_group = typer.Typer(help="Regional Seas programmes and other country groups.", no_args_is_help=True)
-DATA_DIR = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA", help="hub data directory")
+DATA_DIR = typer.Option(None, "--data-dir", help="hub data directory")
 AS_JSON = typer.Option(False, "--json", help="print the full profile as JSON")
 
 

@@ -26,8 +26,8 @@ def duplicates_command(
                                          help="Smallest Bray-Curtis similarity of the item vectors for a pair."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Report only; store no flags."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (for scripts)."),
-    data_dir: Path | None = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA",
-                                         help="data directory (default ./litterhub-data)"),
+    data_dir: Path | None = typer.Option(None, "--data-dir",
+                                         help="data directory (default LITTERHUB_DATA, else ./litterhub-data)"),
 ) -> None:
     """Flag duplicate surveys across datasets with litter-duplicate-source; only exact copies leave indicators."""
     from litterhub.services.duplicates import detect_duplicates

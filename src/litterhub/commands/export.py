@@ -18,8 +18,8 @@ def export(
     base_url: str = typer.Option("http://localhost:8000", "--base-url",
                                  help="public URL of the hub, used in the metadata links"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object (for scripts)"),
-    data_dir: Path | None = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA",
-                                         help="data directory (default ./litterhub-data)"),
+    data_dir: Path | None = typer.Option(None, "--data-dir",
+                                         help="data directory (default LITTERHUB_DATA, else ./litterhub-data)"),
 ) -> None:
     """Bulk snapshot of every dataset's current version, with the catalogue and a checksummed manifest."""
     from litterhub.services.export import export_hub

@@ -280,7 +280,7 @@ def microplastics_command(
 
 
 DATA_DIR_OPTION = typer.Option(
-    None, "--data-dir", envvar="LITTERHUB_DATA", help="data directory (default ./litterhub-data)"
+    None, "--data-dir", help="data directory (default LITTERHUB_DATA, else ./litterhub-data)"
 )
 
 

@@ -41,7 +41,7 @@ def align_dataset_cmd(
     version: int | None = typer.Option(None, "--version", help="default: the current version"),
     target: tuple[float, float] = typer.Option((1.0, 5000.0), "--target", help="target size range LOW HIGH in µm"),
     as_json: bool = typer.Option(False, "--json"),
-    data_dir: str | None = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA"),
+    data_dir: str | None = typer.Option(None, "--data-dir"),
 ) -> None:
     """Align every concentration of a dataset version to the target size range."""
     from litterhub.services.datasets import NotFound, get_dataset

@@ -18,7 +18,7 @@ from litterhub.services import search as search_svc
 from litterhub.services.hub import Hub
 
 registry_app = typer.Typer(help="Knowledge registry: import, export, search, seed.", no_args_is_help=True)
-DataDir = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA", help="data directory (default ./litterhub-data)")
+DataDir = typer.Option(None, "--data-dir", help="data directory (default LITTERHUB_DATA, else ./litterhub-data)")
 
 
 def _fail(exc: svc.RegistryError) -> None:

@@ -19,8 +19,8 @@ def reassign_regions_command(
     dataset: list[str] = typer.Option(None, "--dataset", "-d", help="only these datasets (default: all)"),
     dry_run: bool = typer.Option(False, "--dry-run", help="report what would change; store nothing"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
-    data_dir: Path | None = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA",
-                                         help="data directory (default ./litterhub-data)"),
+    data_dir: Path | None = typer.Option(None, "--data-dir",
+                                         help="data directory (default LITTERHUB_DATA, else ./litterhub-data)"),
 ) -> None:
     """Give stored sites and events the marine regions of the installed polygons (docs/regions.md).
 
@@ -58,8 +58,8 @@ def reassign_regions_command(
 def show_command(
     site_id: str = typer.Argument(..., help="the site id (as in /sites/<id>)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
-    data_dir: Path | None = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA",
-                                         help="data directory (default ./litterhub-data)"),
+    data_dir: Path | None = typer.Option(None, "--data-dir",
+                                         help="data directory (default LITTERHUB_DATA, else ./litterhub-data)"),
 ) -> None:
     """What the site page shows: datasets and programmes, the item mix per comparability class, downloads."""
     from litterhub.services.datasets import NotFound

@@ -20,7 +20,7 @@ def backfill_command(
     dataset: str | None = typer.Option(None, "--dataset", "-d", help="only this dataset (default: all)"),
     force: bool = typer.Option(False, "--force", help="recompute versions that already have summaries"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
-    data_dir: Path | None = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA",
+    data_dir: Path | None = typer.Option(None, "--data-dir",
                                          help="data directory (default ./litterhub-data)"),
 ) -> None:
     """Summarise published versions that have no summary yet (hubs from before summaries); safe to repeat:

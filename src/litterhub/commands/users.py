@@ -16,7 +16,7 @@ from litterhub.services.hub import Hub
 users_app = typer.Typer(help="Accounts, roles and API keys.", no_args_is_help=True)
 console = Console()
 err = Console(stderr=True)
-DataDir = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA", help="data directory (default ./litterhub-data)")
+DataDir = typer.Option(None, "--data-dir", help="data directory (default LITTERHUB_DATA, else ./litterhub-data)")
 
 
 def _fail(message: str) -> None:

@@ -175,8 +175,8 @@ def reharmonise(dataset: str = typer.Argument(..., help="dataset id"),
                 as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
                 publish: bool = typer.Option(False, "--publish", help="store the result as the next dataset version"),
                 force: bool = typer.Option(False, "--force", help="with --publish: even if the vocabulary is the same"),
-                data_dir: Path | None = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA",
-                                                     help="data directory (default ./litterhub-data)")) -> None:
+                data_dir: Path | None = typer.Option(None, "--data-dir",
+                                                     help="data directory (default LITTERHUB_DATA)")) -> None:
     """Harmonise a stored dataset again from the lake with the current vocabulary (no raw file is read).
 
     Without --publish this only reports what would change; with --publish the result becomes the next version."""

@@ -13,7 +13,7 @@ import typer
 
 widths_app = typer.Typer(help="Beach widths per site for SDG 14.1.1b (versioned: a new entry never overwrites).",
                          no_args_is_help=True)
-DATA_DIR = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA", help="hub data directory")
+DATA_DIR = typer.Option(None, "--data-dir", help="hub data directory")
 BY = typer.Option(None, "--by", help="e-mail of the account giving the width (default: the local operator)")
 AS_JSON = typer.Option(False, "--json", help="print JSON")
 LIST_COLUMNS = ["site_id", "site_name", "country", "revision", "width_m", "source", "given_by_name", "given_at"]

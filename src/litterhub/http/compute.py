@@ -1,9 +1,9 @@
 """CPU-heavy work off the event loop, with bounded concurrency and a per-caller quota.
 
 `await offload(request, fn, *args)` runs `fn` in a worker thread of a shared pool of
-`limits.compute_slots()` (a CapacityLimiter: more calls wait their turn, none runs on the loop), after
+`limits.compute_slots(settings)` (a CapacityLimiter: more calls wait their turn, none runs on the loop), after
 charging the caller's compute rate and checking that the caller does not already hold
-`limits.compute_per_caller()` calls in flight (429 otherwise). Health checks and light reads keep
+`limits.compute_per_caller(settings)` calls in flight (429 otherwise). Health checks and light reads keep
 answering while litteR runs, Monte Carlo draws and upload validation work.
 
 Threads rather than processes: the heavy steps are numpy/pandas/DuckDB/pyarrow code that releases the GIL
@@ -25,6 +25,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from litterhub.http import limits
+from litterhub.http.deps import get_hub
 from litterhub.http.problems import Overloaded, Problem
 from litterhub.http.security import check_rate, client_key, current_user
 from litterhub.services import jobs
@@ -57,7 +58,7 @@ def admit(shared: _Pool) -> None:
 def pool(request: Request) -> _Pool:
     state = request.app.state
     if getattr(state, "compute_pool", None) is None:
-        state.compute_pool = _Pool(limits.compute_slots())
+        state.compute_pool = _Pool(limits.compute_slots(state.hub.settings))
     return state.compute_pool
 
 
@@ -73,12 +74,13 @@ def caller(request: Request) -> str:
 async def offload(request: Request, fn: Callable[..., T], *args, **kwargs) -> T:
     """Run `fn(*args, **kwargs)` in the bounded compute pool; 429 when the caller is over quota."""
     who = caller(request)
-    check_rate(request, "compute", *limits.compute_rate())
+    settings = get_hub(request).settings
+    check_rate(request, "compute", *limits.compute_rate(settings))
     shared = pool(request)
-    if shared.held.get(who, 0) >= limits.compute_per_caller():
+    if shared.held.get(who, 0) >= limits.compute_per_caller(settings):
         raise Problem(429, f"you already have {shared.held[who]} heavy requests running; wait for them to finish",
                       errors=[{"code": "compute-quota", "field": None,
-                               "message": f"at most {limits.compute_per_caller()} at once per caller"}],
+                               "message": f"at most {limits.compute_per_caller(settings)} at once per caller"}],
                       headers={"Retry-After": "5"})
     admit(shared)  # after the caller's own quota: one caller flooding is told 429, a crowd is told 503
     shared.held[who] = shared.held.get(who, 0) + 1
@@ -112,10 +114,10 @@ def job_owner(request: Request) -> str:
 async def start_job(request: Request, kind: str, work: Callable[[jobs.Progress], dict]) -> JSONResponse:
     """Queue `work` as a job in the shared compute pool and answer 202 with its URL (Location header)."""
     hub = request.app.state.hub
-    check_rate(request, "compute", *limits.compute_rate())
+    check_rate(request, "compute", *limits.compute_rate(hub.settings))
     admit(pool(request))
     try:
-        job_id = jobs.create(hub, kind, job_owner(request), limits.compute_per_caller())
+        job_id = jobs.create(hub, kind, job_owner(request), limits.compute_per_caller(hub.settings))
     except jobs.JobQuota as exc:
         raise Problem(429, str(exc), errors=[{"code": "compute-quota", "field": None, "message": str(exc)}],
                       headers={"Retry-After": "5"}) from None

@@ -2,7 +2,7 @@
 
 Argon2id is deliberately slow (tens to hundreds of milliseconds of CPU and 64 MiB per hash). An `async`
 handler that hashes inline stops every other request for that long, so async handlers that hash (web
-login and sign-up) go through `off_loop`: a worker thread, at most `hash_slots()` at once, so a burst of
+login and sign-up) go through `off_loop`: a worker thread, at most `LITTERHUB_HASH_SLOTS` at once, so a burst of
 logins queues for threads instead of for the event loop, and memory stays bounded. Sync (`def`) handlers
 already run in Starlette's thread pool.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import os
 import weakref
 from collections.abc import Callable
 from typing import TypeVar
@@ -31,24 +30,18 @@ def get_hub(request: Request) -> Hub:
     return request.app.state.hub
 
 
-def hash_slots() -> int:
-    """Password hashes computed at once: LITTERHUB_HASH_SLOTS, default 2 (one per core of a small server;
+def _limiter(slots: int) -> anyio.CapacityLimiter:
+    """One limiter per event loop (a limiter belongs to the loop that made it; test clients start several).
+    `slots`: password hashes computed at once (Settings.hash_slots, default 2: one per core of a small server;
     Argon2id's 64 MiB each bounds memory to 128 MiB)."""
-    try:
-        return max(1, int(os.environ.get("LITTERHUB_HASH_SLOTS", "2")))
-    except ValueError:
-        return 2
-
-
-def _limiter() -> anyio.CapacityLimiter:
-    """One limiter per event loop (a limiter belongs to the loop that made it; test clients start several)."""
     loop = asyncio.get_running_loop()
     limiter = _LIMITERS.get(loop)
     if limiter is None:
-        limiter = _LIMITERS[loop] = anyio.CapacityLimiter(hash_slots())
+        limiter = _LIMITERS[loop] = anyio.CapacityLimiter(slots)
     return limiter
 
 
-async def off_loop(fn: Callable[..., T], *args, **kwargs) -> T:
+async def off_loop(request: Request, fn: Callable[..., T], *args, **kwargs) -> T:
     """Run `fn(*args, **kwargs)` (password hashing or verification) in a bounded worker thread."""
-    return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs), limiter=_limiter())
+    limiter = _limiter(get_hub(request).settings.hash_slots)
+    return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs), limiter=limiter)

@@ -8,7 +8,7 @@ In order, for each HTTP request:
    caller, and unsafe methods (form posts, comments) on a tighter write budget;
 3. input hygiene: NUL and other control characters in the query string and in url-encoded or JSON bodies
    answer 400 with the parameter named (in the path: 404, nothing is named so), so they never reach a database;
-4. the body limit of the route (api/limits.py): Content-Length is checked first, then the bytes are
+4. the body limit of the route (http/limits.py): Content-Length is checked first, then the bytes are
    counted as they stream, and the request is refused with 413 before the limit is passed;
 5. security headers on every response: Content-Security-Policy (a per-request nonce for the templates'
    inline scripts), frame-ancestors 'none', Referrer-Policy, X-Content-Type-Options nosniff.
@@ -28,6 +28,7 @@ from urllib.parse import parse_qsl, unquote
 
 from litterhub.http import limits
 from litterhub.http.problems import PROBLEM_JSON, TITLES, Problem
+from litterhub.store.settings import Settings
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -102,6 +103,11 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+def settings_of(scope: Scope) -> Settings:
+    """The settings of the hub this app serves (read once when the hub opened; see store/settings.py)."""
+    return scope["app"].state.hub.settings
+
+
 def charge(scope: Scope, bucket: str, limit: int, per: int) -> None:
     """Count one request of the client address in `bucket` (the app's shared limiter); 429 past the limit."""
     from litterhub.http.security import RateLimiter
@@ -143,7 +149,8 @@ class Guards:
     @staticmethod
     def _client(scope: Scope) -> None:
         client = scope.get("client")
-        if not client or not limits.is_trusted(client[0]):
+        settings = settings_of(scope)
+        if not client or not limits.is_trusted(client[0], settings):
             return
         forwarded = _header(scope, b"x-forwarded-for")
         if not forwarded:
@@ -151,7 +158,7 @@ class Guards:
         hops = [h.strip() for h in forwarded.split(",") if h.strip()]
         # the nearest address that is not one of our proxies is the client (the left part is the client's say)
         for hop in reversed(hops):
-            if not limits.is_trusted(hop):
+            if not limits.is_trusted(hop, settings):
                 scope["client"] = (hop, 0)
                 return
 
@@ -162,9 +169,9 @@ class Guards:
         if face in (None, "api"):
             return
         if scope["method"] in SAFE_METHODS:
-            charge(scope, f"read-{face}", *limits.read_rate())
+            charge(scope, f"read-{face}", *limits.read_rate(settings_of(scope)))
         else:
-            charge(scope, f"write-{face}", *limits.write_rate())
+            charge(scope, f"write-{face}", *limits.write_rate(settings_of(scope)))
 
     # 3. control characters in the path and the query string
     @staticmethod
@@ -184,7 +191,7 @@ class Guards:
     async def _body(self, scope: Scope, receive: Receive) -> Receive:
         if scope["method"] in SAFE_METHODS:
             return receive
-        limit = limits.body_limit(scope.get("path", ""))
+        limit = limits.body_limit(scope.get("path", ""), settings_of(scope))
         length = _header(scope, b"content-length")
         if length and length.isdigit() and int(length) > limit:
             raise self._too_large(limit)

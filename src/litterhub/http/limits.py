@@ -1,8 +1,9 @@
 """Every request limit of the hub in one place: rates per face, body sizes per route, compute slots.
 
-Each figure has a default that suits a small public server and one environment variable to change it
-(documented in docs/operations.md, "Jobs and limits"). Nothing here touches HTTP; the middleware in
-`api/guards.py`, the dependencies in `api/security.py` and the offloading in `api/compute.py` read it.
+Each figure has a default that suits a small public server and one setting to change it (store/settings.py,
+listed in docs/operations.md, "Settings"); every function takes the hub's `Settings`. Nothing here touches
+HTTP; the middleware in `http/guards.py`, the dependencies in `http/security.py` and the offloading in
+`http/compute.py` read it.
 
 - Rates are fixed windows per caller ('N/SECONDS'): reads on every public face (API, OGC API, CKAN,
   catalogue, pages) share one figure because a scraper is the same load whichever door it uses; unsafe
@@ -15,74 +16,50 @@ Each figure has a default that suits a small public server and one environment v
 from __future__ import annotations
 
 import ipaddress
-import os
 import re
-from functools import lru_cache
+
+from litterhub.store.settings import Rate, Settings
 
 FORM_OVERHEAD = 256 * 1024  # multipart boundaries, headers and small text fields around the files
 DEFAULT_BODY_BYTES = 1 * 2**20  # JSON and form posts of the hub are a few KiB; 1 MiB leaves room for long texts
 
 
-def _rate(name: str, default: tuple[int, int]) -> tuple[int, int]:
-    value = os.environ.get(name, "")
-    try:
-        n, per = value.split("/")
-        return int(n), int(per)
-    except (ValueError, AttributeError):
-        return default
-
-
-def _int(name: str, default: int) -> int:
-    try:
-        return max(1, int(os.environ.get(name, "")))
-    except ValueError:
-        return default
-
-
-def read_rate() -> tuple[int, int]:
+def read_rate(settings: Settings) -> Rate:
     """Reads per window per caller on each public face: LITTERHUB_API_RATE, default 600/60 (10 a second)."""
-    return _rate("LITTERHUB_API_RATE", (600, 60))
+    return settings.api_rate
 
 
-def write_rate() -> tuple[int, int]:
+def write_rate(settings: Settings) -> Rate:
     """Unsafe requests per window per caller: LITTERHUB_WRITE_RATE, default 120/60."""
-    return _rate("LITTERHUB_WRITE_RATE", (120, 60))
+    return settings.write_rate
 
 
-def compute_rate() -> tuple[int, int]:
+def compute_rate(settings: Settings) -> Rate:
     """CPU-heavy requests (litteR runs, Monte Carlo, uploads) per window per caller: LITTERHUB_COMPUTE_RATE,
     default 30/60."""
-    return _rate("LITTERHUB_COMPUTE_RATE", (30, 60))
+    return settings.compute_rate
 
 
-def compute_slots() -> int:
+def compute_slots(settings: Settings) -> int:
     """CPU-heavy calls running at once in this process: LITTERHUB_COMPUTE_SLOTS, default 2 (one per core of a
     small server; more slots only make every call slower and raise peak memory)."""
-    return _int("LITTERHUB_COMPUTE_SLOTS", 2)
+    return settings.compute_slots
 
 
-def compute_per_caller() -> int:
+def compute_per_caller(settings: Settings) -> int:
     """CPU-heavy calls one caller may have running or queued at once: LITTERHUB_COMPUTE_PER_CALLER, default 2;
     more answer 429, so one caller cannot occupy every slot."""
-    return _int("LITTERHUB_COMPUTE_PER_CALLER", 2)
+    return settings.compute_per_caller
 
 
 # --- body limits per route ------------------------------------------------------------------------------------
 
-def _upload_bytes() -> int:
-    mb = os.environ.get("LITTERHUB_MAX_UPLOAD_MB")
-    try:
-        return int(float(mb) * 2**20) if mb else 50 * 2**20
-    except ValueError:
-        return 50 * 2**20
+def _upload_bytes(settings: Settings) -> int:
+    return int(settings.max_upload_mb * 2**20)
 
 
-def _photo_bytes() -> int:
-    mb = os.environ.get("LITTERHUB_MAX_PHOTO_MB")
-    try:
-        return int(float(mb) * 2**20) if mb else 5 * 2**20
-    except ValueError:
-        return 5 * 2**20
+def _photo_bytes(settings: Settings) -> int:
+    return int(settings.max_photo_mb * 2**20)
 
 
 LITTER_FILE_BYTES = 50 * 2**20  # per litteR input file (the pages state 50 MiB; the OSPAR reference file is 0.5 MiB)
@@ -92,22 +69,22 @@ CORRECTIONS_BYTES = 256 * 2**20
 SURVEY_PHOTOS = 5
 
 
-def body_rules() -> list[tuple[re.Pattern[str], int]]:
+def body_rules(settings: Settings) -> list[tuple[re.Pattern[str], int]]:
     """(path pattern, largest body) for the routes that take files; every other route gets DEFAULT_BODY_BYTES."""
-    upload = _upload_bytes() + FORM_OVERHEAD
+    upload = _upload_bytes(settings) + FORM_OVERHEAD
     return [
         (re.compile(r"^/api/v1/uploads$|^/contribute/upload$|^/contribute/submissions/[^/]+/file$"), upload),
         (re.compile(r"^/api/v1/litter/runs$|^/litter$"), 3 * LITTER_FILE_BYTES + FORM_OVERHEAD),
         (re.compile(r"^/contribute/survey$|^/contribute/submissions/[^/]+/survey$"),
-         SURVEY_PHOTOS * _photo_bytes() + FORM_OVERHEAD),
+         SURVEY_PHOTOS * _photo_bytes(settings) + FORM_OVERHEAD),
         (re.compile(r"^/api/v1/inventory/"), INVENTORY_CSV_BYTES + FORM_OVERHEAD),
         (re.compile(r"^/api/v1/registry/import$"), REGISTRY_IMPORT_BYTES + FORM_OVERHEAD),
         (re.compile(r"^/api/v1/datasets/[^/]+/versions/[^/]+/rejected\.csv$"), CORRECTIONS_BYTES + FORM_OVERHEAD),
     ]
 
 
-def body_limit(path: str) -> int:
-    for pattern, limit in body_rules():
+def body_limit(path: str, settings: Settings) -> int:
+    for pattern, limit in body_rules(settings):
         if pattern.search(path):
             return limit
     return DEFAULT_BODY_BYTES
@@ -133,27 +110,13 @@ def face(path: str) -> str | None:
     return "pages"
 
 
-@lru_cache(maxsize=8)
-def _networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    nets = []
-    for part in value.replace(";", ",").split(","):
-        part = part.strip()
-        if part:
-            nets.append(ipaddress.ip_network(part, strict=False))
-    return tuple(nets)
-
-
-def trusted_proxies() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    """Addresses whose X-Forwarded-For is believed: LITTERHUB_TRUSTED_PROXIES (comma-separated IPs or CIDRs),
-    default none: a client cannot choose its own address for the rate limits."""
-    return _networks(os.environ.get("LITTERHUB_TRUSTED_PROXIES", ""))
-
-
-def is_trusted(host: str | None) -> bool:
+def is_trusted(host: str | None, settings: Settings) -> bool:
+    """Whether X-Forwarded-For from this peer is believed: LITTERHUB_TRUSTED_PROXIES (comma-separated IPs or
+    CIDRs), default none, so a client cannot choose its own address for the rate limits."""
     if not host:
         return False
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
         return False
-    return any(address in net for net in trusted_proxies())
+    return any(address in net for net in settings.trusted_proxies)

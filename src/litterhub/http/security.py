@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
-import os
 import secrets
 import threading
 import time
@@ -46,8 +45,9 @@ API_KEY_SCHEME = HTTPBearer(auto_error=False, scheme_name="apiKey", bearerFormat
                             description="An API key from `litterhub users apikey` or the account page.")
 
 
-def _secure_cookies() -> bool:
-    return os.environ.get("LITTERHUB_SECURE_COOKIES", "0") == "1"
+def _secure_cookies(request: Request) -> bool:
+    """Cookies only over HTTPS (LITTERHUB_SECURE_COOKIES, set behind TLS)."""
+    return get_hub(request).settings.secure_cookies
 
 
 # --- login sessions ------------------------------------------------------------------------------------------
@@ -67,7 +67,7 @@ def log_in(request: Request, response: Response, user: auth.User) -> None:
     before login are useless)."""
     token, session = auth.start_session(get_hub(request), user.id)
     response.set_cookie(SESSION_COOKIE, token, max_age=SESSION_MAX_AGE, httponly=True, samesite="lax",
-                        secure=_secure_cookies(), path="/")
+                        secure=_secure_cookies(request), path="/")
     request.state.lh_session = {"uid": user.id, "csrf": session.csrf}
 
 
@@ -126,7 +126,7 @@ def require_role(role: str, scope: str | None = None) -> Callable:
         if request.method not in SAFE_METHODS:
             if principal.via == "session":
                 await verify_csrf(request)
-            check_rate(request, "write", *write_limit())
+            check_rate(request, "write", *write_limit(request))
         return principal
 
     return dependency
@@ -161,7 +161,8 @@ def with_csrf_cookie(request: Request, response: Response) -> Response:
     """Attach the anonymous CSRF cookie if `csrf_token` had to create one for this response."""
     nonce = getattr(request.state, "lh_new_csrf", None)
     if nonce and _session(request) is None:
-        response.set_cookie(CSRF_COOKIE, nonce, httponly=True, samesite="lax", secure=_secure_cookies(), path="/")
+        response.set_cookie(CSRF_COOKIE, nonce, httponly=True, samesite="lax", secure=_secure_cookies(request),
+                            path="/")
     return response
 
 
@@ -217,9 +218,9 @@ def limiter(request: Request) -> RateLimiter:
     return state.rate_limiter
 
 
-def write_limit() -> tuple[int, int]:
-    """Writes per window per caller (LITTERHUB_WRITE_RATE; every limit is in api/limits.py)."""
-    return limits.write_rate()
+def write_limit(request: Request) -> tuple[int, int]:
+    """Writes per window per caller (LITTERHUB_WRITE_RATE; every limit is in http/limits.py)."""
+    return limits.write_rate(get_hub(request).settings)
 
 
 def client_key(request: Request) -> str:

@@ -58,11 +58,11 @@ MIN_PASSWORD_LENGTH = 10
 EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 LAST_USED_GRANULARITY = timedelta(minutes=1)
 
-# Argon2id profiles. The default is argon2-cffi's RFC 9106 low-memory profile; "test" exists only so the test
-# suite stays fast and is refused unless LITTERHUB_TESTING=1 (a stray setting cannot weaken production).
+# Argon2id profiles (Settings.argon2_profile, LITTERHUB_ARGON2_PROFILE). The default is argon2-cffi's RFC 9106
+# low-memory profile; "fast" costs ~1/200 of it, for test suites and throwaway hubs: never for real accounts.
 PROFILES = {
     "default": {"time_cost": 3, "memory_cost": 65536, "parallelism": 4},
-    "test": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+    "fast": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
 }
 
 
@@ -157,13 +157,12 @@ _SECRETS: dict[Path, bytes] = {}
 
 
 def server_secret(hub: Hub) -> bytes:
-    """The deployment secret (cookie signing, API-key HMAC): LITTERHUB_SECRET_KEY or `<data>/secret.key`.
+    """The deployment secret (cookie signing, API-key HMAC): Settings.secret_key or `<data>/secret.key`.
 
     The file is created once with owner-only permissions; every worker of one deployment shares it.
     """
-    env = os.environ.get("LITTERHUB_SECRET_KEY")
-    if env:
-        return env.encode()
+    if hub.settings.secret_key:
+        return hub.settings.secret_key.encode()
     path = hub.settings.data_dir / "secret.key"
     cached = _SECRETS.get(path)
     if cached is not None:
@@ -181,26 +180,14 @@ def server_secret(hub: Hub) -> bytes:
     return value
 
 
-def password_profile() -> str:
-    name = os.environ.get("LITTERHUB_ARGON2_PROFILE", "default")
-    if name not in PROFILES:
-        raise AuthError("bad-setting", f"LITTERHUB_ARGON2_PROFILE must be one of {', '.join(PROFILES)}")
-    if name != "default" and os.environ.get("LITTERHUB_TESTING") != "1":
-        return "default"
-    return name
-
-
 @lru_cache(maxsize=4)
-def _hasher(profile: str) -> PasswordHasher:
+def password_hasher(profile: str = "default") -> PasswordHasher:
+    """The Argon2id hasher of a profile (the hub's is `hub.settings.argon2_profile`, checked when it opened)."""
     return PasswordHasher(**PROFILES[profile])
 
 
-def password_hasher() -> PasswordHasher:
-    return _hasher(password_profile())
-
-
-def hash_password(password: str) -> str:
-    return password_hasher().hash(password)
+def hash_password(password: str, profile: str = "default") -> str:
+    return password_hasher(profile).hash(password)
 
 
 def _key_hash(hub: Hub, secret: str) -> str:
@@ -260,8 +247,8 @@ def create_user(hub: Hub, email: str, password: str | None, role: str = "contrib
     with hub.engine.begin() as conn:
         if _user_id_for(conn, email) is not None:
             raise AuthError("email-taken", "an account with that e-mail address already exists")
-        uid = _insert_user(conn, email, hash_password(password) if password is not None else None, role,
-                           display_name, trusted, show_name, actor)
+        hashed = hash_password(password, hub.settings.argon2_profile) if password is not None else None
+        uid = _insert_user(conn, email, hashed, role, display_name, trusted, show_name, actor)
     return get_user(hub, uid)
 
 
@@ -275,7 +262,7 @@ def register(hub: Hub, email: str, password: str, display_name: str | None = Non
     """
     email = normalise_email(email)
     check_password_strength(password)
-    hashed = hash_password(password)
+    hashed = hash_password(password, hub.settings.argon2_profile)
     try:
         with hub.engine.begin() as conn:
             existing = _user_id_for(conn, email)
@@ -353,7 +340,8 @@ _DUMMY_HASH: dict[str, str] = {}
 
 def authenticate(hub: Hub, email: str, password: str) -> User | None:
     """The user for these credentials, or None. Rehashes the password when the parameters changed."""
-    ph = password_hasher()
+    profile = hub.settings.argon2_profile
+    ph = password_hasher(profile)
     with hub.engine.connect() as conn:
         row = None
         try:
@@ -364,7 +352,6 @@ def authenticate(hub: Hub, email: str, password: str) -> User | None:
     stored = row._mapping["password_hash"] if row is not None else None
     if not stored:
         # Same work as a real check, so response time does not reveal which e-mail addresses exist.
-        profile = password_profile()
         dummy = _DUMMY_HASH.setdefault(profile, ph.hash("not-a-password"))
         try:
             ph.verify(dummy, password or "")
@@ -394,10 +381,10 @@ def change_password(hub: Hub, user_id: int, current: str | None, new: str, actor
         with hub.engine.connect() as conn:
             stored = conn.execute(select(t.users.c.password_hash).where(t.users.c.id == user_id)).scalar()
         try:
-            password_hasher().verify(stored or "", current)
+            password_hasher(hub.settings.argon2_profile).verify(stored or "", current)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             raise AuthError("wrong-password", "the current password is not right") from None
-    hashed = hash_password(new)
+    hashed = hash_password(new, hub.settings.argon2_profile)
     with hub.engine.begin() as conn:
         n = conn.execute(update(t.users).where(t.users.c.id == user_id).values(password_hash=hashed)).rowcount
         if not n:

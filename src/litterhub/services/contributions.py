@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import logging
-import os
 import re
 import shutil
 import uuid
@@ -33,6 +32,7 @@ from litterhub.services.hub import Hub
 from litterhub.services.ingest import ingest_file, slugify
 from litterhub.store import contrib_tables as ct
 from litterhub.store import tables as t
+from litterhub.store.settings import Settings
 
 LICENCES = {
     "CC-BY-4.0": "Creative Commons Attribution 4.0",
@@ -78,7 +78,7 @@ class ContributionError(HubError):
 
 @dataclass(frozen=True)
 class Limits:
-    """Upload limits; overridable per deployment through LITTERHUB_MAX_UPLOAD_MB and friends."""
+    """Upload limits; a deployment sets some through its settings (LITTERHUB_MAX_UPLOAD_MB and friends)."""
 
     max_upload_bytes: int = 50 * 1024**2
     max_unzipped_bytes: int = 200 * 1024**2
@@ -91,17 +91,10 @@ class Limits:
     max_draft_bytes: int = 500 * 1024**2
 
     @classmethod
-    def from_env(cls) -> Limits:
-        def number(name: str, default: int, scale: int = 1) -> int:
-            try:
-                return int(float(os.environ[name]) * scale) if os.environ.get(name) else default
-            except ValueError:
-                return default
-
-        return cls(max_upload_bytes=number("LITTERHUB_MAX_UPLOAD_MB", cls.max_upload_bytes, 1024**2),
-                   max_photo_bytes=number("LITTERHUB_MAX_PHOTO_MB", cls.max_photo_bytes, 1024**2),
-                   max_drafts=number("LITTERHUB_MAX_DRAFTS", cls.max_drafts),
-                   max_draft_bytes=number("LITTERHUB_MAX_DRAFT_MB", cls.max_draft_bytes, 1024**2))
+    def from_settings(cls, settings: Settings) -> Limits:
+        mib = 1024**2
+        return cls(max_upload_bytes=int(settings.max_upload_mb * mib), max_photo_bytes=int(settings.max_photo_mb * mib),
+                   max_drafts=settings.max_drafts, max_draft_bytes=int(settings.max_draft_mb * mib))
 
 
 @dataclass
@@ -463,7 +456,7 @@ def validate_upload(path: Path, filename: str, fmt: str = "auto", hub: Hub | Non
 def create_upload(hub: Hub, principal: Principal, source: Path, filename: str, *, title: str = "",
                   dataset_id: str | None = None, fmt: str = "auto", limits: Limits | None = None) -> Submission:
     """Keep an uploaded file as a draft submission and validate it completely (nothing public yet)."""
-    limits = limits or Limits.from_env()
+    limits = limits or Limits.from_settings(hub.settings)
     filename = _clean_text(Path(filename or "upload.csv").name, 200, "file") or "upload.csv"
     kind = check_data_file(source, filename, limits)
     check_draft_quota(hub, principal, source.stat().st_size, limits)
@@ -543,7 +536,7 @@ def replace_file(hub: Hub, principal: Principal, sid: str, source: Path, filenam
     sub = get_submission(hub, principal, sid)
     if sub.user_id != principal.id or sub.kind != "upload" or sub.status not in ("draft", "changes-requested"):
         raise ContributionError("conflict", f"a {sub.status} submission cannot take a new file")
-    limits = limits or Limits.from_env()
+    limits = limits or Limits.from_settings(hub.settings)
     filename = Path(filename or "upload.csv").name
     if check_data_file(source, filename, limits) == "zip":
         raise ContributionError("invalid", "send the corrected table itself, not a .zip", "file")
@@ -795,7 +788,7 @@ def survey_dataset_id(survey: SurveyInput) -> str:
 def create_survey(hub: Hub, principal: Principal, survey: SurveyInput,
                   photos: list[tuple[Path, str]] | None = None, limits: Limits | None = None) -> Submission:
     """Store a checked survey (and its photos) as a submission awaiting review."""
-    limits = limits or Limits.from_env()
+    limits = limits or Limits.from_settings(hub.settings)
     survey = check_survey(survey)
     photos = photos or []
     if len(photos) > limits.max_photos:

@@ -273,7 +273,7 @@ def profile(hub: Hub, code: str, caller: registry_svc.Caller | None = None) -> d
         "registry": registry_section(hub, {"country": [code]}),
         "memberships": [g.as_dict() for g in regional_groups.memberships(hub, code)],
         "design": design_section(hub, code),
-        "groups_source": regional_groups.SOURCE if regional_groups.csv_available() else None,
+        "groups_source": regional_groups.SOURCE if regional_groups.csv_available(hub) else None,
     }
 
 

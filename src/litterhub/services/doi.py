@@ -11,7 +11,6 @@ hub shows. A DOI that already exists as a draft at DataCite (409, or 422 "alread
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,8 +25,8 @@ from litterhub.services import datasets as svc
 from litterhub.services.hub import Hub
 from litterhub.services.metadata import version_meta
 from litterhub.services.serialise import datacite
+from litterhub.store.settings import Settings
 
-TEST_API = "https://api.test.datacite.org"  # DataCite's test environment: nothing minted there resolves
 MEDIA = "application/vnd.api+json"
 TIMEOUT_S = 30.0
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
@@ -49,14 +48,12 @@ class DataCiteSettings:
     api_url: str
 
     @classmethod
-    def from_env(cls) -> DataCiteSettings:
-        repo = os.environ.get("LITTERHUB_DATACITE_REPOSITORY_ID", "").strip()
-        password = os.environ.get("LITTERHUB_DATACITE_PASSWORD", "")
-        if not repo or not password:
+    def from_settings(cls, settings: Settings) -> DataCiteSettings:
+        if not settings.datacite_repository_id or not settings.datacite_password:
             raise DoiError("not-configured", "DataCite credentials are not set: set LITTERHUB_DATACITE_REPOSITORY_ID "
                                              "and LITTERHUB_DATACITE_PASSWORD (and LITTERHUB_DATACITE_PREFIX)")
-        api = os.environ.get("LITTERHUB_DATACITE_API_URL", "").strip() or TEST_API
-        return cls(repo, password, datacite.doi_prefix(), api.rstrip("/"))
+        return cls(settings.datacite_repository_id, settings.datacite_password, settings.datacite_prefix,
+                   settings.datacite_api_url)
 
 
 def parse_ref(ref: str) -> tuple[str, int]:
@@ -119,7 +116,7 @@ def mint(hub: Hub, base_url: str, ref: str, settings: DataCiteSettings | None = 
     """Register (publish) the DOI of DATASET@VERSION with DataCite; returns what DataCite answered. Only the
     operator (CLI, holding the DataCite credentials) mints; the registration is audited."""
     dataset_id, version = parse_ref(ref)
-    settings = settings or DataCiteSettings.from_env()
+    settings = settings or DataCiteSettings.from_settings(hub.settings)
     host = urlsplit(base_url).hostname or ""
     if not base_url.startswith(("http://", "https://")) or host in LOCAL_HOSTS:
         raise DoiError("base-url", f"the DOI must point at the hub's public address; --base-url is {base_url!r} "

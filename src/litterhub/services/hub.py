@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from litterhub.analysis.inventory import folders as inventory_folders
 from litterhub.store.database import open_catalog
 from litterhub.store.lake import Lake
 from litterhub.store.raw import RawArchive
@@ -21,13 +22,16 @@ class Hub:
     raw: RawArchive
 
     @classmethod
-    def open(cls, data_dir: str | Path | None = None, database_url: str | None = None) -> Hub:
-        """Open (and if needed initialise) the hub's data directory and catalog."""
-        settings = Settings.from_env(data_dir, database_url)
+    def open(cls, data_dir: str | Path | None = None, database_url: str | None = None,
+             settings: Settings | None = None) -> Hub:
+        """Open (and if needed initialise) the hub's data directory and catalog. The settings are read from the
+        environment here, once (or given), and reach every service as `hub.settings`."""
+        settings = settings or Settings.from_env(data_dir, database_url)
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         settings.exports_dir.mkdir(parents=True, exist_ok=True)
-        engine = open_catalog(settings.database_url)
-        return cls(settings, engine, Lake(settings.lake_dir), RawArchive(settings.raw_dir))
+        inventory_folders.search_in(settings.inventory_folders)  # the analysis layer never reads the environment
+        engine = open_catalog(settings.database_url, settings.pool)
+        return cls(settings, engine, Lake(settings.lake_dir, fault=settings.fault), RawArchive(settings.raw_dir))
 
     def close(self) -> None:
         self.engine.dispose()

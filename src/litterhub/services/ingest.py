@@ -447,8 +447,8 @@ def _register(hub: Hub, dataset_id: str, version: int, sha: str, filename: str, 
             at=now, actor=actor, action="dataset.version.published", target=f"dataset:{dataset_id}",
             detail={"version": version, "sha256": sha, "rows_in": report.rows_in,
                     "rows_accepted": report.rows_accepted, "rows_rejected": report.rows_rejected}))
-        fault_point("before-commit")
-    fault_point("after-commit")
+        fault_point(hub.settings.fault, "before-commit")
+    fault_point(hub.settings.fault, "after-commit")
 
 
 def index_events(conn, hub: Hub, dataset_id: str, version: int) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import secrets
 import shutil
@@ -203,23 +202,21 @@ def input_field(error: LitterInputError) -> str | None:
     return None
 
 
-def run_ttl() -> timedelta:
-    try:
-        return timedelta(hours=float(os.environ.get("LITTERHUB_LITTER_RUN_HOURS", RUN_TTL_HOURS)))
-    except ValueError:
-        return timedelta(hours=RUN_TTL_HOURS)
+def run_ttl(hub: Hub) -> timedelta:
+    """How long a run's outputs are kept (Settings.litter_run_hours, LITTERHUB_LITTER_RUN_HOURS; default 24)."""
+    return timedelta(hours=hub.settings.litter_run_hours)
 
 
 def _runs_dir(hub: Hub) -> Path:
     return Path(hub.settings.exports_dir) / RUNS_FOLDER
 
 
-def _expired(folder: Path) -> bool:
+def _expired(folder: Path, ttl: timedelta) -> bool:
     try:
         age = datetime.now(UTC).timestamp() - (folder / OWNER_FILE).stat().st_mtime
     except OSError:
         return True
-    return age > run_ttl().total_seconds()
+    return age > ttl.total_seconds()
 
 
 def sweep_runs(hub: Hub) -> int:
@@ -228,10 +225,11 @@ def sweep_runs(hub: Hub) -> int:
     root = _runs_dir(hub)
     if not root.is_dir():
         return 0
+    ttl = run_ttl(hub)
     for folder in root.iterdir():
-        if folder.is_dir() and _expired(folder) and (
+        if folder.is_dir() and _expired(folder, ttl) and (
                 not folder.name.startswith(".") or datetime.now(UTC).timestamp() - folder.stat().st_mtime
-                > run_ttl().total_seconds()):
+                > ttl.total_seconds()):
             shutil.rmtree(folder, ignore_errors=True)
             removed += 1
     return removed
@@ -244,7 +242,7 @@ def store_upload_run(hub: Hub, settings: bytes, data: bytes, types: bytes,
     The id is 128 random bits, so nobody finds a run they did not start; `owner` ("user:<id>") makes the
     run visible to that account only, None (anonymous) to whoever holds the id. The uploaded inputs are not
     kept. The folder is written under a temporary name and renamed, so a run is either complete or absent;
-    runs are swept after `run_ttl()`.
+    runs are swept after `run_ttl(hub)`.
     """
     result = run_litter_uploads(settings, data, types)
     run_id = secrets.token_hex(16)
@@ -269,8 +267,8 @@ def _run_folder(hub: Hub, run_id: str, owner: str | None) -> Path:
     if not _RUN_ID.match(run_id):
         raise RunNotFound(f"no litteR run {run_id!r}")
     folder = _runs_dir(hub) / run_id
-    if not folder.is_dir() or _expired(folder):
-        raise RunNotFound(f"no litteR run {run_id!r} (runs are kept {run_ttl().total_seconds() / 3600:g} h)")
+    if not folder.is_dir() or _expired(folder, run_ttl(hub)):
+        raise RunNotFound(f"no litteR run {run_id!r} (runs are kept {hub.settings.litter_run_hours:g} h)")
     try:
         stored = json.loads((folder / OWNER_FILE).read_text(encoding="utf-8")).get("owner")
     except (OSError, ValueError):

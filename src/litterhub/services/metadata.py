@@ -17,6 +17,7 @@ from sqlalchemy import select
 from litterhub.services import datasets as svc
 from litterhub.services.hub import Hub
 from litterhub.store import tables as t
+from litterhub.store.settings import DEFAULT_DOI_PREFIX
 
 LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")
 
@@ -153,6 +154,7 @@ class DatasetMeta:
     landing_page: str
     version_url: str
     uri: str
+    doi_prefix: str = DEFAULT_DOI_PREFIX  # the deployment's (Settings.datacite_prefix): its DOIs are prefix/suffix
 
     @property
     def licence_title(self) -> str:
@@ -244,7 +246,7 @@ def distributions_for(base_url: str, dataset_id: str, version: int, licence: str
 
 
 def _dataset(base_url: str, row: dict[str, Any], facets: dict[str, list[str]], versions: list[VersionInfo],
-             publisher_types: dict[str, str] | None = None) -> DatasetMeta:
+             publisher_types: dict[str, str] | None = None, doi_prefix: str = DEFAULT_DOI_PREFIX) -> DatasetMeta:
     bbox = tuple(row["bbox"]) if row.get("bbox") and len(row["bbox"]) == 4 else None
     compartments = facets.get("compartments", [])
     keywords = ["marine litter", row["source_programme"]] + [f"{c} litter" for c in compartments]
@@ -261,7 +263,7 @@ def _dataset(base_url: str, row: dict[str, Any], facets: dict[str, list[str]], v
         compartments=compartments, regions=facets.get("regions", []), countries=facets.get("countries", []),
         versions=versions, distributions=distributions_for(base_url, row["id"], row["version"], row["licence"]),
         landing_page=landing, version_url=f"{landing}?version={row['version']}",
-        uri=f"{base_url}/id/dataset/{row['uuid']}",
+        uri=f"{base_url}/id/dataset/{row['uuid']}", doi_prefix=doi_prefix,
     )
 
 
@@ -275,7 +277,8 @@ def list_dataset_meta(hub: Hub, base_url: str) -> list[DatasetMeta]:
     """Metadata of every published dataset (current version), ordered by id."""
     base_url = base_url.rstrip("/")
     facets, versions, types = _facets(hub), _versions(hub), _publisher_types(hub)
-    return [_dataset(base_url, row, facets.get(row["id"], {}), versions.get(row["id"], []), types)
+    return [_dataset(base_url, row, facets.get(row["id"], {}), versions.get(row["id"], []), types,
+                     hub.settings.datacite_prefix)
             for row in svc.list_datasets(hub)]
 
 

@@ -21,7 +21,7 @@ from litterhub.store.locks import DatasetBusy, dataset_lock
 def write_lock(hub: Hub, dataset_id: str, wait: float | None = None) -> Iterator[None]:
     """Hold the dataset's write lock (raises store.locks.DatasetBusy after `wait` seconds) and repair what an
     earlier crash left in its lake folder before the caller writes."""
-    with dataset_lock(hub.engine, hub.lake.root, dataset_id, wait):
+    with dataset_lock(hub.engine, hub.lake.root, dataset_id, hub.settings.lock_wait if wait is None else wait):
         hub.lake.sweep_temporary()
         set_aside_unregistered(hub, dataset_id)
         yield

@@ -20,7 +20,6 @@ country, while Norway is an OSPAR member whatever sea its sites are on.
 from __future__ import annotations
 
 import csv
-import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -69,10 +68,11 @@ class Group:
                 "record_id": self.record_id, "source": self.source, "notes": list(self.notes)}
 
 
-def groups_dir() -> Path:
-    """LITTERHUB_GROUPS_DIR, else ../shared/data/regional-seas-groups from the working directory or the checkout."""
-    if os.environ.get("LITTERHUB_GROUPS_DIR"):
-        return Path(os.environ["LITTERHUB_GROUPS_DIR"])
+def groups_dir(hub: Hub) -> Path:
+    """Settings.groups_dir (LITTERHUB_GROUPS_DIR), else ../shared/data/regional-seas-groups from the working
+    directory or the checkout."""
+    if hub.settings.groups_dir is not None:
+        return hub.settings.groups_dir
     beside_checkout = Path(__file__).resolve().parents[3] / DEFAULT_DIR
     return DEFAULT_DIR if DEFAULT_DIR.is_dir() or not beside_checkout.is_dir() else beside_checkout
 
@@ -126,12 +126,12 @@ def _record_groups(hub: Hub) -> list[Group]:
 
 def groups(hub: Hub) -> list[Group]:
     """Every group, Regional Seas first, then by name."""
-    found = list(_csv_groups(str(groups_dir()))) + _record_groups(hub)
+    found = list(_csv_groups(str(groups_dir(hub)))) + _record_groups(hub)
     return sorted(found, key=lambda g: (KIND_ORDER.index(g.kind), g.name.lower()))
 
 
-def csv_available() -> bool:
-    return bool(_csv_groups(str(groups_dir())))
+def csv_available(hub: Hub) -> bool:
+    return bool(_csv_groups(str(groups_dir(hub))))
 
 
 def get(hub: Hub, group_id: str) -> Group | None:

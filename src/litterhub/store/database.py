@@ -1,6 +1,6 @@
 """Catalog database engine: SQLite in WAL mode by default, PostgreSQL for a multi-user server.
 
-The connection pool is sized from `PoolSettings` (environment LITTERHUB_DB_POOL_*). When every connection
+The connection pool is sized from `PoolSettings` (Settings.pool: LITTERHUB_DB_POOL_*). When every connection
 is taken for `timeout` seconds, SQLAlchemy raises `sqlalchemy.exc.TimeoutError`; the API answers that
 with 503 and Retry-After (api/problems.py), never 500. Alembic is imported only to migrate.
 """
@@ -21,7 +21,7 @@ def _pool_args(pool: PoolSettings) -> dict:
 
 def make_engine(url: str, pool: PoolSettings | None = None) -> Engine:
     """An engine for the catalog; SQLite gets WAL, foreign keys and a busy timeout for concurrent readers."""
-    pool = pool or PoolSettings.from_env()
+    pool = pool or PoolSettings()
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         in_memory = not path or path == ":memory:"

@@ -103,7 +103,7 @@ class StagedVersion:
         with manifest.open("rb") as fh:
             os.fsync(fh.fileno())
         _fsync_dir(self.tmp_dir)
-        fault_point("after-stage")
+        fault_point(self.lake.fault, "after-stage")
         final = self.lake.version_dir(self.dataset_id, self.version)
         final.parent.mkdir(parents=True, exist_ok=True)
         if final.exists():  # the caller sets unregistered folders aside under the dataset lock first
@@ -111,7 +111,7 @@ class StagedVersion:
         os.rename(self.tmp_dir, final)
         _fsync_dir(final.parent)
         self._release()
-        fault_point("after-rename")
+        fault_point(self.lake.fault, "after-rename")
         return str(final.relative_to(self.lake.root)), checksums
 
     def abort(self) -> None:
@@ -144,10 +144,11 @@ def _canonical_columns(schema: pa.Schema, present: set[str]) -> list[str]:
 
 
 class Lake:
-    """Parquet files under `<data>/lake/dataset=<id>/version=<n>/`."""
+    """Parquet files under `<data>/lake/dataset=<id>/version=<n>/`. `fault` arms a test hook (store/faults.py)."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, fault: str | None = None):
         self.root = root
+        self.fault = fault
         self.root.mkdir(parents=True, exist_ok=True)
 
     def version_dir(self, dataset_id: str, version: int) -> Path:

@@ -8,7 +8,7 @@ Two mechanisms, both released by the operating system or the database when their
   dataset serialise. On PostgreSQL it is a session advisory lock (`pg_try_advisory_lock`, keyed by a hash
   of the dataset id) on a connection held for the duration, which covers every host sharing the catalog;
   on SQLite it is an `fcntl.flock` on a file under `lake/.locks/`, which covers every process on the
-  host (SQLite is single-host by design). A second writer waits up to `LOCK_WAIT_SECONDS` and then gets
+  host (SQLite is single-host by design). A second writer waits up to `wait` seconds (Settings.lock_wait) and then gets
   `DatasetBusy`, which every face answers as a clear "busy, retry" (409 on the API), never a 500. The lock
   is re-entrant within a thread (an approval holds it around the ingest it calls).
 - **Staging lease** (`StagingLease`): a staging folder `.tmp-<id>` has a sibling `.tmp-<id>.lock` file,
@@ -36,7 +36,7 @@ from sqlalchemy.engine import Engine
 
 from litterhub.errors import Conflict
 
-LOCK_WAIT_SECONDS = float(os.environ.get("LITTERHUB_LOCK_WAIT", "60"))  # an ingest of a large file takes ~a minute
+LOCK_WAIT_SECONDS = 60.0  # an ingest of a large file takes ~a minute; a deployment sets Settings.lock_wait
 POLL_SECONDS = 0.1
 # another host's staging folder is only judged abandoned after a day: flock does not reach across hosts
 FOREIGN_STALE_SECONDS = 24 * 3600

@@ -2,14 +2,12 @@
 
 Tables with a licence that allows it are bundled in `data/`; the others (Jambeck 2015 Data S1,
 Borrelle 2020 inputs) are read from an operator-provided sources folder laid out like the
-project's `../shared/data` (`<folder>/<source>/<file>`), found through, in order:
-`LITTERHUB_INVENTORY_SOURCES`, `LITTERHUB_SHARED_DATA`, `$LITTERHUB_DATA/sources`, and the
-development checkout's `../shared/data`.
+project's `../shared/data` (`<folder>/<source>/<file>`), in the folders `folders.searched()` names (given by
+the service layer from the hub's settings; this layer never reads the environment).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,11 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from litterhub.analysis.inventory import errors
+from litterhub.analysis.inventory import errors, folders
 from litterhub.analysis.inventory.countries import code_for_name, normalise_code
 
 BUNDLED = Path(__file__).resolve().parent / "data"
-_CHECKOUT_SHARED = Path(__file__).resolve().parents[4].parent / "shared" / "data"
 
 JAMBECK_FILE = ("jambeck2015", "jambeck2015_S1_owid_original_2018.csv")
 BORRELLE_DIR = ("borrelle2020", "inputs")
@@ -46,14 +43,7 @@ BORRELLE_LAST_YEAR = 2030
 
 def sources_dirs() -> list[Path]:
     """Candidate folders holding the non-bundled source tables, most specific first."""
-    candidates: list[Path] = []
-    for var in ("LITTERHUB_INVENTORY_SOURCES", "LITTERHUB_SHARED_DATA"):
-        if os.environ.get(var):
-            candidates.append(Path(os.environ[var]))
-    if os.environ.get("LITTERHUB_DATA"):
-        candidates.append(Path(os.environ["LITTERHUB_DATA"]) / "sources")
-    candidates.append(_CHECKOUT_SHARED)
-    return candidates
+    return folders.searched()
 
 
 def locate(*parts: str) -> Path:
@@ -66,7 +56,7 @@ def locate(*parts: str) -> Path:
     raise errors.InventoryInputError.single(
         errors.SOURCE_TABLE_MISSING,
         f"source table {'/'.join(parts)} is not bundled (its licence does not allow it) and was not "
-        f"found in: {looked}. Set LITTERHUB_INVENTORY_SOURCES to a folder that holds it.",
+        f"found in: {looked}. Set LITTERHUB_INVENTORY_SOURCES to a folder that holds it.",  # Settings.inventory_sources
     )
 
 

@@ -8,7 +8,6 @@ role are checked before a single byte of the file is read.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,13 +16,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from starlette.datastructures import UploadFile
 
 from litterhub.api.routes.submissions import PROBLEMS, call, contributor
 from litterhub.http.compute import offload, start_job, wants_job
 from litterhub.http.deps import get_hub
-from litterhub.http.guards import check_fields
 from litterhub.http.problems import Problem
+from litterhub.http.uploads import save_upload
 from litterhub.ingest.mapping import MappingError
 from litterhub.services import contributions as svc
 from litterhub.services import jobs
@@ -32,7 +30,6 @@ from litterhub.services.auth import Principal
 from litterhub.services.hub import Hub
 
 router = APIRouter(tags=["contributions"])
-FORM_OVERHEAD = 64 * 1024
 MULTIPART_SCHEMA = {
     "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
         "type": "object", "required": ["file"],
@@ -49,43 +46,6 @@ MULTIPART_SCHEMA = {
                            "the same bytes are already in the hub under another dataset id (else 409, "
                            "known-file-other-dataset)"},
         }}}}}}
-
-
-async def save_upload(request: Request, limits: svc.Limits, field: str = "file") -> tuple[Any, Path, str]:
-    """Parse the multipart form into a temporary file, refusing oversize bodies before reading them and control
-    characters in its text fields (api/guards.py streams the body limit; this is the file's own limit)."""
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > limits.max_upload_bytes + FORM_OVERHEAD:
-        raise Problem(413, f"the upload is larger than the {limits.max_upload_bytes // 1024**2} MiB limit",
-                      errors=[{"code": "litter-too-large", "field": field, "message": "file too large"}])
-    if "multipart/form-data" not in (request.headers.get("content-type") or ""):
-        raise Problem(415, "send the file as multipart/form-data")
-    form = await request.form(max_files=1, max_fields=20)
-    check_fields(form)
-    upload = form.get(field)
-    if not isinstance(upload, UploadFile):
-        raise Problem(400, f"the form has no {field!r} file", errors=[{"code": "required-value", "field": field,
-                                                                      "message": "file missing"}])
-    folder = Path(tempfile.mkdtemp(prefix="upload-", dir=_tmp_dir(request)))
-    target = folder / "body"
-    written = 0
-    with target.open("wb") as out:
-        while chunk := await upload.read(1 << 20):
-            written += len(chunk)
-            if written > limits.max_upload_bytes:
-                shutil.rmtree(folder, ignore_errors=True)
-                raise Problem(413, f"the upload is larger than the {limits.max_upload_bytes // 1024**2} MiB limit",
-                              errors=[{"code": "litter-too-large", "field": field, "message": "file too large"}])
-            out.write(chunk)
-    return form, target, Path(upload.filename or "upload.csv").name
-
-
-def _tmp_dir(request: Request) -> Path:
-    path = get_hub(request).settings.data_dir / "tmp"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def _text(form: Any, name: str) -> str | None:
     value = form.get(name)
     return value.strip() if isinstance(value, str) and value.strip() else None
@@ -104,7 +64,7 @@ async def upload(request: Request, principal: Principal = Depends(contributor),
     Validation runs in the shared compute pool; with `Prefer: respond-async` the answer is 202 with a job URL
     whose result is the submission (or the problem this request would have answered).
     """
-    limits = svc.Limits.from_env()
+    limits = svc.Limits.from_settings(hub.settings)
     form, path, filename = await save_upload(request, limits)
     try:
         embargo = _text(form, "embargo_until")
@@ -167,6 +127,7 @@ def _store(hub: Hub, principal: Principal, path: Path, filename: str, limits: sv
 
 
 # --- the column mapping of an uploaded draft (the wizard's column picker, for API clients) ---------------------
+
 
 class MappingBody(BaseModel):
     """Either the mapping YAML itself, or one column per role (the picker's answer); roles win when both."""

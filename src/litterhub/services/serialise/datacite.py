@@ -1,6 +1,7 @@
 """DataCite Metadata Schema 4.6 (XML, and JSON in the REST API `dois` shape) per dataset version, plus citations.
 
-Every record carries its DOI: `<prefix>/<suffix>`, the prefix from LITTERHUB_DATACITE_PREFIX (default DataCite's
+Every record carries its DOI: `<prefix>/<suffix>`, the prefix the hub's settings gave the record (`ds.doi_prefix`,
+LITTERHUB_DATACITE_PREFIX, default DataCite's
 test prefix 10.5072) and a suffix reserved per dataset version (`litterhub.<dataset>.v<version>`), so the XML is
 valid against the official XSD (identifier is mandatory). Until `litterhub doi mint` registers it, the record
 is a draft and says so (a descriptionType "Other" note, and no `event` in the JSON, which is DataCite's draft
@@ -9,7 +10,6 @@ state); the versioned landing URL stays the address to cite meanwhile.
 
 from __future__ import annotations
 
-import os
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -20,14 +20,6 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_LOCATION = f"{NS} https://schema.datacite.org/meta/kernel-4.6/metadata.xsd"
 PUBLISHER = "litterhub"
 RESOURCE_TYPE = "Harmonised marine litter monitoring data"
-# 10.5072 is DataCite's prefix for tests and examples: a deployment sets its own before minting.
-DEFAULT_PREFIX = "10.5072"
-PREFIX_ENV = "LITTERHUB_DATACITE_PREFIX"
-
-
-def doi_prefix() -> str:
-    """The deployment's DOI prefix (LITTERHUB_DATACITE_PREFIX), DataCite's test prefix when unset."""
-    return os.environ.get(PREFIX_ENV, "").strip() or DEFAULT_PREFIX
 
 
 def doi_suffix(ds: DatasetMeta) -> str:
@@ -36,7 +28,7 @@ def doi_suffix(ds: DatasetMeta) -> str:
 
 
 def doi(ds: DatasetMeta, prefix: str | None = None) -> str:
-    return f"{prefix or doi_prefix()}/{doi_suffix(ds)}"
+    return f"{prefix or ds.doi_prefix}/{doi_suffix(ds)}"
 
 
 def draft_note(ds: DatasetMeta, prefix: str | None = None) -> str:
@@ -81,7 +73,7 @@ def to_json(ds: DatasetMeta, prefix: str | None = None, event: str | None = None
     """The DataCite REST API `dois` payload. Without `event` DataCite keeps the DOI a draft; `event="publish"`
     makes it findable. `draft` (default: no event) says whether the record carries the draft note; a DOI this
     hub registered is shown with draft=False."""
-    prefix = prefix or doi_prefix()
+    prefix = prefix or ds.doi_prefix
     draft = event is None if draft is None else draft
     attributes: dict[str, Any] = {
         "doi": doi(ds, prefix), "prefix": prefix, "suffix": doi_suffix(ds),

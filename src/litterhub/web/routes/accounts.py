@@ -53,7 +53,7 @@ def login_form(request: Request, next: str | None = None, registered: bool = Fal
 async def login(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     check_rate(request, "login", *LOGIN_RATE)
     form = await _form(request)
-    user = await off_loop(auth.authenticate, hub, form.get("email", ""), form.get("password", ""))
+    user = await off_loop(request, auth.authenticate, hub, form.get("email", ""), form.get("password", ""))
     if user is None:
         return page(request, "accounts/login.html", status_code=401, next=safe_next(form.get("next")),
                     error="wrong-credentials", email=form.get("email", "")[:320])
@@ -82,7 +82,7 @@ async def register(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     try:
         if form.get("password") != form.get("password2"):
             raise auth.AuthError("password-mismatch", "the two passwords differ")
-        await off_loop(auth.register, hub, form.get("email", ""), form.get("password", ""),
+        await off_loop(request, auth.register, hub, form.get("email", ""), form.get("password", ""),
                        display_name=form.get("display_name"), show_name=form.get("show_name") == "on")
     except auth.AuthError as exc:
         values = {k: form.get(k, "")[:320] for k in ("email", "display_name")}
@@ -120,7 +120,7 @@ async def change_password(request: Request, hub: Hub = Depends(get_hub)) -> Resp
     try:
         if form.get("new_password") != form.get("new_password2"):
             raise auth.AuthError("password-mismatch", "the two passwords differ")
-        await off_loop(auth.change_password, hub, who.id, form.get("current_password", ""),
+        await off_loop(request, auth.change_password, hub, who.id, form.get("current_password", ""),
                        form.get("new_password", ""), who.actor)
     except auth.AuthError as exc:
         return _account_page(request, hub, who, status_code=422, password_error=str(exc))

@@ -48,14 +48,14 @@ def mine(request: Request, hub: Hub = Depends(get_hub)) -> Response:
 @router.get("/contribute/upload", response_class=HTMLResponse)
 def upload_form(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request)
-    return page(request, "contribute/upload.html", error=None, limits=svc.Limits.from_env(),
+    return page(request, "contribute/upload.html", error=None, limits=svc.Limits.from_settings(hub.settings),
                 datasets=svc.my_datasets(hub, who), templates=templates_svc.templates())
 
 
 @router.post("/contribute/upload", response_class=HTMLResponse)
 async def upload(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request)
-    limits = svc.Limits.from_env()
+    limits = svc.Limits.from_settings(hub.settings)
     if "multipart/form-data" not in (request.headers.get("content-type") or ""):
         await verify_csrf(request)  # a form without a file is still checked for its token first
     try:
@@ -67,7 +67,7 @@ async def upload(request: Request, hub: Hub = Depends(get_hub)) -> Response:
                     datasets=svc.my_datasets(hub, who))
     try:
         await verify_csrf(request)
-        check_rate(request, "write", *write_limit())
+        check_rate(request, "write", *write_limit(request))
         title = form.get("title") if isinstance(form.get("title"), str) else ""
         target = form.get("dataset_id") if isinstance(form.get("dataset_id"), str) else ""
         sub = await offload(request, svc.create_upload, hub, who, path, filename, title=title or "",
@@ -129,7 +129,7 @@ async def columns(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Re
     """The column picker: one column per role becomes the mapping YAML, validated off the event loop."""
     who = need(request)
     await verify_csrf(request)
-    check_rate(request, "write", *write_limit())
+    check_rate(request, "write", *write_limit(request))
     form = await request.form()
     choices = {k: v for k, v in form.items() if isinstance(v, str)}
     choices["item_columns"] = [v for v in form.getlist("item_columns") if isinstance(v, str)]
@@ -150,7 +150,7 @@ async def columns(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Re
 async def _decide(request: Request, hub: Hub, sid: str, action) -> Response:
     who = need(request)
     await verify_csrf(request)
-    check_rate(request, "write", *write_limit())
+    check_rate(request, "write", *write_limit(request))
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     try:
@@ -190,7 +190,7 @@ async def replace_file(sid: str, request: Request, hub: Hub = Depends(get_hub)) 
     who = need(request)
     if "multipart/form-data" not in (request.headers.get("content-type") or ""):
         await verify_csrf(request)
-    form, path, filename = await save_upload(request, svc.Limits.from_env())
+    form, path, filename = await save_upload(request, svc.Limits.from_settings(hub.settings))
     try:
         await verify_csrf(request)
         await offload(request, svc.replace_file, hub, who, sid, path, filename)
@@ -220,7 +220,8 @@ def _survey_page(request: Request, status_code: int = 200, error: str | None = N
                  editing: str | None = None) -> HTMLResponse:
     return page(request, "contribute/survey.html", status_code=status_code, groups=svc.survey_items(),
                 licences=svc.LICENCES, error=error, error_field=error_field, values=values or {},
-                today=date.today().isoformat(), limits=svc.Limits.from_env(), editing=editing)
+                today=date.today().isoformat(), limits=svc.Limits.from_settings(get_hub(request).settings),
+                editing=editing)
 
 
 @router.get("/contribute/survey", response_class=HTMLResponse)
@@ -262,14 +263,14 @@ async def survey(request: Request, hub: Hub = Depends(get_hub)) -> Response:
 
 async def _save_survey(request: Request, hub: Hub, editing: str | None) -> Response:
     who = need(request)
-    limits = svc.Limits.from_env()
+    limits = svc.Limits.from_settings(hub.settings)
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limits.max_photos * limits.max_photo_bytes + PHOTO_OVERHEAD:
         return _survey_page(request, 413, "the photos are too large together", "photos")
     form = await request.form(max_files=limits.max_photos + 1, max_fields=1000)
     check_fields(form)
     await verify_csrf(request)
-    check_rate(request, "write", *write_limit())
+    check_rate(request, "write", *write_limit(request))
     values = {k: v for k, v in form.items() if isinstance(v, str)}
     folder = Path(tempfile.mkdtemp(prefix="photos-", dir=_tmp(hub)))
     try:

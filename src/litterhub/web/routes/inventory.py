@@ -117,7 +117,7 @@ async def inventory_submit(country: str, request: Request, hub: Hub = Depends(ge
     """Store the country's inventory (signed-in contributors; CSRF-protected form)."""
     who = need(request)
     await verify_csrf(request)
-    check_rate(request, "write", *write_limit())
+    check_rate(request, "write", *write_limit(request))
     form = await request.form()
     pairs = [v for v in form.getlist("override") if isinstance(v, str) and v.strip()]
     text = {k: v for k, v in form.items() if isinstance(v, str)}

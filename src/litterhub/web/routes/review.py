@@ -65,7 +65,7 @@ ACTIONS = {
 async def decide(sid: str, action: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request, "reviewer")
     await verify_csrf(request)
-    check_rate(request, "write", *write_limit())
+    check_rate(request, "write", *write_limit(request))
     if action not in ACTIONS:
         return page(request, "not_found.html", status_code=404, what=action)
     form = await request.form()

@@ -85,7 +85,7 @@ def _widths(request: Request, hub: Hub, error: str | None = None, status_code: i
 async def give_width(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request, svc.WRITE_ROLE)
     await verify_csrf(request)
-    check_rate(request, "write", *write_limit())
+    check_rate(request, "write", *write_limit(request))
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     try:
