@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.encoders import jsonable_encoder
 
-from litterhub.api.routes.registry import caller_of
+from litterhub.http.callers import caller_of
 from litterhub.http.compute import offload
 from litterhub.http.deps import get_hub
 from litterhub.http.problems import Problem

@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import FileResponse
 
+from litterhub.http.callers import run_owner
 from litterhub.http.compute import offload, start_job, wants_job
 from litterhub.http.deps import get_hub
 from litterhub.http.limits import LITTER_FILE_BYTES
@@ -57,11 +58,6 @@ def run_payload(run_id: str, result: svc.LitterResult, base: str) -> dict[str, A
     files[svc.ZIP_NAME] = f"{base}/runs/{run_id}/files/{svc.ZIP_NAME}"
     tables.pop("files")
     return {"run_id": run_id, "files": files, **tables}
-
-
-def run_owner(principal: Principal | None) -> str | None:
-    """Whose run it is: the signed-in account, or nobody (anonymous: the random id is the key)."""
-    return f"user:{principal.id}" if principal is not None else None
 
 
 @router.post("/runs", responses=PROBLEMS)

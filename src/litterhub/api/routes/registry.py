@@ -11,6 +11,7 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from litterhub.http.callers import caller_of
 from litterhub.http.deps import get_hub
 from litterhub.http.problems import Problem
 from litterhub.http.security import current_user, require_role
@@ -26,12 +27,6 @@ MAX_IMPORT_BYTES = 10 * 2**20
 PROBLEMS = {400: {"description": "invalid request (problem+json)"}, 401: {"description": "not signed in"},
             403: {"description": "role too low"}, 404: {"description": "no such record"},
             409: {"description": "conflict (state or duplicate)"}, 422: {"description": "record refused"}}
-
-
-def caller_of(principal: Principal | None) -> svc.Caller | None:
-    if principal is None:
-        return None
-    return svc.Caller(principal.actor, principal.role, principal.user.public_name)
 
 
 class ReviewAction(BaseModel):

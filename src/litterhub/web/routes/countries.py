@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
-from litterhub.api.routes.registry import caller_of
+from litterhub.http.callers import caller_of
 from litterhub.http.compute import offload
 from litterhub.http.deps import get_hub
 from litterhub.services import countries as svc

@@ -7,7 +7,7 @@ from babel.numbers import format_decimal
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from litterhub.api.routes.litter import run_owner
+from litterhub.http.callers import run_owner
 from litterhub.http.compute import offload
 from litterhub.http.deps import get_hub
 from litterhub.http.limits import LITTER_FILE_BYTES
