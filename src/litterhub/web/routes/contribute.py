@@ -12,12 +12,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from litterhub.api.routes.uploads import save_upload
 from litterhub.http.compute import offload
 from litterhub.http.deps import get_hub
 from litterhub.http.guards import check_fields
 from litterhub.http.problems import Problem
 from litterhub.http.security import check_rate, verify_csrf, write_limit
+from litterhub.http.uploads import save_upload
 from litterhub.ingest.mapping import DATE_FORMATS, MappingError
 from litterhub.services import contributions as svc
 from litterhub.services import mapping as mapping_svc
@@ -214,6 +214,7 @@ def photo(sid: str, photo_id: int, request: Request, hub: Hub = Depends(get_hub)
 
 
 # --- citizen-science survey ----------------------------------------------------------------------------------
+
 
 def _survey_page(request: Request, status_code: int = 200, error: str | None = None,
                  error_field: str | None = None, values: dict[str, str] | None = None,
