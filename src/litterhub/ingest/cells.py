@@ -6,6 +6,7 @@ instead of failing the whole file; these helpers do that per column with Arrow c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -42,16 +43,44 @@ def parse_number(col: pa.Array | pa.ChunkedArray, decimal_comma: bool = False) -
     return Parsed(values.to_numpy(zero_copy_only=False).astype(float), blank_np, ~ok_np & ~blank_np)
 
 
+_DIRECTIVES = {"d": r"(?P<d>\d{1,2})", "m": r"(?P<m>\d{1,2})", "Y": r"\d{4}", "y": r"\d{2}", "H": r"\d{1,2}",
+               "I": r"\d{1,2}", "M": r"\d{1,2}", "S": r"\d{1,2}", "p": r"[AaPp][Mm]", "b": r"[A-Za-z]+",
+               "B": r"[A-Za-z]+", "j": r"\d{1,3}"}
+
+
+def _format_regex(fmt: str) -> str:
+    out, i = ["^"], 0
+    while i < len(fmt):
+        if fmt[i] == "%" and i + 1 < len(fmt):
+            out.append(_DIRECTIVES.get(fmt[i + 1], ".+?"))
+            i += 2
+        else:
+            out.append(re.escape(fmt[i]))
+            i += 1
+    return "".join(out)
+
+
 def parse_date(col: pa.Array | pa.ChunkedArray, fmt: str) -> Parsed:
     """Text -> date (numpy datetime64[D]); invalid strings flagged, blank strings flagged blank, and impossible
     dates (31 February) invalid rather than rolled over into the next month as Arrow's strptime does."""
-    from litterhub.ingest.dates import parse_date_strict  # dates builds on the lenient parser below
-
-    return parse_date_strict(col, fmt)
+    parsed = parse_date_lenient(col, fmt)
+    if "%d" not in fmt:
+        return parsed
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    text = pc.utf8_trim_whitespace(arr.cast(pa.string()))
+    parts = pc.extract_regex(text, _format_regex(fmt))
+    dates = pa.array(parsed.values, pa.date32())
+    day_ok = pc.equal(pc.cast(pc.struct_field(parts, "d"), pa.int64(), safe=False), pc.day(dates))
+    ok = day_ok
+    if "%m" in fmt:
+        ok = pc.and_(ok, pc.equal(pc.cast(pc.struct_field(parts, "m"), pa.int64(), safe=False), pc.month(dates)))
+    rolled = ~pc.fill_null(ok, True).to_numpy(zero_copy_only=False) & ~np.isnat(parsed.values)
+    values = np.where(rolled, np.datetime64("NaT"), parsed.values).astype("datetime64[D]")
+    return Parsed(values, parsed.blank, parsed.invalid | rolled)
 
 
 def parse_date_lenient(col: pa.Array | pa.ChunkedArray, fmt: str) -> Parsed:
-    """Arrow's strptime as is (rolls 31 February over to 3 March): only for `dates.parse_date_strict`."""
+    """Arrow's strptime as is (rolls 31 February over to 3 March): only for `parse_date`."""
     text = pc.utf8_trim_whitespace(_as_array(col).cast(pa.string()))
     blank = pc.fill_null(pc.equal(text, ""), True).to_numpy(zero_copy_only=False)
     stamps = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
