@@ -31,6 +31,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from litterhub.store import duck
+
 FLAG = "litter-duplicate-source"
 EARTH_RADIUS_M = 6_371_008.8
 # Two programmes place one beach differently: Marine LitterWatch records the start and end of the 100 m section,
@@ -200,7 +202,7 @@ def event_flags(pairs: pa.Table) -> pa.Table:
     counted instead and `reason` says why, for the indicator's provenance.
     """
     excluded = exact_groups(pairs)
-    con = duckdb.connect()
+    con = duck.connect()
     con.register("p", pairs)
     flags = con.sql("""
         WITH both_sides AS (

@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -21,6 +20,7 @@ import pyarrow.compute as pc
 from litterhub.ingest.cells import future, near_null_island, parse_number
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import Sniff
+from litterhub.store import duck
 
 if TYPE_CHECKING:
     from litterhub.ingest.mapping import Mapping
@@ -117,7 +117,7 @@ class RowFingerprints:
 
     def __init__(self) -> None:
         self._seen = np.empty(0, dtype=np.uint64)
-        self._con = duckdb.connect()
+        self._con = duck.connect()
 
     def duplicates(self, batch: pa.RecordBatch, columns: list[str]) -> np.ndarray:
         """Mask of rows that repeat an earlier row (earlier in this batch or in a previous one)."""

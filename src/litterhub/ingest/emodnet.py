@@ -43,6 +43,7 @@ from litterhub.ingest.countries import column_to_alpha3
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.sheets import SHEET_KINDS, SheetError, headers, open_sheet, read_sheet
 from litterhub.ingest.textio import Sniff, open_table
+from litterhub.store import duck
 
 PROGRAMME = "EMODnet Chemistry marine litter"
 SCHEMES = {"tsg-ml": "tsg-ml", "tsg_ml": "tsg-ml", "ospar": "ospar", "unep": "unep-ioc", "unep_marlin": "unep-ioc",
@@ -117,7 +118,7 @@ class Emodnet(AdapterBase):
             return
         beaches = read_sheet(info, "Beaches")[0] if "Beaches" in sheets else None
         surveys, survey_rows = read_sheet(info, "Surveys")
-        con = duckdb.connect()
+        con = duck.connect()
         con.register("s", self._surveys(surveys, survey_rows, beaches, report))
         _, batches = open_sheet(info, "Litter")
         parts = []
@@ -265,7 +266,7 @@ class Emodnet(AdapterBase):
         if not parts:
             return
         rows = pa.concat_tables(parts)
-        con = duckdb.connect()
+        con = duck.connect()
         con.register("r", rows)
         con.register("s", con.sql("SELECT DISTINCT event FROM r").to_arrow_table())
         con.register("l", con.sql("SELECT event, ref, code, NULL::VARCHAR AS name, count, line FROM r")

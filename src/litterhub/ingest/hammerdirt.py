@@ -42,6 +42,7 @@ from litterhub.ingest.columns import const, floats
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.tabular import DateColumn, Rows, TabularAdapter
 from litterhub.ingest.textio import Sniff, open_table, sniff
+from litterhub.store import duck
 
 PROGRAMME = "hammerdirt IQAASL"
 DATE = DateColumn("date", "%Y-%m-%d", "YYYY-MM-DD", "the survey date is empty")
@@ -175,7 +176,7 @@ class Hammerdirt(AdapterBase):
 
 def _sides(rows: pa.Table, report: ValidationReport) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection holding the rows `r` and, per survey, each aggregate code against its parts."""
-    con = duckdb.connect()
+    con = duck.connect()
     con.register("r", rows)
     con.register("agg", pa.table({
         "agg": pa.array([a for a, parts in AGGREGATES.items() for _ in parts], pa.string()),

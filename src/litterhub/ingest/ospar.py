@@ -22,7 +22,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -45,6 +44,7 @@ from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.tabular import DateColumn, EventKey, FileState, Rows, Survey, TabularAdapter, site_day
 from litterhub.ingest.textio import Sniff, open_table
 from litterhub.ingest.wide import ItemColumn
+from litterhub.store import duck
 
 ITEM_RE = re.compile(r"^(?P<material>[^:\[\]]+):\s*(?P<name>.*?)\s*\[(?P<code>\d+)\]\s*$")
 PROGRAMME = "OSPAR beach litter monitoring"
@@ -260,7 +260,7 @@ class Ospar(TabularAdapter):
     @staticmethod
     def _long_surveys(rows: pa.Table, report: ValidationReport) -> AdapterBatch:
         """Group the accepted rows into surveys (site x date) with DuckDB."""
-        con = duckdb.connect()
+        con = duck.connect()
         con.register("r", rows)
         observations = con.sql("""
             SELECT site || '/' || strftime(day, '%Y-%m-%d') AS source_event_id, 'ospar' AS source_scheme,

@@ -31,6 +31,7 @@ from litterhub.model.schema import LAKE_TABLES
 from litterhub.services import datasets as svc
 from litterhub.services.hub import Hub
 from litterhub.services.metadata import FORMATS, DatasetMeta, licence_info, version_meta
+from litterhub.store import duck
 from litterhub.store import tables as t
 
 BATCH_ROWS = 65536
@@ -101,7 +102,7 @@ class _Source:
             else "empty_lake_table"
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
-        con = duckdb.connect(config={"threads": 2})
+        con = duck.connect()
         if not self.paths:
             con.register("empty_lake_table", self.schema.empty_table())
         return con

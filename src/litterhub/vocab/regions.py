@@ -146,6 +146,14 @@ def polygon_layer(kind: str) -> PolygonLayer:
                         np.asarray(owner), shapely.STRtree(tree_geoms))
 
 
+def preload() -> None:
+    """Load every polygon layer now. Parsing them holds the GIL for ~1 s (gzip + JSON + shapely), so a server
+    loads them before it listens rather than in the middle of its first upload, where the event loop would wait."""
+    regions()
+    for kind in LAYERS:
+        polygon_layer(kind)
+
+
 @dataclass(frozen=True)
 class Located:
     """Per point: index of the feature (-1 for none), distance in km (0 inside), basis (None when none)."""
