@@ -305,18 +305,32 @@ def version_meta(hub: Hub, base_url: str, dataset_id: str, version: int) -> Data
 
 
 OPENAPI_3_1 = "https://spec.openapis.org/oas/v3.1.0"
+# The OGC API - Features conformance classes the hub implements (services/ogc.py serves them at /ogc/conformance)
+OGC_CONFORMANCE = (
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+)
 CKAN_ACTION_API = "https://docs.ckan.org/en/2.10/api/"
 
 
 def services(base_url: str) -> list[DataService]:
     """The hub's APIs as DCAT data services (the OGC one with its conformance classes)."""
-    from litterhub.services.ogc import CONFORMANCE  # local import: ogc builds on this module
-
     return [
         DataService("api-v1", "litterhub REST API v1", f"{base_url}/api/v1", f"{base_url}/api/v1/openapi.json",
                     [OPENAPI_3_1], ["marine litter", "microplastics", "REST API", "OpenAPI"]),
         DataService("ogc-features", "litterhub OGC API - Features", f"{base_url}/ogc", f"{base_url}/ogc/api",
-                    list(CONFORMANCE)),
+                    list(OGC_CONFORMANCE)),
         DataService("ckan", "litterhub CKAN-compatible action API (read-only)", f"{base_url}/api/3/action",
                     f"{base_url}/api/3/action/help_show?name=package_search", [CKAN_ACTION_API],
                     ["marine litter", "microplastics", "CKAN", "harvesting"]),

@@ -23,25 +23,11 @@ from sqlalchemy import and_, exists, func, or_, select
 from litterhub.services import cql2, lake_events, summaries
 from litterhub.services import datasets as svc
 from litterhub.services.hub import Hub
-from litterhub.services.metadata import list_dataset_meta
+from litterhub.services.metadata import OGC_CONFORMANCE, list_dataset_meta
 from litterhub.store import summary_tables as st
 from litterhub.store import tables as t
 
-CONFORMANCE = (
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
-    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
-    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
-    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
-    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
-    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
-    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
-    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
-    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
-    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
-    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
-)
+CONFORMANCE = OGC_CONFORMANCE  # declared with the hub's other API descriptions (services/metadata.py)
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 EPSG4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"
 # Every collection's CRS list (Part 2); features are stored in CRS84. EPSG:4326 has lat/lon axis order.
