@@ -58,6 +58,8 @@ COMMANDS: dict[str, Entry] = {
                      "litterhub ingest FILE --format generic --mapping mapping.yaml)."),
     "microplastics": Entry("microplastics", "Microplastic size-range alignment (Koelmans et al. 2020; Kooi et al. "
                            "2021)."),
+    "plan": Entry("plan", "National action-plan workspace: seven steps prefilled from the hub, measures tracked from "
+                  "the surveys, sign-off, export."),
     "quarantine": Entry("quarantine", "Rejected rows of a dataset version with their reasons; re-submit them once "
                         "corrected."),
     "report": Entry("report", "Reporting packs: a country's figures for one year as PDF, CSV and a manifest."),

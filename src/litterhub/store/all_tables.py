@@ -19,6 +19,7 @@ TABLE_MODULES = [
     "litterhub.store.session_tables",
     "litterhub.store.chemical_tables",
     "litterhub.store.figure_tables",
+    "litterhub.store.plan_tables",
     "litterhub.store.summary_tables",
 ]
 
