@@ -46,8 +46,10 @@ src/litterhub/web/locale/.compiled: $(CATALOGS) scripts/i18n.py $(VENV)/.install
 	$(BIN)/python scripts/i18n.py compile
 	touch $@
 
+# ruff, then the import layers of .importlinter (docs/development.md, "The HTTP edge and errors")
 lint: install-dev
 	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/lint-imports
 
 bench: install-dev
 	$(BIN)/python bench/ingest.py
