@@ -93,9 +93,11 @@ def world(tmp_path_factory):
 
 
 def _all_names(hub: Hub, dataset_id: str) -> set[str]:
-    with hub.engine.connect() as conn:
-        return set(conn.execute(select(t.sites.c.name).join(t.events, t.events.c.site_id == t.sites.c.id)
-                                .where(t.events.c.dataset_id == dataset_id)).scalars())
+    from litterhub.store.summary_tables import site_summaries as ss
+
+    with hub.engine.connect() as conn:  # every version's sites, retracted ones too
+        return set(conn.execute(select(t.sites.c.name).join(ss, ss.c.site_id == t.sites.c.id)
+                                .where(ss.c.dataset_id == dataset_id)).scalars())
 
 
 def _get_paths(app, client) -> set[str]:

@@ -3,8 +3,8 @@
 The lake is immutable, so the result is kept beside it as derived, recomputable tables (written to a temporary
 name and renamed): `lake/_derived/duplicate_sources.parquet` (one row per flagged event: whether indicators use it,
 the copy kept instead, the reason) and `lake/_derived/duplicate_pairs.parquet` (every candidate pair with its
-evidence and confidence). The flags are mirrored into the catalog's event index (`qc_flags` gets
-`litter-duplicate-source`, plus `litter-duplicate-source-excluded` on an exact copy indicators skip). Running the
+evidence and confidence). Events served by the API carry the flags (services/lake_events.py joins the result file:
+`qc_flags` gets `litter-duplicate-source`, plus `litter-duplicate-source-excluded` on an exact copy indicators skip). Running the
 scan again replaces the previous result. `lake/_derived/duplicate_scan.json` records the dataset versions scanned:
 an exclusion only holds while both the excluded copy's and the kept copy's datasets are still at those versions, so
 a new or retracted version never makes a survey vanish on the strength of an old scan (run the scan again). The
@@ -23,9 +23,8 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 
-from litterhub.errors import InvalidInput
 from litterhub.harmonize.duplicates import (
     CONFIDENCES,
     FLAG,
@@ -90,7 +89,7 @@ def current_versions(hub: Hub) -> list[tuple[str, int]]:
 
 def detect_duplicates(hub: Hub, max_distance_m: float = SAME_SITE_DISTANCE_M, min_similarity: float = MIN_SIMILARITY,
                       write: bool = True) -> DuplicateReport:
-    """Scan the current version of every dataset; with `write`, store the flags (lake sidecars + catalog index)."""
+    """Scan the current version of every dataset; with `write`, store the flags (lake sidecars)."""
     versions = current_versions(hub)
     con = hub.lake.connect()
     hub.lake.scan("events", versions, con).create_view("events")
@@ -100,11 +99,9 @@ def detect_duplicates(hub: Hub, max_distance_m: float = SAME_SITE_DISTANCE_M, mi
     report = _report(len(versions), pairs, flags, {"max_distance_m": max_distance_m,
                                                    "min_similarity": min_similarity})
     if write:
-        previous = _flagged(hub)
         _write_sidecar(pairs_path(hub), pairs)
         _write_sidecar(result_path(hub), flags)
         _write_atomic(scan_path(hub), json.dumps({"versions": dict(versions)}).encode())
-        _mirror_into_catalog(hub, flags, previous)
         report.path = str(result_path(hub))
         report.stored = True
     return report
@@ -195,31 +192,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
-def _mirror_into_catalog(hub: Hub, flags: pa.Table, previous: set[str]) -> None:
-    """Rewrite the duplicate flags in the catalog's event index (only the events concerned are touched)."""
-    new = {r["event_id"]: r["use_for_indicators"] for r in flags.select(["event_id", "use_for_indicators"])
-           .to_pylist()}
-    touched = list(set(new) | previous)
-    if not touched:
-        return
-    ev = t.events
-    with hub.engine.begin() as conn:
-        current: dict[str, list[str]] = {}
-        for i in range(0, len(touched), 500):
-            chunk = touched[i:i + 500]
-            for event_id, qc in conn.execute(select(ev.c.event_id, ev.c.qc_flags).where(ev.c.event_id.in_(chunk))):
-                current[event_id] = [f for f in (qc or []) if f not in (FLAG, EXCLUDED_FLAG)]
-        updates = []
-        for event_id, base in current.items():
-            if event_id in new:
-                base = base + [FLAG] + ([] if new[event_id] else [EXCLUDED_FLAG])
-            updates.append({"eid": event_id, "flags": base})
-        if updates:
-            conn.execute(update(ev).where(ev.c.event_id == bindparam("eid")).values(qc_flags=bindparam("flags")),
-                         updates)
-
-
-class BadDuplicateQuery(InvalidInput, ValueError):
+class BadDuplicateQuery(ValueError):
     """A listing request the service cannot answer (unknown confidence, limit out of range)."""
 
 

@@ -7,7 +7,6 @@ removed again. Identical bytes for the same dataset are a no-op that says so.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Callable
@@ -19,7 +18,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from litterhub.harmonize.density import Densities, add_densities
 from litterhub.harmonize.observations import harmonize_observations
@@ -40,9 +39,6 @@ from litterhub.store.locks import DatasetBusy
 from litterhub.store.raw import sha256_of
 
 MAX_UPLOAD_BYTES = 2 * 1024**3
-INDEX_COLUMNS = ["event_id", "dataset_id", "version", "site_id", "event_date", "event_type", "protocol",
-                 "compartment", "country", "length_m", "area_m2", "total_count", "items_per_100m",
-                 "items_per_m2", "qc_flags"]
 
 Progress = Callable[[int], None]
 
@@ -406,7 +402,7 @@ def _unique_sites(sites: list[pa.Table]) -> pa.Table:
 def _register(hub: Hub, dataset_id: str, version: int, sha: str, filename: str, size: int, adapter, report,
               n_events: int, n_obs: int, date_min, date_max, lake_path: str, checksums: dict[str, str],
               sites: list[pa.Table], actor: str) -> None:
-    """One catalog transaction: raw file, dataset, version, sites, event index, audit entry."""
+    """One catalog transaction: raw file, dataset, version, sites, per-version summaries, audit entry."""
     now = datetime.now(UTC)
     site_rows = _unique_sites(sites)
     defaults = adapter.defaults(filename)
@@ -440,33 +436,13 @@ def _register(hub: Hub, dataset_id: str, version: int, sha: str, filename: str, 
         ]
         if new_sites:
             conn.execute(insert(t.sites), new_sites)
-        conn.execute(delete(t.events).where(t.events.c.dataset_id == dataset_id))
-        index_events(conn, hub, dataset_id, version)
         summaries.write(conn, hub, dataset_id, version)  # in this transaction: visible together or not at all
         conn.execute(insert(t.audit_log).values(
             at=now, actor=actor, action="dataset.version.published", target=f"dataset:{dataset_id}",
             detail={"version": version, "sha256": sha, "rows_in": report.rows_in,
                     "rows_accepted": report.rows_accepted, "rows_rejected": report.rows_rejected}))
-        fault_point(hub.settings.fault, "before-commit")
-    fault_point(hub.settings.fault, "after-commit")
-
-
-def index_events(conn, hub: Hub, dataset_id: str, version: int) -> None:
-    """Copy the event index columns from the lake into the catalog with the driver's executemany.
-
-    Plain tuples through the DB-API cursor: the ORM-free path is several times faster than dicts through
-    SQLAlchemy's insert construct, which matters for datasets with hundreds of thousands of events.
-    """
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = (f"INSERT INTO events ({', '.join(INDEX_COLUMNS)}) "  # noqa: S608 - fixed column names
-           f"VALUES ({', '.join([mark] * len(INDEX_COLUMNS))})")
-    flags_at = INDEX_COLUMNS.index("qc_flags")
-    for batch in hub.lake.iter_batches("events", dataset_id, version, batch_size=20_000):
-        columns = [batch.column(name).to_pylist() for name in INDEX_COLUMNS]
-        columns[flags_at] = [json.dumps(f or []) for f in columns[flags_at]]
-        rows = list(zip(*columns, strict=True))
-        if rows:
-            conn.exec_driver_sql(sql, rows)
+        fault_point("before-commit")
+    fault_point("after-commit")
 
 
 def _vocab_version() -> str:

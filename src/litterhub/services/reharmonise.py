@@ -13,15 +13,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pyarrow as pa
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from litterhub.harmonize.observations import harmonize_observations, vocabulary_version
 from litterhub.harmonize.regions import with_marine_regions
 from litterhub.model.schema import LAKE_TABLES, conform
-from litterhub.services.datasets import NotFound
 from litterhub.services import summaries
+from litterhub.services.datasets import NotFound
 from litterhub.services.hub import Hub
-from litterhub.services.ingest import index_events
 from litterhub.services.publishing import write_lock
 from litterhub.store import tables as t
 
@@ -104,8 +103,6 @@ def _register(hub: Hub, current, version: int, lake_path: str, checksums: dict[s
         conn.execute(insert(t.dataset_versions).values(**row))
         conn.execute(update(t.datasets).where(t.datasets.c.id == current.dataset_id)
                      .values(current_version=version, updated_at=now))
-        conn.execute(delete(t.events).where(t.events.c.dataset_id == current.dataset_id))
-        index_events(conn, hub, current.dataset_id, version)
         summaries.write(conn, hub, current.dataset_id, version)
         conn.execute(insert(t.audit_log).values(
             at=now, actor=actor, action="dataset.version.reharmonised", target=f"dataset:{current.dataset_id}",

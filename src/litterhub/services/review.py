@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, select, update
 
 from litterhub.services import auth
 from litterhub.services.auth import Principal
@@ -28,7 +28,7 @@ from litterhub.services.contributions import (
     upload_path,
 )
 from litterhub.services.hub import Hub
-from litterhub.services.ingest import INDEX_COLUMNS, _find_version_by_sha, ingest_file
+from litterhub.services.ingest import _find_version_by_sha, ingest_file
 from litterhub.store import contrib_tables as ct
 from litterhub.store import tables as t
 from litterhub.store.locks import DatasetBusy, dataset_lock
@@ -194,7 +194,7 @@ def _approve(hub: Hub, sub: Submission, actor: str, reviewer_id: int | None, not
     if sub.status not in ("submitted", "in-review"):
         raise ContributionError("conflict", f"the submission is already {sub.status}")
     try:  # held from "publishing" to "approved": a publishing submission whose lock is free has lost its owner
-        with dataset_lock(hub.engine, hub.lake.root, sub.dataset_id, hub.settings.lock_wait):
+        with dataset_lock(hub.engine, hub.lake.root, sub.dataset_id):
             previous = sub.status
             if not _cas(hub, sub.id, previous, actor, "submission.publishing", None, status="publishing",
                         reviewer_id=reviewer_id if reviewer_id is not None else sub.reviewer_id):
@@ -359,15 +359,15 @@ def retract_version(hub: Hub, principal: Principal, dataset_id: str, version: in
     """Hide a published version with a reason from every public read (docs/api.md, "Retraction"); its files
     and catalog rows are kept (versions are never lost).
 
-    If it was the current version, the dataset falls back to its newest version still published, and the
-    event index is rebuilt from that version.
+    If it was the current version, the dataset falls back to its newest version still published (whose
+    summaries were written when it was published: nothing is rebuilt).
     """
     _require_reviewer(principal)
     reason = (reason or "").strip()[:2000]
     if not reason:
         raise ContributionError("invalid", "a retraction needs a reason", "reason", "required-value")
     try:  # a write like any other: it rebuilds the dataset's event index
-        with dataset_lock(hub.engine, hub.lake.root, dataset_id, hub.settings.lock_wait):
+        with dataset_lock(hub.engine, hub.lake.root, dataset_id):
             return _retract(hub, principal, dataset_id, version, reason)
     except DatasetBusy as exc:
         raise ContributionError("conflict", str(exc), code=exc.code) from None
@@ -393,10 +393,4 @@ def _retract(hub: Hub, principal: Principal, dataset_id: str, version: int, reas
         if current == version:
             conn.execute(update(t.datasets).where(t.datasets.c.id == dataset_id)
                          .values(current_version=fallback or 0, updated_at=datetime.now(UTC)))
-            conn.execute(delete(t.events).where(t.events.c.dataset_id == dataset_id))
-            if fallback:
-                for batch in hub.lake.iter_batches("events", dataset_id, fallback, batch_size=20_000):
-                    rows = batch.select(INDEX_COLUMNS).to_pylist()
-                    if rows:
-                        conn.execute(insert(t.events), rows)
     return {"dataset_id": dataset_id, "version": version, "status": "retracted", "reason": reason, "changed": True}

@@ -47,9 +47,11 @@ def _sites(hub: Hub, code: str) -> list[dict[str, Any]]:
     from sqlalchemy import func, select
 
     from litterhub.services import widths as widths_svc
+    from litterhub.services.summaries import current
+    from litterhub.store.summary_tables import site_summaries as ss
 
-    e = t.events
-    counts = select(e.c.site_id, func.count().label("n")).group_by(e.c.site_id).subquery()
+    counts = (select(ss.c.site_id, func.sum(ss.c.n_events).label("n")).join(t.datasets, current(ss))
+              .group_by(ss.c.site_id).subquery())
     with hub.engine.connect() as conn:
         rows = conn.execute(select(t.sites.c.id, t.sites.c.name, func.coalesce(counts.c.n, 0).label("n"))
                             .outerjoin(counts, counts.c.site_id == t.sites.c.id)
