@@ -29,7 +29,8 @@ JSON, GEOJSON = "application/json", "application/geo+json"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 CORS = {"Access-Control-Allow-Origin": "*"}
 SCHEMA_JSON = "application/schema+json"
-ITEM_PARAMS = {"bbox", "bbox-crs", "crs", "datetime", "limit", "offset", "filter", "filter-lang", "filter-crs", "f"}
+ITEM_PARAMS = {"bbox", "bbox-crs", "crs", "datetime", "limit", "offset", "cursor", "filter", "filter-lang",
+               "filter-crs", "f"}
 QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 
 
@@ -132,15 +133,18 @@ def items(collection_id: str, request: Request, hub: Hub = Depends(get_hub)) -> 
     limit, offset = svc.parse_limit(q.get("limit")), svc.parse_offset(q.get("offset"))
     where = [svc.parse_filter(c, q.get("filter"), q.get("filter-lang"), q.get("filter-crs")),
              svc.parameter_filter(c, dict(q))]
-    features, matched = svc.items(hub, c, bbox, interval, limit, offset, where)
+    cursor = q.get("cursor") or None
+    features, matched, nxt = svc.items_page(hub, c, bbox, interval, limit, offset, where, cursor)
     features = [svc.to_crs(f, crs) for f in features]
     href = f"{_base(request)}/collections/{quote(c.id, safe='')}/items"
     links = [{"href": str(request.url), "rel": "self", "type": GEOJSON, "title": "this page"},
              {"href": f"{_base(request)}/collections/{quote(c.id, safe='')}", "rel": "collection", "type": JSON,
               "title": c.title}]
-    if offset + len(features) < matched:
-        links.append(_page_link(href, request, offset + limit, limit, "next"))
-    if offset > 0:
+    if nxt:  # keyset: the next page starts after this page's last feature, however large the offset would be
+        params = {k: v for k, v in q.items() if k not in ("offset", "limit", "cursor")}
+        params.update({"limit": str(limit), "cursor": nxt})
+        links.append({"href": f"{href}?{urlencode(params)}", "rel": "next", "type": GEOJSON, "title": "next page"})
+    if offset > 0 and not cursor:
         links.append(_page_link(href, request, max(offset - limit, 0), limit, "prev"))
     return _json({"type": "FeatureCollection", "features": features, "numberMatched": matched,
                   "numberReturned": len(features), "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
