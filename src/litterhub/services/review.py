@@ -17,7 +17,9 @@ from sqlalchemy import func, select, update
 
 from litterhub.services import auth
 from litterhub.services.auth import Principal
-from litterhub.services.contributions import (
+from litterhub.services.hub import Hub
+from litterhub.services.ingest import _find_version_by_sha, ingest_file
+from litterhub.services.submissions import (
     CS_PROGRAMME,
     ContributionError,
     Submission,
@@ -27,8 +29,6 @@ from litterhub.services.contributions import (
     survey_table,
     upload_path,
 )
-from litterhub.services.hub import Hub
-from litterhub.services.ingest import _find_version_by_sha, ingest_file
 from litterhub.store import contrib_tables as ct
 from litterhub.store import tables as t
 from litterhub.store.locks import DatasetBusy, dataset_lock
@@ -194,7 +194,7 @@ def _approve(hub: Hub, sub: Submission, actor: str, reviewer_id: int | None, not
     if sub.status not in ("submitted", "in-review"):
         raise ContributionError("conflict", f"the submission is already {sub.status}")
     try:  # held from "publishing" to "approved": a publishing submission whose lock is free has lost its owner
-        with dataset_lock(hub.engine, hub.lake.root, sub.dataset_id):
+        with dataset_lock(hub.engine, hub.lake.root, sub.dataset_id, hub.settings.lock_wait):
             previous = sub.status
             if not _cas(hub, sub.id, previous, actor, "submission.publishing", None, status="publishing",
                         reviewer_id=reviewer_id if reviewer_id is not None else sub.reviewer_id):
@@ -367,7 +367,7 @@ def retract_version(hub: Hub, principal: Principal, dataset_id: str, version: in
     if not reason:
         raise ContributionError("invalid", "a retraction needs a reason", "reason", "required-value")
     try:  # a write like any other: it rebuilds the dataset's event index
-        with dataset_lock(hub.engine, hub.lake.root, dataset_id):
+        with dataset_lock(hub.engine, hub.lake.root, dataset_id, hub.settings.lock_wait):
             return _retract(hub, principal, dataset_id, version, reason)
     except DatasetBusy as exc:
         raise ContributionError("conflict", str(exc), code=exc.code) from None
