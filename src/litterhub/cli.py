@@ -25,6 +25,7 @@ from typer import _click as click  # typer vendors its own click; its groups and
 from typer._click.exceptions import UsageError
 
 import litterhub.commands
+from litterhub.errors import HubError
 
 
 class Entry(NamedTuple):
@@ -178,12 +179,15 @@ _register_unlisted()
 
 
 def main() -> None:
-    """Run the CLI; an unexpected failure is one line on stderr and exit status 1, never a traceback
-    (set LITTERHUB_DEBUG=1 to see it)."""
+    """Run the CLI; a refusal (HubError) is one line on stderr and exit status 2, an unexpected failure one
+    line and exit status 1, never a traceback (set LITTERHUB_DEBUG=1 to see it)."""
     try:
         app()
     except SystemExit:
         raise
+    except HubError as exc:  # a refusal (litterhub/errors.py): its message and code on one line, exit status 2
+        print(f"error: {exc} ({exc.code})", file=sys.stderr)
+        sys.exit(2)
     except Exception as exc:  # noqa: BLE001 - last line of defence for people at a terminal
         if _debug():
             raise

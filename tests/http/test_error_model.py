@@ -140,3 +140,17 @@ def test_sign_in_check_shows_the_403_page_without_the_role(app_client, hub):
     r = app_client.get("/review", headers=BROWSER)
     assert r.status_code == 403 and r.headers["content-type"].startswith("text/html")
     assert "reviewer" in r.text
+
+
+def test_the_cli_prints_a_refusal_as_one_line_and_exits_2(monkeypatch, capsys):
+    from litterhub import cli
+
+    def refuse() -> None:
+        raise ContributionError("invalid", "the licence must be one of CC-BY-4.0, CC0-1.0", field="licence",
+                                code="bad-licence")
+
+    monkeypatch.setattr(cli, "app", refuse)
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err == "error: the licence must be one of CC-BY-4.0, CC0-1.0 (bad-licence)\n"
