@@ -140,23 +140,37 @@ class RowFingerprints:
 
 
 class KeyCounter:
-    """Numbers repeated keys (same site and date) across batches: 0 for the first, 1 for the next, ..."""
+    """Numbers repeated keys (same site and date) across batches: 0 for the first, 1 for the next, ...
+
+    The keys seen so far are one sorted array with a count each, so a batch is numbered with NumPy alone
+    (unique, binary search, one merge), never a Python loop over its keys."""
 
     def __init__(self) -> None:
-        self._counts: dict[str, int] = {}
+        self._keys = np.empty(0, dtype=str)
+        self._counts = np.empty(0, dtype=np.int64)
 
     def number(self, keys: np.ndarray) -> np.ndarray:
-        uniques, inverse = np.unique(keys, return_inverse=True)
+        keys = np.asarray(keys)
+        if keys.dtype == object:
+            keys = keys.astype(str)
+        if len(keys) == 0:
+            return np.zeros(0, dtype=np.int64)
+        uniques, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        inverse = inverse.reshape(-1)
         order = np.argsort(inverse, kind="stable")
-        sorted_inv = inverse[order]
-        starts = np.flatnonzero(np.r_[True, sorted_inv[1:] != sorted_inv[:-1]])
-        group_start = np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))  # where each key's run begins in `order`
         rank = np.empty(len(keys), dtype=np.int64)
-        rank[order] = np.arange(len(order)) - group_start
-        offsets = np.array([self._counts.get(u, 0) for u in uniques], dtype=np.int64)
-        counts = np.bincount(inverse, minlength=len(uniques))
-        for u, off, c in zip(uniques, offsets, counts, strict=True):
-            self._counts[u] = int(off + c)
+        rank[order] = np.arange(len(order)) - np.repeat(starts, counts)
+        pos = np.searchsorted(self._keys, uniques)
+        found = pos < len(self._keys)
+        found[found] = self._keys[pos[found]] == uniques[found]
+        offsets = np.zeros(len(uniques), dtype=np.int64)
+        offsets[found] = self._counts[pos[found]]
+        self._counts[pos[found]] += counts[found]
+        new = ~found
+        wider = np.promote_types(self._keys.dtype, uniques.dtype)  # a longer key must not be truncated
+        self._keys = np.insert(self._keys.astype(wider, copy=False), pos[new], uniques[new])
+        self._counts = np.insert(self._counts, pos[new], counts[new])
         return rank + offsets[inverse]
 
 

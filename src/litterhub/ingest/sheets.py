@@ -18,14 +18,14 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from litterhub.errors import InvalidInput
+from litterhub.ingest.failures import UnreadableInput
 from litterhub.ingest.textio import Sniff, _unique_names
 
 BATCH_ROWS = 20_000
 SHEET_KINDS = ("xlsx", "xls")
 
 
-class SheetError(InvalidInput, ValueError):
+class SheetError(UnreadableInput):
     """The workbook could not be opened or lacks the sheet asked for (the message says which)."""
 
 
@@ -80,7 +80,11 @@ def _iter_sheets(path: Path, kind: str, header_only: bool = False, only: str | N
             for sheet_name in book.sheet_names():
                 if only is not None and sheet_name != only:
                     continue
-                sheet = book.sheet_by_name(sheet_name)
+                try:  # xlrd parses a sheet's records only now, so a truncated file fails here
+                    sheet = book.sheet_by_name(sheet_name)
+                except Exception as exc:  # noqa: BLE001 - struct/Key/IndexErrors from inside xlrd
+                    raise SheetError(f"{path.name}: sheet {sheet_name!r} is damaged ({type(exc).__name__}: "
+                                     f"{exc})") from None
                 yield sheet_name, _xls_rows(sheet, book.datemode, 1 if header_only else sheet.nrows)
         finally:
             book.release_resources()
@@ -95,9 +99,18 @@ def _iter_sheets(path: Path, kind: str, header_only: bool = False, only: str | N
         for ws in book.worksheets:
             if only is not None and ws.title != only:
                 continue
-            yield ws.title, ws.iter_rows(values_only=True, max_row=1 if header_only else None)
+            rows = ws.iter_rows(values_only=True, max_row=1 if header_only else None)
+            yield ws.title, _xlsx_rows(path, ws.title, rows)
     finally:
         book.close()
+
+
+def _xlsx_rows(path: Path, title: str, rows: Iterator[tuple]) -> Iterator[tuple]:
+    """openpyxl's read-only rows, parsed lazily from the zip: a damaged part fails while iterating."""
+    try:
+        yield from rows
+    except Exception as exc:  # noqa: BLE001 - zipfile/XML/openpyxl errors from inside the library
+        raise SheetError(f"{path.name}: sheet {title!r} is damaged ({type(exc).__name__}: {exc})") from None
 
 
 def _xls_rows(sheet, datemode: int, nrows: int) -> Iterator[tuple]:

@@ -20,6 +20,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from litterhub.ingest.failures import UnreadableInput
+
 SNIFF_BYTES = 64 * 1024
 SCAN_CHUNK = 8 * 1024 * 1024
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -278,7 +280,13 @@ def open_table(info: Sniff, batch_bytes: int | None = None
 
     def batches() -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
         for batch in reader:
-            yield batch, cursor.take(batch.num_rows)
+            lines = cursor.take(batch.num_rows)
+            if len(lines) != batch.num_rows:  # the parser and the line scan split the records differently
+                near = int(lines[-1]) if len(lines) else None
+                raise UnreadableInput(f"{info.path.name}: its quoting or line ends are inconsistent, so its "
+                                      "records cannot be told apart" + (f" after line {near}" if near else ""),
+                                      line=near)
+            yield batch, lines
 
     return names, batches(), rejected
 

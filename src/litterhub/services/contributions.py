@@ -28,7 +28,7 @@ from litterhub.model.csvsafe import safe_cell
 from litterhub.services import auth, known_bytes
 from litterhub.services.auth import Principal
 from litterhub.services.hub import Hub
-from litterhub.services.ingest import ingest_file, slugify
+from litterhub.services.ingest import IngestBug, ingest_file, slugify
 from litterhub.services.review import auto_approve
 from litterhub.services.submissions import (  # noqa: F401 - the contribution API keeps its names
     CS_PROGRAMME,
@@ -317,6 +317,8 @@ def validate_upload(path: Path, filename: str, fmt: str = "auto", hub: Hub | Non
     try:
         result = ingest_file(hub, path, fmt, "draft", original_filename=filename, dry_run=True,  # type: ignore[arg-type]
                              **extra)
+    except IngestBug:  # a bug, logged with its traceback by ingest_file: a 500, never "could not be read"
+        raise
     except Exception as exc:  # noqa: BLE001 - a reader bug must reach the contributor as a report, not a traceback
         from litterhub.ingest.report import ValidationReport
 

@@ -7,9 +7,10 @@ removed again. Identical bytes for the same dataset are a no-op that says so.
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,27 +21,29 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import func, insert, select, update
 
+from litterhub.errors import HubError
 from litterhub.harmonize.density import Densities, add_densities
 from litterhub.harmonize.observations import harmonize_observations
 from litterhub.harmonize.regions import with_marine_regions
 from litterhub.ingest.base import SITE_SCHEMA, AdapterBatch, KeyCounter
+from litterhub.ingest.failures import INPUT_ERRORS, report_unreadable
 from litterhub.ingest.mapping import Mapping, MappingError, load_mapping
-from litterhub.ingest.registry import Detection, UnknownFormat, get_adapter, resolve
+from litterhub.ingest.formats import Detection, UnknownFormat, get_adapter, resolve
 from litterhub.ingest.rejections import RecordingReport
 from litterhub.ingest.report import ValidationReport
-from litterhub.ingest.textio import sniff
+from litterhub.ingest.textio import Sniff, sniff
 from litterhub.model.schema import EVENT_SCHEMA, OBSERVATION_SCHEMA, PARTICLE_SCHEMA, conform
 from litterhub.services import known_bytes, summaries
 from litterhub.services.hub import Hub
 from litterhub.services.publishing import write_lock
+from litterhub.store import duck
 from litterhub.store import tables as t
 from litterhub.store.faults import fault_point
 from litterhub.store.locks import DatasetBusy
 from litterhub.store.raw import sha256_of
 
-MAX_UPLOAD_BYTES = 2 * 1024**3
-
 Progress = Callable[[int], None]
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -92,155 +95,273 @@ def default_dataset_id(fmt: str, filename: str) -> str:
 def ingest_file(hub: Hub, path: Path, fmt: str = "auto", dataset_id: str | None = None,
                 progress: Progress | None = None, actor: str = "cli",
                 original_filename: str | None = None, dry_run: bool = False,
-                mapping: Mapping | Path | str | None = None, allow_copy: bool = False) -> IngestResult:
+                mapping: Mapping | Path | str | None = None, allow_copy: bool = False,
+                max_bytes: int | None = None) -> IngestResult:
     """Ingest one file as a new version of a dataset (or recognise it as already ingested).
 
     With `dry_run` the file is read and validated completely but nothing is stored (the upload wizard's
     validation step and `litterhub validate`). With `mapping` (a Mapping, a YAML file path or YAML text)
     the file is read by the generic adapter, whatever its layout. Bytes already stored under another dataset id
-    are refused (`known-file-other-dataset`) unless `allow_copy` (services/known_bytes.py).
+    are refused (`known-file-other-dataset`) unless `allow_copy` (services/known_bytes.py). `max_bytes` refuses
+    larger files (the web upload limit is a setting, `LITTERHUB_MAX_UPLOAD_MB`); files are streamed, so the
+    CLI ingests files of any size.
+
+    The steps: check the source, detect the format, then validate only (`dry_run`) or stage and publish.
+    A file the readers cannot read is refused in the report (`INPUT_ERRORS`); any other exception is a bug:
+    it is logged with its traceback and raised as `IngestBug` (500 `internal-error` on the API).
     """
     report = RecordingReport()
     filename = original_filename or path.name
+    try:
+        if not _source_ok(path, filename, max_bytes, report):
+            return IngestResult(dataset_id, None, None, report)
+        found = _detect(path, fmt, mapping, filename, report)
+        if found is None:
+            return IngestResult(dataset_id, None, None, report)
+        job = _job(path, filename, dataset_id, found, report)
+        if not _kind_ok(job, report):
+            return job.result
+        if dry_run:
+            return _validate_only(job)
+        if not _copies_ok(hub, job, allow_copy):
+            return job.result
+        try:
+            with write_lock(hub, job.dataset_id):  # serialises writers; repairs what a crash left first
+                return _store(hub, job, progress, actor)
+        except DatasetBusy as exc:
+            report.fail(exc.code, str(exc))
+            return job.result
+    except HubError:
+        raise
+    except Exception as exc:
+        log.exception("ingest of %s (format %s) failed on a bug, not on the file", filename, fmt)
+        raise IngestBug(filename, exc) from exc
+
+
+class IngestBug(HubError):
+    """An exception the readers do not raise for bad files: a bug in the hub, reported as such (500)."""
+
+    code, status = "internal-error", 500
+
+    def __init__(self, filename: str, exc: BaseException) -> None:
+        super().__init__(f"ingesting {filename} failed on an internal error ({type(exc).__name__}), not on the "
+                         "file's contents; nothing was stored. The traceback is in the hub's log: please report it")
+
+
+@dataclass
+class _Job:
+    """One file on its way in: where it is, what reads it, under which dataset id, and the result so far."""
+
+    path: Path
+    filename: str
+    info: Sniff
+    detection: Detection
+    mapping: Mapping | None
+    report: RecordingReport
+    result: IngestResult
+
+    @property
+    def adapter(self):
+        return self.detection.adapter
+
+    @property
+    def dataset_id(self) -> str:
+        return self.result.dataset_id or ""
+
+
+def _source_ok(path: Path, filename: str, max_bytes: int | None, report: ValidationReport) -> bool:
+    """The file exists and is within the caller's size limit (web uploads have one; the CLI streams any size)."""
     if not path.is_file():
         report.fail("source-error", f"{filename}: no such file")
-        return IngestResult(dataset_id, None, None, report)
-    if path.stat().st_size > MAX_UPLOAD_BYTES:
-        report.fail("source-error", f"{filename}: larger than the {MAX_UPLOAD_BYTES // 1024**2} MiB limit")
-        return IngestResult(dataset_id, None, None, report)
-    bound_mapping: Mapping | None = None
+        return False
+    if max_bytes is not None and path.stat().st_size > max_bytes:
+        report.fail("litter-too-large", f"{filename}: larger than the {max_bytes // 1024**2} MiB limit")
+        return False
+    return True
+
+
+def _detect(path: Path, fmt: str, mapping: Mapping | Path | str | None, filename: str,
+            report: ValidationReport) -> tuple[Sniff, Detection, Mapping | None] | None:
+    """Sniff the file and choose its adapter (the user's mapping binds the generic one); None when refused."""
     try:
-        if mapping is not None:
-            if fmt not in ("auto", "generic"):
-                report.fail("litter-mapping-error", f"a mapping is read by the generic format, not {fmt!r}: "
-                            "use --format generic (or auto) with --mapping")
-                return IngestResult(dataset_id, None, None, report)
-            bound_mapping = load_mapping(mapping)
-            info = sniff(path)
-            detection = Detection(get_adapter("generic").bind(bound_mapping),
-                                  "format 'generic' with the mapping given by the user")
-        else:
-            info, detection = resolve(path, fmt)
+        if mapping is None:
+            return (*resolve(path, fmt), None)
+        if fmt not in ("auto", "generic"):
+            report.fail("litter-mapping-error", f"a mapping is read by the generic format, not {fmt!r}: "
+                        "use --format generic (or auto) with --mapping")
+            return None
+        bound = load_mapping(mapping)
+        detection = Detection(get_adapter("generic").bind(bound), "format 'generic' with the mapping given by the user")
+        return sniff(path), detection, bound
     except MappingError as exc:
         report.fail("litter-mapping-error", str(exc))
-        return IngestResult(dataset_id, None, None, report)
     except UnknownFormat as exc:
         report.fail("format-error", str(exc))
-        return IngestResult(dataset_id, None, None, report)
-    except READ_ERRORS as exc:  # a detector choked on a broken file
-        _unreadable(report, filename, exc)
-        return IngestResult(dataset_id, None, None, report)
+    except INPUT_ERRORS as exc:  # a detector choked on a broken file
+        report_unreadable(report, filename, exc)
+    return None
+
+
+def _job(path: Path, filename: str, dataset_id: str | None,
+         found: tuple[Sniff, Detection, Mapping | None], report: RecordingReport) -> _Job:
+    info, detection, bound = found
     adapter = detection.adapter
     report.format, report.format_reason = adapter.name, detection.reason
     report.notes.extend(info.notes)
-    sha = sha256_of(path)
     dataset_id = slugify(dataset_id or default_dataset_id(adapter.name, filename))
-    result = IngestResult(dataset_id, None, sha, report, format=adapter.name)
+    result = IngestResult(dataset_id, None, sha256_of(path), report, format=adapter.name)
+    return _Job(path, filename, info, detection, bound, report, result)
 
-    if info.kind == "empty":
-        report.fail("litter-empty-file", f"{filename} is empty: there is nothing to ingest", line=1)
-        return result
-    kinds = adapter.kinds
-    if info.kind not in kinds:
+
+def _kind_ok(job: _Job, report: ValidationReport) -> bool:
+    """The file holds data of a kind the adapter reads (not empty, a table when it wants a table, ...)."""
+    kinds = job.adapter.kinds
+    if job.info.kind == "empty":
+        report.fail("litter-empty-file", f"{job.filename} is empty: there is nothing to ingest", line=1)
+    elif job.info.kind not in kinds:
         wanted = "a delimited text table" if tuple(kinds) == ("text",) else " or ".join(kinds)
-        report.fail("format-error", f"{filename} is a {info.kind} file, but the {adapter.name} format is {wanted}")
-        return result
+        report.fail("format-error", f"{job.filename} is a {job.info.kind} file, but the {job.adapter.name} "
+                    f"format is {wanted}")
+    else:
+        return True
+    return False
 
-    if dry_run:
-        try:
-            for batch in adapter.read(info, report):
-                _canonical(batch, dataset_id, 0, sha)
-        except READ_ERRORS as exc:
-            _unreadable(report, filename, exc)
-        if report.rows_in == 0 and not report.fatal:
-            report.fail("litter-no-data-rows", f"{filename} has a header but no data rows", line=2)
-        return result
 
-    copies = known_bytes.known_elsewhere(hub, sha, dataset_id)
+def _validate_only(job: _Job) -> IngestResult:
+    """Read and harmonise every batch, store nothing: the same report an ingest would give."""
+    for batch in _read(job):
+        _canonical(batch, job.dataset_id, 0, job.result.sha256)
+    _require_rows(job)
+    return job.result
+
+
+def _copies_ok(hub: Hub, job: _Job, allow_copy: bool) -> bool:
+    """The same bytes under another dataset id are refused unless the caller allows a copy."""
+    copies = known_bytes.known_elsewhere(hub, job.result.sha256, job.dataset_id)
     if copies and not allow_copy:
-        report.fail(known_bytes.CODE, known_bytes.message(copies, allowed=False))
-        return result
+        job.report.fail(known_bytes.CODE, known_bytes.message(copies, allowed=False))
+        return False
     if copies:
-        report.add(known_bytes.ALLOWED_CODE, known_bytes.message(copies, allowed=True))
+        job.report.add(known_bytes.ALLOWED_CODE, known_bytes.message(copies, allowed=True))
+    return True
+
+
+def _read(job: _Job) -> Iterator[AdapterBatch]:
+    """The adapter's batches; a file the readers cannot read ends the stream with a file-level error.
+
+    Only `INPUT_ERRORS` are the file's fault: any other exception propagates as the bug it is."""
     try:
-        with write_lock(hub, dataset_id):  # serialises writers; repairs what a crash left first
-            return _store(hub, path, filename, info, detection, report, result, progress, actor, bound_mapping)
-    except DatasetBusy as exc:
-        report.fail(exc.code, str(exc))
-        return result
+        yield from job.adapter.read(job.info, job.report)
+    except INPUT_ERRORS as exc:
+        report_unreadable(job.report, job.filename, exc)
 
 
-def _store(hub: Hub, path: Path, filename: str, info, detection: Detection, report: RecordingReport,
-           result: IngestResult, progress: Progress | None, actor: str, bound_mapping: Mapping | None) -> IngestResult:
+def _require_rows(job: _Job) -> None:
+    if job.report.rows_in == 0 and not job.report.fatal:
+        job.report.fail("litter-no-data-rows", f"{job.filename} has a header but no data rows", line=2)
+
+
+@dataclass
+class _Tally:
+    """What the staged batches add up to: the version's counts, date range, sites and effort gaps."""
+
+    events: int = 0
+    observations: int = 0
+    date_min: Any = None
+    date_max: Any = None
+    no_effort: int = 0
+    sites: list[pa.Table] = field(default_factory=list)
+
+    def add(self, events: pa.Table, observations: pa.Table, sites: pa.Table) -> None:
+        self.events += events.num_rows
+        self.observations += observations.num_rows
+        self.sites.append(sites)
+        if events.num_rows:
+            lo, hi = (v.as_py() for v in pc.min_max(events.column("event_date")).values())
+            if lo is not None and (self.date_min is None or lo < self.date_min):
+                self.date_min = lo
+            if hi is not None and (self.date_max is None or hi > self.date_max):
+                self.date_max = hi
+
+
+def _store(hub: Hub, job: _Job, progress: Progress | None, actor: str) -> IngestResult:
     """Under the dataset's write lock: a no-op for identical bytes, else stage, publish and register the
     next version (the catalog commit in `_register` is the one step that makes it visible)."""
-    adapter, dataset_id, sha = detection.adapter, result.dataset_id, result.sha256
-    previous = _find_version_by_sha(hub, dataset_id, sha)
-    if previous is not None:
-        stored = ValidationReport(**{k: previous["report"][k] for k in ("rows_in", "rows_accepted",
-                                                                         "rows_rejected")})
-        stored.format = adapter.name
-        stored.format_reason = detection.reason
-        stored.notes.append(f"identical bytes already ingested as {dataset_id} version {previous['version']}")
-        return IngestResult(dataset_id, previous["version"], sha, stored, unchanged=True, format=adapter.name)
-
-    version = _current_version(hub, dataset_id) + 1
-    staged = hub.lake.stage(dataset_id, version)
-    sites: list[pa.Table] = []
-    n_events = n_obs = 0
-    date_min = date_max = None
-    effort_expected = adapter.effort_expected
-    no_effort = 0
-    event_ids = KeyCounter()
+    unchanged = _unchanged(hub, job)
+    if unchanged is not None:
+        return unchanged
+    version = _current_version(hub, job.dataset_id) + 1
+    staged = hub.lake.stage(job.dataset_id, version)
     try:
-        for batch in _guarded(adapter.read(info, report), report, filename):
-            events, observations, particles, dens = _canonical(batch, dataset_id, version, sha)
-            if not _unique_event_ids(events, event_ids, report):
-                break
-            report.settle(_accepted_lines(events, observations, particles))
-            lines = events.column("source_line").to_numpy(zero_copy_only=False)
-            missing = dens.effort_missing & ~_other_effort(events)
-            if effort_expected:
-                report.add_many("litter-effort-missing", lines[missing], "length",
-                                "survey length or area is missing or zero: event kept, density left empty")
-            no_effort += int(missing.sum())
-            report.add_many("litter-effort-absurd", lines[dens.effort_absurd], "length",
-                            "survey length is implausible: event kept, density left empty")
-            staged.write("events", events)
-            staged.write("observations", observations)
-            if particles is not None:
-                staged.write("particles", particles)
-            sites.append(with_marine_regions(batch.sites.cast(SITE_SCHEMA)))
-            n_events += events.num_rows
-            n_obs += observations.num_rows
-            if events.num_rows:
-                lo, hi = pc.min_max(events.column("event_date")).values()
-                date_min = lo.as_py() if date_min is None or (lo.as_py() and lo.as_py() < date_min) else date_min
-                date_max = hi.as_py() if date_max is None or (hi.as_py() and hi.as_py() > date_max) else date_max
-            if progress:
-                progress(batch.events.num_rows)
-        if report.rows_in == 0 and not report.fatal:
-            report.fail("litter-no-data-rows", f"{filename} has a header but no data rows", line=2)
-        if not report.usable:
+        tally = _stage(job, staged, version, progress)
+        if not job.report.usable:
             staged.abort()
-            return result
-        if not effort_expected and no_effort:
-            report.notes.append(f"{no_effort} event(s) have no survey effort by design of the format: no densities")
-        _write_quarantine(staged.tmp_dir, report, bound_mapping)
-        hub.raw.store(path, sha)
+            return job.result
+        if not job.adapter.effort_expected and tally.no_effort:
+            job.report.notes.append(f"{tally.no_effort} event(s) have no survey effort by design of the format: "
+                                    "no densities")
+        _write_quarantine(staged.tmp_dir, job.report, job.mapping)
+        hub.raw.store(job.path, job.result.sha256)
         lake_path, checksums = staged.publish()
     except BaseException:
         staged.abort()
         raise
     try:
-        _register(hub, dataset_id, version, sha, filename, path.stat().st_size, adapter, report,
-                  n_events, n_obs, date_min, date_max, lake_path, checksums, sites, actor)
+        _register(hub, job.dataset_id, version, job.result.sha256, job.filename, job.path.stat().st_size,
+                  job.adapter, job.report, tally.events, tally.observations, tally.date_min, tally.date_max,
+                  lake_path, checksums, tally.sites, actor)
     except BaseException:
-        hub.lake.remove_version(dataset_id, version)
+        hub.lake.remove_version(job.dataset_id, version)
         raise
-    result.version = version
-    result.extra = {"events": n_events, "observations": n_obs}
-    return result
+    job.result.version = version
+    job.result.extra = {"events": tally.events, "observations": tally.observations}
+    return job.result
+
+
+def _unchanged(hub: Hub, job: _Job) -> IngestResult | None:
+    """Identical bytes already ingested as a version of this dataset: say so and store nothing."""
+    previous = _find_version_by_sha(hub, job.dataset_id, job.result.sha256)
+    if previous is None:
+        return None
+    stored = ValidationReport(**{k: previous["report"][k] for k in ("rows_in", "rows_accepted", "rows_rejected")})
+    stored.format = job.adapter.name
+    stored.format_reason = job.detection.reason
+    stored.notes.append(f"identical bytes already ingested as {job.dataset_id} version {previous['version']}")
+    return IngestResult(job.dataset_id, previous["version"], job.result.sha256, stored, unchanged=True,
+                        format=job.adapter.name)
+
+
+def _stage(job: _Job, staged, version: int, progress: Progress | None) -> _Tally:
+    """Harmonise every batch the adapter reads and write it into the staged lake version."""
+    tally = _Tally()
+    event_ids = KeyCounter()
+    for batch in _read(job):
+        events, observations, particles, dens = _canonical(batch, job.dataset_id, version, job.result.sha256)
+        if not _unique_event_ids(events, event_ids, job.report):
+            break
+        job.report.settle(_accepted_lines(events, observations, particles))
+        tally.no_effort += _effort_issues(events, dens, job.adapter.effort_expected, job.report)
+        staged.write("events", events)
+        staged.write("observations", observations)
+        if particles is not None:
+            staged.write("particles", particles)
+        tally.add(events, observations, with_marine_regions(batch.sites.cast(SITE_SCHEMA)))
+        if progress:
+            progress(batch.events.num_rows)
+    _require_rows(job)
+    return tally
+
+
+def _effort_issues(events: pa.Table, dens: Densities, effort_expected: bool, report: ValidationReport) -> int:
+    """Warn about missing (when the format promises effort) and absurd survey effort; the events without any."""
+    lines = events.column("source_line").to_numpy(zero_copy_only=False)
+    missing = dens.effort_missing & ~_other_effort(events)
+    if effort_expected:
+        report.add_many("litter-effort-missing", lines[missing], "length",
+                        "survey length or area is missing or zero: event kept, density left empty")
+    report.add_many("litter-effort-absurd", lines[dens.effort_absurd], "length",
+                    "survey length is implausible: event kept, density left empty")
+    return int(missing.sum())
 
 
 def _unique_event_ids(events: pa.Table, seen: KeyCounter, report: ValidationReport) -> bool:
@@ -284,28 +405,8 @@ def _canonical(batch: AdapterBatch, dataset_id: str, version: int, sha: str
     return dens.events, conform(observations, OBSERVATION_SCHEMA), particles, dens
 
 
-# Readers of hostile files fail in many ways (Arrow, xlrd struct/KeyErrors, zipfile, openpyxl): any of them
-# becomes a file-level refusal with the exception named, so that a person sees a report, never a traceback.
-READ_ERRORS = (Exception,)
 REJECTED_FILE = "rejected.parquet"
 MAPPING_FILE = "mapping.yaml"
-
-
-def _unreadable(report: ValidationReport, filename: str, exc: BaseException) -> None:
-    """A reader failure on hostile input becomes a clean file-level refusal, never a traceback."""
-    if isinstance(exc, UnicodeError):
-        report.fail("encoding-error", f"{filename} is neither UTF-8 nor Windows-1252 text ({str(exc)[:200]}): "
-                    "save it as UTF-8 and try again")
-        return
-    report.fail("source-error", f"{filename} could not be read ({type(exc).__name__}: {str(exc)[:300]})")
-
-
-def _guarded(batches, report: ValidationReport, filename: str):
-    """The adapter's batches; a reader failure ends the stream with a file-level error instead of a traceback."""
-    try:
-        yield from batches
-    except READ_ERRORS as exc:
-        _unreadable(report, filename, exc)
 
 
 def _accepted_lines(events: pa.Table, observations: pa.Table, particles: pa.Table | None):
@@ -386,10 +487,9 @@ def _bbox(sites: pa.Table) -> list[float] | None:
 
 def _unique_sites(sites: list[pa.Table]) -> pa.Table:
     """First row per site id; coordinates from the first row that has them."""
-    import duckdb
 
     table = pa.concat_tables(sites) if sites else SITE_SCHEMA.empty_table()
-    con = duckdb.connect()
+    con = duck.connect()
     con.register("s", table)
     return con.sql(
         "SELECT site_id, first(name) AS name, first(lat) FILTER (WHERE lat IS NOT NULL) AS lat, "
@@ -441,8 +541,8 @@ def _register(hub: Hub, dataset_id: str, version: int, sha: str, filename: str, 
             at=now, actor=actor, action="dataset.version.published", target=f"dataset:{dataset_id}",
             detail={"version": version, "sha256": sha, "rows_in": report.rows_in,
                     "rows_accepted": report.rows_accepted, "rows_rejected": report.rows_rejected}))
-        fault_point("before-commit")
-    fault_point("after-commit")
+        fault_point(hub.settings.fault, "before-commit")
+    fault_point(hub.settings.fault, "after-commit")
 
 
 def _vocab_version() -> str:
