@@ -52,8 +52,11 @@ COMMANDS: dict[str, Entry] = {
                         "items); flag every pair with its evidence, leave only exact copies out of indicators."),
     "export": Entry("export", "Bulk snapshot of every dataset's current version, with the catalogue and a "
                     "checksummed manifest."),
+    "figures": Entry("figures", "National figures: a focal point's own inventory inputs and beach widths, reviewed."),
     "inventory": Entry("inventory", "National source inventories: plastic leakage to waterways and the ocean "
                        "(Jambeck 2015, Meijer 2021, Borrelle 2020, primary microplastics)."),
+    "learning": Entry("learning", "Learning centre: courses, manuals and videos tied to the protocols; learning "
+                      "paths."),
     "litter": Entry("litter", "Run litteR's analysis (litteR 1.0.0 compatible) on a litteR settings file."),
     "mapping": Entry("mapping", "Declarative column mappings for programmes without their own adapter (then: "
                      "litterhub ingest FILE --format generic --mapping mapping.yaml)."),

@@ -33,7 +33,7 @@ def test_additive_with_wrong_check_digit_is_refused_with_the_field():
 
 
 def test_every_type_needs_a_source_and_checks_codes():
-    assert len(ENTITY_TYPES) == 13  # practice (issue 18)
+    assert len(ENTITY_TYPES) == 15  # practice (issue 18); learning resource and path (issue 22)
     with pytest.raises(RecordError) as err:
         parse_record({"type": "actor", "kind": "ngo", "title": "x", "sources": [], "countries": ["XXX"],
                       "languages": ["zz"], "topics": ["nonsense"]})

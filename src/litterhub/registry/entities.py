@@ -386,17 +386,40 @@ class Region(RecordBase):
     secretariat: str | None = None
 
 
+class LearningResource(RecordBase):
+    """A course, masterclass, webinar, field manual or video (by link) and the skills it teaches (issue 22); the
+    guideline records it trains for are `protocols`, so a protocol's page and a dataset's page link the training."""
+
+    type: Literal["learning_resource"] = "learning_resource"
+    kind: Literal["course", "masterclass", "webinar", "field-manual", "guideline", "video", "tool", "other"] = "course"
+    level: Literal["introductory", "intermediate", "advanced"] = "introductory"
+    format: Literal["online-self-paced", "online-live", "in-person", "document", "video"] = "document"
+    duration_hours: float | None = Field(None, gt=0, le=1000, description="as the provider states it; empty if not")
+    provider: str | None = Field(None, max_length=300, description="who offers it, as the source names them")
+    skills: list[Str] = Field(default_factory=list, description="what a learner can do afterwards")
+    protocols: list[str] = Field(default_factory=list, description="ids of the guideline records it trains for")
+
+
+class LearningPath(RecordBase):
+    """An ordered sequence of learning resources towards one goal, e.g. "run an OSPAR beach survey"."""
+
+    type: Literal["learning_path"] = "learning_path"
+    goal: Text = ""
+    steps: list[str] = Field(default_factory=list, description="ids of learning resources, in the order to follow")
+    level: Literal["introductory", "intermediate", "advanced"] = "introductory"
+
+
 ENTITY_TYPES: dict[str, type[RecordBase]] = {
     m.model_fields["type"].default: m
     for m in (Actor, Initiative, Guideline, Report, Policy, IndustryInitiative, Additive, CapacityNeed,
-              CapacityOffer, Financing, Event, Region, Practice)
+              CapacityOffer, Financing, Event, Region, Practice, LearningResource, LearningPath)
 }
 TYPE_LABELS = {
     "actor": "Actor", "initiative": "Initiative or project", "guideline": "Guideline or protocol",
     "report": "Report or publication", "policy": "Policy or measure", "industry_initiative": "Industry initiative",
     "additive": "Additive or chemical", "capacity_need": "Capacity need", "capacity_offer": "Capacity offer",
     "financing": "Financing opportunity", "event": "Event", "region": "Region",
-    "practice": "Practice or guidance",
+    "practice": "Practice or guidance", "learning_resource": "Learning resource", "learning_path": "Learning path",
 }
 
 

@@ -21,6 +21,7 @@ TYPE_MSGIDS = (
     N_("Actor"), N_("Initiative or project"), N_("Guideline or protocol"), N_("Report or publication"),
     N_("Policy or measure"), N_("Industry initiative"), N_("Additive or chemical"), N_("Capacity need"),
     N_("Capacity offer"), N_("Financing opportunity"), N_("Event"), N_("Region"), N_("Practice or guidance"),
+    N_("Learning resource"), N_("Learning path"),
 )
 
 # Topic codes (registry.entities.TOPICS) as people read them.
