@@ -53,6 +53,9 @@ COMMANDS: dict[str, Entry] = {
     "export": Entry("export", "Bulk snapshot of every dataset's current version, with the catalogue and a "
                     "checksummed manifest."),
     "figures": Entry("figures", "National figures: a focal point's own inventory inputs and beach widths, reviewed."),
+    "summary": Entry("front_door", "What the hub holds, pillar by pillar (the home page's figures)."),
+    "compare": Entry("front_door", "Datasets side by side: one column per dataset and comparability class, never "
+                     "pooled."),
     "inventory": Entry("inventory", "National source inventories: plastic leakage to waterways and the ocean "
                        "(Jambeck 2015, Meijer 2021, Borrelle 2020, primary microplastics)."),
     "learning": Entry("learning", "Learning centre: courses, manuals and videos tied to the protocols; learning "

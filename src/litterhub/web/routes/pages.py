@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from litterhub.http.deps import get_hub
 from litterhub.services import datasets as svc
+from litterhub.services import front_door
 from litterhub.services import metadata as md
 from litterhub.services import site_page
 from litterhub.services.hub import Hub
@@ -18,7 +19,8 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, hub: Hub = Depends(get_hub)) -> HTMLResponse:
-    return render(request, "home.html", counts=svc.headline_counts(hub), datasets=svc.list_datasets(hub))
+    return render(request, "home.html", counts=svc.headline_counts(hub), datasets=svc.list_datasets(hub),
+                  pillars=front_door.pillars(hub))
 
 
 @router.get("/datasets", response_class=HTMLResponse)

@@ -1,0 +1,56 @@
+"""`litterhub summary`: what the hub holds, pillar by pillar (the home page's figures)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+
+def summary(as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+            data_dir: Path | None = typer.Option(None, "--data-dir",
+                                                 help="data directory (default ./litterhub-data)")) -> None:
+    """What the hub holds, pillar by pillar: datasets, programmes, sites, registry records, inventories, ..."""
+    from litterhub.services import front_door
+    from litterhub.services.hub import Hub
+
+    found = front_door.pillars(Hub.open(data_dir))
+    if as_json:
+        typer.echo(json.dumps({"pillars": front_door.as_dicts(found)}))
+        return
+    for p in found:
+        figure = p.count if p.count is not None else f"unavailable ({p.problem})"
+        typer.echo(f"{p.key:<12} {figure} {p.unit if p.count is not None else ''}  {p.href}".rstrip())
+
+
+
+
+def compare(datasets: list[str] = typer.Argument(..., help="two to six dataset ids"),
+            as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+            data_dir: Path | None = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA",
+                                                 help="data directory (default ./litterhub-data)")) -> None:
+    """Datasets side by side: one column per dataset and comparability class, never pooled."""
+    from litterhub.errors import HubError
+    from litterhub.services.compare import compare as side_by_side
+    from litterhub.services.hub import Hub
+
+    try:
+        result = side_by_side(Hub.open(data_dir), datasets)
+    except HubError as exc:
+        typer.echo(f"error [{exc.code}] {exc.message}", err=True)
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    for c in result["columns"]:
+        top = ", ".join(f"{i['name']} {i['pct_of_total']:.0f}%" for i in c["top_items"][:3])
+        trend = ", ".join(f"{t['year']}: {t['median_per_100m']:.0f}" for t in c["trend"])
+        typer.echo(f"{c['dataset_id']} | {c['class']['label']} | {c['class']['events']} surveys\n"
+                   f"  top items: {top}\n  median items/100 m by year: {trend or '-'}")
+    typer.echo(result["note"])
+
+
+def register(app: typer.Typer) -> None:
+    app.command("summary")(summary)
+    app.command("compare")(compare)

@@ -1,0 +1,88 @@
+"""Fixtures of the web-hub tests: a demo hub of their own (they sign in and add a survey, so they never write to
+the session's shared demo hub), served over real HTTP, with the session cookie of an administrator."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+
+from tests.conftest import serve_in_thread
+
+os.environ.setdefault("LITTERHUB_TESTING", "1")
+
+PASSWORD = "correct horse battery"
+ADMIN = "ada@example.org"
+STATE: dict = {}  # ids made by web_hub (the administrator's id, her survey's submission id)
+
+
+@pytest.fixture(scope="session")
+def web_hub(tmp_path_factory):
+    """The demo hub plus an administrator who has sent one phone survey (so submission, review and account
+    pages have content)."""
+    from litterhub.services import auth
+    from litterhub.services import contributions as c
+    from litterhub.services.hub import Hub
+    from litterhub.services.setup import initialise, load_demo
+
+    hub = Hub.open(tmp_path_factory.mktemp("web") / "data")
+    initialise(hub)
+    load_demo(hub)
+    user = auth.create_user(hub, ADMIN, PASSWORD, role="admin", display_name="Ada")
+    principal = auth.principal_for_session(hub, user.id)
+    survey = c.SurveyInput("Praia Norte", "PT", 41.70123, -8.87456, date(2024, 4, 2), 100, 4,
+                           {"G1": 3, "G7": 12})
+    sub = c.create_survey(hub, principal, survey)
+    STATE.update(admin_id=user.id, submission=sub.id)
+    yield hub
+    hub.close()
+
+
+@pytest.fixture(scope="session")
+def web_server(web_hub):
+    """The web test hub on 127.0.0.1 (uvicorn in a thread)."""
+    from litterhub.app import create_app
+
+    url, server = serve_in_thread(create_app(web_hub))
+    yield url
+    server.should_exit = True
+
+
+@pytest.fixture(scope="session")
+def admin_cookie(web_hub, web_server) -> dict:
+    """A Playwright cookie that signs the browser in as the administrator."""
+    from litterhub.services import auth
+
+    token, _ = auth.start_session(web_hub, STATE["admin_id"])
+    return {"name": "litterhub_session", "value": token, "url": web_server}
+
+
+@pytest.fixture(scope="session")
+def samples(web_hub, web_server, shared_data) -> dict:
+    """A demo value for every path parameter of a web page (tests/web/pages.py fills the routes with them)."""
+    import httpx
+
+    from litterhub.services import jobs
+    from litterhub.services import litter as litter_svc
+
+    owner = f"user:{STATE['admin_id']}"
+    ref = shared_data / "litter-reference" / "input"
+    run_id, _ = litter_svc.store_upload_run(
+        web_hub, b"date_min: 2012-01-01\ndate_max: 2017-12-31\npercentage_total_count: 80\n",
+        (ref / "beach-litter-nl-2012-2017.csv").read_bytes(), (ref / "types-ospar-tests.csv").read_bytes(), owner)
+    job_id = jobs.create(web_hub, "national-report", owner, max_active=10)
+    with httpx.Client(base_url=web_server + "/api/v1", timeout=60) as api:
+        site = api.get("/sites", params={"dataset": "mlw-sample"}).json()["features"][0]["id"]
+        cas = api.get("/chemicals", params={"limit": 1}).json()
+        record = api.get("/registry/records", params={"limit": 1}).json()
+        region = api.get("/regions").json()
+    return {
+        "dataset_id": "mlw-sample", "version": 1, "site_id": site, "sid": STATE["submission"],
+        "cas": cas["items"][0]["cas"], "record_id": record["results"][0]["id"],
+        "group_id": region["regions"][0]["id"],
+        "country": "PHL", "run_id": run_id, "job_id": job_id,
+        # `code` is a country on /countries/..., a master-list item on /vocab/items/...
+        "code": lambda template: "G1" if template.startswith("/vocab") else "NLD",
+    }
+
