@@ -128,4 +128,4 @@ def test_stats_through_cli_api_and_web(demo_hub, client):
     page = client.get("/registry/stats")
     assert page.status_code == 200 and 'data-type="practice"' in page.text
     bad = CliRunner().invoke(app, ["registry", "measures", "XX1", "--data-dir", str(demo_hub.settings.data_dir)])
-    assert bad.exit_code == 1 and "knowledge-unknown-country" in bad.output
+    assert bad.exit_code == 2 and "(knowledge-unknown-country)" in bad.output

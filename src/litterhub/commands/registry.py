@@ -102,6 +102,7 @@ def seed(data_dir: Path | None = DataDir) -> None:
 
 registry_app.command("import-chemicals")(chemicals_cli.import_chemicals)  # chemicals/: the five databases
 
+
 # --- knowledge views (services/knowledge.py) -----------------------------------------------------------------
 
 def _knowledge():
@@ -111,8 +112,9 @@ def _knowledge():
 
 
 def _knowledge_fail(exc) -> None:
-    typer.echo(f"error: [{exc.code}] {exc}", err=True)
-    raise typer.Exit(code=1)
+    """A refusal as the CLI says every HubError: one line, its code, exit status 2."""
+    typer.echo(f"error: {exc} ({exc.code})", err=True)
+    raise typer.Exit(code=2)
 
 
 @registry_app.command("stats")
@@ -185,7 +187,6 @@ def import_groups(data_dir: Path | None = DataDir) -> None:
         _knowledge_fail(exc)
     typer.echo(f"country groups: {len(result['created'])} created, {len(result['updated'])} updated, "
                f"{len(result['unchanged'])} unchanged; {result['members']} memberships from {result['source']}")
-
 
 
 def register(app: typer.Typer) -> None:

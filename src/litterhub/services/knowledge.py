@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import and_, select
 
+from litterhub.errors import InvalidInput
 from litterhub.registry.entities import SCOPES, UN_LANGUAGES, VERIFICATION_STATES
 from litterhub.services import regional_groups
 from litterhub.services import registry as registry_svc
@@ -37,15 +38,11 @@ GROUP_KINDS = {"mea": "mea", "un-regional-group": "un-regional-group", "transnat
 COUNTRY_ITEMS_TOP = 8  # items shown in a country's chemical lens: enough to read, few enough to compute on demand
 
 
-class KnowledgeError(ValueError):
-    """A knowledge request that cannot be served (unknown country code …): a stable `code`, the `field` at fault
-    and the HTTP `status` an interface answers with (litterhub/errors.py's HubError shape; that root is not
-    committed yet, so this does not subclass it)."""
+class KnowledgeError(InvalidInput, ValueError):
+    """A knowledge request that cannot be served (unknown country code, no country-group lists): a stable `code`,
+    the `field` at fault and the HTTP `status`; the shared handlers render it on every face."""
 
-    def __init__(self, message: str, *, code: str = "knowledge-bad-request", field: str | None = None,
-                 status: int = 400) -> None:
-        super().__init__(message)
-        self.code, self.field, self.status = code, field, status
+    code = "knowledge-bad-request"
 
 
 # --- reading published records ------------------------------------------------------------------------------

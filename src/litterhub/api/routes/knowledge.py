@@ -11,16 +11,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from litterhub.http.deps import get_hub
-from litterhub.http.problems import Problem
 from litterhub.services import knowledge as svc
 from litterhub.services.hub import Hub
 
 router = APIRouter(tags=["knowledge"])
 NOT_FOUND = {404: {"description": "unknown ISO 3166-1 alpha-3 code (problem+json)"}}
-
-
-def _problem(exc: svc.KnowledgeError) -> Problem:
-    return Problem(exc.status, str(exc), [{"code": exc.code, "field": exc.field, "message": str(exc)}])
 
 
 @router.get("/compendium")
@@ -44,10 +39,7 @@ async def measures_overview(hub: Hub = Depends(get_hub)) -> dict[str, Any]:
 @router.get("/countries/{code}/measures", responses=NOT_FOUND)
 async def country_measures(code: str, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """A country's national measures and, per master item, the measures targeting it and since when."""
-    try:
-        return await run_in_threadpool(svc.measures, hub, code)
-    except svc.KnowledgeError as exc:
-        raise _problem(exc) from None
+    return await run_in_threadpool(svc.measures, hub, code)  # unknown code: KnowledgeError, 404 problem+json
 
 
 @router.get("/countries/{code}/chemical-lens", responses=NOT_FOUND)
@@ -55,10 +47,7 @@ async def country_lens(code: str, lang: str = Query("en", pattern="^(en|fr|es|ar
                        hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """The items recorded most often in the country's surveys with the substances the databases associate with
     their polymers (association, not measured content)."""
-    try:
-        return await run_in_threadpool(svc.country_lens, hub, code, lang)
-    except svc.KnowledgeError as exc:
-        raise _problem(exc) from None
+    return await run_in_threadpool(svc.country_lens, hub, code, lang)
 
 
 @router.get("/registry/stats")
