@@ -1,6 +1,6 @@
 """The multilingual glossary search uses at query time, so a query in one UN language finds records written in
-another: `海洋垃圾` also asks for "marine litter", "déchets marins", "basura marina", "морской мусор" and
-"القمامة البحرية"; `添加剂` also asks for "additive(s)", "additif(s)", "aditivo(s)", ...
+another: `海洋垃圾` also asks for "marine litter" and "marine debris", `القمامة البحرية` for the same and for
+"النفايات البحرية", `添加剂` for "additive" and "additives" (English is the pivot: `Glossary.equivalents`).
 
 The glossary is a table of (concept, language, term) rows in `seed/translations/glossary.csv`, each row saying
 where it comes from: `official` (the UN's own wording, with its source) or `machine` (written without a native
@@ -22,6 +22,7 @@ from litterhub.registry.text import is_cjk, tokens
 
 GLOSSARY_CSV = Path(__file__).resolve().parent / "seed" / "translations" / "glossary.csv"
 ORIGINS = ("official", "machine")
+PIVOT = "en"  # registry titles are English; names in other languages sit beside them
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,17 @@ class Glossary:
             i += len(best[0])
         return out
 
-    def equivalents(self, concepts: tuple[str, ...]) -> list[tuple[str, ...]]:
-        """Every term of the concepts, as token sequences (the phrases a query asks for instead)."""
-        seen = dict.fromkeys(t.tokens for c in concepts for t in self.by_concept.get(c, []))
-        return list(seen)
+    def equivalents(self, concepts: tuple[str, ...], said: tuple[str, ...] | None = None) -> list[tuple[str, ...]]:
+        """The terms a query asks for besides `said`, as token sequences: the concepts' terms in English (the
+        language every record's title is written in, so the pivot between all six) and in the language(s) `said`
+        is written in (its synonyms). All six languages when `said` is None. Why not always all six: every
+        alternative costs the index a doclist read, and records reached through a French or Russian synonym of
+        an English term are reached through the English term already."""
+        terms = [t for c in concepts for t in self.by_concept.get(c, [])]
+        if said is not None:
+            langs = {t.lang for t in terms if t.tokens == said} | {PIVOT}
+            terms = [t for t in terms if t.lang in langs]
+        return list(dict.fromkeys(t.tokens for t in terms))
 
 
 def surface(words: tuple[str, ...] | list[str]) -> str:

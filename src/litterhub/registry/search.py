@@ -276,13 +276,15 @@ def _known(conn: Connection, words: set[str]) -> set[str]:
 class _Query:
     groups: list[Group]
     own: list[Group]  # the groups without the glossary's equivalents
+    skipped: set[int]  # positions of words left out (CJK bigrams across a glossary term's edge)
     corrected: dict[str, list[str]]
     expanded: dict[str, list[str]]
 
 
 def _query(conn: Connection, words: list[str]) -> _Query:
     """One group per query word, except that a run of words spelling a glossary term (`海洋垃圾`, `marine litter`)
-    becomes one group: the words themselves, or any term of the same concept in any UN language. Equivalents
+    becomes one group: the words themselves, or the same concept's terms in English and in the words' own
+    language (`Glossary.equivalents`). Equivalents
     whose words occur in no record are left out (one vocabulary lookup; CJK terms are always kept: the vocabulary
     holds no bigrams)."""
     gl = glossary()
@@ -292,7 +294,8 @@ def _query(conn: Connection, words: list[str]) -> _Query:
     corrected: dict[str, list[str]] = {}
     last = max(i for i in range(len(words)) if i not in skip)
     wanted = {v for w in words if not is_cjk(w) for v in _variants(w)}
-    wanted |= {w for s in spans for t in gl.equivalents(s.concepts) for w in t if not is_cjk(w)}
+    said = {s.start: tuple(words[s.start:s.end]) for s in spans}
+    wanted |= {w for s in spans for t in gl.equivalents(s.concepts, said[s.start]) for w in t if not is_cjk(w)}
     known = _known(conn, wanted)  # one vocabulary lookup for every word and every glossary equivalent
 
     def alts(i: int) -> list[str]:
@@ -313,7 +316,7 @@ def _query(conn: Connection, words: list[str]) -> _Query:
             continue
         own = tuple(words[span.start:span.end])
         original: Group = list(alts(i)) if len(own) == 1 else [tuple(alts(k) for k in range(span.start, span.end))]
-        pending.append((len(groups), [t for t in gl.equivalents(span.concepts) if t != own]))
+        pending.append((len(groups), [t for t in gl.equivalents(span.concepts, own) if t != own]))
         groups.append(original)
         i = span.end
     own = list(groups)
@@ -326,24 +329,26 @@ def _query(conn: Connection, words: list[str]) -> _Query:
             said = surface([g[0] for g in first] if isinstance(first, tuple) else [first])
             expanded[said] = [gl.spelling.get(t, " ".join(t)) for t in usable]
             groups[index] = groups[index] + [" ".join(t) for t in usable]
-    return _Query(groups, own, corrected, expanded)
+    return _Query(groups, own, skip, corrected, expanded)
 
 
 # --- ranking in tiers, inside the full-text engine -----------------------------------------------------------
 
 # Ranking is bm25 (FTS5: title 10, body 1) or ts_rank_cd (PostgreSQL), computed by the engine, best first, in
-# two tiers: records whose title (or a name in any language, or an acronym) holds every query word come first,
-# then those that have them only in their text. Why tiers: a score costs about 1 µs per match, so ranking every
-# one of 45 000 matches of `plastic` costs 40-50 ms, while its 5 900 title matches cost 5-7 ms; and the
-# records a broad query looks for are those that name it (the title weighs ten times the text in bm25 anyway).
-# Each tier ranks at most its limit of matches (the first in index order) and says so (`ranked_exact`).
-TITLE_RANK_LIMIT = 5_000  # ~4 ms of bm25 on SQLite at 100 k records (docs/benchmarks.md)
-BODY_RANK_LIMIT = 1_000  # text-only matches are ranked only when the title tier does not fill the page
-
+# tiers: records whose title (or an official or reviewed name in any language, or an acronym) holds the query's
+# own words; then, when the glossary added equivalents in other languages, those in the title; then every match.
+# Why tiers: a score costs about 1 µs per match (more under load), so scoring the 45 000 matches of `plastic` at
+# 100 k records costs 40-50 ms, while the records a broad query looks for are those that name it (the title weighs
+# ten times the text in bm25 anyway). Each tier scores at most its limit of matches (the first in index order) and
+# says when it stopped there (`ranked_exact`): the page is then the best of those, not of all.
+TITLE_RANK_LIMIT = 1_000  # ~1-2 ms of bm25 on SQLite, a bitmap heap scan of 1 000 rows on PostgreSQL
+BODY_RANK_LIMIT = 500  # every match: read only when the title tiers do not fill the page
 TIER_SQL = {
+    # {fts}: registry_fts_title (titles only: short doclists) for a title tier without facet filters, else
+    # registry_fts (facet terms live in the body) with a column filter; {weights}: bm25's column weights
     "sqlite": "SELECT r.score, r.n, s.record_id FROM (SELECT doc, score, count(*) OVER () AS n FROM ("
-              "SELECT rowid AS doc, bm25(registry_fts, 10.0, 1.0) AS score FROM registry_fts "
-              "WHERE registry_fts MATCH :q LIMIT :cap) ORDER BY score, doc LIMIT :k) r "
+              "SELECT rowid AS doc, bm25({fts}{weights}) AS score FROM {fts} "
+              "WHERE {fts} MATCH :q LIMIT :cap) ORDER BY score, doc LIMIT :k) r "
               "JOIN registry_search s ON s.doc_id = r.doc ORDER BY r.score, r.doc",
     "postgresql": "SELECT r.score, r.n, s.record_id FROM (SELECT doc, score, count(*) OVER () AS n FROM ("
                   "SELECT doc_id AS doc, ts_rank_cd({vector}, to_tsquery('simple', :rq), 1) AS score "
@@ -378,17 +383,32 @@ def _tier(conn: Connection, tier: _TierSpec, facets: str, k: int) -> _Tier:
         sql = TIER_SQL["postgresql"].format(vector="tsv_title" if tier.title_only else "tsv",
                                             where=" AND ".join(where))
         params = {"w": tier.words, "f": facets, "rq": tier.words, "k": k, "cap": tier.cap}
+    elif tier.title_only and not facets:
+        sql = TIER_SQL["sqlite"].format(fts="registry_fts_title", weights="")
+        params = {"q": tier.words, "k": k, "cap": tier.cap}
     else:
         q = f"{{title}} : ({tier.words})" if tier.title_only else f"({tier.words})"
-        sql, params = TIER_SQL["sqlite"], {"q": f"{q} AND {facets}" if facets else q, "k": k, "cap": tier.cap}
+        sql = TIER_SQL["sqlite"].format(fts="registry_fts", weights=", 10.0, 1.0")
+        params = {"q": f"{q} AND {facets}" if facets else q, "k": k, "cap": tier.cap}
     rows = conn.execute(text(sql), params).all()
     matched = int(rows[0][1]) if rows else 0
     return _Tier([Hit(r[2], abs(float(r[0] or 0.0))) for r in rows], matched, matched < tier.cap)
 
 
-def _tiers(own: str, words: str) -> list[_TierSpec]:
-    """Own words in the title; then, when the glossary added equivalents, those in the title; then the text."""
-    return [_TierSpec(own, True)] + ([_TierSpec(words, True)] if words != own else []) + [_TierSpec(words, False)]
+def _tiers(own: str, words: str, phrase: list[str], dialect: str) -> list[_TierSpec]:
+    """Own words in the title; then, when the glossary added equivalents, those in the title; then the text.
+
+    In the title tiers the query's words, in order, are also OR-ed as one phrase: the set matched is the same
+    (a phrase match is a match of all its words), but bm25 adds the phrase's weight where the words stand together,
+    so a title saying exactly the query outranks one that has its words apart (ts_rank_cd rewards proximity by
+    itself)."""
+    def near(expr: str) -> str:
+        if len(phrase) < 2 or dialect == "postgresql":
+            return expr
+        return f'({expr}) OR "{" ".join(phrase)}"'
+
+    title = [_TierSpec(near(own), True)] + ([_TierSpec(near(words), True)] if words != own else [])
+    return title + [_TierSpec(words, False)]
 
 
 def _ranked(conn: Connection, tiers: list[_TierSpec], facets: str, need: int) -> tuple[list[Hit], bool]:
@@ -506,7 +526,8 @@ def search(conn: Connection, query: str, filters: dict[str, list[str]] | None = 
         found = _candidates(conn, _match(q.groups, filters, dialect, mode == "any"), RANK_LIMIT)
         if found.total:
             break
-    tiers = _tiers(_render(q.own, dialect, mode == "any"), _render(q.groups, dialect, mode == "any"))
+    phrase = [w for i, w in enumerate(words) if i not in q.skipped]
+    tiers = _tiers(_render(q.own, dialect, mode == "any"), _render(q.groups, dialect, mode == "any"), phrase, dialect)
     hits, ranked_exact = _ranked(conn, tiers, facets, offset + limit) if found.total else ([], True)
     return SearchPage(query, found.total, hits[offset:offset + limit], _facets_of([r[2] for r in found.rows]),
                       q.corrected, mode, facets_exact=found.exact, total_exact=found.total_exact,

@@ -38,10 +38,20 @@ def _bigrams(run: str) -> list[str]:
     return [run[i:i + 2] for i in range(len(run) - 1)]
 
 
+# Arabic writes "and" (wa-) joined to the next word: "واللدائن" is "and the plastics". Before the article al- that
+# is (nearly) always the conjunction, so "وال..." is indexed and queried as "ال...": `اللدائن الدقيقة` then finds
+# `القمامة البحرية واللدائن الدقيقة`. Migration 0610 applies the same rule to documents indexed before it.
+ARABIC_WA_AL = "\u0648\u0627\u0644"
+
+
+def _arabic_conjunction(word: str) -> str:
+    return word[1:] if word.startswith(ARABIC_WA_AL) and len(word) > len(ARABIC_WA_AL) else word
+
+
 def tokens(text: str) -> list[str]:
-    """Index/query tokens: normalised words, CJK runs as bigrams."""
+    """Index/query tokens: normalised words, CJK runs as bigrams, Arabic "and the" as "the"."""
     out: list[str] = []
-    for word in _WORD.findall(normalise(text or "")):
+    for word in map(_arabic_conjunction, _WORD.findall(normalise(text or ""))):
         pos = 0
         for match in _CJK_RUN.finditer(word):
             if match.start() > pos:
