@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 
-from litterhub.errors import NotFoundError
+from litterhub.errors import HubError, NotFoundError
 from litterhub.services.hub import Hub
 from litterhub.store import job_tables as jt
 
@@ -116,6 +116,8 @@ def run(hub: Hub, job_id: str, work: Callable[[Progress], dict[str, Any]]) -> No
         result = work(lambda fraction, message: report(hub, job_id, fraction, message))
     except JobError as exc:
         finish(hub, job_id, error=exc)
+    except HubError as exc:  # a refusal ends the job as the synchronous request would have answered it
+        finish(hub, job_id, error=JobError(exc.status, str(exc), exc.entries()))
     except Exception:  # noqa: BLE001 - a bug must end the job with a message, not leave it running
         log.exception("job %s failed", job_id)
         finish(hub, job_id, error=JobError(500, "the job failed unexpectedly; it has been logged", []))

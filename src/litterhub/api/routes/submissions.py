@@ -14,7 +14,6 @@ from pydantic import BaseModel, Field
 
 from litterhub.http.compute import offload
 from litterhub.http.deps import get_hub
-from litterhub.http.problems import Problem
 from litterhub.http.security import require_role
 from litterhub.services import contributions as svc
 from litterhub.services import review
@@ -31,14 +30,6 @@ PROBLEMS = {**AUTH_PROBLEMS, 404: {"description": "no such submission"}, 409: {"
 
 contributor = require_role("contributor", scope="submit")
 reviewer = require_role("reviewer", scope="curate")
-
-
-def call(fn, *args, **kwargs):
-    """Run a service call, answering its ContributionError as problem+json."""
-    try:
-        return fn(*args, **kwargs)
-    except svc.ContributionError as exc:
-        raise Problem(exc.status, str(exc), errors=[exc.as_error()]) from None
 
 
 class SubmitBody(BaseModel):
@@ -84,7 +75,7 @@ def review_queue(principal: Principal = Depends(require_role("reviewer")),
                  hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """Open submissions, oldest first (also releases submissions whose embargo has ended)."""
     review.release_due(hub)
-    items = call(review.queue, hub, principal)
+    items = review.queue(hub, principal)
     return {"items": items, "count": len(items)}
 
 
@@ -97,7 +88,7 @@ def review_queue_csv(principal: Principal = Depends(require_role("reviewer")),
     cols = ["id", "kind", "status", "title", "dataset_id", "licence", "quality_tier", "contributor_name",
             "created_at"]
     w.writerow(cols)
-    for item in call(review.queue, hub, principal):
+    for item in review.queue(hub, principal):
         w.writerow([svc.csv_safe(str(item.get(c) if item.get(c) is not None else "")) for c in cols])
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="review-queue.csv"'})
@@ -106,13 +97,13 @@ def review_queue_csv(principal: Principal = Depends(require_role("reviewer")),
 @router.get("/submissions/{sid}", responses=PROBLEMS)
 def submission(sid: str, principal: Principal = Depends(require_role("contributor")),
                hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    return call(svc.get_submission, hub, principal, sid).as_dict()
+    return svc.get_submission(hub, principal, sid).as_dict()
 
 
 @router.get("/submissions/{sid}/photos/{photo_id}", responses=PROBLEMS, response_class=FileResponse)
 def submission_photo(sid: str, photo_id: int, principal: Principal = Depends(require_role("contributor")),
                      hub: Hub = Depends(get_hub)) -> FileResponse:
-    path, media_type = call(svc.photo_file, hub, principal, sid, photo_id)
+    path, media_type = svc.photo_file(hub, principal, sid, photo_id)
     return FileResponse(path, media_type=media_type, headers={"X-Content-Type-Options": "nosniff",
                                                               "Content-Security-Policy": "default-src 'none'",
                                                               "Cache-Control": "private, no-store"})
@@ -127,13 +118,13 @@ async def submit(sid: str, body: SubmitBody, request: Request, principal: Princi
 
 
 def _submit(sid: str, body: SubmitBody, principal: Principal, hub: Hub) -> dict[str, Any]:
-    return call(svc.submit_upload, hub, principal, sid, licence=body.licence, embargo_until=body.embargo_until,
+    return svc.submit_upload(hub, principal, sid, licence=body.licence, embargo_until=body.embargo_until,
                 title=body.title, allow_copy=body.allow_copy).as_dict()
 
 
 @router.post("/submissions/{sid}/claim", responses=PROBLEMS)
 def claim(sid: str, principal: Principal = Depends(reviewer), hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    return call(review.claim, hub, principal, sid).as_dict()
+    return review.claim(hub, principal, sid).as_dict()
 
 
 class AssignBody(BaseModel):
@@ -144,7 +135,7 @@ class AssignBody(BaseModel):
 def assign(sid: str, body: AssignBody, principal: Principal = Depends(require_role("admin", scope="admin")),
            hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """Hand a submission to a named reviewer (admins)."""
-    return call(review.assign, hub, principal, sid, body.reviewer_id).as_dict()
+    return review.assign(hub, principal, sid, body.reviewer_id).as_dict()
 
 
 @router.post("/submissions/{sid}/approve", responses=PROBLEMS)
@@ -152,34 +143,34 @@ async def approve(sid: str, request: Request, body: NoteBody | None = None, prin
                   hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """Approve and publish a new dataset version (safe to repeat: a second call changes nothing); publishing
     runs in the compute pool."""
-    decision = await offload(request, call, review.approve, hub, principal, sid, body.note if body else "")
+    decision = await offload(request, review.approve, hub, principal, sid, body.note if body else "")
     return decision.as_dict()
 
 
 @router.post("/submissions/{sid}/reject", responses=PROBLEMS)
 def reject(sid: str, body: ReasonBody, principal: Principal = Depends(reviewer),
            hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    return call(review.reject, hub, principal, sid, body.reason).as_dict()
+    return review.reject(hub, principal, sid, body.reason).as_dict()
 
 
 @router.post("/submissions/{sid}/request-changes", responses=PROBLEMS)
 def request_changes(sid: str, body: ReasonBody, principal: Principal = Depends(reviewer),
                     hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    return call(review.request_changes, hub, principal, sid, body.reason).as_dict()
+    return review.request_changes(hub, principal, sid, body.reason).as_dict()
 
 
 @router.post("/surveys", status_code=201, responses=PROBLEMS)
 def create_survey(body: SurveyBody, principal: Principal = Depends(contributor),
                   hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """A citizen-science beach survey or cleanup (quality tier citizen-science); photos via the web form."""
-    return call(svc.create_survey, hub, principal, svc.SurveyInput(**body.model_dump())).as_dict()
+    return svc.create_survey(hub, principal, svc.SurveyInput(**body.model_dump())).as_dict()
 
 
 @router.put("/submissions/{sid}/survey", responses=PROBLEMS)
 def correct_survey(sid: str, body: SurveyBody, principal: Principal = Depends(contributor),
                    hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """Send a corrected survey after 'changes requested'; it returns to the review queue."""
-    return call(svc.update_survey, hub, principal, sid, svc.SurveyInput(**body.model_dump())).as_dict()
+    return svc.update_survey(hub, principal, sid, svc.SurveyInput(**body.model_dump())).as_dict()
 
 
 @router.get("/surveys/items")
@@ -196,7 +187,7 @@ def survey_items(q: str | None = Query(None, max_length=100)) -> dict[str, Any]:
 def retract(dataset_id: str, version: int, body: ReasonBody, principal: Principal = Depends(reviewer),
             hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """Hide a published version with a reason; it is kept, and the dataset falls back to its previous version."""
-    return call(review.retract_version, hub, principal, dataset_id, version, body.reason)
+    return review.retract_version(hub, principal, dataset_id, version, body.reason)
 
 
 @router.get("/contributions")

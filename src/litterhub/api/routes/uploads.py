@@ -17,7 +17,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from litterhub.api.routes.submissions import PROBLEMS, call, contributor
+from litterhub.api.routes.submissions import PROBLEMS, contributor
 from litterhub.http.compute import offload, start_job, wants_job
 from litterhub.http.deps import get_hub
 from litterhub.http.problems import Problem
@@ -104,8 +104,8 @@ def _store(hub: Hub, principal: Principal, path: Path, filename: str, limits: sv
     Runs in a worker thread (compute pool or job): the CPU-heavy validation never touches the event loop.
     """
     try:
-        sub = call(svc.create_upload, hub, principal, path, filename, title=fields["title"],
-                   dataset_id=fields["dataset_id"], fmt=fields["fmt"], limits=limits)
+        sub = svc.create_upload(hub, principal, path, filename, title=fields["title"],
+                                dataset_id=fields["dataset_id"], fmt=fields["fmt"], limits=limits)
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
     location = {"Location": f"{base}/submissions/{sub.id}"}
@@ -141,7 +141,7 @@ class MappingBody(BaseModel):
 def proposed_mapping(sid: str, principal: Principal = Depends(contributor),
                      hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """The mapping proposed for (or saved with) an uploaded draft: the YAML, its roles and the file's columns."""
-    sub = call(svc.get_submission, hub, principal, sid)
+    sub = svc.get_submission(hub, principal, sid)
     text = mapping_svc.offered_mapping(hub, sub)
     if text is None:
         raise Problem(409, "this submission has no column mapping (not an upload, or not a table this hub can map)")
@@ -153,7 +153,7 @@ def proposed_mapping(sid: str, principal: Principal = Depends(contributor),
 async def confirm_mapping(sid: str, body: MappingBody, request: Request, principal: Principal = Depends(contributor),
                           hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """Confirm a mapping: it is saved with the submission and the file is validated again with it (off the loop)."""
-    sub = call(svc.get_submission, hub, principal, sid)
+    sub = svc.get_submission(hub, principal, sid)
     if body.roles is not None:
         try:
             text = mapping_svc.mapping_from_roles(body.roles, list((sub.report or {}).get("header") or []))
@@ -163,4 +163,4 @@ async def confirm_mapping(sid: str, body: MappingBody, request: Request, princip
         text = body.mapping
     else:
         raise Problem(422, "give 'mapping' (YAML) or 'roles' (one column per role)")
-    return (await offload(request, call, svc.apply_mapping, hub, principal, sid, text)).as_dict()
+    return (await offload(request, svc.apply_mapping, hub, principal, sid, text)).as_dict()
