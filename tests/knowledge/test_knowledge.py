@@ -88,6 +88,12 @@ def test_country_groups_hold_the_real_members(demo_hub, shared_data):
     assert again["created"] == [] and again["updated"] == []
 
 
+def test_group_pages_show_their_registry_record(client):
+    g7 = client.get("/api/v1/regions/g7").json()
+    members = sorted(m["country"] for m in g7["members"])
+    assert g7["record_id"] == "group-g7" and g7["record"]["data"]["countries"] == members and len(members) == 7
+
+
 def test_seed_refresh_is_idempotent_and_keeps_what_people_revised(hub):
     registry_svc.load_seed(hub)
     reviewer = registry_svc.Caller("user:1", "reviewer")

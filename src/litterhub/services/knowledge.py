@@ -276,6 +276,7 @@ def refresh_seed(hub: Hub) -> dict[str, Any]:
 # --- country groups -------------------------------------------------------------------------------------------
 
 def group_record_id(group: regional_groups.Group) -> str:
+    """The registry record of a GPML group (regional_groups names it; older lists without one: group-<slug>)."""
     return group.record_id or f"group-{group.id}"
 
 

@@ -4,8 +4,9 @@ are registry records.
 
 Contract:
 - `groups(hub)` lists every group once, keyed by a stable slug (`mediterranean`, `basel-convention`, `gfcm`); a
-  Regional Seas programme carries the id of its registry record (`region-mediterranean`) so its page can show the
-  record's action plan, projects and discussion.
+  Regional Seas programme carries the id of its registry record (`region-mediterranean`), every other GPML group
+  `group-<slug>` (the record `litterhub registry import-groups` writes, services/knowledge.py), so its page can
+  show the record's members, action plan, projects and discussion.
 - Members of the CSV groups come from the CSV, never from the registry record (the record may be incomplete);
   fisheries bodies and river basin commissions have no CSV, so their members are the record's `countries`.
 - The CSV lists (akvo/unep-gpml, AGPL-3.0) are not copied into this Apache-2.0 package: they are read at run time
@@ -103,6 +104,7 @@ def _csv_groups(folder: str) -> tuple[Group, ...]:
         slug = record.removeprefix("region-") if record else _slug(g["name"])
         if g["kind"] == "un-regional-group":
             slug = "un-" + slug
+        record = record or f"group-{slug}"  # written by `litterhub registry import-groups` (services/knowledge.py)
         out.append(Group(slug, g["name"], g["kind"], tuple(dict.fromkeys(g["members"])), record,
                          notes=tuple(g["notes"])))
     return tuple(out)
