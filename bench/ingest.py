@@ -60,7 +60,7 @@ print(json.dumps({"wall_s": wall, "peak_rss_mib": resource.getrusage(resource.RU
 ADAPTER_CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from litterhub.ingest.registry import resolve
+from litterhub.ingest.formats import resolve
 from litterhub.ingest.report import ValidationReport
 info, found = resolve(Path(sys.argv[1]), sys.argv[2])
 report = ValidationReport()

@@ -7,7 +7,7 @@ Start-up contract: importing this module imports no capability. `COMMANDS` names
 module that registers it and its one-line help, so `litterhub --help` is printed from that table and
 `litterhub CMD ...` imports only CMD's module (pandas, DuckDB, SQLAlchemy and FastAPI load only for
 the commands that use them). A module in `litterhub.commands` missing from the table still works: it is
-imported eagerly, at the old cost, and tests/foundation/test_cli_startup.py fails until it is listed.
+imported eagerly, at the old cost, and tests/cli/test_cli_startup.py fails until it is listed.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Harmonise observation rows onto the master vocabulary (when the vocabulary package provides crosswalks).
+"""Harmonise observation rows onto the master vocabulary through the crosswalks.
 
 Kept as one entry point so that ingest and re-harmonisation of stored lake data use the same rules.
 """
@@ -7,22 +7,17 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from litterhub.harmonize.crosswalk import apply_crosswalk
+from litterhub.vocab import VOCAB_VERSION
+
 
 def vocabulary_version() -> str:
-    """Version of the vocabulary used to harmonise; 'none' when no crosswalks are installed."""
-    try:
-        from litterhub.vocab import VOCAB_VERSION  # type: ignore[attr-defined]
-    except ImportError:
-        return "none"
-    return str(VOCAB_VERSION)
+    """Version of the vocabulary used to harmonise (recorded with every harmonised version)."""
+    return VOCAB_VERSION
 
 
 def harmonize_observations(observations: pa.Table) -> pa.Table:
     """Fill master_code / relation / material from the crosswalks; source columns stay verbatim."""
-    try:
-        from litterhub.harmonize.crosswalk import apply_crosswalk  # type: ignore[attr-defined]
-    except ImportError:
-        return observations
     # joins cannot carry list columns: harmonise the scalar columns and put the lists back (row order kept)
     lists = [c for c in observations.column_names if pa.types.is_list(observations.schema.field(c).type)]
     harmonised = apply_crosswalk(observations.drop_columns(lists))

@@ -1,6 +1,6 @@
 """EMODnet Chemistry marine litter exchange formats: beach litter workbook and seafloor trawl litter table.
 
-Format facts (docs/formats-batch1.md):
+Format facts (docs/formats.md):
 - Beach: a workbook (often an OLE2 `.xls` named `.xlsx`) with relational sheets `Beaches` (BeachLength,
   widths, coordinates), `Surveys` (SurveyCode, SurveyType Cleaning/Monitoring, SurveyDate, SurveyLength,
   SurveyWidth, start/end coordinates) and `Litter` (SurveyCode, LitterReferenceList, ItemCode, ItemName,

@@ -1,7 +1,7 @@
 """Global surface-trawl microplastic concentrations (Eriksen et al. 2023, `FinalMerge.csv`), and the
 2014 raw table it grew from (`Eriksen.csv`).
 
-Format facts (docs/formats-batch2.md): one row per tow; counts are published as pieces/km² and
+Format facts (docs/formats.md): one row per tow; counts are published as pieces/km² and
 masses as g/km². A pieces/km² value is a density, not a number of items, so it is stored as a
 measurement: the event's `items_per_m2` (value / 10⁶, against the reference km² in `area_m2`) and each
 observation's `items_per_km2`, with `count` and `total_count` empty and `counts_toward_total` false, so no

@@ -1,6 +1,6 @@
 """Swiss lake and river shoreline surveys by hammerdirt (IQAASL): long format, one row per survey x code.
 
-Format facts (docs/formats-batch1.md): two generations of files with different spellings:
+Format facts (docs/formats.md): two generations of files with different spellings:
 - IQAASL `end_process` files: `loc_date` or `sample_id` (a Python tuple string `"('slug', 'YYYY-MM-DD')"`),
   `date`, `slug` or `location`, `code`, `pcs_m` or `pcs/m`, `quantity`, `length` (m), `feature_type`
   (l lake, r river, p mountain/park); every code of the list is present, zeros included.

@@ -1,6 +1,6 @@
 """Declarative mappings: how a new programme's CSV or XLSX columns become canonical records, with no code.
 
-A mapping is a small YAML document (docs/formats-batch2.md, "generic"): which column holds the date,
+A mapping is a small YAML document (docs/formats.md, "generic"): which column holds the date,
 the site, the coordinates and the effort, in which units; which columns (wide layout) or which code and
 count columns (long layout) hold the items and in which code scheme; what a blank item cell means; the
 date format. `load_mapping` validates it completely and every error names the key at fault, so a
@@ -58,7 +58,7 @@ class MappingError(InvalidInput, ValueError):
 
 @dataclass
 class Mapping:
-    """A validated mapping (see the module docstring and docs/formats-batch2.md)."""
+    """A validated mapping (see the module docstring and docs/formats.md)."""
 
     event: dict[str, str]
     layout: str = "wide"
@@ -340,7 +340,7 @@ def render_mapping(doc: dict[str, Any]) -> str:
     body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
     return ("# litterhub mapping draft: check every line, then run\n"
             "#   litterhub ingest FILE --format generic --mapping THIS.yaml\n"
-            "# keys: docs/formats-batch2.md (generic). blank: zero | not-recorded; units.length: m|km|mi|ft|yd\n"
+            "# keys: docs/formats.md (generic). blank: zero | not-recorded; units.length: m|km|mi|ft|yd\n"
             + body)
 
 

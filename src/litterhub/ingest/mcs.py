@@ -1,6 +1,6 @@
 """Marine Conservation Society Great British Beach Clean / Beachwatch workbook: one row per survey, one column per item.
 
-Format facts (docs/formats-batch1.md): an `.xlsx` (read with openpyxl in streaming read-only mode) whose
+Format facts (docs/formats.md): an `.xlsx` (read with openpyxl in streaming read-only mode) whose
 first sheet has survey fields (`BeachID`, `Date of Survey` as an Excel date, `Length Surveyed (metres)`,
 volunteers, hours, bags, `Weight of litter collected (kg)` with `NA`) and then `Material: Item` count
 columns. The plastic prefix is spelled both `Plastic / Polystyrene` and `Plastic/Polystyrene`: codes are

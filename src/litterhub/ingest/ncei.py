@@ -1,6 +1,6 @@
 """NOAA NCEI Marine Microplastics export: one row per sample, a concentration and its unit.
 
-Format facts (docs/formats-batch2.md): `Measurement` is already a concentration whose unit is in
+Format facts (docs/formats.md): `Measurement` is already a concentration whose unit is in
 `Unit` — `pieces/m3` (surface nets), `pieces kg-1 d.w.` (sediment) and `pieces/10 mins` (hand
 picking) are mixed in one column in the full database, so every row's unit is checked and rows in a
 unit the hub cannot place are rejected, never mixed. `Date` is `M/D/YYYY 12:00:00 AM`. `x`/`y`

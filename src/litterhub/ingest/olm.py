@@ -1,6 +1,6 @@
 """OpenLitterMap country export: one row per geotagged photo, one column per tag.
 
-Format facts (docs/formats-batch2.md): there is no survey effort, so every photo is an event of type
+Format facts (docs/formats.md): there is no survey effort, so every photo is an event of type
 `photo` with no length or area and no density; counts are items per photo, usable for composition
 and presence. Tag columns follow upper-case category marker columns (`SMOKING`, `FOOD`, ...): a tag's
 code is `category.tag` (`smoking.butts`). The marker columns are always empty and are not items;

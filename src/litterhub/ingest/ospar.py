@@ -1,6 +1,6 @@
 """OSPAR beach litter (100 m surveys), in the two wide layouts it is published in.
 
-Format facts (docs/formats-batch1.md):
+Format facts (docs/formats.md):
 - litteR layout: `region_code, region_name, country_code, country_name, location_code, location_name, date`
   (ISO) then one column per item named `Material: Name [OSPAR code]`.
 - native OSPAR database export: `RefNo, Beach name, Country, Region, Survey date` (dd/mm/yyyy), `Period`

@@ -1,6 +1,6 @@
 """Plastic Pirates – Go Europe! (school groups on European rivers): riverbank, floating and particle data.
 
-Format facts (docs/formats-batch2.md): one row per school-group dataset (`DatasetID`); UTF-8 with a
+Format facts (docs/formats.md): one row per school-group dataset (`DatasetID`); UTF-8 with a
 BOM; `na`/`NA` mean "not applicable / no data"; `;` separates list values inside a cell. Experts
 qualified every dataset (`DatasetQualified`) and every group's part (`<Group>_Qualified`): only
 parts marked 1 are stored, the rest are reported. Group A counts litter in circles of 7 m² (the

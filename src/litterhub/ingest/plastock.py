@@ -1,7 +1,7 @@
 """Pla'stock (Association pour la sauvegarde du Léman): Lake Geneva beach macro-litter and sand-core
 microplastics.
 
-Format facts (docs/formats-batch2.md):
+Format facts (docs/formats.md):
 - Macro (`macro_current.csv`) is long: one row per beach × position × date × item, with the surveyed
   area `Aire` (m²) and search time `Temps` (min); the unit is items per m², never per 100 m. `Code`
   is the G-code; `OPSAR` (sic) holds OSPAR codes as floats (`15.0` -> `15`); `UNEP` the UNEP/IOC code.

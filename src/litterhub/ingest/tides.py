@@ -1,6 +1,6 @@
 """Ocean Conservancy TIDES / Clean Swell export: one row per cleanup, ICC data-card item names as columns.
 
-Format facts (docs/formats-batch1.md): `Pounds` is in pounds (x 0.45359237 -> kg) and `Miles` in statute
+Format facts (docs/formats.md): `Pounds` is in pounds (x 0.45359237 -> kg) and `Miles` in statute
 miles (x 1609.344 -> m); `Miles` = 0 (about half the rows) means no usable length, so no per-100 m density.
 `GPS` is one `"lat, lon"` string. `Cleanup Date` is ISO (`2023-01-01`) in some exports and US
 month/day/year (`11/16/2022`) in others: both are parsed explicitly and the report says which were seen

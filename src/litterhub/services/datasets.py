@@ -210,13 +210,6 @@ def get_site(hub: Hub, site_id: str) -> dict[str, Any]:
             "events": events}
 
 
-def _event_dict(m) -> dict[str, Any]:
-    out = dict(m)
-    if isinstance(out.get("event_date"), date):
-        out["event_date"] = out["event_date"].isoformat()
-    return out
-
-
 @dataclass
 class EventPage:
     items: list[dict[str, Any]]

@@ -383,10 +383,6 @@ def as_csv(result: IndicatorResult, table: str) -> str:
     return frame.to_csv(index=False, date_format="%Y-%m-%d")
 
 
-def result_dict(result: IndicatorResult) -> dict[str, Any]:
-    return result.as_dict()
-
-
 MAX_CHART_POINTS = 5000
 
 

@@ -189,7 +189,7 @@ PREVIEW_ITEMS = 6
 def preview(path: Path, mapping_text: str, limit: int = PREVIEW_SURVEYS) -> list[dict[str, Any]]:
     """The first `limit` surveys read from the file with the mapping: date, place, effort, people, total and
     the largest item counts. Empty when the mapping cannot be read (the report says why)."""
-    from litterhub.ingest.registry import get_adapter
+    from litterhub.ingest.formats import get_adapter
     from litterhub.ingest.report import ValidationReport
     from litterhub.ingest.textio import sniff
 

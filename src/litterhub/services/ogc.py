@@ -285,16 +285,6 @@ def _bbox_clause(bbox: tuple[float, float, float, float], columns=t.sites):
     return and_(lat_ok, or_(columns.c.lon >= x0, columns.c.lon <= x1))
 
 
-def _date_clause(column, interval: tuple[date | None, date | None]):
-    lo, hi = interval
-    clauses = []
-    if lo:
-        clauses.append(column >= lo)
-    if hi:
-        clauses.append(column <= hi)
-    return and_(*clauses)
-
-
 def _site_feature(r) -> dict[str, Any]:
     geometry = {"type": "Point", "coordinates": [r.lon, r.lat]} if r.lon is not None and r.lat is not None else None
     return {"type": "Feature", "id": r.id, "geometry": geometry,

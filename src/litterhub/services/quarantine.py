@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 from sqlalchemy import select
 
 from litterhub.errors import Conflict, NotFoundError
-from litterhub.ingest.registry import ADAPTERS
+from litterhub.ingest.formats import ADAPTERS
 from litterhub.ingest.rejections import REJECTED_SCHEMA
 from litterhub.ingest.textio import SCAN_CHUNK, Sniff, iter_record_lines, sniff
 from litterhub.model.csvsafe import safe_cell, unsafe_cell

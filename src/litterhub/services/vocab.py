@@ -281,7 +281,7 @@ def reharmonise_dataset(hub: Hub, dataset_id: str, version: int | None = None) -
 
 
 def coverage_formats() -> list[str]:
-    from litterhub.ingest.registry import ADAPTERS
+    from litterhub.ingest.formats import ADAPTERS
 
     return sorted(set(ADAPTERS) | set(_READERS))
 
@@ -291,7 +291,7 @@ def read_item_counts(path: Path, fmt: str) -> pa.Table:
     path = Path(path)
     if not path.is_file():
         raise CoverageInputError("litter-file-not-found", f"{path}: no such file")
-    from litterhub.ingest.registry import ADAPTERS
+    from litterhub.ingest.formats import ADAPTERS
 
     if fmt in ADAPTERS or fmt == "auto":
         return _read_with_adapter(path, fmt)
@@ -306,7 +306,7 @@ def read_item_counts(path: Path, fmt: str) -> pa.Table:
 
 
 def _read_with_adapter(path: Path, fmt: str) -> pa.Table:
-    from litterhub.ingest.registry import UnknownFormat, resolve
+    from litterhub.ingest.formats import UnknownFormat, resolve
     from litterhub.ingest.report import ValidationReport
 
     try:

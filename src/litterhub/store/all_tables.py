@@ -23,11 +23,7 @@ TABLE_MODULES = [
     "litterhub.store.summary_tables",
 ]
 
-for _name in TABLE_MODULES:
-    try:
-        importlib.import_module(_name)
-    except ModuleNotFoundError as exc:  # a capability not installed in this build
-        if exc.name != _name:
-            raise
+for _name in TABLE_MODULES:  # every capability ships: a missing module is a bug, not an option
+    importlib.import_module(_name)
 
 __all__ = ["metadata"]

@@ -15,7 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from litterhub.vocab.crosswalks import normalise_code
-from litterhub.vocab.curation import mappings_a, mappings_b
+from litterhub.vocab.curation import coded_lists, named_lists
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 REL = {"=": "exactMatch", "<": "narrowMatch", ">": "broadMatch", "~": "relatedMatch"}
@@ -407,23 +407,23 @@ def main(shared: Path) -> None:
     )
     master = {i["code"]: i for i in items}
     ev = Evidence(shared, master)
-    ospar_names = {**legend["OSPAR"], **mappings_a.OSPAR_NL_NAMES}
+    ospar_names = {**legend["OSPAR"], **coded_lists.OSPAR_NL_NAMES}
     ices_names = {**legend["C_TS_REV"], **legend["MEDITS"]}
     legend_file = "EMODnet legend.txt"
     schemes = {
-        "ospar": crosswalk_rows("ospar", mappings_a.OSPAR, ospar_names, legend_file + " OSPAR", ev),
-        "unep-ioc": crosswalk_rows("unep-ioc", mappings_a.UNEP, legend["UNEP"], legend_file + " UNEP", ev),
+        "ospar": crosswalk_rows("ospar", coded_lists.OSPAR, ospar_names, legend_file + " OSPAR", ev),
+        "unep-ioc": crosswalk_rows("unep-ioc", coded_lists.UNEP, legend["UNEP"], legend_file + " UNEP", ev),
         "ices-medits": crosswalk_rows(
-            "ices-medits", mappings_a.ICES_MEDITS, ices_names, legend_file + " C_TS_REV/MEDITS", ev
+            "ices-medits", coded_lists.ICES_MEDITS, ices_names, legend_file + " C_TS_REV/MEDITS", ev
         )
-        + crosswalk_rows("ices-medits", mappings_a.ICES_RECO, legend["RECO_LT"], legend_file + " RECO_LT", ev),
-        "noaa-mdmap": crosswalk_rows("noaa-mdmap", mappings_b.NOAA_MDMAP, {}, "MDMAP export header", ev),
-        "oc-icc": crosswalk_rows("oc-icc", mappings_b.OC_ICC, {}, "TIDES export header", ev),
-        "mcs": crosswalk_rows("mcs", mappings_b.MCS, {}, "MCS GBBC 2022 sheet header", ev)
-        + crosswalk_rows("mcs", mappings_b.MCS_2021, {}, "MCS beachwatch_sources_2021 item", ev),
-        "olm": crosswalk_rows("olm", mappings_b.OLM, {}, "OpenLitterMap tag", ev),
+        + crosswalk_rows("ices-medits", coded_lists.ICES_RECO, legend["RECO_LT"], legend_file + " RECO_LT", ev),
+        "noaa-mdmap": crosswalk_rows("noaa-mdmap", named_lists.NOAA_MDMAP, {}, "MDMAP export header", ev),
+        "oc-icc": crosswalk_rows("oc-icc", named_lists.OC_ICC, {}, "TIDES export header", ev),
+        "mcs": crosswalk_rows("mcs", named_lists.MCS, {}, "MCS GBBC 2022 sheet header", ev)
+        + crosswalk_rows("mcs", named_lists.MCS_2021, {}, "MCS beachwatch_sources_2021 item", ev),
+        "olm": crosswalk_rows("olm", named_lists.OLM, {}, "OpenLitterMap tag", ev),
         "plastic-pirates": crosswalk_rows(
-            "plastic-pirates", mappings_b.PLASTIC_PIRATES, {}, "Plastic Pirates READme field", ev
+            "plastic-pirates", named_lists.PLASTIC_PIRATES, {}, "Plastic Pirates READme field", ev
         ),
         "swiss-iqaasl": swiss_rows(shared, master),
     }

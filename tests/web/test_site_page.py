@@ -41,7 +41,7 @@ def test_site_page_has_map_chart_mix_datasets_and_downloads(client, demo_hub):
     # timeline: one point per counted, dated survey of the site, each with its class and unit
     timeline = _data_block(html, "site-timeline-data")
     counted = {e["event_id"] for e in lake if e["total_count"] is not None and e["event_date"] is not None}
-    assert {p["event_id"] for p in timeline} == counted
+    assert counted and {p["event_id"] for p in timeline} == counted
     assert all(p["cls"] and p["unit"] for p in timeline)
     assert [p["date"] for p in timeline] == sorted(p["date"] for p in timeline)
     # item mix: the chart's shares of the largest class add up to 100 % with the "others" row

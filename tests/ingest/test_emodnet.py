@@ -10,9 +10,8 @@ import pytest
 import xlrd
 
 from litterhub.harmonize.seafloor import add_items_per_km2
-from litterhub.ingest.registry import detect
+from litterhub.ingest.formats import detect
 from litterhub.ingest.textio import sniff
-from litterhub.services.ingest import ingest_file
 
 
 @pytest.fixture(scope="module")
@@ -34,17 +33,8 @@ def _sheet(path, name):
 
 
 @pytest.fixture(scope="module")
-def lake(beach_path, seafloor_path, tmp_path_factory):
-    from litterhub.services.hub import Hub
-
-    hub = Hub.open(tmp_path_factory.mktemp("emodnet") / "data")
-    out = {}
-    for key, path in (("beach", beach_path), ("seafloor", seafloor_path)):
-        result = ingest_file(hub, path, "auto")
-        out[key] = (result, hub.lake.read_table("events", result.dataset_id, result.version),
-                    hub.lake.read_table("observations", result.dataset_id, result.version))
-    yield out
-    hub.close()
+def lake(beach_path, seafloor_path, ingest):
+    return {key: ingest(path)[:3] for key, path in (("beach", beach_path), ("seafloor", seafloor_path))}
 
 
 def test_both_files_detected_despite_their_names(beach_path, seafloor_path):
@@ -96,5 +86,5 @@ def test_seafloor_hauls_counts_and_swept_area(seafloor_path, lake):
         assert ev["items_per_km2"] == pytest.approx(ev["total_count"] / (effort[ev["source_event_id"]] / 1e6))
     assert obs.num_rows == len(rows)
     # Distance 35 m in a 35 min haul is not a plausible trawl: said, not silently trusted
-    assert r.counts["litter-effort-suspect"] == len(hauls)
+    assert r.counts["litter-effort-suspect"] == len(hauls) == events.num_rows > 0
     assert all("litter-effort-suspect" in f for f in events.column("qc_flags").to_pylist())

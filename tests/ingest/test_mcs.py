@@ -8,9 +8,8 @@ import openpyxl
 import pyarrow.compute as pc
 import pytest
 
-from litterhub.ingest.registry import detect
+from litterhub.ingest.formats import detect
 from litterhub.ingest.textio import sniff
-from litterhub.services.ingest import ingest_file
 
 META_END = "Total Volunteers"
 
@@ -30,14 +29,8 @@ def sheet(path):
 
 
 @pytest.fixture(scope="module")
-def ingested(path, tmp_path_factory):
-    from litterhub.services.hub import Hub
-
-    hub = Hub.open(tmp_path_factory.mktemp("mcs") / "data")
-    result = ingest_file(hub, path, "auto")
-    yield (result, hub.lake.read_table("events", result.dataset_id, result.version),
-           hub.lake.read_table("observations", result.dataset_id, result.version))
-    hub.close()
+def ingested(path, ingest):
+    return ingest(path)[:3]
 
 
 def test_detected_and_every_row_accounted_for(path, sheet, ingested):

@@ -8,7 +8,7 @@ from collections import defaultdict
 import pyarrow.compute as pc
 import pytest
 
-from litterhub.ingest.registry import detect
+from litterhub.ingest.formats import detect
 from litterhub.ingest.textio import sniff
 from litterhub.services.ingest import ingest_file
 
@@ -29,15 +29,9 @@ def _survey(row):
 
 
 @pytest.fixture(scope="module", params=FILES)
-def ingested(request, shared_data, tmp_path_factory):
-    from litterhub.services.hub import Hub
-
+def ingested(request, shared_data, ingest):
     path = shared_data / "hammerdirt-swiss" / request.param
-    hub = Hub.open(tmp_path_factory.mktemp("hd") / "data")
-    result = ingest_file(hub, path, "auto")
-    yield (path, result, hub.lake.read_table("events", result.dataset_id, result.version),
-           hub.lake.read_table("observations", result.dataset_id, result.version))
-    hub.close()
+    return (path, *ingest(path)[:3])
 
 
 def test_detected_rows_and_surveys(ingested):

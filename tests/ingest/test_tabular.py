@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from litterhub.ingest.base import DatasetDefaults
-from litterhub.ingest.registry import ADAPTERS
+from litterhub.ingest.formats import ADAPTERS
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.tabular import DateColumn, EventKey, Survey, TabularAdapter
 from litterhub.ingest.textio import Sniff, sniff
@@ -111,7 +111,7 @@ def test_every_adapter_declares_what_callers_use():
 def test_importing_the_adapters_adds_no_error_code():
     """Codes live in one table (ingest/report.py): importing every adapter leaves it unchanged."""
     code = ("from litterhub.ingest.report import CODES; before = dict(CODES); "
-            "import litterhub.ingest.registry; print(before == CODES, len(CODES))")
+            "import litterhub.ingest.formats; print(before == CODES, len(CODES))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out[0] == "True" and int(out[1]) > 30
 

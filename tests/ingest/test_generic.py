@@ -8,8 +8,8 @@ import pyarrow.compute as pc
 import pytest
 from typer.testing import CliRunner
 
+from litterhub.ingest.formats import UnknownFormat, detect
 from litterhub.ingest.mapping import MappingError, parse_mapping
-from litterhub.ingest.registry import UnknownFormat, detect
 from litterhub.ingest.textio import sniff
 from litterhub.services.ingest import ingest_file
 

@@ -9,9 +9,8 @@ from datetime import date, datetime
 import pyarrow.compute as pc
 import pytest
 
-from litterhub.ingest.registry import detect
+from litterhub.ingest.formats import detect
 from litterhub.ingest.textio import sniff
-from litterhub.services.ingest import ingest_file
 
 WIDE = "beach-litter-nl-2012-2017.csv"
 NATIVE = "beach-litter-nl-2012-2017-ospar-export.csv"
@@ -24,17 +23,8 @@ def _raw(path):
 
 
 @pytest.fixture(scope="module")
-def lake(shared_data, tmp_path_factory):
-    from litterhub.services.hub import Hub
-
-    hub = Hub.open(tmp_path_factory.mktemp("ospar") / "data")
-    out = {}
-    for name in (WIDE, NATIVE, LONG):
-        result = ingest_file(hub, shared_data / "ospar-nl-litteR" / name, "auto")
-        out[name] = (result, hub.lake.read_table("events", result.dataset_id, result.version),
-                     hub.lake.read_table("observations", result.dataset_id, result.version))
-    yield out
-    hub.close()
+def lake(shared_data, ingest):
+    return {name: ingest(shared_data / "ospar-nl-litteR" / name)[:3] for name in (WIDE, NATIVE, LONG)}
 
 
 @pytest.mark.parametrize("name", [WIDE, NATIVE, LONG])

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pyarrow.compute as pc
 import pytest
 
-from litterhub.ingest.registry import detect
+from litterhub.ingest.formats import detect
 from litterhub.ingest.textio import sniff
 from litterhub.model.schema import EVENT_SCHEMA, unit_of
 

@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 import pytest
 
 from litterhub.ingest.base import site_ids
-from litterhub.ingest.registry import detect
+from litterhub.ingest.formats import detect
 from litterhub.ingest.textio import sniff
 
 

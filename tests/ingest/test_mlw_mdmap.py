@@ -62,6 +62,7 @@ def test_mlw_totals_dates_and_densities_match_the_raw_file(hub, mlw_path):
     events = hub.lake.read_table("events", result.dataset_id, result.version)
     lines = events.column("source_line").to_pylist()
     totals = events.column("total_count").to_pylist()
+    assert 0 < len(lines) <= len(rows)
     assert all(abs(expected[ln] - tot) < 1e-9 for ln, tot in zip(lines, totals, strict=True))
     for ln, tot, d100 in zip(lines, totals, events.column("items_per_100m").to_pylist(), strict=True):
         if 0 < length[ln] <= 20_000:

@@ -93,7 +93,7 @@ def test_dataset_chart_labels_its_log_scale(browser, live_server, lang):
     chart = page.evaluate(READ_CHART, "#chart")
     x, y = _axes(chart, s["survey_date"])
     assert y["title"] == f"{s['items_per_100m']} {s['log_scale']}"
-    assert all(YEAR.search(label) for label in x["labels"]), x["labels"]
+    assert x["labels"] and all(YEAR.search(label) for label in x["labels"]), x["labels"]
     assert not errors, errors
     page.close()
 
@@ -111,7 +111,7 @@ def test_site_page_draws_its_map_timeline_and_item_mix(browser, live_server, lan
     timeline = page.evaluate(READ_CHART, "#site-timeline")
     x, y = _axes(timeline, s["survey_date"])
     assert y["title"] == s["items_total"]
-    assert all(YEAR.search(label) for label in x["labels"]), x["labels"]
+    assert x["labels"] and all(YEAR.search(label) for label in x["labels"]), x["labels"]
     mix = page.evaluate(READ_CHART, "#site-mix-chart")
     share, items = _axes(mix, s["share_pct"])
     assert s["others"] in items["labels"]

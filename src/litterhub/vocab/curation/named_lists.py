@@ -1,5 +1,5 @@
 """Hand-reviewed mappings of the name-based programme lists onto the master list (same line format as
-`mappings_a`). Codes are the programme's own column names / tag keys, verbatim."""
+`coded_lists`). Codes are the programme's own column names / tag keys, verbatim."""
 
 NOAA_MDMAP = """
 plastic:fragments-film | < | Gfrags | film fragments >= 2.5 cm

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from litterhub.ingest.registry import ADAPTERS, detect
+from litterhub.ingest.formats import ADAPTERS, detect
 from litterhub.ingest.textio import sniff
 from litterhub.services.ingest import ingest_file
 
@@ -93,14 +93,9 @@ def _write(rows: list[list[str]], path: Path, bom: str, line_end: str, delimiter
 
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory):
-    from litterhub.services.hub import Hub
-    from litterhub.services.setup import initialise
-
-    hub = Hub.open(tmp_path_factory.mktemp("text-matrix") / "data")
-    initialise(hub)
-    yield hub
-    hub.close()
+def hub(module_hub):
+    """One initialised hub for the whole matrix (tests/ingest/conftest.py)."""
+    return module_hub
 
 
 @pytest.fixture(scope="module")

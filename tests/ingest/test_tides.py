@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pyarrow.compute as pc
 import pytest
 
-from litterhub.ingest.registry import detect
+from litterhub.ingest.formats import detect
 from litterhub.ingest.textio import sniff
 from litterhub.services.ingest import ingest_file
 
@@ -30,16 +30,9 @@ def _day(text: str) -> date:
 
 
 @pytest.fixture(scope="module", params=FILES)
-def ingested(request, shared_data, tmp_path_factory):
-    from litterhub.services.hub import Hub
-
+def ingested(request, shared_data, ingest):
     path = shared_data / "ocean-conservancy-tides" / request.param
-    hub = Hub.open(tmp_path_factory.mktemp("tides") / "data")
-    result = ingest_file(hub, path, "auto")
-    events = hub.lake.read_table("events", result.dataset_id, result.version)
-    obs = hub.lake.read_table("observations", result.dataset_id, result.version)
-    yield path, result, events, obs
-    hub.close()
+    return (path, *ingest(path)[:3])
 
 
 def test_auto_detection_picks_tides(shared_data):
@@ -107,6 +100,7 @@ def test_line_and_rope_flagged_per_length(ingested):
     recorded = sum(1 for c in cleanups for k in per_length if c[k].strip())
     flagged = obs.filter(pc.match_substring(obs.column("source_code"), "1 yard/meter"))
     assert flagged.num_rows == recorded
+    assert recorded > 0 or path.name == "cleanswell_jan23_raw.csv"  # the January export records none per length
     assert all(f == ["litter-count-per-length"] for f in flagged.column("flags").to_pylist())
 
 

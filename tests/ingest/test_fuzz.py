@@ -100,19 +100,8 @@ def check_outcome(result) -> None:
         assert issue.code and issue.message
 
 
-@pytest.fixture(scope="module")
-def fuzz_hub(tmp_path_factory):
-    from litterhub.services.hub import Hub
-    from litterhub.services.setup import initialise
-
-    hub = Hub.open(tmp_path_factory.mktemp("fuzz") / "data")
-    initialise(hub)
-    yield hub
-    hub.close()
-
-
 @pytest.mark.parametrize("seed_name", sorted(SEEDS))
-def test_text_readers_survive_hostile_input(seed_name, shared_data, fuzz_hub, tmp_path):
+def test_text_readers_survive_hostile_input(seed_name, shared_data, module_hub, tmp_path):
     seed = head(shared_data / SEEDS[seed_name])
 
     @FUZZ
@@ -121,7 +110,7 @@ def test_text_readers_survive_hostile_input(seed_name, shared_data, fuzz_hub, tm
         path = tmp_path / f"{seed_name}-{kind}.csv"
         path.write_bytes(mutate(seed, kind, salt))
         for fmt in ("auto", _format_of(seed_name)):
-            check_outcome(ingest_file(fuzz_hub, path, fmt, dry_run=True))
+            check_outcome(ingest_file(module_hub, path, fmt, dry_run=True))
 
     run()
 
@@ -133,7 +122,7 @@ def _format_of(seed_name: str) -> str:
 
 
 @pytest.mark.parametrize("seed_name", sorted(WORKBOOKS))
-def test_workbook_readers_survive_truncation(seed_name, shared_data, fuzz_hub, tmp_path):
+def test_workbook_readers_survive_truncation(seed_name, shared_data, module_hub, tmp_path):
     data = (shared_data / WORKBOOKS[seed_name]).read_bytes()
 
     @FUZZ
@@ -142,12 +131,12 @@ def test_workbook_readers_survive_truncation(seed_name, shared_data, fuzz_hub, t
         path = tmp_path / f"{seed_name}.xlsx"
         path.write_bytes(data[:cut] if kind == "truncate" else mutate(data, "flip", cut))
         for fmt in ("auto", seed_name.split("-")[0], "generic"):
-            check_outcome(ingest_file(fuzz_hub, path, fmt, dry_run=True))
+            check_outcome(ingest_file(module_hub, path, fmt, dry_run=True))
 
     run()
 
 
-def test_generic_reader_survives_hostile_input(shared_data, fuzz_hub, tmp_path):
+def test_generic_reader_survives_hostile_input(shared_data, module_hub, tmp_path):
     seed = head(shared_data / SEEDS["mlw"])
 
     @FUZZ
@@ -155,7 +144,7 @@ def test_generic_reader_survives_hostile_input(shared_data, fuzz_hub, tmp_path):
     def run(kind, salt):
         path = tmp_path / f"generic-{kind}.csv"
         path.write_bytes(mutate(seed, kind, salt))
-        check_outcome(ingest_file(fuzz_hub, path, "generic", mapping=GENERIC_MAPPING, dry_run=True))
+        check_outcome(ingest_file(module_hub, path, "generic", mapping=GENERIC_MAPPING, dry_run=True))
 
     run()
 
@@ -182,3 +171,59 @@ def test_failed_ingest_leaves_no_partial_dataset(seed_name, shared_data, hub, tm
                 assert conn.execute(select(t.datasets.c.id).where(t.datasets.c.id == f"fz-{seed_name}-{i}")
                                     ).first() is None
     assert not list(hub.lake.root.glob(".tmp-*"))
+
+
+# --- mutations drawn by hypothesis on the tabular programme exports ------------------------------------------
+
+MUTATED_SOURCES = {
+    "tides": ("ocean-conservancy-tides", "cleanswell_nov22.csv"),
+    "ospar": ("ospar-nl-litteR", "beach-litter-nl-2012-2017-ospar-export.csv"),
+    "hammerdirt": ("hammerdirt-swiss/iqaasl_end_process", "after_may_2021.csv"),
+    "emodnet": ("emodnet-litter-format/seafloor", "Output_multiple_sheet_def.csv"),
+}
+
+
+def _head_of(shared_data, fmt: str, lines: int = 25) -> bytes:
+    folder, name = MUTATED_SOURCES[fmt]
+    data = (shared_data / folder / name).read_bytes()
+    return b"\n".join(data.split(b"\n")[:lines]) + b"\n"
+
+
+mutation = st.one_of(
+    st.tuples(st.just("truncate"), st.floats(0.05, 0.99)),
+    st.tuples(st.just("shuffle"), st.randoms(use_true_random=False)),
+    st.tuples(st.just("cp1252"), st.just(None)),
+    st.tuples(st.just("garbage"), st.binary(min_size=1, max_size=300)),
+    st.tuples(st.just("quote"), st.integers(0, 10_000)),
+)
+
+
+def _mutate(data: bytes, how) -> bytes:
+    kind, arg = how
+    if kind == "truncate":
+        return data[: max(1, int(len(data) * arg))]
+    if kind == "shuffle":
+        lines = data.split(b"\n")
+        body = lines[1:]
+        arg.shuffle(body)
+        return b"\n".join([lines[0], *body])
+    if kind == "cp1252":
+        return data.decode("utf-8", "replace").replace("e", "\u00e9").encode("cp1252", "replace")
+    if kind == "garbage":
+        cut = len(data) // 2
+        return data[:cut] + arg + data[cut:]
+    pos = arg % len(data)
+    return data[:pos] + b'"' + data[pos:]  # an unbalanced quote swallows the rest of the file
+
+
+@pytest.mark.parametrize("fmt", sorted(MUTATED_SOURCES))
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(how=mutation)
+def test_mutated_files_give_reports_not_tracebacks(shared_data, tmp_path, hub, fmt, how):
+    path = tmp_path / f"{fmt}-fuzz.csv"
+    path.write_bytes(_mutate(_head_of(shared_data, fmt), how))
+    for requested in ("auto", fmt):
+        result = ingest_file(hub, path, requested, dry_run=True)
+        r = result.report
+        assert r.fatal or r.rows_in == r.rows_accepted + r.rows_rejected
+        assert r.fatal or r.rows_in > 0 or not result.ok
