@@ -146,7 +146,7 @@ def test_approved_widths_are_width_revisions_credited_to_the_focal_point(world):
 
 @pytest.fixture(scope="module")
 def api(world):
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     hub, users, sites = world
     keys = {name: auth.create_api_key(hub, u.id)[0] for name, u in users.items()}
@@ -205,7 +205,7 @@ def _csrf(html: str) -> str:
 
 
 def _signed_in(world, email: str) -> TestClient:
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     c = TestClient(create_app(world[0]))
     page = c.get("/account/login")
@@ -265,7 +265,7 @@ def test_cli_assign_submit_and_approve(world):
 
 @pytest.fixture(scope="module")
 def live(world):
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
     from tests.conftest import serve_in_thread
 
     url, server = serve_in_thread(create_app(world[0]))

@@ -202,7 +202,7 @@ def test_exports(world):
 # --- API ------------------------------------------------------------------------------------------------------
 
 def test_api_roles_and_reads(world):
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     hub, users = world
     key = {n: auth.create_api_key(hub, u.id)[0] for n, u in users.items()}
@@ -269,7 +269,7 @@ def _fits(page) -> None:
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [360, 1366])
 def test_team_walks_the_seven_steps_in_chromium(browser, tmp_path_factory, width):
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
     from tests.conftest import serve_in_thread
 
     hub, users = _hub(tmp_path_factory, f"plan-browser-{width}")

@@ -88,7 +88,7 @@ def test_capacity_need_is_matched_to_learning_resources(world):
 
 
 def test_api_and_cli(world):
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
 
     hub, need_id = world
     with TestClient(create_app(hub)) as c:
@@ -112,7 +112,7 @@ def test_api_and_cli(world):
 @pytest.mark.browser
 @pytest.mark.parametrize(("width", "lang"), [(360, "fr"), (1366, "en")])
 def test_follow_a_learning_path_from_a_dataset_page(browser, world, width, lang):
-    from litterhub.api.app import create_app
+    from litterhub.app import create_app
     from tests.conftest import serve_in_thread
 
     hub, _ = world

@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from litterhub.http.callers import caller_of
 from litterhub.http.deps import get_hub
 from litterhub.http.security import verify_csrf
 from litterhub.registry.entities import ENTITY_TYPES, TOPICS, TYPE_LABELS, source_url
@@ -27,10 +28,6 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
 COMMON_FIELDS = {"id", "type", "title", "names", "acronyms", "summary", "url", "year", "countries", "regions",
                  "languages", "topics", "tags", "sources", "licence"}
-
-
-def _caller(principal) -> svc.Caller | None:
-    return None if principal is None else svc.Caller(principal.actor, principal.role, principal.user.public_name)
 
 
 @router.get("/registry", response_class=HTMLResponse)
@@ -80,7 +77,7 @@ def _svg_graph(graph: dict[str, Any]) -> dict[str, Any]:
 
 def _record_page(request: Request, hub: Hub, record_id: str, status_code: int = 200, **extra: Any) -> Response:
     me = viewer(request)
-    caller = _caller(me)
+    caller = caller_of(me)
     try:
         record = svc.get_record(hub, record_id, caller)
     except svc.RegistryError as exc:
@@ -119,7 +116,7 @@ async def post_comment(record_id: str, request: Request, hub: Hub = Depends(get_
     form = await _posted(request)
     parent = form.get("parent_id")
     try:
-        svc.add_comment(hub, record_id, form.get("body", ""), _caller(who), int(parent) if parent else None)
+        svc.add_comment(hub, record_id, form.get("body", ""), caller_of(who), int(parent) if parent else None)
     except (svc.RegistryError, ValueError) as exc:
         return _record_page(request, hub, record_id, status_code=422, error=str(exc))
     return RedirectResponse(f"/registry/records/{record_id}#comments", status_code=303)
@@ -130,7 +127,7 @@ async def post_review(record_id: str, request: Request, hub: Hub = Depends(get_h
     who = need(request, "reviewer")
     form = await _posted(request)
     try:
-        svc.review(hub, record_id, form.get("action", ""), _caller(who), form.get("reason"))
+        svc.review(hub, record_id, form.get("action", ""), caller_of(who), form.get("reason"))
     except svc.RegistryError as exc:
         return _record_page(request, hub, record_id, status_code=exc.status, error=str(exc))
     return RedirectResponse(f"/registry/records/{record_id}", status_code=303)
@@ -188,7 +185,7 @@ def _form_of(data: dict[str, Any]) -> dict[str, str]:
 def edit_form(record_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request, "contributor")
     try:
-        rec = svc.get_record(hub, record_id, _caller(who))
+        rec = svc.get_record(hub, record_id, caller_of(who))
     except svc.RegistryError as exc:
         return page(request, "not_found.html", status_code=404, what=str(exc))
     return _form_page(request, form=_form_of(rec["data"]), errors=[], chosen_topics=rec["data"].get("topics", []),
@@ -203,7 +200,7 @@ async def edit(record_id: str, request: Request, hub: Hub = Depends(get_hub)) ->
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
     topics = [t for t in raw.getlist("topics") if isinstance(t, str)]
     try:
-        svc.update_record(hub, record_id, _record_from_form(form, topics), _caller(who))
+        svc.update_record(hub, record_id, _record_from_form(form, topics), caller_of(who))
     except svc.RegistryError as exc:
         return _form_page(request, status_code=exc.status, form=form, errors=exc.errors, chosen_topics=topics,
                           action=f"/registry/records/{record_id}/edit", editing=record_id)
@@ -213,8 +210,8 @@ async def edit(record_id: str, request: Request, hub: Hub = Depends(get_hub)) ->
 @router.get("/registry/review", response_class=HTMLResponse)
 def review_queue(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request, "reviewer")
-    return page(request, "registry/review.html", queue=svc.review_queue(hub, _caller(who)), type_labels=TYPE_LABELS,
-                pending_links=svc.pending_links(hub, _caller(who)))
+    return page(request, "registry/review.html", queue=svc.review_queue(hub, caller_of(who)), type_labels=TYPE_LABELS,
+                pending_links=svc.pending_links(hub, caller_of(who)))
 
 
 @router.post("/registry/links/{link_id}/review")
@@ -224,7 +221,7 @@ async def post_link_review(link_id: int, request: Request, hub: Hub = Depends(ge
     form = await _posted(request)
     back = form.get("record_id", "")
     try:
-        svc.review_link(hub, link_id, form.get("action", ""), _caller(who), form.get("reason"))
+        svc.review_link(hub, link_id, form.get("action", ""), caller_of(who), form.get("reason"))
     except svc.RegistryError as exc:
         if back:
             return _record_page(request, hub, back, status_code=exc.status, error=str(exc))
@@ -238,7 +235,7 @@ async def post_link(record_id: str, request: Request, hub: Hub = Depends(get_hub
     who = need(request, "contributor")
     form = await _posted(request)
     try:
-        svc.add_link(hub, record_id, form.get("target", "").strip(), form.get("type", ""), _caller(who),
+        svc.add_link(hub, record_id, form.get("target", "").strip(), form.get("type", ""), caller_of(who),
                      form.get("note"))
     except svc.RegistryError as exc:
         return _record_page(request, hub, record_id, status_code=exc.status, error=str(exc))
@@ -252,10 +249,10 @@ async def post_capacity(record_id: str, request: Request, hub: Hub = Depends(get
     form = await _posted(request)
     try:
         if form.get("request_id"):
-            svc.act_on_request(hub, int(form["request_id"]), form.get("action", ""), _caller(who),
+            svc.act_on_request(hub, int(form["request_id"]), form.get("action", ""), caller_of(who),
                                form.get("outcome"))
         else:
-            svc.request_capacity(hub, record_id, form.get("offer_id", ""), _caller(who), form.get("message"))
+            svc.request_capacity(hub, record_id, form.get("offer_id", ""), caller_of(who), form.get("message"))
     except (svc.RegistryError, ValueError) as exc:
         return _record_page(request, hub, record_id, status_code=getattr(exc, "status", 400), error=str(exc))
     return RedirectResponse(f"/registry/records/{record_id}#matches", status_code=303)
@@ -275,7 +272,7 @@ async def submit(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
     topics = [t for t in raw.getlist("topics") if isinstance(t, str)]
     try:
-        created = svc.create_record(hub, _record_from_form(form, topics), _caller(who))
+        created = svc.create_record(hub, _record_from_form(form, topics), caller_of(who))
     except svc.RegistryError as exc:
         return _form_page(request, status_code=422, form=form, errors=exc.errors, chosen_topics=topics)
     return RedirectResponse(f"/registry/records/{created['id']}", status_code=303)
