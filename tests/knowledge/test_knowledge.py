@@ -135,3 +135,18 @@ def test_stats_through_cli_api_and_web(demo_hub, client):
     assert page.status_code == 200 and 'data-type="practice"' in page.text
     bad = CliRunner().invoke(app, ["registry", "measures", "XX1", "--data-dir", str(demo_hub.settings.data_dir)])
     assert bad.exit_code == 2 and "(knowledge-unknown-country)" in bad.output
+
+
+def test_item_pages_list_the_measures_targeting_them(demo_hub, client):
+    found = knowledge.item_measures(demo_hub, "G95")
+    by_country = {r["country"]: r["since"] for r in found["rows"]}
+    assert found["countries"] >= 5 and by_country["GBR"] == 2019
+    for r in found["rows"]:
+        for m in r["measures"]:
+            covered = registry_svc.get_record(demo_hub, m["id"])["data"]["covers"]
+            assert "G95" in {c["item"] for c in covered}
+    assert client.get("/api/v1/vocab/items/G95/measures").json() == found
+    page = client.get("/vocab/items/G95")
+    assert 'id="item-measures"' in page.text and 'data-country="GBR"' in page.text
+    bad = client.get("/api/v1/vocab/items/NOPE/measures")
+    assert bad.status_code == 404 and bad.json()["errors"][0]["code"] == "knowledge-unknown-item"

@@ -175,6 +175,28 @@ def measures(hub: Hub, code: str) -> dict[str, Any]:
             "kinds": dict(Counter(m["kind"] for m in rows))}
 
 
+def item_measures(hub: Hub, item_code: str) -> dict[str, Any]:
+    """The national measures targeting a master item, per country with the first year (for the item page)."""
+    from litterhub.vocab.items import master_list
+
+    entry = master_list().get(item_code)
+    if entry is None:
+        raise KnowledgeError(f"{item_code[:40]!r} is not a master item code", code="knowledge-unknown-item",
+                             field="item", status=404)
+    per_country: dict[str, list[dict[str, Any]]] = {}
+    for d in published(hub, "policy"):
+        if entry.code in {c["item"] for c in d.get("covers") or []} and len(d.get("countries") or []) == 1:
+            per_country.setdefault(d["countries"][0], []).append(
+                {"id": d["id"], "title": d["title"], "kind": d.get("kind"), "since": _since(d)})
+    rows = []
+    for country, found in per_country.items():
+        years = [m["since"] for m in found if m["since"]]
+        rows.append({"country": country, "since": min(years) if years else None,
+                     "measures": sorted(found, key=lambda m: m["since"] or 9999)})
+    rows.sort(key=lambda r: (r["since"] or 9999, r["country"]))
+    return {"item": entry.code, "name": entry.name, "countries": len(rows), "rows": rows}
+
+
 def measures_overview(hub: Hub) -> dict[str, Any]:
     """Countries with national measures, each with its count by instrument type (the coverage of the records)."""
     per: dict[str, Counter] = {}

@@ -1,6 +1,6 @@
 """/api/v1 knowledge views (read-only, services/knowledge.py): the industry compendium (`/compendium`, CSV with
-`format=csv`), national measures (`/measures`, `/countries/{code}/measures`), a country's chemical lens
-(`/countries/{code}/chemical-lens`) and the seed-content report (`/registry/stats`)."""
+`format=csv`), national measures (`/measures`, `/countries/{code}/measures`, `/vocab/items/{code}/measures`), a
+country's chemical lens (`/countries/{code}/chemical-lens`) and the seed-content report (`/registry/stats`)."""
 
 from __future__ import annotations
 
@@ -48,6 +48,12 @@ async def country_lens(code: str, lang: str = Query("en", pattern="^(en|fr|es|ar
     """The items recorded most often in the country's surveys with the substances the databases associate with
     their polymers (association, not measured content)."""
     return await run_in_threadpool(svc.country_lens, hub, code, lang)
+
+
+@router.get("/vocab/items/{code}/measures", responses={404: {"description": "unknown master item"}})
+async def item_measures(code: str, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
+    """The national measures targeting a master item, per country with the first year."""
+    return await run_in_threadpool(svc.item_measures, hub, code)
 
 
 @router.get("/registry/stats")

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from litterhub.http.deps import get_hub
-from litterhub.services import chemicals
+from litterhub.services import chemicals, knowledge
 from litterhub.services import vocab as svc
 from litterhub.services.hub import Hub
 from litterhub.vocab import VOCAB_VERSION
@@ -35,7 +35,9 @@ def item(code: str, request: Request, hub: Hub = Depends(get_hub)) -> HTMLRespon
         return render(request, "not_found.html", status_code=404, what=code)
     schemes = {s.scheme: s for s in svc.schemes()}
     lens = chemicals.lens(hub, code, request_language(request), top=8)  # the chemical lens (services/chemicals.py)
-    return render(request, "vocab/item.html", view=view, schemes=schemes, version=VOCAB_VERSION, lens=lens)
+    measures = knowledge.item_measures(hub, view.item.code)  # national measures targeting it (services/knowledge.py)
+    return render(request, "vocab/item.html", view=view, schemes=schemes, version=VOCAB_VERSION, lens=lens,
+                  measures=measures)
 
 
 @router.get("/vocab/crosswalks/{scheme}", response_class=HTMLResponse)
