@@ -26,12 +26,10 @@ from litterhub.store import registry_tables as rt
 
 FACETS = ("type", "country", "region", "topic", "language", "year")
 MAX_QUERY_TOKENS = 12
-# Ranking, facet counts and the total cost time in proportion to the matches they read. Past RANK_LIMIT matches
-# only the first RANK_LIMIT in index order are ranked and give the facet counts (`ranked_exact`/`facets_exact`
-# False) and the total is an estimate (`total_exact` False). Why 500: at 100 k records it bounds a broad query
-# (a word in 58 % of the records) to a few milliseconds of database work (docs/benchmarks.md). The price, measured
-# there: for such a word the page is the best of 500, not of all (for `plastic` 5 of the top 20 have it in their
-# title against 20 of 20 with every match ranked); a title-first candidate tier is the next step.
+# Facet counts and the total cost time in proportion to the matches they read. Past RANK_LIMIT matches only the
+# first RANK_LIMIT in index order give the facet counts (`facets_exact` False) and the total is an estimate
+# (`total_exact` False). Why 500: at 100 k records it bounds a broad query (a word in 58 % of the records) to a few
+# milliseconds of database work (docs/benchmarks.md). Ranking does not depend on it: see the tiers below.
 RANK_LIMIT = 500
 FACET_TOKEN_PREFIX = "lhf"  # facet values as index terms; migration 0310 writes the same tokens
 
@@ -245,10 +243,6 @@ def _render(groups: list[Group], dialect: str, any_word: bool = False) -> str:
     return joiner.join(group(g) for g in groups)
 
 
-def _fts_query(groups: list[Group], dialect: str, any_word: bool) -> str:
-    return _render(groups, dialect, any_word)
-
-
 def _facet_expr(filters: dict[str, list[str]], dialect: str) -> str:
     facet_groups: list[Group] = [[facet_token(f, v) for v in sorted(vs)] for f, vs in sorted(filters.items()) if vs]
     return _render(facet_groups, dialect) if facet_groups else ""
@@ -447,19 +441,18 @@ CANDIDATES_SQL = {
 @dataclass
 class _Candidates:
     rows: list[tuple[int, str, str]]  # (doc id, record id, facet terms)
-    total: int
+    total: int  # exact when `exact`, else an estimate
     exact: bool  # every match is among the rows
-    total_exact: bool
 
 
 def _candidates(conn: Connection, match: str, limit: int) -> _Candidates:
     dialect = conn.dialect.name
     rows = [tuple(r) for r in conn.execute(text(CANDIDATES_SQL[dialect]), {"q": match, "n": limit})]
     if len(rows) < limit:
-        return _Candidates(rows, len(rows), True, True)
+        return _Candidates(rows, len(rows), True)
     estimate = _estimate_total(conn, match, limit, max(r[0] for r in rows))
     digits = max(0, len(str(estimate)) - 2)  # two significant figures: it is an estimate, and says so
-    return _Candidates(rows, max(limit, int(round(estimate, -digits))), False, False)
+    return _Candidates(rows, max(limit, int(round(estimate, -digits))), False)
 
 
 def _estimate_total(conn: Connection, match: str, found: int, reached: int) -> int:
@@ -521,7 +514,7 @@ def search(conn: Connection, query: str, filters: dict[str, list[str]] | None = 
     q = _query(conn, words)
     facets = _facet_expr(filters, dialect)
     modes = ["all", "any"] if len(q.groups) > 1 else ["all"]
-    found, mode = _Candidates([], 0, True, True), "all"
+    found, mode = _Candidates([], 0, True), "all"
     for mode in modes:
         found = _candidates(conn, _match(q.groups, filters, dialect, mode == "any"), RANK_LIMIT)
         if found.total:
@@ -530,7 +523,7 @@ def search(conn: Connection, query: str, filters: dict[str, list[str]] | None = 
     tiers = _tiers(_render(q.own, dialect, mode == "any"), _render(q.groups, dialect, mode == "any"), phrase, dialect)
     hits, ranked_exact = _ranked(conn, tiers, facets, offset + limit) if found.total else ([], True)
     return SearchPage(query, found.total, hits[offset:offset + limit], _facets_of([r[2] for r in found.rows]),
-                      q.corrected, mode, facets_exact=found.exact, total_exact=found.total_exact,
+                      q.corrected, mode, facets_exact=found.exact, total_exact=found.exact,
                       ranked_exact=ranked_exact, expanded=q.expanded)
 
 
@@ -551,4 +544,4 @@ def _browse(conn: Connection, query: str, filters: dict[str, list[str]], limit: 
            "ORDER BY r.title, r.id LIMIT :limit OFFSET :offset")  # fixed fragments; every value is bound
     page = [Hit(r[0], 0.0) for r in conn.execute(text(sql), {**params, "q": match})]
     return SearchPage(query, found.total, page, _facets_of([r[2] for r in found.rows]),
-                      facets_exact=found.exact, total_exact=found.total_exact)
+                      facets_exact=found.exact, total_exact=found.exact)
