@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from litterhub.analysis import design
 from litterhub.analysis.beach import statistics as beach_statistics
 from litterhub.analysis.comparability import CLASS_COLUMN
-from litterhub.services import indicators, lake_events, regional_groups, summaries
+from litterhub.services import indicators, knowledge, lake_events, regional_groups, summaries
 from litterhub.services import inventory as inventory_svc
 from litterhub.services import registry as registry_svc
 from litterhub.services import search as search_svc
@@ -273,6 +273,7 @@ def profile(hub: Hub, code: str, caller: registry_svc.Caller | None = None) -> d
         "registry": registry_section(hub, {"country": [code]}),
         "memberships": [g.as_dict() for g in regional_groups.memberships(hub, code)],
         "design": design_section(hub, code),
+        "knowledge": knowledge.profile_section(hub, code),  # national measures, chemical lens (issue 18)
         "groups_source": regional_groups.SOURCE if regional_groups.csv_available(hub) else None,
     }
 
