@@ -43,6 +43,8 @@ def test_national_measures_for_thirty_countries_linked_to_items(demo_hub, client
     gbr = knowledge.measures(demo_hub, "gbr")
     g95 = next(i for i in gbr["items"] if i["item"] == "G95")
     assert g95["since"] == 2019 and "policy-gbr-sct-cotton-buds-2019" in g95["measures"]
+    deu = next(i for i in knowledge.measures(demo_hub, "DEU")["items"] if i["item"] == "G95")
+    assert deu["since"] == 2021 and deu["measures"] == ["policy-eu-sup-directive"]  # the EU directive applies there
     api = client.get("/api/v1/countries/GBR/measures").json()
     assert api["items"] == gbr["items"]
     page = client.get("/countries/GBR")
