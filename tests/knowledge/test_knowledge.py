@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from litterhub.cli import app
@@ -152,3 +153,18 @@ def test_item_pages_list_the_measures_targeting_them(demo_hub, client):
     assert 'id="item-measures"' in page.text and 'data-country="GBR"' in page.text
     bad = client.get("/api/v1/vocab/items/NOPE/measures")
     assert bad.status_code == 404 and bad.json()["errors"][0]["code"] == "knowledge-unknown-item"
+
+
+def test_import_groups_without_the_lists_changes_nothing(hub, configure, tmp_path):
+    registry_svc.load_seed(hub)
+    empty = tmp_path / "no-groups"
+    empty.mkdir()
+    configure(hub, groups_dir=empty)
+    before = registry_svc.get_record(hub, "region-mediterranean")["data"]
+    with pytest.raises(knowledge.KnowledgeError) as err:
+        knowledge.import_groups(hub)
+    assert err.value.code == "knowledge-no-groups" and err.value.status == 422
+    assert registry_svc.get_record(hub, "region-mediterranean")["data"] == before
+    out = CliRunner().invoke(app, ["registry", "import-groups", "--data-dir", str(hub.settings.data_dir)],
+                             env={"LITTERHUB_GROUPS_DIR": str(empty)})
+    assert out.exit_code == 2 and "(knowledge-no-groups)" in out.output
