@@ -168,3 +168,14 @@ def test_import_groups_without_the_lists_changes_nothing(hub, configure, tmp_pat
     out = CliRunner().invoke(app, ["registry", "import-groups", "--data-dir", str(hub.settings.data_dir)],
                              env={"LITTERHUB_GROUPS_DIR": str(empty)})
     assert out.exit_code == 2 and "(knowledge-no-groups)" in out.output
+
+
+def test_seed_knowledge_on_both_catalogs(any_hub):
+    registry_svc.load_seed(any_hub)
+    knowledge.refresh_seed(any_hub)
+    assert knowledge.refresh_seed(any_hub)["updated"] == []
+    stats = knowledge.stats(any_hub)
+    assert stats["missing"] == {"source": 0, "licence": 0, "date": 0} and stats["by_type"]["practice"] >= 5
+    g95 = next(i for i in knowledge.measures(any_hub, "GBR")["items"] if i["item"] == "G95")
+    assert g95["since"] == 2019
+    assert knowledge.compendium(any_hub)["filled"]["commitments"] >= 9
