@@ -55,3 +55,19 @@ def test_row_fingerprints_mark_every_repeat_of_an_earlier_row_across_batches():
             want.append(r in seen)
             seen.add(r)
         assert fp.duplicates(batch, ["a", "b"]).tolist() == want
+
+
+def test_regions_located_once_per_distinct_coordinate_match_every_point_located():
+    """Real beaches repeat (MLW-shaped, plus missing and out-of-range coordinates): same names as point by point."""
+    from litterhub.harmonize.regions import region_names
+    from litterhub.vocab.regions import marine_region_names
+
+    rng = np.random.default_rng(4)
+    beaches = np.array([(4.3, 52.1), (-9.1, 38.7), (2.2, 41.4), (12.3, 45.4), (-117.9, 33.6), (-70.0, 43.7),
+                        (np.nan, np.nan), (200.0, 10.0), (5.0, 5.0)])
+    pick = beaches[rng.integers(0, len(beaches), size=500)]
+    lon, lat = pick[:, 0].copy(), pick[:, 1].copy()
+    want = marine_region_names(lon, lat)
+    assert region_names(lon, lat).tolist() == want.tolist()
+    assert region_names(lon, lat).tolist() == want.tolist()  # the remembered answer for the same coordinates
+    assert len({w for w in want.tolist() if w}) >= 3  # the sample really spans several seas

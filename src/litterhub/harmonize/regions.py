@@ -9,10 +9,31 @@ release starts from the source again, not from an earlier assignment).
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from litterhub.vocab.regions import marine_region_names
+
+# The last coordinates located and their names: ingest assigns regions to a batch's events and then to the same
+# batch's sites (one row per event, the same coordinates), so the second call costs a comparison, not a search.
+_last: tuple[bytes, np.ndarray] | None = None
+
+
+def region_names(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """`marine_region_names` of each point, located once per distinct coordinate pair.
+
+    Surveys repeat their sites (hundreds of events per beach), and the polygon search with its nearest-coast
+    distances is the costly part, so only the distinct pairs are searched and the names taken back by index."""
+    global _last
+    key = lon.tobytes() + lat.tobytes()
+    if _last is not None and _last[0] == key:
+        return _last[1]
+    pairs = np.column_stack([lon, lat])
+    distinct, index = np.unique(pairs, axis=0, return_inverse=True)
+    names = marine_region_names(distinct[:, 0], distinct[:, 1])[index.reshape(-1)]
+    _last = (key, names)
+    return names
 
 
 def with_marine_regions(table: pa.Table, keep_source: bool = False) -> pa.Table:
@@ -28,7 +49,7 @@ def with_marine_regions(table: pa.Table, keep_source: bool = False) -> pa.Table:
     lon = pc.cast(table.column("lon"), pa.float64()).to_numpy(zero_copy_only=False)
     lat = pc.cast(table.column("lat"), pa.float64()).to_numpy(zero_copy_only=False)
     label = pc.if_else(pc.equal(pc.utf8_trim_whitespace(given), ""), pa.scalar(None, pa.string()), given)
-    region = pc.coalesce(pa.array(marine_region_names(lon, lat), pa.string()), label)  # a blank cell is no label
+    region = pc.coalesce(pa.array(region_names(lon, lat), pa.string()), label)  # a blank cell is no label
     out = table.set_column(table.schema.get_field_index("region"), "region", region)
     if "source_region" in out.column_names:
         return out.set_column(out.schema.get_field_index("source_region"), "source_region", given)

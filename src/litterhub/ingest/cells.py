@@ -83,8 +83,10 @@ def parse_date_lenient(col: pa.Array | pa.ChunkedArray, fmt: str) -> Parsed:
     """Arrow's strptime as is (rolls 31 February over to 3 March): only for `parse_date`."""
     text = pc.utf8_trim_whitespace(_as_array(col).cast(pa.string()))
     blank = pc.fill_null(pc.equal(text, ""), True).to_numpy(zero_copy_only=False)
-    stamps = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
-    dates = pc.cast(stamps, pa.date32())
+    # a file repeats its survey dates (many events a day): strptime runs on the distinct texts only
+    distinct = pc.dictionary_encode(text)
+    stamps = pc.strptime(distinct.dictionary, format=fmt, unit="s", error_is_null=True)
+    dates = pc.cast(stamps, pa.date32()).take(distinct.indices)
     valid = pc.is_valid(dates).to_numpy(zero_copy_only=False)
     values = dates.to_numpy(zero_copy_only=False).astype("datetime64[D]")
     return Parsed(values, blank, ~valid & ~blank)
