@@ -1,7 +1,7 @@
 """Benchmark registry search latency (p50/p95) over N generated records (default 100 000).
 
 Usage:
-    .venv/bin/python bench/search.py [--records 100000] [--repeat 5] [--database-url URL]
+    .venv/bin/python bench/search.py [--records 100000] [--repeat 5] [--database-url URL] [--reuse DATA_DIR]
 
 Records are generated from the words of the bundled seed content (English, French, Spanish, Russian,
 Chinese and Arabic names and summaries), each with 1–3 countries, 1–3 topics, a type, a year and 1–2
@@ -216,14 +216,17 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--reuse", type=Path, default=None,
+                        help="the data directory of an earlier run (printed at its start): time again, no load")
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="lh-bench-search-"))
-    hub = Hub.open(tmp / "data", database_url=args.database_url)
+    data = args.reuse or Path(tempfile.mkdtemp(prefix="lh-bench-search-")) / "data"
+    hub = Hub.open(data, database_url=args.database_url)
     dialect = hub.engine.dialect.name
-    print(f"# registry search benchmark: {args.records} records on {dialect}")
+    print(f"# registry search benchmark: {args.records} records on {dialect} (data directory {data})")
     print(f"python {sys.version.split()[0]}, {platform.platform()}, {platform.processor() or platform.machine()}")
-    print(f"load (bulk insert + index): {load(hub, args.records):.1f} s")
-    if dialect == "postgresql":  # what autovacuum does after a bulk load: statistics and the visibility map
+    if args.reuse is None:
+        print(f"load (bulk insert + index): {load(hub, args.records):.1f} s")
+    if dialect == "postgresql" and args.reuse is None:  # what autovacuum does after a bulk load
         with hub.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")
     explain_shapes(hub, args.records)

@@ -230,8 +230,9 @@ def _render(groups: list[Group], dialect: str, any_word: bool = False) -> str:
     def alt(a: Alternative) -> str:
         if isinstance(a, tuple):
             return "(" + (" & " if pg else " AND ").join(group(g) for g in a) + ")"
-        if " " in a:  # a phrase: its tokens next to each other
-            return "(" + " <-> ".join(a.split()) + ")" if pg else f'"{a}"'
+        if " " in a:  # a phrase (a glossary term): its tokens next to each other on FTS5; on PostgreSQL all of
+            # them, as `<->` makes GIN recheck every candidate row's tsvector (ts_rank_cd rewards proximity)
+            return "(" + " & ".join(a.split()) + ")" if pg else f'"{a}"'
         if pg:
             return f"{a}:*" if _prefix(a) else a
         return f'"{a}"*' if _prefix(a) else f'"{a}"'
