@@ -82,6 +82,12 @@ def show_cmd(code: str = typer.Argument(..., help="ISO 3166-1 alpha-3, e.g. USA"
     elif d["note"]:
         typer.echo(f"design: {d['note']}")
     typer.echo("memberships: " + "; ".join(g["name"] for g in p["memberships"]))
+    knowledge = p.get("knowledge") or {}
+    for it in (knowledge.get("measures") or {}).get("items", []):  # services/knowledge.py
+        typer.echo(f"measures targeting {it['name']} ({it['item']}) here since {it['since'] or 'an unknown year'}")
+    for it in (knowledge.get("chemical_lens") or {}).get("items", []):
+        typer.echo(f"lens {it['item']}: recorded in {it['surveys']} surveys; polymers "
+                   f"{', '.join(it['polymers']) or '-'}; {it['substances']} associated substances (not measured)")
     for kind, rows in p["registry"].items():
         typer.echo(f"{kind}: " + "; ".join(r["title"] for r in rows))
 
