@@ -54,6 +54,8 @@ def test_national_measures_for_thirty_countries_linked_to_items(demo_hub, client
     bad = client.get("/api/v1/countries/XXX/measures")
     assert bad.status_code == 404 and bad.headers["content-type"].startswith("application/problem+json")
     assert bad.json()["errors"][0]["code"] == "knowledge-unknown-country"
+    shown = CliRunner().invoke(app, ["countries", "show", "GBR", "--data-dir", str(demo_hub.settings.data_dir)])
+    assert shown.exit_code == 0 and "measures targeting Cotton bud sticks (G95) here since 2019" in shown.output
     listing = client.get("/measures")
     assert listing.status_code == 200 and 'data-country="KEN"' in listing.text
 
