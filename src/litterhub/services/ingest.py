@@ -27,8 +27,8 @@ from litterhub.harmonize.observations import harmonize_observations
 from litterhub.harmonize.regions import with_marine_regions
 from litterhub.ingest.base import SITE_SCHEMA, AdapterBatch, KeyCounter
 from litterhub.ingest.failures import INPUT_ERRORS, report_unreadable
-from litterhub.ingest.mapping import Mapping, MappingError, load_mapping
 from litterhub.ingest.formats import Detection, UnknownFormat, get_adapter, resolve
+from litterhub.ingest.mapping import Mapping, MappingError, load_mapping
 from litterhub.ingest.rejections import RecordingReport
 from litterhub.ingest.report import ValidationReport
 from litterhub.ingest.textio import Sniff, sniff
@@ -525,18 +525,7 @@ def _register(hub: Hub, dataset_id: str, version: int, sha: str, filename: str, 
             report=report.as_dict(), status="published", created_at=now))
         conn.execute(update(t.datasets).where(t.datasets.c.id == dataset_id)
                      .values(current_version=version, updated_at=now))
-        ids = site_rows.column("site_id").to_pylist()
-        existing: set[str] = set()
-        for i in range(0, len(ids), 500):
-            existing.update(conn.execute(select(t.sites.c.id).where(t.sites.c.id.in_(ids[i:i + 500]))).scalars())
-        new_sites = [
-            {"id": r["site_id"], "name": r["name"] or r["site_id"], "lat": r["lat"], "lon": r["lon"],
-             "country": r["country"], "region": r["region"], "compartment": r["compartment"] or "beach",
-             "source_programme": r["source_programme"], "source_key": r["source_key"] or ""}
-            for r in site_rows.to_pylist() if r["site_id"] not in existing
-        ]
-        if new_sites:
-            conn.execute(insert(t.sites), new_sites)
+        _insert_new_sites(conn, site_rows)
         summaries.write(conn, hub, dataset_id, version)  # in this transaction: visible together or not at all
         conn.execute(insert(t.audit_log).values(
             at=now, actor=actor, action="dataset.version.published", target=f"dataset:{dataset_id}",
@@ -544,6 +533,42 @@ def _register(hub: Hub, dataset_id: str, version: int, sha: str, filename: str, 
                     "rows_accepted": report.rows_accepted, "rows_rejected": report.rows_rejected}))
         fault_point(hub.settings.fault, "before-commit")
     fault_point(hub.settings.fault, "after-commit")
+
+
+SITE_COLUMNS = ("id", "name", "lat", "lon", "country", "region", "compartment", "source_programme", "source_key")
+ID_CHUNK = 500  # ids per `IN (...)` lookup: below SQLite's and PostgreSQL's parameter limits
+
+
+def _insert_new_sites(conn, site_rows: pa.Table) -> None:
+    """Insert the sites the catalog does not know yet (sites are shared across datasets, never overwritten).
+
+    Plain tuples through the driver's executemany, one Arrow column at a time: a TIDES export brings tens of
+    thousands of sites, and SQLAlchemy's per-row dict compilation cost more than the rest of the commit."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    ids = site_rows.column("site_id").to_pylist()
+    existing: set[str] = set()
+    for i in range(0, len(ids), ID_CHUNK):
+        chunk = ids[i:i + ID_CHUNK]
+        sql = f"SELECT id FROM sites WHERE id IN ({', '.join([mark] * len(chunk))})"  # noqa: S608 - placeholders
+        existing.update(row[0] for row in conn.exec_driver_sql(sql, tuple(chunk)))
+    fresh = pc.invert(pc.is_in(site_rows.column("site_id"), value_set=pa.array(sorted(existing), pa.string())))
+    new = site_rows.filter(fresh)
+    if not new.num_rows:
+        return
+    site_id = new.column("site_id")
+    columns = [
+        site_id, _or(new.column("name"), site_id), new.column("lat"), new.column("lon"), new.column("country"),
+        new.column("region"), _or(new.column("compartment"), "beach"), new.column("source_programme"),
+        _or(new.column("source_key"), ""),
+    ]
+    rows = list(zip(*(c.to_pylist() for c in columns), strict=True))
+    conn.exec_driver_sql(f"INSERT INTO sites ({', '.join(SITE_COLUMNS)}) "  # noqa: S608 - fixed column names
+                         f"VALUES ({', '.join([mark] * len(SITE_COLUMNS))})", rows)
+
+
+def _or(column: pa.ChunkedArray, default: Any) -> pa.ChunkedArray:
+    """`column`, with `default` where it is null or empty (Python's `value or default`, per row)."""
+    return pc.if_else(pc.fill_null(pc.not_equal(column, ""), False), column, default)
 
 
 def _vocab_version() -> str:
