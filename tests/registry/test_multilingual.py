@@ -152,3 +152,18 @@ def test_browser_search_in_chinese(browser, live_server):
     assert page.locator("aside.facets").inner_text().count("添加剂或化学品") >= 1  # the type facet, in Chinese
     assert not errors, errors
     page.close()
+
+
+def test_seeding_again_indexes_overlay_names_of_records_seeded_before_them(hub, monkeypatch):
+    from litterhub.registry import glossary as gl
+    from litterhub.registry import search as rsearch
+    from litterhub.services.registry import load_seed
+
+    monkeypatch.setattr(rsearch, "record_names", dict)  # a hub seeded before names.csv existed
+    load_seed(hub)
+    assert search_svc.search(hub, "六溴环十二烷")["total"] == 0
+    monkeypatch.setattr(rsearch, "record_names", gl.record_names)
+    again = load_seed(hub)
+    assert "additive-hbcdd" in again["reindexed"] and not again["created"]
+    assert search_svc.search(hub, "六溴环十二烷", limit=1)["results"][0]["id"] == "additive-hbcdd"
+    assert load_seed(hub)["reindexed"] == []  # nothing left to do

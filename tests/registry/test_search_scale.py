@@ -139,7 +139,7 @@ def test_cli_says_when_the_total_is_an_estimate(seeded_hub, monkeypatch):
     data = ["--data-dir", str(seeded_hub.settings.data_dir)]
     monkeypatch.setattr(rsearch, "RANK_LIMIT", 10)
     r = CliRunner().invoke(app, ["registry", "search", "plastic", *data])
-    assert r.exit_code == 0 and "(estimated; the first 10 ranked)" in r.output
+    assert r.exit_code == 0 and "(estimated from the first 10 matches)" in r.output
     monkeypatch.setattr(rsearch, "RANK_LIMIT", 500)
     r = CliRunner().invoke(app, ["registry", "search", "plastic", *data])
     assert r.exit_code == 0 and "estimated" not in r.output

@@ -86,8 +86,10 @@ def search(query: str = typer.Argument(""), type_: list[str] = typer.Option(None
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, default=str, indent=1))
         return
-    estimated = "" if result["total_exact"] else f" (estimated; the first {result['rank_limit']} ranked)"
+    estimated = "" if result["total_exact"] else f" (estimated from the first {result['rank_limit']} matches)"
     typer.echo(f"{result['total']} record(s){estimated}")
+    for word, terms in result["expanded"].items():  # the glossary's equivalents in other UN languages
+        typer.echo(f"also searched: {word} -> {', '.join(terms)}", err=True)
     for hit in result["results"]:
         typer.echo(f"{hit['id']}\t{hit['type']}\t{hit['title']}")
 

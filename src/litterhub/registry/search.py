@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
-from litterhub.registry.entities import TYPE_LABELS, RecordBase, record_text_fields
+from litterhub.registry.entities import TYPE_LABELS, RecordBase, RecordError, parse_record, record_text_fields
 from litterhub.registry.glossary import glossary, junction_bigrams, record_names, surface
 from litterhub.registry.text import edit_distance, index_text, is_cjk, tokens
 from litterhub.store import registry_tables as rt
@@ -118,6 +118,28 @@ def index_record(conn: Connection, record_id: str, record: RecordBase) -> None:
     conn.execute(insert(rt.registry_facets), [{"record_id": record_id, "facet": f, "value": v}
                                               for f, v in facet_rows(record)])
     _insert_ignore(conn, rt.registry_terms, [{"term": t} for t in index_terms(record, record_id)])
+
+
+def reindex_overlay(conn: Connection) -> list[str]:
+    """Re-index the published records of the names overlay whose search document is not what `document` makes
+    now (hubs seeded before the overlay existed, or after rows were added to names.csv); their ids."""
+    names = record_names()
+    if not names:
+        return []
+    rows = conn.execute(text(
+        "SELECT r.id, v.data, s.title, s.body FROM registry_records r JOIN registry_revisions v "
+        "ON v.record_id = r.id AND v.revision = r.published_revision JOIN registry_search s ON s.record_id = r.id "
+        "WHERE r.id IN :ids").bindparams(bindparam("ids", expanding=True)), {"ids": sorted(names)}).all()
+    done = []
+    for record_id, data, title, body in rows:
+        try:
+            record = parse_record(json.loads(data) if isinstance(data, str) else data)
+        except RecordError:  # stored under an older schema: left as it is, re-indexed at its next revision
+            continue
+        if document(record, record_id) != (title, body):
+            index_record(conn, record_id, record)
+            done.append(record_id)
+    return done
 
 
 def unindex_record(conn: Connection, record_id: str) -> None:

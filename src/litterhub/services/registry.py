@@ -699,8 +699,11 @@ def load_seed(hub: Hub) -> dict[str, Any]:
         doc = json.loads(path.read_text(encoding="utf-8"))
         records += [{**doc.get("defaults", {}), **r} for r in doc.get("records", [])]
         links += doc.get("links", [])
-    return import_records(hub, json.dumps({"records": records, "links": links}), "json",
-                          Caller(SEED_ACTOR, "admin"), publish=True, skip_existing=True)
+    result = import_records(hub, json.dumps({"records": records, "links": links}), "json",
+                            Caller(SEED_ACTOR, "admin"), publish=True, skip_existing=True)
+    with hub.engine.begin() as conn:  # names in more UN languages (registry/seed/translations/names.csv)
+        result["reindexed"] = rsearch.reindex_overlay(conn)
+    return result
 
 
 def entity_types() -> dict[str, Any]:
