@@ -26,7 +26,7 @@ from litterhub.http.security import (
 from litterhub.services import auth
 from litterhub.services.auth import Principal
 from litterhub.services.hub import Hub
-from litterhub.web.session import need, page, viewer  # noqa: F401 - also imported from here
+from litterhub.web.session import need, page, signed_in, viewer  # noqa: F401 - also imported from here
 
 router = APIRouter(include_in_schema=False)
 LOGIN_RATE = (10, 60)  # sign-in attempts per minute per client
@@ -98,8 +98,8 @@ def logout(request: Request) -> Response:
 
 
 @router.get("/account", response_class=HTMLResponse)
-def account(request: Request, hub: Hub = Depends(get_hub), password_changed: bool = False) -> Response:
-    who = need(request, "public")
+def account(request: Request, hub: Hub = Depends(get_hub), password_changed: bool = False,
+            who: Principal = Depends(signed_in("public"))) -> Response:
     return _account_page(request, hub, who, password_changed=password_changed)
 
 
@@ -111,10 +111,10 @@ def _account_page(request: Request, hub: Hub, who: Principal, new_key: str | Non
 
 
 @router.post("/account/password", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
-async def change_password(request: Request, hub: Hub = Depends(get_hub)) -> Response:
+async def change_password(request: Request, hub: Hub = Depends(get_hub),
+                          who: Principal = Depends(signed_in("public"))) -> Response:
     """Check the current password, set the new one (both hashed off the event loop) and end every session of
     the account; this browser gets a fresh one."""
-    who = need(request, "public")
     check_rate(request, "login", *LOGIN_RATE)  # guessing the current password is a sign-in attempt
     form = await _form(request)
     try:
@@ -130,17 +130,17 @@ async def change_password(request: Request, hub: Hub = Depends(get_hub)) -> Resp
 
 
 @router.post("/account/profile", dependencies=[Depends(csrf_protect)])
-async def profile(request: Request, hub: Hub = Depends(get_hub)) -> Response:
-    who = need(request, "public")
+async def profile(request: Request, hub: Hub = Depends(get_hub),
+                  who: Principal = Depends(signed_in("public"))) -> Response:
     form = await _form(request)
     auth.set_profile(hub, who.id, form.get("display_name"), form.get("show_name") == "on")
     return RedirectResponse("/account", status_code=303)
 
 
 @router.post("/account/keys", response_class=HTMLResponse, dependencies=[Depends(csrf_protect)])
-async def new_key(request: Request, hub: Hub = Depends(get_hub)) -> Response:
+async def new_key(request: Request, hub: Hub = Depends(get_hub),
+                  who: Principal = Depends(signed_in("public"))) -> Response:
     """Issue a key and show it once on the page that answers this form."""
-    who = need(request, "public")
     form = await request.form()
     wanted = [s for s in form.getlist("scope") if isinstance(s, str)] or None
     name = form.get("name") if isinstance(form.get("name"), str) else ""
@@ -152,8 +152,8 @@ async def new_key(request: Request, hub: Hub = Depends(get_hub)) -> Response:
 
 
 @router.post("/account/keys/{key_id}/revoke", dependencies=[Depends(csrf_protect)])
-def revoke_key(key_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
-    who = need(request, "public")
+def revoke_key(key_id: str, request: Request, hub: Hub = Depends(get_hub),
+               who: Principal = Depends(signed_in("public"))) -> Response:
     if key_id in {k.id for k in auth.list_api_keys(hub, who.id)}:
         auth.revoke_api_key(hub, key_id, who.actor)  # and every key it made
     return RedirectResponse("/account", status_code=303)

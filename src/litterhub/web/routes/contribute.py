@@ -22,9 +22,11 @@ from litterhub.ingest.mapping import DATE_FORMATS, MappingError
 from litterhub.services import contributions as svc
 from litterhub.services import mapping as mapping_svc
 from litterhub.services import templates as templates_svc
+from litterhub.services.auth import Principal
 from litterhub.services.hub import Hub
 from litterhub.services.known_bytes import known_elsewhere
 from litterhub.web.routes.accounts import need, page
+from litterhub.web.session import signed_in
 
 router = APIRouter(include_in_schema=False)
 PHOTO_OVERHEAD = 256 * 1024
@@ -40,21 +42,18 @@ def contribute_home(request: Request, hub: Hub = Depends(get_hub)) -> HTMLRespon
 
 
 @router.get("/contribute/mine", response_class=HTMLResponse)
-def mine(request: Request, hub: Hub = Depends(get_hub)) -> Response:
-    who = need(request)
+def mine(request: Request, hub: Hub = Depends(get_hub), who: Principal = Depends(signed_in())) -> Response:
     return page(request, "contribute/mine.html", submissions=svc.list_mine(hub, who))
 
 
 @router.get("/contribute/upload", response_class=HTMLResponse)
-def upload_form(request: Request, hub: Hub = Depends(get_hub)) -> Response:
-    who = need(request)
+def upload_form(request: Request, hub: Hub = Depends(get_hub), who: Principal = Depends(signed_in())) -> Response:
     return page(request, "contribute/upload.html", error=None, limits=svc.Limits.from_settings(hub.settings),
                 datasets=svc.my_datasets(hub, who), templates=templates_svc.templates())
 
 
 @router.post("/contribute/upload", response_class=HTMLResponse)
-async def upload(request: Request, hub: Hub = Depends(get_hub)) -> Response:
-    who = need(request)
+async def upload(request: Request, hub: Hub = Depends(get_hub), who: Principal = Depends(signed_in())) -> Response:
     limits = svc.Limits.from_settings(hub.settings)
     if "multipart/form-data" not in (request.headers.get("content-type") or ""):
         await verify_csrf(request)  # a form without a file is still checked for its token first
@@ -99,8 +98,8 @@ def template_file(name: str, ext: str, request: Request) -> Response:
 
 
 @router.get("/contribute/submissions/{sid}", response_class=HTMLResponse)
-def submission(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
-    who = need(request)
+def submission(sid: str, request: Request, hub: Hub = Depends(get_hub),
+               who: Principal = Depends(signed_in())) -> Response:
     try:
         sub = svc.get_submission(hub, who, sid)
     except svc.ContributionError:
@@ -125,9 +124,9 @@ def _submission_page(request: Request, hub: Hub, sub, mapping: str | None, statu
 
 
 @router.post("/contribute/submissions/{sid}/columns", response_class=HTMLResponse)
-async def columns(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+async def columns(sid: str, request: Request, hub: Hub = Depends(get_hub),
+                  who: Principal = Depends(signed_in())) -> Response:
     """The column picker: one column per role becomes the mapping YAML, validated off the event loop."""
-    who = need(request)
     await verify_csrf(request)
     check_rate(request, "write", *write_limit(request))
     form = await request.form()
@@ -186,8 +185,8 @@ async def mapping(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Re
 
 
 @router.post("/contribute/submissions/{sid}/file", response_class=HTMLResponse)
-async def replace_file(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
-    who = need(request)
+async def replace_file(sid: str, request: Request, hub: Hub = Depends(get_hub),
+                       who: Principal = Depends(signed_in())) -> Response:
     if "multipart/form-data" not in (request.headers.get("content-type") or ""):
         await verify_csrf(request)
     form, path, filename = await save_upload(request, svc.Limits.from_settings(hub.settings))
@@ -202,8 +201,8 @@ async def replace_file(sid: str, request: Request, hub: Hub = Depends(get_hub)) 
 
 
 @router.get("/contribute/submissions/{sid}/photos/{photo_id}")
-def photo(sid: str, photo_id: int, request: Request, hub: Hub = Depends(get_hub)) -> Response:
-    who = need(request)
+def photo(sid: str, photo_id: int, request: Request, hub: Hub = Depends(get_hub),
+          who: Principal = Depends(signed_in())) -> Response:
     try:
         path, media_type = svc.photo_file(hub, who, sid, photo_id)
     except svc.ContributionError:
@@ -226,8 +225,7 @@ def _survey_page(request: Request, status_code: int = 200, error: str | None = N
 
 
 @router.get("/contribute/survey", response_class=HTMLResponse)
-def survey_form(request: Request) -> Response:
-    need(request)
+def survey_form(request: Request, who: Principal = Depends(signed_in())) -> Response:
     return _survey_page(request)
 
 
@@ -240,9 +238,9 @@ def _number(values: dict[str, str], name: str, kind=float):
 
 
 @router.get("/contribute/submissions/{sid}/survey", response_class=HTMLResponse)
-def edit_survey_form(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+def edit_survey_form(sid: str, request: Request, hub: Hub = Depends(get_hub),
+                     who: Principal = Depends(signed_in())) -> Response:
     """The survey form filled with a survey the reviewer sent back, to correct and send again."""
-    who = need(request)
     try:
         sub = svc.get_submission(hub, who, sid)
     except svc.ContributionError:

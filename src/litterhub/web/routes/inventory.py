@@ -10,9 +10,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from litterhub.http.deps import get_hub
 from litterhub.http.security import check_rate, verify_csrf, write_limit
 from litterhub.services import inventory as svc
+from litterhub.services.auth import Principal
 from litterhub.services.hub import Hub
 from litterhub.web.rendering import render
-from litterhub.web.routes.accounts import need, page
+from litterhub.web.routes.accounts import page
+from litterhub.web.session import signed_in
 
 router = APIRouter(include_in_schema=False)
 
@@ -113,9 +115,9 @@ def inventory_country(
 
 
 @router.post("/inventory/{country}/submit", response_class=HTMLResponse)
-async def inventory_submit(country: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+async def inventory_submit(country: str, request: Request, hub: Hub = Depends(get_hub),
+                           who: Principal = Depends(signed_in())) -> Response:
     """Store the country's inventory (signed-in contributors; CSRF-protected form)."""
-    who = need(request)
     await verify_csrf(request)
     check_rate(request, "write", *write_limit(request))
     form = await request.form()

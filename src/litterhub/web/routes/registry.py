@@ -19,10 +19,12 @@ from litterhub.registry.entities import ENTITY_TYPES, TOPICS, TYPE_LABELS, sourc
 from litterhub.registry.links import LINK_TYPES
 from litterhub.services import registry as svc
 from litterhub.services import search as search_svc
+from litterhub.services.auth import Principal
 from litterhub.services.hub import Hub
 from litterhub.web.registry_labels import localise
 from litterhub.web.rendering import request_language
-from litterhub.web.routes.accounts import need, page, viewer
+from litterhub.web.routes.accounts import page, viewer
+from litterhub.web.session import signed_in
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
@@ -111,8 +113,8 @@ async def _posted(request: Request) -> dict[str, str]:
 
 
 @router.post("/registry/records/{record_id}/comments")
-async def post_comment(record_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
-    who = need(request, "contributor")
+async def post_comment(record_id: str, request: Request, hub: Hub = Depends(get_hub),
+                       who: Principal = Depends(signed_in("contributor"))) -> Response:
     form = await _posted(request)
     parent = form.get("parent_id")
     try:
@@ -123,8 +125,8 @@ async def post_comment(record_id: str, request: Request, hub: Hub = Depends(get_
 
 
 @router.post("/registry/records/{record_id}/review")
-async def post_review(record_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
-    who = need(request, "reviewer")
+async def post_review(record_id: str, request: Request, hub: Hub = Depends(get_hub),
+                      who: Principal = Depends(signed_in("reviewer"))) -> Response:
     form = await _posted(request)
     try:
         svc.review(hub, record_id, form.get("action", ""), caller_of(who), form.get("reason"))
@@ -182,8 +184,8 @@ def _form_of(data: dict[str, Any]) -> dict[str, str]:
 
 
 @router.get("/registry/records/{record_id}/edit", response_class=HTMLResponse)
-def edit_form(record_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
-    who = need(request, "contributor")
+def edit_form(record_id: str, request: Request, hub: Hub = Depends(get_hub),
+              who: Principal = Depends(signed_in("contributor"))) -> Response:
     try:
         rec = svc.get_record(hub, record_id, caller_of(who))
     except svc.RegistryError as exc:
@@ -193,8 +195,8 @@ def edit_form(record_id: str, request: Request, hub: Hub = Depends(get_hub)) -> 
 
 
 @router.post("/registry/records/{record_id}/edit", response_class=HTMLResponse)
-async def edit(record_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
-    who = need(request, "contributor")
+async def edit(record_id: str, request: Request, hub: Hub = Depends(get_hub),
+               who: Principal = Depends(signed_in("contributor"))) -> Response:
     await verify_csrf(request)
     raw = await request.form()
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
@@ -208,16 +210,16 @@ async def edit(record_id: str, request: Request, hub: Hub = Depends(get_hub)) ->
 
 
 @router.get("/registry/review", response_class=HTMLResponse)
-def review_queue(request: Request, hub: Hub = Depends(get_hub)) -> Response:
-    who = need(request, "reviewer")
+def review_queue(request: Request, hub: Hub = Depends(get_hub),
+                 who: Principal = Depends(signed_in("reviewer"))) -> Response:
     return page(request, "registry/review.html", queue=svc.review_queue(hub, caller_of(who)), type_labels=TYPE_LABELS,
                 pending_links=svc.pending_links(hub, caller_of(who)))
 
 
 @router.post("/registry/links/{link_id}/review")
-async def post_link_review(link_id: int, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+async def post_link_review(link_id: int, request: Request, hub: Hub = Depends(get_hub),
+                           who: Principal = Depends(signed_in("reviewer"))) -> Response:
     """A reviewer approves or rejects a contributor's link, from the record page or the review queue."""
-    who = need(request, "reviewer")
     form = await _posted(request)
     back = form.get("record_id", "")
     try:
@@ -231,8 +233,8 @@ async def post_link_review(link_id: int, request: Request, hub: Hub = Depends(ge
 
 
 @router.post("/registry/records/{record_id}/links")
-async def post_link(record_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
-    who = need(request, "contributor")
+async def post_link(record_id: str, request: Request, hub: Hub = Depends(get_hub),
+                    who: Principal = Depends(signed_in("contributor"))) -> Response:
     form = await _posted(request)
     try:
         svc.add_link(hub, record_id, form.get("target", "").strip(), form.get("type", ""), caller_of(who),
@@ -243,9 +245,9 @@ async def post_link(record_id: str, request: Request, hub: Hub = Depends(get_hub
 
 
 @router.post("/registry/records/{record_id}/capacity")
-async def post_capacity(record_id: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+async def post_capacity(record_id: str, request: Request, hub: Hub = Depends(get_hub),
+                        who: Principal = Depends(signed_in("contributor"))) -> Response:
     """Request an offer for a need, or act on a request (accept, decline, complete with outcome, cancel)."""
-    who = need(request, "contributor")
     form = await _posted(request)
     try:
         if form.get("request_id"):
@@ -259,14 +261,13 @@ async def post_capacity(record_id: str, request: Request, hub: Hub = Depends(get
 
 
 @router.get("/registry/new", response_class=HTMLResponse)
-def new_form(request: Request) -> Response:
-    need(request, "contributor")
+def new_form(request: Request, who: Principal = Depends(signed_in("contributor"))) -> Response:
     return _form_page(request, form={}, errors=[])
 
 
 @router.post("/registry/new", response_class=HTMLResponse)
-async def submit(request: Request, hub: Hub = Depends(get_hub)) -> Response:
-    who = need(request, "contributor")
+async def submit(request: Request, hub: Hub = Depends(get_hub),
+                 who: Principal = Depends(signed_in("contributor"))) -> Response:
     await verify_csrf(request)
     raw = await request.form()
     form = {k: v for k, v in raw.items() if isinstance(v, str)}

@@ -11,16 +11,17 @@ from litterhub.http.deps import get_hub
 from litterhub.http.security import check_rate, verify_csrf, write_limit
 from litterhub.services import auth, focal_points, review
 from litterhub.services import contributions as svc
+from litterhub.services.auth import Principal
 from litterhub.services.hub import Hub
-from litterhub.web.routes.accounts import need, page
+from litterhub.web.routes.accounts import page
+from litterhub.web.session import signed_in
 
 router = APIRouter(include_in_schema=False)
 DONE_MESSAGES = {"approve", "reject", "request-changes", "retract"}  # only these echo back: no text injection
 
 
 @router.get("/review", response_class=HTMLResponse)
-def queue(request: Request, hub: Hub = Depends(get_hub)) -> Response:
-    who = need(request, "reviewer")
+def queue(request: Request, hub: Hub = Depends(get_hub), who: Principal = Depends(signed_in("reviewer"))) -> Response:
     released = review.release_due(hub)
     done = request.query_params.get("done")
     return page(request, "review/queue.html", items=review.queue(hub, who), released=len(released),
@@ -29,8 +30,8 @@ def queue(request: Request, hub: Hub = Depends(get_hub)) -> Response:
 
 
 @router.get("/review/{sid}", response_class=HTMLResponse)
-def detail(sid: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
-    who = need(request, "reviewer")
+def detail(sid: str, request: Request, hub: Hub = Depends(get_hub),
+           who: Principal = Depends(signed_in("reviewer"))) -> Response:
     return _detail(request, hub, who, sid)
 
 
@@ -62,8 +63,8 @@ ACTIONS = {
 
 
 @router.post("/review/{sid}/{action}", response_class=HTMLResponse)
-async def decide(sid: str, action: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
-    who = need(request, "reviewer")
+async def decide(sid: str, action: str, request: Request, hub: Hub = Depends(get_hub),
+                 who: Principal = Depends(signed_in("reviewer"))) -> Response:
     await verify_csrf(request)
     check_rate(request, "write", *write_limit(request))
     if action not in ACTIONS:
@@ -80,9 +81,9 @@ async def decide(sid: str, action: str, request: Request, hub: Hub = Depends(get
 
 
 @router.post("/review-versions/retract", response_class=HTMLResponse)
-async def retract(request: Request, hub: Hub = Depends(get_hub)) -> Response:
+async def retract(request: Request, hub: Hub = Depends(get_hub),
+                  who: Principal = Depends(signed_in("reviewer"))) -> Response:
     """Hide a published dataset version with a reason (kept, never deleted)."""
-    who = need(request, "reviewer")
     await verify_csrf(request)
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}

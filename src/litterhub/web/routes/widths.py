@@ -19,9 +19,11 @@ from litterhub.http.deps import get_hub
 from litterhub.http.security import check_rate, verify_csrf, write_limit
 from litterhub.services import indicators
 from litterhub.services import widths as svc
+from litterhub.services.auth import Principal
 from litterhub.services.datasets import BadRequest, NotFound
 from litterhub.services.hub import Hub
-from litterhub.web.routes.accounts import need, page, viewer
+from litterhub.web.routes.accounts import page, viewer
+from litterhub.web.session import signed_in
 
 router = APIRouter(include_in_schema=False)
 SITES_SHOWN = 50  # per country on the page; the full list is a CSV download
@@ -82,8 +84,8 @@ def _widths(request: Request, hub: Hub, error: str | None = None, status_code: i
 
 
 @router.post("/widths", response_class=HTMLResponse)
-async def give_width(request: Request, hub: Hub = Depends(get_hub)) -> Response:
-    who = need(request, svc.WRITE_ROLE)
+async def give_width(request: Request, hub: Hub = Depends(get_hub),
+                     who: Principal = Depends(signed_in(svc.WRITE_ROLE))) -> Response:
     await verify_csrf(request)
     check_rate(request, "write", *write_limit(request))
     form = await request.form()
