@@ -56,6 +56,8 @@ COMMANDS: dict[str, Entry] = {
     "summary": Entry("front_door", "What the hub holds, pillar by pillar (the home page's figures)."),
     "compare": Entry("front_door", "Datasets side by side: one column per dataset and comparability class, never "
                      "pooled."),
+    "survey-items": Entry("front_door", "Master items by the surveys that found them in a country (the phone "
+                          "survey's item order)."),
     "inventory": Entry("inventory", "National source inventories: plastic leakage to waterways and the ocean "
                        "(Jambeck 2015, Meijer 2021, Borrelle 2020, primary microplastics)."),
     "learning": Entry("learning", "Learning centre: courses, manuals and videos tied to the protocols; learning "

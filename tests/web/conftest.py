@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from tests.conftest import serve_in_thread
+from tests.web.pages import demo_samples
 
 os.environ.setdefault("LITTERHUB_TESTING", "1")
 
@@ -73,16 +74,6 @@ def samples(web_hub, web_server, shared_data) -> dict:
         (ref / "beach-litter-nl-2012-2017.csv").read_bytes(), (ref / "types-ospar-tests.csv").read_bytes(), owner)
     job_id = jobs.create(web_hub, "national-report", owner, max_active=10)
     with httpx.Client(base_url=web_server + "/api/v1", timeout=60) as api:
-        site = api.get("/sites", params={"dataset": "mlw-sample"}).json()["features"][0]["id"]
-        cas = api.get("/chemicals", params={"limit": 1}).json()
-        record = api.get("/registry/records", params={"limit": 1}).json()
-        region = api.get("/regions").json()
-    return {
-        "dataset_id": "mlw-sample", "version": 1, "site_id": site, "sid": STATE["submission"],
-        "cas": cas["items"][0]["cas"], "record_id": record["results"][0]["id"],
-        "group_id": region["regions"][0]["id"],
-        "country": "PHL", "run_id": run_id, "job_id": job_id,
-        # `code` is a country on /countries/..., a master-list item on /vocab/items/...
-        "code": lambda template: "G1" if template.startswith("/vocab") else "NLD",
-    }
+        found = demo_samples(lambda path, params: api.get(path, params=params).json())
+    return {**found, "sid": STATE["submission"], "run_id": run_id, "job_id": job_id}
 

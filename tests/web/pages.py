@@ -91,3 +91,17 @@ def all_pages(get: Callable[[str], tuple[int, str]], samples: Samples) -> tuple[
             candidate = linked(t, hrefs)
             paths[t] = candidate if candidate and get(candidate)[0] == 200 else None
     return [p for p in paths.values() if p], [t for t, p in paths.items() if not p]
+
+
+def demo_samples(api: Callable[[str, dict], dict]) -> Samples:
+    """Path-parameter values from the demo hub's API (`api(path, params)` → JSON); routes whose values the API does
+    not list (a submission, a litteR run, a report job) are filled by their callers or from pages' links."""
+    site = api("/sites", {"dataset": "mlw-sample"})["features"][0]["id"]
+    return {
+        "dataset_id": "mlw-sample", "version": 1, "site_id": site, "country": "PHL",
+        "cas": api("/chemicals", {"limit": 1})["items"][0]["cas"],
+        "record_id": api("/registry/records", {"limit": 1})["results"][0]["id"],
+        "group_id": api("/regions", {})["regions"][0]["id"],
+        # `code` is a country on /countries/..., a master-list item on /vocab/items/...
+        "code": lambda template: "G1" if template.startswith("/vocab") else "NLD",
+    }

@@ -5,6 +5,7 @@ violation is allowed; what axe finds is reported by rule, page and element."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,7 @@ def test_every_page_route_is_checked(enumerated):
     """A page route whose parameters neither the samples (tests/web/conftest.py) nor any demo page's links fill
     would escape the check: name it."""
     _, unresolved = enumerated
-    assert unresolved == []
+    assert unresolved == [], unresolved
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -75,7 +76,7 @@ def test_no_serious_axe_violation_on_any_page(browser, web_server, admin_cookie,
         if serious:
             found[path] = serious
     context.close()
-    assert found == {}
+    assert found == {}, json.dumps(found, indent=1, ensure_ascii=False)
 
 
 def test_axe_sees_a_serious_violation(browser, web_server):

@@ -51,6 +51,29 @@ def compare(datasets: list[str] = typer.Argument(..., help="two to six dataset i
     typer.echo(result["note"])
 
 
+def survey_items(country: str = typer.Argument(..., help="ISO 3166 alpha-2 or alpha-3"),
+                 as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+                 data_dir: Path | None = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA",
+                                                      help="data directory (default ./litterhub-data)")) -> None:
+    """Master items by the surveys that found them in a country (the phone survey's item order)."""
+    from litterhub.errors import HubError
+    from litterhub.services.hub import Hub
+    from litterhub.services.survey_items import ranking
+
+    try:
+        result = ranking(Hub.open(data_dir), country)
+    except HubError as exc:
+        typer.echo(f"error [{exc.code}] {exc.message}", err=True)
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    typer.echo(f"{result['country']}: {result['surveys']} surveys")
+    for item in result["items"]:
+        typer.echo(f"{item['code']:<10} {item['surveys']}")
+
+
 def register(app: typer.Typer) -> None:
     app.command("summary")(summary)
     app.command("compare")(compare)
+    app.command("survey-items")(survey_items)
