@@ -18,10 +18,10 @@ from fastapi.responses import JSONResponse, Response
 from litterhub.analysis.comparability import IncomparableClasses, IndicatorResult
 from litterhub.http.deps import get_hub
 from litterhub.http.problems import Problem
+from litterhub.services import indicator_store
 from litterhub.services import indicators as svc
 from litterhub.services.datasets import BadRequest, NotFound
 from litterhub.services.hub import Hub
-from litterhub.services.result_cache import cached
 
 router = APIRouter(prefix="/indicators", tags=["indicators"])
 
@@ -38,11 +38,11 @@ TABLE = Query(None, description="with format=csv: the table to download")
 
 def _answer(request: Request, call, fmt: str, table: str | None, default_table: str,
             drop: tuple[str, ...] = ()) -> Response:
-    """The answer, computed once per (path, query) while the published catalog is unchanged
-    (services/result_cache.py): an indicator over the whole lake costs seconds, a cached one microseconds."""
+    """The answer, computed once per (path, query) and dataset versions (services/indicator_store.py): an
+    indicator over the whole lake costs seconds, a stored one microseconds, until a version changes."""
     params = (request.url.path, tuple(sorted(request.query_params.multi_items())))
-    media, body, headers = cached(request.app.state.hub, "indicator", params,
-                                  lambda: _compute(call, fmt, table, default_table, drop))
+    media, body, headers = indicator_store.get_or_compute(request.app.state.hub, "indicator", params,
+                                                          lambda: _compute(call, fmt, table, default_table, drop))
     return Response(body, media_type=media, headers=headers)
 
 

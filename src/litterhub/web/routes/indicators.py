@@ -11,14 +11,24 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from litterhub.analysis.comparability import IncomparableClasses
+from litterhub.http.compute import job_owner
 from litterhub.http.deps import get_hub
+from litterhub.services import indicator_store, jobs, knowledge
 from litterhub.services import indicators as svc
-from litterhub.services import knowledge
 from litterhub.services.datasets import BadRequest, NotFound, list_datasets
 from litterhub.services.hub import Hub
 from litterhub.web.rendering import render, request_language
 
 router = APIRouter(include_in_schema=False)
+
+
+def _start(request: Request, hub: Hub, params, compute) -> str | None:
+    """A job for a heavy first computation (None when the caller's job quota is full: then the page waits)."""
+    try:
+        return indicator_store.start_job(hub, "dashboard", params, compute, job_owner(request),
+                                         hub.settings.compute_per_caller)
+    except jobs.JobQuota:
+        return None
 
 
 @router.get("/indicators", response_class=HTMLResponse)
@@ -35,8 +45,19 @@ def indicators_page(request: Request, dataset: list[str] | None = Query(None), g
                "class_query": lambda label: urlencode([("class", label)])}
     if not datasets:
         return render(request, "indicators/index.html", data=None, error=None, **context)
+    params = (tuple(chosen), group.upper(), date_from, date_to, klass or None, pool)
+
+    def compute():
+        return svc.dashboard(hub, chosen or None, group, date_from, date_to, klass=klass or None, pool=pool)
+
     try:
-        data = svc.dashboard(hub, chosen or None, group, date_from, date_to, klass=klass or None, pool=pool)
+        if indicator_store.lookup(hub, "dashboard", params) is None and indicator_store.is_heavy(hub, chosen):
+            job = _start(request, hub, params, compute)
+            if job:
+                # 202: accepted, not done (and never kept by the read cache, which keeps only 200 answers)
+                return render(request, "indicators/index.html", status_code=202, data=None, error=None, job=job,
+                              **context)
+        data = indicator_store.get_or_compute(hub, "dashboard", params, compute)
     except IncomparableClasses as exc:
         return render(request, "indicators/index.html", status_code=exc.status, data=None, error=str(exc),
                       **{**context, "refused": exc.classes})
