@@ -363,3 +363,46 @@ def test_team_walks_the_seven_steps_in_chromium(browser, tmp_path_factory, width
     finally:
         server.should_exit = True
         hub.close()
+
+
+LANGS = ("en", "fr", "es", "ar", "ru", "zh")
+
+
+@pytest.mark.browser
+def test_every_step_in_the_six_languages_at_phone_width(browser, world):
+    """Each step of the (published) plan renders in each UN language at 360 px: the page's language and direction,
+    a translated step title, and nothing wider than the screen."""
+    from litterhub.app import create_app
+    from tests.conftest import serve_in_thread
+
+    hub, users = world
+    lead = acting(users["lead"])
+    try:  # the module's earlier tests publish the plan; run alone, this test publishes it itself
+        plan = ap.summary(hub, None, "USA")
+    except ap.PlanError:
+        try:
+            ap.create(hub, lead, "USA")
+        except ap.PlanError:
+            pass  # opened by an earlier test, not yet published
+        ap.save_notes(hub, lead, "USA", "team", "The team.")
+        ap.sign_off(hub, lead, "USA")
+        plan = ap.publish(hub, lead, "USA")
+    assert plan["status"] == "published"
+    base, server = serve_in_thread(create_app(hub))
+    try:
+        page = browser.new_page(viewport={"width": 360, "height": 800})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        titles: dict[str, set[str]] = {}
+        for lang in LANGS:
+            for step in ap.STEPS:
+                page.goto(f"{base}/countries/USA/plan/{step}?lang={lang}")
+                assert page.get_attribute("html", "lang") == lang
+                assert page.get_attribute("html", "dir") == ("rtl" if lang == "ar" else "ltr")
+                titles.setdefault(step, set()).add(page.inner_text("#step-title").strip())
+                assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1, (lang, step)
+        assert all(len(t) == len(LANGS) for t in titles.values()), titles  # six different titles per step
+        assert not errors, errors
+        page.close()
+    finally:
+        server.should_exit = True
