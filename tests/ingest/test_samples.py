@@ -21,6 +21,8 @@ REPORTS = {
     "hammerdirt.csv": ("hammerdirt", 4, 3, 1, {("required-value", 5, "quantity")}, set()),
     "ospar.csv": ("ospar", 3, 2, 1, {("type-error", 4, "Survey date")}, set()),  # ISO date in dd/mm/yyyy
     "emodnet-seafloor.csv": ("emodnet", 3, 2, 1, {("constraint-error", 4, "UnitItem")}, set()),  # items/km2
+    "ncei.csv": ("ncei", 3, 2, 1, {("litter-unit-unknown", 4, "Unit")}, set()),  # "handfuls"
+    "olm.csv": ("olm", 2, 1, 1, {("litter-coordinates-out-of-range", 3, "lat")}, set()),  # latitude 143.77
 }
 
 
@@ -95,3 +97,24 @@ def test_emodnet_seafloor_haul_and_swept_area(ingest):
     assert haul["area_m2"] == 20_000  # Distance 1 000 m x WingSpread 20 m
     assert haul["items_per_m2"] == pytest.approx(5 / 20_000)
     assert haul["lat"] == pytest.approx(45.0045)  # midpoint of shoot and haul
+
+
+def test_ncei_concentrations_are_kept_as_published_not_counted(ingest):
+    got = ingest(SAMPLES / "ncei.csv")
+    events = _events(got)
+    assert set(events) == {"90001", "90002"}
+    tow = events["90001"]
+    assert (tow["concentration"], tow["concentration_unit"], tow["volume_m3"]) == (0.25, "particles/m3", 1)
+    assert tow["total_count"] is None and tow["event_date"] == date(2015, 6, 15)
+    assert events["90002"]["concentration"] == 0  # a zero is a measurement, not a missing value
+    assert not any(o["counts_toward_total"] for o in got.observations.to_pylist())
+
+
+def test_olm_photo_tags_become_items(ingest):
+    got = ingest(SAMPLES / "olm.csv")
+    events = _events(got)
+    assert list(events) == ["80001"]  # the photo at latitude 143.77 was rejected
+    photo = events["80001"]
+    assert (photo["event_type"], photo["total_count"], photo["event_date"]) == ("photo", 7, date(2021, 5, 2))
+    counts = {o["source_code"]: o["count"] for o in got.observations.to_pylist()}
+    assert counts == {"smoking.butts": 5, "alcohol.bottleTops": 2}  # butts 5 + bottleTops 2 = total_litter 7
