@@ -10,7 +10,7 @@ import typer
 
 def summary(as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
             data_dir: Path | None = typer.Option(None, "--data-dir",
-                                                 help="data directory (default ./litterhub-data)")) -> None:
+                                                 help="data directory (default LITTERHUB_DATA)")) -> None:
     """What the hub holds, pillar by pillar: datasets, programmes, sites, registry records, inventories, ..."""
     from litterhub.services import front_door
     from litterhub.services.hub import Hub
@@ -28,8 +28,8 @@ def summary(as_json: bool = typer.Option(False, "--json", help="print one JSON o
 
 def compare(datasets: list[str] = typer.Argument(..., help="two to six dataset ids"),
             as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
-            data_dir: Path | None = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA",
-                                                 help="data directory (default ./litterhub-data)")) -> None:
+            data_dir: Path | None = typer.Option(None, "--data-dir",
+                                                 help="data directory (default LITTERHUB_DATA)")) -> None:
     """Datasets side by side: one column per dataset and comparability class, never pooled."""
     from litterhub.errors import HubError
     from litterhub.services.compare import compare as side_by_side
@@ -53,8 +53,8 @@ def compare(datasets: list[str] = typer.Argument(..., help="two to six dataset i
 
 def survey_items(country: str = typer.Argument(..., help="ISO 3166 alpha-2 or alpha-3"),
                  as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
-                 data_dir: Path | None = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA",
-                                                      help="data directory (default ./litterhub-data)")) -> None:
+                 data_dir: Path | None = typer.Option(None, "--data-dir",
+                                                      help="data directory (default LITTERHUB_DATA)")) -> None:
     """Master items by the surveys that found them in a country (the phone survey's item order)."""
     from litterhub.errors import HubError
     from litterhub.services.hub import Hub

@@ -15,7 +15,7 @@ learning_app = typer.Typer(help="Learning centre: courses, manuals and videos ti
                            no_args_is_help=True)
 console = Console()
 err = Console(stderr=True)
-DataDir = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA", help="data directory (default ./litterhub-data)")
+DataDir = typer.Option(None, "--data-dir", help="data directory (default LITTERHUB_DATA, else ./litterhub-data)")
 AsJson = typer.Option(False, "--json")
 
 

@@ -16,7 +16,7 @@ plan_app = typer.Typer(help="National action-plan workspace: seven steps prefill
                        "from the surveys, sign-off, export.", no_args_is_help=True)
 console = Console()
 err = Console(stderr=True)
-DataDir = typer.Option(None, "--data-dir", envvar="LITTERHUB_DATA", help="data directory (default ./litterhub-data)")
+DataDir = typer.Option(None, "--data-dir", help="data directory (default LITTERHUB_DATA, else ./litterhub-data)")
 By = typer.Option(None, "--by", help="act as this account (e-mail); default: the local operator")
 
 
