@@ -142,12 +142,13 @@ class RowFingerprints:
 class KeyCounter:
     """Numbers repeated keys (same site and date) across batches: 0 for the first, 1 for the next, ...
 
-    The keys seen so far are one sorted array with a count each, so a batch is numbered with NumPy alone
-    (unique, binary search, one merge), never a Python loop over its keys."""
+    The keys seen so far are kept as a few sorted runs with a count per key (a key lives in exactly one run), so
+    a batch is numbered with NumPy alone (unique, binary search per run), never a Python loop over its keys.
+    A batch's new keys become a run; runs of similar size are merged, so each key is copied O(log n) times
+    (one sorted array updated in place per batch would copy the whole history every batch: quadratic)."""
 
     def __init__(self) -> None:
-        self._keys = np.empty(0, dtype=str)
-        self._counts = np.empty(0, dtype=np.int64)
+        self._runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted distinct keys, count of each)
 
     def number(self, keys: np.ndarray) -> np.ndarray:
         keys = np.asarray(keys)
@@ -161,17 +162,25 @@ class KeyCounter:
         starts = np.concatenate(([0], np.cumsum(counts)[:-1]))  # where each key's run begins in `order`
         rank = np.empty(len(keys), dtype=np.int64)
         rank[order] = np.arange(len(order)) - np.repeat(starts, counts)
-        pos = np.searchsorted(self._keys, uniques)
-        found = pos < len(self._keys)
-        found[found] = self._keys[pos[found]] == uniques[found]
         offsets = np.zeros(len(uniques), dtype=np.int64)
-        offsets[found] = self._counts[pos[found]]
-        self._counts[pos[found]] += counts[found]
-        new = ~found
-        wider = np.promote_types(self._keys.dtype, uniques.dtype)  # a longer key must not be truncated
-        self._keys = np.insert(self._keys.astype(wider, copy=False), pos[new], uniques[new])
-        self._counts = np.insert(self._counts, pos[new], counts[new])
+        new = np.ones(len(uniques), dtype=bool)
+        for run_keys, run_counts in self._runs:
+            pos = np.minimum(np.searchsorted(run_keys, uniques), len(run_keys) - 1)
+            found = run_keys[pos] == uniques
+            offsets[found] = run_counts[pos[found]]
+            run_counts[pos[found]] += counts[found]
+            new &= ~found
+        if new.any():
+            self._runs.append((uniques[new], counts[new].astype(np.int64)))
+            self._merge()
         return rank + offsets[inverse]
+
+    def _merge(self) -> None:
+        while len(self._runs) > 1 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0]):
+            (a, ca), (b, cb) = self._runs.pop(), self._runs.pop()
+            at = np.searchsorted(b, a)  # keys of different runs are distinct: a linear merge of two sorted runs
+            wider = np.promote_types(a.dtype, b.dtype)  # a longer key must not be truncated
+            self._runs.append((np.insert(b.astype(wider, copy=False), at, a), np.insert(cb, at, ca)))
 
 
 def flag_cells(report: ValidationReport, mask: np.ndarray, lines: np.ndarray, column: str, code: str,
