@@ -23,6 +23,8 @@ REPORTS = {
     "emodnet-seafloor.csv": ("emodnet", 3, 2, 1, {("constraint-error", 4, "UnitItem")}, set()),  # items/km2
     "ncei.csv": ("ncei", 3, 2, 1, {("litter-unit-unknown", 4, "Unit")}, set()),  # "handfuls"
     "olm.csv": ("olm", 2, 1, 1, {("litter-coordinates-out-of-range", 3, "lat")}, set()),  # latitude 143.77
+    "eriksen.csv": ("eriksen", 3, 2, 1, {("required-value", 4, "Latitude")}, set()),  # a tow without position
+    "plastock-macro.csv": ("plastock", 3, 2, 1, {("required-value", 4, "Code")}, set()),  # an item without code
 }
 
 
@@ -118,3 +120,25 @@ def test_olm_photo_tags_become_items(ingest):
     assert (photo["event_type"], photo["total_count"], photo["event_date"]) == ("photo", 7, date(2021, 5, 2))
     counts = {o["source_code"]: o["count"] for o in got.observations.to_pylist()}
     assert counts == {"smoking.butts": 5, "alcohol.bottleTops": 2}  # butts 5 + bottleTops 2 = total_litter 7
+
+
+def test_eriksen_tows_are_areal_concentrations_over_one_km2(ingest):
+    events = _events(ingest(SAMPLES / "eriksen.csv"))
+    assert set(events) == {"1", "2"}
+    tow = events["1"]
+    assert (tow["source_total"], tow["area_m2"]) == (12_000, 1_000_000)  # pieces/km2 against 1 km2 of effort
+    assert tow["items_per_m2"] == pytest.approx(12_000 / 1e6)
+    assert tow["total_mass_kg"] == pytest.approx(40.5 / 1000)  # 40.5 g/km2
+    assert (tow["mesh_um"], tow["event_date"]) == (333, date(2018, 8, 3))
+    assert events["2"]["items_per_m2"] == 0  # a zero tow stays a measured zero
+
+
+def test_plastock_macro_rows_make_one_survey_per_area(ingest):
+    got = ingest(SAMPLES / "plastock-macro.csv")
+    events = got.events.to_pylist()
+    assert len(events) == 1
+    survey = events[0]
+    assert (survey["total_count"], survey["area_m2"], survey["duration_min"]) == (15, 50, 30)  # G21 6 + G27 9
+    assert survey["items_per_m2"] == pytest.approx(15 / 50) and survey["event_date"] == date(2022, 6, 15)
+    assert survey["total_mass_kg"] == pytest.approx(0.016)  # 0.012 + 0.004 kg
+    assert {(o["source_code"], o["count"]) for o in got.observations.to_pylist()} == {("G21", 6), ("G27", 9)}
