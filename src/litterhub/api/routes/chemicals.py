@@ -10,7 +10,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from litterhub.http.deps import get_hub
-from litterhub.http.problems import Problem
 from litterhub.services import chemicals as svc
 from litterhub.services import vocab as vocab_svc
 from litterhub.services.hub import Hub
@@ -18,10 +17,6 @@ from litterhub.services.hub import Hub
 router = APIRouter(tags=["chemicals"])
 PROBLEMS = {400: {"description": "bad query (problem+json)"}, 404: {"description": "unknown CAS or item"}}
 FACET_HELP = "repeatable; codes as in the facets of a search"
-
-
-def _problem(exc: svc.ChemicalsError) -> Problem:
-    return Problem(exc.status, str(exc), [{"code": exc.code, "field": None, "message": str(exc)}])
 
 
 def filters_of(function, polymer, hazard, flag, listing, source, conflict) -> dict[str, list[str]]:
@@ -44,14 +39,11 @@ async def search(q: str = Query("", max_length=300, description="name, CAS or wo
                  hub: Hub = Depends(get_hub)) -> Any:
     """Substances by name, CAS, function, polymer, hazard or listing, with facet counts; `format` downloads all."""
     filters = filters_of(function, polymer, hazard, flag, listing, source, conflict)
-    try:
-        if format:
-            text, media = await run_in_threadpool(svc.export, hub, q, filters, format)
-            return Response(text, media_type=media, headers={
-                "Content-Disposition": f'attachment; filename="chemicals.{format}"'})
-        result = await run_in_threadpool(svc.search, hub, q, filters, limit, offset, lang)
-    except svc.ChemicalsError as exc:
-        raise _problem(exc) from None
+    if format:
+        text, media = await run_in_threadpool(svc.export, hub, q, filters, format)
+        return Response(text, media_type=media, headers={
+            "Content-Disposition": f'attachment; filename="chemicals.{format}"'})
+    result = await run_in_threadpool(svc.search, hub, q, filters, limit, offset, lang)
     nxt = offset + limit
     result["next_offset"] = nxt if nxt < result["total"] else None
     return result
@@ -67,10 +59,7 @@ async def list_sources(hub: Hub = Depends(get_hub)) -> dict[str, Any]:
 @router.get("/chemicals/{cas}", responses=PROBLEMS)
 async def show(cas: str, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """One substance: every value with the sources (and lines) that state it; conflicts between sources."""
-    try:
-        return await run_in_threadpool(svc.get, hub, cas)
-    except svc.ChemicalsError as exc:
-        raise _problem(exc) from None
+    return await run_in_threadpool(svc.get, hub, cas)
 
 
 @router.get("/vocab/items/{code}/chemicals", responses=PROBLEMS)
@@ -78,8 +67,5 @@ async def item_lens(code: str, lang: str = Query("en", pattern="^(en|fr|es|ar|ru
                     hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """The chemical lens: the item's typical polymers (sourced mapping) and the substances the databases associate
     with them, with counts by function, hazard and listing. Association in the databases, not measured content."""
-    try:
-        vocab_svc.show(code)
-    except vocab_svc.VocabLookupError as exc:
-        raise Problem(404, str(exc), [{"code": exc.code, "field": None, "message": str(exc)}]) from None
+    vocab_svc.show(code)  # an unknown item code: VocabLookupError, a 404 from the error handler
     return await run_in_threadpool(svc.lens, hub, code, lang)
