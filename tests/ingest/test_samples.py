@@ -25,6 +25,8 @@ REPORTS = {
     "olm.csv": ("olm", 2, 1, 1, {("litter-coordinates-out-of-range", 3, "lat")}, set()),  # latitude 143.77
     "eriksen.csv": ("eriksen", 3, 2, 1, {("required-value", 4, "Latitude")}, set()),  # a tow without position
     "plastock-macro.csv": ("plastock", 3, 2, 1, {("required-value", 4, "Code")}, set()),  # an item without code
+    "plastic-pirates-riverbank.csv": ("plastic-pirates", 2, 1, 1, {("litter-disqualified", 3, "DatasetQualified")},
+                                      {"litter-not-sampled"}),  # pt_9002 disqualified; no litter circles done
 }
 
 
@@ -142,3 +144,16 @@ def test_plastock_macro_rows_make_one_survey_per_area(ingest):
     assert survey["items_per_m2"] == pytest.approx(15 / 50) and survey["event_date"] == date(2022, 6, 15)
     assert survey["total_mass_kg"] == pytest.approx(0.016)  # 0.012 + 0.004 kg
     assert {(o["source_code"], o["count"]) for o in got.observations.to_pylist()} == {("G21", 6), ("G27", 9)}
+
+
+def test_plastic_pirates_item_variety_on_a_measured_bank(ingest):
+    got = ingest(SAMPLES / "plastic-pirates-riverbank.csv")
+    events = _events(got)
+    assert list(events) == ["pt_9001/B"]  # only the qualified group-B part of the qualified dataset
+    bank = events["pt_9001/B"]
+    assert (bank["total_count"], bank["length_m"], bank["width_m"], bank["area_m2"]) == (12, 50, 4, 200)
+    assert bank["items_per_100m"] == pytest.approx(24) and bank["items_per_m2"] == pytest.approx(0.06)
+    assert (bank["country"], bank["people"]) == ("PRT", 12)
+    counts = {o["source_code"]: o["count"] for o in got.observations.to_pylist()}
+    assert counts == {"RiversideWasteVariety.PlasticBottles": 3, "RiversideWasteVariety.CigaretteButts": 7,
+                      "RiversideWasteVariety.Paper": 2}  # 3 + 7 + 2 = the stated 12
