@@ -406,3 +406,32 @@ def test_every_step_in_the_six_languages_at_phone_width(browser, world):
         page.close()
     finally:
         server.should_exit = True
+
+
+def test_a_measure_follows_new_surveys_as_they_are_published(tmp_path_factory, tmp_path):
+    """Monitoring is automatic: a dataset published after the measure was written changes its tracked indicator
+    on the next read (six new 2024 MDMAP surveys with 40 plastic bags each, G2 in the master list)."""
+    hub, _ = _hub(tmp_path_factory, "plan-arrivals")
+    before = plan_data.track(hub, "USA", ["G2"])
+    with (DEMO_DIR / "mdmap-maine-2016-2023.csv").open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        rows = [next(reader) for _ in range(6)]
+        fields = reader.fieldnames
+    for n, row in enumerate(rows):
+        row["survey_date"] = f"2024-0{n + 1}-15"
+        row["survey_id"] = f"later-{n}"
+        for key in ("plastic:bags", "total_plastic_items", "total_debris_items"):
+            row[key] = str(int(float(row[key] or 0)) + 40)
+    later = tmp_path / "mdmap-2024.csv"
+    with later.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    assert ingest_file(hub, later, "mdmap", "mdmap-maine-2024").ok
+    after = plan_data.track(hub, "USA", ["G2"])
+    assert sum(c["surveys"] for c in after["classes"]) == sum(c["surveys"] for c in before["classes"]) + 6
+    years = {(c["class"], y["year"]): y for c in after["classes"] for y in c["years"]}
+    new = [y for (_, year), y in years.items() if year == 2024]
+    assert new and sum(y["surveys"] for y in new) == 6 and all(y["median"] >= 40 for y in new)
+    assert not any(y["year"] == 2024 for c in before["classes"] for y in c["years"])
+    hub.close()
