@@ -1,5 +1,6 @@
 """Each adapter's own logic on a small synthetic input in its programme's real column layout (tests/ingest/samples/:
 a few rows written for the test, the header copied from a real export), so it is tested without ../shared/data.
+`mcs.xlsx` was written with openpyxl (the MCS sheet's 157 columns, three rows).
 
 Every expected figure below is worked out by hand from the rows in the sample file, in the comment beside it.
 """
@@ -27,6 +28,7 @@ REPORTS = {
     "plastock-macro.csv": ("plastock", 3, 2, 1, {("required-value", 4, "Code")}, set()),  # an item without code
     "plastic-pirates-riverbank.csv": ("plastic-pirates", 2, 1, 1, {("litter-disqualified", 3, "DatasetQualified")},
                                       {"litter-not-sampled"}),  # pt_9002 disqualified; no litter circles done
+    "mcs.xlsx": ("mcs", 3, 2, 1, {("type-error", 4, "Date of Survey")}, set()),  # "next Tuesday" in a date cell
 }
 
 
@@ -157,3 +159,12 @@ def test_plastic_pirates_item_variety_on_a_measured_bank(ingest):
     counts = {o["source_code"]: o["count"] for o in got.observations.to_pylist()}
     assert counts == {"RiversideWasteVariety.PlasticBottles": 3, "RiversideWasteVariety.CigaretteButts": 7,
                       "RiversideWasteVariety.Paper": 2}  # 3 + 7 + 2 = the stated 12
+
+
+def test_mcs_workbook_surveys_per_100_m(ingest):
+    events = _events(ingest(SAMPLES / "mcs.xlsx"))
+    assert set(events) == {"99901/2022-09-17", "99902/2022-09-18"}
+    sands, cove = events["99901/2022-09-17"], events["99902/2022-09-18"]
+    assert (sands["total_count"], sands["length_m"], sands["items_per_100m"]) == (8, 100, 8)  # 4 + 3 + 1
+    assert (cove["total_count"], cove["length_m"], cove["items_per_100m"]) == (6, 50, 12)  # string 6 on 50 m
+    assert (sands["people"], sands["lat"], sands["lon"]) == (6, 54.5, -1.5)
