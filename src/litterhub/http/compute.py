@@ -25,7 +25,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from litterhub.http import limits
-from litterhub.http.deps import get_hub
+from litterhub.http.deps import hub_of
 from litterhub.http.problems import Overloaded, Problem
 from litterhub.http.security import check_rate, client_key, current_user
 from litterhub.services import jobs
@@ -74,7 +74,7 @@ def caller(request: Request) -> str:
 async def offload(request: Request, fn: Callable[..., T], *args, **kwargs) -> T:
     """Run `fn(*args, **kwargs)` in the bounded compute pool; 429 when the caller is over quota."""
     who = caller(request)
-    settings = get_hub(request).settings
+    settings = hub_of(request).settings
     check_rate(request, "compute", *limits.compute_rate(settings))
     shared = pool(request)
     if shared.held.get(who, 0) >= limits.compute_per_caller(settings):

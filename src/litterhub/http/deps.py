@@ -26,7 +26,15 @@ _LIMITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLi
     weakref.WeakKeyDictionary())
 
 
-def get_hub(request: Request) -> Hub:
+def hub_of(request: Request) -> Hub:
+    """The hub this app serves (for code that already holds the request)."""
+    return request.app.state.hub
+
+
+async def get_hub(request: Request) -> Hub:
+    """The hub as a route dependency. Async on purpose: FastAPI runs a plain `def` dependency in a worker
+    thread, and a thread hop per request (three with the rate limit and the caller) was most of a light
+    read's cost under load (bench/load.py)."""
     return request.app.state.hub
 
 
@@ -43,5 +51,5 @@ def _limiter(slots: int) -> anyio.CapacityLimiter:
 
 async def off_loop(request: Request, fn: Callable[..., T], *args, **kwargs) -> T:
     """Run `fn(*args, **kwargs)` (password hashing or verification) in a bounded worker thread."""
-    limiter = _limiter(get_hub(request).settings.hash_slots)
+    limiter = _limiter(hub_of(request).settings.hash_slots)
     return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs), limiter=limiter)

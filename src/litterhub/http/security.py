@@ -24,11 +24,12 @@ import threading
 import time
 from collections.abc import Callable
 
+from anyio import to_thread
 from fastapi import Depends, Request, Response
 from fastapi.security import HTTPBearer
 
 from litterhub.http import limits
-from litterhub.http.deps import get_hub
+from litterhub.http.deps import hub_of
 from litterhub.http.problems import Problem
 from litterhub.services import auth
 from litterhub.services.auth import Principal
@@ -47,7 +48,7 @@ API_KEY_SCHEME = HTTPBearer(auto_error=False, scheme_name="apiKey", bearerFormat
 
 def _secure_cookies(request: Request) -> bool:
     """Cookies only over HTTPS (LITTERHUB_SECURE_COOKIES, set behind TLS)."""
-    return get_hub(request).settings.secure_cookies
+    return hub_of(request).settings.secure_cookies
 
 
 # --- login sessions ------------------------------------------------------------------------------------------
@@ -56,7 +57,7 @@ def _session(request: Request) -> dict | None:
     """The live server-side session {"uid", "csrf"} behind the login cookie's token, cached per request."""
     if hasattr(request.state, "lh_session"):
         return request.state.lh_session
-    found = auth.session_for_token(get_hub(request), request.cookies.get(SESSION_COOKIE))
+    found = auth.session_for_token(hub_of(request), request.cookies.get(SESSION_COOKIE))
     payload = {"uid": found.user_id, "csrf": found.csrf} if found is not None else None
     request.state.lh_session = payload
     return payload
@@ -65,7 +66,7 @@ def _session(request: Request) -> dict | None:
 def log_in(request: Request, response: Response, user: auth.User) -> None:
     """Start a server-side session; the cookie holds only its random token (new CSRF nonce too, so tokens seen
     before login are useless)."""
-    token, session = auth.start_session(get_hub(request), user.id)
+    token, session = auth.start_session(hub_of(request), user.id)
     response.set_cookie(SESSION_COOKIE, token, max_age=SESSION_MAX_AGE, httponly=True, samesite="lax",
                         secure=_secure_cookies(request), path="/")
     request.state.lh_session = {"uid": user.id, "csrf": session.csrf}
@@ -73,7 +74,7 @@ def log_in(request: Request, response: Response, user: auth.User) -> None:
 
 def log_out(request: Request, response: Response) -> None:
     """End the session on the server (the saved cookie stops working everywhere) and drop the cookie."""
-    auth.end_session(get_hub(request), request.cookies.get(SESSION_COOKIE))
+    auth.end_session(hub_of(request), request.cookies.get(SESSION_COOKIE))
     request.state.lh_session = None
     response.delete_cookie(SESSION_COOKIE, path="/")
 
@@ -95,7 +96,7 @@ def current_user(request: Request, _scheme: object = Depends(API_KEY_SCHEME)) ->
     """The principal behind the request, or None if anonymous. A key that is given but wrong is a 401."""
     if hasattr(request.state, "lh_principal"):
         return request.state.lh_principal
-    hub = get_hub(request)
+    hub = hub_of(request)
     principal: Principal | None = None
     token = _bearer(request)
     if token is not None:
@@ -111,11 +112,22 @@ def current_user(request: Request, _scheme: object = Depends(API_KEY_SCHEME)) ->
     return principal
 
 
+async def request_principal(request: Request, _scheme: object = Depends(API_KEY_SCHEME)) -> Principal | None:
+    """`current_user` as a route dependency: an anonymous request (no key, no session cookie) is answered on
+    the event loop at once; one that carries credentials is looked up in a worker thread (a catalog query)."""
+    if hasattr(request.state, "lh_principal"):
+        return request.state.lh_principal
+    if _bearer(request) is None and not request.cookies.get(SESSION_COOKIE):
+        request.state.lh_principal = None
+        return None
+    return await to_thread.run_sync(current_user, request)
+
+
 def require_role(role: str, scope: str | None = None) -> Callable:
     """A dependency admitting principals with at least `role` (and, for API keys, the `scope` if given)."""
     auth.role_rank(role)
 
-    async def dependency(request: Request, principal: Principal | None = Depends(current_user)) -> Principal:
+    async def dependency(request: Request, principal: Principal | None = Depends(request_principal)) -> Principal:
         if principal is None:
             raise Problem(401, "sign in or send an API key (Authorization: Bearer mlh_…) to do this",
                           headers={"WWW-Authenticate": BEARER_CHALLENGE})
@@ -149,7 +161,7 @@ def _csrf_nonce(request: Request, create: bool) -> str | None:
 
 
 def _csrf_for(request: Request, nonce: str) -> str:
-    return hmac.new(auth.server_secret(get_hub(request)), f"csrf:{nonce}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(auth.server_secret(hub_of(request)), f"csrf:{nonce}".encode(), hashlib.sha256).hexdigest()
 
 
 def csrf_token(request: Request) -> str:
@@ -220,7 +232,7 @@ def limiter(request: Request) -> RateLimiter:
 
 def write_limit(request: Request) -> tuple[int, int]:
     """Writes per window per caller (LITTERHUB_WRITE_RATE; every limit is in http/limits.py)."""
-    return limits.write_rate(get_hub(request).settings)
+    return limits.write_rate(hub_of(request).settings)
 
 
 def client_key(request: Request) -> str:
@@ -244,7 +256,7 @@ def check_rate(request: Request, bucket: str, limit: int, per_seconds: int) -> N
 def rate_limit(bucket: str, limit: int, per_seconds: int) -> Callable:
     """A dependency limiting a route to `limit` requests per `per_seconds` per caller."""
 
-    def dependency(request: Request, _principal: Principal | None = Depends(current_user)) -> None:
+    async def dependency(request: Request, _principal: Principal | None = Depends(request_principal)) -> None:
         check_rate(request, bucket, limit, per_seconds)
 
     return dependency

@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
-from litterhub.http.deps import get_hub
+from litterhub.http.deps import hub_of
 from litterhub.http.guards import check_fields
 from litterhub.http.limits import FORM_OVERHEAD
 from litterhub.http.problems import Problem
@@ -30,7 +30,7 @@ def _too_large(limits: svc.Limits, field: str) -> Problem:
 
 def tmp_dir(request: Request) -> Path:
     """The hub's folder for uploads in flight (under the data directory, so on the lake's file system)."""
-    path = get_hub(request).settings.data_dir / "tmp"
+    path = hub_of(request).settings.data_dir / "tmp"
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -22,7 +22,7 @@ from litterhub.http.compute import offload, start_job, wants_job
 from litterhub.http.deps import get_hub
 from litterhub.http.limits import LITTER_FILE_BYTES
 from litterhub.http.problems import Problem
-from litterhub.http.security import current_user
+from litterhub.http.security import request_principal
 from litterhub.services import jobs
 from litterhub.services import litter as svc
 from litterhub.services.auth import Principal
@@ -67,7 +67,7 @@ async def create_run(
     data: UploadFile = File(..., description="litteR data file (CSV, wide: location_code, date, types …)"),
     types: UploadFile = File(..., description="litteR type file (CSV: type_name, included, groups …)"),
     hub: Hub = Depends(get_hub),
-    principal: Principal | None = Depends(current_user),
+    principal: Principal | None = Depends(request_principal),
 ) -> Any:
     """Run litteR (1.0.0 compatible) on the uploaded settings, data and type files."""
     contents = [
@@ -96,7 +96,7 @@ async def create_run(
 
 @router.get("/runs/{run_id}/files", responses={404: {"description": "unknown run (problem+json)"}})
 def list_run_files(run_id: str, hub: Hub = Depends(get_hub),
-                   principal: Principal | None = Depends(current_user)) -> dict[str, Any]:
+                   principal: Principal | None = Depends(request_principal)) -> dict[str, Any]:
     """The files a stored run has."""
     try:
         return {"run_id": run_id, "files": svc.run_files(hub, run_id, run_owner(principal))}
@@ -106,7 +106,7 @@ def list_run_files(run_id: str, hub: Hub = Depends(get_hub),
 
 @router.get("/runs/{run_id}/files/{name}", responses={404: {"description": "unknown run or file (problem+json)"}})
 def download_run_file(run_id: str, name: str, hub: Hub = Depends(get_hub),
-                      principal: Principal | None = Depends(current_user)) -> FileResponse:
+                      principal: Principal | None = Depends(request_principal)) -> FileResponse:
     """One output file of a stored run (CSV, log or the zip of all outputs)."""
     try:
         path = svc.run_file(hub, run_id, name, run_owner(principal))

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from litterhub.http.callers import caller_of
 from litterhub.http.deps import get_hub
 from litterhub.http.problems import Problem
-from litterhub.http.security import current_user, require_role
+from litterhub.http.security import request_principal, require_role
 from litterhub.registry.entities import TOPICS
 from litterhub.registry.links import LINK_TYPES
 from litterhub.services import registry as svc
@@ -99,7 +99,7 @@ def create(data: dict[str, Any] = Body(...), publish: bool = False, hub: Hub = D
 
 @router.get("/records/{record_id}", responses=PROBLEMS)
 def get(record_id: str, revision: int | None = None, hub: Hub = Depends(get_hub),
-        principal: Principal | None = Depends(current_user)) -> dict[str, Any]:
+        principal: Principal | None = Depends(request_principal)) -> dict[str, Any]:
     return svc.get_record(hub, record_id, caller_of(principal), revision)
 
 
@@ -172,7 +172,7 @@ def delete_link(link_id: int, hub: Hub = Depends(get_hub),
 
 @router.get("/records/{record_id}/comments", responses=PROBLEMS)
 def list_comments(record_id: str, hub: Hub = Depends(get_hub),
-                  principal: Principal | None = Depends(current_user)) -> list[dict[str, Any]]:
+                  principal: Principal | None = Depends(request_principal)) -> list[dict[str, Any]]:
     svc.get_record(hub, record_id)
     return svc.comments(hub, record_id, caller_of(principal))
 

@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from starlette.datastructures import UploadFile
 
 from litterhub.http.compute import offload
-from litterhub.http.deps import get_hub
+from litterhub.http.deps import get_hub, hub_of
 from litterhub.http.guards import check_fields
 from litterhub.http.problems import Problem
 from litterhub.http.security import check_rate, verify_csrf, write_limit
@@ -220,7 +220,7 @@ def _survey_page(request: Request, status_code: int = 200, error: str | None = N
                  editing: str | None = None) -> HTMLResponse:
     return page(request, "contribute/survey.html", status_code=status_code, groups=svc.survey_items(),
                 licences=svc.LICENCES, error=error, error_field=error_field, values=values or {},
-                today=date.today().isoformat(), limits=svc.Limits.from_settings(get_hub(request).settings),
+                today=date.today().isoformat(), limits=svc.Limits.from_settings(hub_of(request).settings),
                 editing=editing)
 
 
