@@ -47,7 +47,7 @@ SWAGGER_PATHS = ("/api/v1/docs",)
 CSP = ("default-src 'self'; script-src 'self' 'nonce-{nonce}' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-# The API docs page (api/app.py) loads the vendored Swagger UI from /static like every other page:
+# The API docs page (api/mount.py) loads the vendored Swagger UI from /static like every other page:
 # same policy, no exception for a CDN.
 SWAGGER_CSP = CSP.format(nonce="none")
 STATIC_HEADERS = [(b"referrer-policy", b"strict-origin-when-cross-origin"), (b"x-content-type-options", b"nosniff"),

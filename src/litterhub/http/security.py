@@ -236,7 +236,7 @@ def write_limit(request: Request) -> tuple[int, int]:
 
 
 def client_key(request: Request) -> str:
-    """API key id when there is one, else the account, else the client address (api/guards.py has already
+    """API key id when there is one, else the account, else the client address (http/guards.py has already
     replaced the peer address by the X-Forwarded-For client only when the peer is a trusted proxy)."""
     principal = getattr(request.state, "lh_principal", None)
     if principal is not None and principal.key_id:

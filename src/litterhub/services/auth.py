@@ -15,7 +15,7 @@ Access rules (issue 13):
   keys, and such a key manages only itself and its descendants.
 - Registration answers the same whether or not the address has an account (same work, same answer); the
   owner of an existing account finds the attempt among the notices on their account page.
-- Password hashing is CPU-heavy: callers on the event loop run it in a thread (`api/deps.py: off_loop`).
+- Password hashing is CPU-heavy: callers on the event loop run it in a thread (`http/deps.py: off_loop`).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ Contract:
   services/inventory.py, records from services/search.py / registry.py; this module selects the country's rows.
 - Heavy parts (indicators over the whole lake, the monitoring-design simulation) go through
   services/result_cache.py: computed once per published catalogue. Callers on the event loop must still run these
-  functions in the compute pool (api/compute.py `offload`).
+  functions in the compute pool (http/compute.py `offload`).
 - Every indicator row carries its comparability class; what cannot be computed says why and what to provide.
 - Visibility: only published registry records are read (search); capacity requests are never listed.
 """

@@ -2,7 +2,7 @@
 
 The connection pool is sized from `PoolSettings` (Settings.pool: LITTERHUB_DB_POOL_*). When every connection
 is taken for `timeout` seconds, SQLAlchemy raises `sqlalchemy.exc.TimeoutError`; the API answers that
-with 503 and Retry-After (api/problems.py), never 500. Alembic is imported only to migrate.
+with 503 and Retry-After (http/problems.py), never 500. Alembic is imported only to migrate.
 """
 
 from __future__ import annotations

@@ -73,7 +73,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     html = environment(lang).get_template(template).render(
         request=request, lang=lang, dir=direction(lang), languages=UN_LANGUAGES,
         language_links=language_links(request, UN_LANGUAGES),
-        csp_nonce=getattr(request.state, "csp_nonce", ""),  # set per request by api/guards.py
+        csp_nonce=getattr(request.state, "csp_nonce", ""),  # set per request by http/guards.py
         fmt_number=lambda v, digits=1: "–" if v is None else format_decimal(round(v, digits), locale=lang),
         **context,
     )

@@ -4,7 +4,7 @@ GET endpoints run a model for one country (published defaults, or overrides give
 `override=FIELD=VALUE` with `override_source`); POST endpoints take a CSV of the user's own inputs
 (raw `text/csv` body or a multipart `file`). Input problems answer problem+json with every issue
 as {code, field, line, message}; nothing is computed from a refused input. Monte Carlo runs and uploaded
-tables compute in the shared compute pool (api/compute.py), never on the event loop; `draws` is bounded
+tables compute in the shared compute pool (http/compute.py), never on the event loop; `draws` is bounded
 by `MAX_DRAWS` (400 above it).
 """
 

@@ -1,5 +1,5 @@
 """/api/v1/registry: the knowledge registry (records, revisions, review, links, comments, capacity matching,
-import/export). Reading is open; every write needs an account of the right role (api/security.py).
+import/export). Reading is open; every write needs an account of the right role (http/security.py).
 Contributors' links wait for a reviewer before they are public; capacity requests are private to their parties
 and moderators."""
 
