@@ -1,6 +1,7 @@
 """Read faces over a generated hub, served from per-version summaries and the lake (issue 20 items 1-2).
 
     .venv/bin/python bench/reads.py --observations 400000 --work /tmp/bench-reads
+    .venv/bin/python bench/reads.py --indicators --work /tmp/bench-indicators   # /indicators on the demo hub
 
 Builds a hub from a generated Marine LitterWatch-shaped export (bench/ingest.py `make_mlw`), then times each
 service call the API answers with (median of `--repeat` runs, in-process: no HTTP), and the backfill.
@@ -34,7 +35,11 @@ def main() -> None:
     parser.add_argument("--observations", type=int, default=400_000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench-reads"))
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--indicators", action="store_true", help="time the /indicators page on the demo hub")
     args = parser.parse_args()
+    if args.indicators:
+        print(json.dumps(indicator_page(args.work, args.repeat), indent=2))
+        return
 
     from litterhub.services import datasets as svc
     from litterhub.services import lake_events, summaries
@@ -76,6 +81,39 @@ def main() -> None:
     }
     hub.close()
     print(json.dumps(out, indent=2))
+
+
+def indicator_page(work: Path, repeat: int) -> dict:
+    """/indicators on the demo hub: the first request (computes and stores), then stored answers, then the first
+    request of a new server process over the same data directory (reads the stored file)."""
+    from fastapi.testclient import TestClient
+
+    from litterhub.app import create_app
+    from litterhub.services import indicator_store
+    from litterhub.services.hub import Hub
+    from litterhub.services.setup import initialise, load_demo
+
+    work.mkdir(parents=True, exist_ok=True)
+    hub = Hub.open(work / "data")
+    initialise(hub)
+    load_demo(hub)
+    for old in (work / "data" / "cache" / "indicators").glob("*.pickle"):
+        old.unlink()
+    indicator_store.clear_memory()
+    serial = iter(range(10**6))
+
+    def page(client) -> None:  # a new query string each time: the HTTP read cache never answers
+        assert client.get(f"/indicators?group=TC&n={next(serial)}").status_code == 200
+
+    with TestClient(create_app(hub)) as client:
+        first = _time(lambda: page(client), 1)
+        stored = _time(lambda: page(client), repeat)
+    indicator_store.clear_memory()
+    with TestClient(create_app(hub)) as client:
+        restarted = _time(lambda: page(client), 1)
+        warm = _time(lambda: page(client), repeat)
+    hub.close()
+    return {"first_ms": first, "stored_ms": stored, "new_process_first_ms": restarted, "new_process_ms": warm}
 
 
 if __name__ == "__main__":

@@ -56,9 +56,9 @@ def test_indicator_page_renders_fast_once_computed(demo):
     with TestClient(create_app(demo)) as client:
         assert client.get("/indicators").status_code == 200
         runs = []
-        for _ in range(3):
+        for n in range(3):  # a new query string each time, so the HTTP read cache cannot answer for the store
             start = time.perf_counter()
-            response = client.get("/indicators")
+            response = client.get(f"/indicators?n={n}")
             runs.append(time.perf_counter() - start)
             assert response.status_code == 200 and "indicator-timeseries" in response.text
         assert min(runs) < 0.3, runs

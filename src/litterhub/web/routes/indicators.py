@@ -17,6 +17,7 @@ from litterhub.services import indicator_store, jobs, knowledge
 from litterhub.services import indicators as svc
 from litterhub.services.datasets import BadRequest, NotFound, list_datasets
 from litterhub.services.hub import Hub
+from litterhub.services.result_cache import cached
 from litterhub.web.rendering import render, request_language
 
 router = APIRouter(include_in_schema=False)
@@ -66,6 +67,9 @@ def indicators_page(request: Request, dataset: list[str] | None = Query(None), g
     except BadRequest as exc:
         return render(request, "indicators/index.html", status_code=400, data=None, error=str(exc), **context)
     shown = [c for c in data["classes"] if c["chart"]] or data["classes"][:1]
-    lens = knowledge.lens_for_items(hub, [r["item"] for r in shown[0]["items"]], request_language(request)) \
-        if shown else []  # the chemical lens of the top items (services/knowledge.py)
+    items, language = tuple(r["item"] for r in shown[0]["items"]) if shown else (), request_language(request)
+    # the chemical lens of the top items (services/knowledge.py): registry content, so kept while the catalog
+    # is unchanged (services/result_cache.py follows every audited write, registry edits included)
+    lens = cached(hub, "indicators.lens", (items, language),
+                  lambda: knowledge.lens_for_items(hub, list(items), language)) if items else []
     return render(request, "indicators/index.html", data=data, error=None, lens=lens, **context)
