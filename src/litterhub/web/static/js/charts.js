@@ -119,6 +119,11 @@
       loading.remove();
       el.removeAttribute("aria-busy");
       el.litterhubView = result.view;  // for scripted checks
+      el.querySelectorAll(":scope > details").forEach((menu) => {  // vega-embed's icon-only menu: name it
+        const label = t("actions", "Save the chart as an image");
+        menu.title = label;
+        menu.querySelector("summary").setAttribute("aria-label", label);
+      });
       el.dataset.rendered = String(count);
       return result;
     }).catch((err) => {
