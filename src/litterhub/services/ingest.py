@@ -367,7 +367,7 @@ def _effort_issues(events: pa.Table, dens: Densities, effort_expected: bool, rep
 def _unique_event_ids(events: pa.Table, seen: KeyCounter, report: ValidationReport) -> bool:
     """Event ids must be unique in a dataset version: an adapter that yields the same id twice cannot tell
     which observations belong to which survey, so the file is refused cleanly instead of merging them."""
-    ids = np.asarray(events.column("event_id").to_pylist(), dtype=str)
+    ids = events.column("event_id").to_numpy(zero_copy_only=False).astype(str)  # no Python list of the ids
     repeat = seen.number(ids) > 0
     if not repeat.any():
         return True
@@ -412,7 +412,6 @@ MAPPING_FILE = "mapping.yaml"
 
 def _accepted_lines(events: pa.Table, observations: pa.Table, particles: pa.Table | None):
     """Raw-file lines that made it into the lake (events, observations and particles all carry theirs)."""
-    import numpy as np
 
     parts = [t.column("source_line").to_numpy(zero_copy_only=False) for t in (events, observations, particles)
              if t is not None and t.num_rows]
@@ -421,7 +420,6 @@ def _accepted_lines(events: pa.Table, observations: pa.Table, particles: pa.Tabl
 
 def _other_effort(events: pa.Table):
     """Events whose effort is an area, a volume or a dry mass (a length is not the only effort)."""
-    import numpy as np
 
     has = np.zeros(events.num_rows, bool)
     for name in ("area_m2", "volume_m3", "dry_mass_kg"):
@@ -433,7 +431,6 @@ def _other_effort(events: pa.Table):
 
 def _merge_flags(events: pa.Table, adapter_flags: pa.ChunkedArray) -> pa.Table:
     """qc_flags = the adapter's own flags followed by the density flags (vectorised list concatenation)."""
-    import numpy as np
 
     derived = events.column("qc_flags").combine_chunks()
     given = adapter_flags.combine_chunks().cast(pa.list_(pa.string()))
