@@ -75,5 +75,28 @@ def samples(web_hub, web_server, shared_data) -> dict:
     job_id = jobs.create(web_hub, "national-report", owner, max_active=10)
     with httpx.Client(base_url=web_server + "/api/v1", timeout=60) as api:
         found = demo_samples(lambda path, params: api.get(path, params=params).json())
+    _optional_content(web_hub, found)
     return {**found, "sid": STATE["submission"], "run_id": run_id, "job_id": job_id}
 
+
+
+def _optional_content(hub, found: dict) -> None:
+    """Content some pages need and the demo lacks: a beach width for the sample site, the sample country's action
+    plan. Each is added through its own service when that service exists in this tree (the web test does not
+    own them); without it the route is reported by test_every_page_route_is_checked."""
+    from litterhub.services import auth
+
+    principal = auth.principal_for_session(hub, STATE["admin_id"])
+    try:
+        from litterhub.services import widths
+
+        widths.give_width(hub, widths.giver_for(principal), found["site_id"], 40, "web test fixture")
+    except (ImportError, AttributeError):
+        pass
+    try:
+        from litterhub.services import action_plans
+        from litterhub.services import focal_points as fp
+
+        action_plans.create(hub, fp.acting_for(principal), found["code"]("/countries"))
+    except (ImportError, AttributeError):
+        pass

@@ -31,6 +31,7 @@ def test_home_shows_every_pillar_with_real_counts(client):
     for key, href in [("data", "/datasets"), ("map", "/map"), ("knowledge", "/registry"),
                       ("contribute", "/contribute")]:
         assert f'href="{href}" id="pillar-{key}"' in html
+    assert 'href="/compare?dataset=mdmap-maine&amp;dataset=mlw-sample" id="compare-link"' in html
 
 
 def test_summary_api_and_cli_say_the_same(client, demo_hub):
