@@ -165,3 +165,23 @@ def test_a_filter_reads_only_the_versions_that_can_match(loaded):
     a_site = svc.sites_geojson(loaded, dataset_id="mlw-sample")["features"][0]["id"]
     assert lake_events.versions(loaded, lake_events.Filter(site=a_site)) == [("mlw-sample", 1)]
     assert lake_events.versions(loaded, lake_events.Filter(country="USA")) == [("mdmap-maine", 1)]
+
+
+def test_backfill_from_the_cli(hub):
+    import json
+
+    from typer.testing import CliRunner
+
+    from litterhub.cli import app
+
+    assert ingest_file(hub, DEMO_DIR / "mdmap-maine-2016-2023.csv", "mdmap", "mdmap-maine").ok
+    with hub.engine.begin() as conn:
+        for table in (st.site_summaries, st.dataset_facets, st.summary_versions):
+            conn.execute(delete(table))
+    data = ["--data-dir", str(hub.settings.data_dir)]
+    first = CliRunner().invoke(app, ["summaries", "backfill", "--json", *data])
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.output)["summarised"] == [
+        {"dataset_id": "mdmap-maine", "version": 1, "events": 70, "site_rows": 9, "facets": 4}]
+    again = CliRunner().invoke(app, ["summaries", "backfill", *data])
+    assert again.exit_code == 0 and "every published version has its summaries" in again.output
