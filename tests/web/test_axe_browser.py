@@ -38,7 +38,7 @@ def enumerated(samples, web_server, admin_cookie) -> tuple[list[str], list[str]]
 
     with httpx.Client(base_url=web_server, cookies={admin_cookie["name"]: admin_cookie["value"]}, timeout=60) as c:
         def get(path: str) -> tuple[int, str]:
-            response = c.get(path)
+            response = c.get(path, follow_redirects=True)  # a route may answer with the page it leads to
             return response.status_code, response.text
 
         return enumerate_pages(get, samples)
