@@ -128,8 +128,8 @@ def _flag_overlay(hub: Hub) -> tuple[str, str]:
     join = (" LEFT JOIN (SELECT event_id AS dup_id, use_for_indicators AS dup_use "  # noqa: S608 - our own path
             f"FROM read_parquet('{quoted}')) dup ON dup.dup_id = ev.event_id")
     flags = (f"CASE WHEN dup.dup_id IS NULL THEN qc_flags ELSE list_concat(coalesce(list_filter(qc_flags, "
-             f"lambda x: x NOT IN ('{FLAG}', '{EXCLUDED_FLAG}')), []), ['{FLAG}'], CASE WHEN dup.dup_use THEN []::VARCHAR[] "
-             f"ELSE ['{EXCLUDED_FLAG}'] END) END")
+             f"lambda x: x NOT IN ('{FLAG}', '{EXCLUDED_FLAG}')), []), ['{FLAG}'], "
+             f"CASE WHEN dup.dup_use THEN []::VARCHAR[] ELSE ['{EXCLUDED_FLAG}'] END) END")
     return join, flags
 
 
