@@ -1,8 +1,0 @@
-# TRANSITIONAL re-export: removed by the lead after all helpers finish
-"""Moved to `litterhub.http.limits`: this alias (the very same module object) keeps the old import path working."""
-
-import sys
-
-from litterhub.http import limits
-
-sys.modules[__name__] = limits
