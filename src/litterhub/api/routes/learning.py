@@ -12,7 +12,6 @@ from fastapi import APIRouter, Depends, Query
 from starlette.concurrency import run_in_threadpool
 
 from litterhub.http.deps import get_hub
-from litterhub.http.problems import Problem
 from litterhub.services import learning as svc
 from litterhub.services.hub import Hub
 
@@ -20,11 +19,9 @@ router = APIRouter(prefix="/learning", tags=["learning"])
 NOT_FOUND = {404: {"description": "unknown path, protocol, dataset or need (problem+json)"}}
 
 
-async def _call(fn, *args, **kwargs) -> Any:
-    try:
-        return await run_in_threadpool(fn, *args, **kwargs)
-    except svc.LearningError as exc:
-        raise Problem(exc.status, str(exc), errors=exc.entries()) from None
+async def _off_loop(fn, *args, **kwargs) -> Any:
+    """`fn` in a worker thread; its LearningError (a HubError) is answered by the app's one error handler."""
+    return await run_in_threadpool(fn, *args, **kwargs)
 
 
 @router.get("")
@@ -32,29 +29,29 @@ async def resources(level: str | None = Query(None, max_length=40), language: st
                     format: str | None = Query(None, max_length=40), skill: str | None = Query(None, max_length=120),
                     protocol: str | None = Query(None, max_length=120), hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """Published learning resources matching every filter given."""
-    return {"resources": await _call(svc.resources, hub, level, language, format, skill, protocol)}
+    return {"resources": await _off_loop(svc.resources, hub, level, language, format, skill, protocol)}
 
 
 @router.get("/paths")
 async def paths(hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    return {"paths": await _call(svc.paths, hub)}
+    return {"paths": await _off_loop(svc.paths, hub)}
 
 
 @router.get("/paths/{path_id}", responses=NOT_FOUND)
 async def path(path_id: str, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    return await _call(svc.path, hub, path_id)
+    return await _off_loop(svc.path, hub, path_id)
 
 
 @router.get("/datasets/{dataset_id}", responses=NOT_FOUND)
 async def for_dataset(dataset_id: str, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    return await _call(svc.for_dataset, hub, dataset_id)
+    return await _off_loop(svc.for_dataset, hub, dataset_id)
 
 
 @router.get("/protocols/{guideline_id}", responses=NOT_FOUND)
 async def for_protocol(guideline_id: str, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    return await _call(svc.for_protocol, hub, guideline_id)
+    return await _off_loop(svc.for_protocol, hub, guideline_id)
 
 
 @router.get("/needs/{need_id}", responses=NOT_FOUND)
 async def for_need(need_id: str, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    return await _call(svc.for_need, hub, need_id)
+    return await _off_loop(svc.for_need, hub, need_id)

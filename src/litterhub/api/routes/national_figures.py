@@ -67,10 +67,6 @@ class FocalPointIn(BaseModel):
     country: str = Field(..., min_length=3, max_length=3)
 
 
-def problem(exc: svc.FigureError) -> Problem:
-    return Problem(exc.status, str(exc), errors=exc.errors)
-
-
 def _acting(request: Request) -> svc.Acting | None:
     try:
         who = current_user(request)
@@ -79,18 +75,16 @@ def _acting(request: Request) -> svc.Acting | None:
     return svc.acting_for(who) if who else None
 
 
-async def _call(fn, *args) -> Any:
-    try:
-        return await run_in_threadpool(fn, *args)
-    except svc.FigureError as exc:
-        raise problem(exc) from None
+async def _off_loop(fn, *args) -> Any:
+    """`fn` in a worker thread; its FigureError (a HubError) is answered by the app's one error handler."""
+    return await run_in_threadpool(fn, *args)
 
 
 @router.get("/countries/{code}/figures", responses=ERRORS)
 async def country_figures(code: str, request: Request, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """The country's national figures (approved for everyone; pending ones for those who may see them)."""
-    known = await _call(svc.country_code, code)
-    section = await _call(svc.profile_section, hub, known, _acting(request))
+    known = await _off_loop(svc.country_code, code)
+    section = await _off_loop(svc.profile_section, hub, known, _acting(request))
     return {"country": known, **section}
 
 
@@ -101,19 +95,19 @@ async def submit(code: str, body: SubmissionIn, hub: Hub = Depends(get_hub),
     data = body.model_dump()
     for key in ("figures", "widths"):
         data[key] = data[key] or []
-    return await _call(svc.submit, hub, svc.acting_for(principal), code, body.kind, data)
+    return await _off_loop(svc.submit, hub, svc.acting_for(principal), code, body.kind, data)
 
 
 @router.get("/national-figures/queue", responses=ERRORS)
 async def queue(hub: Hub = Depends(get_hub),
                 principal: Principal = Depends(require_role(svc.REVIEW_ROLE, "curate"))) -> dict[str, Any]:
     """Submissions waiting for review, oldest first."""
-    return {"items": await _call(svc.queue, hub, svc.acting_for(principal))}
+    return {"items": await _off_loop(svc.queue, hub, svc.acting_for(principal))}
 
 
 @router.get("/national-figures/{figure_id}", responses=ERRORS)
 async def one(figure_id: int, request: Request, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    return await _call(svc.visible, hub, _acting(request), figure_id)
+    return await _off_loop(svc.visible, hub, _acting(request), figure_id)
 
 
 @router.post("/national-figures/{figure_id}/{action}", responses=ERRORS)
@@ -121,14 +115,14 @@ async def decide(figure_id: int, action: Literal["claim", "approve", "reject", "
                  body: DecisionIn | None = None, hub: Hub = Depends(get_hub),
                  principal: Principal = Depends(require_role(svc.REVIEW_ROLE, "curate"))) -> dict[str, Any]:
     """A reviewer's decision; repeating one already taken answers `changed: false`."""
-    return await _call(svc.decide, hub, svc.acting_for(principal), figure_id, action, body.text if body else "")
+    return await _off_loop(svc.decide, hub, svc.acting_for(principal), figure_id, action, body.text if body else "")
 
 
 @router.get("/focal-points", responses=ERRORS)
 async def list_focal_points(country: str | None = Query(None, min_length=3, max_length=3),
                             include_revoked: bool = False, hub: Hub = Depends(get_hub),
                             principal: Principal = Depends(require_role("admin", "admin"))) -> dict[str, Any]:
-    return {"items": await _call(svc.focal_points, hub, country, None, include_revoked, True)}
+    return {"items": await _off_loop(svc.focal_points, hub, country, None, include_revoked, True)}
 
 
 async def _assignment(hub: Hub, principal: Principal, body: FocalPointIn, fn) -> dict[str, Any]:
@@ -136,7 +130,7 @@ async def _assignment(hub: Hub, principal: Principal, body: FocalPointIn, fn) ->
     if user is None:
         raise Problem(404, "no account with that e-mail address",
                       errors=[{"code": "figures-unknown-user", "field": "email", "message": "no such account"}])
-    return await _call(fn, hub, svc.acting_for(principal), user.id, body.country)
+    return await _off_loop(fn, hub, svc.acting_for(principal), user.id, body.country)
 
 
 @router.post("/focal-points", status_code=201, responses=ERRORS)

@@ -83,13 +83,12 @@ def _acting(request: Request) -> fp.Acting | None:
     return fp.acting_for(who) if who else None
 
 
-async def _call(fn, *args, heavy: bool = False, request: Request | None = None) -> Any:
-    try:
-        if heavy and request is not None:
-            return jsonable_encoder(await offload(request, fn, *args))
-        return jsonable_encoder(await run_in_threadpool(fn, *args))
-    except (svc.PlanError, fp.FigureError) as exc:
-        raise Problem(exc.status, str(exc), errors=exc.errors) from None
+async def _off_loop(fn, *args, heavy: bool = False, request: Request | None = None) -> Any:
+    """`fn` off the loop (the compute pool when heavy); PlanError and FigureError are HubErrors, answered by the
+    app's one error handler."""
+    if heavy and request is not None:
+        return jsonable_encoder(await offload(request, fn, *args))
+    return jsonable_encoder(await run_in_threadpool(fn, *args))
 
 
 def _user_id(hub: Hub, email: str | None) -> int | None:
@@ -104,54 +103,54 @@ def _user_id(hub: Hub, email: str | None) -> int | None:
 
 @router.get("", responses=ERRORS)
 async def get_plan(code: str, request: Request, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    return await _call(svc.summary, hub, _acting(request), code)
+    return await _off_loop(svc.summary, hub, _acting(request), code)
 
 
 @router.post("", status_code=201, responses=ERRORS)
 async def open_plan(code: str, body: OpenIn, hub: Hub = Depends(get_hub),
                     principal: Principal = Depends(WRITER)) -> dict[str, Any]:
     """Open the country's plan (admins, or a focal point of the country)."""
-    return await _call(svc.create, hub, fp.acting_for(principal), code, body.title, _user_id(hub, body.lead))
+    return await _off_loop(svc.create, hub, fp.acting_for(principal), code, body.title, _user_id(hub, body.lead))
 
 
 @router.get("/steps/{step}", responses=ERRORS)
 async def step(code: str, step: str, request: Request, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
     """One step, prefilled from the hub (computed in the compute pool)."""
-    return await _call(svc.workspace, hub, _acting(request), code, step, heavy=True, request=request)
+    return await _off_loop(svc.workspace, hub, _acting(request), code, step, heavy=True, request=request)
 
 
 @router.put("/steps/{step}/notes", responses=ERRORS)
 async def save_notes(code: str, step: str, body: NotesIn, hub: Hub = Depends(get_hub),
                      principal: Principal = Depends(WRITER)) -> dict[str, Any]:
     """Save the team's text for a step as the plan's next revision."""
-    revision = await _call(svc.save_notes, hub, fp.acting_for(principal), code, step, body.notes)
+    revision = await _off_loop(svc.save_notes, hub, fp.acting_for(principal), code, step, body.notes)
     return {"revision": revision}
 
 
 @router.post("/measures", status_code=201, responses=ERRORS)
 async def add_measure(code: str, body: MeasureIn, hub: Hub = Depends(get_hub),
                       principal: Principal = Depends(WRITER)) -> dict[str, Any]:
-    return await _call(svc.add_measure, hub, fp.acting_for(principal), code, body.model_dump())
+    return await _off_loop(svc.add_measure, hub, fp.acting_for(principal), code, body.model_dump())
 
 
 @router.delete("/measures/{measure_id}", status_code=204, responses=ERRORS)
 async def remove_measure(code: str, measure_id: str, hub: Hub = Depends(get_hub),
                          principal: Principal = Depends(WRITER)) -> Response:
-    await _call(svc.remove_measure, hub, fp.acting_for(principal), code, measure_id)
+    await _off_loop(svc.remove_measure, hub, fp.acting_for(principal), code, measure_id)
     return Response(status_code=204)
 
 
 @router.post("/notes", status_code=201, responses=ERRORS)
 async def add_note(code: str, body: NoteIn, hub: Hub = Depends(get_hub),
                    principal: Principal = Depends(WRITER)) -> dict[str, Any]:
-    return await _call(svc.add_note, hub, fp.acting_for(principal), code, body.step, body.kind, body.body,
+    return await _off_loop(svc.add_note, hub, fp.acting_for(principal), code, body.step, body.kind, body.body,
                        _user_id(hub, body.assignee), body.due)
 
 
 @router.post("/tasks/{note_id}/done", status_code=204, responses=ERRORS)
 async def task_done(code: str, note_id: int, hub: Hub = Depends(get_hub),
                     principal: Principal = Depends(WRITER)) -> Response:
-    await _call(svc.complete_task, hub, fp.acting_for(principal), code, note_id)
+    await _off_loop(svc.complete_task, hub, fp.acting_for(principal), code, note_id)
     return Response(status_code=204)
 
 
@@ -159,30 +158,30 @@ async def task_done(code: str, note_id: int, hub: Hub = Depends(get_hub),
 async def set_member(code: str, body: MemberIn, hub: Hub = Depends(get_hub),
                      principal: Principal = Depends(WRITER)) -> dict[str, Any]:
     """Add a member, change their role, or remove them (`role: null`): the lead or an admin."""
-    return {"members": await _call(svc.set_member, hub, fp.acting_for(principal), code,
+    return {"members": await _off_loop(svc.set_member, hub, fp.acting_for(principal), code,
                                    _user_id(hub, body.email), body.role)}
 
 
 @router.post("/sign-off", responses=ERRORS)
 async def sign_off(code: str, hub: Hub = Depends(get_hub), principal: Principal = Depends(WRITER)) -> dict[str, Any]:
-    return await _call(svc.sign_off, hub, fp.acting_for(principal), code)
+    return await _off_loop(svc.sign_off, hub, fp.acting_for(principal), code)
 
 
 @router.post("/publish", responses=ERRORS)
 async def publish(code: str, hub: Hub = Depends(get_hub), principal: Principal = Depends(WRITER)) -> dict[str, Any]:
-    return await _call(svc.publish, hub, fp.acting_for(principal), code)
+    return await _off_loop(svc.publish, hub, fp.acting_for(principal), code)
 
 
 @router.get("/versions", responses=ERRORS)
 async def versions(code: str, request: Request, hub: Hub = Depends(get_hub)) -> dict[str, Any]:
-    return {"revisions": await _call(svc.revisions, hub, _acting(request), code)}
+    return {"revisions": await _off_loop(svc.revisions, hub, _acting(request), code)}
 
 
 @router.get("/export", responses=ERRORS)
 async def export(code: str, request: Request, format: str = Query("json", pattern="^(json|csv)$"),
                  hub: Hub = Depends(get_hub)) -> Any:
     """The whole plan as structured data (`format=csv`: the measures with their tracking)."""
-    data = await _call(svc.export, hub, _acting(request), code, heavy=True, request=request)
+    data = await _off_loop(svc.export, hub, _acting(request), code, heavy=True, request=request)
     if format == "csv":
         return Response(svc.measures_csv(data), media_type="text/csv; charset=utf-8")
     return data
