@@ -11,7 +11,7 @@ import typer
 def summary(as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
             data_dir: Path | None = typer.Option(None, "--data-dir",
                                                  help="data directory (default LITTERHUB_DATA)")) -> None:
-    """What the hub holds, pillar by pillar: datasets, programmes, sites, registry records, inventories, ..."""
+    """What the hub holds, pillar by pillar (the home page's figures)."""
     from litterhub.services import front_door
     from litterhub.services.hub import Hub
 
