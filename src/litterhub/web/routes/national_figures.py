@@ -115,8 +115,6 @@ def widths_data(fields: dict[str, str]) -> dict[str, Any]:
 @router.post("/countries/{code}/figures/{kind}", response_class=HTMLResponse)
 async def submit(code: str, kind: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request)
-    if isinstance(who, Response):
-        return who
     known = _code(code)
     if known is None or kind not in svc.KINDS:
         return page(request, "not_found.html", status_code=404, what=f"{code[:20]}/{kind[:20]}")
@@ -152,8 +150,6 @@ def detail(figure_id: int, request: Request, hub: Hub = Depends(get_hub)) -> Res
 @router.post("/national-figures/{figure_id}/{action}", response_class=HTMLResponse)
 async def decide(figure_id: int, action: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request, svc.REVIEW_ROLE)
-    if isinstance(who, Response):
-        return who
     if action not in svc.ACTIONS:
         return page(request, "not_found.html", status_code=404, what=action[:40])
     fields = await _fields(request)
@@ -177,17 +173,13 @@ def _admin_page(request: Request, hub: Hub, error: svc.FigureError | None = None
 
 @router.get("/admin/focal-points", response_class=HTMLResponse)
 def focal_points_page(request: Request, hub: Hub = Depends(get_hub)) -> Response:
-    who = need(request, svc.ASSIGN_ROLE)
-    if isinstance(who, Response):
-        return who
+    need(request, svc.ASSIGN_ROLE)
     return _admin_page(request, hub)
 
 
 @router.post("/admin/focal-points/{action}", response_class=HTMLResponse)
 async def focal_points_write(action: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request, svc.ASSIGN_ROLE)
-    if isinstance(who, Response):
-        return who
     if action not in ("assign", "revoke"):
         return page(request, "not_found.html", status_code=404, what=action[:40])
     fields = await _fields(request)

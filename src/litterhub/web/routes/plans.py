@@ -76,8 +76,6 @@ def plan_home(code: str, request: Request, hub: Hub = Depends(get_hub)) -> Respo
 @router.post("/countries/{code}/plan", response_class=HTMLResponse)
 async def open_plan(code: str, request: Request, hub: Hub = Depends(get_hub)) -> Response:
     who = need(request)
-    if isinstance(who, Response):
-        return who
     fields = await _form(request)
     try:
         plan = await run_in_threadpool(svc.create, hub, fp.acting_for(who), code, fields.get("title", ""))
@@ -154,8 +152,6 @@ async def step_page(code: str, step: str, request: Request, hub: Hub = Depends(g
 async def _write(request: Request, hub: Hub, code: str, step: str, fn, *args) -> Response:
     """Run a write for the signed-in person; on a refusal show the step again with the error."""
     who = need(request)
-    if isinstance(who, Response):
-        return who
     fields = await _form(request)
     acting = fp.acting_for(who)
     try:
