@@ -1,16 +1,15 @@
 """Find surveys that reached the hub through two datasets, flag them with their evidence, and list the exclusions.
 
-The lake is immutable, so the result is kept beside it as derived, recomputable tables (written to a temporary
-name and renamed): `lake/_derived/duplicate_sources.parquet` (one row per flagged event: whether indicators use it,
-the copy kept instead, the reason) and `lake/_derived/duplicate_pairs.parquet` (every candidate pair with its
-evidence and confidence). Events served by the API carry the flags (services/lake_events.py joins the result file:
-`qc_flags` gets `litter-duplicate-source`, plus `litter-duplicate-source-excluded` on an exact copy indicators skip). Running the
-scan again replaces the previous result. `lake/_derived/duplicate_scan.json` records the dataset versions scanned:
-an exclusion only holds while both the excluded copy's and the kept copy's datasets are still at those versions, so
-a new or retracted version never makes a survey vanish on the strength of an old scan (run the scan again). The
-default action flags; only exact copies are left out of indicators, one copy of each survey is always kept, and
-`exclusion_list` gives every exclusion for an indicator's provenance.
-"""
+The lake is immutable, so the result is kept beside it as derived, recomputable tables (written to a temporary name
+and renamed): `lake/_derived/duplicate_sources.parquet` (one row per flagged event: whether indicators use it, the
+copy kept instead, the reason) and `lake/_derived/duplicate_pairs.parquet` (every candidate pair with its evidence
+and confidence). Events served by the API carry the flags (services/lake_events.py joins the result file: `qc_flags`
+gets `litter-duplicate-source`, plus `litter-duplicate-source-excluded` on an exact copy indicators skip). Running
+the scan again replaces the previous result. `lake/_derived/duplicate_scan.json` records the dataset versions
+scanned: an exclusion only holds while both the excluded copy's and the kept copy's datasets are still at those
+versions, so a new or retracted version never makes a survey vanish on the strength of an old scan (run the scan
+again). The default action flags; only exact copies are left out of indicators, one copy of each survey is always
+kept, and `exclusion_list` gives every exclusion for an indicator's provenance."""
 
 from __future__ import annotations
 
@@ -25,6 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import select
 
+from litterhub.errors import InvalidInput
 from litterhub.harmonize.duplicates import (
     CONFIDENCES,
     FLAG,
@@ -192,7 +192,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
-class BadDuplicateQuery(ValueError):
+class BadDuplicateQuery(InvalidInput, ValueError):
     """A listing request the service cannot answer (unknown confidence, limit out of range)."""
 
 

@@ -36,6 +36,7 @@ from litterhub.ingest.textio import SCAN_CHUNK, Sniff, iter_record_lines, sniff
 from litterhub.model.csvsafe import safe_cell, unsafe_cell
 from litterhub.services.hub import Hub
 from litterhub.services.ingest import MAPPING_FILE, REJECTED_FILE, IngestResult, ingest_file
+from litterhub.store import duck
 from litterhub.store import tables as t
 
 REASON_COLUMNS = ["litterhub_line", "litterhub_codes", "litterhub_reasons"]
@@ -86,9 +87,8 @@ def rejected_reasons(hub: Hub, dataset_id: str, version: int | None = None) -> p
     if table.num_rows == 0:
         return pa.table({"line": pa.array([], pa.int64()), "codes": pa.array([], pa.string()),
                          "reasons": pa.array([], pa.string())})
-    import duckdb
 
-    con = duckdb.connect()
+    con = duck.connect()
     con.register("r", table)
     return con.sql(
         "SELECT line, string_agg(DISTINCT code, ';' ORDER BY code) AS codes, "

@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from litterhub.model.schema import LAKE_TABLES
+from litterhub.store import duck
 from litterhub.store.faults import fault_point
 from litterhub.store.locks import StagingLease, claim_abandoned
 
@@ -219,7 +220,7 @@ class Lake:
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         """An in-process DuckDB connection (one per caller; DuckDB connections are not shared across threads)."""
-        con = duckdb.connect(config={"threads": 2})
+        con = duck.connect()
         return con
 
     def scan(self, table: str, versions: Iterable[tuple[str, int]], con: duckdb.DuckDBPyConnection | None = None
