@@ -8,7 +8,8 @@
   if (!el || !window.L) return;
   const form = document.getElementById("map-filters");
   const status = document.getElementById("map-status");
-  const map = L.map(el, { worldCopyJump: true, attributionControl: true }).setView([30, 0], 2);
+  // maxZoom: there is no tile layer to give one, and the clusters need it to know when to stop grouping
+  const map = L.map(el, { worldCopyJump: true, attributionControl: true, maxZoom: 18 }).setView([30, 0], 2);
   map.attributionControl.addAttribution("Country outlines: Natural Earth (public domain) via world-atlas");
   el.litterhubMap = map;  // for scripted checks (tests look at the drawn outlines at world zoom)
   const clustered = typeof L.markerClusterGroup === "function";
@@ -102,8 +103,7 @@
 
   fetch(el.dataset.countriesUrl).then((r) => r.json()).then((topo) => {
     const countries = litterhubGeo.countries(topo);
-    L.geoJSON(countries, { style: { color: "#7a8b99", weight: 0.6, fillColor: "#e9eef2", fillOpacity: 1 },
-                           interactive: false }).addTo(map);
+    L.geoJSON(countries, { style: { color: "#7a8b99", weight: 0.6, fillColor: "#e9eef2", fillOpacity: 1 } }).addTo(map);
     return allSites(el.dataset.sitesUrl);
   }).then((features) => {
     sites = features.filter((f) => f.geometry && f.geometry.coordinates);
