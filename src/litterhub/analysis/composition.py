@@ -52,19 +52,19 @@ def composition(con: duckdb.DuckDBPyConnection, events: str = "events", observat
     """
     con.register("_group_members", group_members_table())
     con.register("_source_map", source_table())
-    con.sql(f"""
+    con.register("_comp_events", con.sql(f"""
         SELECT event_id, {CLASS_SQL} AS cls, NOT {COUNTED_SQL} AS density_only
         FROM {events} WHERE {event_filter(date_from, date_to)}
-    """).create_view("_comp_events")  # noqa: S608 - relation names and dates from our own code
-    con.sql(f"""
+    """))  # noqa: S608 - relation names and dates from our own code
+    con.register("_comp", con.sql(f"""
         SELECT e.cls, o.event_id, o.count, o.material, o.relation, o.source_name,
                coalesce(o.rollup_code, o.source_scheme || ':' || o.source_code) AS item,
                o.rollup_code IS NULL AS unmapped
         FROM {observations} o JOIN _comp_events e ON e.event_id = o.event_id
         WHERE o.counts_toward_total AND o.count > 0
-    """).create_view("_comp")  # noqa: S608 - relation names from our own code
+    """))  # noqa: S608 - relation names from our own code
     # one row per class: its surveys, its total count, its rank (most surveys first)
-    con.sql("""
+    con.register("_comp_classes", con.sql("""
         SELECT e.cls, e.surveys, e.density_only, coalesce(c.total, 0) AS total_count,
                coalesce(c.unmapped, 0) AS unmapped_count,
                row_number() OVER (ORDER BY e.surveys DESC, e.cls) AS class_rank
@@ -72,7 +72,7 @@ def composition(con: duckdb.DuckDBPyConnection, events: str = "events", observat
               FROM _comp_events GROUP BY cls) e
         LEFT JOIN (SELECT cls, sum(count) AS total, sum(count) FILTER (WHERE unmapped) AS unmapped
                    FROM _comp GROUP BY cls) c ON c.cls = e.cls
-    """).create_view("_comp_classes")
+    """))
 
     def per_class(select: str, order: str) -> pd.DataFrame:
         """`select` (grouped by cls) joined to its class for the share; rows of the largest class first."""

@@ -70,7 +70,7 @@ def total_abundance(
     row = con.sql(f"SELECT {cases} FROM {events} WHERE {base}").fetchall()[0]  # noqa: S608
     counts = {name: int(n) for name, n in zip(rules, row or (), strict=True)}
     keep = " AND ".join(f"NOT coalesce({cond}, true)" for cond in rules.values())
-    con.sql(f"SELECT * FROM {events} WHERE {base} AND {keep}").create_view("_ta_events")  # noqa: S608
+    con.register("_ta_events", con.sql(f"SELECT * FROM {events} WHERE {base} AND {keep}"))  # noqa: S608
     totals = survey_totals(con, "_ta_events", observations, per_100m=True, groups=("TC",),
                            exclude_codes=FRAGMENT_CODES, exclude_materials=EXCLUDED_MATERIALS)
     totals = totals.drop(columns=["group"]).rename(columns={"count": "ta_100m"})

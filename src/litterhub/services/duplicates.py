@@ -92,8 +92,8 @@ def detect_duplicates(hub: Hub, max_distance_m: float = SAME_SITE_DISTANCE_M, mi
     """Scan the current version of every dataset; with `write`, store the flags (lake sidecars)."""
     versions = current_versions(hub)
     con = hub.lake.connect()
-    hub.lake.scan("events", versions, con).create_view("events")
-    hub.lake.scan("observations", versions, con).create_view("observations")
+    con.register("events", hub.lake.scan("events", versions, con))
+    con.register("observations", hub.lake.scan("observations", versions, con))
     pairs = find_duplicate_sources(con, max_distance_m=max_distance_m, min_similarity=min_similarity)
     flags = event_flags(pairs)
     report = _report(len(versions), pairs, flags, {"max_distance_m": max_distance_m,

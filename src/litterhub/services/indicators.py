@@ -76,11 +76,11 @@ def resolve_versions(hub: Hub, datasets: list[str] | None) -> list[tuple[str, in
 def _open(hub: Hub, versions: list[tuple[str, int]]) -> tuple[duckdb.DuckDBPyConnection, int]:
     """A connection with views `events` and `observations` over the versions, duplicate copies left out."""
     con = hub.lake.connect()
-    hub.lake.scan("events", versions, con).create_view("_all_events")
-    hub.lake.scan("observations", versions, con).create_view("observations")
+    con.register("_all_events", hub.lake.scan("events", versions, con))
+    con.register("observations", hub.lake.scan("observations", versions, con))
     excluded, _ = excluded_and_flagged(hub)
     con.register("_excluded", pd.DataFrame({"event_id": sorted(excluded)}, dtype="string"))
-    con.sql("SELECT * FROM _all_events e ANTI JOIN _excluded x ON x.event_id = e.event_id").create_view("events")
+    con.register("events", con.sql("SELECT * FROM _all_events e ANTI JOIN _excluded x ON x.event_id = e.event_id"))
     n_dropped = con.sql("SELECT count(*) FROM _all_events e SEMI JOIN _excluded x ON x.event_id = e.event_id"
                         ).fetchall()[0][0]
     return con, int(n_dropped)
@@ -197,9 +197,9 @@ def beach(hub: Hub, datasets: list[str] | None = None, group_by: str = "site", d
         raise BadRequest(f"unknown group(s) {', '.join(unknown)}; known: {', '.join(beach_analysis.known_groups())}")
     versions = resolve_versions(hub, datasets)
     con, dup = _open(hub, versions)
-    con.sql(f"SELECT * FROM events WHERE {beach_analysis.event_filter(lo, hi)}").create_view("_window")  # noqa: S608
-    con.sql(f"SELECT * FROM _window WHERE {COUNTED_SQL}" + (" AND length_m > 0" if per_100m else "")  # noqa: S608
-            ).create_view("_used")
+    con.register("_window", con.sql(f"SELECT * FROM events WHERE {beach_analysis.event_filter(lo, hi)}"))  # noqa: S608
+    used = f"SELECT * FROM _window WHERE {COUNTED_SQL}" + (" AND length_m > 0" if per_100m else "")  # noqa: S608
+    con.register("_used", con.sql(used))
     classes = _classes(con, "_used", pool, klass)
     warnings = _base_warnings(con, dup, "_window") + _class_warning(classes) + _density_warning(con, "_window")
     if per_100m:
@@ -292,8 +292,8 @@ def ospar(hub: Hub, datasets: list[str] | None = None, end_year: int | None = No
         raise BadRequest("group_by must be country or region")
     versions = resolve_versions(hub, datasets)
     con, dup = _open(hub, versions)
-    con.sql(f"SELECT * FROM events WHERE {beach_analysis.event_filter()} AND length_m > 0 AND {COUNTED_SQL}"  # noqa: S608
-            ).create_view("_used")
+    used = f"SELECT * FROM events WHERE {beach_analysis.event_filter()} AND length_m > 0 AND {COUNTED_SQL}"  # noqa: S608
+    con.register("_used", con.sql(used))
     classes = _classes(con, "_used", pool, klass)
     warnings = _base_warnings(con, dup) + _class_warning(classes) + _density_warning(con, "events")
     totals = beach_analysis.survey_totals(con, per_100m=True)
@@ -333,8 +333,9 @@ def sdg(hub: Hub, country: str | None = None, datasets: list[str] | None = None,
     con, dup = _open(hub, versions)
     where = f"country = '{country.upper()}'" if country else "true"
     compartments = ", ".join(f"'{c}'" for c in sdg_analysis.COMPARTMENTS)
-    con.sql(f"SELECT * FROM events WHERE {where} AND compartment IN ({compartments}) "  # noqa: S608 - letters only
-            f"AND {beach_analysis.event_filter()}").create_view("_sdg_events")
+    sdg_events = (f"SELECT * FROM events WHERE {where} AND compartment IN ({compartments}) "  # noqa: S608 - letters only
+                  f"AND {beach_analysis.event_filter()}")
+    con.register("_sdg_events", con.sql(sdg_events))
     classes = _classes(con, "_sdg_events", pool, klass)
     warnings = _base_warnings(con, dup, "_sdg_events") + _class_warning(classes)
     tables, notes, summary = widths.sdg_tables(hub, con, country, assume_width, "_sdg_events", klass)
@@ -359,7 +360,7 @@ def composition(hub: Hub, datasets: list[str] | None = None, top: int = 10, date
     lo, hi = parse_date("from", date_from), parse_date("to", date_to)
     versions = resolve_versions(hub, datasets)
     con, dup = _open(hub, versions)
-    con.sql(f"SELECT * FROM events WHERE {beach_analysis.event_filter(lo, hi)}").create_view("_window")  # noqa: S608
+    con.register("_window", con.sql(f"SELECT * FROM events WHERE {beach_analysis.event_filter(lo, hi)}"))  # noqa: S608
     classes = _classes(con, "_window", pool, klass)
     warnings = _base_warnings(con, dup, "_window") + _class_warning(classes)
     tables = _keep_class(composition_analysis.composition(con, "_window", top=top), classes)

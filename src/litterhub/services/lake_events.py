@@ -105,15 +105,15 @@ def _programmes(hub: Hub, pairs: list[tuple[str, int]]) -> dict[str, str]:
 def _connect(hub: Hub, pairs: list[tuple[str, int]], programmes: bool = False):
     """A DuckDB connection with view `ev` (events of the given versions, plus `programme` when asked)."""
     con = hub.lake.connect()
-    hub.lake.scan("events", pairs, con).create_view("ev_raw")
+    con.register("ev_raw", hub.lake.scan("events", pairs, con))
     if programmes:
         con.execute("CREATE TEMP TABLE prog(dataset_id VARCHAR, programme VARCHAR)")
         rows = list(_programmes(hub, pairs).items())
         if rows:
             con.executemany("INSERT INTO prog VALUES (?, ?)", rows)
-        con.sql("SELECT e.*, p.programme FROM ev_raw e LEFT JOIN prog p USING (dataset_id)").create_view("ev")
+        con.register("ev", con.sql("SELECT e.*, p.programme FROM ev_raw e LEFT JOIN prog p USING (dataset_id)"))
     else:
-        con.sql("SELECT * FROM ev_raw").create_view("ev")
+        con.register("ev", con.sql("SELECT * FROM ev_raw"))
     return con
 
 

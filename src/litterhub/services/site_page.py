@@ -50,9 +50,9 @@ def _datasets(hub: Hub, versions: list[tuple[str, int]], events: list[dict[str, 
 def _lake_views(hub: Hub, site_id: str, versions: list[tuple[str, int]]):
     con = hub.lake.connect()
     con.register("_site", pd.DataFrame({"site_id": [site_id]}, dtype="string"))
-    hub.lake.scan("events", versions, con).create_view("_all_events")
-    con.sql("SELECT * FROM _all_events e SEMI JOIN _site s ON s.site_id = e.site_id").create_view("events")
-    hub.lake.scan("observations", versions, con).create_view("observations")
+    con.register("_all_events", hub.lake.scan("events", versions, con))
+    con.register("events", con.sql("SELECT * FROM _all_events e SEMI JOIN _site s ON s.site_id = e.site_id"))
+    con.register("observations", hub.lake.scan("observations", versions, con))
     return con
 
 

@@ -89,7 +89,7 @@ def _lake_groups(hub: Hub, dataset_id: str, version: int) -> tuple[list[tuple], 
     """(per site × compartment × country groups, per compartment/country facet counts, version totals)."""
     con = hub.lake.connect()
     try:
-        hub.lake.scan("events", [(dataset_id, version)], con).create_view("ev")
+        con.register("ev", hub.lake.scan("events", [(dataset_id, version)], con))
         groups = con.execute("""
             SELECT site_id, compartment, country, count(*), min(event_date), max(event_date),
                    count(items_per_100m), sum(items_per_100m)

@@ -37,8 +37,8 @@ def ranking(hub: Hub, country: str) -> dict[str, Any]:
     if not versions:
         return {"country": code, "surveys": 0, "items": []}
     con = hub.lake.connect()
-    hub.lake.scan("events", versions, con).create_view("ev")
-    hub.lake.scan("observations", versions, con).create_view("ob")
+    con.register("ev", hub.lake.scan("events", versions, con))
+    con.register("ob", hub.lake.scan("observations", versions, con))
     con.execute("CREATE TEMP TABLE here AS SELECT event_id FROM ev WHERE country = ?", [code])
     surveys = con.sql("SELECT count(*) FROM here").fetchall()[0][0]
     rows = con.sql(f"""

@@ -7,9 +7,8 @@ from fastapi.responses import HTMLResponse
 
 from litterhub.http.deps import get_hub
 from litterhub.services import datasets as svc
-from litterhub.services import front_door
+from litterhub.services import front_door, site_page
 from litterhub.services import metadata as md
-from litterhub.services import site_page
 from litterhub.services.hub import Hub
 from litterhub.services.serialise import datacite, schemaorg
 from litterhub.web.rendering import render, request_language
