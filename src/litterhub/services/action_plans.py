@@ -457,6 +457,17 @@ def publish(hub: Hub, acting: Acting, country: str) -> dict[str, Any]:
 
 # --- reading: the workspace, prefilled ---------------------------------------------------------------------
 
+def opens_for(hub: Hub, acting: Acting | None, country: str) -> bool:
+    """Whether the plan page of `country` opens for this visitor: a plan they may see (published, or theirs), or
+    none yet and they may start one (an admin or the country's focal point). Profiles link the page only then."""
+    try:
+        summary(hub, acting, country)
+        return True
+    except PlanError as exc:
+        return exc.code == "plan-not-found" and bool(
+            acting and (acting.can("admin") or fp.is_focal_point(hub, acting.user_id, country)))
+
+
 def summary(hub: Hub, acting: Acting | None, country: str) -> dict[str, Any]:
     row, role = _load(hub, acting, country)
     with hub.engine.connect() as conn:

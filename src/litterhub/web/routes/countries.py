@@ -18,8 +18,8 @@ from fastapi.responses import HTMLResponse
 from litterhub.http.callers import caller_of
 from litterhub.http.compute import offload
 from litterhub.http.deps import get_hub
+from litterhub.services import action_plans, focal_points
 from litterhub.services import countries as svc
-from litterhub.services import focal_points
 from litterhub.services.datasets import NotFound
 from litterhub.services.hub import Hub
 from litterhub.web.rendering import render, request_language
@@ -68,15 +68,17 @@ async def country_page(request: Request, code: str, hub: Hub = Depends(get_hub))
         return render(request, "not_found.html", status_code=404, what=code[:20])
     p = {**p, "name": _localise(request, [p])[0]["name"]}
     who = viewer(request)
-    figures = await run_in_threadpool(focal_points.profile_section, hub, p["country"],
-                                      focal_points.acting_for(who) if who else None)
+    acting = focal_points.acting_for(who) if who else None
+    figures = await run_in_threadpool(focal_points.profile_section, hub, p["country"], acting)
+    plan_link = await run_in_threadpool(action_plans.opens_for, hub, acting, p["country"])
     sdg_rows = [r for r in p["indicators"]["sdg"]["rows"] if r.get("HEADLINE")]
     return render(request, "countries/profile.html", p=p, world=WORLD,
                   sdg_bars=_bars([{"year": r["TIME_PERIOD"], "v": r["OBS_VALUE"], "cls": r["comparability_class"]}
                                   for r in sdg_rows], "year", "v"),
                   points=[{"lat": s["lat"], "lon": s["lon"], "name": s["name"], "n": s["surveys"]}
                           for s in p["monitoring"]["sites"] if s["lat"] is not None],
-                  highlight=[{"numeric": p["numeric"], "name": p["name"]}] if p["numeric"] else [], figures=figures)
+                  highlight=[{"numeric": p["numeric"], "name": p["name"]}] if p["numeric"] else [], figures=figures,
+                  plan_link=plan_link)
 
 
 @router.get("/regions", response_class=HTMLResponse)
