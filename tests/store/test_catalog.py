@@ -16,12 +16,14 @@ from litterhub.store import tables as t
 
 def _not_fulltext(name, type_, parent_names) -> bool:
     """Full-text machinery is dialect-specific and made by migrations only, on purpose: SQLite FTS5 tables
-    (and their shadow tables) and PostgreSQL tsvector columns and their indexes."""
+    (and their shadow tables) and PostgreSQL tsvector columns (`tsv`, the titles-only `tsv_title`) and their
+    indexes."""
     if not name:
         return True
     if type_ == "table" and "_fts" in name:
         return False
-    return not (type_ in ("column", "index") and (name == "tsv" or name.endswith("_tsv")))
+    tsvector = name == "tsv" or name.startswith("tsv_") or "_tsv" in name  # tsv, tsv_title, ix_…_tsv_title
+    return not (type_ in ("column", "index") and tsvector)
 
 
 def test_migrations_match_metadata(any_hub):
