@@ -21,6 +21,7 @@ TABLE_MODULES = [
     "litterhub.store.figure_tables",
     "litterhub.store.plan_tables",
     "litterhub.store.summary_tables",
+    "litterhub.store.forum_tables",
 ]
 
 for _name in TABLE_MODULES:  # every capability ships: a missing module is a bug, not an option

@@ -205,6 +205,13 @@ class Settings:
     datacite_password: str = setting("LITTERHUB_DATACITE_PASSWORD", "", text, "its DataCite password")
     datacite_api_url: str = setting("LITTERHUB_DATACITE_API_URL", DATACITE_TEST_API, url,
                                     "DataCite REST API; default DataCite's test API")
+    smtp_host: str = setting("LITTERHUB_SMTP_HOST", "", text,
+                             "SMTP server notification e-mails go through; unset: in-app notifications only")
+    smtp_port: int = setting("LITTERHUB_SMTP_PORT", 25, whole(1), "its port")
+    smtp_user: str = setting("LITTERHUB_SMTP_USER", "", text, "SMTP login (unset: no login)")
+    smtp_password: str = setting("LITTERHUB_SMTP_PASSWORD", "", text, "its password")
+    smtp_from: str = setting("LITTERHUB_SMTP_FROM", "litterhub@localhost", text, "From address of notification e-mails")
+    smtp_starttls: bool = setting("LITTERHUB_SMTP_STARTTLS", False, flag, "upgrade the SMTP connection with STARTTLS")
     debug: bool = setting("LITTERHUB_DEBUG", False, flag, "the CLI shows a traceback instead of a one-line error")
     fault: str | None = setting("LITTERHUB_FAULT", None, choice(*FAULT_POINTS),
                                 "TEST HOOK, never in a deployment: SIGKILL the process at this publishing step")
