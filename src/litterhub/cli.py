@@ -67,6 +67,9 @@ COMMANDS: dict[str, Entry] = {
                      "litterhub ingest FILE --format generic --mapping mapping.yaml)."),
     "microplastics": Entry("microplastics", "Microplastic size-range alignment (Koelmans et al. 2020; Kooi et al. "
                            "2021)."),
+    "peer-review": Entry("peer_review", "Advisory body: expert roster with declared conflicts, peer review of "
+                         "guidelines, reports and practices."),
+    "people": Entry("people", "People: opt-in public profiles, the expert directory, invitations."),
     "plan": Entry("plan", "National action-plan workspace: seven steps prefilled from the hub, measures tracked from "
                   "the surveys, sign-off, export."),
     "quarantine": Entry("quarantine", "Rejected rows of a dataset version with their reasons; re-submit them once "

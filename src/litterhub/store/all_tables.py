@@ -22,6 +22,7 @@ TABLE_MODULES = [
     "litterhub.store.plan_tables",
     "litterhub.store.summary_tables",
     "litterhub.store.forum_tables",
+    "litterhub.store.people_tables",
 ]
 
 for _name in TABLE_MODULES:  # every capability ships: a missing module is a bug, not an option

@@ -17,6 +17,7 @@ from litterhub.http.problems import Problem
 from litterhub.http.security import request_principal, require_role
 from litterhub.registry.entities import TOPICS
 from litterhub.registry.links import LINK_TYPES
+from litterhub.services import peer_review
 from litterhub.services import registry as svc
 from litterhub.services import search as search_svc
 from litterhub.services.auth import Principal
@@ -100,7 +101,10 @@ def create(data: dict[str, Any] = Body(...), publish: bool = False, hub: Hub = D
 @router.get("/records/{record_id}", responses=PROBLEMS)
 def get(record_id: str, revision: int | None = None, hub: Hub = Depends(get_hub),
         principal: Principal | None = Depends(request_principal)) -> dict[str, Any]:
-    return svc.get_record(hub, record_id, caller_of(principal), revision)
+    record = svc.get_record(hub, record_id, caller_of(principal), revision)
+    if record["type"] in peer_review.REVIEWABLE:  # the advisory body's public review status (issue 19)
+        record["peer_review"] = peer_review.record_status(hub, record_id)
+    return record
 
 
 @router.put("/records/{record_id}", responses=PROBLEMS)

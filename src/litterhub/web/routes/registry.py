@@ -17,6 +17,7 @@ from litterhub.http.deps import get_hub
 from litterhub.http.security import verify_csrf
 from litterhub.registry.entities import ENTITY_TYPES, TOPICS, TYPE_LABELS, source_url
 from litterhub.registry.links import LINK_TYPES
+from litterhub.services import peer_review as peer_review_svc
 from litterhub.services import registry as svc
 from litterhub.services import search as search_svc
 from litterhub.services.auth import Principal
@@ -98,7 +99,8 @@ def _record_page(request: Request, hub: Hub, record_id: str, status_code: int = 
                 matches=matches, requests=svc.list_requests(hub, caller, record_id),
                 pending_links=svc.pending_links(hub, caller, record_id),
                 type_labels=TYPE_LABELS, source_url=source_url, link_types=LINK_TYPES, region_titles=region_titles,
-                **extra)
+                peer_review=peer_review_svc.record_status(hub, record_id)
+                if record["type"] in peer_review_svc.REVIEWABLE else None, **extra)
 
 
 @router.get("/registry/records/{record_id}", response_class=HTMLResponse)
