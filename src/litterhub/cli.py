@@ -50,6 +50,7 @@ COMMANDS: dict[str, Entry] = {
     "doi": Entry("doi", "DataCite DOIs of dataset versions (drafts until minted)."),
     "duplicates": Entry("duplicates", "Find the same survey arriving through two datasets (site, date, transect, "
                         "items); flag every pair with its evidence, leave only exact copies out of indicators."),
+    "events": Entry("events", "Events calendar: meetings, trainings and cleanups; iCalendar feeds."),
     "export": Entry("export", "Bulk snapshot of every dataset's current version, with the catalogue and a "
                     "checksummed manifest."),
     "figures": Entry("figures", "National figures: a focal point's own inventory inputs and beach widths, reviewed."),
@@ -78,6 +79,7 @@ COMMANDS: dict[str, Entry] = {
     "registry": Entry("registry", "Knowledge registry: import, export, search, seed."),
     "sites": Entry("sites", "Sites and their marine regions."),
     "summaries": Entry("summaries", "Per-version summaries (sites, facets, counts) that the read faces serve."),
+    "teams": Entry("teams", "Volunteer teams: members, shared surveys, their effect on the figures, leaderboards."),
     "users": Entry("users", "Accounts, roles and API keys."),
     "vocab": Entry("vocab", "Harmonised monitoring vocabulary: master items, crosswalks, coverage, SKOS."),
     "widths": Entry("widths", "Beach widths per site for SDG 14.1.1b (versioned: a new entry never overwrites)."),

@@ -21,11 +21,12 @@ from litterhub.http.uploads import save_upload
 from litterhub.ingest.mapping import DATE_FORMATS, MappingError
 from litterhub.services import contributions as svc
 from litterhub.services import mapping as mapping_svc
+from litterhub.services import teams as teams_svc
 from litterhub.services import templates as templates_svc
 from litterhub.services.auth import Principal
 from litterhub.services.hub import Hub
 from litterhub.services.known_bytes import known_elsewhere
-from litterhub.web.routes.accounts import need, page
+from litterhub.web.routes.accounts import need, page, viewer
 from litterhub.web.session import signed_in
 
 router = APIRouter(include_in_schema=False)
@@ -218,10 +219,14 @@ def photo(sid: str, photo_id: int, request: Request, hub: Hub = Depends(get_hub)
 def _survey_page(request: Request, status_code: int = 200, error: str | None = None,
                  error_field: str | None = None, values: dict[str, str] | None = None,
                  editing: str | None = None) -> HTMLResponse:
+    values = values if values is not None else {k: request.query_params.get(q, "") for k, q in
+                                                (("event_id", "event"), ("team_id", "team"))}
+    who = viewer(request)
     return page(request, "contribute/survey.html", status_code=status_code, groups=svc.survey_items(),
                 licences=svc.LICENCES, error=error, error_field=error_field, values=values or {},
                 today=date.today().isoformat(), limits=svc.Limits.from_settings(hub_of(request).settings),
-                editing=editing)
+                editing=editing, attribution=teams_svc.attribution_choices(hub_of(request), who)
+                if who and not editing else None)
 
 
 @router.get("/contribute/survey", response_class=HTMLResponse)
@@ -289,9 +294,12 @@ async def _save_survey(request: Request, hub: Hub, editing: str | None) -> Respo
             sensitive_site=values.get("sensitive_site") == "on", notes=values.get("notes", ""))
         if editing:  # a trusted contributor's survey is published at once: off the event loop
             sub = await offload(request, svc.update_survey, hub, who, editing, data)
-        else:
+        else:  # for a team and/or cleanup event (issue 19): checked before the survey is stored
+            attribution = teams_svc.check_attribution(hub, who, values.get("team_id"), values.get("event_id"),
+                                                      data.survey_date)
             sub = await offload(request, svc.create_survey, hub, who, data, photos, limits)
-    except svc.ContributionError as exc:
+            teams_svc.attribute(hub, who, sub.id, attribution)
+    except (svc.ContributionError, teams_svc.TeamInvalid, teams_svc.TeamForbidden) as exc:
         return _survey_page(request, exc.status, str(exc), exc.field, values, editing)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
