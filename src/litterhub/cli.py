@@ -53,6 +53,8 @@ COMMANDS: dict[str, Entry] = {
     "events": Entry("events", "Events calendar: meetings, trainings and cleanups; iCalendar feeds."),
     "export": Entry("export", "Bulk snapshot of every dataset's current version, with the catalogue and a "
                     "checksummed manifest."),
+    "forum": Entry("forum", "Forum: threads by theme, region and country."),
+    "notifications": Entry("forum", "Notifications: send the e-mail digest and retry unsent e-mail (cron)."),
     "figures": Entry("figures", "National figures: a focal point's own inventory inputs and beach widths, reviewed."),
     "summary": Entry("front_door", "What the hub holds, pillar by pillar (the home page's figures)."),
     "compare": Entry("front_door", "Datasets side by side: one column per dataset and comparability class, never "

@@ -26,6 +26,7 @@ from litterhub.registry import search as rsearch
 from litterhub.registry.entities import ENTITY_TYPES, RecordBase, RecordError, parse_record, slugify
 from litterhub.registry.links import LINK_TYPES, check_link
 from litterhub.registry.workflow import capacity_move, review_move
+from litterhub.services import notifications
 from litterhub.services.auth import at_least, audit
 from litterhub.services.hub import Hub
 from litterhub.store import registry_tables as rt
@@ -157,6 +158,8 @@ def create_record(hub: Hub, data: dict[str, Any], caller: Caller, publish: bool 
             raise RegistryError(409, "id-taken", f"a record with id {record.id!r} exists; edit it instead")
         _check_references(conn, [record])
         record_id = _insert_record(conn, record, caller, publish)
+    if publish:
+        _announce(hub, record_id, record)
     return get_record(hub, record_id, caller)
 
 
@@ -203,6 +206,7 @@ def review(hub: Hub, record_id: str, action: str, caller: Caller, reason: str | 
             raise RegistryError(400, "reason-required", "say why the revision is rejected",
                                 [{"code": "missing-value", "field": "reason", "message": "a reason is required"}])
         now = _now()
+        first = new_status == "published" and row["published_revision"] is None
         if new_status == "published":
             _publish(conn, record_id, rev["revision"], _validate(rev["data"]), caller, reason)
         else:
@@ -216,7 +220,17 @@ def review(hub: Hub, record_id: str, action: str, caller: Caller, reason: str | 
                 status=record_status, updated_at=now))
         audit(conn, caller.actor, f"registry.{new_status}", f"registry:{record_id}",
               {"revision": rev["revision"], "reason": reason})
+    if first:
+        _announce(hub, record_id, _validate(rev["data"]))
     return get_record(hub, record_id, caller)
+
+
+def _announce(hub: Hub, record_id: str, record: RecordBase) -> None:
+    """A record published for the first time: the followers of its topics, regions and countries are told."""
+    who = (notifications.followers(hub, "theme", record.topics) | notifications.followers(hub, "region", record.regions)
+           | notifications.followers(hub, "country", record.countries))
+    notifications.notify_quietly(hub, who, "new-record", f"New in the registry: {record.title}",
+                                 f"{record.type}: {record.title}", f"/registry/records/{record_id}")
 
 
 def _visible_revision(row, caller: Caller | None) -> int | None:
@@ -548,7 +562,16 @@ def request_capacity(hub: Hub, need_id: str, offer_id: str, caller: Caller, mess
             need_id=need_id, offer_id=offer_id, status="requested", message=(message or "").strip()[:5000] or None,
             requested_by=caller.actor, created_at=now, updated_at=now)).inserted_primary_key[0]
         audit(conn, caller.actor, "capacity.requested", f"capacity:{rid}", {"need": need_id, "offer": offer_id})
+    _capacity_told(hub, [offer["created_by"]], caller, f"Capacity request for “{offer['title']}”",
+                   f"{need['title']} asks for {offer['title']}", need_id)
     return get_request(hub, rid)
+
+
+def _capacity_told(hub: Hub, actors: list[str], caller: Caller, subject: str, body: str, record_id: str) -> None:
+    """The parties of a capacity request (audit actors) are notified, never the one who acted."""
+    notifications.notify_quietly(hub, {notifications.user_id_of(a) for a in actors}, "capacity-request", subject,
+                                 body, f"/registry/records/{record_id}",
+                                 exclude=notifications.user_id_of(caller.actor))
 
 
 def act_on_request(hub: Hub, request_id: int, action: str, caller: Caller, outcome: str | None = None) -> dict:
@@ -574,6 +597,8 @@ def act_on_request(hub: Hub, request_id: int, action: str, caller: Caller, outco
         conn.execute(update(rt.capacity_requests).where(rt.capacity_requests.c.id == request_id).values(
             status=new, decided_by=caller.actor, updated_at=_now(), outcome=outcome or req["outcome"]))
         audit(conn, caller.actor, f"capacity.{new}", f"capacity:{request_id}", {"outcome": outcome})
+    _capacity_told(hub, [req["requested_by"], offer_owner], caller, f"Capacity request {request_id} is {new}",
+                   outcome or f"request {request_id}: {req['status']} → {new}", req["need_id"])
     return get_request(hub, request_id)
 
 

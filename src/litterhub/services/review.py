@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from litterhub.services import auth
+from litterhub.services import auth, notifications
 from litterhub.services.auth import Principal
 from litterhub.services.hub import Hub
 from litterhub.services.ingest import _find_version_by_sha, ingest_file
@@ -140,11 +140,21 @@ def _open_for_decision(hub: Hub, principal: Principal, sid: str) -> Submission:
 
 
 def reject(hub: Hub, principal: Principal, sid: str, reason: str) -> Decision:
-    return _close(hub, principal, sid, reason, "rejected", "submission.rejected")
+    return _told(hub, _close(hub, principal, sid, reason, "rejected", "submission.rejected"))
 
 
 def request_changes(hub: Hub, principal: Principal, sid: str, reason: str) -> Decision:
-    return _close(hub, principal, sid, reason, "changes-requested", "submission.changes-requested")
+    return _told(hub, _close(hub, principal, sid, reason, "changes-requested", "submission.changes-requested"))
+
+
+def _told(hub: Hub, decision: Decision) -> Decision:
+    """The contributor is notified of a decision taken now (services/notifications.py; never fails the decision)."""
+    if decision.changed:
+        sub = decision.submission
+        notifications.notify_quietly(hub, [sub.user_id], "review-decision",
+                                     f"Your submission “{sub.title}” is {sub.status}",
+                                     sub.decision_reason or sub.status, f"/contribute/submissions/{sub.id}")
+    return decision
 
 
 def _close(hub: Hub, principal: Principal, sid: str, reason: str, status: str, action: str) -> Decision:
@@ -167,7 +177,7 @@ def approve(hub: Hub, principal: Principal, sid: str, note: str = "") -> Decisio
     """Approve and publish a dataset version through the ingest service (deferred while under embargo)."""
     _require_reviewer(principal)
     sub = _open_for_decision(hub, principal, sid)
-    return _approve(hub, sub, principal.actor, principal.id, note)
+    return _told(hub, _approve(hub, sub, principal.actor, principal.id, note))
 
 
 def auto_approve(hub: Hub, sid: str) -> Submission:

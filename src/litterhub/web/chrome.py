@@ -29,12 +29,14 @@ def signed_in(request: Request) -> dict[str, Any]:
     Only looked up when the session cookie is present, and never an error: a broken or expired session simply
     shows the sign-in link (the page itself decides what an anonymous visitor may see)."""
     from litterhub.http.security import SESSION_COOKIE, csrf_token, current_user
+    from litterhub.services import notifications
 
     if SESSION_COOKIE not in request.cookies:
         return {"me": None}
     try:
         me = current_user(request)
-        return {"me": me, "csrf": csrf_token(request) if me is not None else ""}
+        unread = notifications.unread_count(request.app.state.hub, me.id) if me is not None else 0
+        return {"me": me, "csrf": csrf_token(request) if me is not None else "", "unread": unread}
     except Exception:  # noqa: BLE001 - the header must render even when the session store cannot answer
         return {"me": None}
 
