@@ -50,6 +50,8 @@ COMMANDS: dict[str, Entry] = {
     "doi": Entry("doi", "DataCite DOIs of dataset versions (drafts until minted)."),
     "duplicates": Entry("duplicates", "Find the same survey arriving through two datasets (site, date, transect, "
                         "items); flag every pair with its evidence, leave only exact copies out of indicators."),
+    "evidence": Entry("evidence", "Living evidence review: evidence records, two-screener screening, evidence maps, "
+                      "CSV and RIS exports."),
     "events": Entry("events", "Events calendar: meetings, trainings and cleanups; iCalendar feeds."),
     "export": Entry("export", "Bulk snapshot of every dataset's current version, with the catalogue and a "
                     "checksummed manifest."),
@@ -81,6 +83,8 @@ COMMANDS: dict[str, Entry] = {
     "registry": Entry("registry", "Knowledge registry: import, export, search, seed."),
     "sites": Entry("sites", "Sites and their marine regions."),
     "summaries": Entry("summaries", "Per-version summaries (sites, facets, counts) that the read faces serve."),
+    "treaty": Entry("treaty", "Treaty readiness: instruments, negotiation sessions, party statuses, a country's "
+                    "readiness view."),
     "teams": Entry("teams", "Volunteer teams: members, shared surveys, their effect on the figures, leaderboards."),
     "users": Entry("users", "Accounts, roles and API keys."),
     "vocab": Entry("vocab", "Harmonised monitoring vocabulary: master items, crosswalks, coverage, SKOS."),

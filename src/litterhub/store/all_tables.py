@@ -21,6 +21,7 @@ TABLE_MODULES = [
     "litterhub.store.figure_tables",
     "litterhub.store.plan_tables",
     "litterhub.store.summary_tables",
+    "litterhub.store.evidence_tables",
     "litterhub.store.community_tables",
     "litterhub.store.forum_tables",
     "litterhub.store.people_tables",
