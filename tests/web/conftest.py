@@ -100,3 +100,14 @@ def _optional_content(hub, found: dict) -> None:
         action_plans.create(hub, fp.acting_for(principal), found["code"]("/countries"))
     except (ImportError, AttributeError):
         pass
+    try:
+        from litterhub.services import evidence, treaty
+        from litterhub.services import focal_points as fp
+
+        evidence.load_seed(hub)  # /evidence/records/{record_id}
+        treaty.load_seed(hub)
+        evidence.create_project(hub, fp.acting_for(principal), {  # /evidence/projects/{slug}
+            "title": "Microplastics and human health", "topic": "human-health", "question": "What is known?",
+            "criteria": "Primary studies of human exposure."})
+    except (ImportError, AttributeError):
+        pass
