@@ -13,6 +13,7 @@ from litterhub.services import forum as fm
 from litterhub.services import notifications as nt
 from tests.forum.conftest import PASSWORD
 from tests.forum.test_forum import MED, _hub
+from tests.web.test_axe_browser import AXE, RUN_AXE, TAGS, _serious
 
 pytestmark = pytest.mark.browser
 
@@ -105,7 +106,7 @@ def test_forum_pages_in_six_languages_at_phone_width(browser, served, lang):
     hub, base, users = served
     t = fm.create_thread(hub, auth.principal_for_session(hub, users["kofi"].id), "Fishing gear in the Adriatic",
                          "Ghost nets data?", theme="fishing-gear", region=MED)
-    ctx = browser.new_context(viewport={"width": 360, "height": 780})
+    ctx = browser.new_context(viewport={"width": 360, "height": 780}, bypass_csp=True)  # axe is injected
     page = ctx.new_page()
     _sign_in(page, base, "mod@example.org")
     for path in (f"/forum/threads/{t['id']}", "/forum/new?country=ITA", "/notifications", "/forum?q=ghost"):
@@ -114,4 +115,7 @@ def test_forum_pages_in_six_languages_at_phone_width(browser, served, lang):
         assert page.get_attribute("html", "lang") == lang
         assert page.get_attribute("html", "dir") == ("rtl" if lang == "ar" else "ltr")
         _fits(page)
+        if lang in ("en", "ar") and AXE.is_file():  # no serious or critical accessibility violation
+            page.add_script_tag(path=str(AXE))
+            assert _serious(page.evaluate(RUN_AXE, TAGS)) == [], (path, lang)
     ctx.close()

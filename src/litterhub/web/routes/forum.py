@@ -19,6 +19,8 @@ from litterhub.http.deps import get_hub
 from litterhub.http.security import check_rate, verify_csrf, write_limit
 from litterhub.services import forum as svc
 from litterhub.services.hub import Hub
+from litterhub.web.registry_labels import facet_label
+from litterhub.web.rendering import request_language
 from litterhub.web.session import need, page, viewer
 
 router = APIRouter(include_in_schema=False)
@@ -29,6 +31,12 @@ async def _form(request: Request) -> dict[str, str]:
     check_rate(request, "write", *write_limit(request))
     form = await request.form()
     return {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+
+
+def _themes(request: Request) -> dict[str, str]:
+    """Theme codes (the registry's topics) with their label in the page's language."""
+    lang = request_language(request)
+    return {code: facet_label("topic", code, code, lang) for code in svc.THEMES}
 
 
 def _back(target: str | None, fallback: str) -> str:
@@ -47,7 +55,7 @@ def forum_home(request: Request, hub: Hub = Depends(get_hub), theme: str = "", r
     posts = svc.search(hub, q, limit=20) if q.strip() else []
     topic = next(((k, v) for k, v in (("country", country), ("region", region), ("theme", theme)) if v), None)
     return page(request, "forum/index.html", found=found, posts=posts, theme=theme, region=region, country=country,
-                q=q, page_no=page_no, themes=svc.THEMES, regions=svc.regions(hub), topic=topic,
+                q=q, page_no=page_no, themes=_themes(request), regions=svc.regions(hub), topic=topic,
                 follows=bool(topic and svc.following(hub, who, topic[0], topic[1])))
 
 
@@ -57,7 +65,7 @@ def new_thread(request: Request, hub: Hub = Depends(get_hub), theme: str = "", r
     need(request)
     values = {"theme": theme, "region": region, "country": country.upper()[:3], "link_kind": link_kind,
               "link_id": link_id[:200], "title": "", "body": ""}
-    return page(request, "forum/new.html", values=values, themes=svc.THEMES, regions=svc.regions(hub))
+    return page(request, "forum/new.html", values=values, themes=_themes(request), regions=svc.regions(hub))
 
 
 @router.post("/forum/threads", response_class=HTMLResponse)
@@ -69,7 +77,7 @@ async def create_thread(request: Request, hub: Hub = Depends(get_hub)) -> Respon
         thread = await run_in_threadpool(svc.create_thread, hub, who, **values)
     except svc.ForumError as exc:
         return page(request, "forum/new.html", status_code=exc.status, values=values, error=exc,
-                    themes=svc.THEMES, regions=svc.regions(hub))
+                    themes=_themes(request), regions=svc.regions(hub))
     return RedirectResponse(thread["url"], status_code=303)
 
 
@@ -82,6 +90,7 @@ def show_thread(thread_id: int, request: Request, hub: Hub = Depends(get_hub), q
         return page(request, "not_found.html", status_code=404, what=f"forum/threads/{thread_id}")
     quoted = next((p for p in thread["items"] if p["number"] == quote and p["body"] is not None), None)
     return page(request, "forum/thread.html", t=thread, quoted=quoted, moderator=svc.is_moderator(who),
+                themes=_themes(request),
                 follows=svc.following(hub, who, "thread", thread_id),
                 sign_in=f"/account/login?next={urlquote(f'/forum/threads/{thread_id}')}")
 
