@@ -289,3 +289,23 @@ def test_cli(world, smtp):
     assert sent.exit_code == 0, sent.output
     assert json.loads(sent.output)["pending"] == 0
     assert set(TOPICS) >= {"floating-litter"}
+
+
+def test_capacity_request_moves_tell_both_parties(world):
+    hub, u = world
+    owner = registry_svc.Caller(f"user:{u['lena'].id}", "contributor")
+    asker = registry_svc.Caller(f"user:{u['kofi'].id}", "contributor")
+    reviewer = registry_svc.Caller(f"user:{u['mod'].id}", "reviewer")
+
+    def rec(type_, title):
+        return {"type": type_, "title": title, "topics": ["microplastics"], "languages": ["fr"],
+                "sources": ["https://example.org/" + title.replace(" ", "-")]}
+
+    need = registry_svc.create_record(hub, rec("capacity_need", "Lab training in Dakar"), reviewer, publish=True)["id"]
+    offer = registry_svc.create_record(hub, rec("capacity_offer", "Microplastics lab course"), owner)["id"]
+    registry_svc.review(hub, offer, "publish", reviewer)
+    req = registry_svc.request_capacity(hub, need, offer, asker, "Six technicians")
+    assert "Capacity request for “Microplastics lab course”" in _subjects(hub, u["lena"])
+    registry_svc.act_on_request(hub, req["id"], "accept", owner)
+    assert f"Capacity request {req['id']} is accepted" in _subjects(hub, u["kofi"])
+    assert f"Capacity request {req['id']} is accepted" not in _subjects(hub, u["lena"])  # she accepted it
