@@ -112,6 +112,16 @@ def test_capacity_is_enforced_and_the_organiser_sees_the_list(env):
     assert sorted(p["email"] for p in people["registrations"]) == ["pat@example.org", "root@example.org"]
     assert client.get(f"/api/v1/calendar/events/{ev['id']}/registrations",
                       headers=_h(keys, "pat")).status_code == 403
+    from sqlalchemy import select
+
+    from litterhub.services import auth
+    from litterhub.store import forum_tables as ft
+
+    pat = auth.find_user(_hub, "pat@example.org").id
+    with _hub.engine.connect() as conn:  # the confirmation went through services/notifications.py
+        notes = conn.execute(select(ft.notifications.c.subject, ft.notifications.c.link).where(
+            ft.notifications.c.user_id == pat, ft.notifications.c.kind == "event-registration")).all()
+    assert ("You are registered for Small cleanup", f"/events/{ev['id']}") in [tuple(n) for n in notes]
 
 
 def test_only_the_organiser_or_an_admin_edits_an_event(env):

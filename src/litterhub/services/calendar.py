@@ -17,7 +17,6 @@ Contract:
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -395,7 +394,10 @@ def register(hub: Hub, who: Principal, event_id: int) -> dict[str, Any]:
         if row.capacity is not None and _counts(conn, [event_id]).get(event_id, 0) > row.capacity:
             raise EventFull(f"this event is full ({row.capacity} places)")  # rolls the insert back
         auth.audit(conn, who.actor, "event.registered", f"event:{event_id}", None)
-    _notify(hub, who.id, "event-registration", f"You are registered for {row.title}", f"/events/{event_id}")
+    starts = _aware(row.starts_at).astimezone(ZoneInfo(row.tz))
+    _notify(hub, who.id, "event-registration", f"You are registered for {row.title}",
+            f"{row.title}: {starts:%Y-%m-%d %H:%M} {starts.tzname()} ({row.tz}), {row.place or ''}".rstrip(", "),
+            f"/events/{event_id}")
     return {"registered": True, "event_id": event_id}
 
 
@@ -409,19 +411,11 @@ def unregister(hub: Hub, who: Principal, event_id: int) -> dict[str, Any]:
     return {"registered": False, "event_id": event_id}
 
 
-def _notify(hub: Hub, user_id: int, kind: str, subject: str, link: str) -> None:
-    """A confirmation through services/notifications.py when this build has it (issue 19's notifications)."""
-    try:
-        from litterhub.services import notifications  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    notify = getattr(notifications, "notify", None)
-    if notify is None:
-        return
-    try:
-        notify(hub, user_id, kind, subject, link=link)
-    except Exception:  # noqa: BLE001 - a confirmation that cannot be sent never undoes the registration
-        logging.getLogger(__name__).warning("notification %s to user %s failed", kind, user_id, exc_info=True)
+def _notify(hub: Hub, user_id: int, kind: str, subject: str, body: str, link: str) -> None:
+    """A confirmation in-app and by e-mail through services/notifications.py; never undoes the registration."""
+    from litterhub.services import notifications
+
+    notifications.notify_quietly(hub, [user_id], kind, subject, body, link)
 
 
 def is_registered(hub: Hub, user_id: int, event_id: int) -> bool:
