@@ -111,3 +111,13 @@ def _optional_content(hub, found: dict) -> None:
             "criteria": "Primary studies of human exposure."})
     except (ImportError, AttributeError):
         pass
+    try:
+        from litterhub.services import calendar, teams
+
+        team = teams.create_team(hub, principal, "Web test crew", country="PRT")
+        found["team_id"] = team["id"]  # /teams/{team_id}
+        found["event_id"] = calendar.create_event(hub, principal, calendar.EventInput(  # /events/{event_id}
+            "Web test cleanup", "cleanup", "2030-06-01T09:00", "2030-06-01T12:00", "Europe/Lisbon",
+            place="Praia Norte", country="PRT", capacity=20, team_id=team["id"]))["id"]
+    except (ImportError, AttributeError):
+        pass
