@@ -16,7 +16,7 @@ from rich.console import Console
 from litterhub.services.hub import Hub
 
 forum_app = typer.Typer(help="Forum: threads by theme, region and country.", no_args_is_help=True)
-notifications_app = typer.Typer(help="Notifications: send the e-mail digest, retry unsent e-mail, the outbox.",
+notifications_app = typer.Typer(help="Notifications: send the e-mail digest and retry unsent e-mail (cron).",
                                 no_args_is_help=True)
 console = Console()
 DataDir = typer.Option(None, "--data-dir", help="data directory (default LITTERHUB_DATA, else ./litterhub-data)")
