@@ -12,7 +12,7 @@ from rich.console import Console
 
 from litterhub.services.hub import Hub
 
-evidence_app = typer.Typer(help="Living evidence review: evidence records, screening projects, evidence maps, "
+evidence_app = typer.Typer(help="Living evidence review: evidence records, two-screener screening, evidence maps, "
                            "CSV and RIS exports.", no_args_is_help=True)
 console = Console()
 DataDir = typer.Option(None, "--data-dir", help="data directory (default LITTERHUB_DATA, else ./litterhub-data)")
