@@ -59,6 +59,10 @@ LICENCES = {
     "ODbL-1.0": ("Open Data Commons Open Database License v1.0", "https://opendatacommons.org/licenses/odbl/1-0/"),
     "PDDL-1.0": ("Open Data Commons Public Domain Dedication & License 1.0",
                  "https://opendatacommons.org/licenses/pddl/1-0/"),
+    # licences of demo programmes (demo/SOURCES.md)
+    "MIT": ("MIT License", "https://spdx.org/licenses/MIT.html"),
+    "GPL-3.0-only": ("GNU General Public License v3.0 only", "https://www.gnu.org/licenses/gpl-3.0.html"),
+    "GPL-3.0-or-later": ("GNU General Public License v3.0 or later", "https://www.gnu.org/licenses/gpl-3.0.html"),
 }
 
 # download format key -> (title, media type, file suffix, description)
@@ -270,7 +274,9 @@ def _dataset(base_url: str, row: dict[str, Any], facets: dict[str, list[str]], v
 def _publisher(name: str | None, types: dict[str, str]) -> Agent:
     if not name:
         return Agent(HUB_PUBLISHER, type=HUB_PUBLISHER_TYPE)
-    return Agent(name, type=types.get(name.casefold()))
+    # a joint publisher ("OSPAR Commission; Rijkswaterstaat (NL data)") takes the type of the first one known
+    parts = [name, *(part.strip() for part in name.split(";"))]
+    return Agent(name, type=next((types[p.casefold()] for p in parts if p.casefold() in types), None))
 
 
 def list_dataset_meta(hub: Hub, base_url: str) -> list[DatasetMeta]:

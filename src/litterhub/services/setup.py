@@ -10,10 +10,20 @@ from litterhub.services.publishing import repair_lake
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "demo"
 
-# (file, format, dataset id): small real samples shipped in the package with their licence (demo/SOURCES.md)
+# (file, format, dataset id): one small real sample of every monitoring programme whose licence allows
+# redistribution, shipped in the package; licence, citation and cut rule of each, and the programmes left out
+# and why, are in demo/SOURCES.md
 DEMO_FILES = [
     ("mlw-sample.csv", "mlw", "mlw-sample"),
     ("mdmap-maine-2016-2023.csv", "mdmap", "mdmap-maine"),
+    ("ospar-nl-2012-2017.csv", "ospar", "ospar-nl-sample"),
+    ("emodnet-beach-hr.xls", "emodnet", "emodnet-beach-hr"),
+    ("emodnet-seafloor-it.csv", "emodnet", "emodnet-seafloor-it"),
+    ("hammerdirt-leman/after_may_2021-lac-leman.csv", "hammerdirt", "hammerdirt-leman"),
+    ("plastock-leman/macro-saison-1.csv", "plastock", "plastock-leman"),
+    ("plastic-pirates-riverbank-de.csv", "plastic-pirates", "plastic-pirates-de"),
+    ("olm-italy-bologna.csv", "olm", "olm-bologna"),
+    ("ncei-npsg-west.csv", "ncei", "ncei-npsg-west"),
 ]
 
 
@@ -27,7 +37,7 @@ def initialise(hub: Hub) -> list[str]:
     repaired = repair_lake(hub)
     recovered = recover_publishing(hub)
     seeded = load_seed(hub)
-    lines = [f"catalog: {hub.settings.database_url.split('@')[-1]}", f"lake: {hub.settings.lake_dir}",
+    lines = [f"catalog: {hub.settings.database_url.split('@')[-1]}", f"lake: {hub.lake.location}",
              f"registry seed: {_describe(seeded)}", *_knowledge_upkeep(hub)]
     if repaired["swept"]:
         lines.append(f"removed {repaired['swept']} interrupted write(s)")

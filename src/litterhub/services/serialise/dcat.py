@@ -47,7 +47,8 @@ LICENCE_TYPE = "http://purl.org/adms/licencetype/"
 # ADMS licence types of the SPDX licences the hub knows (DCAT-AP recommends dct:type on a licence document)
 LICENCE_TYPES = {"CC-BY-4.0": ("Attribution",), "CC0-1.0": ("PublicDomain",),
                  "CC-BY-SA-4.0": ("Attribution", "ShareAlike"), "ODbL-1.0": ("Attribution", "ShareAlike"),
-                 "PDDL-1.0": ("PublicDomain",)}
+                 "PDDL-1.0": ("PublicDomain",), "MIT": ("Attribution",),
+                 "GPL-3.0-only": ("Attribution", "ViralEffect"), "GPL-3.0-or-later": ("Attribution", "ViralEffect")}
 
 CONTEXT = {"dcat": str(DCAT), "dct": str(DCTERMS), "foaf": str(FOAF), "dcatap": str(DCATAP), "locn": str(LOCN),
            "gsp": str(GSP), "adms": str(ADMS), "spdx": str(SPDX), "vcard": str(VCARD), "xsd": str(XSD),
