@@ -309,3 +309,17 @@ def test_capacity_request_moves_tell_both_parties(world):
     registry_svc.act_on_request(hub, req["id"], "accept", owner)
     assert f"Capacity request {req['id']} is accepted" in _subjects(hub, u["kofi"])
     assert f"Capacity request {req['id']} is accepted" not in _subjects(hub, u["lena"])  # she accepted it
+
+
+def test_ids_no_database_integer_holds_are_not_found(world):
+    from litterhub.app import create_app
+
+    hub, u = world
+    huge = 10**25
+    with TestClient(create_app(hub), raise_server_exceptions=False) as c:
+        assert c.get(f"/api/v1/forum/threads/{huge}").status_code == 404
+        assert c.get(f"/forum/threads/{huge}").status_code == 404
+        assert c.get("/api/v1/forum/threads", params={"offset": huge}).json()["threads"] == []
+        key = _key(hub, u["kofi"])
+        assert c.post(f"/api/v1/forum/posts/{huge}/report", json={"reason": "x"}, headers=key).status_code == 404
+        assert c.post("/api/v1/notifications/read", json={"ids": [huge]}, headers=key).json() == {"marked": 0}

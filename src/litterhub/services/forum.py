@@ -52,6 +52,7 @@ MAX_BODY = 20_000
 MAX_REASON = 2_000
 MAX_QUERY_WORDS = 12
 PAGE = 50
+MAX_ID = 2**31 - 1  # the largest id of an Integer column on every catalog database
 QUOTE_EXCERPT = 300
 MENTION_RE = re.compile(r"(?<![\w@])@(\w[\w.-]{0,60}\w)")
 
@@ -179,6 +180,8 @@ def mentioned(hub: Hub, body: str) -> dict[str, int]:
 # --- reading ---------------------------------------------------------------------------------------------------
 
 def _thread_row(conn, thread_id: int):
+    if not 0 < int(thread_id) <= MAX_ID:  # an id no row can have (and no database integer can hold)
+        raise ForumError("forum-thread-not-found", f"no thread {thread_id}", 404, "thread")
     row = conn.execute(select(ft.forum_threads).where(ft.forum_threads.c.id == thread_id)).mappings().first()
     if row is None:
         raise ForumError("forum-thread-not-found", f"no thread {thread_id}", 404, "thread")
@@ -231,7 +234,7 @@ def list_threads(hub: Hub, theme: str | None = None, region: str | None = None, 
     with hub.engine.connect() as conn:
         total = conn.execute(select(func.count()).select_from(th).where(*where)).scalar() or 0
         rows = conn.execute(select(th).where(*where).order_by(th.c.last_post_at.desc(), th.c.id.desc())
-                            .limit(limit).offset(max(0, int(offset)))).mappings().all()
+                            .limit(limit).offset(min(max(0, int(offset)), MAX_ID))).mappings().all()
         names = _names(conn, {r["author_id"] for r in rows})
     return {"total": total, "threads": [_thread_dict(r, names) for r in rows]}
 
@@ -360,6 +363,8 @@ def reply(hub: Hub, who: Principal | None, thread_id: int, body: str, quote: int
             raise ForumError("forum-thread-locked", "this thread is locked by a moderator: it takes no more replies",
                              409, "thread")
         quote_id = None
+        if quote is not None and not 0 < int(quote) <= MAX_ID:
+            raise ForumError("forum-bad-quote", f"there is no post #{quote} in this thread to quote", 422, "quote")
         if quote is not None:
             quoted = conn.execute(select(ft.forum_posts.c.id, ft.forum_posts.c.hidden_at).where(
                 ft.forum_posts.c.thread_id == thread_id, ft.forum_posts.c.number == int(quote))).first()
@@ -379,6 +384,8 @@ def reply(hub: Hub, who: Principal | None, thread_id: int, body: str, quote: int
 
 
 def _post_row(conn, post_id: int):
+    if not 0 < int(post_id) <= MAX_ID:
+        raise ForumError("forum-post-not-found", f"no post {post_id}", 404, "post")
     row = conn.execute(select(ft.forum_posts).where(ft.forum_posts.c.id == post_id)).mappings().first()
     if row is None:
         raise ForumError("forum-post-not-found", f"no post {post_id}", 404, "post")

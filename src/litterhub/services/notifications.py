@@ -277,7 +277,7 @@ def mark_read(hub: Hub, user_id: int, ids: Iterable[int] | None = None) -> int:
     n = ft.notifications
     q = update(n).where(n.c.user_id == user_id, n.c.read_at.is_(None))
     if ids is not None:
-        q = q.where(n.c.id.in_([int(i) for i in ids]))
+        q = q.where(n.c.id.in_([int(i) for i in ids if 0 < int(i) < 2**31]))  # others are no row's id
     with hub.engine.begin() as conn:
         return conn.execute(q.values(read_at=_now())).rowcount
 
