@@ -4,6 +4,7 @@ in. One hub and one client for the module (fast Argon2 profile from tests/confte
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -205,3 +206,56 @@ def test_cli_lists_shows_and_writes_ics(env, tmp_path):
     assert [str(e["SUMMARY"]) for e in Calendar.from_ical(target.read_bytes()).walk("VEVENT")] == ["Training"]
     out = runner.invoke(app, ["teams", "list", *data])
     assert out.exit_code == 0 and "Norte crew" in out.output
+
+
+def test_a_survey_is_attributed_only_where_its_sender_belongs(env):
+    hub, client, keys = env
+    from litterhub.services import auth, calendar, teams
+
+    def principal(name):
+        return auth.principal_for_session(hub, auth.find_user(hub, f"{name}@example.org").id)
+
+    olga, pat, quinn = principal("olga"), principal("pat"), principal("quinn")
+    team = teams.create_team(hub, olga, "Attribution crew")
+    today = datetime.now(UTC).date()
+    cleanup = calendar.create_event(hub, olga, calendar.EventInput(
+        "Today's cleanup", "cleanup", f"{today}T00:01", f"{today}T23:59", "UTC", team_id=team["id"]))
+    meeting = calendar.create_event(hub, olga, calendar.EventInput(
+        "Today's meeting", "meeting", f"{today}T10:00", f"{today}T11:00", "UTC"))
+    with pytest.raises(teams.TeamForbidden):  # pat is neither registered nor in the team
+        teams.check_attribution(hub, pat, None, cleanup["id"], today)
+    with pytest.raises(teams.TeamForbidden):  # nor may he name a team he is not in
+        teams.check_attribution(hub, pat, team["id"], None, today)
+    calendar.register(hub, pat, cleanup["id"])
+    assert teams.check_attribution(hub, pat, None, cleanup["id"], today) == teams.Attribution(None, cleanup["id"])
+    with pytest.raises(teams.TeamInvalid, match="dated"):
+        teams.check_attribution(hub, pat, None, cleanup["id"], today - timedelta(days=1))
+    with pytest.raises(teams.TeamInvalid, match="cleanup"):
+        teams.check_attribution(hub, olga, None, meeting["id"], today)
+    # a member of the organising team: the survey counts for the team as well
+    assert teams.check_attribution(hub, olga, "", str(cleanup["id"]), today) == teams.Attribution(team["id"],
+                                                                                                 cleanup["id"])
+    choices = teams.attribution_choices(hub, pat)
+    assert [e["id"] for e in choices["events"]] == [cleanup["id"]] and choices["teams"] == []
+    assert teams.attribution_choices(hub, quinn)["events"] == []
+
+
+def test_web_writes_need_a_session_and_the_csrf_token(env):
+    hub, client, _keys = env
+    from litterhub.services import auth
+
+    anonymous = client.post("/teams", data={"name": "X"}, follow_redirects=False)
+    assert anonymous.status_code == 303 and "/account/login" in anonymous.headers["location"]
+    token, _ = auth.start_session(hub, auth.find_user(hub, "quinn@example.org").id)
+    client.cookies.set("litterhub_session", token)
+    try:
+        refused = client.post("/teams", data={"name": "No token"}, follow_redirects=False)
+        assert refused.status_code == 403
+        form = client.get("/teams")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+        made = client.post("/teams", data={"name": "With token", "csrf_token": csrf}, follow_redirects=False)
+        assert made.status_code == 303 and made.headers["location"].startswith("/teams/")
+        page = client.get(made.headers["location"])
+        assert "With token" in page.text and 'id="join-code-value"' in page.text
+    finally:
+        client.cookies.clear()
