@@ -136,23 +136,50 @@ def datasets(as_json: bool = typer.Option(False, "--json"), data_dir: Path | Non
 
 
 def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port"),
+          workers: int = typer.Option(1, "--workers", min=1, help="server processes on this port (PostgreSQL "
+                                      "catalog only; see docs/deployment.md)"),
           data_dir: Path | None = DataDir) -> None:
     """Start the web hub and API."""
     import uvicorn
 
-    from litterhub.app import create_app
+    hub = _hub(data_dir)
+    if workers > 1:
+        # Several processes share sessions, jobs, rate limits and cache validity only through a PostgreSQL
+        # catalog; on SQLite each write would queue behind the file lock and the limits would be per process.
+        if hub.engine.dialect.name != "postgresql":
+            err.print("--workers above 1 needs a PostgreSQL catalog (LITTERHUB_DATABASE_URL): on SQLite the rate "
+                      "limits would be per process and writers would queue on the file lock; serve one process")
+            raise typer.Exit(2)
+        import os
 
-    app = create_app(_hub(data_dir))
+        os.environ["LITTERHUB_DATA"] = str(hub.settings.data_dir)  # the workers open the same hub from the env
+        hub.close()
+        console.print(f"litterhub is serving on http://{host}:{port}/ with {workers} worker processes")
+        uvicorn.run("litterhub.commands.core:worker_app", factory=True, workers=workers, host=host, port=port,
+                    log_level="warning", proxy_headers=False)
+        return
+    app = _server_app(hub)
     console.print(f"litterhub is serving on http://{host}:{port}/  (API: http://{host}:{port}/api/v1/)")
     # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; the app honours it only
     # from LITTERHUB_TRUSTED_PROXIES (http/guards.py)
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+
+
+def _server_app(hub: Hub):  # noqa: ANN202 - FastAPI is not imported for --help
     import sys
 
+    from litterhub.app import create_app
     from litterhub.vocab.regions import preload
 
+    app = create_app(hub)
     preload()
     sys.setswitchinterval(SERVER_SWITCH_INTERVAL_S)
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+    return app
+
+
+def worker_app():  # noqa: ANN201
+    """One process of `serve --workers N` (uvicorn's factory): the hub named by the environment."""
+    return _server_app(_hub(None))
 
 
 def demo(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port"),
@@ -167,7 +194,7 @@ def demo(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Opti
         state = "unchanged" if result.unchanged else f"version {result.version}"
         console.print(f"demo: {result.dataset_id} {state} ({result.report.rows_accepted} rows)")
     if not no_serve:
-        serve(host, port, data_dir)
+        serve(host, port, workers=1, data_dir=data_dir)
 
 
 def register(app: typer.Typer) -> None:

@@ -110,11 +110,9 @@ def settings_of(scope: Scope) -> Settings:
 
 def charge(scope: Scope, bucket: str, limit: int, per: int) -> None:
     """Count one request of the client address in `bucket` (the app's shared limiter); 429 past the limit."""
-    from litterhub.http.security import RateLimiter
-
     state = scope["app"].state
     if getattr(state, "rate_limiter", None) is None:
-        state.rate_limiter = RateLimiter()
+        state.rate_limiter = limits.rate_limiter(state.hub)
     host = (scope.get("client") or ("unknown",))[0]
     retry = state.rate_limiter.hit(bucket, f"ip:{host}", limit, per)
     if retry is not None:

@@ -11,14 +11,31 @@ HTTP; the middleware in `http/guards.py`, the dependencies in `http/security.py`
 - Body limits are enforced while the body streams (Content-Length first), so an oversize body is refused
   before it is buffered; routes that take files get their file limit plus a small form overhead.
 - Compute slots bound how much CPU-heavy work runs at once (process-wide) and per caller.
+- Where the counters live (`rate_limiter`): on PostgreSQL in the catalog (store/limit_tables.py), so every
+  server process behind a proxy draws on one budget per caller; on SQLite (one process) in memory.
+  Compute slots and the per-caller count of calls in flight stay per process: they bound this process's
+  CPU and threads, which is what they protect (docs/deployment.md, "What is shared").
 """
 
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from litterhub.store import limit_tables
 from litterhub.store.settings import Rate, Settings
+
+if TYPE_CHECKING:
+    from litterhub.services.hub import Hub
+
+log = logging.getLogger(__name__)
 
 FORM_OVERHEAD = 256 * 1024  # multipart boundaries, headers and small text fields around the files
 DEFAULT_BODY_BYTES = 1 * 2**20  # JSON and form posts of the hub are a few KiB; 1 MiB leaves room for long texts
@@ -120,3 +137,70 @@ def is_trusted(host: str | None, settings: Settings) -> bool:
     except ValueError:
         return False
     return any(address in net for net in settings.trusted_proxies)
+
+
+# --- where the rate counters live -----------------------------------------------------------------------------
+
+class Limiter(Protocol):
+    def hit(self, bucket: str, key: str, limit: int, per_seconds: float) -> float | None:
+        """Count one request; None if allowed, else the seconds until the window resets."""
+
+
+SWEEP_EVERY_S = 60.0  # each process deletes ended windows at most this often (one indexed-by-PK range delete)
+
+
+class SharedRateLimiter:
+    """Fixed-window counters in the catalog, shared by every process on the same PostgreSQL.
+
+    One UPSERT per counted request (store/limit_tables.py; its cost is measured in docs/scaling.md: ~0.4 ms of
+    client CPU). It runs where the limit is checked, on the event loop, like the SQLite fingerprint check; a
+    catalog far away (a round trip above ~1 ms) would call for moving it to a thread. (Autocommit was measured
+    too: no faster through SQLAlchemy's pool, so the plain transaction stays.)
+    If the catalog cannot be reached the request is let through and the failure logged:
+    the limiter protects the hub's capacity, and a catalog outage already answers 503 on the routes that
+    need it, so refusing every request here would add nothing but a second outage message.
+    """
+
+    def __init__(self, hub: Hub, clock: Callable[[], float] = time.time):
+        self._engine = hub.engine
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._next_sweep = 0.0
+        self._next_log = 0.0
+
+    def hit(self, bucket: str, key: str, limit: int, per_seconds: float) -> float | None:
+        now = self._clock()
+        try:
+            with self._engine.begin() as conn:
+                count, left = limit_tables.hit(conn, bucket, key, per_seconds, now)
+                if self._sweep_due(now):
+                    limit_tables.sweep(conn, now)
+        except SQLAlchemyError as exc:
+            if self._log_due(now):  # one line a minute, not one per request, while the catalog is away
+                log.warning("shared rate limits not counted (%s): %s", type(exc).__name__, str(exc).split("\n")[0])
+            return None
+        return left if count > limit else None
+
+    def _log_due(self, now: float) -> bool:
+        with self._lock:
+            if now < self._next_log:
+                return False
+            self._next_log = now + SWEEP_EVERY_S
+            return True
+
+    def _sweep_due(self, now: float) -> bool:
+        with self._lock:
+            if now < self._next_sweep:
+                return False
+            self._next_sweep = now + SWEEP_EVERY_S
+            return True
+
+
+def rate_limiter(hub: Hub) -> Limiter:
+    """The limiter for this hub's processes: shared through PostgreSQL, or in this process's memory on SQLite
+    (a SQLite catalog is served by one process: `litterhub serve --workers` refuses more)."""
+    if hub.engine.dialect.name == "postgresql":
+        return SharedRateLimiter(hub)
+    from litterhub.http.security import RateLimiter  # security imports this module
+
+    return RateLimiter()

@@ -6,7 +6,8 @@
   low; unsafe requests authenticated by cookie must also carry the CSRF token, and writes are rate limited.
 - `csrf_token(request)` / `verify_csrf(request)`: double-submit CSRF protection for web forms; a web route
   that renders a form returns its response through `with_csrf_cookie(request, response)`.
-- `rate_limit(bucket, limit, per_seconds)`: in-process fixed-window limiter keyed by API key or client IP.
+- `rate_limit(bucket, limit, per_seconds)`: fixed-window limiter keyed by API key or client IP (in the catalog on
+  PostgreSQL, shared by every worker; in memory on SQLite: http/limits.py `rate_limiter`).
 
 Usage in a route::
 
@@ -201,7 +202,8 @@ async def csrf_protect(request: Request) -> None:
 # --- rate limiting -------------------------------------------------------------------------------------------
 
 class RateLimiter:
-    """Fixed-window counters in this process (memory only; a multi-worker server would move this to Redis)."""
+    """Fixed-window counters in this process's memory (SQLite, one process; on PostgreSQL the counters are shared
+    through the catalog: http/limits.py `SharedRateLimiter`)."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic):
         self._clock = clock
@@ -223,10 +225,10 @@ class RateLimiter:
         return None
 
 
-def limiter(request: Request) -> RateLimiter:
+def limiter(request: Request) -> limits.Limiter:
     state = request.app.state
     if getattr(state, "rate_limiter", None) is None:
-        state.rate_limiter = RateLimiter()
+        state.rate_limiter = limits.rate_limiter(hub_of(request))
     return state.rate_limiter
 
 

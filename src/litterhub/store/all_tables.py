@@ -25,6 +25,7 @@ TABLE_MODULES = [
     "litterhub.store.community_tables",
     "litterhub.store.forum_tables",
     "litterhub.store.people_tables",
+    "litterhub.store.limit_tables",
 ]
 
 for _name in TABLE_MODULES:  # every capability ships: a missing module is a bug, not an option
