@@ -157,6 +157,8 @@ def test_theme_followers_and_new_records(world):
     fm.follow(hub, me(hub, u["admin"]), "theme", "epr")
     fm.create_thread(hub, me(hub, u["kofi"]), "EPR fees for packaging", "How are fees modulated?", theme="epr")
     assert "New thread (epr): EPR fees for packaging" in _subjects(hub, u["admin"])
+    assert {"kind": "theme", "target": "epr"} in [{k: f[k] for k in ("kind", "target")}
+                                                 for f in nt.subscriptions(hub, u["admin"].id)]
     record = {"type": "policy", "title": "Extended producer responsibility for packaging (France)", "kind": "epr",
               "status": "in-force", "countries": ["FRA"], "topics": ["epr"], "year": 2020,
               "sources": ["https://www.legifrance.gouv.fr/"]}

@@ -102,17 +102,18 @@ def _check_kind(kind: str) -> str:
     return kind
 
 
-def _check_target(target: Any) -> str:
+def _check_target(target: Any, kind: str = "") -> str:
     text = str(target if target is not None else "").strip()
     if not text or len(text) > 200:
         raise NotificationError("notification-bad-target", "name what to follow (at most 200 characters)", 422,
                                 "target")
-    return text.upper() if len(text) == 3 and text.isalpha() else text
+    return text.upper() if kind == "country" else text  # ISO3 codes in capitals, whatever was typed
 
 
 def subscribe(hub: Hub, user_id: int, kind: str, target: Any) -> bool:
     """Follow `target` of `kind`; False when already following."""
-    kind, target = _check_kind(kind), _check_target(target)
+    kind = _check_kind(kind)
+    target = _check_target(target, kind)
     try:
         with hub.engine.begin() as conn:
             conn.execute(insert(ft.forum_subscriptions).values(user_id=user_id, kind=kind, target=target,
@@ -124,7 +125,8 @@ def subscribe(hub: Hub, user_id: int, kind: str, target: Any) -> bool:
 
 def unsubscribe(hub: Hub, user_id: int, kind: str, target: Any) -> bool:
     """Stop following; False when not following."""
-    kind, target = _check_kind(kind), _check_target(target)
+    kind = _check_kind(kind)
+    target = _check_target(target, kind)
     s = ft.forum_subscriptions
     with hub.engine.begin() as conn:
         gone = conn.execute(delete(s).where(s.c.user_id == user_id, s.c.kind == kind, s.c.target == target)).rowcount
@@ -136,8 +138,9 @@ def is_following(hub: Hub, user_id: int | None, kind: str, target: Any) -> bool:
         return False
     s = ft.forum_subscriptions
     with hub.engine.connect() as conn:
-        return conn.execute(select(s.c.id).where(s.c.user_id == user_id, s.c.kind == _check_kind(kind),
-                                                 s.c.target == _check_target(target))).first() is not None
+        kind = _check_kind(kind)
+        return conn.execute(select(s.c.id).where(s.c.user_id == user_id, s.c.kind == kind,
+                                                 s.c.target == _check_target(target, kind))).first() is not None
 
 
 def subscriptions(hub: Hub, user_id: int) -> list[dict[str, Any]]:
@@ -150,13 +153,13 @@ def subscriptions(hub: Hub, user_id: int) -> list[dict[str, Any]]:
 
 def followers(hub: Hub, kind: str, targets: Iterable[Any]) -> set[int]:
     """The users following any of `targets` of `kind`."""
-    wanted = sorted({_check_target(x) for x in targets if x not in (None, "")})
+    kind = _check_kind(kind)
+    wanted = sorted({_check_target(x, kind) for x in targets if x not in (None, "")})
     if not wanted:
         return set()
     s = ft.forum_subscriptions
     with hub.engine.connect() as conn:
-        return set(conn.execute(select(s.c.user_id).where(s.c.kind == _check_kind(kind), s.c.target.in_(wanted)))
-                   .scalars())
+        return set(conn.execute(select(s.c.user_id).where(s.c.kind == kind, s.c.target.in_(wanted))).scalars())
 
 
 # --- preferences ---------------------------------------------------------------------------------------------
