@@ -14,22 +14,19 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory):
+def env(community_app):
     from fastapi.testclient import TestClient
 
-    from litterhub.app import create_app
     from litterhub.services import auth
-    from litterhub.services.hub import Hub
 
-    hub = Hub.open(tmp_path_factory.mktemp("community") / "data")
+    hub, app = community_app
     keys = {}
     for name, role in (("olga", "contributor"), ("pat", "contributor"), ("quinn", "contributor"),
                        ("root", "admin")):
         user = auth.create_user(hub, f"{name}@example.org", PASSWORD, role=role, display_name=name.title())
         keys[name] = auth.create_api_key(hub, user.id)[0]
-    with TestClient(create_app(hub)) as client:
+    with TestClient(app) as client:
         yield hub, client, keys
-    hub.close()
 
 
 def _h(keys, name):
@@ -174,7 +171,7 @@ def test_leaderboards_list_only_those_who_opted_in(env):
     olga, quinn, root = principal("olga"), principal("quinn"), principal("root")
     team = teams.create_team(hub, olga, "Quiet crew")
     for who, n in ((olga, 7), (quinn, 3)):
-        sub = c.create_survey(hub, who, c.SurveyInput("Praia Sul", "PT", 41.6, -8.8, date.today() - timedelta(days=3),
+        sub = c.create_survey(hub, who, c.SurveyInput("Playa Sur", "ES", 36.5, -6.3, date.today() - timedelta(days=3),
                                                       100, 2, {"G1": n}))
         teams.attribute(hub, who, sub.id, teams.Attribution(team["id"], None))
         review.approve(hub, root, sub.id)

@@ -36,19 +36,19 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(community_app):
+    """The community tests' app served by uvicorn in a background thread; yields (base url, hub)."""
     import uvicorn
 
-    from litterhub.app import create_app
     from litterhub.services import auth
-    from litterhub.services.hub import Hub
 
-    hub = Hub.open(tmp_path_factory.mktemp("cleanup") / "data")
-    for email, name, role in (("olga@example.org", "Olga", "contributor"), ("pat@example.org", "Pat", "contributor"),
+    hub, app = community_app
+    for email, name, role in (("owner@example.org", "Olga", "contributor"),
+                              ("member@example.org", "Pat", "contributor"),
                               ("ana@example.org", "Ana", "contributor"), ("rui@example.org", "Rui", "reviewer")):
         auth.create_user(hub, email, PASSWORD, role=role, display_name=name)
     port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(hub), host="127.0.0.1", port=port, log_level="warning"))
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -58,7 +58,6 @@ def server(tmp_path_factory):
     yield f"http://127.0.0.1:{port}", hub
     srv.should_exit = True
     thread.join(timeout=10)
-    hub.close()
 
 
 def sign_in(page, base: str, email: str) -> None:
@@ -111,7 +110,7 @@ def test_a_cleanup_collects_two_surveys_whose_approval_shows_on_the_team_page(se
     olga_ctx, pat_ctx, rui_ctx = (browser.new_context(**phone) for _ in range(3))
     olga, pat, reviewer = olga_ctx.new_page(), pat_ctx.new_page(), rui_ctx.new_page()
     try:
-        sign_in(olga, base, "olga@example.org")
+        sign_in(olga, base, "owner@example.org")
         olga.goto(f"{base}/teams")
         olga.fill("#team-name", "Amorosa crew")
         olga.fill("#team-country", "PT")
@@ -120,7 +119,7 @@ def test_a_cleanup_collects_two_surveys_whose_approval_shows_on_the_team_page(se
         team_url, code = olga.url, olga.inner_text("#join-code-value").strip()
         team_id = int(team_url.rstrip("/").rsplit("/", 1)[1])
 
-        sign_in(pat, base, "pat@example.org")
+        sign_in(pat, base, "member@example.org")
         pat.goto(f"{base}/teams")
         pat.fill("#join-code", code)
         pat.click("#join-team-button")
