@@ -33,6 +33,7 @@ from litterhub.services.hub import Hub
 from litterhub.services.metadata import FORMATS, DatasetMeta, licence_info, version_meta
 from litterhub.store import duck
 from litterhub.store import tables as t
+from litterhub.store.lake import Lake
 
 BATCH_ROWS = 65536
 CHUNK_BYTES = 1 << 20
@@ -88,27 +89,27 @@ def _select_list(schema: pa.Schema, present: set[str], flat: bool) -> str:
 
 
 class _Source:
-    """A DuckDB query over lake files plus filters, opened lazily so generators own their connection."""
+    """A DuckDB query over one lake table of some dataset versions plus filters, opened lazily so generators own
+    their connection. The lake gives the rows (`Lake.scan`: local Parquet files or objects in a bucket), with every
+    canonical column."""
 
-    def __init__(self, table: str, paths: list[str], where: str = "", params: list[Any] | None = None,
-                 order: str = ""):
-        self.table, self.paths, self.where, self.params, self.order = table, paths, where, params or [], order
+    def __init__(self, table: str, lake: Lake, versions: list[tuple[str, int]], where: str = "",
+                 params: list[Any] | None = None, order: str = ""):
+        self.table, self.lake, self.versions = table, lake, versions
+        self.where, self.params, self.order = where, params or [], order
         self.schema = LAKE_TABLES[table]
-        self.present = set(self.schema.names) if not paths else {
-            name for path in paths for name in pq.read_schema(path).names}
+        self.present = set(self.schema.names)
 
     def _from(self) -> str:
-        return "read_parquet(?, hive_partitioning = false, union_by_name = true)" if self.paths \
-            else "empty_lake_table"
+        return "lake_table"
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         con = duck.connect()
-        if not self.paths:
-            con.register("empty_lake_table", self.schema.empty_table())
+        con.register("lake_table", self.lake.scan(self.table, self.versions, con))
         return con
 
     def _params(self) -> list[Any]:
-        return ([self.paths] if self.paths else []) + self.params
+        return self.params
 
     def reader(self, flat: bool, extra: str = "", order: str | None = None
                ) -> tuple[duckdb.DuckDBPyConnection, pa.RecordBatchReader]:
@@ -133,7 +134,7 @@ def version_source(hub: Hub, dataset_id: str, version: int, table: str = "events
         raise svc.BadRequest(f"table must be one of {sorted(LAKE_TABLES)}")
     svc.require_published(hub, dataset_id, version)  # a retracted version is not served
     order = "ORDER BY event_date, event_id" if table == "events" else ""
-    return _Source(table, hub.lake.files(table, [(dataset_id, version)]), order=order)
+    return _Source(table, hub.lake, [(dataset_id, version)], order=order)
 
 
 def query_source(hub: Hub, q: EventQuery) -> _Source:
@@ -153,8 +154,8 @@ def query_source(hub: Hub, q: EventQuery) -> _Source:
                 raise svc.BadRequest(f"{name} must be a date YYYY-MM-DD, got {text!r}") from None
             clauses.append(f"event_date {op} ?")
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-    paths = hub.lake.files("events", _current_versions(hub, q.dataset))
-    return _Source("events", paths, where, params, "ORDER BY event_date, event_id")
+    versions = _current_versions(hub, q.dataset)
+    return _Source("events", hub.lake, versions, where, params, "ORDER BY event_date, event_id")
 
 
 # --- CSV -------------------------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ kept, and `exclusion_list` gives every exclusion for an indicator's provenance."
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +37,7 @@ from litterhub.services.hub import Hub
 from litterhub.store import tables as t
 
 EXCLUDED_FLAG = f"{FLAG}-excluded"
-DERIVED = "_derived"
+DERIVED = "_derived"  # the lake's folder of derived files (store/lake.py DERIVED)
 FILENAME = "duplicate_sources.parquet"
 PAIRS_FILENAME = "duplicate_pairs.parquet"
 SCAN_FILENAME = "duplicate_scan.json"
@@ -69,15 +68,28 @@ class DuplicateReport:
 
 
 def result_path(hub: Hub) -> Path:
+    """The stored flags' file in a LOCAL lake (for people and tests); services read them through the lake."""
     return hub.lake.root / DERIVED / FILENAME
 
 
-def pairs_path(hub: Hub) -> Path:
-    return hub.lake.root / DERIVED / PAIRS_FILENAME
+def result_stamp(hub: Hub) -> tuple[int, int] | None:
+    """(size, mtime ns) of the stored flags, or None before the first stored scan (what caches key on)."""
+    return hub.lake.derived_stamp(FILENAME)
 
 
-def scan_path(hub: Hub) -> Path:
-    return hub.lake.root / DERIVED / SCAN_FILENAME
+def stored_flags(hub: Hub, columns: list[str] | None = None) -> pa.Table | None:
+    """The stored scan's flags (one row per flagged event), or None before the first stored scan."""
+    return _read_sidecar(hub, FILENAME, columns)
+
+
+def _read_sidecar(hub: Hub, name: str, columns: list[str] | None = None) -> pa.Table | None:
+    data = hub.lake.read_derived(name)
+    return pq.read_table(pa.BufferReader(data), columns=columns) if data is not None else None
+
+
+def _scanned_versions(hub: Hub) -> dict[str, int] | None:
+    data = hub.lake.read_derived(SCAN_FILENAME)
+    return json.loads(data.decode("utf-8")).get("versions", {}) if data is not None else None
 
 
 def current_versions(hub: Hub) -> list[tuple[str, int]]:
@@ -99,24 +111,23 @@ def detect_duplicates(hub: Hub, max_distance_m: float = SAME_SITE_DISTANCE_M, mi
     report = _report(len(versions), pairs, flags, {"max_distance_m": max_distance_m,
                                                    "min_similarity": min_similarity})
     if write:
-        _write_sidecar(pairs_path(hub), pairs)
-        _write_sidecar(result_path(hub), flags)
-        _write_atomic(scan_path(hub), json.dumps({"versions": dict(versions)}).encode())
-        report.path = str(result_path(hub))
+        _write_sidecar(hub, PAIRS_FILENAME, pairs)
+        _write_sidecar(hub, FILENAME, flags)
+        hub.lake.write_derived(SCAN_FILENAME, json.dumps({"versions": dict(versions)}).encode())
+        report.path = hub.lake.derived_location(FILENAME)
         report.stored = True
     return report
 
 
 def stored_report(hub: Hub) -> DuplicateReport | None:
     """The result of the last stored scan (what indicators use now), or None when no scan was stored."""
-    if not pairs_path(hub).exists() or not result_path(hub).exists():
+    pairs, flags = _read_sidecar(hub, PAIRS_FILENAME), stored_flags(hub)
+    if pairs is None or flags is None:
         return None
-    pairs, flags = pq.read_table(pairs_path(hub)), pq.read_table(result_path(hub))
     valid = _still_scanned(hub)
-    scanned = json.loads(scan_path(hub).read_text(encoding="utf-8")).get("versions", {}) \
-        if scan_path(hub).exists() else {}
+    scanned = _scanned_versions(hub) or {}
     report = _report(len(scanned), pairs, flags, {}, valid)
-    report.path, report.stored = str(result_path(hub)), True
+    report.path, report.stored = hub.lake.derived_location(FILENAME), True
     current = dict(current_versions(hub))
     report.stale_datasets = sorted(d for d in set(scanned) | set(current) if scanned.get(d) != current.get(d)) \
         if scanned else []
@@ -140,8 +151,8 @@ def excluded_and_flagged(hub: Hub) -> tuple[set[str], set[str]]:
 
 
 def _flagged(hub: Hub) -> set[str]:
-    path = result_path(hub)
-    return set(pq.read_table(path, columns=["event_id"]).column("event_id").to_pylist()) if path.exists() else set()
+    flags = stored_flags(hub, columns=["event_id"])
+    return set(flags.column("event_id").to_pylist()) if flags is not None else set()
 
 
 def exclusion_list(hub: Hub) -> list[dict[str, Any]]:
@@ -150,15 +161,15 @@ def exclusion_list(hub: Hub) -> list[dict[str, Any]]:
     `duplicate_of` is the copy that is counted instead. Empty when no scan was stored; an exclusion whose datasets
     changed version since the scan is dropped (both copies are counted until the scan is run again).
     """
-    path = result_path(hub)
-    return _exclusions(pq.read_table(path), _still_scanned(hub)) if path.exists() else []
+    flags = stored_flags(hub)
+    return _exclusions(flags, _still_scanned(hub)) if flags is not None else []
 
 
 def _still_scanned(hub: Hub) -> set[str] | None:
     """Datasets whose current version is the one the stored scan read (None: no record, trust the scan)."""
-    if not scan_path(hub).exists():
+    scanned = _scanned_versions(hub)
+    if scanned is None:
         return None
-    scanned = json.loads(scan_path(hub).read_text(encoding="utf-8")).get("versions", {})
     return {d for d, v in current_versions(hub) if scanned.get(d) == v}
 
 
@@ -175,21 +186,10 @@ def _exclusions(flags: pa.Table, valid: set[str] | None = None) -> list[dict[str
     return sorted(out, key=lambda r: r["event_id"])
 
 
-def _write_sidecar(path: Path, table: pa.Table) -> None:
+def _write_sidecar(hub: Hub, name: str, table: pa.Table) -> None:
     buffer = pa.BufferOutputStream()
     pq.write_table(table, buffer, compression="zstd")
-    _write_atomic(path, buffer.getvalue().to_pybytes())
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary name, fsync, rename: readers see the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(path)
+    hub.lake.write_derived(name, buffer.getvalue().to_pybytes())  # replaced whole: the old file or the new one
 
 
 class BadDuplicateQuery(InvalidInput, ValueError):

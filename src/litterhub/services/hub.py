@@ -1,4 +1,5 @@
-"""The hub a service works on: settings, catalog engine, lake and raw archive, opened once per process."""
+"""The hub a service works on: settings, catalog engine, lake and raw archive (local or on object storage:
+store/object_lake.py), opened once per process."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from sqlalchemy.engine import Engine
 from litterhub.analysis.inventory import folders as inventory_folders
 from litterhub.store.database import open_catalog
 from litterhub.store.lake import Lake
+from litterhub.store.object_lake import open_lake, open_raw
 from litterhub.store.raw import RawArchive
-from litterhub.store.settings import Settings
+from litterhub.store.settings import Settings, s3_environment
 
 
 @dataclass
@@ -31,7 +33,8 @@ class Hub:
         settings.exports_dir.mkdir(parents=True, exist_ok=True)
         inventory_folders.search_in(settings.inventory_folders)  # the analysis layer never reads the environment
         engine = open_catalog(settings.database_url, settings.pool)
-        return cls(settings, engine, Lake(settings.lake_dir, fault=settings.fault), RawArchive(settings.raw_dir))
+        s3 = s3_environment()  # AWS_* (endpoint, region, credentials) for an s3:// lake or raw archive
+        return cls(settings, engine, open_lake(settings, s3), open_raw(settings, s3))
 
     def close(self) -> None:
         self.engine.dispose()

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 
 from litterhub.services import jobs
-from litterhub.services.duplicates import result_path
+from litterhub.services.duplicates import result_stamp
 from litterhub.services.hub import Hub
 from litterhub.store import tables as t
 
@@ -51,11 +51,8 @@ def version_state(hub: Hub) -> str:
         v = t.dataset_versions  # a retracted older version changes answers that named it (ID@VERSION)
         hidden = conn.execute(select(v.c.dataset_id, v.c.version).where(v.c.status != "published")
                               .order_by(v.c.dataset_id, v.c.version)).all()
-    try:
-        stat = result_path(hub).stat()
-        scan = f"{stat.st_size}:{stat.st_mtime_ns}"
-    except OSError:
-        scan = "-"
+    stamp = result_stamp(hub)
+    scan = f"{stamp[0]}:{stamp[1]}" if stamp is not None else "-"
     text = ";".join(f"{d}@{n}" for d, n in rows) + "|" + ";".join(f"{d}@{n}" for d, n in hidden) + "|" + scan
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

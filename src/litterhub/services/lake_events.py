@@ -117,16 +117,16 @@ def _connect(hub: Hub, pairs: list[tuple[str, int]], programmes: bool = False):
     return con
 
 
-def _flag_overlay(hub: Hub) -> tuple[str, str]:
-    """(join, flags expression) adding the stored duplicate scan's flags to qc_flags."""
-    from litterhub.services.duplicates import EXCLUDED_FLAG, FLAG, result_path
+def _flag_overlay(hub: Hub, con) -> tuple[str, str]:
+    """(join, flags expression) adding the stored duplicate scan's flags to qc_flags (registered on `con`)."""
+    from litterhub.services.duplicates import EXCLUDED_FLAG, FLAG, stored_flags
 
-    path = result_path(hub)
-    if not path.exists():
+    stored = stored_flags(hub, columns=["event_id", "use_for_indicators"])
+    if stored is None:
         return "", "qc_flags"
-    quoted = str(path).replace("'", "''")
-    join = (" LEFT JOIN (SELECT event_id AS dup_id, use_for_indicators AS dup_use "  # noqa: S608 - our own path
-            f"FROM read_parquet('{quoted}')) dup ON dup.dup_id = ev.event_id")
+    con.register("dup_flags", stored)
+    join = (" LEFT JOIN (SELECT event_id AS dup_id, use_for_indicators AS dup_use "
+            "FROM dup_flags) dup ON dup.dup_id = ev.event_id")
     flags = (f"CASE WHEN dup.dup_id IS NULL THEN qc_flags ELSE list_concat(coalesce(list_filter(qc_flags, "
              f"lambda x: x NOT IN ('{FLAG}', '{EXCLUDED_FLAG}')), []), ['{FLAG}'], "
              f"CASE WHEN dup.dup_use THEN []::VARCHAR[] ELSE ['{EXCLUDED_FLAG}'] END) END")
@@ -160,7 +160,7 @@ def page(hub: Hub, f: Filter, limit: int, after: tuple[date | None, str] | None 
             key = "coalesce(ev.event_date, DATE '0001-01-01')"
             where += f" AND ({key} > ? OR ({key} = ? AND ev.event_id > ?))"
             params += [after[0] or NO_DATE, after[0] or NO_DATE, after[1]]
-        join, flags = _flag_overlay(hub)
+        join, flags = _flag_overlay(hub, con)
         columns = [*INDEX_COLUMNS, *extra]
         select_list = ", ".join(f"{flags} AS qc_flags" if c == "qc_flags" else f"ev.{c}" for c in columns)
         sql = (f"SELECT {select_list} FROM ev{join} WHERE {where} "  # noqa: S608 - fixed names, rendered filters

@@ -82,8 +82,8 @@ def _version(hub: Hub, dataset_id: str, version: int | None) -> VersionRef:
 def rejected_reasons(hub: Hub, dataset_id: str, version: int | None = None) -> pa.Table:
     """One row per rejected line: line, codes (`;`-joined), columns and reasons (` | `-joined)."""
     ref = _version(hub, dataset_id, version)
-    path = hub.lake.root / ref.lake_path / REJECTED_FILE
-    table = pq.read_table(path) if path.exists() else REJECTED_SCHEMA.empty_table()
+    stored = hub.lake.side_file(ref.lake_path, REJECTED_FILE)
+    table = pq.read_table(pa.BufferReader(stored)) if stored is not None else REJECTED_SCHEMA.empty_table()
     if table.num_rows == 0:
         return pa.table({"line": pa.array([], pa.int64()), "codes": pa.array([], pa.string()),
                          "reasons": pa.array([], pa.string())})
@@ -171,21 +171,21 @@ def rejected_csv(hub: Hub, dataset_id: str, version: int | None = None) -> Itera
     """The quarantine as CSV text chunks: reason columns, then the original header and cells."""
     ref = _version(hub, dataset_id, version)
     reasons = rejected_reasons(hub, dataset_id, ref.version)
-    raw = hub.raw.path(ref.sha256)
-    if not raw.exists():
+    if not hub.raw.exists(ref.sha256):
         raise QuarantineError(f"the raw file of {dataset_id} version {ref.version} is not in the archive")
-    info = sniff(raw)
-    if info.kind != "text":
-        with tempfile.TemporaryDirectory(dir=hub.settings.data_dir) as tmp:
-            # workbook libraries insist on an extension; the archive names files by their SHA-256 only
-            named = Path(tmp) / f"raw.{info.kind}"
-            try:
-                os.symlink(raw, named)
-            except OSError:
-                shutil.copyfile(raw, named)
-            yield from _csv_chunks(hub, ref, reasons, sniff(named))
-        return
-    yield from _csv_chunks(hub, ref, reasons, info)
+    with hub.raw.local_copy(ref.sha256) as raw:
+        info = sniff(raw)
+        if info.kind != "text":
+            with tempfile.TemporaryDirectory(dir=hub.settings.data_dir) as tmp:
+                # workbook libraries insist on an extension; the archive names files by their SHA-256 only
+                named = Path(tmp) / f"raw.{info.kind}"
+                try:
+                    os.symlink(raw, named)
+                except OSError:
+                    shutil.copyfile(raw, named)
+                yield from _csv_chunks(hub, ref, reasons, sniff(named))
+            return
+        yield from _csv_chunks(hub, ref, reasons, info)
 
 
 def _csv_chunks(hub: Hub, ref: VersionRef, reasons: pa.Table, info: Sniff) -> Iterator[str]:
@@ -229,8 +229,8 @@ def _stored_mapping_sheet(hub: Hub, ref: VersionRef) -> str | None:
 
 
 def _stored_mapping(hub: Hub, ref: VersionRef) -> str | None:
-    path = hub.lake.root / ref.lake_path / MAPPING_FILE
-    return path.read_text(encoding="utf-8") if path.exists() else None
+    stored = hub.lake.side_file(ref.lake_path, MAPPING_FILE)
+    return stored.decode("utf-8") if stored is not None else None
 
 
 # -- re-submission -----------------------------------------------------------------------------------------
@@ -268,7 +268,12 @@ def resubmit(hub: Hub, dataset_id: str, corrected: Path, version: int | None = N
              actor: str = "cli") -> IngestResult:
     """Ingest the previous version's accepted rows plus the corrected rows as the next version."""
     ref = _version(hub, dataset_id, version)
-    raw = hub.raw.path(ref.sha256)
+    with hub.raw.local_copy(ref.sha256) as raw:
+        return _resubmit_from(hub, ref, raw, corrected, actor)
+
+
+def _resubmit_from(hub: Hub, ref: VersionRef, raw: Path, corrected: Path, actor: str) -> IngestResult:
+    dataset_id = ref.dataset_id
     info = sniff(raw)
     if info.kind != "text":
         raise QuarantineError("re-submission works for CSV/TSV originals; correct the workbook and ingest it again")

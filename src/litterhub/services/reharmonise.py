@@ -7,7 +7,6 @@ validation report. The old version stays as it was, so numbers computed from it 
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -77,10 +76,7 @@ def _publish_reharmonised(hub: Hub, dataset_id: str, actor: str, force: bool) ->
                 elif table == "events":  # the marine-region polygons are vocabulary too (docs/regions.md)
                     out = with_marine_regions(out, keep_source=True)
                 staged.write(table, conform(out, LAKE_TABLES[table]))
-        source = hub.lake.version_dir(dataset_id, current.version)
-        for name in SIDE_FILES:
-            if (source / name).exists():
-                shutil.copyfile(source / name, staged.tmp_dir / name)
+        hub.lake.copy_side_files(dataset_id, current.version, SIDE_FILES, staged.tmp_dir)
         lake_path, checksums = staged.publish()
     except BaseException:
         staged.abort()

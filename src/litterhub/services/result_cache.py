@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from sqlalchemy import func, select
 
-from litterhub.services.duplicates import result_path
+from litterhub.services.duplicates import result_stamp
 from litterhub.services.hub import Hub
 from litterhub.store import tables as t
 
@@ -53,11 +53,7 @@ def fingerprint(hub: Hub) -> Hashable:
 
 def fingerprint_scan(hub: Hub) -> Hashable:
     """The duplicate scan's part of the fingerprint: its result file's size and modification time."""
-    try:
-        stat = result_path(hub).stat()
-    except OSError:
-        return None
-    return (stat.st_size, stat.st_mtime_ns)
+    return result_stamp(hub)
 
 
 def _hub_key(hub: Hub) -> str:

@@ -14,6 +14,9 @@ A crash therefore leaves at most (a) a staging folder whose lease nobody holds, 
 or `litterhub init`, never while its owner lives; or (b) a version folder no catalog row names, which the
 next writer of that dataset (or `init`) moves aside to `.orphaned/` under the dataset's lock, so the
 version number is free again. Neither is ever visible to a reader.
+
+A lake on object storage (`LITTERHUB_LAKE_URL=s3://…`, store/object_lake.py) keeps this contract with a staging
+prefix and a server-side copy in place of step 3's rename (docs/object-storage.md).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from litterhub.store.locks import StagingLease, claim_abandoned
 TMP_PREFIX = ".tmp-"
 LEASE_SUFFIX = ".lock"
 ORPHANED = ".orphaned"
+DERIVED = "_derived"  # lake-wide results computed from many versions (services/duplicates.py)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -104,16 +108,7 @@ class StagedVersion:
         with manifest.open("rb") as fh:
             os.fsync(fh.fileno())
         _fsync_dir(self.tmp_dir)
-        fault_point(self.lake.fault, "after-stage")
-        final = self.lake.version_dir(self.dataset_id, self.version)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        if final.exists():  # the caller sets unregistered folders aside under the dataset lock first
-            raise FileExistsError(f"lake version already exists: {final}")
-        os.rename(self.tmp_dir, final)
-        _fsync_dir(final.parent)
-        self._release()
-        fault_point(self.lake.fault, "after-rename")
-        return str(final.relative_to(self.lake.root)), checksums
+        return self.lake.install(self), checksums
 
     def abort(self) -> None:
         for writer in self.writers.values():
@@ -144,16 +139,43 @@ def _canonical_columns(schema: pa.Schema, present: set[str]) -> list[str]:
     return out
 
 
+def version_key(dataset_id: str, version: int) -> str:
+    """A version's place in the lake, relative to its root (the catalog's `lake_path`)."""
+    return f"dataset={dataset_id}/version={version}"
+
+
 class Lake:
-    """Parquet files under `<data>/lake/dataset=<id>/version=<n>/`. `fault` arms a test hook (store/faults.py)."""
+    """Parquet files under `<data>/lake/dataset=<id>/version=<n>/`. `fault` arms a test hook (store/faults.py).
+
+    `root` is always a local folder: the lake itself here; for a lake on object storage (`ObjectLake`) the folder
+    where versions are staged and the SQLite-catalog dataset locks live (store/locks.py). Services reach lake
+    files only through the methods below, never through a path of their own."""
 
     def __init__(self, root: Path, fault: str | None = None):
         self.root = root
         self.fault = fault
         self.root.mkdir(parents=True, exist_ok=True)
 
+    @property
+    def location(self) -> str:
+        """Where the lake lives, as people name it (a folder or an s3:// URL)."""
+        return str(self.root)
+
     def version_dir(self, dataset_id: str, version: int) -> Path:
         return self.root / f"dataset={dataset_id}" / f"version={version}"
+
+    def install(self, staged: StagedVersion) -> str:
+        """Step 3 of the contract: rename the complete, fsynced staging folder into place; returns its lake path."""
+        fault_point(self.fault, "after-stage")
+        final = self.version_dir(staged.dataset_id, staged.version)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        if final.exists():  # the caller sets unregistered folders aside under the dataset lock first
+            raise FileExistsError(f"lake version already exists: {final}")
+        os.rename(staged.tmp_dir, final)
+        _fsync_dir(final.parent)
+        staged._release()
+        fault_point(self.fault, "after-rename")
+        return str(final.relative_to(self.root))
 
     def stage(self, dataset_id: str, version: int) -> StagedVersion:
         """A new staging folder, leased to this process before it exists (so no sweeper takes it)."""
@@ -240,3 +262,44 @@ class Lake:
                      ) -> Iterator[pa.RecordBatch]:
         pf = pq.ParquetFile(self.version_dir(dataset_id, version) / f"{table}.parquet")
         yield from pf.iter_batches(batch_size=batch_size)
+
+    # -- files kept beside a version (quarantine, mapping) and lake-wide derived files ------------------------------
+
+    def side_file(self, lake_path: str, name: str) -> bytes | None:
+        """A file stored with a version (`rejected.parquet`, `mapping.yaml`), or None when it has none."""
+        path = self.root / lake_path / name
+        return path.read_bytes() if path.exists() else None
+
+    def copy_side_files(self, dataset_id: str, version: int, names: Iterable[str], target: Path) -> None:
+        """Copy the side files a version has into a (staging) folder."""
+        source = self.version_dir(dataset_id, version)
+        for name in names:
+            if (source / name).exists():
+                shutil.copyfile(source / name, target / name)
+
+    def derived_location(self, name: str) -> str:
+        return str(self.root / DERIVED / name)
+
+    def read_derived(self, name: str) -> bytes | None:
+        """A lake-wide derived file (e.g. the duplicate scan's flags), or None before the first one is written."""
+        path = self.root / DERIVED / name
+        return path.read_bytes() if path.exists() else None
+
+    def derived_stamp(self, name: str) -> tuple[int, int] | None:
+        """(size, modification time in ns) of a derived file, or None: what result caches key on."""
+        try:
+            stat = (self.root / DERIVED / name).stat()
+        except OSError:
+            return None
+        return (stat.st_size, stat.st_mtime_ns)
+
+    def write_derived(self, name: str, data: bytes) -> None:
+        """Replace a derived file whole: temporary name, fsync, rename (readers see the old or the new one)."""
+        path = self.root / DERIVED / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.replace(path)

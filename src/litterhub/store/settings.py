@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -124,6 +125,39 @@ def url(raw: str) -> str:
 url.expected = "an http:// or https:// address"  # type: ignore[attr-defined]
 
 
+S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+
+
+def location(raw: str) -> str:
+    """A local folder, or `s3://bucket[/prefix]` on any S3-compatible service (store/objects.py)."""
+    value = raw.strip()
+    if "://" not in value:
+        return str(Path(value).resolve())
+    scheme, _, rest = value.partition("://")
+    bucket, _, prefix = rest.partition("/")
+    if scheme != "s3" or not S3_BUCKET.fullmatch(bucket) or ".." in bucket or "//" in rest:
+        raise ValueError
+    return f"s3://{bucket}/{prefix.strip('/')}".rstrip("/")
+
+
+location.expected = "a local folder or s3://bucket/prefix (a lower-case bucket name of 3-63 characters)"  # type: ignore[attr-defined]
+
+# The standard variables of every AWS SDK and tool, read here like the LITTERHUB_* ones (store/objects.py uses them
+# for an s3:// lake or raw archive; credentials left unset fall back to the SDK's own chain: ~/.aws, instance roles).
+S3_VARIABLES = ("AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                "AWS_SESSION_TOKEN")
+
+
+def s3_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The AWS_* variables that are set; a malformed AWS_ENDPOINT_URL stops the hub like a bad setting."""
+    env = os.environ if environ is None else environ
+    given = {name: env[name].strip() for name in S3_VARIABLES if env.get(name, "").strip()}
+    endpoint = given.get("AWS_ENDPOINT_URL")
+    if endpoint is not None and not re.fullmatch(r"https?://[^/\s]+/?", endpoint):
+        raise SettingsError("AWS_ENDPOINT_URL", "an http:// or https:// address of an S3-compatible service", endpoint)
+    return given
+
+
 def networks(raw: str) -> tuple[Network, ...]:
     parts = [p.strip() for p in raw.replace(";", ",").split(",")]
     return tuple(ipaddress.ip_network(p, strict=False) for p in parts if p)
@@ -154,6 +188,10 @@ class Settings:
                              "the data directory: catalog.sqlite, lake/, raw/, exports/ (back it up by copying)")
     database_url: str = setting("LITTERHUB_DATABASE_URL", "", text,
                                 "catalog database URL (postgresql+psycopg://…); default SQLite in the data directory")
+    lake_url: str = setting("LITTERHUB_LAKE_URL", "", location,
+                            "where the lake lives: a local folder or s3://bucket/prefix; default <data dir>/lake")
+    raw_url: str = setting("LITTERHUB_RAW_URL", "", location,
+                           "where the raw archive lives: a local folder or s3://bucket/prefix; default <data dir>/raw")
     pool_size: int = setting("LITTERHUB_DB_POOL_SIZE", DEFAULT_POOL_SIZE, whole(1),
                              "catalog connections kept open per process")
     pool_overflow: int = setting("LITTERHUB_DB_POOL_OVERFLOW", DEFAULT_POOL_OVERFLOW, whole(0),
@@ -222,12 +260,28 @@ class Settings:
             object.__setattr__(self, "database_url", f"sqlite:///{self.data_dir / 'catalog.sqlite'}")
 
     @property
+    def lake_location(self) -> str:
+        """The lake's folder or s3:// URL (LITTERHUB_LAKE_URL, default <data dir>/lake)."""
+        return self.lake_url or str(self.data_dir / "lake")
+
+    @property
+    def raw_location(self) -> str:
+        """The raw archive's folder or s3:// URL (LITTERHUB_RAW_URL, default <data dir>/raw)."""
+        return self.raw_url or str(self.data_dir / "raw")
+
+    @property
     def lake_dir(self) -> Path:
-        return self.data_dir / "lake"
+        """The lake's local folder; for a lake on object storage, the local folder of its staging and locks."""
+        if self.lake_location.startswith("s3://"):
+            return self.data_dir / "lake-staging"
+        return Path(self.lake_location)
 
     @property
     def raw_dir(self) -> Path:
-        return self.data_dir / "raw"
+        """The raw archive's local folder (for an archive on object storage: where a raw file is fetched to)."""
+        if self.raw_location.startswith("s3://"):
+            return self.data_dir / "raw-cache"
+        return Path(self.raw_location)
 
     @property
     def exports_dir(self) -> Path:
