@@ -63,8 +63,9 @@ def world(tmp_path_factory):
 
 def _project(hub, users, slug: str) -> str:
     p = ev.create_project(hub, acting(users["lead"]), {
-        "slug": slug, "title": f"Review {slug}", "topic": "human-health", "question": "Does inhaled microplastic "
-        "cause inflammation?", "criteria": "Primary studies of inhalation exposure reporting an inflammation endpoint."})
+        "slug": slug, "title": f"Review {slug}", "topic": "human-health",
+        "question": "Does inhaled microplastic cause inflammation?",
+        "criteria": "Primary studies of inhalation exposure reporting an inflammation endpoint."})
     for s in ("ana", "ben"):
         ev.set_screener(hub, acting(users["lead"]), p["slug"], users[s].id)
     return p["slug"]
@@ -161,6 +162,32 @@ def test_seed_is_real_and_honest():
     jobs = [r for r in doc["records"] if r["topic"] == "job-transition"]
     assert {r["endpoint"] for r in jobs} >= {"economic-cost", "jobs"}
     assert all(r["verification"] == "unverified" for r in doc["records"] if not r["doi"])
+
+
+def test_workflow_and_party_table_on_sqlite_and_postgresql(any_hub):
+    hub = any_hub
+    users = {n: auth.create_user(hub, f"{n}@example.org", PASSWORD, role="contributor") for n in PEOPLE}
+    slug = _project(hub, users, "any-catalog")
+    lead, ana, ben = (acting(users[n]) for n in ("lead", "ana", "ben"))
+    cand = ev.add_candidate(hub, lead, slug, STUDY)
+    for phase_decisions in ((("include", None), ("include", None)), (("include", None), ("exclude", "duplicate"))):
+        for who, (decision, reason) in zip((ana, ben), phase_decisions, strict=True):
+            ev.screen(hub, who, slug, cand["id"], decision, reason)
+    assert ev.resolve(hub, lead, slug, cand["id"], "include", "not a duplicate")["phase"] == "included"
+    assert ev.evidence_map(hub)["cells"]["human-exposure"]["inflammation"] == 1
+    marpol = {"id": "policy-marpol-annex-v", "type": "policy", "title": "MARPOL Annex V", "kind": "convention",
+              "status": "in-force", "sources": ["https://www.imo.org/en/OurWork/Environment/Pages/Garbage-Default.aspx"]}
+    registry.create_record(hub, marpol, registry.SYSTEM, publish=True)
+    admin = Acting("cli", "admin", None, "operator")
+    with pytest.raises(treaty.TreatyError) as not_reviewer:
+        treaty.set_party(hub, lead, "NOR", marpol["id"], "party", marpol["sources"][0])
+    assert not_reviewer.value.status == 403
+    treaty.set_party(hub, admin, "nor", marpol["id"], "signed", marpol["sources"][0])
+    row = treaty.set_party(hub, admin, "NOR", marpol["id"], "party", marpol["sources"][0], "1986")
+    assert (row["status"], row["date"]) == ("party", "1986") and len(treaty.parties(hub, "NOR")) == 1
+    with pytest.raises(treaty.TreatyError) as not_instrument:
+        treaty.set_party(hub, admin, "NOR", "policy-nothing", "party", marpol["sources"][0])
+    assert not_instrument.value.code == "treaty-unknown-instrument"
 
 
 # --- exports ----------------------------------------------------------------------------------------------------
@@ -302,11 +329,11 @@ def _cell(page, base: str, stage: str, endpoint: str) -> int:
 
 
 @pytest.mark.browser
-def test_screeners_lead_map_and_readiness_in_chromium(browser, tmp_path_factory):
+def test_screeners_lead_map_and_readiness_in_chromium(browser, world):
     from litterhub.app import create_app
     from tests.conftest import serve_in_thread
 
-    hub, users = _hub(tmp_path_factory, "evidence-browser")
+    hub, users = world  # the module's hub: the map's counts are read before and after, never assumed
     base, server = serve_in_thread(create_app(hub))
     try:
         ctxs = {n: browser.new_context(viewport={"width": 360, "height": 800}) for n in ("lead", "ana", "ben")}
@@ -317,6 +344,8 @@ def test_screeners_lead_map_and_readiness_in_chromium(browser, tmp_path_factory)
             _sign_in(p, base, f"{n}@example.org")
         lead, ana, ben = pages["lead"], pages["ana"], pages["ben"]
         before = _cell(lead, base, "human-exposure", "inflammation")
+        inhaled_before = ev.evidence_map(hub, topic="human-health", exposure_route="inhalation")["cells"][
+            "human-exposure"]["inflammation"]
         # the lead opens the project, assigns two screeners, adds two studies
         lead.goto(f"{base}/evidence/projects/new")
         lead.fill("#p-title", "Inhaled microplastics and inflammation")
@@ -325,6 +354,7 @@ def test_screeners_lead_map_and_readiness_in_chromium(browser, tmp_path_factory)
         lead.fill("#p-criteria", "Primary inhalation exposure studies reporting an inflammation endpoint.")
         lead.click("#open-project")
         lead.wait_for_url(re.compile(r".*/evidence/projects/inhaled-microplastics-and-inflammation$"))
+        assert ben.goto(lead.url) and ben.locator("#screener-form").count() == 0  # not the lead: no team form
         project = lead.url
         for s in ("ana", "ben"):
             lead.fill("#screener-email", f"{s}@example.org")
@@ -341,12 +371,13 @@ def test_screeners_lead_map_and_readiness_in_chromium(browser, tmp_path_factory)
             lead.click("#candidate-submit")
             lead.wait_for_selector("#saved-message")
         _fits(lead)
-        ids = [int(x.split("-")[1]) for x in lead.eval_on_selector_all("section.candidate", "els => els.map(e => e.id)")]
-        inhaled, bags = ids
+        inhaled, bags = [int(x.split("-")[1]) for x in
+                         lead.eval_on_selector_all("section.candidate", "els => els.map(e => e.id)")]
         # title/abstract: both include the first study; both exclude the second (with a reason)
 
         def decide(page, cid: int, decision: str, reason: str | None = None) -> None:
-            page.goto(project)
+            if not page.url.startswith(project) or page.locator(f"#decision-{cid}").count() == 0:
+                page.goto(project)  # after a decision the page is the project again: reload only when needed
             page.select_option(f"#decision-{cid}", decision)
             if reason:
                 page.select_option(f"#reason-{cid}", reason)
@@ -378,7 +409,7 @@ def test_screeners_lead_map_and_readiness_in_chromium(browser, tmp_path_factory)
         # the evidence map's human-exposure × inflammation cell counts the included study
         assert _cell(lead, base, "human-exposure", "inflammation") == before + 1
         lead.goto(f"{base}/evidence?topic=human-health&exposure_route=inhalation")
-        assert int(lead.inner_text('#evidence-map td[data-cell="human-exposure|inflammation"]')) == 1
+        assert int(lead.inner_text('#evidence-map td[data-cell="human-exposure|inflammation"]')) == inhaled_before + 1
         assert lead.locator('#evidence-map td[data-cell="coasts|inflammation"] a').count() == 0
         _fits(lead)
         # treaty readiness of the USA, reached from its country page: each section shows its own records
