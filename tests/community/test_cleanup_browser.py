@@ -152,6 +152,14 @@ def test_a_cleanup_collects_two_surveys_whose_approval_shows_on_the_team_page(se
         _send_survey(pat, base, event_id, day, {"G1": "18", "G8": "6"})
         pat.goto(f"{base}/events/{event_id}")
         assert "2 surveys sent, 0 approved" in pat.inner_text("#collected")
+        from sqlalchemy import select
+
+        from litterhub.store import forum_tables as ft
+
+        with hub.engine.connect() as conn:  # the organiser heard of Pat's survey, not of her own
+            heard = conn.execute(select(ft.notifications.c.user_id).where(
+                ft.notifications.c.kind == "event-survey")).scalars().all()
+        assert heard == [auth.find_user(hub, "owner@example.org").id]
 
         olga.goto(team_url)
         assert "0 approved surveys" in olga.inner_text("#team-tally")

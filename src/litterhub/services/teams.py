@@ -289,6 +289,14 @@ def attribute(hub: Hub, who: Principal, submission_id: str, attribution: Attribu
             conn.execute(insert(a).values(submission_id=submission_id, user_id=who.id,
                                           team_id=attribution.team_id, event_id=attribution.event_id,
                                           created_at=_now()))
+    if attribution.event_id is not None:  # the organiser hears of each survey their cleanup collects
+        from litterhub.services import notifications
+
+        event = calendar.get_event(hub, attribution.event_id)
+        notifications.notify_quietly(hub, [event["organiser_id"]], "event-survey",
+                                     f"A survey was sent for {event['title']}",
+                                     "It waits for a reviewer; once approved it counts on the event's and the team's "
+                                     "pages.", event["url"], exclude=who.id)
 
 
 def attribution_choices(hub: Hub, who: Principal) -> dict[str, list[dict[str, Any]]]:
