@@ -301,6 +301,35 @@ def test_reviews_are_hidden_from_everyone_but_managers_and_reviewers(world):
     assert status["state"] == "under-review" and status["latest"] is None
 
 
+def test_invitations_and_assignments_reach_people_by_e_mail(world):
+    """Through a real local SMTP server (aiosmtpd): the invitation link goes to the invited address, and an
+    assigned reviewer is told in-app and by e-mail (services/notifications.py)."""
+    from aiosmtpd.controller import Controller
+
+    from litterhub.services import notifications
+    from tests.forum.conftest import Inbox, free_port
+
+    hub, users, ids, _ = world
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    before = hub.settings
+    try:
+        hub.settings = hub.settings.but(smtp_host="127.0.0.1", smtp_port=controller.port, smtp_from="hub@example.org")
+        made = people.invite(hub, acting(users["admin"]), "mailed@example.org", base_url="http://hub.example.org")
+        assert made["sent"] is True and made["link"].startswith("http://hub.example.org/people/invitations/")
+        assert made["link"] in inbox.wait_for("mailed@example.org")[0].get_content()
+        rid = pr.reviews(hub, acting(users["manager"]), ids["report"])[0]["id"]
+        pr.assign(hub, acting(users["manager"]), rid, users["ana"].id)
+        told = [n for n in notifications.inbox(hub, users["ana"].id) if n["kind"] == "peer-review"]
+        assert [n["link"] for n in told] == [f"/peer-reviews/{rid}"]
+        assert ids["report"] in inbox.wait_for("ana@example.org")[0]["Subject"]
+        notifications.flush()
+    finally:
+        hub.settings = before
+        controller.stop()
+
+
 def test_cli_walk(tmp_path_factory):
     hub, users, ids = _world(tmp_path_factory, "people-cli")
 
@@ -431,7 +460,7 @@ def test_a_guideline_goes_through_two_reviews_to_a_published_review_in_chromium(
             assert anon.get_attribute("html", "dir") == ("rtl" if lang == "ar" else "ltr")
             _fits(anon)
         assert len(labels) == len(LANGS)
-        anon.goto(f"{base}/registry/records/{ids['guideline']}")
+        anon.goto(f"{base}/registry/records/{ids['guideline']}?lang=en")
         anon.click("#peer-review-link")
         assert anon.url.endswith(f"/peer-reviews/{rid}")
         assert anon.inner_text("#review-decision").strip() == "Minor revisions"

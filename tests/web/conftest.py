@@ -121,3 +121,26 @@ def _optional_content(hub, found: dict) -> None:
             place="Praia Norte", country="PRT", capacity=20, team_id=team["id"]))["id"]
     except (ImportError, AttributeError):
         pass
+    try:
+        from litterhub.services import focal_points as fp
+        from litterhub.services import peer_review, people
+        from litterhub.store import registry_tables as rt
+
+        acting = fp.acting_for(principal)
+        people.save_profile(hub, acting, {"public": True, "display_name": "Ada", "organisation": "Web test bench",
+                                          "country": "PRT", "expertise": ["monitoring"], "languages": ["en"]})
+        found["user_id"] = principal.id  # /people/{user_id}
+        found["token"] = people.invite(hub, acting, "invited@example.org")["token"]  # /people/invitations/{token}
+        with hub.engine.connect() as conn:
+            guideline = conn.execute(rt.registry_records.select().where(
+                rt.registry_records.c.type == "guideline", rt.registry_records.c.published_revision.is_not(None))
+            ).first().id
+        peer_review.roster_add(hub, acting, principal.id, ["monitoring"])
+        review = peer_review.open_review(hub, acting, guideline)["id"]  # /peer-reviews/{review_id}
+        peer_review.assign(hub, acting, review, principal.id)
+        peer_review.submit(hub, acting, review, dict.fromkeys(peer_review.CRITERIA, 4), "Clear.", "minor")
+        peer_review.reconcile(hub, acting, review, "One review: minor revisions.", "minor")
+        peer_review.publish(hub, acting, review)
+        found["review_id"] = review
+    except (ImportError, AttributeError):
+        pass

@@ -67,6 +67,14 @@ def _iso(value: datetime | None) -> str | None:
     return (value.replace(tzinfo=UTC) if value.tzinfo is None else value).isoformat()
 
 
+def _tell(hub: Hub, user_ids: list[int], subject: str, body: str, link: str, exclude: int | None) -> None:
+    """In-app notification and e-mail through services/notifications.py (a failure there never undoes a step of
+    the review)."""
+    from litterhub.services import notifications
+
+    notifications.notify_quietly(hub, user_ids, "peer-review", subject, body, link, exclude)
+
+
 def _need_manager(hub: Hub, acting: Acting | None, what: str) -> None:
     try:
         people_svc.need_manager(hub, acting, what)
@@ -282,6 +290,8 @@ def assign(hub: Hub, acting: Acting, review_id: int, user_id: int) -> dict[str, 
     except IntegrityError:
         raise ReviewError("review-already-assigned", f"{declared['name']} is already a reviewer of this review", 409,
                           "reviewer") from None
+    _tell(hub, [user_id], f"Peer review requested: {row.record_id}", f"You are asked to review revision "
+          f"{row.revision} of {row.record_id}.", f"/peer-reviews/{review_id}", acting.user_id)
     return get(hub, acting, review_id)
 
 
@@ -373,6 +383,9 @@ def publish(hub: Hub, acting: Acting, review_id: int) -> dict[str, Any]:
             status="published", published_at=_now()))
         auth.audit(conn, acting.actor, "review.published", f"peer-review:{review_id}",
                    {"record": row.record_id, "revision": row.revision, "decision": row.decision})
+    reviewers = [a.reviewer_id for a in _load(hub, acting, review_id)[1]]
+    _tell(hub, reviewers, f"Peer review published: {row.record_id}", f"The review of revision {row.revision} of "
+          f"{row.record_id} is published; decision: {row.decision}.", f"/peer-reviews/{review_id}", acting.user_id)
     return get(hub, acting, review_id)
 
 
@@ -439,17 +452,22 @@ def reviews(hub: Hub, acting: Acting | None, record_id: str | None = None) -> li
 
 
 def record_status(hub: Hub, record_id: str) -> dict[str, Any]:
-    """The review status a record's page and API answer show (public facts only): `under-review` while a review
-    of one of its revisions is open or being reconciled, `reviewed` once one is published (with the latest
-    published review's decision and link), else `not-reviewed`."""
+    """The review status a record's page and API answer show (public facts only): `reviewed` when its published
+    revision has a published review, else `under-review` while a review of one of its revisions is open or being
+    reconciled, else `reviewed` when an earlier revision was reviewed, else `not-reviewed`; with the latest
+    published review's decision and link."""
     pr = pt.peer_reviews
     with hub.engine.connect() as conn:
         rows = conn.execute(select(pr.c.id, pr.c.revision, pr.c.status, pr.c.decision, pr.c.published_at)
                             .where(pr.c.record_id == record_id).order_by(pr.c.id)).all()
+        current = conn.execute(select(rt.registry_records.c.published_revision).where(
+            rt.registry_records.c.id == record_id)).scalar()
     published = [{"id": r.id, "revision": r.revision, "decision": r.decision, "published_at": _iso(r.published_at),
                   "url": f"/peer-reviews/{r.id}", "api": f"/api/v1/reviews/{r.id}"}
                  for r in rows if r.status == "published"]
     under = sorted({r.revision for r in rows if r.status != "published"})
-    state = "under-review" if under else ("reviewed" if published else "not-reviewed")
-    return {"state": state, "under_review_revisions": under,
-            "latest": published[-1] if published else None, "published": published}
+    current_reviewed = any(p["revision"] == current for p in published)
+    state = ("reviewed" if current_reviewed else "under-review" if under else "reviewed" if published
+             else "not-reviewed")
+    return {"state": state, "published_revision": current, "published_revision_reviewed": current_reviewed,
+            "under_review_revisions": under, "latest": published[-1] if published else None, "published": published}

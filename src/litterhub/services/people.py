@@ -259,22 +259,21 @@ def _token_hash(hub: Hub, token: str) -> str:
 
 
 def _notify(hub: Hub, email: str, link: str, inviter: str) -> bool:
-    """Send the invitation through services/notifications.py when that capability is in this tree; the link is
-    shown to the inviter either way."""
+    """E-mail the invitation through the notifications capability's SMTP settings (services/notifications.py) when
+    the deployment has an SMTP server; the link is shown to the inviter either way. The invitee has no account yet,
+    so this is one direct message (not an outbox row, which belongs to an account); a failure is reported as not
+    sent, never as a failed invitation."""
+    if not hub.settings.smtp_host:
+        return False
     try:
         notifications = importlib.import_module("litterhub.services.notifications")
     except ImportError:
         return False
-    send = getattr(notifications, "send_email", None)
-    if send is None:
-        return False
-    try:
-        send(hub, email, "An invitation to litterhub",
-             f"{inviter} invites you to the litterhub knowledge hub on marine litter.\n\nAccept: {link}\n"
-             f"The link works once and expires in {INVITATION_DAYS} days.")
-    except HubError:
-        return False
-    return True
+    body = (f"{inviter} invites you to litterhub, the knowledge hub on marine litter and microplastics.\n\n"
+            f"Accept the invitation: {link}\n\nThe link works once and expires; if you did not expect it, ignore "
+            "this message.\n")
+    counts = notifications._send_each(hub, [([], email, "An invitation to litterhub", body)])
+    return counts.get("sent") == 1
 
 
 def invite(hub: Hub, acting: Acting, email: str, role: str = "contributor", roster: bool = False,
@@ -300,7 +299,8 @@ def invite(hub: Hub, acting: Acting, email: str, role: str = "contributor", rost
             email=email, token_hash=_token_hash(hub, token), role=role, roster=bool(roster), invited_by=acting.actor,
             created_at=now, expires_at=now + timedelta(days=int(days)))).inserted_primary_key[0]
         auth.audit(conn, acting.actor, "people.invited", f"invitation:{inv_id}", {"role": role, "roster": roster})
-    link = f"{base_url.rstrip('/')}/people/invitations/{token}"
+    base = hub.settings.base_url or base_url  # the deployment's public address wins over the request's
+    link = f"{base.rstrip('/')}/people/invitations/{token}"
     sent = _notify(hub, email, link, acting.name or "A manager of the hub")
     return {"id": inv_id, "email": email, "role": role, "roster": bool(roster), "token": token, "link": link,
             "expires_at": _iso(now + timedelta(days=int(days))), "sent": sent}
