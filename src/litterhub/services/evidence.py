@@ -487,19 +487,35 @@ def appraise(hub: Hub, who: Acting, record_id: int, scores: dict[str, Any], note
     quality = {"scores": {c: int(scores[c]) for c in QUALITY_CRITERIA}, "note": _text("note", note, 1000),
                "by": who.name or who.actor, "at": _now().date().isoformat()}
     with hub.engine.begin() as conn:
-        row = conn.execute(select(et.evidence_records.c.project_id).where(et.evidence_records.c.id == record_id))\
-            .first()
-        if row is None:
-            raise EvidenceError("evidence-record-not-found", f"no evidence record {record_id}", 404)
-        if row.project_id is not None:
-            slug = conn.execute(select(et.evidence_projects.c.slug).where(
-                et.evidence_projects.c.id == row.project_id)).scalar()
-            _need_lead(conn, _project(conn, slug), who)
-        elif not who.can("admin"):
-            raise EvidenceError("evidence-forbidden", "appraising a seeded record needs the admin role", 403)
+        _need_appraiser(conn, who, record_id)
         conn.execute(update(et.evidence_records).where(et.evidence_records.c.id == record_id).values(quality=quality))
         auth.audit(conn, who.actor, "evidence.appraised", f"evidence-record:{record_id}", quality["scores"])
     return record(hub, record_id)
+
+
+def _need_appraiser(conn: Connection, who: Acting, record_id: int) -> None:
+    """The lead of the record's project appraises it; an admin appraises records outside a project (the seed)."""
+    row = conn.execute(select(et.evidence_records.c.project_id).where(et.evidence_records.c.id == record_id)).first()
+    if row is None:
+        raise EvidenceError("evidence-record-not-found", f"no evidence record {record_id}", 404)
+    if row.project_id is not None:
+        slug = conn.execute(select(et.evidence_projects.c.slug).where(
+            et.evidence_projects.c.id == row.project_id)).scalar()
+        _need_lead(conn, _project(conn, slug), who)
+    elif not who.can("admin"):
+        raise EvidenceError("evidence-forbidden", "appraising a seeded record needs the admin role", 403)
+
+
+def may_appraise(hub: Hub, who: Acting | None, record_id: int) -> bool:
+    """Whether the page should offer `who` the appraisal form (the same rule `appraise` enforces)."""
+    if who is None:
+        return False
+    with hub.engine.connect() as conn:
+        try:
+            _need_appraiser(conn, who, record_id)
+        except EvidenceError:
+            return False
+    return True
 
 
 def evidence_map(hub: Hub, **filters: str | None) -> dict[str, Any]:

@@ -87,7 +87,8 @@ def instruments(hub: Hub) -> list[dict[str, Any]]:
     with hub.engine.connect() as conn:
         records = _published(conn, ("policy", "event", "report"))
         links = _links(conn)
-        tally = conn.execute(select(et.treaty_parties.c.instrument_id, et.treaty_parties.c.status)).all()
+        tally = conn.execute(select(et.treaty_parties.c.instrument_id, et.treaty_parties.c.status,
+                                    et.treaty_parties.c.country).order_by(et.treaty_parties.c.country)).all()
     titles = {r["id"]: r["title"] for r in records}
     events = {r["id"]: r for r in records if r["type"] == "event"}
     out = []
@@ -96,10 +97,11 @@ def instruments(hub: Hub) -> list[dict[str, Any]]:
             continue
         sessions = sorted((events[s] for s, t, ty in links if t == d["id"] and ty == "part_of" and s in events),
                           key=lambda e: e.get("start_date", ""))
-        counts = {s: sum(1 for i, st in tally if i == d["id"] and st == s) for s in STATUSES}
+        counts = {s: sum(1 for i, st, _ in tally if i == d["id"] and st == s) for s in STATUSES}
         out.append({"id": d["id"], "title": d["title"], "acronyms": d.get("acronyms", []), "status": d.get("status"),
                     "adopted": d.get("adopted"), "in_force": d.get("in_force"), "summary": d.get("summary", ""),
                     "verification": d.get("verification"), "parties": counts,
+                    "countries": [{"country": c, "status": st} for i, st, c in tally if i == d["id"]],
                     "documents": _documents(d, links, titles),
                     "sessions": [_session(e, links, titles) for e in sessions]})
     return out

@@ -71,11 +71,30 @@ async def records_page(request: Request, hub: Hub = Depends(get_hub)) -> Respons
 
 @router.get("/evidence/records/{record_id}", response_class=HTMLResponse)
 async def record_page(record_id: int, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    return await _record_page(request, hub, record_id)
+
+
+async def _record_page(request: Request, hub: Hub, record_id: int, status_code: int = 200,
+                       **extra: Any) -> Response:
     try:
         r = await run_in_threadpool(svc.record, hub, record_id)
     except svc.EvidenceError:
         return page(request, "not_found.html", status_code=404, what=str(record_id)[:20])
-    return page(request, "evidence/record.html", r=r, criteria=svc.QUALITY_CRITERIA, qmax=svc.QUALITY_MAX)
+    may = await run_in_threadpool(svc.may_appraise, hub, _acting(request), record_id)
+    return page(request, "evidence/record.html", status_code=status_code, r=r, criteria=svc.QUALITY_CRITERIA,
+                qmax=svc.QUALITY_MAX, may_appraise=may, saved=request.query_params.get("saved") == "1", **extra)
+
+
+@router.post("/evidence/records/{record_id}/appraisal", response_class=HTMLResponse)
+async def appraise(record_id: int, request: Request, hub: Hub = Depends(get_hub)) -> Response:
+    who = need(request)
+    form = await _form(request)
+    try:
+        await run_in_threadpool(svc.appraise, hub, acting_for(who), record_id,
+                                {c: form.get(c) for c in svc.QUALITY_CRITERIA}, form.get("note", ""))
+    except svc.EvidenceError as exc:
+        return await _record_page(request, hub, record_id, exc.status, error=exc)
+    return RedirectResponse(f"/evidence/records/{record_id}?saved=1", status_code=303)
 
 
 @router.get("/evidence/export/{fmt}")
