@@ -187,7 +187,8 @@ def test_a_cleanup_collects_two_surveys_whose_approval_shows_on_the_team_page(se
         assert "2 surveys sent, 2 approved" in pat.inner_text("#collected")
 
         for url in (f"{base}/events", f"{base}/events/{event_id}", team_url, f"{base}/volunteering",
-                    f"{base}/leaderboards", f"{base}/teams"):
+                    f"{base}/leaderboards", f"{base}/teams", f"{base}/events/new", f"{base}/events/{event_id}/edit",
+                    f"{team_url}?lang=ar", f"{base}/contribute/survey?event={event_id}"):
             _check_page(olga, url)
         _check_page(olga, f"{base}/events/{event_id}?lang=ar")
     finally:
