@@ -82,6 +82,8 @@ COMMANDS: dict[str, Entry] = {
     "report": Entry("report", "Reporting packs: a country's figures for one year as PDF, CSV and a manifest."),
     "registry": Entry("registry", "Knowledge registry: import, export, search, seed."),
     "sites": Entry("sites", "Sites and their marine regions."),
+    "spark-job": Entry("spark", "Write the whole-lake beach statistics and composition as an Apache Spark job "
+                       "(job.json + spark-submit script)."),
     "summaries": Entry("summaries", "Per-version summaries (sites, facets, counts) that the read faces serve."),
     "treaty": Entry("treaty", "Treaty readiness: instruments, negotiation sessions, party statuses, a country's "
                     "readiness view."),
