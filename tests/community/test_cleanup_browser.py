@@ -182,7 +182,14 @@ def test_a_cleanup_collects_two_surveys_whose_approval_shows_on_the_team_page(se
         assert "median 4.0 (1 surveys)" in site_row and "median 24.0 (3 surveys)" in site_row
         national = olga.locator("#impact-country-PRT tr.impact-line").first.inner_text()
         assert "4.0 over 1 sites" in national and "24.0 over 1 sites" in national
-        assert "SDG 14.1.1b" in olga.inner_text("#impact-country-PRT")
+        sdg = olga.inner_text("#impact-country-PRT tr.impact-sdg")
+        assert "SDG 14.1.1b" in sdg and "not computable" in sdg and "width" in sdg  # volunteers measure no width
+        import httpx
+
+        api = httpx.get(f"{base}/api/v1/teams/{team_id}/surveys", timeout=60).json()  # the same figures, anonymous
+        assert [(x["without"]["median"], x["with"]["median"], x["with"]["surveys"]) for x in api["impact"]["sites"]] \
+            == [(4.0, 24.0, 3)]
+        assert all(x["name"] is None and x["status"] == "approved" for x in api["surveys"]) and len(api["surveys"]) == 2
         pat.goto(f"{base}/events/{event_id}")
         assert "2 surveys sent, 2 approved" in pat.inner_text("#collected")
 
