@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pycountry
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from litterhub.errors import HubError
@@ -224,20 +224,21 @@ def directory(hub: Hub, q: str = "", expertise: str | None = None, country: str 
     p = pt.people_profiles
     query = select(p, t.users.c.display_name.label("account_name")).join(t.users, t.users.c.id == p.c.user_id).where(
         p.c.public.is_(True), t.users.c.active.is_(True))
-    for word in (q or "").lower().split()[:8]:
-        like = f"%{word[:100]}%"
-        query = query.where(or_(func.lower(func.coalesce(p.c.display_name, t.users.c.display_name, "")).like(like),
-                                func.lower(func.coalesce(p.c.organisation, "")).like(like),
-                                func.lower(func.coalesce(p.c.bio, "")).like(like)))
     if country:
         query = query.where(p.c.country == country.strip().upper()[:3])
     with hub.engine.connect() as conn:
         rows = conn.execute(query.order_by(p.c.user_id)).all()
         roster = set(conn.execute(select(pt.roster_members.c.user_id).where(
             pt.roster_members.c.removed_at.is_(None))).scalars())
-    # expertise and languages are JSON lists: filtered here, the same way on SQLite and PostgreSQL
+    # words (SQLite's lower() folds ASCII only) and the JSON lists are matched here, the same way on both catalogs
+    words = [w[:100] for w in (q or "").casefold().split()[:8]]
+
+    def says(r: Any) -> bool:
+        text = " ".join(x or "" for x in (r.display_name, r.account_name, r.organisation, r.bio)).casefold()
+        return all(w in text for w in words)
+
     found = [r for r in rows if (not expertise or expertise in (r.expertise or []))
-             and (not language or language.lower() in (r.languages or []))]
+             and (not language or language.lower() in (r.languages or [])) and says(r)]
     facets: dict[str, dict[str, int]] = {"expertise": {}, "country": {}, "language": {}}
     for r in found:
         for e in r.expertise or []:
