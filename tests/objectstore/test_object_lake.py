@@ -104,6 +104,8 @@ def test_ingest_writes_the_same_checksummed_version_into_the_bucket(hubs, s3_env
     _, client = s3_env
     assert isinstance(remote.lake, ObjectLake) and isinstance(remote.raw, ObjectRawArchive)
     assert remote.lake.location == f"s3://{BUCKET}/hub/lake"
+    with pytest.raises(TypeError, match="object storage"):
+        remote.lake.version_dir("mlw-sample", 1)  # no local path of a version to misuse
     for _, _, dataset in FILES:
         here, there = _versions(local, dataset)[1], _versions(remote, dataset)[1]
         assert there["lake_path"] == here["lake_path"] == f"dataset={dataset}/version=1"
@@ -259,8 +261,9 @@ def _cli(args: list[str], env: dict[str, str], data: Path, fault: str | None = N
 @pytest.mark.parametrize("point", ["after-stage", "after-rename"])
 def test_a_writer_killed_between_staging_and_commit_leaves_nothing_visible(s3_env, tmp_path, point):
     """SIGKILL after the upload to the staging prefix, or after the copy to the version prefix: the catalog names
-    no version, readers see nothing, and the next writer sweeps what was left and publishes version 1."""
+    no version, readers see nothing, `init`'s repair sweeps or sets aside what was left, and version 1 publishes."""
     from litterhub.services.ingest import ingest_file
+    from litterhub.services.publishing import repair_lake
 
     env, client = s3_env
     prefix = f"fault-{point}/lake"
@@ -281,7 +284,10 @@ def test_a_writer_killed_between_staging_and_commit_leaves_nothing_visible(s3_en
         assert lake_events.page(hub, lake_events.Filter(dataset="mlw-sample"), 10) == ([], None)
         with pytest.raises(NotFoundError):
             downloads.version_download(hub, "http://hub", "mlw-sample", 1, "csv")
-        again = ingest_file(hub, DEMO_DIR / "mlw-sample.csv", "mlw", "mlw-sample")  # the next writer repairs first
+        repaired = repair_lake(hub)  # what `litterhub init` does on every start
+        assert (repaired["swept"], repaired["set_aside"]) == ((1, 0) if point == "after-stage" else (0, 1))
+        assert repair_lake(hub) == {"swept": 0, "set_aside": 0, "busy": 0}
+        again = ingest_file(hub, DEMO_DIR / "mlw-sample.csv", "mlw", "mlw-sample")
         assert again.version == 1 and again.report.usable
         keys = [k for k in _keys(client, prefix + "/") if not k.endswith("/")]
         assert not [k for k in keys if "/.tmp-" in k]

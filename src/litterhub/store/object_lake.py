@@ -59,6 +59,11 @@ class ObjectLake(Lake):
     def location(self) -> str:
         return self.objects.url
 
+    def version_dir(self, dataset_id: str, version: int) -> Path:
+        """A local lake's folder of a version has no counterpart here: fail loudly rather than read `root`."""
+        raise TypeError(f"the lake is on object storage ({self.location}): name a version by "
+                        f"version_key({dataset_id!r}, {version}) under Lake.location, or read it through the lake")
+
     # -- writing ---------------------------------------------------------------------------------------------------
 
     def install(self, staged: StagedVersion) -> str:
