@@ -54,6 +54,9 @@ def test_times_are_stored_in_utc_and_shown_in_both_zones(env):
     r = client.get(f"/api/v1/calendar/events/{lima['id']}", params={"viewer_tz": "Asia/Tokyo"})
     assert r.json()["times"]["viewer"]["start"] == "2027-03-02T08:00:00+09:00"
     assert r.json()["times"]["local"]["start"] == "2027-03-01T18:00:00-05:00"
+    by_region = client.get("/api/v1/calendar/events", params={"region": "southeast-pacific", "when": "all"}).json()
+    assert [e["id"] for e in by_region["events"]] == [lima["id"]]  # Peru, not Portugal
+    assert client.get("/api/v1/calendar/events", params={"region": "nowhere"}).status_code == 422
 
 
 def test_a_local_time_the_clocks_skip_is_refused(env):
