@@ -29,6 +29,7 @@ from litterhub.model.schema import LAKE_TABLES
 from litterhub.services.duplicates import excluded_and_flagged
 from litterhub.services.hub import Hub
 from litterhub.services.indicators import parse_date, resolve_versions
+from litterhub.store.lake import version_key
 from litterhub.vocab.items import master_list
 from litterhub.vocab.reference import use_group_members, use_groups
 
@@ -75,9 +76,13 @@ class JobBundle:
 
 
 def _lake_url(hub: Hub, lake_url: str | None) -> str:
-    """The root the job reads: the hub's own lake as a file:// URL, or the URL the cluster reads the same files at."""
+    """The root the job reads: the hub's own lake (a folder as file://, a bucket `s3://` as Hadoop's `s3a://`), or
+    the URL the cluster reads the same files at."""
     if not lake_url:
-        return Path(hub.lake.root).resolve().as_uri()
+        location = hub.lake.location
+        if location.startswith("s3://"):
+            return "s3a://" + location.removeprefix("s3://").rstrip("/")
+        return Path(location).resolve().as_uri()
     scheme = lake_url.partition("://")[0] if "://" in lake_url else ""
     if scheme not in ("file", "s3a", "s3", "gs", "abfss", "hdfs"):
         raise BadJobRequest(f"lake URL must start with file://, s3a://, s3://, gs://, abfss:// or hdfs://, got "
@@ -112,9 +117,9 @@ def job_spec(hub: Hub, *, datasets: list[str] | None = None, lake_url: str | Non
     excluded, _ = excluded_and_flagged(hub)
     rows = []
     for dataset_id, version in versions:
-        folder = hub.lake.version_dir(dataset_id, version)
-        files = {name: f"{folder.relative_to(hub.lake.root).as_posix()}/{name}.parquet" for name in LAKE_TABLES
-                 if (folder / f"{name}.parquet").exists()}
+        # the files the lake has for this version (a local folder or a bucket), named relative to the lake's root
+        files = {name: f"{version_key(dataset_id, version)}/{name}.parquet" for name in LAKE_TABLES
+                 if hub.lake.files(name, [(dataset_id, version)])}
         rows.append({"dataset_id": dataset_id, "version": version, "files": files})
     return {
         "format": FORMAT,
