@@ -218,6 +218,23 @@ def test_invitations_work_once_and_expire(world):
     link = people.invite(hub, acting(users["admin"]), "outsider-again@example.org", "reviewer")
     linked = people.accept(hub, link["token"], acting(users["outsider"]))
     assert linked.id == users["outsider"].id and linked.role == "reviewer"
+    # the web page: a new account is made, signed in, and the link is spent
+    from litterhub.app import create_app
+
+    fresh = people.invite(hub, acting(users["manager"]), "web.joiner@example.org")
+    with TestClient(create_app(hub)) as newcomer:
+        form = newcomer.get(f"/people/invitations/{fresh['token']}")
+        fields = {"csrf_token": _csrf(form.text), "password": PASSWORD, "password2": PASSWORD,
+                  "display_name": "Web Joiner"}
+        assert newcomer.post(f"/people/invitations/{fresh['token']}", data={**fields, "password2": "different!!"},
+                             follow_redirects=False).status_code == 422
+        joined = newcomer.post(f"/people/invitations/{fresh['token']}", data=fields, follow_redirects=False)
+        assert joined.status_code == 303 and joined.headers["location"] == "/people/me?welcome=1"
+        mine = newcomer.get("/people/me", follow_redirects=False)
+        assert mine.status_code == 200  # signed in
+        spent = {**fields, "csrf_token": _csrf(mine.text)}  # a session has its own CSRF token
+        assert newcomer.post(f"/people/invitations/{fresh['token']}", data=spent).status_code == 410
+    assert auth.find_user(hub, "web.joiner@example.org").display_name == "Web Joiner"
     states = {i["email"]: i["state"] for i in people.invitations(hub, acting(users["manager"]))}
     assert states["late@example.org"] == "expired" and states["new.expert@example.org"] == "accepted"
     auth.set_role(hub, users["outsider"].id, "contributor", "test")
