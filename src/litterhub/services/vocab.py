@@ -57,8 +57,8 @@ class ItemView:
     use_groups: list[str]
     vocab_version: str = VOCAB_VERSION
 
-    def as_dict(self) -> dict[str, object]:
-        return {
+    def as_dict(self, lang: str | None = None) -> dict[str, object]:
+        out = {
             "code": self.item.code, "name": self.item.name, "kind": self.item.kind,
             "material": self.item.material, "parent_code": self.item.parent_code, "origin": self.item.origin,
             "note": self.item.note,
@@ -68,6 +68,13 @@ class ItemView:
             "mappings": {s: [mapping_dict(m) for m in ms] for s, ms in self.mappings.items()},
             "vocab_version": self.vocab_version,
         }
+        if lang:  # the English fields above keep their meaning; the page language's name beside them
+            from litterhub.vocab.names_i18n import content_names
+
+            out.update(local_name("item", self.item.code, lang, self.item.name))
+            out["translations"] = {lg: {"name": t.name, "origin": t.origin, "reviewed": t.reviewed}
+                                   for lg, t in content_names().languages("item", self.item.code).items()}
+        return out
 
 
 @dataclass
@@ -87,9 +94,23 @@ def mapping_dict(m: Mapping) -> dict[str, str]:
             "relation": m.relation, "master_code": m.master_code, "evidence": m.evidence}
 
 
-def item_dict(item: MasterItem) -> dict[str, object]:
-    return {"code": item.code, "name": item.name, "kind": item.kind, "material": item.material,
-            "parent_code": item.parent_code, "origin": item.origin}
+def item_dict(item: MasterItem, lang: str | None = None) -> dict[str, object]:
+    """The item as the API gives it; with `lang`, `name_local` (and whether it is an unreviewed machine
+    translation) beside the English `name`, which keeps its meaning."""
+    out: dict[str, object] = {"code": item.code, "name": item.name, "kind": item.kind, "material": item.material,
+                              "parent_code": item.parent_code, "origin": item.origin}
+    if lang:
+        out.update(local_name("item", item.code, lang, item.name))
+    return out
+
+
+def local_name(table: str, code: str, lang: str, english: str) -> dict[str, object]:
+    """`name_local`, `lang` and `machine_translation` of one item, use group or material (English: the name)."""
+    from litterhub.vocab.names_i18n import content_names
+
+    found = content_names().get(table, code, lang) if lang != "en" else None
+    return {"name_local": found.name if found else english, "lang": lang if found else "en",
+            "machine_translation": bool(found and found.awaiting_review)}
 
 
 def show(code: str) -> ItemView:
@@ -115,10 +136,15 @@ def items(kind: str | None = None, material: str | None = None) -> list[MasterIt
     return out
 
 
-def search(text: str, limit: int = 50) -> list[tuple[MasterItem, list[Mapping]]]:
-    """Master items whose code/name match, plus items reached through a programme's own name or code."""
+def search(text: str, limit: int = 50, lang: str | None = None) -> list[tuple[MasterItem, list[Mapping]]]:
+    """Master items whose code/name match (also the name in `lang`, vocab/names_i18n.py), plus items reached
+    through a programme's own name or code."""
     master = master_list()
     hits: dict[str, list[Mapping]] = {i.code: [] for i in master.search(text, limit=limit)}
+    if lang and lang != "en":
+        from litterhub.vocab.names_i18n import search_codes
+
+        hits.update({code: [] for code in search_codes(text, lang) if code not in hits})
     words = [w for w in text.lower().split() if w]
     if words:
         for maps in all_crosswalks().values():
@@ -215,6 +241,11 @@ def check() -> list[str]:
         lines.append(f"{TABLES[name][0]}: {len(table(name))} rows")
     lines.append(f"use_group_members.csv: {len(use_group_members())} memberships")
     lines.append(f"marine_regions.csv: {len(regions())} regions")
+    from litterhub.vocab.names_i18n import load_names
+
+    names = load_names()
+    review = sum(1 for t in names.rows.values() if t.awaiting_review)
+    lines.append(f"names_i18n.csv: {len(names.rows)} translations ({review} machine-written, awaiting review)")
     scheme_table()
     all_crosswalks()
     lines.append(f"vocabulary version {VOCAB_VERSION}: all checks passed")

@@ -16,6 +16,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 from litterhub.vocab import VOCAB_VERSION
 from litterhub.vocab.crosswalks import all_crosswalks, scheme_table
 from litterhub.vocab.items import master_list
+from litterhub.vocab.names_i18n import content_names
 
 BASE = "https://w3id.org/litterhub/vocab/"
 LH = Namespace(BASE)
@@ -47,6 +48,7 @@ def build_graph() -> Graph:
         g.add((iri, SKOS.inScheme, scheme))
         g.add((iri, SKOS.notation, Literal(item.code)))
         g.add((iri, SKOS.prefLabel, Literal(item.name, lang="en")))
+        _translations(g, iri, "item", item.code)
         g.add((iri, LH.material, Literal(item.material)))
         g.add((iri, LH.kind, Literal(item.kind)))
         if item.note:
@@ -78,9 +80,22 @@ def build_graph() -> Graph:
         g.add((c_iri, RDF.type, SKOS.Collection))
         g.add((c_iri, SKOS.prefLabel, Literal(row["name"], lang="en")))
         g.add((c_iri, SKOS.definition, Literal(row["definition"], lang="en")))
+        _translations(g, c_iri, "use_group", code)
     for group, member in use_group_members():
         g.add((LH[f"use-group/{group}"], SKOS.member, master_iri(member)))
     return g
+
+
+def _translations(g: Graph, iri: URIRef, table: str, code: str) -> None:
+    """prefLabel (and definition) in the other UN languages; an unreviewed machine translation says so in an
+    editorial note, so a consumer can choose to skip it."""
+    for lang, t in content_names().languages(table, code).items():
+        g.add((iri, SKOS.prefLabel, Literal(t.name, lang=lang)))
+        if t.description:
+            g.add((iri, SKOS.definition, Literal(t.description, lang=lang)))
+        if t.awaiting_review:
+            g.add((iri, SKOS.editorialNote, Literal(f"{lang}: machine translation, awaiting native review",
+                                                    lang="en")))
 
 
 @lru_cache(maxsize=2)

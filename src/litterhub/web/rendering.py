@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from litterhub.web.chrome import language_links, signed_in
+from litterhub.web.content_names import PageContent
 from litterhub.web.i18n import UN_LANGUAGES, direction, negotiate, translations
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -70,6 +71,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     lang = request_language(request)
     for key, value in signed_in(request).items():  # the header's sign-in link or sign-out button
         context.setdefault(key, value)
+    context.setdefault("content", PageContent(lang))  # item/material/country names in the page's language
     html = environment(lang).get_template(template).render(
         request=request, lang=lang, dir=direction(lang), languages=UN_LANGUAGES,
         language_links=language_links(request, UN_LANGUAGES),

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import Response
 
 from litterhub.http.deps import get_hub
 from litterhub.http.problems import Problem
 from litterhub.http.security import Principal, require_role
+from litterhub.model.languages import negotiate
 from litterhub.services import vocab as svc
 from litterhub.services.hub import Hub
 from litterhub.vocab import VOCAB_VERSION
@@ -18,6 +19,12 @@ from litterhub.vocab import VOCAB_VERSION
 router = APIRouter(prefix="/vocab", tags=["vocabulary"])
 
 PROBLEMS = {404: {"description": "unknown item or scheme (problem+json)"}}
+LANG = Query(None, description="UN language of `name_local` (ar, en, es, fr, ru, zh); else Accept-Language; "
+             "`name` stays English")
+
+
+def _lang(lang: str | None, accept_language: str | None) -> str:
+    return negotiate(lang, None, accept_language)
 
 
 def _lookup(fn, *args):
@@ -30,20 +37,26 @@ def _lookup(fn, *args):
 @router.get("/items")
 def items(q: str | None = Query(None, description="words to find in codes or names, also programme names"),
           kind: str | None = Query(None, description="class | group | item | extension"),
-          material: str | None = Query(None, description="material code, e.g. plastic")) -> dict[str, Any]:
-    """The master list (MSFD TSG-ML backbone + hub groups + national extensions), optionally searched."""
+          material: str | None = Query(None, description="material code, e.g. plastic"), lang: str | None = LANG,
+          accept_language: str | None = Header(None, include_in_schema=False)) -> dict[str, Any]:
+    """The master list (MSFD TSG-ML backbone + hub groups + national extensions), optionally searched (also by
+    the name in the chosen language); each item has `name_local` in that language beside the English `name`."""
+    language = _lang(lang, accept_language)
     if q:
-        found = [i for i, _ in svc.search(q, limit=1000)]
+        found = [i for i, _ in svc.search(q, limit=1000, lang=language)]
         found = [i for i in found if (not kind or i.kind == kind) and (not material or i.material == material)]
     else:
         found = svc.items(kind, material)
-    return {"vocab_version": VOCAB_VERSION, "count": len(found), "items": [svc.item_dict(i) for i in found]}
+    return {"vocab_version": VOCAB_VERSION, "lang": language, "count": len(found),
+            "items": [svc.item_dict(i, language) for i in found]}
 
 
 @router.get("/items/{code}", responses=PROBLEMS)
-def item(code: str) -> dict[str, Any]:
-    """One master item: parents, narrower items, use groups and what every programme calls it."""
-    return _lookup(svc.show, code).as_dict()
+def item(code: str, lang: str | None = LANG,
+         accept_language: str | None = Header(None, include_in_schema=False)) -> dict[str, Any]:
+    """One master item: parents, narrower items, use groups, what every programme calls it, and its name in
+    the other UN languages (`translations`, with origin and review state; `name_local` in the chosen one)."""
+    return _lookup(svc.show, code).as_dict(_lang(lang, accept_language))
 
 
 @router.get("/schemes")
@@ -76,10 +89,15 @@ def skos_turtle() -> Response:
 
 
 @router.get("/tables/{name}", responses=PROBLEMS)
-def reference_table(name: str) -> dict[str, Any]:
+def reference_table(name: str, lang: str | None = LANG,
+                    accept_language: str | None = Header(None, include_in_schema=False)) -> dict[str, Any]:
     """A reference vocabulary: materials, use_groups, size_classes, compartments, units, polymers, shapes,
-    colours."""
+    colours (materials and use groups with `name_local` in the chosen language)."""
     rows = _lookup(svc.reference_table, name)
+    table = {"materials": "material", "use_groups": "use_group"}.get(name)
+    if table:
+        language = _lang(lang, accept_language)
+        rows = [{**r, **svc.local_name(table, r["code"], language, r["name"])} for r in rows]
     return {"name": name, "vocab_version": VOCAB_VERSION, "count": len(rows), "items": rows}
 
 

@@ -20,7 +20,8 @@ router = APIRouter(include_in_schema=False)
 @router.get("/vocab", response_class=HTMLResponse)
 def index(request: Request, q: str | None = Query(None), material: str | None = Query(None)) -> HTMLResponse:
     if q:
-        hits = [(i, ms) for i, ms in svc.search(q, limit=300) if not material or i.material == material]
+        hits = [(i, ms) for i, ms in svc.search(q, limit=300, lang=request_language(request))
+                if not material or i.material == material]
     else:
         hits = [(i, []) for i in svc.items(material=material or None)]
     return render(request, "vocab/index.html", hits=hits, q=q or "", material=material or "",

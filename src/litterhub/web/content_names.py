@@ -1,0 +1,120 @@
+"""Content in the page's language: item, use-group and material names from the vocabulary's translations
+(vocab/names_i18n.py), country names from CLDR through Babel.
+
+One `PageContent` is made per rendered page (web/rendering.py puts it in every template as `content`). It
+remembers whether it printed a machine translation no native speaker has reviewed, so base.html can say so once
+at the foot of the page instead of after every value. Values are returned as plain text; templates wrap them in
+<bdi> (or dir="auto") so an Arabic name beside a Latin code reads in the right order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pycountry
+from babel import Locale
+
+from litterhub.vocab.names_i18n import content_names, fold
+from litterhub.web.i18n import translations
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
+    return message
+
+
+# The lead sentence of each comparability check (analysis/comparability.py CHECKS, by code): a warning reads
+# "<sentence>: <value> (<n> events); ...", and the values are data, so only the sentence is translated.
+WARNING_SENTENCES = {
+    "mixed-units": N_("counts refer to different sampling units"),
+    "mixed-protocols": N_("events follow different protocols"),
+    "mixed-compartments": N_("events come from different compartments"),
+    "mixed-event-types": N_("monitoring surveys and other events are mixed"),
+    "mixed-size-ranges": N_("events count items of different size ranges"),
+}
+
+
+class PageContent:
+    """Names for one page in `lang`; English pages get the vocabulary's English names unchanged."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.machine_shown = False
+        self._names = content_names()
+
+    def _local(self, table: str, code: Any, english: Any) -> str:
+        english = "" if english is None else str(english)
+        if self.lang == "en" or code is None:
+            return english
+        found = self._names.get(table, str(code), self.lang)
+        if found is None:
+            return english
+        if found.awaiting_review:
+            self.machine_shown = True
+        return found.name
+
+    def item(self, code: Any, english: Any = "") -> str:
+        """A master item's name (G-code, TSG_ML class, extension) in the page's language."""
+        return self._local("item", code, english)
+
+    def group(self, code: Any, english: Any = "") -> str:
+        return self._local("use_group", code, english)
+
+    def material(self, code: Any, english: Any = None) -> str:
+        """A material code (plastic, metal, ...) as a name; the code itself when nothing better is known."""
+        return self._local("material", code, code if english is None else english)
+
+    def rows(self, rows: Any, table: str = "item", code_key: str = "item", name_key: str = "name") -> list[dict]:
+        """Copies of table rows (dicts) with `name_key` in the page's language, for tables and chart data."""
+        out = []
+        for row in rows or []:
+            row = dict(row)
+            row[name_key] = self._local(table, row.get(code_key), row.get(name_key, row.get(code_key)))
+            out.append(row)
+        return out
+
+    def chart_labels(self, chart: Any, items: Any) -> list[dict]:
+        """Bar labels "name (code)" of an item-mix chart in the page's language; the chart's rows follow the
+        listed items by rank, the "others" bar is labelled by the chart script."""
+        listed = list(items or [])
+        out = []
+        for row in chart or []:
+            row = dict(row)
+            rank = row.get("rank")
+            if not row.get("is_others") and isinstance(rank, int) and rank < len(listed):
+                it = listed[rank]
+                row["label"] = f"{self.item(it.get('item'), it.get('name'))} ({it.get('item')})"
+            out.append(row)
+        return out
+
+    def warning(self, code: Any, message: Any) -> str:
+        """A comparability warning with its lead sentence in the page's language (the listed values stay as
+        the data has them); warnings of other codes are shown as written (English)."""
+        text = "" if message is None else str(message)
+        sentence = WARNING_SENTENCES.get(str(code))
+        if sentence and text.startswith(sentence + ":"):
+            return translations(self.lang).gettext(sentence) + text[len(sentence):]
+        return text
+
+    def search_text(self, *parts: Any) -> str:
+        """The words a search box matches against: each part lower-cased, and once more without accents."""
+        text = " ".join(str(p) for p in parts if p).lower()
+        folded = fold(text)
+        return text if folded == text else f"{text} {folded}"
+
+    def country(self, code: Any, english: Any = "") -> str:
+        """A country's name from CLDR in the page's language (ISO alpha-2 or alpha-3 code)."""
+        return country_name(code, self.lang, english)
+
+
+def country_name(code: Any, lang: str, english: Any = "") -> str:
+    english = "" if english is None else str(english)
+    if not code:
+        return english
+    text = str(code).strip().upper()
+    country = pycountry.countries.get(alpha_3=text) if len(text) == 3 else pycountry.countries.get(alpha_2=text)
+    if country is None:
+        return english or text
+    try:
+        return Locale.parse(lang).territories.get(country.alpha_2) or english or country.name
+    except (ValueError, TypeError):
+        return english or country.name
