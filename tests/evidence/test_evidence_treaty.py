@@ -259,6 +259,16 @@ def test_api_roles_blinding_and_reads(world):
     assert emap["total"] == len(ev.records(hub, topic="job-transition")) and emap["cells"]["waste-management"]["jobs"]
     ris = client.get("/api/v1/evidence/export", params={"format": "ris", "topic": "job-transition"})
     assert ris.status_code == 200 and len(ev.parse_ris(ris.text)) == emap["total"]
+    # the web forms: anonymous posts go to the sign-in page; a signed-in post without the CSRF token is refused
+    form = {"title": "Web", "question": "q", "criteria": "c"}
+    anon_web = client.post("/evidence/projects", data=form, follow_redirects=False)
+    assert anon_web.status_code == 303 and anon_web.headers["location"].startswith("/account/login")
+    token, _ = auth.start_session(hub, users["ana"].id)
+    client.cookies.set("litterhub_session", token)
+    no_csrf = client.post(f"/evidence/projects/api-walk/candidates/{cand['id']}/resolve",
+                          data={"decision": "include", "reason": "x"}, follow_redirects=False)
+    assert no_csrf.status_code == 403
+    assert ev.project(hub, None, "api-walk")["candidates"][0]["phase"] == "excluded"  # nothing changed
 
 
 # --- treaty readiness --------------------------------------------------------------------------------------------
