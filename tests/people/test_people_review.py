@@ -118,6 +118,13 @@ def test_profiles_are_private_until_their_owner_opts_in(world):
     people.save_profile(hub, acting(ana), {**written, "public": False})
     assert client.get(f"/api/v1/people/{ana.id}").status_code == 404
     people.save_profile(hub, acting(ana), {**written, "public": True})
+    from litterhub.store import tables as t
+
+    for active in (False, True):  # a closed account's profile is neither shown nor listed
+        with hub.engine.begin() as conn:
+            conn.execute(update(t.users).where(t.users.c.id == ana.id).values(active=active))
+        assert client.get(f"/api/v1/people/{ana.id}").status_code == (200 if active else 404)
+        assert client.get("/api/v1/people", params={"q": "Duarte"}).json()["total"] == int(active)
     refused = client.put("/api/v1/people/me", json={**written, "public": True})
     assert refused.status_code == 401
     bad = client.put("/api/v1/people/me", headers=_key(hub, ana), json={**written, "expertise": ["astrology"]})

@@ -207,13 +207,14 @@ def profile(hub: Hub, acting: Acting | None, user_id: int) -> dict[str, Any]:
         on_roster = conn.execute(select(pt.roster_members.c.id).where(
             pt.roster_members.c.user_id == user_id, pt.roster_members.c.removed_at.is_(None))).first() is not None
     owner = acting is not None and (acting.user_id == user_id or acting.can("admin"))
-    if row is None or not (row.public or owner):
-        raise PeopleError("people-profile-not-found", f"no public profile {user_id}", 404, "user")
     user = None
     try:
         user = auth.get_user(hub, user_id)
     except auth.AuthError:
         pass
+    listed = row is not None and row.public and user is not None and user.active  # a closed account is not shown
+    if row is None or not (listed or owner):
+        raise PeopleError("people-profile-not-found", f"no public profile {user_id}", 404, "user")
     return {**_profile_dict(row, user), "roster": on_roster}
 
 
