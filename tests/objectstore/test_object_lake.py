@@ -304,6 +304,35 @@ def test_a_writer_killed_between_staging_and_commit_leaves_nothing_visible(s3_en
         hub.close()
 
 
+def test_a_failed_copy_leaves_no_prefix_behind(hubs, s3_env, monkeypatch):
+    """An error (not a kill) while copying to the version prefix: the ingest fails, the staging prefix and the
+    partial version are deleted at once, the catalog names nothing, and the next attempt publishes version 1."""
+    from litterhub.services.ingest import IngestBug, ingest_file
+
+    _, remote = hubs
+    _, client = s3_env
+    source = remote.settings.data_dir / "mdmap-edited.csv"
+    source.write_bytes((DEMO_DIR / "mdmap-maine-2016-2023.csv").read_bytes() + b"\n")
+    real_copy, calls = remote.lake.objects.copy, []
+
+    def failing_copy(src: str, dst: str) -> None:
+        calls.append(dst)
+        if len(calls) == 3:
+            raise OSError("connection reset by the object store")
+        real_copy(src, dst)
+
+    monkeypatch.setattr(remote.lake.objects, "copy", failing_copy)
+    with pytest.raises(IngestBug, match="nothing was stored") as failed:
+        ingest_file(remote, source, "mdmap", "mdmap-edited")
+    assert "connection reset" in str(failed.value.__cause__ or failed.value.__context__)
+    assert len(calls) == 3
+    left = [k for k in _keys(client, "hub/lake/") if not k.endswith("/")]
+    assert not [k for k in left if "/.tmp-" in k or "dataset=mdmap-edited/" in k]
+    assert _versions(remote, "mdmap-edited") == {} and not list(remote.lake.root.glob(".tmp-*"))
+    monkeypatch.setattr(remote.lake.objects, "copy", real_copy)
+    assert ingest_file(remote, source, "mdmap", "mdmap-edited").version == 1
+
+
 # -- settings ---------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("variable,value", [

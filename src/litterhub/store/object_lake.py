@@ -70,19 +70,34 @@ class ObjectLake(Lake):
         """Upload the staging folder to `.tmp-<id>/`, copy it to the version's prefix, drop the staging copies."""
         staging = staged.tmp_dir.name + "/"
         names = sorted(p.name for p in staged.tmp_dir.iterdir() if p.is_file())
-        for name in names:
-            self.objects.upload(staged.tmp_dir / name, staging + name)
-        fault_point(self.fault, "after-stage")
         final = version_key(staged.dataset_id, staged.version)
-        if self.objects.tree(final):  # the caller sets unregistered versions aside under the dataset lock first
-            raise FileExistsError(f"lake version already exists: {self.objects.uri(final)}")
-        for name in sorted(names, key=lambda n: n == MANIFEST):  # the manifest last
-            self.objects.copy(staging + name, f"{final}/{name}")
+        copying = False
+        try:
+            for name in names:
+                self.objects.upload(staged.tmp_dir / name, staging + name)
+            fault_point(self.fault, "after-stage")
+            if self.objects.tree(final):  # the caller sets unregistered versions aside under the dataset lock first
+                raise FileExistsError(f"lake version already exists: {self.objects.uri(final)}")
+            copying = True
+            for name in sorted(names, key=lambda n: n == MANIFEST):  # the manifest last
+                self.objects.copy(staging + name, f"{final}/{name}")
+        except BaseException:  # an error (not a kill): leave no prefix behind for the day-long foreign-host grace
+            self._discard(staging, final if copying else None)
+            raise
         self.objects.delete_tree(staging)
         shutil.rmtree(staged.tmp_dir, ignore_errors=True)
         staged._release()
         fault_point(self.fault, "after-rename")
         return final
+
+    def _discard(self, *prefixes: str | None) -> None:
+        for prefix in prefixes:
+            if prefix is None:
+                continue
+            try:
+                self.objects.delete_tree(prefix)
+            except Exception:  # noqa: BLE001 - best effort: what stays is swept or set aside by the next writer
+                pass
 
     def remove_version(self, dataset_id: str, version: int) -> None:
         self.objects.delete_tree(version_key(dataset_id, version))
