@@ -10,7 +10,8 @@
 # every other LITTERHUB_* variable reaches the workers unchanged.
 # Jobs (litteR runs, upload validation, heavy indicators) run inside the worker processes and are claimed
 # atomically in the catalog, so there is no separate job worker to start (services/jobs.py).
-# Object storage: the lake and raw archive are local folders under the data directory in this script.
+# Object storage: with moto's S3 server installed (`moto_server`, the dev extra) the lake and the raw archive go
+# to a bucket on it (LITTERHUB_DEPLOY_S3=0: local folders under the data directory instead; docs/object-storage.md).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,6 +21,9 @@ LH="${LITTERHUB_BIN:-$REPO/.venv/bin/litterhub}"
 PORT="${LITTERHUB_DEPLOY_PORT:-8080}"
 read -r -a WORKER_PORTS <<<"${LITTERHUB_DEPLOY_WORKER_PORTS:-8001 8002}"
 PG_PORT="${LITTERHUB_DEPLOY_PG_PORT:-55432}"
+S3_PORT="${LITTERHUB_DEPLOY_S3_PORT:-59000}"
+MOTO="${LITTERHUB_MOTO_BIN:-$REPO/.venv/bin/moto_server}"
+if [ -x "$MOTO" ]; then S3="${LITTERHUB_DEPLOY_S3:-1}"; else S3=0; fi
 PG_BIN="${LITTERHUB_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"
 if [ -n "${LITTERHUB_DEPLOY_DIR:-}" ]; then STATE="$LITTERHUB_DEPLOY_DIR"; KEEP=1; else STATE="$(mktemp -d)"; KEEP=0; fi
 mkdir -p "$STATE"
@@ -61,6 +65,15 @@ export LITTERHUB_TRUSTED_PROXIES="${LITTERHUB_TRUSTED_PROXIES:-127.0.0.1}"
 # one secret for every worker (cookies, CSRF, API-key hashes); kept with the state so sessions survive a restart
 [ -f "$STATE/secret" ] || (umask 077; "$PY" -c "import secrets; print(secrets.token_hex(32))" >"$STATE/secret")
 export LITTERHUB_SECRET_KEY="${LITTERHUB_SECRET_KEY:-$(cat "$STATE/secret")}"
+if [ "$S3" = 1 ]; then  # moto's standalone S3 server, a bucket, and the AWS_* variables every process reads
+  "$MOTO" -H 127.0.0.1 -p "$S3_PORT" >"$STATE/s3.log" 2>&1 &
+  PIDS+=($!)
+  export AWS_ENDPOINT_URL="http://127.0.0.1:$S3_PORT" AWS_ACCESS_KEY_ID=deploy AWS_SECRET_ACCESS_KEY=deploy
+  export AWS_DEFAULT_REGION=us-east-1
+  for _ in $(seq 1 60); do curl -fsS "$AWS_ENDPOINT_URL/" >/dev/null 2>&1 && break; sleep 0.5; done
+  "$PY" -c "import boto3; boto3.client('s3', endpoint_url='$AWS_ENDPOINT_URL').create_bucket(Bucket='litterhub')"
+  export LITTERHUB_LAKE_URL=s3://litterhub/lake LITTERHUB_RAW_URL=s3://litterhub/raw
+fi
 "$LH" init >/dev/null
 if [ "${LITTERHUB_DEPLOY_DEMO:-0}" = 1 ]; then "$LH" demo --no-serve; fi
 
@@ -80,6 +93,7 @@ done
 "$PY" "$HERE/nginx_conf.py" --listen "127.0.0.1:$PORT" "${UPSTREAMS[@]}" --prefix "$STATE/nginx" >"$STATE/nginx/nginx.conf"
 nginx -p "$STATE/nginx" -e "$STATE/nginx/error.log" -c "$STATE/nginx/nginx.conf" -g 'daemon off;' &
 PIDS+=($!)
-echo "litterhub on http://127.0.0.1:$PORT/ (workers ${WORKER_PORTS[*]}, PostgreSQL on $STATE/sock:$PG_PORT); Ctrl-C stops"
+echo "litterhub on http://127.0.0.1:$PORT/ (workers ${WORKER_PORTS[*]}, PostgreSQL on $STATE/sock:$PG_PORT$(
+  [ "$S3" = 1 ] && echo ", lake and raw archive in s3://litterhub on $AWS_ENDPOINT_URL")); Ctrl-C stops"
 wait -n "${PIDS[@]}" || true
 if [ "$STOPPING" = 0 ]; then echo "a process of the deployment ended; stopping the rest" >&2; fi

@@ -17,6 +17,7 @@ current windows, so on PostgreSQL it is UNLOGGED (no write-ahead log for a count
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -69,6 +70,30 @@ def hit(conn: Connection, bucket: str, caller: str, per_seconds: float, now: flo
     stmt = _UPSERTS["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
     count, ends = conn.execute(stmt, {"bucket": bucket[:60], "caller": caller[:200], "now_ms": now_ms,
                                       "new_end": now_ms + max(1, int(per_seconds * 1000))}).one()
+    return int(count), (ends - now_ms) / 1000
+
+
+# The same statement as driver SQL for PostgreSQL, for `hit_dbapi`: the per-request path of the shared limiter.
+UPSERT_PG = (
+    "INSERT INTO rate_windows (bucket, caller, count, ends_ms) VALUES (%(bucket)s, %(caller)s, 1, %(new_end)s) "
+    "ON CONFLICT (bucket, caller) DO UPDATE SET "
+    "count = CASE WHEN rate_windows.ends_ms <= %(now_ms)s THEN 1 ELSE rate_windows.count + 1 END, "
+    "ends_ms = CASE WHEN rate_windows.ends_ms <= %(now_ms)s THEN %(new_end)s ELSE rate_windows.ends_ms END "
+    "RETURNING count, ends_ms"
+)
+
+
+def hit_dbapi(dbapi_conn: Any, bucket: str, caller: str, per_seconds: float, now: float | None = None
+              ) -> tuple[int, float]:
+    """`hit` on a raw psycopg connection (PostgreSQL), committed: half the client CPU of going through a
+    SQLAlchemy Connection (0.22 against 0.39-0.45 ms a hit, measured in docs/scaling.md), paid on every
+    request of every worker."""
+    now_ms = int((time.time() if now is None else now) * 1000)
+    with dbapi_conn.cursor() as cur:
+        cur.execute(UPSERT_PG, {"bucket": bucket[:60], "caller": caller[:200], "now_ms": now_ms,
+                                "new_end": now_ms + max(1, int(per_seconds * 1000))})
+        count, ends = cur.fetchone()
+    dbapi_conn.commit()
     return int(count), (ends - now_ms) / 1000
 
 
