@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from litterhub.services.setup import DEMO_FILES
+
 
 @pytest.fixture(scope="module")
 def ckan(http_server):
@@ -16,37 +18,41 @@ def ckan(http_server):
 def test_ckanapi_package_search_returns_facets(ckan):
     result = ckan.action.package_search(q="litter", rows=1, **{"facet.field": ["organization", "license_id",
                                                                               "res_format"]})
-    assert result["count"] == 2  # total matches, not the page size
+    assert result["count"] == len(DEMO_FILES)  # total matches (every demo dataset speaks of litter), not the page
     assert len(result["results"]) == 1
     licences = {i["name"]: i["count"] for i in result["search_facets"]["license_id"]["items"]}
-    assert licences == {"cc-by": 1, "cc-zero": 1}  # CKAN's default licence register ids
+    # CKAN's default licence register ids; GPL and MIT are not in it, so their SPDX ids
+    assert licences == {"cc-zero": 4, "cc-by": 2, "odc-odbl": 1, "GPL-3.0-only": 1, "GPL-3.0-or-later": 1, "MIT": 1}
     orgs = {i["name"]: i["display_name"] for i in result["search_facets"]["organization"]["items"]}
     assert orgs["noaa-marine-debris-program"] == "NOAA Marine Debris Program"
     assert {i["name"] for i in result["search_facets"]["res_format"]["items"]} >= {"CSV", "GeoParquet"}
 
 
 def test_fq_filters_and_start_pages(ckan):
+    cc0 = ["emodnet-beach-hr", "emodnet-seafloor-it", "mdmap-maine", "ncei-npsg-west"]
     only_cc0 = ckan.action.package_search(fq="license_id:CC0-1.0")  # the SPDX id finds it too
-    assert [p["name"] for p in only_cc0["results"]] == ["mdmap-maine"]
-    assert [p["name"] for p in ckan.action.package_search(fq="license_id:cc-zero")["results"]] == ["mdmap-maine"]
+    assert sorted(p["name"] for p in only_cc0["results"]) == cc0
+    assert sorted(p["name"] for p in ckan.action.package_search(fq="license_id:cc-zero")["results"]) == cc0
     by_name = ckan.action.package_search(sort="name asc", rows=1, start=1)
-    assert by_name["count"] == 2 and [p["name"] for p in by_name["results"]] == ["mlw-sample"]
+    assert by_name["count"] == len(DEMO_FILES) and [p["name"] for p in by_name["results"]] == ["emodnet-seafloor-it"]
     nothing = ckan.action.package_search(q="programme:\"no such programme\"")
     assert nothing["count"] == 0 and nothing["results"] == []
 
 
 def test_package_show_list_and_organizations(ckan):
-    assert ckan.action.package_list() == ["mdmap-maine", "mlw-sample"]
+    assert ckan.action.package_list() == sorted(d for _, _, d in DEMO_FILES)
     pkg = ckan.action.package_show(id="mlw-sample")
     assert pkg["license_id"] == "cc-by" and pkg["organization"]["title"].startswith("European Environment")
     assert {r["format"] for r in pkg["resources"]} == {"CSV", "GeoJSON", "GeoParquet", "Data Package"}
     assert all(r["url"].startswith("http") and "/versions/1/download." in r["url"] for r in pkg["resources"])
     assert ckan.action.package_show(id=pkg["id"])["name"] == "mlw-sample"  # by UUID too
-    assert ckan.action.organization_list() == ["european-environment-agency-eea", "noaa-marine-debris-program"]
+    orgs = ckan.action.organization_list()
+    assert len(orgs) == len(DEMO_FILES) - 1  # one publisher per programme, the two EMODnet examples sharing one
+    assert {"european-environment-agency-eea", "noaa-marine-debris-program"} < set(orgs)
     assert ckan.action.status_show()["site_title"] == "litterhub"
     assert "marine litter" in ckan.action.tag_list()
-    assert ckan.action.group_list() == sorted({g["name"] for g in pkg["groups"]} | {
-        g["name"] for g in ckan.action.package_show(id="mdmap-maine")["groups"]})
+    assert ckan.action.group_list() == sorted({g["name"] for name in ckan.action.package_list()
+                                               for g in ckan.action.package_show(id=name)["groups"]})
     resource = pkg["resources"][0]
     assert ckan.action.resource_show(id=resource["id"])["url"] == resource["url"]
 
@@ -93,7 +99,7 @@ def test_solr_filter_grammar(client):
     from datetime import datetime, timedelta
 
     pkgs = {p["name"]: p for p in client.get("/api/3/action/current_package_list_with_resources").json()["result"]}
-    assert sorted(pkgs) == ["mdmap-maine", "mlw-sample"] and all(p["resources"] for p in pkgs.values())
+    assert sorted(pkgs) == sorted(d for _, _, d in DEMO_FILES) and all(p["resources"] for p in pkgs.values())
     maine = pkgs["mdmap-maine"]
     modified = datetime.fromisoformat(maine["metadata_modified"])
     floor = modified.replace(microsecond=0)
@@ -107,17 +113,20 @@ def test_solr_filter_grammar(client):
     # OR / AND / NOT, -field, quoted values, field groups, implicit AND between clauses
     orgs = {p["owner_org"] for p in pkgs.values()}
     assert _found(client, fq=" OR ".join(f"organization:{o}" for o in orgs)) == sorted(pkgs)
-    assert _found(client, fq=f"-organization:{maine['owner_org']}") == ["mlw-sample"]
-    assert _found(client, fq=f"organization:({' OR '.join(orgs)}) AND NOT name:mlw-sample") == ["mdmap-maine"]
+    assert _found(client, fq=f"-organization:{maine['owner_org']}") == sorted(set(pkgs) - {"mdmap-maine"})
+    assert _found(client, fq=f"organization:({' OR '.join(orgs)}) AND NOT name:mlw-sample") == sorted(
+        set(pkgs) - {"mlw-sample"})
     assert _found(client, fq=f"-organization:{maine['owner_org']} name:mdmap-maine") == []
     assert _found(client, q='tags:"marine litter"', fq="name:mdmap-*") == ["mdmap-maine"]
-    assert _found(client, q="*:*", fq_list='["license_id:cc-zero", "version:[1 TO *]"]') == ["mdmap-maine"]
+    assert _found(client, q="*:*", fq_list='["license_id:cc-zero", "version:[1 TO *]"]') == sorted(
+        n for n, p in pkgs.items() if p["license_id"] == "cc-zero")
 
 
 def test_sorts_and_unknown_parameters(client):
     pkgs = client.get("/api/3/action/current_package_list_with_resources").json()["result"]
     by_id = [p["name"] for p in sorted(pkgs, key=lambda p: p["id"])]
-    for sort, expected in [("id asc", by_id), ("id desc", by_id[::-1]), ("name desc", ["mlw-sample", "mdmap-maine"]),
+    for sort, expected in [("id asc", by_id), ("id desc", by_id[::-1]),
+                           ("name desc", sorted((p["name"] for p in pkgs), reverse=True)),
                            ("title asc", sorted((p["name"] for p in pkgs), key=lambda n: next(
                                p["title"].lower() for p in pkgs if p["name"] == n))),
                            ("metadata_modified desc, name asc", [p["name"] for p in sorted(
@@ -157,7 +166,7 @@ def test_every_action_answers_and_its_help_resolves(client):
         help_url = r.json()["help"].split("://", 1)[1].split("/", 1)[1]
         helped = client.get("/" + help_url).json()
         assert helped["success"] is True and len(helped["result"]) > 40, action
-    assert answers["package_list"] == ["mlw-sample"]
+    assert answers["package_list"] == [sorted(d for _, _, d in DEMO_FILES)[1]]
     assert answers["organization_show"]["package_count"] == 1 and "packages" not in answers["organization_show"]
     assert pkg["name"] in [p["name"] for p in client.get("/api/3/action/group_show", params={
         "id": pkg["groups"][0]["name"], "include_datasets": "true"}).json()["result"]["packages"]]

@@ -92,11 +92,16 @@ def collection(hub: Hub, collection_id: str) -> Collection:
     raise NotFound(f"collection {collection_id!r} not found")
 
 
-def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
-    """4 numbers, or 6 with heights (heights are ignored: every feature is a surface point)."""
+def parse_bbox(text: str | None, crs: str = CRS84) -> tuple[float, float, float, float] | None:
+    """4 numbers, or 6 with heights (heights are ignored: every feature is a surface point), as the CRS84
+    (lon,lat) box the queries use; a box in EPSG:4326 (lat,lon order) is swapped before its ranges are checked,
+    so a longitude above 90 is not taken for a latitude."""
     if text and len(text.split(",")) == 6:
         p = text.split(",")
         text = ",".join([p[0], p[1], p[3], p[4]])
+    if text and crs == EPSG4326 and len(text.split(",")) == 4:
+        lat0, lon0, lat1, lon1 = text.split(",")
+        text = ",".join([lon0, lat0, lon1, lat1])
     return svc.parse_bbox(text)
 
 
@@ -189,14 +194,6 @@ def parse_crs(text: str | None, name: str = "crs") -> str:
     if uri not in CRS_LIST:
         raise BadRequest(f"{name} must be one of {list(CRS_LIST)}, got {text!r}")
     return uri
-
-
-def bbox_in_crs84(bbox: tuple[float, float, float, float] | None, crs: str):
-    """A bbox given in EPSG:4326 (lat,lon order) as the CRS84 (lon,lat) box the queries use."""
-    if bbox is None or crs == CRS84:
-        return bbox
-    lat0, lon0, lat1, lon1 = bbox
-    return lon0, lat0, lon1, lat1
 
 
 def to_crs(feature: dict[str, Any], crs: str) -> dict[str, Any]:
@@ -323,6 +320,9 @@ def items_page(hub: Hub, c: Collection, bbox: tuple[float, float, float, float] 
         return _site_items(hub, bbox, interval, limit, offset, _clauses(where), cursor)
     lo, hi = interval or (None, None)
     extra = [lake_events.clause_sql(_bbox_clause(bbox, lake_events.EVENT_COLUMNS))] if bbox else []
+    # features need a geometry (OGC API Features 1.0.1 featureGeoJSON): events without a position (the OSPAR
+    # export names beaches only) are left out, as sites without one are from the sites collection
+    extra.append("lat IS NOT NULL AND lon IS NOT NULL")
     f = lake_events.Filter(dataset=c.dataset_id, date_from=lo, date_to=hi,
                            where_sql=extra + [lake_events.clause_sql(w) for w in _clauses(where)])
     try:

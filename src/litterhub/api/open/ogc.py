@@ -128,7 +128,7 @@ def items(collection_id: str, request: Request, hub: Hub = Depends(get_hub)) -> 
     _check_params(request, ITEM_PARAMS | set(svc.queryables(c)))
     q = request.query_params
     crs = svc.parse_crs(q.get("crs"), "crs")
-    bbox = svc.bbox_in_crs84(svc.parse_bbox(q.get("bbox")), svc.parse_crs(q.get("bbox-crs"), "bbox-crs"))
+    bbox = svc.parse_bbox(q.get("bbox"), svc.parse_crs(q.get("bbox-crs"), "bbox-crs"))
     interval = svc.parse_datetime(q.get("datetime"))
     limit, offset = svc.parse_limit(q.get("limit")), svc.parse_offset(q.get("offset"))
     where = [svc.parse_filter(c, q.get("filter"), q.get("filter-lang"), q.get("filter-crs")),
