@@ -129,3 +129,26 @@ def test_a_silent_smtp_server_never_holds_up_the_caller(world, monkeypatch):
         hub.settings = up
         silent.close()
     assert nt.send_digest(hub)["pending"] == 0
+
+
+def test_migration_0700_downgrade_and_upgrade(tmp_path):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from litterhub.store.database import make_engine
+    from litterhub.store.migrate import alembic_config, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'catalog.sqlite'}")
+    upgrade(engine)
+    ours = {"forum_threads", "forum_posts", "forum_reports", "forum_subscriptions", "notifications",
+            "notification_prefs", "notification_emails"}
+    assert ours <= set(inspect(engine).get_table_names())
+    cfg = alembic_config(str(engine.url))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0700_forum@0001_foundation")
+    left = set(inspect(engine).get_table_names())
+    assert not ours & left and {"users", "datasets"} <= left
+    upgrade(engine)
+    assert ours <= set(inspect(engine).get_table_names())
+    engine.dispose()
