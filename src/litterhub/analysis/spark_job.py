@@ -251,8 +251,9 @@ def site_statistics(totals: DataFrame) -> DataFrame:
     keys = [CLASS_COLUMN, "site_id", "group"]
     d, t = descriptive(totals).alias("d"), trend.alias("t")
     joined = d.join(t, [F.col(f"d.{k}").eqNullSafe(F.col(f"t.{k}")) for k in keys], "inner")
+    # Arrow turns the kernel's NaN (no trend) into NULL on the way back; NaN again, as the DuckDB path's tables have
     return joined.select(*[F.col(f"d.{c}") for c in (*keys, "from", "to", "n", "mean", "median", "cv", "rmad")],
-                         *[F.col(f"t.{c}") for c in TREND_COLUMNS], F.col("d.rel_count"))
+                         *[F.coalesce(F.col(f"t.{c}"), _nan()).alias(c) for c in TREND_COLUMNS], F.col("d.rel_count"))
 
 
 # --- composition -------------------------------------------------------------------------------------------
