@@ -1,5 +1,6 @@
 """People and peer review on PostgreSQL (migration 0710): a private then public profile in the directory with its
-JSON filters, an invitation spent once, and a review from opening to a published record."""
+JSON filters, an invitation spent once, and a review from opening to a published record; and the migration undone and
+redone on its own branch."""
 
 from __future__ import annotations
 
@@ -42,3 +43,26 @@ def test_people_and_peer_review_on_postgresql(postgres_url, tmp_path):
         assert pr.record_status(hub, guideline)["latest"]["decision"] == "major"
     finally:
         hub.close()
+
+
+def test_migration_0710_can_be_undone_and_redone(tmp_path):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from litterhub.store.database import make_engine
+    from litterhub.store.migrate import alembic_config, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'catalog.sqlite'}")
+    upgrade(engine)
+    ours = {"people_profiles", "people_invitations", "roster_managers", "roster_members", "peer_reviews",
+            "peer_review_assignments"}
+    assert ours <= set(inspect(engine).get_table_names())
+    cfg = alembic_config(str(engine.url))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0710_people_review@0001_foundation")
+    left = set(inspect(engine).get_table_names())
+    assert not ours & left and {"users", "registry_records"} <= left
+    upgrade(engine)
+    assert ours <= set(inspect(engine).get_table_names())
+    engine.dispose()
