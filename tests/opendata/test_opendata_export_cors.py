@@ -8,6 +8,8 @@ import json
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from litterhub.services.setup import DEMO_FILES
+
 
 def test_export_command_writes_a_checksummed_snapshot(demo_hub, tmp_path):
     from litterhub.cli import app
@@ -17,7 +19,7 @@ def test_export_command_writes_a_checksummed_snapshot(demo_hub, tmp_path):
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output.strip().splitlines()[-1])
     snapshot = tmp_path / summary["path"].rsplit("/", 1)[-1]
-    assert summary["datasets"] == 2 and snapshot.is_dir()
+    assert summary["datasets"] == len(DEMO_FILES) and snapshot.is_dir()
     manifest = json.loads((snapshot / "manifest.json").read_text())
     for name in ("catalog.ttl", "catalog.jsonld", "datasets/mlw-sample/v1/mlw-sample-v1.zip",
                  "datasets/mdmap-maine/v1/mdmap-maine-v1.parquet", "datasets/mdmap-maine/v1/datacite.xml"):
