@@ -74,7 +74,8 @@ def bundle(lake_hub, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def spark():
-    """Spark in local mode, small and quiet: two threads, one shuffle partition, no UI, this interpreter's workers."""
+    """Spark in local mode, small and quiet: two threads, one shuffle partition, no UI, this interpreter's workers.
+    The job's numbers do not depend on these settings (the outputs are compared with the DuckDB path's)."""
     from pyspark.sql import SparkSession
 
     with pytest.MonkeyPatch.context() as mp:
@@ -82,7 +83,9 @@ def spark():
         session = (SparkSession.builder.master("local[2]").appName("litterhub-tests")
                    .config("spark.ui.enabled", "false")
                    .config("spark.sql.shuffle.partitions", "1").config("spark.default.parallelism", "1")
+                   # a few thousand rows: interpreting expressions beats compiling them (Janino) for every query
                    .config("spark.sql.adaptive.enabled", "false").config("spark.sql.codegen.wholeStage", "false")
+                   .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
                    .config("spark.sql.session.timeZone", "UTC")
                    .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
                    .getOrCreate())

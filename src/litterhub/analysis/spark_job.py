@@ -129,14 +129,21 @@ def comparability_class() -> Column:
                        _sql(EVENT_TYPE_SQL), protocol_family())
 
 
+EVENT_COLUMNS = ("event_id", "dataset_id", "version", "site_id", "country", "region", "event_date", "length_m",
+                 "total_count", "items_per_m2", "concentration")  # what the outputs and COUNTED_SQL read
+OBSERVATION_COLUMNS = ("event_id", "count", "material", "relation", "source_name", "source_scheme", "source_code",
+                       "master_code", "rollup_code", "counts_toward_total")
+
+
 def lake_frames(spark: SparkSession, spec: dict[str, Any]) -> tuple[DataFrame, DataFrame]:
     """(events with their class, minus the duplicate copies; observations) -- services/indicators.py `_open`."""
     events = read_lake_table(spark, spec, "events")
     excluded = spark.createDataFrame([(e,) for e in spec["excluded_events"]], "event_id string")
     events = events.join(F.broadcast(excluded), "event_id", "left_anti").withColumn(CLASS_COLUMN,
                                                                                     comparability_class())
-    # both are read by every output table: scanned once (Spark spills what does not fit in memory)
-    return events.persist(), read_lake_table(spark, spec, "observations").persist()
+    observations = read_lake_table(spark, spec, "observations").select(*OBSERVATION_COLUMNS)
+    # both are read by every output table: scanned once, only the columns used (Spark spills what does not fit)
+    return events.select(*EVENT_COLUMNS, CLASS_COLUMN).persist(), observations.persist()
 
 
 # --- survey totals and site statistics -----------------------------------------------------------------
