@@ -197,3 +197,20 @@ def test_a_spec_of_another_format_is_refused(tmp_path):
     path.write_text(json.dumps({"format": "something-else/9"}), encoding="utf-8")
     with pytest.raises(BadJobSpec, match="litterhub spark-job"):
         load_spec(path)
+
+
+def test_per_100m_statistics_equal_the_duckdb_path(spark, bundle, lake_hub):
+    """Items per 100 m of shore (events without a length left out): surveys and site statistics, exactly."""
+    from litterhub.analysis import spark_job
+
+    folder, _ = bundle
+    spec = spark_job.load_spec(folder / "job.json")
+    spec["params"] = {**spec["params"], "per_100m": True}
+    events, observations = spark_job.lake_frames(spark, spec)
+    totals = spark_job.survey_totals(spark, spec, events, observations)
+    sites = spark_job.site_statistics(totals).toPandas()
+    surveys = totals.drop("rel_count").toPandas()
+    beach = indicators.beach(lake_hub, group_by="site", per_100m=True)
+    assert beach.tables["surveys"]["length_m"].gt(0).all() and len(beach.tables["surveys"])
+    _equal("surveys", surveys, beach.tables["surveys"])
+    _equal("sites", sites, beach.tables["sites"])
