@@ -36,6 +36,7 @@ REAL_FILES = [  # (path under ../shared/data, format, dataset id), as tests/indi
     ("hammerdirt-swiss/iqaasl_end_process/after_may_2021.csv", "hammerdirt", "iqaasl"),
 ]
 KEYS = {"sites": [CLASS_COLUMN, "site_id", "group"], "surveys": [CLASS_COLUMN, "event_id", "group"],
+        "country": [CLASS_COLUMN, "group", "country"], "region": [CLASS_COLUMN, "group", "region"],
         "items": [CLASS_COLUMN, "item"], "unmapped": [CLASS_COLUMN, "item"], "groups": [CLASS_COLUMN, "group"],
         "materials": [CLASS_COLUMN, "material"], "sources": [CLASS_COLUMN, "source"], "totals": [CLASS_COLUMN]}
 
@@ -114,7 +115,8 @@ def spark_out(spark_tables) -> dict[str, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def duck(lake_hub) -> dict[str, pd.DataFrame]:
     beach = indicators.beach(lake_hub, group_by="site")
-    return {"sites": beach.tables["sites"], "surveys": beach.tables["surveys"],
+    regional = {by: indicators.beach(lake_hub, group_by=by).tables[by] for by in ("country", "region")}
+    return {"sites": beach.tables["sites"], "surveys": beach.tables["surveys"], **regional,
             **indicators.composition(lake_hub).tables}
 
 
@@ -174,6 +176,14 @@ def test_survey_totals_equal_the_duckdb_path(spark_out, duck, lake_hub):
     excluded, _ = excluded_and_flagged(lake_hub)
     assert not set(spark_out["surveys"]["event_id"]) & excluded
     assert not spark_out["surveys"]["dataset_id"].eq("trawls").any()  # Eriksen publishes densities, not counts
+
+
+@pytest.mark.parametrize("by", ["country", "region"])
+def test_country_and_region_statistics_equal_the_duckdb_path(spark_out, duck, by):
+    """Median of site medians, regional Kendall over the sites that carry a trend, the note where none does."""
+    frame = duck[by]
+    assert frame["p_value"].notna().any() and frame["trend_sites"].eq(0).any()  # both cases present
+    _equal(by, spark_out[by], frame)
 
 
 @pytest.mark.parametrize("table", ["items", "unmapped", "groups", "materials", "sources", "totals"])

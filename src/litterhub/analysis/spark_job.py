@@ -42,7 +42,7 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.pandas.types import from_arrow_schema
 
-from litterhub.analysis.beach import PLASTIC, TOTAL, event_filter
+from litterhub.analysis.beach import NO_TREND_SITE, PLASTIC, TOTAL, event_filter
 from litterhub.analysis.comparability import (
     CLASS_COLUMN,
     CLASS_SEPARATOR,
@@ -54,12 +54,12 @@ from litterhub.analysis.comparability import (
     SIZE_BAND_SQL,
     UNIT_FAMILY_SQL,
 )
-from litterhub.analysis.litter.stats import MAD_CONSTANT, series_statistics
+from litterhub.analysis.litter.stats import MAD_CONSTANT, regional_statistics, series_statistics
 from litterhub.errors import InvalidInput
 from litterhub.model.schema import LAKE_TABLES
 
 FORMAT = "litterhub-spark-job/1"
-TABLES = ("surveys", "sites", "items", "unmapped", "groups", "materials", "sources", "totals")
+TABLES = ("surveys", "sites", "country", "region", "items", "unmapped", "groups", "materials", "sources", "totals")
 TREND_COLUMNS = ("b0", "b1", "slope", "tau", "p_value", "S", "VarS")
 SERIES_BUCKETS = 64  # series per pandas call: whole series, spread over the executors by a hash of the site
 
@@ -263,6 +263,44 @@ def site_statistics(totals: DataFrame) -> DataFrame:
                          *[F.coalesce(F.col(f"t.{c}"), _nan()).alias(c) for c in TREND_COLUMNS], F.col("d.rel_count"))
 
 
+REGIONAL_COLUMNS = ("n long, mean double, median double, sites long, b0 double, b1 double, S double, VarS double, "
+                    "trend_sites long, Z double, slope double, p_value double, trend_note string")
+NO_REGION = "(none)"  # analysis/beach.py `statistics`: a site without one still counts, under this label
+
+
+def regional(totals: DataFrame, sites: DataFrame, by: str) -> DataFrame:
+    """analysis/beach.py `statistics` with group_by country or region: per class × group × country (region), the
+    mean and median of the site values, and the regional Kendall trend over the sites that can carry one.
+
+    A site's country (region) is that of its first survey (date, then event id), as the DuckDB path's frame order
+    gives it. The aggregation is the kernel's `regional_statistics` on the site statistics of one class at a time
+    (a few rows per site), in a grouped pandas UDF, with the sites in the kernel's order (site, then group), so
+    its sums and means add in the same order.
+    """
+    first = F.struct("event_date", "event_id")
+    region_of = totals.groupBy(CLASS_COLUMN, "site_id").agg(
+        F.min_by(F.coalesce(F.col(by), F.lit(NO_REGION)), first).alias(by))
+    keys = [CLASS_COLUMN, "site_id"]
+    s, r = sites.alias("s"), region_of.alias("r")
+    stats = s.join(r, [F.col(f"s.{k}").eqNullSafe(F.col(f"r.{k}")) for k in keys], "inner").select("s.*", f"r.{by}")
+
+    def aggregate(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.sort_values(["site_id", "group"], kind="stable").reset_index(drop=True)
+        label = frame[CLASS_COLUMN].iloc[0]
+        out = regional_statistics(frame.drop(columns=[CLASS_COLUMN]), group="group", region=by,
+                                  trend_locations_only=True)
+        out = out.rename(columns={"locations": "sites", "trend_locations": "trend_sites"})
+        out["trend_note"] = [NO_TREND_SITE if n == 0 else "" for n in out["trend_sites"].to_numpy()]
+        out.insert(0, CLASS_COLUMN, label)
+        return out[[CLASS_COLUMN, "group", by, *(c.split()[0] for c in REGIONAL_COLUMNS.split(", "))]]
+
+    schema = f"{CLASS_COLUMN} string, group string, {by} string, {REGIONAL_COLUMNS}"
+    out = stats.groupBy(CLASS_COLUMN).applyInPandas(aggregate, schema)
+    return out.select(*[F.coalesce(F.col(c), _nan()).alias(c) if c in ("mean", "median", "b0", "b1", "S", "VarS",
+                                                                         "Z", "slope", "p_value") else F.col(c)
+                        for c in out.columns])
+
+
 # --- composition -------------------------------------------------------------------------------------------
 
 
@@ -361,7 +399,8 @@ def run(spark: SparkSession, spec: dict[str, Any]) -> dict[str, DataFrame]:
     totals = survey_totals(spark, spec, events, observations)
     out = {"surveys": totals.select("event_id", "dataset_id", "version", "site_id", "country", "region",
                                     "event_date", "length_m", CLASS_COLUMN, "group", "count"),
-           "sites": site_statistics(totals)}
+           "sites": site_statistics(totals).persist()}
+    out.update({by: regional(totals, out["sites"], by) for by in ("country", "region")})
     out.update(composition(spark, spec, events, observations))
     return out
 
