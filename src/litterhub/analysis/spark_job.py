@@ -2,11 +2,12 @@
 
 The job reads a bundle written by `litterhub spark-job` (services/spark_job.py: the catalog's current dataset
 versions as lake files, the duplicate copies to leave out, the vocabulary) and never a catalog or a folder
-listing. It computes what `services.indicators.beach(group_by="site")` and `.composition()` compute, per
+listing. It computes what `services.indicators.beach(group_by=...)` and `.composition()` compute, per
 comparability class and never across classes:
 
 - **surveys**: one row per survey × group (TC, PLASTIC and the use groups), as `analysis.beach.survey_totals`;
 - **sites**: litteR's statistics per class × site × group, as `analysis.beach.statistics`;
+- **country**, **region**: the regional aggregation and Kendall test, as `statistics(group_by="country"|"region")`;
 - **items, unmapped, groups, materials, sources, totals**: as `analysis.composition.composition`.
 
 How "the same numbers" is kept:

@@ -10,7 +10,7 @@ DuckDB path takes from the catalog and the vocabulary, and the job (analysis/spa
 - the use groups, OSPAR source map and item names the DuckDB path takes from vocab/.
 
 The bundle is `job.json`, the entry script `litterhub_spark_job.py` for spark-submit and a README; its
-outputs equal `services.indicators.beach(..., group_by="site")` and `.composition()` (tests/spark/).
+outputs equal `services.indicators.beach(...)` (site, country, region) and `.composition()` (tests/spark/).
 """
 
 from __future__ import annotations
@@ -158,8 +158,9 @@ Written by `litterhub spark-job` (litterhub {spec['litterhub']}) on {spec['creat
 and leaves out {len(spec['excluded_events'])} events that the stored duplicate scan marks as second copies.
 The job computes, per comparability class (never pooled): survey totals per vocabulary group, litteR's
 statistics per site (n, from, to, mean, median, cv, rmad, b0, b1, slope, tau, p_value, S, VarS, rel_count),
-and the composition tables (items, unmapped, groups, materials, sources, totals). Its numbers equal
-`litterhub analyse beach --group-by site` and `litterhub analyse composition` on the same versions.
+per country and per region (median of site medians, regional Kendall test), and the composition tables (items,
+unmapped, groups, materials, sources, totals). Its numbers equal `litterhub analyse beach --group-by
+site|country|region` and `litterhub analyse composition` on the same versions.
 
 ## Run it locally
 
