@@ -12,8 +12,11 @@ VENDOR := src/litterhub/web/static/vendor/.stamp
 demo: install assets catalogs
 	$(BIN)/litterhub demo --host $(HOST) --port $(PORT)
 
+# Test files run in parallel, one whole file per worker (`--dist loadfile`: a module's fixtures - its hub, its
+# PostgreSQL server, its browser - are built once); TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= auto
 test: install-dev assets catalogs
-	$(BIN)/pytest --basetemp=$(CURDIR)/.pytest-tmp
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --basetemp=$(CURDIR)/.pytest-tmp
 
 install: $(VENV)/.installed
 
