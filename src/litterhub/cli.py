@@ -50,9 +50,9 @@ COMMANDS: dict[str, Entry] = {
     "doi": Entry("doi", "DataCite DOIs of dataset versions (drafts until minted)."),
     "duplicates": Entry("duplicates", "Find the same survey arriving through two datasets (site, date, transect, "
                         "items); flag every pair with its evidence, leave only exact copies out of indicators."),
+    "events": Entry("events", "Events calendar: meetings, trainings and cleanups; iCalendar feeds."),
     "evidence": Entry("evidence", "Living evidence review: evidence records, two-screener screening, evidence maps, "
                       "CSV and RIS exports."),
-    "events": Entry("events", "Events calendar: meetings, trainings and cleanups; iCalendar feeds."),
     "export": Entry("export", "Bulk snapshot of every dataset's current version, with the catalogue and a "
                     "checksummed manifest."),
     "forum": Entry("forum", "Forum: threads by theme, region and country."),
@@ -85,9 +85,9 @@ COMMANDS: dict[str, Entry] = {
     "spark-job": Entry("spark", "Write the whole-lake beach statistics and composition as an Apache Spark job "
                        "(job.json + spark-submit script)."),
     "summaries": Entry("summaries", "Per-version summaries (sites, facets, counts) that the read faces serve."),
+    "teams": Entry("teams", "Volunteer teams: members, shared surveys, their effect on the figures, leaderboards."),
     "treaty": Entry("treaty", "Treaty readiness: instruments, negotiation sessions, party statuses, a country's "
                     "readiness view."),
-    "teams": Entry("teams", "Volunteer teams: members, shared surveys, their effect on the figures, leaderboards."),
     "users": Entry("users", "Accounts, roles and API keys."),
     "vocab": Entry("vocab", "Harmonised monitoring vocabulary: master items, crosswalks, coverage, SKOS."),
     "widths": Entry("widths", "Beach widths per site for SDG 14.1.1b (versioned: a new entry never overwrites)."),
