@@ -59,6 +59,8 @@ COMMANDS: dict[str, Entry] = {
     "notifications": Entry("forum", "Notifications: send the e-mail digest and retry unsent e-mail (cron)."),
     "figures": Entry("figures", "National figures: a focal point's own inventory inputs and beach widths, reviewed."),
     "summary": Entry("front_door", "What the hub holds, pillar by pillar (the home page's figures)."),
+    "find": Entry("front_door", "Search every pillar at once: records, datasets, items, countries, evidence, "
+                  "chemicals, threads, people."),
     "compare": Entry("front_door", "Datasets side by side: one column per dataset and comparability class, never "
                      "pooled."),
     "survey-items": Entry("front_door", "Master items by the surveys that found them in a country (the phone "

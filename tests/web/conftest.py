@@ -81,66 +81,57 @@ def samples(web_hub, web_server, shared_data) -> dict:
 
 
 def _optional_content(hub, found: dict) -> None:
-    """Content some pages need and the demo lacks: a beach width for the sample site, the sample country's action
-    plan. Each is added through its own service when that service exists in this tree (the web test does not
-    own them); without it the route is reported by test_every_page_route_is_checked."""
-    from litterhub.services import auth
+    """Content some pages need and the demo lacks, added through each capability's own service: a beach width for
+    the sample site, the sample country's action plan, the evidence and treaty seeds with a review project, a team
+    with a cleanup, a public profile with an invitation and a published peer review, a forum thread."""
+    from litterhub.services import (
+        action_plans,
+        auth,
+        calendar,
+        evidence,
+        forum,
+        peer_review,
+        people,
+        teams,
+        treaty,
+        widths,
+    )
+    from litterhub.services import focal_points as fp
+    from litterhub.store import registry_tables as rt
 
     principal = auth.principal_for_session(hub, STATE["admin_id"])
-    try:
-        from litterhub.services import widths
+    acting = fp.acting_for(principal)
+    widths.give_width(hub, widths.giver_for(principal), found["site_id"], 40, "web test fixture")
+    action_plans.create(hub, acting, found["code"]("/countries"))
 
-        widths.give_width(hub, widths.giver_for(principal), found["site_id"], 40, "web test fixture")
-    except (ImportError, AttributeError):
-        pass
-    try:
-        from litterhub.services import action_plans
-        from litterhub.services import focal_points as fp
+    evidence.load_seed(hub)  # /evidence/records/{record_id}
+    treaty.load_seed(hub)
+    evidence.create_project(hub, acting, {  # /evidence/projects/{slug}
+        "title": "Microplastics and human health", "topic": "human-health", "question": "What is known?",
+        "criteria": "Primary studies of human exposure."})
 
-        action_plans.create(hub, fp.acting_for(principal), found["code"]("/countries"))
-    except (ImportError, AttributeError):
-        pass
-    try:
-        from litterhub.services import evidence, treaty
-        from litterhub.services import focal_points as fp
+    team = teams.create_team(hub, principal, "Web test crew", country="PRT")
+    found["team_id"] = team["id"]  # /teams/{team_id}
+    found["event_id"] = calendar.create_event(hub, principal, calendar.EventInput(  # /events/{event_id}
+        "Web test cleanup", "cleanup", "2030-06-01T09:00", "2030-06-01T12:00", "Europe/Lisbon",
+        place="Praia Norte", country="PRT", capacity=20, team_id=team["id"]))["id"]
 
-        evidence.load_seed(hub)  # /evidence/records/{record_id}
-        treaty.load_seed(hub)
-        evidence.create_project(hub, fp.acting_for(principal), {  # /evidence/projects/{slug}
-            "title": "Microplastics and human health", "topic": "human-health", "question": "What is known?",
-            "criteria": "Primary studies of human exposure."})
-    except (ImportError, AttributeError):
-        pass
-    try:
-        from litterhub.services import calendar, teams
+    people.save_profile(hub, acting, {"public": True, "display_name": "Ada", "organisation": "Web test bench",
+                                      "country": "PRT", "expertise": ["monitoring"], "languages": ["en"]})
+    found["user_id"] = principal.id  # /people/{user_id}
+    found["token"] = people.invite(hub, acting, "invited@example.org")["token"]  # /people/invitations/{token}
+    with hub.engine.connect() as conn:
+        guideline = conn.execute(rt.registry_records.select().where(
+            rt.registry_records.c.type == "guideline", rt.registry_records.c.published_revision.is_not(None))
+        ).first().id
+    peer_review.roster_add(hub, acting, principal.id, ["monitoring"])
+    review = peer_review.open_review(hub, acting, guideline)["id"]  # /peer-reviews/{review_id}
+    peer_review.assign(hub, acting, review, principal.id)
+    peer_review.submit(hub, acting, review, dict.fromkeys(peer_review.CRITERIA, 4), "Clear.", "minor")
+    peer_review.reconcile(hub, acting, review, "One review: minor revisions.", "minor")
+    peer_review.publish(hub, acting, review)
+    found["review_id"] = review
 
-        team = teams.create_team(hub, principal, "Web test crew", country="PRT")
-        found["team_id"] = team["id"]  # /teams/{team_id}
-        found["event_id"] = calendar.create_event(hub, principal, calendar.EventInput(  # /events/{event_id}
-            "Web test cleanup", "cleanup", "2030-06-01T09:00", "2030-06-01T12:00", "Europe/Lisbon",
-            place="Praia Norte", country="PRT", capacity=20, team_id=team["id"]))["id"]
-    except (ImportError, AttributeError):
-        pass
-    try:
-        from litterhub.services import focal_points as fp
-        from litterhub.services import peer_review, people
-        from litterhub.store import registry_tables as rt
-
-        acting = fp.acting_for(principal)
-        people.save_profile(hub, acting, {"public": True, "display_name": "Ada", "organisation": "Web test bench",
-                                          "country": "PRT", "expertise": ["monitoring"], "languages": ["en"]})
-        found["user_id"] = principal.id  # /people/{user_id}
-        found["token"] = people.invite(hub, acting, "invited@example.org")["token"]  # /people/invitations/{token}
-        with hub.engine.connect() as conn:
-            guideline = conn.execute(rt.registry_records.select().where(
-                rt.registry_records.c.type == "guideline", rt.registry_records.c.published_revision.is_not(None))
-            ).first().id
-        peer_review.roster_add(hub, acting, principal.id, ["monitoring"])
-        review = peer_review.open_review(hub, acting, guideline)["id"]  # /peer-reviews/{review_id}
-        peer_review.assign(hub, acting, review, principal.id)
-        peer_review.submit(hub, acting, review, dict.fromkeys(peer_review.CRITERIA, 4), "Clear.", "minor")
-        peer_review.reconcile(hub, acting, review, "One review: minor revisions.", "minor")
-        peer_review.publish(hub, acting, review)
-        found["review_id"] = review
-    except (ImportError, AttributeError):
-        pass
+    country = found["code"]("/countries")
+    found["thread_id"] = forum.create_thread(  # /forum/threads/{thread_id}
+        hub, principal, "Beach litter monitoring", "Which protocol do you use?", country=country)["id"]

@@ -73,7 +73,35 @@ def survey_items(country: str = typer.Argument(..., help="ISO 3166 alpha-2 or al
         typer.echo(f"{item['code']:<10} {item['surveys']}")
 
 
+def find(query: str = typer.Argument(..., help="words in any of the six UN languages"),
+         lang: str = typer.Option("en", "--lang", help="language of names (ar, en, es, fr, ru, zh)"),
+         as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+         data_dir: Path | None = typer.Option(None, "--data-dir",
+                                              help="data directory (default LITTERHUB_DATA)")) -> None:
+    """Search every pillar at once: records, datasets, items, countries, evidence, chemicals, threads, people."""
+    from litterhub.errors import HubError
+    from litterhub.services import everywhere
+    from litterhub.services.hub import Hub
+
+    try:
+        groups = everywhere.search(Hub.open(data_dir), query, lang)
+    except HubError as exc:
+        typer.echo(f"error [{exc.code}] {exc.message}", err=True)
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps({"query": query, "groups": everywhere.as_dicts(groups)}))
+        return
+    for g in groups:
+        if g.problem:
+            typer.echo(f"{g.kind}: unavailable ({g.problem})")
+            continue
+        typer.echo(f"{g.kind}: {g.total if g.total is not None else 'many'}")
+        for r in g.results:
+            typer.echo(f"  {r.title}  {r.href}")
+
+
 def register(app: typer.Typer) -> None:
     app.command("summary")(summary)
+    app.command("find")(find)
     app.command("compare")(compare)
     app.command("survey-items")(survey_items)

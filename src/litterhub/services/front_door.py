@@ -1,5 +1,6 @@
-"""The hub's front door: one figure per pillar (monitoring data, indicators, sites, knowledge registry,
-inventories, chemicals, countries and regions, contributions), each a count of what a person finds behind its link.
+"""The hub's front door: one figure per pillar (monitoring data, indicators, sites, knowledge registry, evidence,
+inventories, chemicals, countries and regions, contributions, discussion, events), each a count of what a person
+finds behind its link.
 
 Contract: every figure is a COUNT of rows the hub really holds (or of the countries its bundled inventory
 tables cover), read with one cheap query each — the home page must stay fast — and a pillar whose source
@@ -11,13 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
 from litterhub.services.hub import Hub
 from litterhub.store import chemical_tables as chem
+from litterhub.store import community_tables as ev
 from litterhub.store import contrib_tables as ct
+from litterhub.store import evidence_tables as et
+from litterhub.store import forum_tables as ft
 from litterhub.store import registry_tables as rt
 from litterhub.store import summary_tables as st
 from litterhub.store import tables as t
@@ -91,16 +96,34 @@ def _contributions(hub: Hub) -> int:
     return _scalar(hub, select(func.count()).select_from(s).where(s.c.status == "approved"))
 
 
+def _evidence(hub: Hub) -> int:
+    return _scalar(hub, select(func.count()).select_from(et.evidence_records))
+
+
+def _threads(hub: Hub) -> int:
+    return _scalar(hub, select(func.count()).select_from(ft.forum_threads))
+
+
+def _upcoming_events(hub: Hub) -> int:
+    """Meetings, trainings and cleanups not over yet and not cancelled."""
+    c = ev.calendar_events
+    return _scalar(hub, select(func.count()).select_from(c).where(c.c.ends_at >= datetime.now(UTC),
+                                                                  c.c.cancelled_at.is_(None)))
+
+
 # (key, web page, unit, counter): the order is the front page's order
 PILLARS: tuple[tuple[str, str, str, Callable[[Hub], int]], ...] = (
     ("data", "/datasets", "datasets", _datasets),
     ("indicators", "/indicators", "programmes", _programmes),
     ("map", "/map", "sites", _sites),
     ("knowledge", "/registry", "registry records", _records),
+    ("evidence", "/evidence", "evidence records", _evidence),
     ("inventories", "/inventory", "countries with estimates", _inventory_countries),
     ("chemicals", "/chemicals", "substances", _chemicals),
     ("countries", "/countries", "countries with surveys", _countries),
     ("contribute", "/contribute", "approved contributions", _contributions),
+    ("discussion", "/forum", "forum threads", _threads),
+    ("events", "/events", "upcoming events", _upcoming_events),
 )
 
 

@@ -56,9 +56,9 @@ def initialise(hub: Hub) -> list[str]:
 
 
 def _knowledge_upkeep(hub: Hub) -> list[str]:
-    """Seeded records brought up to their seed files, and country-group records to the GPML lists when present
-    (services/knowledge.py; both idempotent)."""
-    from litterhub.services import knowledge, regional_groups
+    """Seeded records brought up to their seed files, country-group records to the GPML lists when present
+    (services/knowledge.py), the evidence records and treaty party statuses of their seeds (all idempotent)."""
+    from litterhub.services import evidence, knowledge, regional_groups, treaty
 
     out = []
     refreshed = knowledge.refresh_seed(hub)
@@ -68,6 +68,11 @@ def _knowledge_upkeep(hub: Hub) -> list[str]:
         groups = knowledge.import_groups(hub)
         if groups["created"] or groups["updated"]:
             out.append(f"country groups: created {len(groups['created'])}, updated {len(groups['updated'])}")
+    evidence_seed, party_seed = evidence.load_seed(hub), treaty.load_seed(hub)  # after the registry seed
+    if evidence_seed["created"]:
+        out.append(f"evidence seed: {evidence_seed['created']} evidence record(s)")
+    if party_seed["created"]:
+        out.append(f"treaty seed: {party_seed['created']} party status(es)")
     return out
 
 
