@@ -150,9 +150,9 @@ def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Opt
             err.print("--workers above 1 needs a PostgreSQL catalog (LITTERHUB_DATABASE_URL): on SQLite the rate "
                       "limits would be per process and writers would queue on the file lock; serve one process")
             raise typer.Exit(2)
-        import os
+        from litterhub.store.settings import hand_data_dir_to_children
 
-        os.environ["LITTERHUB_DATA"] = str(hub.settings.data_dir)  # the workers open the same hub from the env
+        hand_data_dir_to_children(hub.settings.data_dir)  # the workers open the same hub from the environment
         hub.close()
         console.print(f"litterhub is serving on http://{host}:{port}/ with {workers} worker processes")
         uvicorn.run("litterhub.commands.core:worker_app", factory=True, workers=workers, host=host, port=port,

@@ -333,3 +333,9 @@ def _read(env: Mapping[str, str], meta: Mapping[str, Any]) -> Any:
         return meta["parse"](raw)
     except ValueError:
         raise SettingsError(meta["variable"], getattr(meta["parse"], "expected", "a usable value"), raw) from None
+
+
+def hand_data_dir_to_children(data_dir: Path) -> None:
+    """Name the data directory for the processes this one starts (`serve --workers N`: each worker opens the hub
+    itself from its environment), so that they read the same settings as the parent."""
+    os.environ["LITTERHUB_DATA"] = str(data_dir)
