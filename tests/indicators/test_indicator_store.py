@@ -50,18 +50,20 @@ def test_computed_once_per_versions_and_kept_on_disk(demo):
     assert len(list((demo.settings.data_dir / "cache" / "indicators").glob("*.pickle"))) == 1  # old one deleted
 
 
-def test_indicator_page_renders_fast_once_computed(demo):
+def test_indicator_page_reads_the_stored_result_once_computed(demo, monkeypatch):
+    """The page's speed comes from computing once per versions (measured in bench/pages.py, never timed here): after
+    the first render, later renders with other query strings compute nothing."""
     from litterhub.app import create_app
 
+    calls = []
+    real = svc.dashboard
+    monkeypatch.setattr(svc, "dashboard", lambda *a, **k: calls.append(1) or real(*a, **k))
     with TestClient(create_app(demo)) as client:
-        assert client.get("/indicators").status_code == 200
-        runs = []
+        assert client.get("/indicators").status_code == 200 and len(calls) == 1
         for n in range(3):  # a new query string each time, so the HTTP read cache cannot answer for the store
-            start = time.perf_counter()
             response = client.get(f"/indicators?n={n}")
-            runs.append(time.perf_counter() - start)
             assert response.status_code == 200 and "indicator-timeseries" in response.text
-        assert min(runs) < 0.3, runs
+        assert len(calls) == 1
 
 
 def test_heavy_first_computation_runs_as_a_job_the_page_follows(demo, monkeypatch):
