@@ -4,7 +4,6 @@ an upgraded hub through CLI, API and web, and the real exports (no site within t
 from __future__ import annotations
 
 import json
-import time
 
 import numpy as np
 import pyarrow as pa
@@ -89,13 +88,12 @@ def test_describe_location_gives_fao_msfd_and_an_eez_guess():
     assert r.describe_location(None, None)["marine_region"] is None
 
 
-def test_assignment_is_vectorised_and_fast():
+def test_assignment_takes_whole_arrays():
+    """20 000 points in one call, one name each (its speed is measured in bench/, never timed here)."""
     rng = np.random.default_rng(1)
     lon, lat = rng.uniform(-180, 180, 20_000), rng.uniform(-80, 80, 20_000)
-    r.marine_region_names(lon[:10], lat[:10])  # load the polygons once
-    start = time.perf_counter()
     names = r.marine_region_names(lon, lat)
-    assert time.perf_counter() - start < 10.0
+    assert len(names) == 20_000
     assert (names != None).mean() > 0.6  # noqa: E711 - most random points are at sea
 
 
