@@ -226,6 +226,9 @@ def test_route_table_401_and_403(table, method, path, role):
 # quota instead). The national reporting pack stores only a bundle derived from published data, by its checksum.
 ANONYMOUS_COMPUTE = {"POST /api/v1/inventory/jambeck", "POST /api/v1/inventory/microplastics",
                      "POST /api/v1/litter/runs", "POST /api/v1/reports/national/{code}"}
+# Anonymous by design because the request carries its own credential: accepting an invitation (the single-use,
+# expiring token is the proof; an unknown one is refused, tests/people).
+ANONYMOUS_WITH_TOKEN = {"POST /api/v1/people/invitations/{token}/accept"}
 
 
 def test_every_write_route_in_the_app_rejects_anonymous(write_client):
@@ -240,7 +243,7 @@ def test_every_write_route_in_the_app_rejects_anonymous(write_client):
             r = write_client.request(method.upper(), concrete)
             if r.status_code == 401:
                 refused += 1
-            elif f"{method.upper()} {path}" not in ANONYMOUS_COMPUTE:
+            elif f"{method.upper()} {path}" not in ANONYMOUS_COMPUTE | ANONYMOUS_WITH_TOKEN:
                 open_routes.append(f"{method.upper()} {path} -> {r.status_code}")
     assert refused >= len(WRITE_ROUTES)
     assert open_routes == [], "write routes open to anonymous callers: " + "; ".join(open_routes)
