@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from tests.contrib.test_wizard_draft import VOLUNTEER
 
 from litterhub.services import contributions as c
 from litterhub.store import contrib_tables as ct
+from tests.contrib.test_wizard_draft import VOLUNTEER
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
