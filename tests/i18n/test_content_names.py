@@ -125,3 +125,39 @@ def test_comparability_warning_sentence_is_translated():
     assert translated == "调查采用不同的规程: OSPAR (10 events); MDMAP (5 events)"
     assert PageContent("en").warning("mixed-protocols", message) == message
     assert PageContent("fr").warning("too-few-surveys", "x") == "x"  # no sentence of its own: as written
+
+
+def test_every_part_of_a_comparability_class_label_has_a_translation():
+    """The web's table of class-label parts holds every named value analysis/comparability.py can put in a label."""
+    import csv
+
+    from litterhub.analysis import comparability as cmp
+    from litterhub.vocab.tables import DATA_DIR
+    from litterhub.web.content_names import CLASS_PARTS, CLASS_SEPARATOR
+
+    assert CLASS_SEPARATOR == cmp.CLASS_SEPARATOR
+    with (DATA_DIR / "compartments.csv").open(encoding="utf-8") as fh:
+        compartments = [row["code"] for row in csv.DictReader(fh)]
+    named = (compartments + [label for label, _ in cmp.UNIT_FAMILIES] + [cmp.NO_EFFORT]
+             + [label for label, _ in cmp.SIZE_BANDS] + [cmp.NET_BAND]
+             + [family for family, _, _ in cmp.PROTOCOL_FAMILIES] + [cmp.NOT_STATED])
+    assert sorted(set(named) - set(CLASS_PARTS)) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "ar"])
+def test_class_labels_read_in_the_page_language(client, lang):
+    from litterhub.web.content_names import CLASS_PARTS, PageContent
+
+    english = ("beach · per length of shore · macro (≥ 4.75 mm or no limit stated) · cleanup · "
+               "Marine LitterWatch cleanup")
+    local = PageContent(lang).klass(english)
+    parts = local.split(" · ")
+    assert len(parts) == 5 and parts[:4] != english.split(" · ")[:4]
+    assert all(p not in CLASS_PARTS or p in ("NOAA MDMAP",) for p in parts[:4])  # the generic parts translated
+    data = ("beach · per survey (no effort recorded) · macro (≥ 4.75 mm or no limit stated) · monitoring · "
+            "as stated: X (d)")
+    assert PageContent(lang).klass(data).endswith("as stated: X (d)")  # data stays as the source wrote it
+    datasets = [d["id"] for d in client.get("/api/v1/datasets").json()["items"]]
+    page = client.get("/compare", params={"dataset": ["mlw-sample", "mdmap-maine"], "lang": lang}).text
+    assert "mlw-sample" in datasets and "per length of shore" not in page
+    assert PageContent(lang).klass("x · per length of shore").split(" · ")[1] in page

@@ -33,6 +33,44 @@ WARNING_SENTENCES = {
 }
 
 
+# The parts of a comparability class label (analysis/comparability.py: compartment · unit family · size band · event
+# type · protocol family, joined by CLASS_SEPARATOR). Each known part is translated on its own; a part that is
+# data ("as stated: <the source's protocol> (<dataset>)", an unknown event type) stays as written.
+# tests/i18n/test_content_names.py holds this table to the module's named values.
+CLASS_PARTS = {
+    # compartments (vocab/data/compartments.csv) and the default
+    "beach": N_("beach"), "riverbank": N_("riverbank"), "lakeshore": N_("lakeshore"),
+    "surface-water": N_("surface water"), "water-column": N_("water column"), "seafloor": N_("seafloor"),
+    "sediment": N_("sediment"), "biota": N_("biota"), "not stated": N_("not stated"),
+    # unit families
+    "per volume (m³)": N_("per volume (m³)"), "per dry mass (kg)": N_("per dry mass (kg)"),
+    "per length of shore": N_("per length of shore"), "per area": N_("per area"),
+    "per tow length": N_("per tow length"), "per survey (no effort recorded)": N_("per survey (no effort recorded)"),
+    # size bands
+    "macro (≥ 4.75 mm or no limit stated)": N_("macro (≥ 4.75 mm or no limit stated)"),
+    "micro (< 5 mm), lower limit not stated": N_("micro (< 5 mm), lower limit not stated"),
+    "micro (< 5 mm) from < 100 µm": N_("micro (< 5 mm) from < 100 µm"),
+    "micro (< 5 mm) from ≥ 100 µm": N_("micro (< 5 mm) from ≥ 100 µm"),
+    "upper limit only, lower not stated": N_("upper limit only, lower not stated"),
+    "all sizes from < 100 µm": N_("all sizes from < 100 µm"),
+    "all sizes from 100 µm–4.75 mm (net mesh)": N_("all sizes from 100 µm–4.75 mm (net mesh)"),
+    # event types
+    "monitoring": N_("monitoring"), "monitoring-accumulation": N_("monitoring (accumulation)"),
+    "monitoring-standing-stock": N_("monitoring (standing stock)"), "cleanup": N_("cleanup"),
+    "sampling": N_("sampling"), "photo": N_("photo"),
+    # protocol families (programme names stay names)
+    "surface net tow (manta / neuston)": N_("surface net tow (manta / neuston)"),
+    "seafloor trawl": N_("seafloor trawl"),
+    "IQAASL shoreline survey (hammerdirt)": N_("IQAASL shoreline survey (hammerdirt)"),
+    "OSPAR / MSFD 100 m beach survey": N_("OSPAR / MSFD 100 m beach survey"),
+    "Marine LitterWatch cleanup": N_("Marine LitterWatch cleanup"),
+    "NOAA MDMAP": N_("NOAA MDMAP"), "MCS Beachwatch": N_("MCS Beachwatch"),
+    "Ocean Conservancy ICC": N_("Ocean Conservancy ICC"), "OpenLitterMap photo": N_("OpenLitterMap photo"),
+    "Plastic Pirates": N_("Plastic Pirates"), "Pla'stock": N_("Pla'stock"),
+}
+CLASS_SEPARATOR = " · "  # analysis/comparability.CLASS_SEPARATOR (the web layer reads it from there in the test)
+
+
 class PageContent:
     """Names for one page in `lang`; English pages get the vocabulary's English names unchanged."""
 
@@ -94,6 +132,16 @@ class PageContent:
         if sentence and text.startswith(sentence + ":"):
             return translations(self.lang).gettext(sentence) + text[len(sentence):]
         return text
+
+    def klass(self, label: Any) -> str:
+        """A comparability class label with each known part in the page's language (the parts that are data stay
+        as written; the separator too, so a label still reads as the five dimensions in order)."""
+        text = "" if label is None else str(label)
+        if self.lang == "en" or not text:
+            return text
+        gettext = translations(self.lang).gettext
+        return CLASS_SEPARATOR.join(gettext(CLASS_PARTS[part]) if part in CLASS_PARTS else part
+                                    for part in text.split(CLASS_SEPARATOR))
 
     def search_text(self, *parts: Any) -> str:
         """The words a search box matches against: each part lower-cased, and once more without accents."""
