@@ -9,6 +9,7 @@ at the foot of the page instead of after every value. Values are returned as pla
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pycountry
@@ -32,6 +33,39 @@ WARNING_SENTENCES = {
     "mixed-size-ranges": N_("events count items of different size ranges"),
 }
 
+
+# The other indicator warnings (services/indicators.py), whose English sentences carry numbers mid-sentence: each
+# code's sentence as a pattern over the English message and its translatable form. A `where` group is data (a
+# country, region and period) and stays as written; a message that no longer matches its pattern is shown as it
+# is (English) rather than mistranslated. tests/i18n/test_content_names.py renders each from real indicator runs.
+WARNING_PATTERNS = {
+    "duplicate-copies-skipped": (r"(?P<n>\d+) events are a second copy of a survey reported through another dataset "
+                                 r"and were not counted twice",
+                                 N_("%(n)s events are a second copy of a survey reported through another dataset and "
+                                    "were not counted twice")),
+    "comparability-classes": (r"the inputs fall into (?P<n>\d+) comparability classes; every table gives one result "
+                              r"per class \(column comparability_class, largest first\) and nothing is added across "
+                              r"classes",
+                              N_("the inputs fall into %(n)s comparability classes; every table gives one result per "
+                                 "class (column comparability_class, largest first) and nothing is added across "
+                                 "classes")),
+    "density-not-counted": (r"(?P<n>\d+) events carry a density the source published \(e\.g\. trawl pieces/km²\), "
+                            r"not item counts: they have no survey totals here \(see microplastics\)",
+                            N_("%(n)s events carry a density the source published (e.g. trawl pieces/km²), not item "
+                               "counts: they have no survey totals here (see microplastics)")),
+    "no-survey-length": (r"(?P<n>\d+) events have no survey length and were left out of the per-100 m totals",
+                         N_("%(n)s events have no survey length and were left out of the per-100 m totals")),
+    "threshold-exclusion": (r"(?P<n>\d+) events excluded: (?P<rule>.+)", N_("%(n)s events excluded: %(rule)s")),
+    "threshold-boundary": (r"(?P<where>.+): the assessment value equals the threshold value \(20\); the JRC text "
+                           r"does not say whether this meets it",
+                           N_("%(where)s: the assessment value equals the threshold value (20); the JRC text does not "
+                              "say whether this meets it")),
+    "too-few-surveys": (r"(?P<where>.+): (?P<n>\d+) surveys, fewer than the minimum (?P<min>\d+)",
+                        N_("%(where)s: %(n)s surveys, fewer than the minimum %(min)s")),
+}
+# the threshold assessment's exclusion rules (analysis/threshold.py), shown inside "… events excluded: <rule>"
+EXCLUSION_RULES = {"no survey length": N_("no survey length"), "10 m survey": N_("10 m survey"),
+                   "1000 m protocol": N_("1000 m protocol"), "not a monitoring survey": N_("not a monitoring survey")}
 
 # The parts of a comparability class label (analysis/comparability.py: compartment · unit family · size band · event
 # type · protocol family, joined by CLASS_SEPARATOR). Each known part is translated on its own; a part that is
@@ -128,10 +162,25 @@ class PageContent:
         """A comparability warning with its lead sentence in the page's language (the listed values stay as
         the data has them); warnings of other codes are shown as written (English)."""
         text = "" if message is None else str(message)
+        if self.lang == "en":
+            return text
+        gettext = translations(self.lang).gettext
         sentence = WARNING_SENTENCES.get(str(code))
         if sentence and text.startswith(sentence + ":"):
-            return translations(self.lang).gettext(sentence) + text[len(sentence):]
-        return text
+            return gettext(sentence) + text[len(sentence):]
+        pattern = WARNING_PATTERNS.get(str(code))
+        found = re.fullmatch(pattern[0], text) if pattern else None
+        if found is None:
+            return text
+        values = found.groupdict()
+        if "rule" in values:
+            values["rule"] = gettext(EXCLUSION_RULES[values["rule"]]) if values["rule"] in EXCLUSION_RULES \
+                else values["rule"]
+        if "where" in values:  # "USA region 2018-2023 [class label]": the class part in the page's language too
+            head, bracket, rest = values["where"].partition(" [")
+            values["where"] = head + (bracket + self.klass(rest[:-1]) + "]" if bracket and rest.endswith("]") else
+                                      bracket + rest)
+        return gettext(pattern[1]) % values
 
     def klass(self, label: Any) -> str:
         """A comparability class label with each known part in the page's language (the parts that are data stay
