@@ -19,7 +19,7 @@ def _home_counts(html: str) -> dict[str, int]:
                                               r'<span class="n" data-count="(\d+)"', html)}
 
 
-def test_home_shows_every_pillar_with_real_counts(client):
+def test_home_shows_every_pillar_with_real_counts(client, demo_hub):
     html = client.get("/").text
     counts = _home_counts(html)
     assert list(counts) == PILLARS
@@ -39,8 +39,12 @@ def test_home_shows_every_pillar_with_real_counts(client):
     for key, href in [("data", "/datasets"), ("map", "/map"), ("knowledge", "/registry"),
                       ("contribute", "/contribute")]:
         assert f'href="{href}" id="pillar-{key}"' in html
-    first_two = "&amp;".join(f"dataset={d['id']}" for d in datasets[:2])  # the first two datasets by id
-    assert f'href="/compare?{first_two}" id="compare-link"' in html
+    from litterhub.services.compare import suggested_pair
+
+    pair = suggested_pair(demo_hub)  # two beach programmes, the largest ones
+    facets = {d["id"]: d for d in datasets}
+    assert len(set(pair)) == 2 and {facets[p]["source_programme"] for p in pair}.__len__() == 2
+    assert f'href="/compare?dataset={pair[0]}&amp;dataset={pair[1]}" id="compare-link"' in html
 
 
 def test_summary_api_and_cli_say_the_same(client, demo_hub):

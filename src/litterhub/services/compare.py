@@ -81,3 +81,30 @@ def compare(hub: Hub, datasets: list[str]) -> dict[str, Any]:
             "pooled": False,
             "note": "Each column is one dataset and one comparability class; numbers are never added across "
                     "columns. Columns of the same class can be compared directly, others only read side by side."}
+
+
+FIRST_COMPARTMENT = "beach"  # the compartment most programmes survey: the likeliest pair to share a class
+
+
+def suggested_pair(hub: Hub) -> list[str]:
+    """Two datasets worth comparing first (the home page's "Compare programmes side by side"): of two different
+    programmes that survey the same compartment, beaches first, the two with the most surveys; else the first two.
+    Read from the per-version summaries, so the home page stays cheap."""
+    from litterhub.services.datasets import list_datasets
+    from litterhub.services.summaries import facets
+
+    found = facets(hub)
+    datasets = sorted(list_datasets(hub), key=lambda d: (-(d.get("n_events") or 0), d["id"]))
+    compartments = sorted({c for f in found.values() for c in f.get("compartments", [])},
+                          key=lambda c: (c != FIRST_COMPARTMENT, c))
+    for compartment in compartments:
+        pair: list[str] = []
+        programmes: set[str] = set()
+        for d in datasets:
+            own = found.get(d["id"], {})
+            if compartment in own.get("compartments", []) and not programmes & set(own.get("programmes", [])):
+                pair.append(d["id"])
+                programmes |= set(own.get("programmes", []))
+            if len(pair) == 2:
+                return pair
+    return [d["id"] for d in sorted(datasets, key=lambda d: d["id"])[:2]]

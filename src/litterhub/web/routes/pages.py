@@ -9,6 +9,7 @@ from litterhub.http.deps import get_hub
 from litterhub.services import datasets as svc
 from litterhub.services import front_door, site_page
 from litterhub.services import metadata as md
+from litterhub.services.compare import suggested_pair
 from litterhub.services.hub import Hub
 from litterhub.services.serialise import datacite, schemaorg
 from litterhub.web.rendering import render, request_language
@@ -19,7 +20,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, hub: Hub = Depends(get_hub)) -> HTMLResponse:
     return render(request, "home.html", counts=svc.headline_counts(hub), datasets=svc.list_datasets(hub),
-                  pillars=front_door.pillars(hub))
+                  pillars=front_door.pillars(hub), compare_pair=suggested_pair(hub))
 
 
 @router.get("/datasets", response_class=HTMLResponse)
