@@ -35,6 +35,15 @@ KILL_AFTER_S = 4.0
 CONCURRENCY = 8
 
 
+def _run(coroutine):
+    """asyncio.run in a thread of its own: Playwright's sync API (the session-wide browser of other test files in the
+    same worker) keeps an event loop running in the main thread, where asyncio.run refuses to start."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -122,7 +131,7 @@ def test_the_write_limit_holds_across_both_workers(cluster):
 
             return await asyncio.gather(*(post(i) for i in range(3 * WRITE_LIMIT)))
 
-    responses = asyncio.run(drive())
+    responses = _run(drive())
     admitted = [r for r in responses if r.status_code != 429]
     refused = [r for r in responses if r.status_code == 429]
     assert len(admitted) == WRITE_LIMIT, sorted({r.status_code for r in responses})
@@ -166,7 +175,7 @@ def test_no_request_is_lost_when_a_worker_is_killed(cluster):
         await asyncio.gather(killer(), *(reader(n) for n in range(CONCURRENCY)))
         return killed_at
 
-    killed_at = asyncio.run(drive())
+    killed_at = _run(drive())
     assert victim.wait(5) == -signal.SIGKILL
     assert len(results) >= 150, f"only {len(results)} requests in {LOAD_SECONDS} s"
     failed = [r for r in results if r[2] is None or r[2] >= 300]

@@ -89,7 +89,7 @@ def test_volunteer_uploads_their_csv_and_a_survey_offline(person, web_server, we
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=20_000)
     page.context.set_offline(True)
     page.reload()
-    site = f"Praia Offline {lang} {width}"
+    site = f"Praia sem rede {lang} {width}"  # not "Praia Offline": the offline test counts those
     page.fill("#site_name", site)
     page.fill("#country", "PT")
     page.fill("#lat", "41.70123")
