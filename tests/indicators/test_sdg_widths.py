@@ -508,3 +508,23 @@ def test_widths_read_operations_honour_their_contract(demo_hub):
     ran, failures = _run_all(schema, {"widths"})
     assert ran == 3
     assert not failures, "\n\n".join(failures)
+
+
+def test_sdg_page_result_is_computed_once_and_anew_after_a_new_width(real, monkeypatch):
+    """The /sdg page keeps its result per (dataset versions, widths, parameters): a second visit computes nothing,
+    and a width given in between is used at once."""
+    from litterhub.services import indicator_store
+    from litterhub.web.routes import widths as page
+
+    indicator_store.clear_memory()
+    calls = []
+    real_sdg = indicators.sdg
+    monkeypatch.setattr(indicators, "sdg", lambda *a, **k: calls.append(1) or real_sdg(*a, **k))
+    first = page._sdg_result(real, "NLD", None, False, None)
+    assert page._sdg_result(real, "NLD", None, False, None).tables["countries"].equals(first.tables["countries"])
+    assert len(calls) == 1
+    missing = first.tables["missing_widths"]
+    assert len(missing) > 0 and list(first.tables["countries"]["status"]) != ["computed"]
+    svc.import_widths(real, svc.CLI_OPERATOR, fill(missing, lambda r: 40.0))
+    after = page._sdg_result(real, "NLD", None, False, None)
+    assert len(calls) == 2 and list(after.tables["countries"]["status"]) == ["computed"]

@@ -322,6 +322,15 @@ def register_latest(hub: Hub, con: duckdb.DuckDBPyConnection, name: str = "_site
 
 # --- the SDG computation with widths ------------------------------------------------------------------------
 
+def state(hub: Hub) -> tuple[int, str]:
+    """What the widths table holds, in two numbers (revisions are only ever added, never changed): part of the key
+    of a stored SDG result, so a new width is used at once."""
+    w = wt.site_widths
+    with hub.engine.connect() as conn:
+        n, last = conn.execute(select(func.count(), func.max(w.c.given_at))).one()
+    return int(n), str(last or "")
+
+
 def sdg_tables(hub: Hub, con: duckdb.DuckDBPyConnection, country: str | None, assume_width: float | None,
                events: str = "events", klass: str | None = None
                ) -> tuple[dict[str, pd.DataFrame], list[tuple[str, str, dict[str, Any]]], dict[str, Any]]:

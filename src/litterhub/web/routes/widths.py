@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from litterhub.analysis.comparability import IncomparableClasses, records
 from litterhub.http.deps import get_hub
 from litterhub.http.security import check_rate, verify_csrf, write_limit
-from litterhub.services import indicators
+from litterhub.services import indicator_store, indicators
 from litterhub.services import widths as svc
 from litterhub.services.auth import Principal
 from litterhub.services.datasets import BadRequest, NotFound
@@ -42,7 +42,7 @@ async def sdg_page(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     error, data, refused, status = None, None, None, 200
     try:
         assume = svc.check_assumed(assumed_text) if assumed_text else None
-        result = await run_in_threadpool(indicators.sdg, hub, country or None, None, assume, pool, klass)
+        result = await run_in_threadpool(_sdg_result, hub, country or None, assume, pool, klass)
         data = _view(result)
     except IncomparableClasses as exc:
         error, refused, status = str(exc), exc.classes, exc.status
@@ -53,6 +53,14 @@ async def sdg_page(request: Request, hub: Hub = Depends(get_hub)) -> Response:
     return page(request, "widths/sdg.html", status_code=status, country=country, assume_width=assumed_text,
                 data=data, error=error, refused=refused, klass=klass or "", shown=SITES_SHOWN,
                 class_query=lambda label: urlencode([("class", label)]))
+
+
+def _sdg_result(hub: Hub, country: str | None, assume: float | None, pool: bool, klass: str | None):  # noqa: ANN202
+    """The SDG tables, computed once per (dataset versions, widths, parameters): a new version or a new width
+    computes them anew (services/indicator_store.py)."""
+    params = (country, assume, pool, klass, svc.state(hub))
+    return indicator_store.get_or_compute(hub, "sdg-page", params,
+                                          lambda: indicators.sdg(hub, country, None, assume, pool, klass))
 
 
 def _view(result) -> dict[str, Any]:
