@@ -148,7 +148,8 @@ def prepare(data_dir: Path, database_url: str | None, shared: bool) -> str:
     return key
 
 
-def start_server(data_dir: Path, database_url: str | None, port: int, nice: int = 0) -> subprocess.Popen:
+def start_server(data_dir: Path, database_url: str | None, port: int, nice: int = 0,
+                 cpus: str | None = None) -> subprocess.Popen:
     env = {**os.environ, "LITTERHUB_DATA": str(data_dir), "LITTERHUB_API_RATE": "100000000/60",
            "LITTERHUB_COMPUTE_RATE": "100000/60", "LITTERHUB_MAX_DRAFTS": "100000", "LITTERHUB_MAX_DRAFT_MB": "100000"}
     if database_url:
@@ -158,6 +159,8 @@ def start_server(data_dir: Path, database_url: str | None, port: int, nice: int 
                "--data-dir", str(data_dir)]
     if nice:  # a priority over other work on a shared machine (see --nice)
         command = ["nice", "-n", str(nice), *command]
+    if cpus:  # pinned to these CPUs (taskset list, e.g. "0,1"): the target machine's 2 cores on a larger one
+        command = ["taskset", "-c", cpus, *command]
     server = subprocess.Popen(command, env=env, stdout=log, stderr=log, start_new_session=True)
     for _ in range(600):  # up to 60 s
         try:
