@@ -533,34 +533,26 @@ def _register(hub: Hub, dataset_id: str, version: int, sha: str, filename: str, 
 
 
 SITE_COLUMNS = ("id", "name", "lat", "lon", "country", "region", "compartment", "source_programme", "source_key")
-ID_CHUNK = 500  # ids per `IN (...)` lookup: below SQLite's and PostgreSQL's parameter limits
 
 
 def _insert_new_sites(conn, site_rows: pa.Table) -> None:
     """Insert the sites the catalog does not know yet (sites are shared across datasets, never overwritten).
 
-    Plain tuples through the driver's executemany, one Arrow column at a time: a TIDES export brings tens of
-    thousands of sites, and SQLAlchemy's per-row dict compilation cost more than the rest of the commit."""
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    ids = site_rows.column("site_id").to_pylist()
-    existing: set[str] = set()
-    for i in range(0, len(ids), ID_CHUNK):
-        chunk = ids[i:i + ID_CHUNK]
-        sql = f"SELECT id FROM sites WHERE id IN ({', '.join([mark] * len(chunk))})"  # noqa: S608 - placeholders
-        existing.update(row[0] for row in conn.exec_driver_sql(sql, tuple(chunk)))
-    fresh = pc.invert(pc.is_in(site_rows.column("site_id"), value_set=pa.array(sorted(existing), pa.string())))
-    new = site_rows.filter(fresh)
-    if not new.num_rows:
+    Plain tuples through the driver's executemany, one Arrow column at a time, and `ON CONFLICT DO NOTHING`
+    (SQLite and PostgreSQL) instead of first asking which ids exist: a TIDES export brings tens of thousands of
+    sites, and SQLAlchemy's per-row dict compilation, then the lookups, cost more than the rest of the commit."""
+    if not site_rows.num_rows:
         return
-    site_id = new.column("site_id")
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    site_id = site_rows.column("site_id")
     columns = [
-        site_id, _or(new.column("name"), site_id), new.column("lat"), new.column("lon"), new.column("country"),
-        new.column("region"), _or(new.column("compartment"), "beach"), new.column("source_programme"),
-        _or(new.column("source_key"), ""),
+        site_id, _or(site_rows.column("name"), site_id), site_rows.column("lat"), site_rows.column("lon"),
+        site_rows.column("country"), site_rows.column("region"), _or(site_rows.column("compartment"), "beach"),
+        site_rows.column("source_programme"), _or(site_rows.column("source_key"), ""),
     ]
     rows = list(zip(*(c.to_pylist() for c in columns), strict=True))
     conn.exec_driver_sql(f"INSERT INTO sites ({', '.join(SITE_COLUMNS)}) "  # noqa: S608 - fixed column names
-                         f"VALUES ({', '.join([mark] * len(SITE_COLUMNS))})", rows)
+                         f"VALUES ({', '.join([mark] * len(SITE_COLUMNS))}) ON CONFLICT (id) DO NOTHING", rows)
 
 
 def _or(column: pa.ChunkedArray, default: Any) -> pa.ChunkedArray:

@@ -16,10 +16,12 @@ Why: reading sites, facets and counts from a row-level event index made every sm
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import and_, delete, exists, func, insert, or_, select
 from sqlalchemy.engine import Connection
 
@@ -85,63 +87,123 @@ def public_site():
 
 # --- computing ----------------------------------------------------------------------------------------------
 
-def _lake_groups(hub: Hub, dataset_id: str, version: int) -> tuple[list[tuple], list[tuple], tuple]:
-    """(per site × compartment × country groups, per compartment/country facet counts, version totals)."""
+def cells_of(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """`cell_of` for whole columns (float arrays, NaN = no coordinate): the cells as float, NaN without a point."""
+    with np.errstate(invalid="ignore"):
+        row = np.clip(np.floor((lat + 90) / GRID_DEGREES), 0, GRID_ROWS - 1)
+        col = np.clip(np.floor((lon + 180) / GRID_DEGREES), 0, GRID_COLUMNS - 1)
+    return row * GRID_COLUMNS + col
+
+
+def _site_attributes(conn: Connection, ids: list[str]) -> pa.Table:
+    """The catalog's point, region and programme of the given sites: plain DB-API queries of `_CHUNK` ids each on
+    the transaction's own connection (a TIDES version names tens of thousands of sites, and SQLAlchemy's
+    expanding IN and result rows cost more than the queries)."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    cursor = conn.connection.cursor()
+    rows: list[tuple] = []
+    try:
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i:i + _CHUNK]
+            cursor.execute(f"SELECT id, lat, lon, region, source_programme FROM sites "  # noqa: S608 - placeholders
+                           f"WHERE id IN ({', '.join([mark] * len(chunk))})", tuple(chunk))
+            rows.extend(cursor.fetchall())
+    finally:
+        cursor.close()
+    names = ("id", "lat", "lon", "region", "source_programme")
+    types = (pa.string(), pa.float64(), pa.float64(), pa.string(), pa.string())
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+    return pa.table([pa.array(c, type_) for c, type_ in zip(columns, types, strict=True)], names=names)
+
+
+def _compute(conn: Connection, hub: Hub, dataset_id: str, version: int) -> tuple[pa.Table, list[tuple], tuple]:
+    """(site rows, facets, version totals) of one version, in DuckDB over the lake and the catalog's sites.
+
+    Site rows: one per site x event compartment x event country, ordered so, with the catalog's point of the
+    site (NULL when the catalog does not know it). Facets: (facet, value, events), sorted; compartments and
+    countries from the events, regions and programmes from the catalog's sites (non-empty values only)."""
     con = hub.lake.connect()
     try:
         con.register("ev", hub.lake.scan("events", [(dataset_id, version)], con))
-        groups = con.execute("""
-            SELECT site_id, compartment, country, count(*), min(event_date), max(event_date),
-                   count(items_per_100m), sum(items_per_100m)
-            FROM ev WHERE site_id IS NOT NULL GROUP BY ALL ORDER BY site_id, compartment, country""").fetchall()
+        con.execute("""
+            CREATE TEMP TABLE g AS
+            SELECT site_id, compartment, country, count(*) AS n_events, min(event_date) AS first_date,
+                   max(event_date) AS last_date, count(items_per_100m) AS n_density,
+                   sum(items_per_100m) AS sum_items_per_100m
+            FROM ev WHERE site_id IS NOT NULL GROUP BY ALL""")
+        ids = [r[0] for r in con.execute("SELECT DISTINCT site_id FROM g ORDER BY site_id").fetchall()]
+        con.register("a", _site_attributes(conn, ids))
+        sites = con.sql("""
+            SELECT g.site_id, g.compartment, g.country, a.lat, a.lon, g.n_events, g.first_date, g.last_date,
+                   g.n_density, g.sum_items_per_100m
+            FROM g LEFT JOIN a ON a.id = g.site_id ORDER BY g.site_id, g.compartment, g.country""").to_arrow_table()
         facets = con.execute("""
             SELECT 'compartment', compartment, count(*) FROM ev WHERE compartment IS NOT NULL GROUP BY ALL
             UNION ALL
-            SELECT 'country', country, count(*) FROM ev WHERE country IS NOT NULL GROUP BY ALL""").fetchall()
+            SELECT 'country', country, count(*) FROM ev WHERE country IS NOT NULL GROUP BY ALL
+            UNION ALL
+            SELECT 'region', a.region, sum(g.n_events) FROM g JOIN a ON a.id = g.site_id
+            WHERE a.region <> '' GROUP BY ALL
+            UNION ALL
+            SELECT 'programme', a.source_programme, sum(g.n_events) FROM g JOIN a ON a.id = g.site_id
+            WHERE a.source_programme <> '' GROUP BY ALL""").fetchall()
         totals = con.execute("SELECT count(*), min(event_date), max(event_date) FROM ev").fetchone()
     finally:
         con.close()
-    return groups, facets, totals  # type: ignore[return-value]
+    return sites, sorted((f, v, int(n)) for f, v, n in facets), totals  # type: ignore[return-value]
 
 
-def _site_attributes(conn: Connection, ids: Iterable[str]) -> dict[str, Any]:
-    s = t.sites
-    ids = sorted(set(ids))
-    out: dict[str, Any] = {}
-    for i in range(0, len(ids), _CHUNK):
-        for row in conn.execute(select(s.c.id, s.c.lat, s.c.lon, s.c.region, s.c.source_programme)
-                                .where(s.c.id.in_(ids[i:i + _CHUNK]))):
-            out[row.id] = row
-    return out
+def _bound(conn: Connection, column, values: pa.ChunkedArray | pa.Array) -> list:
+    """The Python values the driver receives for one column: the column type's own bind processor applied (what
+    SQLAlchemy does per row, e.g. dates as ISO text on SQLite), once per distinct value, not once per row."""
+    process = column.type._cached_bind_processor(conn.dialect)
+    if process is None:
+        return values.to_pylist()
+    encoded = pc.dictionary_encode(values).combine_chunks() if isinstance(values, pa.ChunkedArray) \
+        else pc.dictionary_encode(values)
+    distinct = np.array([process(v) for v in encoded.dictionary.to_pylist()] + [None], dtype=object)
+    indices = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
+    return distinct[indices].tolist()
+
+
+def _insert_many(conn: Connection, table, columns: dict[str, pa.ChunkedArray | pa.Array]) -> None:
+    """Insert rows given as Arrow columns through the driver's executemany (values as `_bound` says)."""
+    names = list(columns)
+    rows = list(zip(*(_bound(conn, table.c[name], columns[name]) for name in names), strict=True))
+    if not rows:
+        return
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    for i in range(0, len(rows), 5000):
+        conn.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608 - fixed names
+                             f"VALUES ({', '.join([mark] * len(names))})", rows[i:i + 5000])
 
 
 def write(conn: Connection, hub: Hub, dataset_id: str, version: int) -> dict[str, int]:
-    """Compute and store one version's summaries on `conn` (the caller's transaction); replaces earlier rows."""
-    groups, lake_facets, (n_events, date_min, date_max) = _lake_groups(hub, dataset_id, version)
-    attrs = _site_attributes(conn, (g[0] for g in groups))
-    site_rows, facets = [], {(f, v): int(n) for f, v, n in lake_facets}
-    for site_id, compartment, country, n, first, last, n_density, total in groups:
-        a = attrs.get(site_id)
-        lat, lon = (a.lat, a.lon) if a is not None else (None, None)
-        site_rows.append({"dataset_id": dataset_id, "version": version, "site_id": site_id,
-                          "compartment": compartment, "country": country, "lat": lat, "lon": lon,
-                          "cell": cell_of(lat, lon), "n_events": int(n), "first_date": first, "last_date": last,
-                          "n_density": int(n_density), "sum_items_per_100m": total})
-        if a is not None:
-            for facet, value in (("region", a.region), ("programme", a.source_programme)):
-                if value:
-                    facets[(facet, value)] = facets.get((facet, value), 0) + int(n)
+    """Compute and store one version's summaries on `conn` (the caller's transaction); replaces earlier rows.
+
+    Computed in DuckDB and inserted column-wise: a version with tens of thousands of sites made the per-site
+    Python loop and SQLAlchemy's per-row parameters a fifth of a large ingest (docs/benchmarks.md, item 5)."""
+    sites, facets, (n_events, date_min, date_max) = _compute(conn, hub, dataset_id, version)
+    n = sites.num_rows
+    lat = sites.column("lat").to_numpy(zero_copy_only=False).astype(float)
+    lon = sites.column("lon").to_numpy(zero_copy_only=False).astype(float)
+    cells = cells_of(lat, lon)
+    columns = {name: sites.column(name) for name in sites.column_names}
+    columns["cell"] = pa.array(cells, pa.float64(), from_pandas=True).cast(pa.int64())  # NaN -> NULL
+    columns["dataset_id"] = pa.repeat(pa.scalar(dataset_id), n)
+    columns["version"] = pa.repeat(pa.scalar(version, pa.int32()), n)
     _delete(conn, dataset_id, version)
     conn.execute(insert(st.summary_versions).values(
-        dataset_id=dataset_id, version=version, n_events=int(n_events), n_sites=len({r["site_id"] for r in site_rows}),
-        date_min=date_min, date_max=date_max, computed_at=datetime.now(UTC)))
-    for i in range(0, len(site_rows), 5000):
-        conn.execute(insert(st.site_summaries), site_rows[i:i + 5000])
-    if facets:
-        conn.execute(insert(st.dataset_facets), [
-            {"dataset_id": dataset_id, "version": version, "facet": f, "value": v, "n_events": n}
-            for (f, v), n in sorted(facets.items())])
-    return {"events": int(n_events), "site_rows": len(site_rows), "facets": len(facets)}
+        dataset_id=dataset_id, version=version, n_events=int(n_events),
+        n_sites=pc.count_distinct(sites.column("site_id")).as_py(), date_min=date_min, date_max=date_max,
+        computed_at=datetime.now(UTC)))
+    _insert_many(conn, st.site_summaries, columns)
+    _insert_many(conn, st.dataset_facets, {
+        "dataset_id": pa.repeat(pa.scalar(dataset_id), len(facets)),
+        "version": pa.repeat(pa.scalar(version, pa.int32()), len(facets)),
+        "facet": pa.array([f[0] for f in facets], pa.string()), "value": pa.array([f[1] for f in facets], pa.string()),
+        "n_events": pa.array([f[2] for f in facets], pa.int64())})
+    return {"events": int(n_events), "site_rows": n, "facets": len(facets)}
 
 
 def _delete(conn: Connection, dataset_id: str, version: int) -> None:
