@@ -132,3 +132,39 @@ def test_cli_threshold_sdg_composition_ospar(demo_hub, tmp_path):
     assert out.exit_code == 0 and "trend_regions:" in out.output
     bad = run(app, ["analyse", "sdg", "--country", "NL", "--data-dir", data])
     assert bad.exit_code == 2 and "alpha-3" in bad.output
+
+
+def test_json_answers_are_pages_that_add_up_to_the_whole_table(client):
+    """A per-site table comes in pages of `limit` rows; following next_cursor gives every row once, in order."""
+    params = {"dataset": "mlw-sample", "group_by": "country"}
+    whole = client.get("/api/v1/indicators/beach", params={**params, "limit": 10000}).json()
+    n_sites = whole["page"]["rows"]["sites"]
+    assert n_sites == len(whole["tables"]["sites"]) > 3 and whole["next_cursor"] is None
+    pages, cursor = [], None
+    while True:
+        r = client.get("/api/v1/indicators/beach", params={**params, "limit": 3, **({"cursor": cursor} if cursor else {})})
+        assert r.status_code == 200
+        doc = r.json()
+        assert len(doc["tables"]["sites"]) <= 3 and doc["page"]["rows"] == whole["page"]["rows"]
+        assert doc["dataset_versions"] == whole["dataset_versions"]
+        pages.append(doc)
+        cursor = doc["next_cursor"]
+        if cursor is None:
+            break
+    assert [row for p in pages for row in p["tables"]["sites"]] == whole["tables"]["sites"]
+    assert len(pages) == -(-max(whole["page"]["rows"].values()) // 3)
+    # the short country table is whole on the first page and empty after it
+    assert pages[0]["tables"]["country"] == whole["tables"]["country"][:3]
+
+
+def test_a_bad_or_stale_cursor_is_refused(client):
+    import base64
+    import json
+
+    bad = client.get("/api/v1/indicators/beach", params={"dataset": "mlw-sample", "cursor": "nonsense"})
+    assert bad.status_code == 400 and bad.json()["errors"][0]["code"] == "bad-cursor"
+    other_versions = base64.urlsafe_b64encode(json.dumps(["rows", 3, "0123456789abcdef"]).encode()).decode()
+    stale = client.get("/api/v1/indicators/beach", params={"dataset": "mlw-sample", "cursor": other_versions})
+    assert stale.status_code == 409 and stale.json()["errors"][0]["code"] == "stale-cursor"
+    too_many = client.get("/api/v1/indicators/beach", params={"dataset": "mlw-sample", "limit": 10001})
+    assert too_many.status_code in (400, 422)
