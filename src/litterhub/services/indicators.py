@@ -10,6 +10,7 @@ result's `excluded_events`. Every table gives one result per comparability class
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any
 
@@ -445,9 +446,13 @@ def dashboard(hub: Hub, datasets: list[str] | None = None, group: str = "TC", da
                  "groups": rows(comp_tables, "groups", c.label), "materials": rows(comp_tables, "materials", c.label),
                  "threshold": rows(tv_tables, "assessment", c.label)}
                 for c in comp.classes]
+    # the page keeps this dict for as long as the versions hold: only what it draws, not the per-survey tables
+    # (over 10 M observations the survey totals alone are 1.2 M rows, ~340 MB)
+    kept_tv = {"assessment": tv.tables["assessment"]} if "assessment" in tv.tables else {}
     return {
-        "result": result, "group": group, "groups": result.summary.get("groups", []),
+        "result": dataclasses.replace(result, tables={}), "group": group, "groups": result.summary.get("groups", []),
         "points": chart_points, "lines": lines, "truncated": truncated, "countries": countries,
-        "composition": comp, "threshold": tv, "classes": sections, "chart_class": chart_class,
+        "composition": dataclasses.replace(comp, tables={}), "threshold": dataclasses.replace(tv, tables=kept_tv),
+        "classes": sections, "chart_class": chart_class,
         "warnings": [w.as_dict() for w in comp.warnings + [w for w in result.warnings if w.code == "no-survey-length"]],
     }
