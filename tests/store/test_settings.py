@@ -129,3 +129,23 @@ def test_serve_refuses_to_start_with_a_bad_value(tmp_path):
     assert res.stderr.strip() == ("error [bad-setting]: LITTERHUB_API_RATE must be 'REQUESTS/SECONDS' with both at "
                                   "least 1, e.g. 600/60, not 'quick'")
     assert "Traceback" not in res.stderr and "serving" not in res.stdout
+
+
+def test_the_lake_database_is_bounded_by_the_setting(tmp_path, monkeypatch):
+    """LITTERHUB_DUCKDB_MEMORY_MB reaches DuckDB (an open database too), with its spill folder in the data dir."""
+    from litterhub.services.hub import Hub
+    from litterhub.store import duck
+
+    monkeypatch.setenv("LITTERHUB_DUCKDB_MEMORY_MB", "300")
+    hub = Hub.open(tmp_path / "data")
+    try:
+        con = duck.connect()
+        limit = con.sql("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        spill = con.sql("SELECT current_setting('temp_directory')").fetchall()[0][0]
+        assert limit.replace(" ", "") in ("300.0MiB", "300MiB", "314.5MB", "314.5MiB"), limit
+        assert spill == str(tmp_path / "data" / "tmp" / "duckdb")
+    finally:
+        hub.close()
+    monkeypatch.setenv("LITTERHUB_DUCKDB_MEMORY_MB", "700")
+    Hub.open(tmp_path / "data").close()
+    assert duck.connect().sql("SELECT current_setting('memory_limit')").fetchall()[0][0].startswith("700")
