@@ -77,3 +77,42 @@ def test_a_kept_answer_is_gzipped_for_clients_that_accept_it(any_hub):
         again = client.get("/api/v1/sites", headers={"Accept-Encoding": "gzip"})
         assert again.headers.get("content-encoding") == "gzip"
         assert again.json() == plain.json()
+
+
+def test_registry_search_and_the_map_page_are_kept_and_a_new_record_is_found_at_once(any_hub, monkeypatch):
+    """/api/v1/search is kept like /api/v1/registry/search (a registry edit is an audited catalog write, so the
+    next search sees it); the /map page (a template) is kept too."""
+    from litterhub.services import registry
+    from litterhub.services import search as search_service
+
+    calls = {"n": 0}
+    real = search_service.search
+
+    def counting(*args, **kwargs):
+        calls["n"] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(search_service, "search", counting)
+    record = {"type": "actor", "kind": "ngo", "title": "Quokka Shoreline Keepers", "countries": ["AUS"],
+              "sources": ["https://example.org/q"], "topics": ["monitoring"]}
+    with TestClient(create_app(any_hub)) as client:
+        first = client.get("/api/v1/search", params={"q": "quokka"})
+        assert first.status_code == 200 and first.json()["total"] == 0
+        assert client.get("/api/v1/search", params={"q": "quokka"}).json() == first.json()
+        assert calls["n"] == 1, "the second identical anonymous search was computed again"
+        registry.create_record(any_hub, record, registry.Caller("t", "reviewer"), publish=True)
+        found = client.get("/api/v1/search", params={"q": "quokka"}).json()
+        assert calls["n"] == 2 and [r["title"] for r in found["results"]] == [record["title"]]
+        from litterhub.web.routes import front_door
+
+        renders = {"n": 0}
+        real_render = front_door.render
+
+        def counting_render(*args, **kwargs):
+            renders["n"] += 1
+            return real_render(*args, **kwargs)
+
+        monkeypatch.setattr(front_door, "render", counting_render)
+        pages = [client.get("/map", headers={"Accept-Language": "fr"}) for _ in range(3)]
+        assert [p.status_code for p in pages] == [200] * 3 and renders["n"] == 1
+        assert pages[1].text == pages[0].text == pages[2].text and 'lang="fr"' in pages[0].text

@@ -10,7 +10,7 @@ seen by the next request.
 
 Only what cannot differ between callers is kept: GET/HEAD without credentials (no Authorization, API key or
 session cookie), on ALLOWED paths, answered 200 without Set-Cookie and at most MAX_ENTRY_BYTES long. HTML
-pages are kept only on the read-only catalog views (home, datasets, sites, indicators) and only when they set
+pages are kept only on the read-only catalog views (home, datasets, sites, indicators, map) and only when they set
 no cookie (a page with a form sets the CSRF cookie, so it is never kept); the page's CSP nonce is replaced by
 the new response's nonce on every hit. The store is bounded by
 MAX_TOTAL_BYTES, least recently used first out. A kept answer is gzipped once, on its first hit by a client
@@ -34,8 +34,9 @@ from litterhub.http.problems import Problem
 from litterhub.services.result_cache import fingerprint, fingerprint_scan
 
 ALLOWED = re.compile(r"^/api/v1/(datasets|sites|events|indicators|registry/(records|search|map|types))(/|$)"
+                     r"|^/api/v1/search$"  # the registry's search (registry edits are audited); not search/everywhere
                      r"|^/ogc(/|$)|^/api/3/action/|^/api/action/|^/catalog"
-                     r"|^/$|^/datasets(/|$)|^/sites/|^/indicators$")  # pages: read-only views of the catalog
+                     r"|^/$|^/datasets(/|$)|^/sites/|^/indicators$|^/map$")  # pages: read-only views of the catalog
 HTML = b"text/html"
 NEVER = re.compile(r"/rejected\.csv$|/download|\.parquet$")  # large downloads stream from disk already
 CREDENTIALS = (b"authorization", b"x-api-key")
