@@ -4,6 +4,13 @@ Everything streams from the Parquet lake through DuckDB in record batches, so me
 whatever the size of the result. CSV cells that a spreadsheet would run as a formula are neutralised;
 GeoParquet carries valid `geo` metadata with a bbox covering column; a Data Package zip carries
 `datapackage.json`, one Table Schema per table and the licence, and passes `frictionless validate`.
+
+A dataset version never changes, so its downloads (`version_download`, every format) are also kept as files
+(`stored_version` / `produce_stored`, services/download_store.py): produced once per (dataset, version, format,
+variant), then sent as a file. The variant is a digest of everything else the bytes depend on: this module's code,
+the lake schemas, the DuckDB and Arrow versions, and for a Data Package its descriptor (which names the request's
+base URL, the title, the licence...). Who may read a version is checked on every request, stored file or not.
+Events-query downloads (`query_download`) depend on the whole catalog and keep streaming.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from pathlib import Path
 from typing import IO, Any
 
 import duckdb
@@ -26,9 +35,11 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from sqlalchemy import select
 
+from litterhub.model import csvsafe
 from litterhub.model.csvsafe import neutralise_formulas
 from litterhub.model.schema import LAKE_TABLES
 from litterhub.services import datasets as svc
+from litterhub.services.download_store import DownloadStore, Key
 from litterhub.services.hub import Hub
 from litterhub.services.metadata import FORMATS, DatasetMeta, licence_info, version_meta
 from litterhub.store import duck
@@ -397,22 +408,33 @@ def live_descriptor(hub: Hub, base_url: str, dataset_id: str, version: int) -> d
                                    for table in TABLES])
 
 
+def _member(ds: DatasetMeta, name: str) -> zipfile.ZipInfo:
+    """A zip entry dated when the version was published (not when the zip was written), so that a version's
+    package is the same bytes whenever and by whichever process it is made."""
+    created = next((v.created for v in ds.versions if v.version == ds.version), None)
+    stamp = created.timetuple()[:6] if created is not None and created.year >= 1980 else (1980, 1, 1, 0, 0, 0)
+    info = zipfile.ZipInfo(name, date_time=stamp)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
 def write_datapackage(hub: Hub, ds: DatasetMeta, sink: IO[bytes]) -> dict[str, Any]:
     """Write a Data Package zip of one dataset version into `sink`; returns the descriptor."""
     resources = []
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for table in TABLES:
             source = version_source(hub, ds.id, ds.version, table)
-            with zf.open(f"data/{table}.csv", "w", force_zip64=True) as member:
+            with zf.open(_member(ds, f"data/{table}.csv"), "w", force_zip64=True) as member:
                 out = _HashingWriter(member)
                 for chunk in _csv(source):
                     out.write(chunk)
-            zf.writestr(f"schemas/{table}.json", json.dumps(table_schema(table), indent=1))
+            zf.writestr(_member(ds, f"schemas/{table}.json"), json.dumps(table_schema(table), indent=1))
             resources.append({**_resource(ds, table, f"data/{table}.csv"), "bytes": out.bytes,
                               "hash": f"sha256:{out.sha256.hexdigest()}", "schema": f"schemas/{table}.json"})
-        zf.writestr("LICENSE.md", _licence_text(ds))
+        zf.writestr(_member(ds, "LICENSE.md"), _licence_text(ds))
         descriptor = package_descriptor(ds, resources)
-        zf.writestr("datapackage.json", json.dumps(descriptor, indent=1, ensure_ascii=False))
+        zf.writestr(_member(ds, "datapackage.json"), json.dumps(descriptor, indent=1, ensure_ascii=False))
     return descriptor
 
 
@@ -438,6 +460,93 @@ def version_download(hub: Hub, base_url: str, dataset_id: str, version: int, fmt
     suffix = FORMATS[fmt][2]
     name = f"{dataset_id}-v{version}" + (f"-{table}" if fmt == "csv" and table != "events" else "")
     return Download(f"{name}.{suffix}", FORMATS[fmt][1], chunks)
+
+
+# --- stored version downloads (services/download_store.py) -----------------------------------------------------
+
+@dataclass
+class StoredDownload:
+    """A version download as a stored file: `found` is its stat when it is already stored, else None."""
+
+    filename: str
+    media_type: str
+    key: Key
+    path: Path
+    found: Any  # os.stat_result | None
+    write: Any  # Callable[[IO[bytes]], object]: writes the bytes `version_download` streams
+
+
+def download_store(hub: Hub) -> DownloadStore:
+    """The deployment's store of version downloads: local files under the data directory (also for a lake on
+    object storage), at most LITTERHUB_DOWNLOAD_STORE_MB."""
+    return DownloadStore(Path(hub.settings.data_dir) / "cache" / "downloads",
+                         int(hub.settings.download_store_mb * (1 << 20)))
+
+
+def store_enabled(hub: Hub) -> bool:
+    return hub.settings.download_store_mb > 0
+
+
+@cache
+def _code_revision() -> str:
+    """What the bytes of every format depend on besides the data: a new release of any of these makes new files."""
+    parts = [Path(__file__).read_bytes(), Path(csvsafe.__file__).read_bytes(), duckdb.__version__.encode(),
+             pa.__version__.encode()]
+    parts += [f"{name}:{schema}:{schema.metadata}".encode() for name, schema in sorted(LAKE_TABLES.items())]
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+def _variant(*parts: str) -> str:
+    return hashlib.sha256("\0".join((_code_revision(), *parts)).encode()).hexdigest()[:20]
+
+
+def _package_variant(ds: DatasetMeta) -> str:
+    """The Data Package's metadata (descriptor without the data's sizes and hashes, and licence text): it names
+    the request's base URL and catalog fields that can change without a new version (title, DOI...)."""
+    skeleton = package_descriptor(ds, [_resource(ds, table, f"data/{table}.csv") for table in TABLES])
+    return _variant("zip", json.dumps(skeleton, sort_keys=True, ensure_ascii=False), _licence_text(ds))
+
+
+def stored_version(hub: Hub, base_url: str, dataset_id: str, version: int, fmt: str,
+                   table: str = "events") -> StoredDownload:
+    """The stored file of `version_download(...)`, after the same access check (run on every request): a version
+    that is not published (retracted, unknown) is NotFound, and any files it left in the store are deleted."""
+    if fmt not in FORMATS:
+        raise svc.BadRequest(f"format must be one of {sorted(FORMATS)}")
+    if table not in LAKE_TABLES:
+        raise svc.BadRequest(f"table must be one of {sorted(LAKE_TABLES)}")
+    store = download_store(hub)
+    try:
+        svc.require_published(hub, dataset_id, version)
+    except svc.NotFound:
+        store.remove_version(dataset_id, version)
+        raise
+    table = table if fmt == "csv" else "events"
+    if fmt == "zip":
+        ds = version_meta(hub, base_url, dataset_id, version)
+        variant = _package_variant(ds)
+
+        def write(fh: IO[bytes]) -> None:
+            write_datapackage(hub, ds, fh)
+    else:
+        variant = _variant(fmt, table)
+
+        def write(fh: IO[bytes]) -> None:
+            source = version_source(hub, dataset_id, version, table)
+            if fmt == "parquet":
+                write_geoparquet(source, fh)
+                return
+            for chunk in {"csv": _csv, "geojson": _geojson}[fmt](source):
+                fh.write(chunk)
+    suffix = FORMATS[fmt][2]
+    key = Key(dataset_id, version, fmt + (f"-{table}" if fmt == "csv" else ""), variant, suffix)
+    name = f"{dataset_id}-v{version}" + (f"-{table}" if fmt == "csv" and table != "events" else "")
+    return StoredDownload(f"{name}.{suffix}", FORMATS[fmt][1], key, store.path(key), store.lookup(key), write)
+
+
+def produce_stored(hub: Hub, item: StoredDownload) -> Any:
+    """Make the stored file of `item` if nobody has (blocking: call it off the event loop); returns its stat."""
+    return download_store(hub).produce(item.key, item.write)
 
 
 def query_download(hub: Hub, q: EventQuery, fmt: str) -> Download:

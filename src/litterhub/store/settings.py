@@ -229,6 +229,8 @@ class Settings:
     max_drafts: int = setting("LITTERHUB_MAX_DRAFTS", 20, whole(0), "draft uploads one contributor may keep")
     max_draft_mb: float = setting("LITTERHUB_MAX_DRAFT_MB", 500.0, number(0),
                                   "total size of one contributor's drafts (MiB)")
+    download_store_mb: float = setting("LITTERHUB_DOWNLOAD_STORE_MB", 4096.0, number(0),
+                                       "largest total size of stored version downloads (MiB); 0: every one streams")
     litter_run_hours: float = setting("LITTERHUB_LITTER_RUN_HOURS", 24.0, number(0),
                                       "hours a litteR run's outputs are kept")
     groups_dir: Path | None = setting("LITTERHUB_GROUPS_DIR", None, path,

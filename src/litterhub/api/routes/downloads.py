@@ -1,12 +1,26 @@
-"""/api/v1 downloads (dataset versions and events queries, streamed) and DataCite/citation metadata."""
+"""/api/v1 downloads and DataCite/citation metadata.
+
+A dataset version's download is a stored file (services/download_store.py): produced once, in the compute pool
+(http/compute.py, off the event loop, at most LITTERHUB_COMPUTE_SLOTS at once), by one task per file that every
+concurrent first request awaits; then sent as a file with Content-Length, ETag and Last-Modified, answering Range
+(206, so a large download resumes) and If-None-Match / If-Modified-Since (304). The access check runs on every
+request before a file is sent. Events-query downloads stream as they are computed.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import os
+from email.utils import formatdate, parsedate_to_datetime
 from typing import Literal
 
+from anyio import to_thread
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
+from litterhub.http import compute
 from litterhub.http.deps import get_hub
 from litterhub.services import doi
 from litterhub.services import downloads as dl
@@ -31,6 +45,65 @@ def _stream(download: dl.Download) -> StreamingResponse:
                              headers={"Content-Disposition": f'attachment; filename="{download.filename}"'})
 
 
+class _File(FileResponse):
+    chunk_size = 1 << 20  # fewer thread hops per large file than Starlette's 64 KiB
+
+
+def _etag(item: dl.StoredDownload, st: os.stat_result) -> str:
+    """Strong: names the stored file (its key, which includes the variant) and this production of it."""
+    return '"' + hashlib.sha256(f"{item.path.name}:{st.st_mtime_ns}:{st.st_size}".encode()).hexdigest()[:32] + '"'
+
+
+def _not_modified(request: Request, etag: str, st: os.stat_result) -> bool:
+    """RFC 9110 13.1: If-None-Match wins over If-Modified-Since."""
+    match = request.headers.get("if-none-match")
+    if match is not None:
+        tags = [tag.strip().removeprefix("W/") for tag in match.split(",")]
+        return "*" in tags or etag in tags
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            return int(st.st_mtime) <= parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError, OverflowError):
+            return False
+    return False
+
+
+async def _produce_once(request: Request, hub: Hub, item: dl.StoredDownload) -> os.stat_result:
+    """The stat of the stored file, produced by one task per file in this process that all callers await (a
+    caller that goes away does not cancel it for the others)."""
+    flights: dict[str, asyncio.Future] = getattr(request.app.state, "download_flights", None) or {}
+    request.app.state.download_flights = flights
+    key = str(item.path)
+    flight = flights.get(key)
+    if flight is None:
+        limiter = compute.pool(request).limiter
+        flight = asyncio.ensure_future(to_thread.run_sync(dl.produce_stored, hub, item, limiter=limiter))
+        flights[key] = flight
+
+        def done(finished: asyncio.Future) -> None:
+            flights.pop(key, None)
+            if not finished.cancelled():
+                finished.exception()  # retrieved, so a failure nobody awaits any more is not logged as lost
+
+        flight.add_done_callback(done)
+    return await asyncio.shield(flight)
+
+
+async def _version_download(request: Request, hub: Hub, dataset_id: str, version: int, fmt: str,
+                            table: str = "events") -> Response:
+    base = _base(request)
+    if not dl.store_enabled(hub):  # LITTERHUB_DOWNLOAD_STORE_MB=0: stream every time
+        return _stream(await run_in_threadpool(dl.version_download, hub, base, dataset_id, version, fmt, table))
+    item = await run_in_threadpool(dl.stored_version, hub, base, dataset_id, version, fmt, table)
+    st = item.found or await _produce_once(request, hub, item)
+    etag = _etag(item, st)
+    headers = {"ETag": etag, "Last-Modified": formatdate(st.st_mtime, usegmt=True), "Cache-Control": "no-cache"}
+    if _not_modified(request, etag, st):
+        return Response(status_code=304, headers=headers)
+    return _File(item.path, media_type=item.media_type, filename=item.filename, stat_result=st, headers=headers)
+
+
 FEATURE_COLLECTION = {"type": "object", "required": ["type", "features"],
                       "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]},
                                      "features": {"type": "array", "items": {"type": "object"}}}}
@@ -46,34 +119,34 @@ def _binary(media: str, description: str) -> dict:
                                                                                "format": "binary"}}}}, **PROBLEMS}
 
 
-@router.get("/datasets/{dataset_id}/versions/{version}/download.csv", response_class=StreamingResponse,
+@router.get("/datasets/{dataset_id}/versions/{version}/download.csv", response_class=FileResponse,
             responses=_binary("text/csv", "events (or observations) of the version as CSV"))
-def download_csv(dataset_id: str, version: int, request: Request,
-                 table: Literal["events", "observations", "particles"] = Query("events"),
-                 hub: Hub = Depends(get_hub)) -> StreamingResponse:
+async def download_csv(dataset_id: str, version: int, request: Request,
+                       table: Literal["events", "observations", "particles"] = Query("events"),
+                       hub: Hub = Depends(get_hub)) -> Response:
     """One dataset version as CSV (cells that could run as spreadsheet formulas are prefixed with ')."""
-    return _stream(dl.version_download(hub, _base(request), dataset_id, version, "csv", table))
+    return await _version_download(request, hub, dataset_id, version, "csv", table)
 
 
-@router.get("/datasets/{dataset_id}/versions/{version}/download.geojson", response_class=StreamingResponse,
+@router.get("/datasets/{dataset_id}/versions/{version}/download.geojson", response_class=FileResponse,
             responses=_geojson("events of the version as a GeoJSON FeatureCollection"))
-def download_geojson(dataset_id: str, version: int, request: Request, hub: Hub = Depends(get_hub)
-                     ) -> StreamingResponse:
-    return _stream(dl.version_download(hub, _base(request), dataset_id, version, "geojson"))
+async def download_geojson(dataset_id: str, version: int, request: Request, hub: Hub = Depends(get_hub)
+                           ) -> Response:
+    return await _version_download(request, hub, dataset_id, version, "geojson")
 
 
-@router.get("/datasets/{dataset_id}/versions/{version}/download.parquet", response_class=StreamingResponse,
+@router.get("/datasets/{dataset_id}/versions/{version}/download.parquet", response_class=FileResponse,
             responses=_binary("application/vnd.apache.parquet", "events of the version as GeoParquet 1.1"))
-def download_parquet(dataset_id: str, version: int, request: Request, hub: Hub = Depends(get_hub)
-                     ) -> StreamingResponse:
-    return _stream(dl.version_download(hub, _base(request), dataset_id, version, "parquet"))
+async def download_parquet(dataset_id: str, version: int, request: Request, hub: Hub = Depends(get_hub)
+                           ) -> Response:
+    return await _version_download(request, hub, dataset_id, version, "parquet")
 
 
-@router.get("/datasets/{dataset_id}/versions/{version}/download.zip", response_class=StreamingResponse,
+@router.get("/datasets/{dataset_id}/versions/{version}/download.zip", response_class=FileResponse,
             responses=_binary("application/zip", "Frictionless Data Package (datapackage.json, CSV, schemas)"))
-def download_zip(dataset_id: str, version: int, request: Request, hub: Hub = Depends(get_hub)
-                 ) -> StreamingResponse:
-    return _stream(dl.version_download(hub, _base(request), dataset_id, version, "zip"))
+async def download_zip(dataset_id: str, version: int, request: Request, hub: Hub = Depends(get_hub)
+                       ) -> Response:
+    return await _version_download(request, hub, dataset_id, version, "zip")
 
 
 @router.get("/datasets/{dataset_id}/versions/{version}/datapackage.json", responses=PROBLEMS)
