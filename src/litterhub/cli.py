@@ -48,6 +48,7 @@ COMMANDS: dict[str, Entry] = {
     "countries": Entry("countries", "Country profiles: monitoring, indicators, inventories, records, memberships."),
     "regions": Entry("countries", "Regional Seas programmes and other country groups."),
     "doi": Entry("doi", "DataCite DOIs of dataset versions (drafts until minted)."),
+    "downloads": Entry("downloads", "Stored dataset-version downloads: pre-build, show or clear them."),
     "duplicates": Entry("duplicates", "Find the same survey arriving through two datasets (site, date, transect, "
                         "items); flag every pair with its evidence, leave only exact copies out of indicators."),
     "events": Entry("events", "Events calendar: meetings, trainings and cleanups; iCalendar feeds."),

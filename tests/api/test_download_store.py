@@ -5,11 +5,13 @@ the size bound, and a retracted version never served."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import threading
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -218,3 +220,27 @@ def test_store_settings_stream_when_zero(client, hub, configure, productions):
     answer = client.get(URL.format(MAINE, 1, "geojson"))
     assert answer.status_code == 200 and answer.content == _streamed(hub, MAINE, 1, "geojson")
     assert productions == [] and "etag" not in answer.headers
+
+
+def test_cli_warms_shows_and_clears_the_store(client, hub):
+    from typer.testing import CliRunner
+
+    from litterhub.cli import app
+
+    runner = CliRunner()
+    data = ["--data-dir", str(hub.settings.data_dir)]
+    warmed = runner.invoke(app, ["downloads", "warm", "--dataset", MAINE, "--base-url", BASE, "--json", *data])
+    assert warmed.exit_code == 0, warmed.output
+    made = json.loads(warmed.output)["files"]
+    assert sorted((m["format"], m["table"]) for m in made) == [("csv", "events"), ("csv", "observations"),
+                                                               ("geojson", "events"), ("parquet", "events"),
+                                                               ("zip", "events")]
+    assert all(m["dataset_id"] == MAINE and m["version"] == 1 and m["bytes"] > 0 for m in made)
+    zipped = next(m for m in made if m["format"] == "zip")
+    assert client.get(URL.format(MAINE, 1, "zip")).content == Path(zipped["path"]).read_bytes()
+    status = json.loads(runner.invoke(app, ["downloads", "status", "--json", *data]).output)
+    assert status["files"] == len(_stored_files(hub)) >= 5
+    cleared = runner.invoke(app, ["downloads", "clear", "--json", *data])
+    assert cleared.exit_code == 0 and json.loads(cleared.output)["files"] == status["files"]
+    assert _stored_files(hub) == []
+    assert client.get(URL.format(MAINE, 1, "csv")).content == _streamed(hub, MAINE, 1, "csv")

@@ -556,3 +556,39 @@ def query_download(hub: Hub, q: EventQuery, fmt: str) -> Download:
     source = query_source(hub, q)
     chunks = {"csv": _csv, "geojson": _geojson, "parquet": _parquet}[fmt](source)
     return Download(f"events.{FORMATS[fmt][2]}", FORMATS[fmt][1], chunks)
+
+
+# --- keeping the store (litterhub downloads) ---------------------------------------------------------------------
+
+def warm_store(hub: Hub, base_url: str | None = None, dataset_id: str | None = None) -> list[dict[str, Any]]:
+    """Produce the stored files of every current published version (or one dataset's) in every format, so the
+    first visitors are not the ones who wait. The Data Package names the hub's public address, so it is made
+    only when `base_url` is given (the address requests arrive at, e.g. LITTERHUB_BASE_URL)."""
+    made = []
+    store = download_store(hub)
+    for ds_id, version in _current_versions(hub, dataset_id):
+        wanted = [("csv", table) for table in TABLES] + [("geojson", "events"), ("parquet", "events")]
+        if base_url:
+            wanted.append(("zip", "events"))
+        for fmt, table in wanted:
+            item = stored_version(hub, base_url or "", ds_id, version, fmt, table)
+            was_there = item.found is not None
+            st = item.found or produce_stored(hub, item)
+            made.append({"dataset_id": ds_id, "version": version, "format": fmt, "table": table,
+                         "bytes": st.st_size, "produced": not was_there, "path": str(item.path)})
+    store.evict()
+    return made
+
+
+def clear_store(hub: Hub) -> dict[str, int]:
+    """Delete every stored download (they are produced again on demand); returns what was removed."""
+    store = download_store(hub)
+    files, size = store.usage()
+    store.clear()
+    return {"files": files, "bytes": size}
+
+
+def store_usage(hub: Hub) -> dict[str, Any]:
+    files, size = download_store(hub).usage()
+    return {"path": str(download_store(hub).root), "files": files, "bytes": size,
+            "max_bytes": int(hub.settings.download_store_mb * (1 << 20))}
