@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import threading
 import time
 import zipfile
@@ -244,3 +245,51 @@ def test_cli_warms_shows_and_clears_the_store(client, hub):
     assert cleared.exit_code == 0 and json.loads(cleared.output)["files"] == status["files"]
     assert _stored_files(hub) == []
     assert client.get(URL.format(MAINE, 1, "csv")).content == _streamed(hub, MAINE, 1, "csv")
+
+
+def _produce_in_child(root, key, log, pause):
+    """A forked process (a second server worker) producing `key`; each production appends a line to `log`."""
+    def write(fh):
+        with open(log, "a") as out:
+            out.write(f"{os.getpid()}\n")
+        time.sleep(pause)  # long enough for the other process to arrive and wait
+        fh.write(b"made once\n")
+    DownloadStore(root, 1 << 20).produce(key, write)
+
+
+def test_two_processes_racing_make_one_file(tmp_path):
+    import multiprocessing
+
+    fork = multiprocessing.get_context("fork")
+    key, log = Key("d", 1, "csv-events", "v", "csv"), tmp_path / "productions.log"
+    workers = [fork.Process(target=_produce_in_child, args=(tmp_path / "store", key, log, 0.5)) for _ in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(30)
+    assert [w.exitcode for w in workers] == [0, 0]
+    assert len(log.read_text().splitlines()) == 1  # the second process waited on the flock and found the file
+    assert DownloadStore(tmp_path / "store", 1 << 20).path(key).read_bytes() == b"made once\n"
+
+
+def _killed_mid_write(root, key):
+    def write(fh):
+        fh.write(b"half a fi")
+        fh.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+    DownloadStore(root, 1 << 20).produce(key, write)
+
+
+def test_a_process_killed_mid_write_leaves_nothing_visible(tmp_path):
+    import multiprocessing
+
+    key, store = Key("d", 1, "zip", "v", "zip"), DownloadStore(tmp_path, 1 << 20)
+    child = multiprocessing.get_context("fork").Process(target=_killed_mid_write, args=(tmp_path, key))
+    child.start()
+    child.join(30)
+    assert child.exitcode == -signal.SIGKILL
+    assert store.lookup(key) is None and store.files() == []
+    leftovers = [p.name for p in store.path(key).parent.iterdir() if p.name.endswith(".tmp")]
+    assert len(leftovers) == 1  # invisible to readers; swept once older than TEMP_MAX_AGE
+    assert store.produce(key, lambda fh: fh.write(b"whole\n")).st_size == 6  # its flock died with it
+    assert store.path(key).read_bytes() == b"whole\n"
