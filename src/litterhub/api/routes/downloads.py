@@ -119,8 +119,12 @@ def _binary(media: str, description: str) -> dict:
                                                                                "format": "binary"}}}}, **PROBLEMS}
 
 
+STORED = {206: {"description": "the byte range asked for with Range (resuming a download)"},
+          304: {"description": "not modified since the ETag (If-None-Match) or date (If-Modified-Since) given"}}
+
+
 @router.get("/datasets/{dataset_id}/versions/{version}/download.csv", response_class=FileResponse,
-            responses=_binary("text/csv", "events (or observations) of the version as CSV"))
+            responses={**_binary("text/csv", "events (or observations) of the version as CSV"), **STORED})
 async def download_csv(dataset_id: str, version: int, request: Request,
                        table: Literal["events", "observations", "particles"] = Query("events"),
                        hub: Hub = Depends(get_hub)) -> Response:
@@ -129,21 +133,23 @@ async def download_csv(dataset_id: str, version: int, request: Request,
 
 
 @router.get("/datasets/{dataset_id}/versions/{version}/download.geojson", response_class=FileResponse,
-            responses=_geojson("events of the version as a GeoJSON FeatureCollection"))
+            responses={**_geojson("events of the version as a GeoJSON FeatureCollection"), **STORED})
 async def download_geojson(dataset_id: str, version: int, request: Request, hub: Hub = Depends(get_hub)
                            ) -> Response:
     return await _version_download(request, hub, dataset_id, version, "geojson")
 
 
 @router.get("/datasets/{dataset_id}/versions/{version}/download.parquet", response_class=FileResponse,
-            responses=_binary("application/vnd.apache.parquet", "events of the version as GeoParquet 1.1"))
+            responses={**_binary("application/vnd.apache.parquet", "events of the version as GeoParquet 1.1"),
+                       **STORED})
 async def download_parquet(dataset_id: str, version: int, request: Request, hub: Hub = Depends(get_hub)
                            ) -> Response:
     return await _version_download(request, hub, dataset_id, version, "parquet")
 
 
 @router.get("/datasets/{dataset_id}/versions/{version}/download.zip", response_class=FileResponse,
-            responses=_binary("application/zip", "Frictionless Data Package (datapackage.json, CSV, schemas)"))
+            responses={**_binary("application/zip", "Frictionless Data Package (datapackage.json, CSV, schemas)"),
+                       **STORED})
 async def download_zip(dataset_id: str, version: int, request: Request, hub: Hub = Depends(get_hub)
                        ) -> Response:
     return await _version_download(request, hub, dataset_id, version, "zip")
