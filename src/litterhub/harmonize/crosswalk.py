@@ -90,11 +90,18 @@ def _map_distinct_codes(scheme: pa.ChunkedArray, code: pa.ChunkedArray) -> tuple
 
     A dataset has millions of observation rows but only hundreds of distinct codes, so normalising and
     joining the distinct pairs and then taking by index is an order of magnitude cheaper than a row join.
+    The pairs are found without building a `scheme + code` string per row: each column is dictionary-encoded
+    (null counting as "", as in the pair) and the two small indices combined into one integer per row.
     """
-    combo = pc.binary_join_element_wise(pc.fill_null(scheme, ""), pc.fill_null(code, ""), "\x1f")
-    encoded = pc.dictionary_encode(combo).combine_chunks()
-    index = encoded.indices
-    _, first = np.unique(index.to_numpy(zero_copy_only=False), return_index=True)
+    scheme_ix, n_schemes = _dense_codes(scheme)
+    code_ix, n_codes = _dense_codes(code)
+    pair = scheme_ix * n_codes + code_ix
+    present = np.zeros(max(n_schemes * n_codes, 1), bool)
+    present[pair] = True
+    dense = np.cumsum(present) - 1  # pair value -> index of the distinct pair, in pair order
+    index = dense[pair]
+    first = np.empty(int(present.sum()), np.int64)
+    first[index[::-1]] = np.arange(len(index) - 1, -1, -1)  # the first row of each pair (last write wins)
     positions = pa.array(first, pa.int64())
     distinct = pa.table({"source_scheme": pc.take(scheme, positions), "source_code": pc.take(code, positions),
                          "_row": pa.array(np.arange(len(first)), pa.int64())})
@@ -103,7 +110,14 @@ def _map_distinct_codes(scheme: pa.ChunkedArray, code: pa.ChunkedArray) -> tuple
                            use_threads=False).sort_by("_row")
     relation = pc.fill_null(joined["relation"], UNMAPPED)
     joined = joined.set_column(joined.schema.get_field_index("relation"), "relation", relation)
-    return joined.select(list(ADDED)), index
+    return joined.select(list(ADDED)), pa.array(index, pa.int64())
+
+
+def _dense_codes(values: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, int]:
+    """Per row, the index of its value among the column's distinct values (null and "" the same), and how many."""
+    encoded = pc.dictionary_encode(pc.fill_null(values, "")).combine_chunks() if isinstance(values, pa.ChunkedArray) \
+        else pc.dictionary_encode(pc.fill_null(values, ""))
+    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), len(encoded.dictionary)
 
 
 def vocab_version_of(table: pa.Table) -> str | None:

@@ -105,21 +105,24 @@ def check_total(report: ValidationReport, lines: np.ndarray, source: np.ndarray,
 def unpivot(matrix: np.ndarray, items: list[ItemColumn], event_keys: pa.Array, lines: np.ndarray) -> pa.Table:
     """Long observation rows for every non-blank item cell (explicit zeros are kept: 'tracked, none found')."""
     rows, cols = np.nonzero(~np.isnan(matrix))
-    codes = pa.array([it.code for it in items], pa.string())
-    names = pa.array([it.name for it in items], pa.string())
-    schemes = pa.array([it.scheme for it in items], pa.string())
-    column_names = pa.array([it.column for it in items], pa.string())
-    toward = pa.array([it.counts_toward_total for it in items], pa.bool_())
     take_cols = pa.array(cols)
+    taken: dict[tuple, pa.Array] = {}  # one take per distinct list: programmes often use the column as code and name
+
+    def per_item(values: list, type_: pa.DataType) -> pa.Array:
+        key = (str(type_), *values)
+        if key not in taken:
+            taken[key] = pa.array(values, type_).take(take_cols)
+        return taken[key]
+
     return pa.table(
         {
             "source_event_id": event_keys.take(pa.array(rows)),
-            "source_scheme": schemes.take(take_cols),
-            "source_code": codes.take(take_cols),
-            "source_name": names.take(take_cols),
+            "source_scheme": per_item([it.scheme for it in items], pa.string()),
+            "source_code": per_item([it.code for it in items], pa.string()),
+            "source_name": per_item([it.name for it in items], pa.string()),
             "count": pa.array(matrix[rows, cols], pa.float64()),
-            "counts_toward_total": toward.take(take_cols),
+            "counts_toward_total": per_item([it.counts_toward_total for it in items], pa.bool_()),
             "source_line": pa.array(lines[rows], pa.int64()),
-            "source_column": column_names.take(take_cols),
+            "source_column": per_item([it.column for it in items], pa.string()),
         }
     )

@@ -62,6 +62,38 @@ def _sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+# Columns written without Parquet min/max statistics: labels that are constant within a version (a version is one
+# file, chosen by path, never by statistics) and verbatim or low-cardinality text in file order, whose row-group
+# ranges cannot prune anything. Their statistics cost a fifth of writing a large version's observations
+# (docs/benchmarks.md, item 5). Columns readers filter on (event_id, master_code, rollup_code, count, ...) keep
+# theirs; the values written are the same either way.
+NO_STATISTICS: dict[str, frozenset[str]] = {
+    "observations": frozenset({"dataset_id", "version", "source_scheme", "source_code", "source_name",
+                               "source_column", "relation", "material"}),
+}
+
+
+def _statistics_columns(table_name: str) -> bool | list[str]:
+    """`write_statistics` for a lake table: True, or the Parquet leaf paths (`flags.list.element`) that keep them."""
+    skip = NO_STATISTICS.get(table_name)
+    if not skip:
+        return True
+    return [path for path in _leaf_paths(table_name) if path.split(".")[0] not in skip]
+
+
+_LEAVES: dict[str, list[str]] = {}
+
+
+def _leaf_paths(table_name: str) -> list[str]:
+    """The Parquet column paths of a lake table, as Arrow writes them (read back from an empty file once)."""
+    if table_name not in _LEAVES:
+        sink = pa.BufferOutputStream()
+        pq.write_table(LAKE_TABLES[table_name].empty_table(), sink)
+        schema = pq.ParquetFile(pa.BufferReader(sink.getvalue())).schema
+        _LEAVES[table_name] = [schema.column(i).path for i in range(len(schema))]
+    return _LEAVES[table_name]
+
+
 @dataclass
 class StagedVersion:
     """A dataset version written to a temporary folder, not yet visible."""
@@ -84,6 +116,7 @@ class StagedVersion:
                 self.tmp_dir / f"{table_name}.parquet",
                 LAKE_TABLES[table_name],
                 compression="zstd",
+                write_statistics=_statistics_columns(table_name),
             )
             self.writers[table_name] = writer
         table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])

@@ -1,0 +1,151 @@
+"""The ingest's vectorised steps (issue 20, item 5) equal their straightforward definitions: crosswalk pairs found
+from per-column codes, site ids hashed by DuckDB, event ids joined per distinct value, accepted lines marked in a
+range, unpivot sharing equal item arrays, and observation files written with fewer statistics but the same rows."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from litterhub.harmonize import crosswalk
+from litterhub.ingest.base import site_ids
+from litterhub.ingest.wide import ItemColumn, unpivot
+from litterhub.services.ingest import _accepted_lines, _prefixed
+
+
+def _crosswalk_definition(observations: pa.Table) -> pa.Table:
+    """apply_crosswalk as it was: one `scheme + code` string per row, dictionary-encoded, first rows by np.unique."""
+    combo = pc.binary_join_element_wise(pc.fill_null(observations["source_scheme"], ""),
+                                        pc.fill_null(observations["source_code"], ""), "\x1f")
+    index = pc.dictionary_encode(combo).combine_chunks().indices
+    _, first = np.unique(index.to_numpy(zero_copy_only=False), return_index=True)
+    positions = pa.array(first, pa.int64())
+    distinct = pa.table({"source_scheme": pc.take(observations["source_scheme"], positions),
+                         "source_code": pc.take(observations["source_code"], positions),
+                         "_row": pa.array(np.arange(len(first)), pa.int64())})
+    distinct = distinct.append_column("_key", crosswalk.code_key(distinct["source_code"]))
+    joined = distinct.join(crosswalk.mapping_table(), keys=["source_scheme", "_key"], join_type="left outer",
+                           use_threads=False).sort_by("_row")
+    joined = joined.set_column(joined.schema.get_field_index("relation"), "relation",
+                               pc.fill_null(joined["relation"], crosswalk.UNMAPPED))
+    out = observations
+    for name in crosswalk.ADDED:
+        out = out.append_column(name, pc.take(joined[name], index))
+    return out
+
+
+def _observations(rng: np.random.Generator, n: int) -> pa.Table:
+    mapping = crosswalk.mapping_table()
+    schemes = sorted(set(mapping["source_scheme"].to_pylist()))[:4] + ["nowhere", "", None]
+    codes = mapping["_key"].to_pylist()[:300] + ["  G 1 ", "no such code", "", None]
+    scheme = [schemes[i] for i in rng.integers(0, len(schemes), n)]
+    code = [codes[i] for i in rng.integers(0, len(codes), n)]
+    half = n // 2
+    return pa.table({
+        "source_scheme": pa.chunked_array([scheme[:half], scheme[half:]], pa.string()),
+        "source_code": pa.chunked_array([code[:half], code[half:]], pa.string()),
+        "source_name": pa.array([None] * n, pa.string()),
+        "count": pa.array(rng.poisson(2.0, n).astype(float)),
+    })
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_crosswalk_equals_the_per_row_pair_definition(seed):
+    table = _observations(np.random.default_rng(seed), 20_000)
+    got = crosswalk.apply_crosswalk(table)
+    want = _crosswalk_definition(table)
+    assert got.num_rows == table.num_rows
+    for name in crosswalk.ADDED:
+        assert got[name].to_pylist() == want[name].to_pylist(), name
+    relations = set(got["relation"].to_pylist())
+    assert crosswalk.UNMAPPED in relations and relations & set(crosswalk.ITEM_RELATIONS)  # both kinds exercised
+
+
+def test_crosswalk_of_an_empty_table():
+    empty = pa.table({"source_scheme": pa.array([], pa.string()), "source_code": pa.array([], pa.string()),
+                      "source_name": pa.array([], pa.string()), "count": pa.array([], pa.float64())})
+    got = crosswalk.apply_crosswalk(empty)
+    assert got.num_rows == 0 and set(crosswalk.ADDED) <= set(got.column_names)
+
+
+def _site_id(programme: str, key) -> str:
+    return "s-" + hashlib.sha1(f"{programme}|{key}".encode()).hexdigest()[:12]
+
+
+def test_site_ids_equal_the_hashlib_definition():
+    keys = ["a", None, "é, 12.3456", "None", "", "a", "zone:Orange County, CA, USA", "𝔘nicode"] * 50
+    chunked = pa.chunked_array([keys[:100], keys[100:]], pa.string())
+    for programme in ("Ocean Conservancy TIDES", "EEA Marine LitterWatch"):
+        want = [_site_id(programme, k) for k in keys]
+        assert site_ids(programme, chunked).to_pylist() == want
+        assert site_ids(programme, pa.array(keys, pa.large_string())).to_pylist() == want
+    numbers = pa.array([3, None, 3, 12])
+    assert site_ids("P", numbers).to_pylist() == [_site_id("P", k) for k in (3, None, 3, 12)]
+    assert site_ids("P", pa.chunked_array([], pa.string())).to_pylist() == []
+
+
+def test_event_ids_joined_per_distinct_value_equal_the_per_row_join():
+    values = pa.chunked_array([["1", "1", None, "2"], ["2", "3", "1"], []], pa.string())
+    got = _prefixed("tides-x", values)
+    assert got.to_pylist() == pc.binary_join_element_wise("tides-x", values, ":").to_pylist()
+    assert got.to_pylist() == ["tides-x:1", "tides-x:1", None, "tides-x:2", "tides-x:2", "tides-x:3", "tides-x:1"]
+
+
+@pytest.mark.parametrize("lines", [[5, 5, 6, 9, 7, 7, 5], [2, 10_000_000, 2, 3]])
+def test_accepted_lines_equal_the_sorted_distinct_lines(lines):
+    events = pa.table({"source_line": pa.array(lines[:2], pa.int64())})
+    observations = pa.table({"source_line": pa.array(lines[2:], pa.int64())})
+    got = _accepted_lines(events, observations, None)
+    assert got.tolist() == sorted(set(lines))
+    assert _accepted_lines(events.slice(0, 0), observations.slice(0, 0), None).tolist() == []
+
+
+def _unpivot_definition(matrix, items, keys, lines) -> pa.Table:
+    rows, cols = np.nonzero(~np.isnan(matrix))
+    take = pa.array(cols)
+    return pa.table({
+        "source_event_id": keys.take(pa.array(rows)),
+        "source_scheme": pa.array([it.scheme for it in items], pa.string()).take(take),
+        "source_code": pa.array([it.code for it in items], pa.string()).take(take),
+        "source_name": pa.array([it.name for it in items], pa.string()).take(take),
+        "count": pa.array(matrix[rows, cols], pa.float64()),
+        "counts_toward_total": pa.array([it.counts_toward_total for it in items], pa.bool_()).take(take),
+        "source_line": pa.array(lines[rows], pa.int64()),
+        "source_column": pa.array([it.column for it in items], pa.string()).take(take),
+    })
+
+
+def test_unpivot_equals_the_definition_with_shared_and_distinct_item_labels():
+    matrix = np.array([[1.0, np.nan, 0.0], [np.nan, 2.0, 3.0]])
+    keys = pa.array(["e1", "e2"])
+    lines = np.array([2, 3])
+    same = [ItemColumn(c, "oc-icc", c, name=c) for c in ("Bottles", "Cups", "Nets")]  # column = code = name
+    differ = [ItemColumn("G1", "tsg-ml", "G1", name="Bottle"), ItemColumn("G2", "tsg-ml", "G2", name=None),
+              ItemColumn("G3", "tsg-ml", "G3", name="Net", counts_toward_total=False)]
+    for items in (same, differ):
+        got = unpivot(matrix, items, keys, lines)
+        assert got.equals(_unpivot_definition(matrix, items, keys, lines))
+        assert got.num_rows == 4
+
+
+def test_observation_files_keep_statistics_only_where_readers_filter(hub):
+    from litterhub.services.ingest import ingest_file
+    from litterhub.services.setup import DEMO_DIR
+
+    result = ingest_file(hub, DEMO_DIR / "mlw-sample.csv", "mlw", "stats-mlw")
+    assert result.ok
+    folder = hub.lake.version_dir("stats-mlw", result.version)
+    meta = pq.ParquetFile(folder / "observations.parquet").metadata
+    row_group = meta.row_group(0)
+    stats = {row_group.column(i).path_in_schema: row_group.column(i).is_stats_set for i in range(meta.num_columns)}
+    assert stats["event_id"] and stats["master_code"] and stats["count"] and stats["source_line"]
+    assert not stats["dataset_id"] and not stats["source_code"] and not stats["source_column"]
+    assert pq.ParquetFile(folder / "events.parquet").metadata.row_group(0).column(0).is_stats_set
+    observations = pq.read_table(folder / "observations.parquet")
+    assert observations.num_rows == result.extra["observations"] > 0
+    assert set(observations["dataset_id"].to_pylist()) == {"stats-mlw"}
