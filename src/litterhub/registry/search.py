@@ -200,12 +200,18 @@ def _typo_candidates(conn: Connection, token: str, prefix: str, limit: int) -> l
 MAX_COMPLETIONS = 20
 
 
+COMPLETIONS_SQL = {  # PostgreSQL: LIKE 'abc%' is served by the trigram index on any collation
+    "postgresql": "SELECT term FROM registry_terms WHERE term LIKE :pattern",
+    "sqlite": "SELECT term FROM registry_terms WHERE term >= :token AND term < :token || char(1114111)",
+}
+
+
 def _completions(conn: Connection, token: str) -> list[str]:
-    if conn.dialect.name == "postgresql":  # LIKE 'abc%' is served by the trigram index on any collation
-        sql = "SELECT term FROM registry_terms WHERE term LIKE :pattern"
-    else:
-        sql = "SELECT term FROM registry_terms WHERE term >= :token AND term < :token || char(1114111)"
-    terms = conn.execute(text(sql), {"token": token, "pattern": token + "%"}).scalars()
+    terms = conn.execute(text(COMPLETIONS_SQL[conn.dialect.name]), {"token": token, "pattern": token + "%"}).scalars()
+    return _shortest(token, terms)
+
+
+def _shortest(token: str, terms) -> list[str]:
     return sorted((t for t in terms if t != token), key=lambda t: (len(t), t))[:MAX_COMPLETIONS]
 
 
@@ -214,15 +220,22 @@ def _variants(token: str) -> list[str]:
     return [token, token + "s"] + ([token[:-1]] if token.endswith("s") and len(token) > 3 else [])
 
 
-def _alternatives(conn: Connection, token: str, last: bool = False, known: set[str] | None = None) -> list[str]:
+def _completes(token: str, last: bool) -> bool:
+    return last and len(token) >= 3 and not is_cjk(token)
+
+
+def _alternatives(conn: Connection, token: str, last: bool = False, known: set[str] | None = None,
+                  completions: list[str] | None = None) -> list[str]:
     """The token itself if indexed (with its simple plural), plus the words it begins when it is the last word;
-    else indexed words a typo away (same first letter, or two for long words). `known`: the indexed words among
-    the variants, when the caller looked them up already (one query for the whole search)."""
+    else indexed words a typo away (same first letter, or two for long words). `known` and `completions`: the
+    indexed words among the variants and the last word's completions, when the caller looked them up already
+    (one statement for the whole search)."""
     if is_cjk(token):
         return [token]
     variants = _variants(token)
     known = _known(conn, set(variants)) if known is None else known
-    completions = _completions(conn, token) if last and len(token) >= 3 else []
+    if completions is None:
+        completions = _completions(conn, token) if _completes(token, last) else []
     limit = _max_typos(token)
     if token in known or any(v in known for v in variants) or completions or limit == 0:
         alts = [token] + [v for v in variants[1:] if v in known]  # simple plural folding: bag ~ bags
@@ -289,6 +302,20 @@ def _known(conn: Connection, words: set[str]) -> set[str]:
         bindparam("v", expanding=True)), {"v": sorted(words)}).scalars())
 
 
+def _vocabulary(conn: Connection, words: set[str], last: str | None) -> tuple[set[str], list[str]]:
+    """The indexed words among `words`, and the completions of `last` (None: none wanted), in one statement:
+    each statement costs the client about half a millisecond on top of the server's work."""
+    if last is None:
+        return _known(conn, words), []
+    if not words:
+        return set(), _completions(conn, last)
+    sql = (f"SELECT term, 0 FROM registry_terms WHERE term IN :v UNION ALL "  # noqa: S608 - fixed fragments
+           f"SELECT term, 1 FROM ({COMPLETIONS_SQL[conn.dialect.name]}) AS c")
+    rows = conn.execute(text(sql).bindparams(bindparam("v", expanding=True)),
+                        {"v": sorted(words), "token": last, "pattern": last + "%"}).all()
+    return {t for t, kind in rows if kind == 0}, _shortest(last, (t for t, kind in rows if kind == 1))
+
+
 @dataclass
 class _Query:
     groups: list[Group]
@@ -313,10 +340,12 @@ def _query(conn: Connection, words: list[str]) -> _Query:
     wanted = {v for w in words if not is_cjk(w) for v in _variants(w)}
     said = {s.start: tuple(words[s.start:s.end]) for s in spans}
     wanted |= {w for s in spans for t in gl.equivalents(s.concepts, said[s.start]) for w in t if not is_cjk(w)}
-    known = _known(conn, wanted)  # one vocabulary lookup for every word and every glossary equivalent
+    # one vocabulary lookup for every word and every glossary equivalent, and the last word's completions
+    known, completions = _vocabulary(conn, wanted, words[last] if _completes(words[last], True) else None)
 
     def alts(i: int) -> list[str]:
-        found = _alternatives(conn, words[i], last=i == last, known=known)
+        found = _alternatives(conn, words[i], last=i == last, known=known,
+                              completions=completions if i == last else None)
         if words[i] not in found:
             corrected[words[i]] = found
         return found
@@ -367,10 +396,10 @@ TIER_SQL = {
               "SELECT rowid AS doc, bm25({fts}{weights}) AS score FROM {fts} "
               "WHERE {fts} MATCH :q LIMIT :cap) ORDER BY score, doc LIMIT :k) r "
               "JOIN registry_search s ON s.doc_id = r.doc ORDER BY r.score, r.doc",
-    "postgresql": "SELECT r.score, r.n, s.record_id FROM (SELECT doc, score, count(*) OVER () AS n FROM ("
-                  "SELECT doc_id AS doc, ts_rank_cd({vector}, to_tsquery('simple', :rq), 1) AS score "
-                  "FROM registry_search WHERE {where} LIMIT :cap) c ORDER BY score DESC, doc LIMIT :k) r "
-                  "JOIN registry_search s ON s.doc_id = r.doc ORDER BY r.score DESC, r.doc",
+    # the record id is read with the score (same row), so no join back to registry_search
+    "postgresql": "SELECT score, count(*) OVER () AS n, record_id, doc FROM (SELECT doc_id AS doc, record_id, "
+                  "ts_rank_cd({vector}, to_tsquery('simple', :rq), 1) AS score FROM registry_search WHERE {where} "
+                  "LIMIT :cap) c ORDER BY score DESC, doc LIMIT :k",
 }
 
 
@@ -428,64 +457,102 @@ def _tiers(own: str, words: str, phrase: list[str], dialect: str) -> list[_TierS
     return title + [_TierSpec(words, False)]
 
 
-def _ranked(conn: Connection, tiers: list[_TierSpec], facets: str, need: int) -> tuple[list[Hit], bool]:
-    """The best `need` matches, tier by tier; whether every match that could reach the page was ranked.
+def _ranked(conn: Connection, tiers: list[_TierSpec], facets: str, need: int,
+            hits: list[Hit] | None = None) -> tuple[list[Hit], bool]:
+    """The best `need` matches, tier by tier (after `hits`, the page so far); whether every match that could reach
+    the page was ranked.
 
     A later tier also holds the matches of the earlier ones (no NOT: excluding costs FTS5 and GIN another pass
     over the excluded doclists); asking it for `need` rows leaves room for the new ones, and repeats are dropped."""
-    hits: list[Hit] = []
-    seen: set[str] = set()
+    hits = list(hits or [])
     exact = True
     for tier in tiers:
-        found = _tier(conn, tier, facets, need)
-        new = [h for h in found.hits if h.id not in seen]
-        hits += new[:need - len(hits)]
-        seen.update(h.id for h in new)
-        exact = exact and found.exact
         if len(hits) >= need:
             break
+        found = _tier(conn, tier, facets, need)
+        hits = _add(hits, found.hits, need)
+        exact = exact and found.exact
     return hits, exact
+
+
+def _add(hits: list[Hit], ranked: list[Hit], need: int) -> list[Hit]:
+    """The page so far, then the ranked hits it does not hold yet, up to `need`."""
+    seen = {h.id for h in hits}
+    return hits + [h for h in ranked if h.id not in seen][:need - len(hits)]
 
 
 # --- totals and facet counts ---------------------------------------------------------------------------------
 
 # The first RANK_LIMIT matches in index order (FTS5: doc id order; PostgreSQL: heap order, from whichever of the
 # GIN index or a scan the planner finds cheaper), each with its doc id and the tail of its document from the first
-# facet term on: they give the facet counts, and on PostgreSQL the total when there are more (an estimate).
+# facet term on: they give the facet counts, and the total when there are more (an estimate).
 CANDIDATES_SQL = {
     "sqlite": "SELECT c.doc, s.record_id, substr(s.body, instr(s.body, ' lhf')) FROM (SELECT rowid "
               "AS doc FROM registry_fts WHERE registry_fts MATCH :q LIMIT :n) c JOIN registry_search s "
               "ON s.doc_id = c.doc",
-    "postgresql": "SELECT s.doc_id, s.record_id, substr(s.body, strpos(s.body, ' lhf')) "
-                  "FROM registry_search s WHERE s.tsv @@ to_tsquery('simple', :q) LIMIT :n",
+    # PostgreSQL answers in one row: how many, the largest doc id and the facet terms (the stored column of
+    # migration 0750) of the candidates, with the doc-id range for the estimate. 500 rows through the driver and
+    # SQLAlchemy cost the client 1.5-2 ms; cutting the tails out of the bodies cost the server as much.
+    "postgresql": "SELECT 0 AS kind, count(*) AS matched, max(c.doc_id) AS reached, string_agg(c.facet_terms, ' '), "
+                  "(SELECT min(doc_id) FROM registry_search), (SELECT max(doc_id) FROM registry_search) FROM ("
+                  "SELECT doc_id, facet_terms FROM registry_search WHERE tsv @@ to_tsquery('simple', :q) LIMIT :n) c",
 }
+# PostgreSQL, when the title tiers leave room on the page: the same candidates also rank the text tier (they are
+# its matches: words and facets, the first BODY_RANK_LIMIT in index order), so the text tier costs no second
+# reading of the same rows (it was a statement of its own, 11-16 ms for a broad query). The summary row (kind 0)
+# comes with the best `k` as rows of kind 1: score, doc id, record id.
+CANDIDATES_RANKED_SQL = (
+    "WITH c AS MATERIALIZED (SELECT doc_id, record_id, facet_terms, tsv FROM registry_search "
+    "WHERE tsv @@ to_tsquery('simple', :q) LIMIT :n) "
+    "SELECT 0 AS kind, count(*)::float8, max(doc_id), string_agg(facet_terms, ' '), "
+    "(SELECT min(doc_id) FROM registry_search), (SELECT max(doc_id) FROM registry_search) FROM c "
+    "UNION ALL (SELECT 1, ts_rank_cd(tsv, to_tsquery('simple', :rq), 1)::float8 AS score, doc_id, record_id, "
+    "NULL, NULL FROM c ORDER BY score DESC, doc_id LIMIT :k)")
+FACET_TAIL = " " + FACET_TOKEN_PREFIX
 
 
 @dataclass
 class _Candidates:
-    rows: list[tuple[int, str, str]]  # (doc id, record id, facet terms)
+    tails: list[str]  # the candidates' facet terms
     total: int  # exact when `exact`, else an estimate
-    exact: bool  # every match is among the rows
+    exact: bool  # every match is among the candidates
+    ranked: list[Hit] = field(default_factory=list)  # PostgreSQL, when asked: the text tier, best first
 
 
-def _candidates(conn: Connection, match: str, limit: int) -> _Candidates:
-    dialect = conn.dialect.name
-    rows = [tuple(r) for r in conn.execute(text(CANDIDATES_SQL[dialect]), {"q": match, "n": limit})]
-    if len(rows) < limit:
-        return _Candidates(rows, len(rows), True)
-    estimate = _estimate_total(conn, match, limit, max(r[0] for r in rows))
+def _candidates(conn: Connection, match: str, limit: int, rank: tuple[str, int] | None = None) -> _Candidates:
+    """The first `limit` matches of `match`; on PostgreSQL with `rank` (words, rows wanted), also the text tier."""
+    ranked: list[Hit] = []
+    if conn.dialect.name == "postgresql":
+        if rank is None:
+            rows = conn.execute(text(CANDIDATES_SQL["postgresql"]), {"q": match, "n": limit}).all()
+        else:
+            rows = conn.execute(text(CANDIDATES_RANKED_SQL), {"q": match, "n": limit, "rq": rank[0],
+                                                              "k": rank[1]}).all()
+            ranked = [Hit(r[3], float(r[1] or 0.0)) for r in rows if r[0] == 1]
+        _, matched, reached, tails, first, last = next(r for r in rows if r[0] == 0)
+        matched, found = int(matched), [tails or ""]
+    else:
+        rows = conn.execute(text(CANDIDATES_SQL["sqlite"]), {"q": match, "n": limit}).all()
+        matched, found = len(rows), [r[2] for r in rows]
+        reached = max((r[0] for r in rows), default=0)
+        first = last = None
+    if matched < limit:
+        return _Candidates(found, matched, True, ranked)
+    estimate = _estimate_total(conn, match, limit, reached, first, last)
     digits = max(0, len(str(estimate)) - 2)  # two significant figures: it is an estimate, and says so
-    return _Candidates(rows, max(limit, int(round(estimate, -digits))), False)
+    return _Candidates(found, max(limit, int(round(estimate, -digits))), False, ranked)
 
 
-def _estimate_total(conn: Connection, match: str, found: int, reached: int) -> int:
+def _estimate_total(conn: Connection, match: str, found: int, reached: int, first: int | None = None,
+                    last: int | None = None) -> int:
     """How many documents match in all. The first `found` matches reach doc id `reached`: the same density over
-    the whole doc-id range (FTS5 returns doc id order; PostgreSQL's heap order follows insertion, so it holds
-    there too until updates reshuffle the heap). PostgreSQL also has the planner's row estimate from the
+    the whole doc-id range `first`-`last` (FTS5 returns doc id order; PostgreSQL's heap order follows insertion, so
+    it holds there too until updates reshuffle the heap). PostgreSQL also has the planner's row estimate from the
     statistics ANALYZE keeps on the tsvector column; it assumes words independent and so underestimates words
     that go together (Chinese bigrams: 49 for 5 578), hence the larger of the two."""
-    first, last = conn.execute(text("SELECT (SELECT MIN(doc_id) FROM registry_search), "
-                                    "(SELECT MAX(doc_id) FROM registry_search)")).one()
+    if first is None or last is None:
+        first, last = conn.execute(text("SELECT (SELECT MIN(doc_id) FROM registry_search), "
+                                        "(SELECT MAX(doc_id) FROM registry_search)")).one()
     density = int(found * (last - first + 1) / max(1, reached - first + 1))
     if conn.dialect.name != "postgresql":
         return density
@@ -537,15 +604,29 @@ def search(conn: Connection, query: str, filters: dict[str, list[str]] | None = 
     q = _query(conn, words)
     facets = _facet_expr(filters, dialect)
     modes = ["all", "any"] if len(q.groups) > 1 else ["all"]
-    found, mode = _Candidates([], 0, True), "all"
-    for mode in modes:
-        found = _candidates(conn, _match(q.groups, filters, dialect, mode == "any"), RANK_LIMIT)
-        if found.total:
-            break
     phrase = [w for i, w in enumerate(words) if i not in q.skipped]
-    tiers = _tiers(_render(q.own, dialect, mode == "any"), _render(q.groups, dialect, mode == "any"), phrase, dialect)
-    hits, ranked_exact = _ranked(conn, tiers, facets, offset + limit) if found.total else ([], True)
-    return SearchPage(query, found.total, hits[offset:offset + limit], _facets_of([r[2] for r in found.rows]),
+    need = offset + limit
+    found, hits, ranked_exact = _Candidates([], 0, True), [], True
+    for mode in modes:
+        any_word = mode == "any"
+        tiers = _tiers(_render(q.own, dialect, any_word), _render(q.groups, dialect, any_word), phrase, dialect)
+        match = _match(q.groups, filters, dialect, any_word)
+        if dialect == "postgresql":  # title tiers first: the candidates rank the text tier when there is room
+            hits, ranked_exact = _ranked(conn, tiers[:-1], facets, need)
+            room = len(hits) < need
+            found = _candidates(conn, match, RANK_LIMIT, (tiers[-1].words, need) if room else None)
+            if found.total:
+                if room:
+                    hits, ranked_exact = _add(hits, found.ranked, need), ranked_exact and found.exact
+                break
+        else:
+            found = _candidates(conn, match, RANK_LIMIT)
+            if found.total:
+                hits, ranked_exact = _ranked(conn, tiers, facets, need)
+                break
+    if not found.total:
+        hits, ranked_exact = [], True
+    return SearchPage(query, found.total, hits[offset:offset + limit], _facets_of(found.tails),
                       q.corrected, mode, facets_exact=found.exact, total_exact=found.exact,
                       ranked_exact=ranked_exact, expanded=q.expanded)
 
@@ -566,5 +647,5 @@ def _browse(conn: Connection, query: str, filters: dict[str, list[str]], limit: 
     sql = (f"SELECT r.id FROM registry_search s JOIN registry_records r ON r.id = s.record_id WHERE {where} "  # noqa: S608
            "ORDER BY r.title, r.id LIMIT :limit OFFSET :offset")  # fixed fragments; every value is bound
     page = [Hit(r[0], 0.0) for r in conn.execute(text(sql), {**params, "q": match})]
-    return SearchPage(query, found.total, page, _facets_of([r[2] for r in found.rows]),
+    return SearchPage(query, found.total, page, _facets_of(found.tails),
                       facets_exact=found.exact, total_exact=found.exact)
