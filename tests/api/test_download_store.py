@@ -293,3 +293,21 @@ def test_a_process_killed_mid_write_leaves_nothing_visible(tmp_path):
     assert len(leftovers) == 1  # invisible to readers; swept once older than TEMP_MAX_AGE
     assert store.produce(key, lambda fh: fh.write(b"whole\n")).st_size == 6  # its flock died with it
     assert store.path(key).read_bytes() == b"whole\n"
+
+
+def test_an_edited_title_makes_a_new_package(client, hub):
+    from sqlalchemy import update
+
+    from litterhub.store import tables as t
+
+    url = URL.format(MAINE, 1, "zip")
+    before = json.loads(zipfile.ZipFile(io.BytesIO(client.get(url).content)).read("datapackage.json"))
+    with hub.engine.begin() as conn:  # a catalog write the hub audits, as every one of its own is
+        conn.execute(update(t.datasets).where(t.datasets.c.id == MAINE).values(title="Maine beaches, renamed"))
+        auth.audit(conn, "test", "dataset.edited", f"dataset:{MAINE}", {"title": "Maine beaches, renamed"})
+    answer = client.get(url)
+    after = json.loads(zipfile.ZipFile(io.BytesIO(answer.content)).read("datapackage.json"))
+    assert before["title"] != after["title"] == "Maine beaches, renamed"
+    assert answer.content == _streamed(hub, MAINE, 1, "zip")
+    zips = [n for n in _stored_files(hub) if n.startswith("zip-")]
+    assert len(zips) >= 2 and len(set(zips)) == len(zips)
