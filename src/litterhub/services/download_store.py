@@ -93,9 +93,14 @@ class DownloadStore:
         path = self.path(key)
         try:
             st = path.stat()
-            os.utime(path, ns=(time.time_ns(), st.st_mtime_ns))  # last use = atime; mtime stays the production's
         except FileNotFoundError:
             return None
+        try:
+            os.utime(path, ns=(time.time_ns(), st.st_mtime_ns))  # last use = atime; mtime stays the production's
+        except FileNotFoundError:
+            return None  # removed (evicted, cleared) between the two calls
+        except OSError:
+            pass  # a read-only store still serves; it only cannot record the use
         return st
 
     # --- producing ---------------------------------------------------------------------------------------------
