@@ -311,3 +311,19 @@ def test_an_edited_title_makes_a_new_package(client, hub):
     assert answer.content == _streamed(hub, MAINE, 1, "zip")
     zips = [n for n in _stored_files(hub) if n.startswith("zip-")]
     assert len(zips) >= 2 and len(set(zips)) == len(zips)
+
+
+def test_on_both_catalogs_a_version_is_produced_once_and_refused_once_retracted(any_hub, productions):
+    """The store itself is files; what the catalog adds is the access check on every request (SQLite, PostgreSQL)."""
+    assert ingest_file(any_hub, DEMO_DIR / "mdmap-maine-2016-2023.csv", "mdmap", MAINE).version == 1
+    with TestClient(create_app(any_hub)) as c:
+        url = URL.format(MAINE, 1, "csv")
+        first, second = c.get(url), c.get(url)
+        assert first.status_code == second.status_code == 200 and first.content == second.content
+        assert first.content == _streamed(any_hub, MAINE, 1, "csv") and len(productions) == 1
+        assert c.get(url, headers={"if-none-match": first.headers["etag"]}).status_code == 304
+        reviewer = auth.create_user(any_hub, "reviewer@example.org", None, role="reviewer")
+        review.retract_version(any_hub, auth.principal_for_session(any_hub, reviewer.id), MAINE, 1, "wrong site")
+        assert c.get(url).status_code == 404
+        assert c.get(url, headers={"if-none-match": first.headers["etag"]}).status_code == 404
+    assert _stored_files(any_hub) == []
