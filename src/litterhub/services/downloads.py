@@ -18,11 +18,12 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import tempfile
 import threading
 import zipfile
 from collections import OrderedDict
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -475,8 +476,8 @@ class StoredDownload:
     media_type: str
     key: Key
     path: Path
-    found: Any  # os.stat_result | None
-    write: Any  # Callable[[IO[bytes]], object]: writes the bytes `version_download` streams
+    found: os.stat_result | None
+    write: Callable[[IO[bytes]], object]  # writes the bytes `version_download` streams
 
 
 def download_store(hub: Hub) -> DownloadStore:
@@ -570,7 +571,7 @@ def stored_version(hub: Hub, base_url: str, dataset_id: str, version: int, fmt: 
     return StoredDownload(f"{name}.{suffix}", FORMATS[fmt][1], key, store.path(key), store.lookup(key), write)
 
 
-def produce_stored(hub: Hub, item: StoredDownload) -> Any:
+def produce_stored(hub: Hub, item: StoredDownload) -> os.stat_result:
     """Make the stored file of `item` if nobody has (blocking: call it off the event loop); returns its stat."""
     return download_store(hub).produce(item.key, item.write)
 
