@@ -149,3 +149,100 @@ def test_observation_files_keep_statistics_only_where_readers_filter(hub):
     observations = pq.read_table(folder / "observations.parquet")
     assert observations.num_rows == result.extra["observations"] > 0
     assert set(observations["dataset_id"].to_pylist()) == {"stats-mlw"}
+
+
+def test_regions_remembered_across_batches_and_after_the_bound_equal_each_point_located(monkeypatch):
+    """Later batches take located pairs from the process's memory; past the bound it starts again, same names."""
+    from litterhub.harmonize import regions
+    from litterhub.vocab.regions import marine_region_names
+
+    monkeypatch.setattr(regions, "_located", {})
+    monkeypatch.setattr(regions, "MAX_LOCATED", 120)
+    rng = np.random.default_rng(11)
+    beaches = np.column_stack([rng.uniform(-30, 40, 150), rng.uniform(25, 70, 150)])
+    beaches[:3] = [(np.nan, np.nan), (0.0, -0.0), (200.0, 10.0)]
+    named = 0
+    for _ in range(4):  # overlapping batches: some pairs remembered, some new, the memory cleared on the way
+        pick = beaches[rng.integers(0, len(beaches), size=400)]
+        lon, lat = pick[:, 0].copy(), pick[:, 1].copy()
+        want = marine_region_names(lon, lat)
+        got = regions.region_names(lon, lat)
+        assert got.dtype == object and got.tolist() == want.tolist()
+        assert len(regions._located) <= 120 + 150
+        named += sum(1 for w in want.tolist() if w)
+    assert named > 100  # the points really fall in seas
+
+
+def _parse_items_definition(batch, items, lines, report):
+    """parse_items as it was: column by column, fast cast or the validating parser, reports in column order."""
+    from litterhub.ingest.cells import parse_number
+    from litterhub.ingest.wide import ItemMatrix, _fast_counts
+
+    values = np.full((batch.num_rows, len(items)), np.nan)
+    bad = np.zeros(batch.num_rows, bool)
+    for j, item in enumerate(items):
+        parsed = _fast_counts(batch.column(item.column)) or parse_number(batch.column(item.column))
+        values[:, j] = parsed.values
+        if parsed.invalid.any():
+            rows = np.flatnonzero(parsed.invalid)
+            texts = batch.column(item.column).take(pa.array(rows)).to_pylist()
+            report.add_many("type-error", lines[rows], item.column, [f"count {t!r} is not a number" for t in texts])
+            bad |= parsed.invalid
+        with np.errstate(invalid="ignore"):
+            negative = parsed.values < 0
+        if negative.any():
+            rows = np.flatnonzero(negative)
+            report.add_many("litter-negative-count", lines[rows], item.column,
+                            [f"count {parsed.values[r]:g} is negative" for r in rows])
+            bad |= negative
+    return ItemMatrix(values, bad)
+
+
+@pytest.mark.parametrize("surprise", [None, "x", " 3", "nan", "-2", "1e400", "4.5"])
+def test_parse_items_all_columns_at_once_equal_column_by_column(surprise):
+    from litterhub.ingest.report import ValidationReport
+    from litterhub.ingest.wide import parse_items
+
+    rng = np.random.default_rng(5)
+    n, k = 300, 12
+    cells = np.where(rng.random((n, k)) < 0.6, "", rng.integers(0, 9, (n, k)).astype(str)).astype(object)
+    cells[7, 3] = "-1"  # a negative count in every variant
+    if surprise is not None:
+        cells[40, 9] = surprise
+    batch = pa.RecordBatch.from_arrays([pa.array(cells[:, j].tolist(), pa.string()) for j in range(k)],
+                                       names=[f"G{j}" for j in range(k)])
+    items = [ItemColumn(f"G{j}", "tsg-ml", f"G{j}") for j in range(k)]
+    lines = np.arange(2, n + 2)
+    got_report, want_report = ValidationReport(), ValidationReport()
+    got = parse_items(batch, items, lines, got_report)
+    want = _parse_items_definition(batch, items, lines, want_report)
+    assert np.array_equal(got.values, want.values, equal_nan=True) and got.values.flags.c_contiguous
+    assert got.bad_row.tolist() == want.bad_row.tolist() and got.bad_row[7]
+    assert [i.as_dict() for i in got_report.errors + got_report.warnings] == \
+        [i.as_dict() for i in want_report.errors + want_report.warnings]
+    assert len(got_report.errors + got_report.warnings) >= 1
+
+
+def test_unique_sites_take_the_first_row_in_file_order_and_the_first_point():
+    """A beach whose surveys disagree on its coordinates gets the first survey's point, the same on every run."""
+    from litterhub.ingest.base import SITE_SCHEMA
+    from litterhub.services.ingest import _unique_sites
+
+    rng = np.random.default_rng(8)
+    n = 30_000
+    ids = rng.integers(0, 3000, n)
+    lat = np.where(rng.random(n) < 0.2, np.nan, rng.uniform(-60, 60, n))
+    table = pa.table({"site_id": [f"s-{i}" for i in ids], "name": [f"name {k}" for k in range(n)],
+                      "lat": pa.array(lat, from_pandas=True), "lon": rng.uniform(-180, 180, n),
+                      "country": [None] * n, "region": [None] * n, "compartment": ["beach"] * n,
+                      "source_programme": ["p"] * n, "source_key": [f"key {k}" for k in range(n)]}).cast(SITE_SCHEMA)
+    batches = [table.slice(i, 2048) for i in range(0, n, 2048)]
+    want: dict[str, dict] = {}
+    for row in table.to_pylist():
+        first = want.setdefault(row["site_id"], {**row, "lat": None, "lon": None})
+        if first["lat"] is None and row["lat"] is not None:
+            first["lat"], first["lon"] = row["lat"], row["lon"]
+    got = _unique_sites(batches).to_pylist()
+    assert got == [want[k] for k in sorted(want)]
+    assert _unique_sites(batches).to_pylist() == got
+    assert len(got) == len(want) > 2000

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pyarrow as pa
 import pytest
 from sqlalchemy import delete, select, update
 
@@ -136,3 +137,33 @@ def test_cells_of_columns_equal_cell_of_each_point():
     want = [summaries.cell_of(a, b) for a, b in zip(lat.tolist(), lon.tolist(), strict=True)]
     assert [None if math.isnan(c) else int(c) for c in got.tolist()] == want
     assert sum(w is None for w in want) == 3
+
+
+def test_a_copy_over_curated_sites_summarises_the_catalog_rows_not_the_file(loaded):
+    """The publisher hands its just-inserted sites to the summaries only when every site was new; a file whose sites
+    the catalog already holds (here curated) is summarised from the catalog's rows."""
+    ss = st.site_summaries
+    with loaded.engine.connect() as conn:
+        site_ids = sorted({r[0] for r in conn.execute(select(ss.c.site_id).where(ss.c.dataset_id == "sum-mdmap"))})
+    with loaded.engine.begin() as conn:
+        conn.execute(update(t.sites).where(t.sites.c.id == site_ids[0]).values(region="curated bay", lat=44.5))
+    assert ingest_file(loaded, DEMO_DIR / "mdmap-maine-2016-2023.csv", "mdmap", "sum-mdmap-copy", allow_copy=True).ok
+    rows, facets = _assert_equal(loaded, "sum-mdmap-copy")
+    assert {r[0]: r[3] for r in rows}[site_ids[0]] == 44.5
+    assert ("region", "curated bay") in {(f, v) for f, v, _ in facets}
+
+
+def test_known_sites_given_in_part_are_completed_from_the_catalog(loaded):
+    dataset_id = "sum-seafloor"
+    with loaded.engine.connect() as conn:
+        catalog = conn.execute(select(t.sites.c.id, t.sites.c.lat, t.sites.c.lon, t.sites.c.region,
+                                      t.sites.c.source_programme)
+                               .where(t.sites.c.id.in_(select(st.site_summaries.c.site_id)
+                                                       .where(st.site_summaries.c.dataset_id == dataset_id)))).all()
+    assert len(catalog) > 2
+    half = catalog[: len(catalog) // 2]
+    known = pa.table({name: [r[i] for r in half] for i, name in enumerate(summaries.SITE_ATTRIBUTES.names)},
+                     schema=summaries.SITE_ATTRIBUTES)
+    with loaded.engine.begin() as conn:
+        summaries.write(conn, loaded, dataset_id, 1, known)
+    _assert_equal(loaded, dataset_id)

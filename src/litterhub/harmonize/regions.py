@@ -18,20 +18,37 @@ from litterhub.vocab.regions import marine_region_names
 # The last coordinates located and their names: ingest assigns regions to a batch's events and then to the same
 # batch's sites (one row per event, the same coordinates), so the second call costs a comparison, not a search.
 _last: tuple[bytes, np.ndarray] | None = None
+# Names of every coordinate pair located so far in this process, keyed by the pair's bytes (lon then lat): a file's
+# batches visit the same beaches again and again (2,000 beaches in every batch of a Marine LitterWatch export), and
+# a point's region does not depend on the other points searched with it. Cleared when it grows past the bound.
+_located: dict[bytes, object] = {}
+MAX_LOCATED = 1_000_000
+_UNKNOWN = object()
 
 
 def region_names(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """`marine_region_names` of each point, located once per distinct coordinate pair.
+    """`marine_region_names` of each point, located once per distinct coordinate pair (per process).
 
     Surveys repeat their sites (hundreds of events per beach), and the polygon search with its nearest-coast
-    distances is the costly part, so only the distinct pairs are searched and the names taken back by index."""
+    distances is the costly part, so only the distinct pairs not located before are searched and the names
+    taken back by index."""
     global _last
     key = lon.tobytes() + lat.tobytes()
     if _last is not None and _last[0] == key:
         return _last[1]
-    pairs = np.column_stack([lon, lat])
+    pairs = np.column_stack([lon, lat]).astype(np.float64)
     distinct, index = np.unique(pairs, axis=0, return_inverse=True)
-    names = marine_region_names(distinct[:, 0], distinct[:, 1])[index.reshape(-1)]
+    keys = [row.tobytes() for row in distinct]
+    known = [_located.get(k, _UNKNOWN) for k in keys]
+    todo = [i for i, name in enumerate(known) if name is _UNKNOWN]
+    if todo:
+        found = marine_region_names(distinct[todo, 0], distinct[todo, 1])
+        for i, name in zip(todo, found, strict=True):
+            known[i] = name
+        if len(_located) + len(todo) > MAX_LOCATED:
+            _located.clear()
+        _located.update((keys[i], known[i]) for i in todo)
+    names = np.array(known, dtype=object)[index.reshape(-1)]
     _last = (key, names)
     return names
 

@@ -498,16 +498,22 @@ def _bbox(sites: pa.Table) -> list[float] | None:
 
 
 def _unique_sites(sites: list[pa.Table]) -> pa.Table:
-    """First row per site id; coordinates from the first row that has them."""
+    """First row per site id in file order; coordinates from the first row that has them.
+
+    File order is explicit (`ORDER BY` inside each aggregate): a plain `first()` over a parallel scan picks any
+    row, so a beach whose surveys give slightly different coordinates got a different point from run to run."""
 
     table = pa.concat_tables(sites) if sites else SITE_SCHEMA.empty_table()
+    table = table.append_column("_i", pa.array(np.arange(table.num_rows), pa.int64()))
     con = duck.connect()
     con.register("s", table)
     return con.sql(
-        "SELECT site_id, first(name) AS name, first(lat) FILTER (WHERE lat IS NOT NULL) AS lat, "
-        "first(lon) FILTER (WHERE lat IS NOT NULL) AS lon, first(country) AS country, first(region) AS region, "
-        "first(compartment) AS compartment, first(source_programme) AS source_programme, "
-        "first(source_key) AS source_key FROM s GROUP BY site_id ORDER BY site_id"
+        "SELECT site_id, first(name ORDER BY _i) AS name, "
+        "first(lat ORDER BY _i) FILTER (WHERE lat IS NOT NULL) AS lat, "
+        "first(lon ORDER BY _i) FILTER (WHERE lat IS NOT NULL) AS lon, first(country ORDER BY _i) AS country, "
+        "first(region ORDER BY _i) AS region, first(compartment ORDER BY _i) AS compartment, "
+        "first(source_programme ORDER BY _i) AS source_programme, first(source_key ORDER BY _i) AS source_key "
+        "FROM s GROUP BY site_id ORDER BY site_id"
     ).to_arrow_table()
 
 
@@ -536,8 +542,11 @@ def _register(hub: Hub, dataset_id: str, version: int, sha: str, filename: str, 
             report=report.as_dict(), status="published", created_at=now))
         conn.execute(update(t.datasets).where(t.datasets.c.id == dataset_id)
                      .values(current_version=version, updated_at=now))
-        _insert_new_sites(conn, site_rows)
-        summaries.write(conn, hub, dataset_id, version)  # in this transaction: visible together or not at all
+        inserted = _insert_new_sites(conn, site_rows)
+        # every site new: the catalog now holds exactly these rows, so the summaries need not read them back
+        known = site_rows.rename_columns(["id", *site_rows.column_names[1:]]) \
+            if inserted == site_rows.num_rows else None
+        summaries.write(conn, hub, dataset_id, version, known)  # in this transaction: visible together or not at all
         conn.execute(insert(t.audit_log).values(
             at=now, actor=actor, action="dataset.version.published", target=f"dataset:{dataset_id}",
             detail={"version": version, "sha256": sha, "rows_in": report.rows_in,
@@ -549,14 +558,15 @@ def _register(hub: Hub, dataset_id: str, version: int, sha: str, filename: str, 
 SITE_COLUMNS = ("id", "name", "lat", "lon", "country", "region", "compartment", "source_programme", "source_key")
 
 
-def _insert_new_sites(conn, site_rows: pa.Table) -> None:
+def _insert_new_sites(conn, site_rows: pa.Table) -> int:
     """Insert the sites the catalog does not know yet (sites are shared across datasets, never overwritten).
 
     Plain tuples through the driver's executemany, one Arrow column at a time, and `ON CONFLICT DO NOTHING`
     (SQLite and PostgreSQL) instead of first asking which ids exist: a TIDES export brings tens of thousands of
-    sites, and SQLAlchemy's per-row dict compilation, then the lookups, cost more than the rest of the commit."""
+    sites, and SQLAlchemy's per-row dict compilation, then the lookups, cost more than the rest of the commit.
+    Returns how many rows were inserted as the driver counts them (-1 when it cannot say)."""
     if not site_rows.num_rows:
-        return
+        return 0
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     site_id = site_rows.column("site_id")
     columns = [
@@ -565,8 +575,10 @@ def _insert_new_sites(conn, site_rows: pa.Table) -> None:
         site_rows.column("source_programme"), _or(site_rows.column("source_key"), ""),
     ]
     rows = list(zip(*(c.to_pylist() for c in columns), strict=True))
-    conn.exec_driver_sql(f"INSERT INTO sites ({', '.join(SITE_COLUMNS)}) "  # noqa: S608 - fixed column names
-                         f"VALUES ({', '.join([mark] * len(SITE_COLUMNS))}) ON CONFLICT (id) DO NOTHING", rows)
+    result = conn.exec_driver_sql(f"INSERT INTO sites ({', '.join(SITE_COLUMNS)}) "  # noqa: S608 - fixed names
+                                  f"VALUES ({', '.join([mark] * len(SITE_COLUMNS))}) ON CONFLICT (id) DO NOTHING",
+                                  rows)
+    return result.rowcount
 
 
 def _or(column: pa.ChunkedArray, default: Any) -> pa.ChunkedArray:

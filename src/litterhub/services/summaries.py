@@ -95,10 +95,24 @@ def cells_of(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return row * GRID_COLUMNS + col
 
 
-def _site_attributes(conn: Connection, ids: list[str]) -> pa.Table:
-    """The catalog's point, region and programme of the given sites: plain DB-API queries of `_CHUNK` ids each on
-    the transaction's own connection (a TIDES version names tens of thousands of sites, and SQLAlchemy's
-    expanding IN and result rows cost more than the queries)."""
+SITE_ATTRIBUTES = pa.schema([("id", pa.string()), ("lat", pa.float64()), ("lon", pa.float64()),
+                             ("region", pa.string()), ("source_programme", pa.string())])
+
+
+def _site_attributes(conn: Connection, ids: list[str], known: pa.Table | None = None) -> pa.Table:
+    """The catalog's point, region and programme of the given sites (`SITE_ATTRIBUTES`).
+
+    `known` holds catalog rows the caller already has (the publisher, for sites it has just inserted); the other
+    ids are read with plain DB-API queries of `_CHUNK` ids each on the transaction's own connection (a TIDES
+    version names tens of thousands of sites, and SQLAlchemy's expanding IN and result rows cost more than the
+    queries)."""
+    if known is not None:
+        known = known.select(SITE_ATTRIBUTES.names).cast(SITE_ATTRIBUTES)
+        have = pc.is_in(pa.array(ids, pa.string()), value_set=known.column("id"))
+        ids = [i for i, h in zip(ids, have.to_pylist(), strict=True) if not h]
+        if not ids:
+            return known
+        return pa.concat_tables([known, _site_attributes(conn, ids)])
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     cursor = conn.connection.cursor()
     rows: list[tuple] = []
@@ -110,13 +124,13 @@ def _site_attributes(conn: Connection, ids: list[str]) -> pa.Table:
             rows.extend(cursor.fetchall())
     finally:
         cursor.close()
-    names = ("id", "lat", "lon", "region", "source_programme")
-    types = (pa.string(), pa.float64(), pa.float64(), pa.string(), pa.string())
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
-    return pa.table([pa.array(c, type_) for c, type_ in zip(columns, types, strict=True)], names=names)
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(SITE_ATTRIBUTES)
+    return pa.table([pa.array(c, f.type) for c, f in zip(columns, SITE_ATTRIBUTES, strict=True)],
+                    schema=SITE_ATTRIBUTES)
 
 
-def _compute(conn: Connection, hub: Hub, dataset_id: str, version: int) -> tuple[pa.Table, list[tuple], tuple]:
+def _compute(conn: Connection, hub: Hub, dataset_id: str, version: int, known: pa.Table | None
+             ) -> tuple[pa.Table, list[tuple], tuple]:
     """(site rows, facets, version totals) of one version, in DuckDB over the lake and the catalog's sites.
 
     Site rows: one per site x event compartment x event country, ordered so, with the catalog's point of the
@@ -132,7 +146,7 @@ def _compute(conn: Connection, hub: Hub, dataset_id: str, version: int) -> tuple
                    sum(items_per_100m) AS sum_items_per_100m
             FROM ev WHERE site_id IS NOT NULL GROUP BY ALL""")
         ids = [r[0] for r in con.execute("SELECT DISTINCT site_id FROM g ORDER BY site_id").fetchall()]
-        con.register("a", _site_attributes(conn, ids))
+        con.register("a", _site_attributes(conn, ids, known))
         sites = con.sql("""
             SELECT g.site_id, g.compartment, g.country, a.lat, a.lon, g.n_events, g.first_date, g.last_date,
                    g.n_density, g.sum_items_per_100m
@@ -178,24 +192,28 @@ def _insert_many(conn: Connection, table, columns: dict[str, pa.ChunkedArray | p
                              f"VALUES ({', '.join([mark] * len(names))})", rows[i:i + 5000])
 
 
-def write(conn: Connection, hub: Hub, dataset_id: str, version: int) -> dict[str, int]:
+def write(conn: Connection, hub: Hub, dataset_id: str, version: int, sites: pa.Table | None = None
+          ) -> dict[str, int]:
     """Compute and store one version's summaries on `conn` (the caller's transaction); replaces earlier rows.
+
+    `sites`: catalog rows (`SITE_ATTRIBUTES` columns) the caller knows to be in the catalog as given, e.g. the
+    sites the publisher has just inserted in this transaction; sites not in it are read from the catalog.
 
     Computed in DuckDB and inserted column-wise: a version with tens of thousands of sites made the per-site
     Python loop and SQLAlchemy's per-row parameters a fifth of a large ingest (docs/benchmarks.md, item 5)."""
-    sites, facets, (n_events, date_min, date_max) = _compute(conn, hub, dataset_id, version)
-    n = sites.num_rows
-    lat = sites.column("lat").to_numpy(zero_copy_only=False).astype(float)
-    lon = sites.column("lon").to_numpy(zero_copy_only=False).astype(float)
+    rows, facets, (n_events, date_min, date_max) = _compute(conn, hub, dataset_id, version, sites)
+    n = rows.num_rows
+    lat = rows.column("lat").to_numpy(zero_copy_only=False).astype(float)
+    lon = rows.column("lon").to_numpy(zero_copy_only=False).astype(float)
     cells = cells_of(lat, lon)
-    columns = {name: sites.column(name) for name in sites.column_names}
+    columns = {name: rows.column(name) for name in rows.column_names}
     columns["cell"] = pa.array(cells, pa.float64(), from_pandas=True).cast(pa.int64())  # NaN -> NULL
     columns["dataset_id"] = pa.repeat(pa.scalar(dataset_id), n)
     columns["version"] = pa.repeat(pa.scalar(version, pa.int32()), n)
     _delete(conn, dataset_id, version)
     conn.execute(insert(st.summary_versions).values(
         dataset_id=dataset_id, version=version, n_events=int(n_events),
-        n_sites=pc.count_distinct(sites.column("site_id")).as_py(), date_min=date_min, date_max=date_max,
+        n_sites=pc.count_distinct(rows.column("site_id")).as_py(), date_min=date_min, date_max=date_max,
         computed_at=datetime.now(UTC)))
     _insert_many(conn, st.site_summaries, columns)
     _insert_many(conn, st.dataset_facets, {
