@@ -72,8 +72,9 @@ def _not_modified(request: Request, etag: str, st: os.stat_result) -> bool:
 async def _produce_once(request: Request, hub: Hub, item: dl.StoredDownload) -> os.stat_result:
     """The stat of the stored file, produced by one task per file in this process that all callers await (a
     caller that goes away does not cancel it for the others)."""
-    flights: dict[str, asyncio.Future] = getattr(request.app.state, "download_flights", None) or {}
-    request.app.state.download_flights = flights
+    flights: dict[str, asyncio.Future] | None = getattr(request.app.state, "download_flights", None)
+    if flights is None:
+        flights = request.app.state.download_flights = {}
     key = str(item.path)
     flight = flights.get(key)
     if flight is None:
