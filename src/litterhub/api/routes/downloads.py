@@ -72,9 +72,11 @@ def _not_modified(request: Request, etag: str, st: os.stat_result) -> bool:
 async def _produce_once(request: Request, hub: Hub, item: dl.StoredDownload) -> os.stat_result:
     """The stat of the stored file, produced by one task per file in this process that all callers await (a
     caller that goes away does not cancel it for the others)."""
-    flights: dict[str, asyncio.Future] | None = getattr(request.app.state, "download_flights", None)
-    if flights is None:
-        flights = request.app.state.download_flights = {}
+    loop = asyncio.get_running_loop()
+    state = getattr(request.app.state, "download_flights", None)
+    if state is None or state[0] is not loop:  # a future belongs to its loop (test clients start several)
+        state = request.app.state.download_flights = (loop, {})
+    flights: dict[str, asyncio.Future] = state[1]
     key = str(item.path)
     flight = flights.get(key)
     if flight is None:
