@@ -247,6 +247,51 @@ def server_settings(hub: Hub) -> str:
     return "server: " + ", ".join(values)
 
 
+class Schedstat:
+    """Where a search's wall time went: the CPU time of this process and of the PostgreSQL backends serving it, and
+    the time either spent runnable but waiting for a core (other processes' load), from /proc/<pid>/schedstat
+    (nanoseconds: run time, run-queue wait). The backends are those of the benchmark's database, so the server
+    must run on this machine (it does when started as the docs say); else only the client columns are filled."""
+
+    def __init__(self, hub: Hub):
+        self.hub = hub
+        self.postgres = hub.engine.dialect.name == "postgresql"
+
+    def _pids(self) -> list[int]:
+        if not self.postgres:
+            return []
+        with self.hub.engine.connect() as conn:
+            return list(conn.exec_driver_sql(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND backend_type = 'client backend'").scalars())  # this one too: the pool lends it to the search
+
+    @staticmethod
+    def _stat(pid: int | str) -> tuple[int, int]:
+        try:
+            run, wait = Path(f"/proc/{pid}/schedstat").read_text().split()[:2]
+            return int(run), int(wait)
+        except (OSError, ValueError):
+            return 0, 0
+
+    def read(self) -> tuple[tuple[int, int], dict[int, tuple[int, int]]]:
+        if not hasattr(self, "pids"):
+            self.pids = self._pids()  # the pool's connections, found once (after the warm-up searches)
+        return self._stat("self"), {pid: self._stat(pid) for pid in self.pids}
+
+    def since(self, before) -> tuple[float, float, float]:
+        """(client CPU, server CPU, waiting for a core) in ms since `before` (a `read()`)."""
+        (client_run, client_wait), servers = self.read()
+        (run0, wait0), servers0 = before
+        server_run = sum(servers[p][0] - servers0[p][0] for p in servers if p in servers0)
+        server_wait = sum(servers[p][1] - servers0[p][1] for p in servers if p in servers0)
+        return (client_run - run0) / 1e6, server_run / 1e6, (client_wait - wait0 + server_wait) / 1e6
+
+    def show(self, column: str, values: list[float]) -> str:
+        if column == "server CPU" and not self.postgres:
+            return "–"
+        return f"{statistics.median(values):.1f}" if values else "–"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=100_000)
@@ -273,26 +318,33 @@ def main() -> None:
             conn.exec_driver_sql("VACUUM ANALYZE")
     explain_shapes(hub, args.records, args.analyze)
     print(f"\nload average before timing: {os.getloadavg()[0]:.2f}")
+    clock = Schedstat(hub)
     all_ms: list[float] = []
-    all_cpu: list[float] = []
-    print("\n| query | matches | ranked exact | p50 ms | p95 ms | client CPU p95 ms |")
-    print("|---|---:|---|---:|---:|---:|")
+    columns = ("client CPU", "server CPU", "waiting for a core")
+    shares: dict[str, list[float]] = {c: [] for c in columns}
+    print("\n| query | matches | ranked exact | p50 ms | p95 ms | " + " | ".join(f"{c} p50 ms" for c in columns) + " |")
+    print("|---|---:|---|---:|---:|" + "---:|" * len(columns))
     for label, q, filters in QUERIES:
         search_svc.search(hub, q, filters)  # warm the cache for this query shape
-        times, cpu = [], []
+        times: list[float] = []
+        runs: dict[str, list[float]] = {c: [] for c in columns}
         for _ in range(args.repeat):
-            t0, c0 = time.perf_counter(), time.process_time()
+            before, t0 = clock.read(), time.perf_counter()
             result = search_svc.search(hub, q, filters)
             times.append((time.perf_counter() - t0) * 1000)
-            cpu.append((time.process_time() - c0) * 1000)
+            for column, value in zip(columns, clock.since(before), strict=True):
+                runs[column].append(value)
         all_ms += times
-        all_cpu += cpu
+        for c in columns:
+            shares[c] += runs[c]
         total = f"{result['total']}" if result["total_exact"] else f"≈{result['total']}"
         print(f"| {label}: `{q}` {filters or ''} | {total} | {'yes' if result['ranked_exact'] else 'no'} | "
-              f"{statistics.median(times):.1f} | "
-              f"{percentile(times, 0.95):.1f} | {percentile(cpu, 0.95):.1f} |")
+              f"{statistics.median(times):.1f} | {percentile(times, 0.95):.1f} | "
+              + " | ".join(clock.show(c, runs[c]) for c in columns) + " |")
     print(f"| **all queries** | | | **{percentile(all_ms, 0.5):.1f}** | **{percentile(all_ms, 0.95):.1f}** | "
-          f"{percentile(all_cpu, 0.95):.1f} |")
+          + " | ".join(clock.show(c, shares[c]) for c in columns) + " |")
+    print("(client CPU: this process; server CPU: the PostgreSQL backends serving it; waiting for a core: both "
+          "ready to run but queued behind other processes; from /proc/<pid>/schedstat)")
     print(f"(≈: estimated total, facet counts cover the first {rsearch.RANK_LIMIT} matches; ranking: title tiers "
           f"score up to {rsearch.TITLE_RANK_LIMIT} matches, the text tier up to {rsearch.BODY_RANK_LIMIT})")
     print(f"tokens of a Chinese query: {tokens('海洋垃圾')}")

@@ -599,6 +599,11 @@ def search(conn: Connection, query: str, filters: dict[str, list[str]] | None = 
     filters = {k: v for k, v in (filters or {}).items() if v and k in FACETS}
     dialect = conn.dialect.name
     words = tokens(query)[:MAX_QUERY_TOKENS]
+    if dialect == "postgresql" and (words or filters):
+        # "the first RANK_LIMIT matches" must not depend on where the previous sequential scan of the table stopped
+        # (synchronized scans start there once the table outgrows a quarter of shared_buffers): else the facet
+        # counts and the estimated total of one search differ from one call to the next
+        conn.execute(text("SET LOCAL synchronize_seqscans = off"))
     if not words:
         return _browse(conn, query, filters, limit, offset)
     q = _query(conn, words)
