@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import pycountry
@@ -62,6 +63,7 @@ def facet_token(facet: str, value: str) -> str:
     return f"{FACET_TOKEN_PREFIX}{facet}{value.encode().hex()}"
 
 
+@lru_cache(maxsize=4096)  # a fixed mapping; every search decodes the same hundred-odd facet terms
 def _parse_facet_token(token: str) -> tuple[str, str] | None:
     if not token.startswith(FACET_TOKEN_PREFIX):
         return None
