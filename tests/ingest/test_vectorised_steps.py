@@ -246,3 +246,22 @@ def test_unique_sites_take_the_first_row_in_file_order_and_the_first_point():
     assert got == [want[k] for k in sorted(want)]
     assert _unique_sites(batches).to_pylist() == got
     assert len(got) == len(want) > 2000
+
+
+def test_key_counter_on_utf8_bytes_numbers_non_ascii_keys_like_the_definition():
+    """Keys are compared as UTF-8 bytes: accents, scripts beyond Latin-1 and ASCII keys mixed across batches."""
+    from litterhub.ingest.base import KeyCounter
+
+    pool = ["Île d'Yeu/2020-01-01", "Ile d'Yeu/2020-01-01", "北海道/2021-05-05", "a", "ab", "a b", "Zürich",
+            "Zu\u0308rich", "plain-ascii-key-1", "plain-ascii-key-2", ""]
+    rng = np.random.default_rng(9)
+    batches = [np.array([pool[i] for i in rng.integers(0, len(pool), n)]) for n in (40, 0, 25, 60)]
+    batches.append(np.array(["plain-ascii-key-1", "a"]))  # an ASCII-only batch after non-ASCII ones
+    counter, seen = KeyCounter(), {}
+    for keys in batches:
+        want = []
+        for k in keys.tolist():
+            want.append(seen.get(k, 0))
+            seen[k] = seen.get(k, 0) + 1
+        assert counter.number(keys).tolist() == want
+    assert seen["Zürich"] >= 1 and len(seen) >= 9

@@ -18,10 +18,11 @@ from litterhub.vocab.regions import marine_region_names
 # The last coordinates located and their names: ingest assigns regions to a batch's events and then to the same
 # batch's sites (one row per event, the same coordinates), so the second call costs a comparison, not a search.
 _last: tuple[bytes, np.ndarray] | None = None
-# Names of every coordinate pair located so far in this process, keyed by the pair's bytes (lon then lat): a file's
+# Names of every coordinate pair located so far in this process, keyed by the pair as a complex number: a file's
 # batches visit the same beaches again and again (2,000 beaches in every batch of a Marine LitterWatch export), and
-# a point's region does not depend on the other points searched with it. Cleared when it grows past the bound.
-_located: dict[bytes, object] = {}
+# a point's region does not depend on the other points searched with it. Cleared when it grows past the bound. A pair
+# with a NaN never equals itself, so it is not kept and simply located again.
+_located: dict[complex, object] = {}
 MAX_LOCATED = 1_000_000
 _UNKNOWN = object()
 
@@ -38,7 +39,7 @@ def region_names(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         return _last[1]
     pairs = np.column_stack([lon, lat]).astype(np.float64)
     distinct, index = np.unique(pairs, axis=0, return_inverse=True)
-    keys = [row.tobytes() for row in distinct]
+    keys = np.ascontiguousarray(distinct).view(np.complex128).ravel().tolist()  # lon + i*lat: hashable, fast
     known = [_located.get(k, _UNKNOWN) for k in keys]
     todo = [i for i, name in enumerate(known) if name is _UNKNOWN]
     if todo:
@@ -47,7 +48,7 @@ def region_names(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
             known[i] = name
         if len(_located) + len(todo) > MAX_LOCATED:
             _located.clear()
-        _located.update((keys[i], known[i]) for i in todo)
+        _located.update((keys[i], known[i]) for i in todo if keys[i] == keys[i])  # NaN: not kept
     names = np.array(known, dtype=object)[index.reshape(-1)]
     _last = (key, names)
     return names

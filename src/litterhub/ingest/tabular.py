@@ -128,6 +128,7 @@ class Survey:
     site_key: pa.Array | None = None
     site_id: pa.Array | None = None
     event_keys: pa.Array | None = None
+    _total: tuple[np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -160,7 +161,10 @@ class Survey:
         return alpha3
 
     def total(self) -> np.ndarray:
-        return totals(self.values, self.state.items)
+        """Total count per survey; computed once (adapters check it against the file's total, then it is stored)."""
+        if self._total is None or self._total[0] is not self.values:
+            self._total = (self.values, totals(self.values, self.state.items))
+        return self._total[1]
 
 
 def site_day(site: pa.Array, day: np.ndarray) -> np.ndarray:
