@@ -273,18 +273,20 @@ class Schedstat:
         except (OSError, ValueError):
             return 0, 0
 
-    def read(self) -> tuple[tuple[int, int], dict[int, tuple[int, int]]]:
+    def read(self) -> tuple[float, int, dict[int, tuple[int, int]]]:
         if not hasattr(self, "pids"):
             self.pids = self._pids()  # the pool's connections, found once (after the warm-up searches)
-        return self._stat("self"), {pid: self._stat(pid) for pid in self.pids}
+        # the client's own CPU from process_time: a running task's schedstat run time is only brought up to date
+        # at scheduler ticks (4 ms here), which a search that never blocks (SQLite) does not reach
+        return time.process_time(), self._stat("self")[1], {pid: self._stat(pid) for pid in self.pids}
 
     def since(self, before) -> tuple[float, float, float]:
         """(client CPU, server CPU, waiting for a core) in ms since `before` (a `read()`)."""
-        (client_run, client_wait), servers = self.read()
-        (run0, wait0), servers0 = before
+        client_cpu, client_wait, servers = self.read()
+        cpu0, wait0, servers0 = before
         server_run = sum(servers[p][0] - servers0[p][0] for p in servers if p in servers0)
         server_wait = sum(servers[p][1] - servers0[p][1] for p in servers if p in servers0)
-        return (client_run - run0) / 1e6, server_run / 1e6, (client_wait - wait0 + server_wait) / 1e6
+        return (client_cpu - cpu0) * 1000, server_run / 1e6, (client_wait - wait0 + server_wait) / 1e6
 
     def show(self, column: str, values: list[float]) -> str:
         if column == "server CPU" and not self.postgres:
