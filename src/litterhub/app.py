@@ -15,6 +15,7 @@ from litterhub.http.cors import install_cors
 from litterhub.http.guards import Guards
 from litterhub.http.read_cache import ReadCache
 from litterhub.services.hub import Hub
+from litterhub.store import catalog_watch
 from litterhub.web import mount as web_face
 from litterhub.web.report_pdf import render_pdf
 
@@ -22,6 +23,7 @@ from litterhub.web.report_pdf import render_pdf
 # runs in compute-pool threads (http/compute.py); a shorter interval hands the GIL back to the event loop
 # sooner, so light requests keep answering within milliseconds while a litteR run or a Monte Carlo computes.
 GIL_SWITCH_INTERVAL = 0.001
+LISTEN_WAIT_SECONDS = 5.0  # a PostgreSQL catalog's watch listening before the first request (else: a query per read)
 
 
 def create_app(hub: Hub) -> FastAPI:
@@ -42,6 +44,9 @@ def create_app(hub: Hub) -> FastAPI:
     problems.install(app, page=web_face.error_page)
     install_cors(app)
     app.add_middleware(ReadCache)  # anonymous public reads from memory while the catalog is unchanged
+    watch = catalog_watch.watch_for(hub.engine)  # PostgreSQL: commits of every process known by notification
+    if watch is not None:
+        watch.wait_listening(LISTEN_WAIT_SECONDS)
     app.add_middleware(Guards)  # outermost: client address, rate limits, input hygiene, body limits, headers
     api_face.mount(app)
     web_face.mount(app)

@@ -32,6 +32,7 @@ from litterhub.http import limits
 from litterhub.http.guards import ASGIApp, Message, Receive, Scope, Send, charge, send_problem
 from litterhub.http.problems import Problem
 from litterhub.services.result_cache import fingerprint, fingerprint_scan
+from litterhub.store import catalog_watch
 
 ALLOWED = re.compile(r"^/api/v1/(datasets|sites|events|indicators|registry/(records|search|map|types))(/|$)"
                      r"|^/api/v1/search$"  # the registry's search (registry edits are audited); not search/everywhere
@@ -80,8 +81,9 @@ class _CatalogFingerprint:
     On SQLite every commit, by any process, changes the catalog file or its write-ahead log (size, mtime,
     inode), so one `stat` of each (microseconds, on the event loop) says whether the fingerprint query
     (~0.2 ms, inline: a hop to a worker thread and back costs more under CPU contention) must run again.
-    On PostgreSQL another process's commit leaves no local trace, so the query runs for every request, in a
-    worker thread (a network round trip never runs on the loop)."""
+    On PostgreSQL another process's commit leaves no local trace but a notification: while store/catalog_watch.py
+    listens, its generation stands for the query; otherwise the query runs for every request, in a worker thread
+    (a network round trip never runs on the loop)."""
 
     def __init__(self) -> None:
         self.files: tuple[Any, ...] | None = None
@@ -100,6 +102,9 @@ class _CatalogFingerprint:
 
     async def current(self, hub: Any) -> Any:
         if hub.engine.dialect.name != "sqlite":
+            watch = catalog_watch.watch_for(hub.engine)
+            if watch is not None and watch.reliable:  # no round trip while notifications arrive
+                return (("generation", watch.generation), fingerprint_scan(hub))
             return await to_thread.run_sync(fingerprint, hub)
         path = hub.engine.url.database
         files = self._files(path) if path and path != ":memory:" else None

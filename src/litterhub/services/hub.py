@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from litterhub.analysis.inventory import folders as inventory_folders
-from litterhub.store import duck
+from litterhub.store import catalog_watch, duck
 from litterhub.store.database import open_catalog
 from litterhub.store.lake import Lake
 from litterhub.store.object_lake import open_lake, open_raw
@@ -39,4 +39,5 @@ class Hub:
         return cls(settings, engine, open_lake(settings, s3), open_raw(settings, s3))
 
     def close(self) -> None:
+        catalog_watch.stop(self.engine)
         self.engine.dispose()

@@ -5,8 +5,9 @@ CPU); its answer depends only on its parameters and on what is published. `cache
 returns the stored result when the catalog's fingerprint is unchanged, and computes it once when it is not:
 callers asking for the same result at the same time wait for that one computation (no stampede).
 
-The fingerprint is read from the catalog on every call, so a version published, retracted or re-scanned for
-duplicates by any process (CLI, another server worker) is seen at once:
+The fingerprint is read from the catalog on every call (on PostgreSQL: from store/catalog_watch.py's generation
+while it listens), so a version published, retracted or re-scanned for duplicates by any process (CLI, another
+server worker) is seen at once:
 - the number of datasets, of versions, and the sum of current versions (publish, retract),
 - the newest audit-log entry (every catalog write of the hub is audited in the same transaction),
 - the duplicate scan's result file (its size and modification time).
@@ -25,6 +26,7 @@ from sqlalchemy import func, select
 
 from litterhub.services.duplicates import result_stamp
 from litterhub.services.hub import Hub
+from litterhub.store import catalog_watch
 from litterhub.store import tables as t
 
 T = TypeVar("T")
@@ -45,7 +47,11 @@ _STATE = select(
 
 def fingerprint(hub: Hub) -> Hashable:
     """What the published catalog looks like now: one round trip (newest audit entry, number of versions,
-    number of datasets and sum of their current versions) and one stat of the duplicate scan's result."""
+    number of datasets and sum of their current versions) and one stat of the duplicate scan's result. On
+    PostgreSQL, while store/catalog_watch.py listens, its generation stands for the round trip."""
+    watch = catalog_watch.watch_for(hub.engine)
+    if watch is not None and watch.reliable:
+        return (("generation", watch.generation), fingerprint_scan(hub))
     with hub.engine.connect() as conn:
         state = tuple(conn.execute(_STATE).one())
     return (state, fingerprint_scan(hub))
