@@ -81,3 +81,24 @@ def test_an_unreachable_catalog_lets_requests_through():
         assert limits.SharedRateLimiter(SimpleNamespace(engine=engine)).hit("x", "ip:1", 0, 60) is None
     finally:
         engine.dispose()
+
+
+def test_leases_cut_round_trips_and_never_admit_more_than_the_limit(pg_hubs, monkeypatch):
+    """A limit of 600 is counted 12 requests at a time: two processes alternating admit at most 600 (a straddling
+    lease is cut to what remains) and at least 600 - (12 - 1) (one process's unused lease), with one round trip
+    per lease; and one process alone admits exactly the limit."""
+    assert limits.lease_size(600) == 12 and limits.lease_size(20) == 1 and limits.lease_size(10**8) == 100
+    trips = {"n": 0}
+    real = limit_tables.hit_dbapi
+
+    def counting(*args, **kwargs):
+        trips["n"] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(limit_tables, "hit_dbapi", counting)
+    a, b = limits.SharedRateLimiter(pg_hubs[0]), limits.SharedRateLimiter(pg_hubs[1])
+    admitted = sum(1 for i in range(700) if (a if i % 3 else b).hit("leases", "ip:198.51.100.7", 600, 3600) is None)
+    assert 600 - 11 <= admitted <= 600
+    assert trips["n"] <= 700 // 12 + 2 * 3  # leases, plus the refusals each process learns once
+    alone = limits.SharedRateLimiter(pg_hubs[2])
+    assert sum(1 for _ in range(650) if alone.hit("leases", "ip:198.51.100.8", 600, 3600) is None) == 600
