@@ -23,7 +23,7 @@ _last: tuple[bytes, np.ndarray] | None = None
 # a point's region does not depend on the other points searched with it. Cleared when it grows past the bound. A pair
 # with a NaN never equals itself, so it is not kept and simply located again.
 _located: dict[complex, object] = {}
-MAX_LOCATED = 1_000_000
+MAX_LOCATED = 200_000  # about 20 MB of remembered pairs at most
 _UNKNOWN = object()
 
 
