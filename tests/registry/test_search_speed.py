@@ -1,8 +1,9 @@
 """Registry search with fewer statements (issue 20, PostgreSQL p95): the shortcuts give what the long way gives.
 
 On PostgreSQL the text tier is ranked from the candidates statement, the candidates come back as one aggregated
-row with the facet terms of a stored column (migration 0750), and the vocabulary lookup brings the last word's
-completions with it (both databases)."""
+row with the facet terms of a stored column (migration 0750), a title tier with facet filters reads one GIN index
+over the title and facet terms (migration 0750), and the vocabulary lookup brings the last word's completions with
+it (both databases)."""
 
 from __future__ import annotations
 
@@ -57,6 +58,27 @@ def _text_tier_from_candidates_agrees(conn) -> int:
     return compared
 
 
+def _title_tier_with_facets_agrees(conn) -> int:
+    """A title tier with facet filters read from the title-and-facets index (migration 0750) ranks what the title
+    index ANDed with the main index's facet terms ranked; returns how many tiers had hits."""
+    compared = 0
+    both = rsearch.TIER_SQL["postgresql"].format(
+        vector="tsv_title", where="tsv_title @@ to_tsquery('simple', :w) AND tsv @@ to_tsquery('simple', :f)")
+    for query, filters in (("plastic", {"type": ["policy"]}), ("marine litter", {"topic": ["monitoring"]}),
+                           ("litter", {"country": ["KEN", "FRA"], "type": ["policy", "guideline"]})):
+        q = rsearch._query(conn, rsearch.tokens(query))
+        words, facets = rsearch._render(q.own, "postgresql"), rsearch._facet_expr(filters, "postgresql")
+        tier = rsearch._tier(conn, rsearch._TierSpec(words, True), facets, 20)
+        rows = conn.execute(text(both), {"w": words, "f": facets, "rq": words, "k": 20, "cap": 1000}).all()
+        assert [(h.id, round(h.score, 6)) for h in tier.hits] == [(r[2], round(float(r[0]), 6)) for r in rows]
+        compared += bool(rows)
+    conn.execute(text("SET LOCAL enable_seqscan = off"))
+    sql = f"EXPLAIN SELECT doc_id FROM registry_search WHERE ({rsearch.TITLE_FACETS}) @@ to_tsquery('simple', :w)"  # noqa: S608
+    plan = "\n".join(r[0] for r in conn.execute(text(sql), {"w": "plastic & lhftype706f6c696379"}))
+    assert "ix_registry_search_tsv_title_facets" in plan, plan
+    return compared
+
+
 @pytest.mark.postgres
 def test_postgresql_shortcuts_give_what_the_long_way_gives(request, tmp_path):
     from litterhub.services.hub import Hub
@@ -71,6 +93,7 @@ def test_postgresql_shortcuts_give_what_the_long_way_gives(request, tmp_path):
             assert rows and all(_tail(body) == terms for body, terms in rows)
             assert sum(bool(terms) for _, terms in rows) == len(rows)  # every record has a type at least
             assert _text_tier_from_candidates_agrees(conn) >= 3
+            assert _title_tier_with_facets_agrees(conn) >= 2
             _vocabulary_agrees(conn)
             # facet counts and totals from the aggregated row equal a count over the facet rows
             expected = dict(conn.execute(text("SELECT value, COUNT(*) FROM registry_facets WHERE facet = 'type' "

@@ -426,11 +426,15 @@ class _TierSpec:
 
 def _tier(conn: Connection, tier: _TierSpec, facets: str, k: int) -> _Tier:
     if conn.dialect.name == "postgresql":
-        where = ["tsv_title @@ to_tsquery('simple', :w)" if tier.title_only else "tsv @@ to_tsquery('simple', :w)"]
-        where += ["tsv @@ to_tsquery('simple', :f)"] if facets else []
-        sql = TIER_SQL["postgresql"].format(vector="tsv_title" if tier.title_only else "tsv",
-                                            where=" AND ".join(where))
-        params = {"w": tier.words, "f": facets, "rq": tier.words, "k": k, "cap": tier.cap}
+        if tier.title_only and facets:  # words in the title and facet terms, intersected inside one GIN index
+            where = f"({TITLE_FACETS}) @@ to_tsquery('simple', :w)"
+            words = f"({tier.words}) & {facets}"
+        else:
+            vector = "tsv_title" if tier.title_only else "tsv"
+            where = f"{vector} @@ to_tsquery('simple', :w)" + (" AND tsv @@ to_tsquery('simple', :f)" if facets else "")
+            words = tier.words
+        sql = TIER_SQL["postgresql"].format(vector="tsv_title" if tier.title_only else "tsv", where=where)
+        params = {"w": words, "f": facets, "rq": tier.words, "k": k, "cap": tier.cap}
     elif tier.title_only and not facets:
         sql = TIER_SQL["sqlite"].format(fts="registry_fts_title", weights="")
         params = {"q": tier.words, "k": k, "cap": tier.cap}
@@ -511,6 +515,9 @@ CANDIDATES_RANKED_SQL = (
     "UNION ALL (SELECT 1, ts_rank_cd(tsv, to_tsquery('simple', :rq), 1)::float8 AS score, doc_id, record_id, "
     "NULL, NULL FROM c ORDER BY score DESC, doc_id LIMIT :k)")
 FACET_TAIL = " " + FACET_TOKEN_PREFIX
+# PostgreSQL: the expression of migration 0750's GIN index `ix_registry_search_tsv_title_facets` (a title tier with
+# facet filters intersects title words and facet terms inside it instead of ANDing two indexes' bitmaps)
+TITLE_FACETS = "tsv_title || to_tsvector('simple', facet_terms)"
 
 
 @dataclass
