@@ -3,6 +3,7 @@ with each hit's summary fields and facet values labelled for people (region titl
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import pycountry
@@ -19,11 +20,13 @@ MAX_LIMIT = 100
 MAX_QUERY = 500
 
 
+@lru_cache(maxsize=1024)  # labels of ISO codes are fixed; every search labels a few dozen facet values
 def _language_label(code: str) -> str:
     language = pycountry.languages.get(alpha_2=code)
     return language.name if language else code
 
 
+@lru_cache(maxsize=1024)
 def _country_label(code: str) -> str:
     country = pycountry.countries.get(alpha_3=code)
     return (getattr(country, "common_name", None) or country.name) if country else code
