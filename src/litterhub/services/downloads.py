@@ -544,11 +544,10 @@ def stored_version(hub: Hub, base_url: str, dataset_id: str, version: int, fmt: 
     if table not in LAKE_TABLES:
         raise svc.BadRequest(f"table must be one of {sorted(LAKE_TABLES)}")
     store = download_store(hub)
-    try:
-        svc.require_published(hub, dataset_id, version)
-    except svc.NotFound:
+    if not result_cache.cached(hub, "download.published", (dataset_id, version),
+                               lambda: _is_published(hub, dataset_id, version)):
         store.remove_version(dataset_id, version)
-        raise
+        svc.require_published(hub, dataset_id, version)  # raises NotFound, with its message
     table = table if fmt == "csv" else "events"
     if fmt == "zip":
         variant, ds = _package(hub, base_url, dataset_id, version)
@@ -569,6 +568,16 @@ def stored_version(hub: Hub, base_url: str, dataset_id: str, version: int, fmt: 
     key = Key(dataset_id, version, fmt + (f"-{table}" if fmt == "csv" else ""), variant, suffix)
     name = f"{dataset_id}-v{version}" + (f"-{table}" if fmt == "csv" and table != "events" else "")
     return StoredDownload(f"{name}.{suffix}", FORMATS[fmt][1], key, store.path(key), store.lookup(key), write)
+
+
+def _is_published(hub: Hub, dataset_id: str, version: int) -> bool:
+    """The access check, kept per catalog fingerprint (services/result_cache.py): a retraction is an audited write,
+    so the next request checks again; on PostgreSQL no round trip while the catalog watch listens."""
+    try:
+        svc.require_published(hub, dataset_id, version)
+    except svc.NotFound:
+        return False
+    return True
 
 
 def produce_stored(hub: Hub, item: StoredDownload) -> os.stat_result:
