@@ -277,11 +277,13 @@ def run_db(db: str, args: argparse.Namespace, work: Path) -> dict[str, object]:
             port = load.free_port()
             server = load.start_server(tmp / "data", url, port, cpus=args.server_cpus)
             try:
-                rows = measure(server, port, args.clients, args.duration, tmp, args.faces)
+                with peak_rss(server.pid) as whole:  # cold computations (jobs) included, not only the load runs
+                    rows = measure(server, port, args.clients, args.duration, tmp, args.faces)
             finally:
                 os.killpg(server.pid, signal.SIGTERM)
                 server.wait(30)
-            results["scales"][scale] = {"build": stats, "observations_total": scale * 2 * half, "rows": rows}
+            results["scales"][scale] = {"build": stats, "observations_total": scale * 2 * half, "rows": rows,
+                                        "rss_peak_whole_run_mb": round(whole[0])}
     finally:
         if executor is not None:
             executor.stop()
@@ -356,7 +358,8 @@ def main() -> None:
         for scale, data in sorted(result["scales"].items()):
             b = data["build"]
             print(f"\n### {result['db']}, {scale}× ({data['observations_total']:,} observation rows; this step "
-                  f"ingested {b['files']} files, {b['events']:,} events in {b['ingest_s']:.0f} s)\n")
+                  f"ingested {b['files']} files, {b['events']:,} events in {b['ingest_s']:.0f} s; server peak RSS "
+                  f"over the whole run, cold computations included: {data.get('rss_peak_whole_run_mb')} MiB)\n")
             print(table(result, scale, args.clients))
         g = growth(result, min(args.clients))
         if g:
