@@ -463,14 +463,12 @@ def _tiers(own: str, words: str, phrase: list[str], dialect: str) -> list[_TierS
     return title + [_TierSpec(words, False)]
 
 
-def _ranked(conn: Connection, tiers: list[_TierSpec], facets: str, need: int,
-            hits: list[Hit] | None = None) -> tuple[list[Hit], bool]:
-    """The best `need` matches, tier by tier (after `hits`, the page so far); whether every match that could reach
-    the page was ranked.
+def _ranked(conn: Connection, tiers: list[_TierSpec], facets: str, need: int) -> tuple[list[Hit], bool]:
+    """The best `need` matches, tier by tier; whether every match that could reach the page was ranked.
 
     A later tier also holds the matches of the earlier ones (no NOT: excluding costs FTS5 and GIN another pass
     over the excluded doclists); asking it for `need` rows leaves room for the new ones, and repeats are dropped."""
-    hits = list(hits or [])
+    hits: list[Hit] = []
     exact = True
     for tier in tiers:
         if len(hits) >= need:
