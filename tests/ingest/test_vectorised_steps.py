@@ -127,7 +127,8 @@ def test_unpivot_equals_the_definition_with_shared_and_distinct_item_labels():
     same = [ItemColumn(c, "oc-icc", c, name=c) for c in ("Bottles", "Cups", "Nets")]  # column = code = name
     differ = [ItemColumn("G1", "tsg-ml", "G1", name="Bottle"), ItemColumn("G2", "tsg-ml", "G2", name=None),
               ItemColumn("G3", "tsg-ml", "G3", name="Net", counts_toward_total=False)]
-    for items in (same, differ):
+    unnamed = [ItemColumn(f"G{j}", "tsg-ml", f"G{j}") for j in (1, 2, 3)]  # Marine LitterWatch: no names
+    for items in (same, differ, unnamed):
         got = unpivot(matrix, items, keys, lines)
         assert got.equals(_unpivot_definition(matrix, items, keys, lines))
         assert got.num_rows == 4
@@ -156,7 +157,8 @@ def test_regions_remembered_across_batches_and_after_the_bound_equal_each_point_
     from litterhub.harmonize import regions
     from litterhub.vocab.regions import marine_region_names
 
-    monkeypatch.setattr(regions, "_located", {})
+    monkeypatch.setattr(regions, "_known_pairs", np.empty(0, np.complex128))
+    monkeypatch.setattr(regions, "_known_names", np.empty(0, object))
     monkeypatch.setattr(regions, "MAX_LOCATED", 120)
     rng = np.random.default_rng(11)
     beaches = np.column_stack([rng.uniform(-30, 40, 150), rng.uniform(25, 70, 150)])
@@ -168,7 +170,7 @@ def test_regions_remembered_across_batches_and_after_the_bound_equal_each_point_
         want = marine_region_names(lon, lat)
         got = regions.region_names(lon, lat)
         assert got.dtype == object and got.tolist() == want.tolist()
-        assert len(regions._located) <= 120 + 150
+        assert len(regions._known_pairs) <= 120 + 150 and len(regions._known_pairs) == len(regions._known_names)
         named += sum(1 for w in want.tolist() if w)
     assert named > 100  # the points really fall in seas
 
@@ -265,3 +267,16 @@ def test_key_counter_on_utf8_bytes_numbers_non_ascii_keys_like_the_definition():
             seen[k] = seen.get(k, 0) + 1
         assert counter.number(keys).tolist() == want
     assert seen["Zürich"] >= 1 and len(seen) >= 9
+
+
+@pytest.mark.parametrize("codes", [["no such code", "nor this"], ["G1"], ["G1", "G3", "G4"]])
+def test_crosswalk_columns_shared_by_every_pair_equal_the_definition(codes):
+    """One value for all rows (every code unmapped, or one code) is repeated instead of taken: same columns."""
+    n = 5000
+    table = pa.table({"source_scheme": pa.array(["tsg-ml"] * n), "source_code": pa.array([codes[i % len(codes)]
+                                                                                         for i in range(n)]),
+                      "source_name": pa.array([None] * n, pa.string()), "count": pa.array([1.0] * n)})
+    got, want = crosswalk.apply_crosswalk(table), _crosswalk_definition(table)
+    for name in crosswalk.ADDED:
+        assert got[name].to_pylist() == want[name].to_pylist(), name
+    assert got.num_rows == n

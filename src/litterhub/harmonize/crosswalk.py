@@ -81,7 +81,7 @@ def apply_crosswalk(observations: pa.Table) -> pa.Table:
     mapped, index = _map_distinct_codes(base["source_scheme"], base["source_code"])
     out = base
     for name in ADDED:
-        out = out.append_column(name, pc.take(mapped[name], index))
+        out = out.append_column(name, _take_small(mapped[name], index))
     return out.replace_schema_metadata({**(base.schema.metadata or {}), VERSION_KEY: VOCAB_VERSION.encode()})
 
 
@@ -111,6 +111,15 @@ def _map_distinct_codes(scheme: pa.ChunkedArray, code: pa.ChunkedArray) -> tuple
     relation = pc.fill_null(joined["relation"], UNMAPPED)
     joined = joined.set_column(joined.schema.get_field_index("relation"), "relation", relation)
     return joined.select(list(ADDED)), pa.array(index, pa.int64())
+
+
+def _take_small(values: pa.ChunkedArray, index: pa.Array) -> pa.Array | pa.ChunkedArray:
+    """`take` from the few distinct pairs' values; a value shared by every pair is repeated instead (a Marine
+    LitterWatch file maps every G-code by exactMatch: one relation for millions of rows, no per-row gather)."""
+    if len(values) and len(index) and pc.count_distinct(values, mode="all").as_py() == 1:
+        first = values[0]
+        return pa.nulls(len(index), values.type) if not first.is_valid else pa.repeat(first, len(index))
+    return pc.take(values, index)
 
 
 def _dense_codes(values: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, int]:

@@ -18,13 +18,13 @@ from litterhub.vocab.regions import marine_region_names
 # The last coordinates located and their names: ingest assigns regions to a batch's events and then to the same
 # batch's sites (one row per event, the same coordinates), so the second call costs a comparison, not a search.
 _last: tuple[bytes, np.ndarray] | None = None
-# Names of every coordinate pair located so far in this process, keyed by the pair as a complex number: a file's
-# batches visit the same beaches again and again (2,000 beaches in every batch of a Marine LitterWatch export), and
-# a point's region does not depend on the other points searched with it. Cleared when it grows past the bound. A pair
-# with a NaN never equals itself, so it is not kept and simply located again.
-_located: dict[complex, object] = {}
-MAX_LOCATED = 200_000  # about 20 MB of remembered pairs at most
-_UNKNOWN = object()
+# Every coordinate pair located so far in this process, as `lon + i*lat` sorted (NumPy orders complex numbers by real,
+# then imaginary part), with its name: a file's batches visit the same beaches again and again (2,000 beaches in every
+# batch of a Marine LitterWatch export), and a point's region does not depend on the other points searched with it.
+# A pair with a NaN never equals itself, so it is never found and simply located again. Emptied past the bound.
+_known_pairs = np.empty(0, np.complex128)
+_known_names = np.empty(0, object)
+MAX_LOCATED = 200_000  # about 5 MB of remembered pairs at most
 
 
 def region_names(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -32,24 +32,28 @@ def region_names(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
     Surveys repeat their sites (hundreds of events per beach), and the polygon search with its nearest-coast
     distances is the costly part, so only the distinct pairs not located before are searched and the names
-    taken back by index."""
-    global _last
+    taken back by index (binary search in the sorted pairs already located, no Python loop over points)."""
+    global _last, _known_pairs, _known_names
     key = lon.tobytes() + lat.tobytes()
     if _last is not None and _last[0] == key:
         return _last[1]
-    pairs = np.column_stack([lon, lat]).astype(np.float64)
-    distinct, index = np.unique(pairs, axis=0, return_inverse=True)
-    keys = np.ascontiguousarray(distinct).view(np.complex128).ravel().tolist()  # lon + i*lat: hashable, fast
-    known = [_located.get(k, _UNKNOWN) for k in keys]
-    todo = [i for i, name in enumerate(known) if name is _UNKNOWN]
-    if todo:
-        found = marine_region_names(distinct[todo, 0], distinct[todo, 1])
-        for i, name in zip(todo, found, strict=True):
-            known[i] = name
-        if len(_located) + len(todo) > MAX_LOCATED:
-            _located.clear()
-        _located.update((keys[i], known[i]) for i in todo if keys[i] == keys[i])  # NaN: not kept
-    names = np.array(known, dtype=object)[index.reshape(-1)]
+    pairs = np.empty(len(lon), np.complex128)
+    pairs.real, pairs.imag = lon, lat  # exact: no arithmetic on the coordinates
+    distinct, index = np.unique(pairs, return_inverse=True)
+    pos = np.minimum(np.searchsorted(_known_pairs, distinct), max(len(_known_pairs) - 1, 0))
+    found = (_known_pairs[pos] == distinct) if len(_known_pairs) else np.zeros(len(distinct), bool)
+    names = np.empty(len(distinct), object)
+    names[found] = _known_names[pos[found]]
+    todo = np.flatnonzero(~found)
+    if len(todo):
+        names[todo] = marine_region_names(distinct.real[todo], distinct.imag[todo])
+        if len(_known_pairs) + len(todo) > MAX_LOCATED:
+            _known_pairs, _known_names = np.empty(0, np.complex128), np.empty(0, object)
+        keep = todo[~np.isnan(distinct[todo])]  # sorted, like `distinct`
+        at = np.searchsorted(_known_pairs, distinct[keep])
+        _known_pairs = np.insert(_known_pairs, at, distinct[keep])
+        _known_names = np.insert(_known_names, at, names[keep])
+    names = names[index.reshape(-1)]
     _last = (key, names)
     return names
 

@@ -140,7 +140,12 @@ def unpivot(matrix: np.ndarray, items: list[ItemColumn], event_keys: pa.Array, l
     def per_item(values: list, type_: pa.DataType) -> pa.Array:
         key = (str(type_), *values)
         if key not in taken:
-            taken[key] = pa.array(values, type_).take(take_cols)
+            if values and all(v is None for v in values):  # no names: nulls without a take
+                taken[key] = pa.nulls(len(cols), type_)
+            elif values and all(v == values[0] and type(v) is type(values[0]) for v in values):  # one scheme
+                taken[key] = pa.repeat(pa.scalar(values[0], type_), len(cols))
+            else:
+                taken[key] = pa.array(values, type_).take(take_cols)
         return taken[key]
 
     return pa.table(
