@@ -70,6 +70,9 @@ def test_heavy_first_computation_runs_as_a_job_the_page_follows(demo, monkeypatc
     from litterhub.app import create_app
 
     monkeypatch.setattr(indicator_store, "HEAVY_EVENTS", 0)
+    here = []  # the job computes in a child process: the serving process never runs the dashboard itself
+    real = svc.dashboard
+    monkeypatch.setattr(svc, "dashboard", lambda *a, **k: here.append(1) or real(*a, **k))
     with TestClient(create_app(demo)) as client:
         page = client.get("/indicators?group=TC")
         assert page.status_code == 202 and 'id="job-progress"' in page.text
@@ -83,3 +86,21 @@ def test_heavy_first_computation_runs_as_a_job_the_page_follows(demo, monkeypatc
         assert job["status"] == "done", job
         ready = client.get("/indicators?group=TC")
         assert 'id="job-progress"' not in ready.text and "indicator-timeseries" in ready.text
+        assert here == []
+
+
+def test_a_child_computation_stores_its_result_and_reports_a_refusal(demo):
+    """compute_in_child: the result is read back from the store; a refusal in the child is the job's error."""
+    from litterhub.services import jobs
+
+    params = ("child-test", "mlw-sample")
+    recipe = indicator_store.Recipe("litterhub.services.indicators:composition", (["mlw-sample"], 5))
+    indicator_store.compute_in_child(demo, "child-composition", params, recipe)
+    indicator_store.clear_memory()
+    stored = indicator_store.lookup(demo, "child-composition", params)
+    here = svc.composition(demo, ["mlw-sample"], 5)
+    assert stored is not None and stored.tables["items"].equals(here.tables["items"])
+    with pytest.raises(jobs.JobError) as refused:
+        indicator_store.compute_in_child(demo, "child-refused", ("x",),
+                                         indicator_store.Recipe("litterhub.services.indicators:beach", (["no-such"],)))
+    assert refused.value.status == 404 and "no-such" in refused.value.detail

@@ -142,7 +142,8 @@ def test_json_answers_are_pages_that_add_up_to_the_whole_table(client):
     assert n_sites == len(whole["tables"]["sites"]) > 3 and whole["next_cursor"] is None
     pages, cursor = [], None
     while True:
-        r = client.get("/api/v1/indicators/beach", params={**params, "limit": 3, **({"cursor": cursor} if cursor else {})})
+        following = {"cursor": cursor} if cursor else {}
+        r = client.get("/api/v1/indicators/beach", params={**params, "limit": 3, **following})
         assert r.status_code == 200
         doc = r.json()
         assert len(doc["tables"]["sites"]) <= 3 and doc["page"]["rows"] == whole["page"]["rows"]

@@ -9,7 +9,11 @@ Contract:
   (pickled, written atomically), so a restarted server or another worker answers at once too. Files of an
   older version state are deleted when a result of a newer one is written.
 - Concurrent callers of one key wait for one computation (`get_or_compute`). A heavy first computation can
-  run as a job instead (`start_job`): its page polls /api/v1/jobs/{id} and reloads when it is done.
+  run as a job instead (`start_job`): its page polls /api/v1/jobs/{id} and reloads when it is done. Given a
+  `Recipe` (the computation by name, so another process can repeat it), the job computes in a child process
+  of its own, which stores the result and exits: a whole-lake indicator needs a gigabyte or more while it
+  computes (1.2 M survey totals over 10 M observations), which the serving process would keep as its
+  high-water mark; the server then reads back only the stored result.
 
 Results are shared and must be treated as read-only by callers.
 """
@@ -17,16 +21,20 @@ Results are shared and must be treated as read-only by callers.
 from __future__ import annotations
 
 import hashlib
+import importlib
+import multiprocessing
 import os
 import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import select
 
+from litterhub.errors import HubError
 from litterhub.services import jobs
 from litterhub.services.duplicates import result_stamp
 from litterhub.services.hub import Hub
@@ -139,9 +147,63 @@ def is_heavy(hub: Hub, datasets: list[str] | None) -> bool:
     return total > HEAVY_EVENTS
 
 
+@dataclass(frozen=True)
+class Recipe:
+    """A computation another process can repeat: `function` ("package.module:name") called as
+    function(hub, *args, **dict(kwargs)); everything in it must pickle."""
+
+    function: str
+    args: tuple[Any, ...] = ()
+    kwargs: tuple[tuple[str, Any], ...] = ()
+
+    def run(self, hub: Hub) -> object:
+        module, _, attr = self.function.partition(":")
+        return getattr(importlib.import_module(module), attr)(hub, *self.args, **dict(self.kwargs))
+
+
+def _child_main(settings: Any, name: str, params: Hashable, recipe: Recipe, answer: Any) -> None:
+    """In the child: open the hub, compute and store the result, say how it went, exit."""
+    outcome: tuple[str, Any] = ("failed", "the computation ended without an answer")
+    try:
+        hub = Hub.open(settings=settings)
+        try:
+            get_or_compute(hub, name, params, lambda: recipe.run(hub))
+            outcome = ("done", None)
+        finally:
+            hub.close()
+    except HubError as exc:  # a refusal (incomparable classes, unknown dataset) is the job's answer
+        outcome = ("refused", (exc.status, str(exc), exc.entries()))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which logs and fails the job
+        outcome = ("failed", f"{type(exc).__name__}: {exc}")
+    answer.send(outcome)
+    answer.close()
+
+
+def compute_in_child(hub: Hub, name: str, params: Hashable, recipe: Recipe) -> None:
+    """Compute and store (name, params) in a fresh process and wait for it; raises what the child reported."""
+    context = multiprocessing.get_context("spawn")  # not fork: the server's threads hold locks a fork would copy
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child_main, args=(hub.settings, name, params, recipe, send),
+                            name=f"litterhub-{name}", daemon=True)
+    child.start()
+    send.close()
+    try:
+        status, detail = receive.recv()
+    except EOFError:
+        status, detail = "failed", f"the child process ended with status {child.join() or child.exitcode}"
+    finally:
+        receive.close()
+        child.join()
+    if status == "refused":
+        raise jobs.JobError(*detail)
+    if status != "done":
+        raise RuntimeError(f"{name} computed in a child process failed: {detail}")
+
+
 def start_job(hub: Hub, name: str, params: Hashable, compute: Callable[[], object], owner: str,
-              max_active: int) -> str:
-    """A job computing and storing the result (one per key: a second caller gets the running job's id)."""
+              max_active: int, recipe: Recipe | None = None) -> str:
+    """A job computing and storing the result (one per key: a second caller gets the running job's id); with a
+    `recipe`, in a child process (module docstring)."""
     key = _key(hub, name, params)
     with _lock:
         running = _jobs.get(key)
@@ -157,7 +219,12 @@ def start_job(hub: Hub, name: str, params: Hashable, compute: Callable[[], objec
 
     def work(progress: jobs.Progress) -> dict[str, Any]:
         progress(0.05, "reading the published dataset versions")
-        get_or_compute(hub, name, params, compute)
+        if recipe is None:
+            get_or_compute(hub, name, params, compute)
+        else:
+            compute_in_child(hub, name, params, recipe)
+            if lookup(hub, name, params) is None:  # a version published meanwhile: compute the new one here
+                get_or_compute(hub, name, params, compute)
         return {"ready": True}
 
     threading.Thread(target=jobs.run, args=(hub, job_id, work), name=f"indicator-job-{job_id[:8]}",

@@ -23,11 +23,12 @@ from litterhub.web.rendering import render, request_language
 router = APIRouter(include_in_schema=False)
 
 
-def _start(request: Request, hub: Hub, params, compute) -> str | None:
-    """A job for a heavy first computation (None when the caller's job quota is full: then the page waits)."""
+def _start(request: Request, hub: Hub, params, compute, recipe: indicator_store.Recipe) -> str | None:
+    """A job for a heavy first computation, in a child process (None when the caller's job quota is full: then
+    the page waits)."""
     try:
         return indicator_store.start_job(hub, "dashboard", params, compute, job_owner(request),
-                                         hub.settings.compute_per_caller)
+                                         hub.settings.compute_per_caller, recipe)
     except jobs.JobQuota:
         return None
 
@@ -53,7 +54,10 @@ def indicators_page(request: Request, dataset: list[str] | None = Query(None), g
 
     try:
         if indicator_store.lookup(hub, "dashboard", params) is None and indicator_store.is_heavy(hub, chosen):
-            job = _start(request, hub, params, compute)
+            recipe = indicator_store.Recipe("litterhub.services.indicators:dashboard",
+                                            (chosen or None, group, date_from, date_to),
+                                            (("klass", klass or None), ("pool", pool)))
+            job = _start(request, hub, params, compute, recipe)
             if job:
                 # 202: accepted, not done (and never kept by the read cache, which keeps only 200 answers)
                 return render(request, "indicators/index.html", status_code=202, data=None, error=None, job=job,
