@@ -143,8 +143,15 @@ def test_the_lake_database_is_bounded_by_the_setting(tmp_path, monkeypatch):
         limit = con.sql("SELECT current_setting('memory_limit')").fetchall()[0][0]
         spill = con.sql("SELECT current_setting('temp_directory')").fetchall()[0][0]
         assert limit.replace(" ", "") in ("300.0MiB", "300MiB", "314.5MB", "314.5MiB"), limit
-        assert spill == str(tmp_path / "data" / "tmp" / "duckdb")
+        assert spill == str(tmp_path / "data" / "tmp" / "duckdb") and (tmp_path / "data" / "tmp" / "duckdb").is_dir()
+        # a query that must spill past a tiny bound works (the folder exists for DuckDB to write in)
+        con.execute("SET memory_limit = '48MiB'")
+        con.execute("SET threads = 1")
+        groups = ("SELECT (i * 7919) % 6000000 AS k, any_value(i::VARCHAR || 'padding-padding') AS v "
+                  "FROM range(6000000) t(i) GROUP BY k")
+        assert con.sql(f"SELECT count(*) FROM ({groups})").fetchall()[0][0] == 6_000_000  # noqa: S608 - fixed SQL
     finally:
+        duck.connect().execute("RESET threads")  # global settings: the next test's hub must not inherit them
         hub.close()
     monkeypatch.setenv("LITTERHUB_DUCKDB_MEMORY_MB", "700")
     Hub.open(tmp_path / "data").close()
