@@ -261,19 +261,21 @@ def measure(server: subprocess.Popen, port: int, clients: list[int], duration: f
 def run_db(db: str, args: argparse.Namespace, work: Path) -> dict[str, object]:
     tmp = work / db
     tmp.mkdir(parents=True, exist_ok=True)
-    executor, url = load.start_postgres(tmp) if db == "postgresql" else (None, None)
+    if db == "postgresql" and args.database_url:  # a running PostgreSQL holding a hub built by an earlier --keep run
+        executor, url = None, args.database_url
+    else:
+        executor, url = load.start_postgres(tmp) if db == "postgresql" else (None, None)
     results: dict[str, object] = {"db": db, "scales": {}}
     built = 0
     half = args.base_observations // 2
     try:
         marker = tmp / "built.json"  # --keep DIR: a later run reuses the hub built so far
-        if marker.exists() and url is None:
+        if marker.exists() and (url is None or args.database_url):
             built = json.loads(marker.read_text())["scale"]
         for scale in sorted(args.scales):
             stats = build(tmp / "data", url, tmp, range(built, scale), half)
             built = max(built, scale)
-            if url is None:
-                marker.write_text(json.dumps({"scale": built}))
+            marker.write_text(json.dumps({"scale": built, "database_url": url}))
             port = load.free_port()
             server = load.start_server(tmp / "data", url, port, cpus=args.server_cpus)
             try:
@@ -334,6 +336,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write every measurement here")
     parser.add_argument("--keep", type=Path, help="build the hubs here and keep them (SQLite hubs are reused by a "
                         "later run with the same directory)")
+    parser.add_argument("--database-url", help="with --db postgresql and --keep DIR: this running PostgreSQL holds "
+                        "the hub an earlier run built there (its URL is in DIR/postgresql/built.json); reuse it")
     parser.add_argument("--server-cpus", help="pin the server to these CPUs (taskset list, e.g. 0,1): the 2-core "
                         "target on a larger machine, with wrk on the other cores")
     args = parser.parse_args()
