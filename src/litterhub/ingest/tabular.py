@@ -214,8 +214,10 @@ class TabularAdapter(AdapterBase):
         rows.bad |= matrix.bad_row
         self.check(rows, state, matrix)
         keep = kept_rows(rows.bad, rows.report)
-        s = Survey(rows.batch.filter(pa.array(keep)), rows.lines[keep], rows.report, state, day[keep], lat[keep],
-                   lon[keep], {c: v[keep] for c, v in numbers.items()}, matrix.values[keep])
+        clean = bool(keep.all())  # the usual batch: no copy of its cells and counts
+        s = Survey(rows.batch if clean else rows.batch.filter(pa.array(keep)), rows.lines[keep], rows.report, state,
+                   day[keep], lat[keep], lon[keep], {c: v[keep] for c, v in numbers.items()},
+                   matrix.values if clean else matrix.values[keep])
         self.accepted(s)
         s.site_key = self.site_key(s)
         s.site_id = site_ids(self.programme, s.site_key)
