@@ -22,6 +22,11 @@ What it does, per catalog database:
    largest scale) and the load average of the machine (this is a shared 2-core machine: read CPU and load
    before reading latency).
 
+Repeating one URL measures the anonymous read cache (http/read_cache.py), which is what a popular page or a
+harvester re-reading a catalogue meets. The "varied" faces take 20,000 distinct URLs in turn (random bounding
+boxes, search words and offsets), so nearly every request is computed: the per-version summaries, the lake and
+the registry's search on each request.
+
 Targets (issue 20): every read face p95 < 300 ms with 0 errors and RSS < 1.5 GB at 50 clients on both databases,
 with ≥ 10 M observation rows; read latency flat from 1× to 10×.
 """
@@ -90,6 +95,50 @@ class Face:
     face: str
     path: str
     first_byte: bool = False  # downloads: time to the first response byte, body not read
+    variants: tuple[str, ...] = ()  # several distinct URLs, taken in turn: reads the anonymous cache cannot answer
+
+
+VARIANTS = 20_000  # distinct URLs of a varied face: more than a 5-20 s run at 50 clients asks for, so nearly
+# every request is a first one for the read cache (it keys on the whole URL)
+WORDS = ("plastic", "beach", "microplastics", "monitoring", "fishing", "policy", "guideline", "river", "bottle",
+         "bag", "cleanup", "sediment", "additive", "recycling", "deposit", "ban", "survey", "citizen", "ocean",
+         "coast", "waste", "packaging", "national", "regional", "litter", "debris", "net", "pellet", "seafloor",
+         "tyre", "textile", "wastewater", "harbour", "tourism", "shipping", "aquaculture", "health", "toxic",
+         "inventory", "action plan")
+
+
+def _boxes(rng, n: int) -> list[str]:
+    """Bounding boxes 0.2-3 degrees wide around the generated sites (US west coast, Europe's coasts)."""
+    out = []
+    for i in range(n):
+        lon0, lat0, lon1, lat1 = (-125.0, 30.0, -115.0, 40.0) if i % 2 else (-10.0, 35.0, 25.0, 60.0)
+        w, h = rng.uniform(0.2, 3.0), rng.uniform(0.2, 3.0)
+        x, y = rng.uniform(lon0, lon1 - w), rng.uniform(lat0, lat1 - h)
+        out.append(f"{x:.3f},{y:.3f},{x + w:.3f},{y + h:.3f}")
+    return out
+
+
+def varied_faces(ids: dict[str, str]) -> list[Face]:
+    """Faces whose every request is (almost) new to the read cache: what a map panning, a harvester paging or
+    people searching ask, computed from the summaries, the lake or the registry on each request."""
+    import random
+
+    rng = random.Random(20)
+    d, c = ids["dataset"], ids["collection"]
+    boxes = _boxes(rng, VARIANTS)
+    words = [f"{rng.choice(WORDS)}" + (f" {rng.choice(WORDS)}" if rng.random() < 0.3 else "") for _ in range(VARIANTS)]
+    return [
+        Face("v1 varied", "/api/v1/sites?bbox=<random>", variants=tuple(f"/api/v1/sites?bbox={b}" for b in boxes)),
+        Face("v1 varied", f"/api/v1/events?limit=100&dataset={d}&bbox=<random>",
+             variants=tuple(f"/api/v1/events?limit=100&dataset={d}&bbox={b}" for b in boxes)),
+        Face("OGC varied", f"/ogc/collections/{c}/items?limit=100&bbox=<random>",
+             variants=tuple(f"/ogc/collections/{c}/items?limit=100&bbox={b}" for b in boxes)),
+        Face("CKAN varied", "/api/3/action/package_search?q=<word>&start=<n>",
+             variants=tuple(f"/api/3/action/package_search?q={w.replace(' ', '+')}&rows=20&start={rng.randrange(0, 40)}"
+                            for w in words)),
+        Face("search varied", "/api/v1/search?q=<words>&offset=<n>",
+             variants=tuple(f"/api/v1/search?q={w.replace(' ', '+')}&offset={rng.randrange(0, 200)}" for w in words)),
+    ]
 
 
 def faces(ids: dict[str, str]) -> list[Face]:
@@ -119,6 +168,7 @@ def faces(ids: dict[str, str]) -> list[Face]:
         Face("pages", f"/datasets/{d}"),
         Face("pages", "/indicators"),
         Face("pages", "/map"),
+        *varied_faces(ids),
     ]
 
 
@@ -189,9 +239,10 @@ def peak_rss(pid: int):
         thread.join()
 
 
-def run_wrk(base: str, path: str, clients: int, duration: float, tmp: Path) -> dict[str, object]:
+def run_wrk(base: str, path: str, clients: int, duration: float, tmp: Path,
+            variants: tuple[str, ...] = ()) -> dict[str, object]:
     script = tmp / "one.lua"
-    script.write_text(load.WRK_SCRIPT % {"paths": json.dumps(path)})
+    script.write_text(load.WRK_SCRIPT % {"paths": ", ".join(json.dumps(p) for p in variants or (path,))})
     command = ["wrk", "-t", str(min(2, clients)), "-c", str(clients), "-d", f"{duration:g}s", "--timeout", "60s",
                "-s", str(script), base]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -240,7 +291,8 @@ def measure(server: subprocess.Popen, port: int, clients: list[int], duration: f
         if only and face.face not in only:
             continue
         started = time.perf_counter()
-        cold_status = first_answer(base + face.path) if not face.first_byte else 200
+        cold_status = first_answer(base + (face.variants[0] if face.variants else face.path)) \
+            if not face.first_byte else 200
         cold_ms = round((time.perf_counter() - started) * 1000)
         for n in clients:
             cpu0 = sum(psutil.Process(server.pid).cpu_times()[:2])
@@ -248,7 +300,7 @@ def measure(server: subprocess.Popen, port: int, clients: list[int], duration: f
                 if face.first_byte:
                     row = run_first_byte(port, face.path, n, duration)
                 else:
-                    row = run_wrk(base, face.path, n, duration, tmp)
+                    row = run_wrk(base, face.path, n, duration, tmp, face.variants)
             cpu = sum(psutil.Process(server.pid).cpu_times()[:2]) - cpu0
             row.update(face=face.face, path=face.path, clients=n, cold_ms=cold_ms, cold_status=cold_status,
                        rss_peak_mb=round(peak[0]), server_cpu_ms_per_req=round(cpu * 1000 / max(1, row["requests"]), 1),
@@ -332,7 +384,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per face and client count")
     parser.add_argument("--faces", nargs="*", help="only these faces (v1 OGC CKAN catalogue downloads indicators "
-                        "search pages)")
+                        "search pages, and 'v1 varied' 'OGC varied' 'CKAN varied' 'search varied')")
     parser.add_argument("--json", type=Path, help="write every measurement here")
     parser.add_argument("--keep", type=Path, help="build the hubs here and keep them (SQLite hubs are reused by a "
                         "later run with the same directory)")
