@@ -280,3 +280,18 @@ def test_crosswalk_columns_shared_by_every_pair_equal_the_definition(codes):
     for name in crosswalk.ADDED:
         assert got[name].to_pylist() == want[name].to_pylist(), name
     assert got.num_rows == n
+
+
+def test_the_larger_sqlite_cache_is_given_back_after_publishing_and_on_errors(hub):
+    from litterhub.services.ingest import _sqlite_cache, ingest_file
+    from litterhub.services.setup import DEMO_DIR
+
+    with hub.engine.connect() as conn:
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    assert ingest_file(hub, DEMO_DIR / "mlw-sample.csv", "mlw", "cache-mlw").ok
+    with hub.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before
+        with pytest.raises(RuntimeError), _sqlite_cache(conn, 12_345):
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -12_345
+            raise RuntimeError("a failed insert")
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before

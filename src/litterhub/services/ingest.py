@@ -11,6 +11,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -542,17 +543,38 @@ def _register(hub: Hub, dataset_id: str, version: int, sha: str, filename: str, 
             report=report.as_dict(), status="published", created_at=now))
         conn.execute(update(t.datasets).where(t.datasets.c.id == dataset_id)
                      .values(current_version=version, updated_at=now))
-        inserted = _insert_new_sites(conn, site_rows)
-        # every site new: the catalog now holds exactly these rows, so the summaries need not read them back
-        known = site_rows.rename_columns(["id", *site_rows.column_names[1:]]) \
-            if inserted == site_rows.num_rows else None
-        summaries.write(conn, hub, dataset_id, version, known)  # in this transaction: visible together or not at all
+        with _sqlite_cache(conn, SQLITE_CACHE_KIB):
+            inserted = _insert_new_sites(conn, site_rows)
+            # every site new: the catalog now holds exactly these rows, so the summaries need not read them back
+            known = site_rows.rename_columns(["id", *site_rows.column_names[1:]]) \
+                if inserted == site_rows.num_rows else None
+            summaries.write(conn, hub, dataset_id, version, known)  # this transaction: visible together or not at all
         conn.execute(insert(t.audit_log).values(
             at=now, actor=actor, action="dataset.version.published", target=f"dataset:{dataset_id}",
             detail={"version": version, "sha256": sha, "rows_in": report.rows_in,
                     "rows_accepted": report.rows_accepted, "rows_rejected": report.rows_rejected}))
         fault_point(hub.settings.fault, "before-commit")
     fault_point(hub.settings.fault, "after-commit")
+
+
+# SQLite page cache while a version's sites and site summaries are inserted (KiB; SQLite's default is 2 MiB). Their
+# indexes (point, grid cell) are filled in random key order, and with the default cache a 164 k-site TIDES file spent
+# a quarter more CPU evicting and re-reading index pages. The connection's own value is restored afterwards.
+SQLITE_CACHE_KIB = 65_536
+
+
+@contextmanager
+def _sqlite_cache(conn, kib: int) -> Iterator[None]:
+    """A larger SQLite page cache on `conn` for the block (nothing on other databases)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{int(kib)}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
 SITE_COLUMNS = ("id", "name", "lat", "lon", "country", "region", "compartment", "source_programme", "source_key")
