@@ -295,6 +295,7 @@ def measure(path: Path, fmt: str, work: Path, repeat: int = 3) -> dict:
         "cpu_ratio_fresh_process": round((ingest["cpu_s"] + ingest["vocab_cpu_s"]) / unpivot["cpu_s"], 2),
         "ingest_cpu_runs": [round(r["cpu_s"], 2) for r in ingests],
         "duckdb_unpivot_cpu_runs": [round(r["cpu_s"], 2) for r in unpivots],
+        "ingest_peak_rss_runs": [round(r["peak_rss_mib"]) for r in ingests],
         "balanced_all": all(r["rows_in"] == r["rows_accepted"] + r["rows_rejected"] for r in ingests),
     }
 
