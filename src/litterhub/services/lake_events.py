@@ -105,16 +105,21 @@ def _programmes(hub: Hub, pairs: list[tuple[str, int]]) -> dict[str, str]:
 def _connect(hub: Hub, pairs: list[tuple[str, int]], programmes: bool = False):
     """A DuckDB connection with view `ev` (events of the given versions, plus `programme` when asked)."""
     con = hub.lake.connect()
-    con.register("ev_raw", hub.lake.scan("events", pairs, con))
+    source = hub.lake.scan_sql("events", pairs, con)  # SQL text: no relation to build and bind per request
     if programmes:
-        con.execute("CREATE TEMP TABLE prog(dataset_id VARCHAR, programme VARCHAR)")
-        rows = list(_programmes(hub, pairs).items())
-        if rows:
-            con.executemany("INSERT INTO prog VALUES (?, ?)", rows)
-        con.register("ev", con.sql("SELECT e.*, p.programme FROM ev_raw e LEFT JOIN prog p USING (dataset_id)"))
+        rows = ", ".join(f"({_literal(d)}, {_literal(p)})" for d, p in _programmes(hub, pairs).items())
+        prog = f"(VALUES {rows}) AS p(dataset_id, programme)" if rows else \
+            "(SELECT NULL::VARCHAR AS dataset_id, NULL::VARCHAR AS programme WHERE false) AS p"
+        con.execute(f"CREATE TEMP VIEW ev AS SELECT e.*, p.programme FROM {source} e "  # noqa: S608 - quoted
+                    f"LEFT JOIN {prog} USING (dataset_id)")
     else:
-        con.register("ev", con.sql("SELECT * FROM ev_raw"))
+        con.execute(f"CREATE TEMP VIEW ev AS SELECT * FROM {source}")  # noqa: S608 - the lake's own text
     return con
+
+
+def _literal(value: str | None) -> str:
+    """A DuckDB string literal (quotes doubled; DuckDB strings have no backslash escapes), or NULL."""
+    return "NULL" if value is None else "'" + str(value).replace("'", "''") + "'"
 
 
 def _flag_overlay(hub: Hub, con) -> tuple[str, str]:
@@ -150,9 +155,23 @@ def page(hub: Hub, f: Filter, limit: int, after: tuple[date | None, str] | None 
     """Up to `limit` events after the keyset `after` (or skipping `offset`), and the next cursor (None at the end).
 
     `extra` adds lake columns (e.g. lat, lon, programme for OGC features)."""
+    rows, nxt, _ = _page(hub, f, limit, after, offset, extra, with_count=False)
+    return rows, nxt
+
+
+def page_and_count(hub: Hub, f: Filter, limit: int, after: tuple[date | None, str] | None = None, offset: int = 0,
+                   extra: tuple[str, ...] = ()) -> tuple[list[dict[str, Any]], str | None, int]:
+    """`page` and how many events match `f` (OGC numberMatched): on a first or offset page counted by the same
+    statement (`count(*) OVER ()`, one scan instead of two); after a keyset cursor by `count`."""
+    rows, nxt, matched = _page(hub, f, limit, after, offset, extra, with_count=after is None)
+    return rows, nxt, count(hub, f) if matched is None else matched
+
+
+def _page(hub: Hub, f: Filter, limit: int, after: tuple[date | None, str] | None, offset: int,
+          extra: tuple[str, ...], with_count: bool) -> tuple[list[dict[str, Any]], str | None, int | None]:
     pairs = versions(hub, f)
     if not pairs:
-        return [], None
+        return [], None, 0
     con = _connect(hub, pairs, programmes="programme" in extra or any("programme" in w for w in f.where_sql))
     try:
         where, params = f.sql()
@@ -163,17 +182,24 @@ def page(hub: Hub, f: Filter, limit: int, after: tuple[date | None, str] | None 
         join, flags = _flag_overlay(hub, con)
         columns = [*INDEX_COLUMNS, *extra]
         select_list = ", ".join(f"{flags} AS qc_flags" if c == "qc_flags" else f"ev.{c}" for c in columns)
+        if with_count:
+            select_list += ", count(*) OVER () AS _matched"
         sql = (f"SELECT {select_list} FROM ev{join} WHERE {where} "  # noqa: S608 - fixed names, rendered filters
                f"ORDER BY coalesce(ev.event_date, DATE '0001-01-01'), ev.event_id LIMIT {int(limit) + 1} "
                f"OFFSET {int(offset)}")
-        rows = _rows(con.execute(sql, params), columns)
+        rows = _rows(con.execute(sql, params), [*columns, "_matched"] if with_count else columns)
     finally:
         con.close()
+    matched = None
+    if with_count:
+        matched = rows[0]["_matched"] if rows else (0 if offset == 0 else None)  # past the end: count apart
+        for row in rows:
+            del row["_matched"]
     nxt = None
     if len(rows) > limit:
         rows = rows[:limit]
         nxt = encode_cursor(rows[-1]["event_date"], rows[-1]["event_id"])
-    return rows, nxt
+    return rows, nxt, None if matched is None else int(matched)
 
 
 def count(hub: Hub, f: Filter) -> int:

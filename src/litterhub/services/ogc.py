@@ -329,8 +329,8 @@ def items_page(hub: Hub, c: Collection, bbox: tuple[float, float, float, float] 
         after = lake_events.decode_cursor(cursor) if cursor else None
     except lake_events.BadCursor as exc:
         raise BadRequest(str(exc)) from None
-    rows, nxt = lake_events.page(hub, f, limit, after, 0 if after else offset, extra=EVENT_EXTRA)
-    return [_event_feature(r) for r in rows], lake_events.count(hub, f), nxt
+    rows, nxt, matched = lake_events.page_and_count(hub, f, limit, after, 0 if after else offset, extra=EVENT_EXTRA)
+    return [_event_feature(r) for r in rows], matched, nxt
 
 
 def _site_items(hub: Hub, bbox, interval, limit: int, offset: int, where: list, cursor: str | None):

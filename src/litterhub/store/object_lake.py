@@ -27,6 +27,7 @@ import hashlib
 import shutil
 import tempfile
 import time
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -165,6 +166,12 @@ class ObjectLake(Lake):
         dataset = pads.dataset([self.objects.path(k) for k in keys], schema=LAKE_TABLES[table],
                                filesystem=self.objects.fs, format="parquet")
         return con.from_arrow(dataset)
+
+    def scan_sql(self, table: str, versions: Iterable[tuple[str, int]], con: duckdb.DuckDBPyConnection) -> str:
+        """`scan` registered on `con` under a name of its own (object storage is read as Arrow datasets)."""
+        name = f"_scan_{table}_{uuid.uuid4().hex[:12]}"
+        con.register(name, self.scan(table, versions, con))
+        return name
 
     def read_table(self, table: str, dataset_id: str, version: int) -> pa.Table:
         path = self.objects.path(f"{version_key(dataset_id, version)}/{table}.parquet")
