@@ -17,12 +17,13 @@ from litterhub.store import tables as t
 def _not_fulltext(name, type_, parent_names) -> bool:
     """Full-text machinery is dialect-specific and made by migrations only, on purpose: SQLite FTS5 tables
     (and their shadow tables) and PostgreSQL tsvector columns (`tsv`, the titles-only `tsv_title`) and their
-    indexes."""
+    indexes, and the generated `facet_terms` column the PostgreSQL search reads (migration 0750)."""
     if not name:
         return True
     if type_ == "table" and "_fts" in name:
         return False
     tsvector = name == "tsv" or name.startswith("tsv_") or "_tsv" in name  # tsv, tsv_title, ix_…_tsv_title
+    tsvector = tsvector or (type_ == "column" and name == "facet_terms")
     return not (type_ in ("column", "index") and tsvector)
 
 
