@@ -143,7 +143,8 @@ def test_the_lake_database_is_bounded_by_the_setting(tmp_path, monkeypatch):
         limit = con.sql("SELECT current_setting('memory_limit')").fetchall()[0][0]
         spill = con.sql("SELECT current_setting('temp_directory')").fetchall()[0][0]
         assert limit.replace(" ", "") in ("300.0MiB", "300MiB", "314.5MB", "314.5MiB"), limit
-        assert spill == str(tmp_path / "data" / "tmp" / "duckdb") and (tmp_path / "data" / "tmp" / "duckdb").is_dir()
+        folder = tmp_path / "data" / "spill" / "duckdb"
+        assert spill == str(folder) and folder.is_dir()
         # a query that must spill past a tiny bound works (the folder exists for DuckDB to write in)
         con.execute("SET memory_limit = '48MiB'")
         con.execute("SET threads = 1")

@@ -33,7 +33,7 @@ class Hub:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         settings.exports_dir.mkdir(parents=True, exist_ok=True)
         inventory_folders.search_in(settings.inventory_folders)  # the analysis layer never reads the environment
-        duck.configure(settings.duckdb_memory_mb, settings.data_dir / "tmp" / "duckdb")
+        duck.configure(settings.duckdb_memory_mb, settings.data_dir / "spill" / "duckdb")
         engine = open_catalog(settings.database_url, settings.pool)
         s3 = s3_environment()  # AWS_* (endpoint, region, credentials) for an s3:// lake or raw archive
         return cls(settings, engine, open_lake(settings, s3), open_raw(settings, s3))

@@ -219,7 +219,7 @@ class Settings:
                                       "CPU-heavy calls one caller may have running or queued (more: 429)")
     duckdb_memory_mb: float = setting("LITTERHUB_DUCKDB_MEMORY_MB", 512.0, number(0),
                                       "memory of the process's DuckDB (MiB; beyond it joins and aggregates spill to "
-                                      "<data>/tmp/duckdb); 0: DuckDB's default, 80 % of RAM")
+                                      "<data>/spill/duckdb); 0: DuckDB's default, 80 % of RAM")
     trusted_proxies: tuple[Network, ...] = setting("LITTERHUB_TRUSTED_PROXIES", (), networks,
                                                    "proxies whose X-Forwarded-For is believed; default none")
     max_upload_mb: float = setting("LITTERHUB_MAX_UPLOAD_MB", 50.0, number(0, above=True),
