@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from litterhub.store.lake import fsync_dir
+
 # Files used this recently are not evicted: a request that found one opens it a few milliseconds later.
 IN_USE_SECONDS = 300.0
 # A temporary file this old has no living writer (a production takes seconds to minutes): the sweep removes it.
@@ -140,7 +142,7 @@ class DownloadStore:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
 
     # --- bounding and clearing -----------------------------------------------------------------------------------
 
@@ -230,9 +232,3 @@ def _flocked(path: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the flock
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

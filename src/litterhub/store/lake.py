@@ -47,7 +47,8 @@ ORPHANED = ".orphaned"
 DERIVED = "_derived"  # lake-wide results computed from many versions (services/duplicates.py)
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Make a rename or a new file in `path` durable (the directory entry itself is fsynced)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -141,7 +142,7 @@ class StagedVersion:
                                         "files": checksums, "rows": self.rows}, indent=2))
         with manifest.open("rb") as fh:
             os.fsync(fh.fileno())
-        _fsync_dir(self.tmp_dir)
+        fsync_dir(self.tmp_dir)
         return self.lake.install(self), checksums
 
     def abort(self) -> None:
@@ -216,7 +217,7 @@ class Lake:
         if final.exists():  # the caller sets unregistered folders aside under the dataset lock first
             raise FileExistsError(f"lake version already exists: {final}")
         os.rename(staged.tmp_dir, final)
-        _fsync_dir(final.parent)
+        fsync_dir(final.parent)
         staged._release()
         fault_point(self.fault, "after-rename")
         return str(final.relative_to(self.root))
@@ -272,7 +273,7 @@ class Lake:
         target = self.root / ORPHANED / f"dataset={dataset_id}" / f"version={version}-{time.time_ns()}"
         target.parent.mkdir(parents=True, exist_ok=True)
         os.rename(source, target)
-        _fsync_dir(source.parent)
+        fsync_dir(source.parent)
         return target
 
     def files(self, table: str, versions: Iterable[tuple[str, int]]) -> list[str]:
